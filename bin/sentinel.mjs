@@ -1,0 +1,15 @@
+#!/usr/bin/env node
+// Runs the bundled CLI when it has been built (`npm run build`), otherwise the TypeScript sources via tsx.
+import { existsSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { dirname, join } from 'node:path';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const bundle = join(root, 'dist', 'sentinel.mjs');
+if (existsSync(bundle) && process.env.SENTINEL_FROM_SOURCE !== '1') {
+  await import(pathToFileURL(bundle).href);
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import(pathToFileURL(join(root, 'tasks', 'cli.ts')).href);
+}

@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { BadInputError } from './errors';
+
+/**
+ * All settings in one place. Defaults here; the environment overrides them; command flags override
+ * the environment (each command passes its flags as `overrides`). Validated before any I/O.
+ * AWS_* variables are read by the AWS SDK itself (endpoint, keys, region), so MinIO needs no code.
+ */
+export const configSchema = z.object({
+  lake: z.string().min(1).default('file://./.sentinel/lake'),
+  databaseUrl: z.string().min(1).optional(),
+  embeddedDbDir: z.string().min(1).default('./.sentinel/pgdata'),
+  s3ForcePathStyle: z.boolean().default(true),
+  logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  runId: z.string().min(1).optional(),
+  seed: z.number().int().default(42),
+  /** Largest share of quarantined records before ingest fails the partition. */
+  maxQuarantineShare: z.number().min(0).max(1).default(0.05),
+  /** Rows per Parquet part file: bounds the memory a step needs per partition chunk. */
+  rowsPerPart: z.number().int().positive().default(250_000),
+  webhookUrl: z.string().url().optional(),
+  webhookFormat: z.enum(['json', 'slack']).default('json'),
+  mlflowTrackingUri: z.string().url().optional(),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+const envBoolean = (v: string | undefined) => (v === undefined ? undefined : /^(1|true|yes)$/i.test(v));
+const envNumber = (v: string | undefined) => (v === undefined || v === '' ? undefined : Number(v));
+
+/** Env variable → config key. Kept explicit so the README's configuration table can mirror it. */
+export function configFromEnv(env: NodeJS.ProcessEnv): Partial<Config> {
+  const raw = {
+    lake: env.SENTINEL_LAKE,
+    databaseUrl: env.DATABASE_URL,
+    embeddedDbDir: env.SENTINEL_EMBEDDED_DB_DIR,
+    s3ForcePathStyle: envBoolean(env.SENTINEL_S3_FORCE_PATH_STYLE),
+    logLevel: env.LOG_LEVEL,
+    runId: env.SENTINEL_RUN_ID,
+    seed: envNumber(env.SENTINEL_SEED),
+    maxQuarantineShare: envNumber(env.SENTINEL_MAX_QUARANTINE_SHARE),
+    rowsPerPart: envNumber(env.SENTINEL_ROWS_PER_PART),
+    webhookUrl: env.SENTINEL_WEBHOOK_URL,
+    webhookFormat: env.SENTINEL_WEBHOOK_FORMAT,
+    mlflowTrackingUri: env.MLFLOW_TRACKING_URI,
+  };
+  return Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined && v !== '')) as Partial<Config>;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
+  const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
+  const parsed = configSchema.safeParse({ ...configFromEnv(env), ...defined });
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    throw new BadInputError(`invalid configuration: ${problems}. Check the SENTINEL_* environment variables and flags (see README, Configuration).`);
+  }
+  return parsed.data;
+}

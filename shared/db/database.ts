@@ -1,0 +1,82 @@
+import pg from 'pg';
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Logger } from '../logger';
+import { redactUrl } from '../logger';
+import { ExternalServiceError } from '../errors';
+import { migrate } from './migrate';
+
+/**
+ * PostgreSQL through `pg`, always. With DATABASE_URL unset, an embedded PGlite database under
+ * `.sentinel/` is served on a loopback socket (pglite-socket) so the same `pg` code runs against it:
+ * one client code path for laptop and production.
+ */
+export interface Database {
+  readonly pool: pg.Pool;
+  readonly embedded: boolean;
+  close(): Promise<void>;
+}
+
+async function startEmbedded(dataDir: string, log: Logger): Promise<{ url: string; stop: () => Promise<void> }> {
+  const [{ PGlite }, { PGLiteSocketServer }] = await Promise.all([import('@electric-sql/pglite'), import('@electric-sql/pglite-socket')]);
+  const dir = resolve(dataDir);
+  await mkdir(dir, { recursive: true });
+  const started = Date.now();
+  const db = await PGlite.create(dir);
+  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0 });
+  await server.start();
+  const conn = server.getServerConn();
+  log.debug({ dataDir: dir, conn, ms: Date.now() - started }, 'embedded PostgreSQL (PGlite) started');
+  return {
+    url: `postgres://postgres@${conn}/postgres`,
+    stop: async () => {
+      await server.stop();
+      await db.close();
+    },
+  };
+}
+
+export async function openDatabase(options: { databaseUrl?: string; embeddedDbDir: string }, log: Logger): Promise<Database> {
+  const embedded = !options.databaseUrl;
+  const emb = embedded ? await startEmbedded(options.embeddedDbDir, log) : undefined;
+  const url = options.databaseUrl ?? emb!.url;
+  // PGlite serves one session: a single pooled connection keeps all queries on it.
+  const pool = new pg.Pool({ connectionString: url, max: embedded ? 1 : 4 });
+  try {
+    const client = await pool.connect();
+    try {
+      const applied = await migrate(client);
+      if (applied.length) log.info({ applied }, 'database migrations applied');
+    } finally {
+      client.release();
+    }
+  } catch (err) {
+    await pool.end().catch(() => undefined);
+    await emb?.stop();
+    throw new ExternalServiceError(`cannot use PostgreSQL at ${redactUrl(url)}: ${(err as Error).message}. Check DATABASE_URL and that the server is running.`, { cause: err });
+  }
+  return {
+    pool,
+    embedded,
+    async close() {
+      await pool.end();
+      await emb?.stop();
+    },
+  };
+}
+
+/** Runs `fn` in a transaction on one connection. */
+export async function inTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await fn(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * The few error classes every step throws. Only the CLI entry (tasks/cli.ts) turns them into exit
+ * codes, so cores stay testable and a container's exit status tells Airflow what kind of failure it was.
+ */
+export const EXIT = {
+  ok: 0,
+  internal: 1,
+  badInput: 2,
+  externalService: 3,
+  qualityGate: 4,
+} as const;
+
+export class SentinelError extends Error {
+  readonly exitCode: number = EXIT.internal;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** The input (args, a file, a record) is wrong; the message says which and what to do. */
+export class BadInputError extends SentinelError {
+  override readonly exitCode = EXIT.badInput;
+}
+
+/** S3, PostgreSQL, a webhook... did not answer as expected. Retrying may help. */
+export class ExternalServiceError extends SentinelError {
+  override readonly exitCode = EXIT.externalService;
+}
+
+/** The data passed through but failed a configured quality limit (e.g. too much quarantined). */
+export class QualityGateError extends SentinelError {
+  override readonly exitCode = EXIT.qualityGate;
+}
+
+export function exitCodeOf(err: unknown): number {
+  return err instanceof SentinelError ? err.exitCode : EXIT.internal;
+}

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { createMemoryStore } from './store/memoryStore';
+import { committedDates, readManifest, readPartitionAll, writePartition } from './lake';
+import { quarantine } from './schemas';
+import type { Batch } from './parquet';
+
+const batch = (n: number, reason = 'r'): Batch => ({
+  rows: n,
+  columns: {
+    source_file: Array.from({ length: n }, (_, i) => `f${i}`),
+    source_line: Int32Array.from({ length: n }, (_, i) => i + 1),
+    raw: Array.from({ length: n }, (_, i) => (i % 2 ? null : `raw ${i} ünïcode`)),
+    reason: Array.from({ length: n }, () => reason),
+  },
+});
+
+describe('lake partitions', () => {
+  it('round-trips Parquet parts, lists committed dates, and a rerun replaces the partition', async () => {
+    const store = createMemoryStore();
+    await writePartition(store, quarantine, '2026-01-05', [batch(3), batch(2)], { runId: 'run1' });
+    expect(await committedDates(store, quarantine)).toEqual(['2026-01-05']);
+    const all = await readPartitionAll(store, quarantine, '2026-01-05');
+    expect(all.rows).toBe(5);
+    expect(all.columns.raw.slice(0, 3)).toEqual(['raw 0 ünïcode', null, 'raw 2 ünïcode']);
+
+    await writePartition(store, quarantine, '2026-01-05', [batch(1, 'second')], { runId: 'run2' });
+    const manifest = await readManifest(store, quarantine, '2026-01-05');
+    expect(manifest).toMatchObject({ runId: 'run2', rows: 1 });
+    const keys = await store.list('bronze/quarantine/date=2026-01-05/');
+    expect(keys.filter((k) => k.includes('run1'))).toEqual([]);
+    expect((await readPartitionAll(store, quarantine, '2026-01-05')).columns.reason).toEqual(['second']);
+  });
+
+  it('ignores uncommitted partitions and says which step to run', async () => {
+    const store = createMemoryStore();
+    await store.put('bronze/quarantine/date=2026-01-06/part-x-00000.parquet', new Uint8Array([1, 2, 3]));
+    expect(await committedDates(store, quarantine)).toEqual([]);
+    await expect(readPartitionAll(store, quarantine, '2026-01-06', 'run ingest first')).rejects.toThrow(/no committed partition .*run ingest first/);
+  });
+});

@@ -1,0 +1,110 @@
+import type { ObjectStore } from './store/objectStore';
+import { getJson, putJson } from './store/objectStore';
+import { decodeParquet, encodeParquet, type Batch, type TableSpec } from './parquet';
+import { BadInputError } from './errors';
+
+/**
+ * Date partitions with a commit manifest. A partition is `<table>/date=YYYY-MM-DD/`; its data files
+ * are named after the run that wrote them, and `_SUCCESS` (written last) lists them. Readers only read
+ * what a manifest lists, so a crashed or concurrent run is never half-visible, and a rerun replaces
+ * the partition atomically: new files, new manifest, then the old files are deleted.
+ */
+export interface PartitionManifest {
+  readonly table: string;
+  readonly date: string;
+  readonly runId: string;
+  readonly rows: number;
+  readonly files: readonly { key: string; rows: number }[];
+  readonly committedAt: string;
+  /** Step-specific counts (e.g. ingest's read/written/quarantined). */
+  readonly extra?: Record<string, unknown>;
+}
+
+export const MANIFEST = '_SUCCESS';
+const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
+
+export function partitionPrefix(spec: TableSpec, date: string): string {
+  if (!DATE_RE.test(date)) throw new BadInputError(`invalid partition date "${date}": use YYYY-MM-DD`);
+  return `${spec.path}/date=${date}/`;
+}
+
+export async function readManifest(store: ObjectStore, spec: TableSpec, date: string): Promise<PartitionManifest | undefined> {
+  return getJson<PartitionManifest>(store, partitionPrefix(spec, date) + MANIFEST);
+}
+
+export async function writePartition(
+  store: ObjectStore,
+  spec: TableSpec,
+  date: string,
+  batches: Iterable<Batch> | AsyncIterable<Batch>,
+  options: { runId: string; extra?: Record<string, unknown>; now?: Date },
+): Promise<PartitionManifest> {
+  const prefix = partitionPrefix(spec, date);
+  const files: { key: string; rows: number }[] = [];
+  for await (const batch of batches) {
+    if (batch.rows === 0 && files.length > 0) continue;
+    const key = `${prefix}part-${options.runId}-${String(files.length).padStart(5, '0')}.parquet`;
+    await store.put(key, encodeParquet(spec, batch));
+    files.push({ key, rows: batch.rows });
+  }
+  const manifest: PartitionManifest = {
+    table: spec.path,
+    date,
+    runId: options.runId,
+    rows: files.reduce((s, f) => s + f.rows, 0),
+    files,
+    committedAt: (options.now ?? new Date()).toISOString(),
+    extra: options.extra,
+  };
+  const previous = new Set(await store.list(prefix));
+  await putJson(store, prefix + MANIFEST, manifest);
+  const keep = new Set([prefix + MANIFEST, ...files.map((f) => f.key)]);
+  await store.delete([...previous].filter((k) => !keep.has(k)));
+  return manifest;
+}
+
+/** Streams a committed partition one part file at a time. */
+export async function* readPartition(store: ObjectStore, spec: TableSpec, date: string, hint?: string): AsyncGenerator<Batch> {
+  const manifest = await readManifest(store, spec, date);
+  if (!manifest) {
+    throw new BadInputError(
+      `no committed partition ${store.uri}${partitionPrefix(spec, date)}${hint ? `: ${hint}` : ''}`,
+    );
+  }
+  for (const f of manifest.files) yield decodeParquet(spec, await store.get(f.key), `${store.uri}${f.key}`);
+}
+
+/** Reads a whole committed partition into one batch (for small tables such as Gold windows). */
+export async function readPartitionAll(store: ObjectStore, spec: TableSpec, date: string, hint?: string): Promise<Batch> {
+  const parts: Batch[] = [];
+  for await (const b of readPartition(store, spec, date, hint)) parts.push(b);
+  return concatBatches(spec, parts);
+}
+
+export function concatBatches(spec: TableSpec, parts: readonly Batch[]): Batch {
+  if (parts.length === 1) return parts[0];
+  const rows = parts.reduce((s, p) => s + p.rows, 0);
+  const columns: Record<string, Batch['columns'][string]> = {};
+  for (const col of spec.columns) {
+    const first = parts[0]?.columns[col.name];
+    if (first instanceof Float64Array) {
+      const out = new Float64Array(rows);
+      let o = 0;
+      for (const p of parts) {
+        out.set(p.columns[col.name] as Float64Array, o);
+        o += p.rows;
+      }
+      columns[col.name] = out;
+    } else {
+      columns[col.name] = parts.flatMap((p) => Array.from(p.columns[col.name] as ArrayLike<unknown>)) as (string | null)[];
+    }
+  }
+  return { rows, columns };
+}
+
+/** Dates with a committed partition, sorted. */
+export async function committedDates(store: ObjectStore, spec: TableSpec): Promise<string[]> {
+  const keys = await store.list(`${spec.path}/date=`);
+  const dates = keys.filter((k) => k.endsWith('/' + MANIFEST)).map((k) => /date=(\d{4}-\d{2}-\d{2})\//.exec(k)?.[1]);
+  return [...new Set(dates.filter((d): d is string => !!d))].sort();
+}

@@ -1,0 +1,129 @@
+import {
+  Bool, Float64, Int32, Table, TimestampMillisecond, Utf8, makeData, makeVector, tableFromIPC, tableToIPC, vectorFromArray,
+  type Vector,
+} from 'apache-arrow';
+import * as parquetWasm from 'parquet-wasm';
+import { BadInputError } from './errors';
+
+/**
+ * Columnar batches <-> Parquet bytes (parquet-wasm + apache-arrow). Steps work on plain columns:
+ * utf8 → (string|null)[], float64 and timestamp_ms → Float64Array with NaN for null,
+ * int32 → Int32Array when it has no nulls, bool → (boolean|null)[].
+ */
+export type ColumnType = 'utf8' | 'float64' | 'int32' | 'timestamp_ms' | 'bool';
+export interface ColumnSpec {
+  readonly name: string;
+  readonly type: ColumnType;
+}
+export interface TableSpec {
+  /** `<layer>/<table>` path inside the lake, e.g. `bronze/logs`. */
+  readonly path: string;
+  readonly columns: readonly ColumnSpec[];
+}
+export type ColumnData = readonly (string | null)[] | Float64Array | Int32Array | readonly (number | null)[] | readonly (boolean | null)[];
+export interface Batch {
+  readonly rows: number;
+  readonly columns: Readonly<Record<string, ColumnData>>;
+}
+
+const encoder = new TextEncoder();
+
+/** Hand-built Utf8 vector: about 5x faster than vectorFromArray for strings (LIBRARY-NOTES). */
+function utf8Vector(values: readonly (string | null)[]): Vector {
+  const n = values.length;
+  const offsets = new Int32Array(n + 1);
+  const encoded: Uint8Array[] = new Array(n);
+  let nullCount = 0;
+  let total = 0;
+  const validity = new Uint8Array(Math.ceil(n / 8));
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (v === null || v === undefined) {
+      nullCount++;
+      encoded[i] = new Uint8Array(0);
+    } else {
+      validity[i >> 3] |= 1 << (i & 7);
+      encoded[i] = encoder.encode(v);
+    }
+    total += encoded[i].length;
+    offsets[i + 1] = total;
+  }
+  const bytes = new Uint8Array(total);
+  for (let i = 0; i < n; i++) bytes.set(encoded[i], offsets[i]);
+  return makeVector(makeData({ type: new Utf8(), length: n, nullCount, nullBitmap: nullCount ? validity : null, valueOffsets: offsets, data: bytes }));
+}
+
+function numbersWithNulls(values: ColumnData): (number | null)[] {
+  const out: (number | null)[] = new Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] as number | null | undefined;
+    out[i] = v === null || v === undefined || Number.isNaN(v) ? null : v;
+  }
+  return out;
+}
+
+function toVector(spec: ColumnSpec, values: ColumnData): Vector {
+  switch (spec.type) {
+    case 'utf8':
+      return utf8Vector(values as readonly (string | null)[]);
+    case 'float64':
+      return vectorFromArray(numbersWithNulls(values), new Float64());
+    case 'int32':
+      return vectorFromArray(numbersWithNulls(values), new Int32());
+    case 'timestamp_ms':
+      return vectorFromArray(numbersWithNulls(values), new TimestampMillisecond());
+    case 'bool':
+      return vectorFromArray(values as readonly (boolean | null)[], new Bool());
+  }
+}
+
+export function encodeParquet(spec: TableSpec, batch: Batch): Uint8Array {
+  const vectors: Record<string, Vector> = {};
+  for (const col of spec.columns) {
+    const values = batch.columns[col.name];
+    if (!values) throw new BadInputError(`table ${spec.path}: column "${col.name}" is missing from the batch`);
+    if (values.length !== batch.rows) throw new BadInputError(`table ${spec.path}: column "${col.name}" has ${values.length} values, expected ${batch.rows}`);
+    vectors[col.name] = toVector(col, values);
+  }
+  const table = new Table(vectors);
+  const props = new parquetWasm.WriterPropertiesBuilder()
+    .setCompression(parquetWasm.Compression.ZSTD)
+    .setMaxRowGroupSize(131_072) // smaller row groups: faster downstream readers for ~15 % size (LIBRARY-NOTES)
+    .build();
+  return parquetWasm.writeParquet(parquetWasm.Table.fromIPCStream(tableToIPC(table, 'stream')), props);
+}
+
+function fromVector(spec: ColumnSpec, vec: Vector): ColumnData {
+  switch (spec.type) {
+    case 'utf8':
+    case 'bool':
+      return vec.toArray() as (string | null)[];
+    case 'float64':
+    case 'timestamp_ms': {
+      const out = new Float64Array(vec.length);
+      if (vec.nullCount === 0 && spec.type === 'float64') return Float64Array.from(vec.toArray() as Float64Array);
+      let i = 0;
+      for (const v of vec) out[i++] = v === null ? NaN : Number(v);
+      return out;
+    }
+    case 'int32':
+      return vec.nullCount === 0 ? Int32Array.from(vec.toArray() as Int32Array) : (Array.from(vec) as (number | null)[]);
+  }
+}
+
+/** Decodes a whole file (callers keep files to `rowsPerPart` rows, so memory stays bounded). */
+export function decodeParquet(spec: TableSpec, bytes: Uint8Array, source = spec.path): Batch {
+  let table: Table;
+  try {
+    table = tableFromIPC(parquetWasm.readParquet(bytes, { batchSize: 131_072 }).intoIPCStream());
+  } catch (err) {
+    throw new BadInputError(`${source} is not a readable Parquet file: ${(err as Error).message}`, { cause: err });
+  }
+  const columns: Record<string, ColumnData> = {};
+  for (const col of spec.columns) {
+    const vec = table.getChild(col.name);
+    if (!vec) throw new BadInputError(`${source}: column "${col.name}" is missing; was it written by an older version? Rerun the step that writes ${spec.path}.`);
+    columns[col.name] = fromVector(col, vec);
+  }
+  return { rows: table.numRows, columns };
+}

@@ -1,0 +1,157 @@
+import { z } from 'zod';
+import type { TableSpec } from './parquet';
+
+/**
+ * Every table of the lake and every column name, in one module (logai habit: columns are constants).
+ * Bronze = validated raw records; Silver = parsed (template, params); Gold = features per window or
+ * session; Scored = Gold plus verdicts.
+ */
+
+export const LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'] as const;
+export type Level = (typeof LEVELS)[number];
+
+/** A raw record after field mapping, before it is trusted. */
+export const rawRecordSchema = z.object({
+  ts: z.number().finite(),
+  service: z.string().min(1, 'service is empty').max(200),
+  level: z.enum(LEVELS),
+  message: z.string().min(1, 'message is empty'),
+  host: z.string().nullable().default(null),
+  latency_ms: z.number().finite().nonnegative().nullable().default(null),
+  status: z.number().int().min(100).max(599).nullable().default(null),
+  user_id: z.string().nullable().default(null),
+  session_id: z.string().nullable().default(null),
+  trace_id: z.string().nullable().default(null),
+});
+export type LogRecord = z.infer<typeof rawRecordSchema>;
+
+const recordColumns = [
+  { name: 'ts', type: 'timestamp_ms' },
+  { name: 'service', type: 'utf8' },
+  { name: 'level', type: 'utf8' },
+  { name: 'message', type: 'utf8' },
+  { name: 'host', type: 'utf8' },
+  { name: 'latency_ms', type: 'float64' },
+  { name: 'status', type: 'int32' },
+  { name: 'user_id', type: 'utf8' },
+  { name: 'session_id', type: 'utf8' },
+  { name: 'trace_id', type: 'utf8' },
+  { name: 'source_file', type: 'utf8' },
+  { name: 'source_line', type: 'int32' },
+] as const;
+
+export const bronzeLogs: TableSpec = { path: 'bronze/logs', columns: recordColumns };
+
+export const quarantine: TableSpec = {
+  path: 'bronze/quarantine',
+  columns: [
+    { name: 'source_file', type: 'utf8' },
+    { name: 'source_line', type: 'int32' },
+    { name: 'raw', type: 'utf8' },
+    { name: 'reason', type: 'utf8' },
+  ],
+};
+
+export const silverLogs: TableSpec = {
+  path: 'silver/logs',
+  columns: [
+    ...recordColumns,
+    { name: 'template_id', type: 'utf8' },
+    { name: 'template', type: 'utf8' },
+    /** JSON array of the values at the template's wildcards. */
+    { name: 'params', type: 'utf8' },
+  ],
+};
+
+/** Numeric features of a time window, in the order detectors see them. */
+export const WINDOW_FEATURES = [
+  'count',
+  'error_count',
+  'warn_count',
+  'error_rate',
+  'latency_mean',
+  'latency_p50',
+  'latency_p95',
+  'latency_p99',
+  'status_5xx_rate',
+  'status_4xx_rate',
+  'distinct_users',
+  'distinct_templates',
+  'new_templates',
+  'count_roll_mean',
+  'count_roll_std',
+  'count_roll_z',
+  'hour_of_day',
+  'day_of_week',
+] as const;
+export type WindowFeature = (typeof WINDOW_FEATURES)[number];
+
+/** Calendar features are context for the baseline, not signals to score on their own. */
+export const CONTEXT_FEATURES: readonly WindowFeature[] = ['hour_of_day', 'day_of_week'];
+
+export const goldWindows: TableSpec = {
+  path: 'gold/windows',
+  columns: [
+    { name: 'window_start', type: 'timestamp_ms' },
+    { name: 'window_seconds', type: 'int32' },
+    { name: 'service', type: 'utf8' },
+    ...WINDOW_FEATURES.map((name) => ({ name, type: 'float64' as const })),
+  ],
+};
+
+/** Long format: per window and service, the count and TF-IDF weight of each template. */
+export const goldWindowTemplates: TableSpec = {
+  path: 'gold/window_templates',
+  columns: [
+    { name: 'window_start', type: 'timestamp_ms' },
+    { name: 'service', type: 'utf8' },
+    { name: 'template_id', type: 'utf8' },
+    { name: 'count', type: 'float64' },
+    { name: 'tfidf', type: 'float64' },
+  ],
+};
+
+export const goldSessions: TableSpec = {
+  path: 'gold/sessions',
+  columns: [
+    { name: 'session_id', type: 'utf8' },
+    { name: 'service', type: 'utf8' },
+    { name: 'start', type: 'timestamp_ms' },
+    { name: 'end', type: 'timestamp_ms' },
+    { name: 'event_count', type: 'float64' },
+    { name: 'error_count', type: 'float64' },
+    { name: 'duration_s', type: 'float64' },
+    /** JSON array of template ids in time order. */
+    { name: 'sequence', type: 'utf8' },
+    /** JSON object template id → count. */
+    { name: 'template_counts', type: 'utf8' },
+  ],
+};
+
+export const scoredWindows: TableSpec = {
+  path: 'scored/windows',
+  columns: [
+    { name: 'entity_kind', type: 'utf8' },
+    { name: 'entity_key', type: 'utf8' },
+    { name: 'service', type: 'utf8' },
+    { name: 'window_start', type: 'timestamp_ms' },
+    { name: 'window_end', type: 'timestamp_ms' },
+    { name: 'score', type: 'float64' },
+    { name: 'severity', type: 'float64' },
+    { name: 'anomalous', type: 'bool' },
+    /** JSON array of detector names whose calibrated score passed their threshold. */
+    { name: 'detectors', type: 'utf8' },
+  ],
+};
+
+/** What the generator's labels file holds (and what `report --labels` accepts for windows). */
+export const anomalyLabelSchema = z.object({
+  id: z.string(),
+  type: z.string(),
+  service: z.string(),
+  start: z.string(),
+  end: z.string(),
+  session_ids: z.array(z.string()).optional(),
+  description: z.string().optional(),
+});
+export type AnomalyLabel = z.infer<typeof anomalyLabelSchema>;

@@ -1,0 +1,142 @@
+#!/usr/bin/env node
+import { Command, Option } from 'commander';
+import { exitCodeOf, SentinelError } from '../shared/errors';
+
+/**
+ * The `sentinel` CLI. This file only declares commands; each lazy-imports its step module so a
+ * container that runs one step loads only that step's code. The only process.exit is here.
+ */
+type Runner = (opts: Record<string, unknown>) => Promise<unknown>;
+const steps: Record<string, () => Promise<{ run: Runner }>> = {
+  generate: () => import('./generate/command'),
+  ingest: () => import('./ingest/command'),
+  parse: () => import('./parse/command'),
+  templates: () => import('./templates/command'),
+  features: () => import('./features/command'),
+  train: () => import('./train/command'),
+  score: () => import('./score/command'),
+  report: () => import('./report/command'),
+  pipeline: () => import('./pipeline/command'),
+  demo: () => import('./demo/command'),
+};
+
+function action(step: keyof typeof steps) {
+  return async (...args: unknown[]) => {
+    const cmd = args[args.length - 1] as Command;
+    const opts = { ...cmd.optsWithGlobals(), ...(cmd.args.length ? { args: cmd.args } : {}) };
+    const { run } = await steps[step]();
+    const result = await run(opts);
+    // One JSON line last on stdout: Airflow's DockerOperator pushes it to XCom.
+    if (result !== undefined && !(opts as { quiet?: boolean }).quiet) process.stdout.write(JSON.stringify(result) + '\n');
+  };
+}
+
+const program = new Command('sentinel')
+  .description('log-sentinel: finds anomalies in application logs (lake → Bronze/Silver/Gold → detectors → PostgreSQL)')
+  .version(process.env.SENTINEL_VERSION ?? '0.1.0')
+  .option('--lake <uri>', 'lake URI: file://path or s3://bucket/prefix (env SENTINEL_LAKE; default file://./.sentinel/lake)')
+  .showHelpAfterError('(run with --help for usage)');
+
+program
+  .command('generate')
+  .description('write synthetic application logs with labeled anomalies to <lake>/landing/date=D/')
+  .requiredOption('--from <date>', 'first date (YYYY-MM-DD)')
+  .option('--days <n>', 'number of days', '1')
+  .option('--logs-per-day <n>', 'approximate logs per day', '200000')
+  .option('--services <n>', 'number of services', '12')
+  .option('--anomalies-per-day <n>', 'injected anomalies per day')
+  .option('--malformed-rate <share>', 'share of deliberately malformed lines', '0')
+  .option('--seed <n>', 'random seed', '42')
+  .option('--out <uri>', 'write here instead of the lake (a directory or s3:// prefix)')
+  .action(action('generate'));
+
+program
+  .command('ingest')
+  .description('landing files → Bronze Parquet for one date; bad records go to bronze/quarantine with a reason')
+  .requiredOption('--date <date>', 'partition date (YYYY-MM-DD)')
+  .option('--source <uri>', 'a file, a directory or an s3:// prefix (default: <lake>/landing/date=D/)')
+  .option('--log-format <format>', 'loghub-style format for text lines, e.g. "<Date> <Time> <Level> <Component>: <Content>", or a known name (hdfs, bgl, ...)')
+  .option('--timestamp-format <pattern>', 'e.g. "yyyy-MM-dd HH:mm:ss,SSS", "iso", "epoch" (default: detect)')
+  .option('--service <name>', 'service name for text logs (default: their Component field)')
+  .option('--max-quarantine-share <share>', 'fail when more than this share of records is quarantined (default 0.05)')
+  .option('--allow-other-dates', 'keep records whose timestamp is outside the partition date')
+  .action(action('ingest'));
+
+program
+  .command('parse')
+  .description('Bronze → Silver: normalize, mine templates (Drain), extract parameters')
+  .requiredOption('--date <date>', 'partition date (YYYY-MM-DD)')
+  .action(action('parse'));
+
+program
+  .command('templates')
+  .description('mine templates of any log file; writes LineId,EventId,EventTemplate like loghub')
+  .argument('<file>', 'log file (plain or gzip)')
+  .requiredOption('--log-format <format>', 'loghub-style format or a known name (hdfs, bgl, ...)')
+  .option('--out <file>', 'CSV output (default: stdout)')
+  .option('--similarity <t>', 'Drain similarity threshold')
+  .option('--depth <n>', 'Drain tree depth')
+  .action(action('templates'));
+
+program
+  .command('features')
+  .description('Silver → Gold: per-service time windows, template counts with TF-IDF, sessions')
+  .requiredOption('--date <date>', 'partition date (YYYY-MM-DD)')
+  .option('--window <duration>', 'window length, e.g. 1m, 5m, 30s', '1m')
+  .option('--session-key <regex-or-field>', 'session entity: a field name (session_id) or a regex such as "blk_-?\\d+"', 'session_id')
+  .action(action('features'));
+
+program
+  .command('train')
+  .description('fit the detectors on Gold of a date range; register a candidate model and promote it if not worse')
+  .requiredOption('--from <date>', 'first training date')
+  .requiredOption('--to <date>', 'last training date')
+  .option('--detectors <list>', 'comma-separated detectors', 'robust_baseline,isolation_forest,rare_templates')
+  .option('--alert-rate <share>', 'target share of windows flagged', '0.01')
+  .option('--promote-margin <m>', 'promote unless validation F1/score is worse than production by more than this', '0.02')
+  .option('--seed <n>', 'random seed')
+  .action(action('train'));
+
+program
+  .command('score')
+  .description('score Gold of one date with the production model; write scored Parquet and anomalies to PostgreSQL')
+  .requiredOption('--date <date>', 'partition date (YYYY-MM-DD)')
+  .option('--model-version <v>', 'use this model version instead of production')
+  .action(action('score'));
+
+program
+  .command('report')
+  .description('summary of anomalies for a date range; with --labels adds precision, recall and F1')
+  .requiredOption('--from <date>', 'first date')
+  .requiredOption('--to <date>', 'last date')
+  .option('--labels <file>', 'labels file (generator JSON; default: the lake\'s labels when present)')
+  .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+  .option('--html <file>', 'also write a self-contained HTML report')
+  .action(action('report'));
+
+program
+  .command('pipeline')
+  .description('every step in order for each date, in one process')
+  .requiredOption('--from <date>', 'first date')
+  .requiredOption('--to <date>', 'last date')
+  .option('--train-days <n>', 'train on this many leading days, then score every date', '1')
+  .option('--source <uri>', 'ingest source (default: the lake\'s landing area)')
+  .option('--log-format <format>', 'log format for text lines')
+  .option('--labels <file>', 'labels for the final report')
+  .action(action('pipeline'));
+
+program
+  .command('demo')
+  .description('generate about a day of logs, run the pipeline on embedded defaults and print the report')
+  .option('--logs <n>', 'logs to generate', '200000')
+  .option('--json', 'print one JSON object instead of the text report')
+  .option('--seed <n>', 'random seed', '42')
+  .option('--html <file>', 'also write the HTML report here')
+  .action(action('demo'));
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  const message = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`sentinel: ${message}\n`);
+  if (!(err instanceof SentinelError) && err instanceof Error && err.stack) process.stderr.write(err.stack + '\n');
+  process.exitCode = exitCodeOf(err);
+});

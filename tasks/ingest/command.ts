@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { runStep, type StepOptions } from '../../shared/runtime';
+import { writePartition } from '../../shared/lake';
+import { BatchBuilder } from '../../shared/batchBuilder';
+import { bronzeLogs, quarantine } from '../../shared/schemas';
+import { QualityGateError, BadInputError } from '../../shared/errors';
+import { parseOptions } from '../options';
+import type { Batch } from '../../shared/parquet';
+import { createLineParser } from './lineParser';
+import { emptyCounts, ingestLines, quarantineShare, type BronzeRow, type IngestCounts, type QuarantineRow } from './ingest';
+import { decodeLines, listSource } from './sourceFiles';
+
+export const ingestOptions = z.object({
+  date: z.string(),
+  source: z.string().optional(),
+  logFormat: z.string().optional(),
+  timestampFormat: z.string().optional(),
+  service: z.string().optional(),
+  maxQuarantineShare: z.coerce.number().min(0).max(1).optional(),
+  allowOtherDates: z.boolean().default(false),
+  lake: z.string().optional(),
+});
+
+/** landing → bronze/logs (+ bronze/quarantine) for one date. */
+export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
+  const opts = parseOptions(ingestOptions, raw, 'ingest');
+  return runStep({ task: 'ingest', partition: opts.date, overrides: { lake: opts.lake, maxQuarantineShare: opts.maxQuarantineShare }, ...step }, async (ctx) => {
+    const listing = await listSource(opts.source, ctx.lake, opts.date, ctx.config.s3ForcePathStyle);
+    if (listing.keys.length === 0) {
+      throw new BadInputError(`no input files in ${listing.describe}: run \`sentinel generate\`, copy logs there, or pass --source`);
+    }
+    const parseLine = createLineParser(opts);
+    const counts: IngestCounts = emptyCounts();
+    const quarantined: QuarantineRow[] = [];
+    const records = new BatchBuilder<BronzeRow>(bronzeLogs, ctx.config.rowsPerPart);
+
+    async function* bronzeBatches(): AsyncGenerator<Batch> {
+      for (const key of listing.keys) {
+        const lines = decodeLines(await listing.store.get(key));
+        for (const item of ingestLines({ name: key, lines }, parseLine, counts)) {
+          if (item.kind === 'quarantine') quarantined.push(item.row);
+          else {
+            const full = records.push(item.row);
+            if (full) yield full;
+          }
+        }
+        ctx.log.debug({ file: key, read: counts.read }, 'file ingested');
+      }
+      if (records.rows > 0 || counts.written === 0) yield records.flush();
+    }
+
+    const bronze = await writePartition(ctx.lake, bronzeLogs, opts.date, bronzeBatches(), { runId: ctx.runId, extra: { counts } });
+    const qBuilder = new BatchBuilder<QuarantineRow>(quarantine, Number.MAX_SAFE_INTEGER);
+    for (const q of quarantined) qBuilder.push(q);
+    await writePartition(ctx.lake, quarantine, opts.date, [qBuilder.flush()], { runId: ctx.runId, extra: { reasons: counts.reasons } });
+
+    if (counts.read !== counts.written + counts.quarantined || bronze.rows !== counts.written) {
+      throw new Error(`ingest lost records: read ${counts.read}, written ${bronze.rows}, quarantined ${counts.quarantined}`);
+    }
+    const share = quarantineShare(counts);
+    const summary = { date: opts.date, source: listing.describe, ...counts, quarantineShare: Number(share.toFixed(6)) };
+    if (counts.quarantined > 0) {
+      const sample = quarantined.slice(0, 3).map((q) => `${q.source_file}:${q.source_line}: ${q.reason}`);
+      ctx.log.warn({ quarantined: counts.quarantined, reasons: counts.reasons, sample }, 'records quarantined (see bronze/quarantine)');
+    }
+    if (share > ctx.config.maxQuarantineShare) {
+      const first = quarantined[0];
+      throw new QualityGateError(
+        `${counts.quarantined} of ${counts.read} records (${(share * 100).toFixed(1)} %) were quarantined for ${opts.date}, over the limit of ${(ctx.config.maxQuarantineShare * 100).toFixed(1)} %. ` +
+          `First: ${first.source_file} line ${first.source_line}: ${first.reason}. Fix the input or the --log-format/--timestamp-format, or raise --max-quarantine-share.`,
+      );
+    }
+    return summary;
+  });
+}

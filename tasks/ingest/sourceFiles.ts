@@ -1,0 +1,47 @@
+import { stat } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import type { ObjectStore } from '../../shared/store/objectStore';
+import { openStore } from '../../shared/store/openStore';
+import { createLocalStore } from '../../shared/store/localStore';
+import { BadInputError } from '../../shared/errors';
+
+/**
+ * Where ingest reads from: by default the lake's `landing/date=D/`; or `--source`, a local file or
+ * directory, or an `s3://bucket/prefix`. Hidden files and markers (`_SUCCESS`) are skipped.
+ */
+export interface SourceListing {
+  readonly store: ObjectStore;
+  readonly keys: readonly string[];
+  readonly describe: string;
+}
+
+const isDataKey = (k: string) => {
+  const name = k.slice(k.lastIndexOf('/') + 1);
+  return name !== '' && !name.startsWith('_') && !name.startsWith('.') && !name.endsWith('.json') && !name.endsWith('.labels.json');
+};
+
+export async function listSource(source: string | undefined, lake: ObjectStore, date: string, forcePathStyle: boolean): Promise<SourceListing> {
+  if (!source) {
+    const prefix = `landing/date=${date}/`;
+    return { store: lake, keys: (await lake.list(prefix)).filter(isDataKey), describe: `${lake.uri}${prefix}` };
+  }
+  if (source.startsWith('s3://')) {
+    const [, bucket, ...rest] = /^s3:\/\/([^/]+)\/?(.*)$/.exec(source) ?? [];
+    if (!bucket) throw new BadInputError(`--source ${source}: expected s3://bucket/prefix`);
+    const store = openStore(`s3://${bucket}`, { forcePathStyle });
+    return { store, keys: (await store.list(rest.join('/'))).filter(isDataKey), describe: source };
+  }
+  const path = source.replace(/^file:\/\//, '');
+  const info = await stat(path).catch(() => undefined);
+  if (!info) throw new BadInputError(`--source ${source} does not exist`);
+  if (info.isFile()) return { store: createLocalStore(dirname(path)), keys: [basename(path)], describe: path };
+  const store = createLocalStore(path);
+  return { store, keys: (await store.list('')).filter(isDataKey), describe: path };
+}
+
+/** gzip is detected by magic bytes, not by name: landing files are often misnamed. */
+export function decodeLines(bytes: Uint8Array): string[] {
+  const raw = bytes.length > 2 && bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : Buffer.from(bytes);
+  return raw.toString('utf8').split(/\r?\n/);
+}

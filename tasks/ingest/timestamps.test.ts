@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { compileTimestampPattern, createTimestampParser, parseIso } from './timestamps';
+
+describe('timestamps', () => {
+  it('parses ISO with and without offsets (no offset = UTC)', () => {
+    expect(parseIso('2026-01-05T13:04:05.123Z')).toBe(Date.UTC(2026, 0, 5, 13, 4, 5, 123));
+    expect(parseIso('2026-01-05 13:04:05')).toBe(Date.UTC(2026, 0, 5, 13, 4, 5));
+    expect(parseIso('2026-01-05T13:04:05+02:00')).toBe(Date.UTC(2026, 0, 5, 11, 4, 5));
+    expect(parseIso('yesterday')).toBeUndefined();
+  });
+
+  it('compiles patterns, including two-digit years and month names', () => {
+    expect(compileTimestampPattern('yyMMdd HHmmss')('081109 203615')).toBe(Date.UTC(2008, 10, 9, 20, 36, 15));
+    expect(compileTimestampPattern('yyyy-MM-dd HH:mm:ss,SSS')('2015-07-29 17:41:44,747')).toBe(Date.UTC(2015, 6, 29, 17, 41, 44, 747));
+    expect(compileTimestampPattern('EEE MMM dd HH:mm:ss yyyy')('Sun Dec 04 04:47:44 2005')).toBe(Date.UTC(2005, 11, 4, 4, 47, 44));
+    expect(compileTimestampPattern('yyyy-MM-dd-HH.mm.ss.SSSSSS')('2005-06-03-15.42.50.675872')).toBe(Date.UTC(2005, 5, 3, 15, 42, 50, 675));
+    expect(compileTimestampPattern('yyyy-MM-dd')('2015-13-01')).toBeUndefined();
+  });
+
+  it('detects the format automatically and fills a missing year', () => {
+    const parse = createTimestampParser(undefined, 2017);
+    expect(parse('081109 203615')).toBe(Date.UTC(2008, 10, 9, 20, 36, 15));
+    expect(parse('03-17 16:13:38.811')).toBe(Date.UTC(2017, 2, 17, 16, 13, 38, 811));
+    expect(parse('1117838570')).toBe(1117838570_000);
+    expect(parse('not a time')).toBeUndefined();
+  });
+});

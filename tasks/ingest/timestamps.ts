@@ -1,0 +1,114 @@
+/**
+ * Timestamp parsing: a user-given pattern (`yyyy-MM-dd HH:mm:ss,SSS` style), or automatic detection
+ * among common log formats. Times without an offset are taken as UTC (the `defaultYear` fills
+ * formats that have no year, like Android's `MM-dd`).
+ */
+export type TimestampParser = (text: string) => number | undefined;
+
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+
+const TOKENS: Record<string, { re: string; key?: string }> = {
+  yyyy: { re: '(\\d{4})', key: 'year' },
+  yy: { re: '(\\d{2})', key: 'year2' },
+  MMM: { re: '([A-Za-z]{3})', key: 'monthName' },
+  MM: { re: '(\\d{2})', key: 'month' },
+  dd: { re: '(\\d{2})', key: 'day' },
+  d: { re: '(\\d{1,2})', key: 'day' },
+  HH: { re: '(\\d{2})', key: 'hour' },
+  mm: { re: '(\\d{2})', key: 'minute' },
+  ss: { re: '(\\d{2})', key: 'second' },
+  SSSSSS: { re: '(\\d{6})', key: 'fraction' },
+  SSS: { re: '(\\d{3})', key: 'fraction' },
+  EEE: { re: '[A-Za-z]{3}' },
+};
+const TOKEN_ORDER = Object.keys(TOKENS).sort((a, b) => b.length - a.length);
+
+/** Compiles a pattern such as `yyMMdd HHmmss` into a parser. */
+export function compileTimestampPattern(pattern: string, defaultYear = 1970): TimestampParser {
+  let re = '^\\s*';
+  const keys: string[] = [];
+  for (let i = 0; i < pattern.length; ) {
+    const token = TOKEN_ORDER.find((t) => pattern.startsWith(t, i));
+    if (token) {
+      re += TOKENS[token].re;
+      if (TOKENS[token].key) keys.push(TOKENS[token].key!);
+      i += token.length;
+    } else {
+      const ch = pattern[i++];
+      re += /\s/.test(ch) ? '\\s+' : ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    }
+  }
+  const matcher = new RegExp(re + '\\s*$');
+  return (text) => {
+    const m = matcher.exec(text);
+    if (!m) return undefined;
+    const v: Record<string, string> = {};
+    keys.forEach((k, i) => (v[k] = m[i + 1]));
+    const year = v.year ? Number(v.year) : v.year2 ? 2000 + Number(v.year2) : defaultYear;
+    const month = v.monthName ? MONTHS.indexOf(v.monthName.toLowerCase()) : Number(v.month ?? 1) - 1;
+    if (month < 0 || month > 11) return undefined;
+    const ms = v.fraction ? Math.floor(Number(v.fraction.padEnd(3, '0').slice(0, 3))) : 0;
+    const t = Date.UTC(year, month, Number(v.day ?? 1), Number(v.hour ?? 0), Number(v.minute ?? 0), Number(v.second ?? 0), ms);
+    return Number.isNaN(t) ? undefined : t;
+  };
+}
+
+const ISO_RE = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/;
+
+/** ISO 8601 (with or without offset; no offset = UTC). */
+export const parseIso: TimestampParser = (text) => {
+  const s = text.trim();
+  if (!ISO_RE.test(s)) return undefined;
+  const hasZone = /(Z|[+-]\d{2}:?\d{2})$/.test(s);
+  const t = Date.parse(hasZone ? s.replace(' ', 'T') : s.replace(' ', 'T') + 'Z');
+  return Number.isNaN(t) ? undefined : t;
+};
+
+/** Epoch seconds (10 digits, optional fraction) or milliseconds (13 digits). */
+export const parseEpoch: TimestampParser = (text) => {
+  const s = text.trim();
+  if (/^\d{13}$/.test(s)) return Number(s);
+  if (/^\d{9,10}(\.\d+)?$/.test(s)) return Math.round(Number(s) * 1000);
+  return undefined;
+};
+
+/** Patterns tried, in order, when no format is configured. */
+export const KNOWN_PATTERNS = [
+  'yyyy-MM-dd HH:mm:ss,SSS', // log4j, Zookeeper
+  'yyyy-MM-dd HH:mm:ss.SSS', // OpenStack, many apps
+  'yyyy-MM-dd HH:mm:ss',
+  'yyyy-MM-dd-HH.mm.ss.SSSSSS', // BGL
+  'yyMMdd HHmmss', // HDFS
+  'EEE MMM dd HH:mm:ss yyyy', // Apache
+  'MMM d HH:mm:ss', // syslog
+  'MM-dd HH:mm:ss.SSS', // Android
+  'yyyyMMdd-HH:mm:ss:SSS', // HealthApp
+  'MM.dd HH:mm:ss', // Proxifier
+  'yyyy.MM.dd', // Thunderbird Date
+];
+
+/**
+ * Returns a parser for `pattern`, or an auto-detecting one that settles on the first parser that
+ * works and tries the others again only when it stops working (formats can differ per file).
+ */
+export function createTimestampParser(pattern?: string, defaultYear = 1970): TimestampParser {
+  if (pattern && pattern !== 'auto') {
+    if (pattern === 'iso') return parseIso;
+    if (pattern === 'epoch') return parseEpoch;
+    return compileTimestampPattern(pattern, defaultYear);
+  }
+  const candidates: TimestampParser[] = [parseIso, parseEpoch, ...KNOWN_PATTERNS.map((p) => compileTimestampPattern(p, defaultYear))];
+  let current: TimestampParser | undefined;
+  return (text) => {
+    const fast = current?.(text);
+    if (fast !== undefined) return fast;
+    for (const c of candidates) {
+      const t = c(text);
+      if (t !== undefined) {
+        current = c;
+        return t;
+      }
+    }
+    return undefined;
+  };
+}

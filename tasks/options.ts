@@ -1,0 +1,15 @@
+import type { z } from 'zod';
+import { BadInputError } from '../shared/errors';
+import { parseDate } from '../shared/dates';
+
+/** Validates a command's flags; dates are checked here so every step rejects them the same way. */
+export function parseOptions<S extends z.ZodType>(schema: S, raw: unknown, command: string): z.infer<S> {
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `--${String(i.path[0] ?? '').replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())}: ${i.message}`);
+    throw new BadInputError(`sentinel ${command}: ${problems.join('; ')}. See \`sentinel ${command} --help\`.`);
+  }
+  const value = parsed.data as Record<string, unknown>;
+  for (const key of ['date', 'from', 'to']) if (typeof value[key] === 'string') parseDate(value[key] as string, `--${key}`);
+  return parsed.data;
+}
