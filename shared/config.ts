@@ -20,6 +20,15 @@ export const configSchema = z.object({
   rowsPerPart: z.number().int().positive().default(250_000),
   webhookUrl: z.string().url().optional(),
   webhookFormat: z.enum(['json', 'slack']).default('json'),
+  /** Channels as JSON: [{"name","url","format":"json|slack","minSeverity"}]; the single webhook above is one more. */
+  alertChannels: z.string().optional(),
+  alertMinSeverity: z.number().min(0).max(100).default(60),
+  /** Anomalous windows of one service and type this close together are one incident. */
+  alertGroupGapMinutes: z.number().nonnegative().default(5),
+  /** A new incident within this time of an open alert's last sighting continues that alert. */
+  alertCooldownMinutes: z.number().nonnegative().default(60),
+  /** Open alerts with no new anomaly for this long are resolved automatically. */
+  alertQuietMinutes: z.number().positive().default(120),
   mlflowTrackingUri: z.string().url().optional(),
 });
 
@@ -42,6 +51,11 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Partial<Config> {
     rowsPerPart: envNumber(env.SENTINEL_ROWS_PER_PART),
     webhookUrl: env.SENTINEL_WEBHOOK_URL,
     webhookFormat: env.SENTINEL_WEBHOOK_FORMAT,
+    alertChannels: env.SENTINEL_ALERT_CHANNELS,
+    alertMinSeverity: envNumber(env.SENTINEL_ALERT_MIN_SEVERITY),
+    alertGroupGapMinutes: envNumber(env.SENTINEL_ALERT_GROUP_GAP_MINUTES),
+    alertCooldownMinutes: envNumber(env.SENTINEL_ALERT_COOLDOWN_MINUTES),
+    alertQuietMinutes: envNumber(env.SENTINEL_ALERT_QUIET_MINUTES),
     mlflowTrackingUri: env.MLFLOW_TRACKING_URI,
   };
   return Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined && v !== '')) as Partial<Config>;

@@ -18,6 +18,9 @@ const steps: Record<string, () => Promise<{ run: Runner }>> = {
   report: () => import('./report/command'),
   pipeline: () => import('./pipeline/command'),
   demo: () => import('./demo/command'),
+  models: () => import('./models/command'),
+  alert: () => import('./alert/command'),
+  alerts: () => import('./alerts/command'),
 };
 
 function action(step: keyof typeof steps) {
@@ -133,6 +136,39 @@ program
   .option('--seed <n>', 'random seed', '42')
   .option('--html <file>', 'also write the HTML report here')
   .action(action('demo'));
+
+program
+  .command('models')
+  .description('the model registry: list versions, show one, promote a version, roll production back')
+  .argument('<action>', 'list | show | promote | rollback')
+  .option('--name <name>', 'model name (windows or sessions)', 'windows')
+  .option('--version <v>', 'model version (show, promote)')
+  .option('--json', 'JSON only, no table')
+  .action(async (action: string, _opts: unknown, cmd: Command) => {
+    const { run } = await steps.models();
+    const result = await run({ ...cmd.optsWithGlobals(), action });
+    process.stdout.write(JSON.stringify(result) + '\n');
+  });
+
+program
+  .command('alert')
+  .description('turn the anomalies of a date into alerts: group, deduplicate, auto-resolve, deliver to webhooks')
+  .requiredOption('--date <date>', 'partition date (YYYY-MM-DD)')
+  .option('--dry-run', 'print what would be alerted; write and send nothing')
+  .action(action('alert'));
+
+program
+  .command('alerts')
+  .description('list alerts, acknowledge or resolve one')
+  .argument('<action>', 'list | ack | resolve')
+  .argument('[id]', 'alert id (ack, resolve)')
+  .option('--status <status>', 'list only open, acknowledged or resolved alerts')
+  .option('--reason <text>', 'why it was resolved')
+  .option('--json', 'JSON only, no table')
+  .action(async (actionName: string, id: string | undefined, _opts: unknown, cmd: Command) => {
+    const { run } = await steps.alerts();
+    process.stdout.write(JSON.stringify(await run({ ...cmd.optsWithGlobals(), action: actionName, id })) + '\n');
+  });
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   const message = err instanceof Error ? err.message : String(err);

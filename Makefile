@@ -1,0 +1,49 @@
+# log-sentinel — the two commands that matter: `make demo` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+NODE_MODULES_STAMP := node_modules/.package-lock.json
+VENV := .venv-airflow
+
+help: ## list targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+$(NODE_MODULES_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+install: $(NODE_MODULES_STAMP) ## install Node dependencies (npm ci)
+
+dist/sentinel.mjs: $(NODE_MODULES_STAMP) $(shell find shared tasks -name '*.ts' ! -name '*.test.ts' 2>/dev/null) images/bundle.mjs
+	npm run --silent build
+
+build: dist/sentinel.mjs ## bundle the CLI into dist/sentinel.mjs
+
+demo: build ## generate a day of logs and run the whole pipeline on embedded defaults (no servers)
+	node bin/sentinel.mjs demo
+
+services: ## start PostgreSQL, MinIO and dockerd for the integration tests
+	infra/scripts/services.sh up
+
+airflow-venv: ## create the pinned Airflow virtualenv (.venv-airflow)
+	infra/scripts/airflow-venv.sh
+
+typecheck: install ## TypeScript strict check
+	npx tsc --noEmit
+
+test: install build services airflow-venv ## every test: TypeScript (vitest) and DAGs (pytest), against real services
+	npx tsc --noEmit
+	set -a && source .sentinel/services.env && set +a && npx vitest run
+	set -a && source .sentinel/services.env && set +a && $(VENV)/bin/python -m pytest -q test/dags
+
+check: test ## alias for test (types, then all tests)
+
+bench: install build ## benchmarks: step throughput, parsing accuracy, detector speed and quality
+	npx tsx bench/run.ts
+
+images: build ## build one image per step (BASE_IMAGE=... to override the base)
+	images/build.sh
+
+clean: ## remove local lake, embedded database and build output
+	rm -rf .sentinel dist
+
+.PHONY: help install build demo services airflow-venv typecheck test check bench images clean

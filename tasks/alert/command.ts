@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import { runStep, type StepOptions } from '../../shared/runtime';
+import { inTransaction } from '../../shared/db/database';
+import { listAnomalies } from '../../shared/db/anomalies';
+import { autoResolve, extendAlert, insertAlert, openAlerts, recordDelivery, refreshAnomalyCounts, wasDelivered, type AlertRow } from '../../shared/db/alerts';
+import { dayStart } from '../../shared/dates';
+import { parseOptions } from '../options';
+import { reasonOf } from '../report/summary';
+import { groupIncidents, matchOpenAlert } from './incidents';
+import { channelsFromConfig } from './channels';
+import { deliver } from './deliver';
+
+export const alertOptions = z.object({ date: z.string(), dryRun: z.boolean().default(false), lake: z.string().optional() });
+
+/**
+ * anomalies of a date → incidents → alerts (deduplicated against open ones) → webhook deliveries.
+ * Times come from the data and the partition date, never the wall clock, so backfills and reruns
+ * decide the same way. A delivery is keyed by (alert, channel, last_seen): a rerun sends nothing
+ * new, a grown incident is sent again.
+ */
+export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
+  const opts = parseOptions(alertOptions, raw, 'alert');
+  return runStep({ task: 'alert', partition: opts.date, overrides: { lake: opts.lake }, ...step }, async (ctx) => {
+    const { pool } = await ctx.db();
+    const cfg = ctx.config;
+    const channels = channelsFromConfig(cfg);
+    const anomalies = await listAnomalies(pool, opts.date, opts.date);
+    const incidents = groupIncidents(
+      anomalies.map((a) => ({ ...a, reason: reasonOf(a.explanation) })),
+      cfg.alertGroupGapMinutes * 60_000,
+    );
+    if (opts.dryRun) {
+      return { date: opts.date, dryRun: true, anomalies: anomalies.length, incidents: incidents.length, channels: channels.map((c) => c.name), wouldAlert: incidents.map((i) => i.summary) };
+    }
+    const endOfDay = new Date(dayStart(opts.date) + 86_400_000);
+    const touched: AlertRow[] = await inTransaction(pool, async (client) => {
+      const open = (await openAlerts(client)).map((a) => ({ id: a.id, dedupKey: a.dedup_key, firstSeen: Date.parse(a.first_seen), lastSeen: Date.parse(a.last_seen) }));
+      const rows: AlertRow[] = [];
+      for (const incident of incidents) {
+        const match = matchOpenAlert(incident, open, cfg.alertCooldownMinutes * 60_000);
+        const row = match ? await extendAlert(client, match.id, incident) : await insertAlert(client, incident, new Date(incident.firstSeen));
+        if (!match) open.push({ id: row.id, dedupKey: row.dedup_key, firstSeen: Date.parse(row.first_seen), lastSeen: Date.parse(row.last_seen) });
+        else match.lastSeen = Math.max(match.lastSeen, incident.lastSeen);
+        rows.push(row);
+      }
+      await refreshAnomalyCounts(client, [...new Set(rows.map((r) => r.id))]);
+      return rows;
+    });
+    const resolved = await inTransaction(pool, (c) => autoResolve(c, new Date(endOfDay.getTime() - cfg.alertQuietMinutes * 60_000), endOfDay, cfg.alertQuietMinutes));
+
+    const deliveries = { delivered: 0, failed: 0, skipped: 0 };
+    const ids = [...new Set(touched.map((t) => t.id))];
+    const current = new Map((await pool.query('SELECT * FROM alerts WHERE id = ANY($1)', [ids])).rows.map((r) => [Number(r.id), r]));
+    for (const id of ids) {
+      const a = current.get(id)!;
+      const alert = {
+        id,
+        service: a.service,
+        anomaly_type: a.anomaly_type,
+        severity: a.severity,
+        status: a.status,
+        first_seen: new Date(a.first_seen).toISOString(),
+        last_seen: new Date(a.last_seen).toISOString(),
+        anomaly_count: a.anomaly_count,
+        summary: a.summary,
+        reasons: a.details?.reasons ?? [],
+      };
+      for (const channel of channels) {
+        if (alert.severity < channel.minSeverity || (await wasDelivered(pool, id, channel.name, alert.last_seen))) {
+          deliveries.skipped++;
+          continue;
+        }
+        const outcome = await deliver(alert, channel);
+        await recordDelivery(pool, { alertId: id, channel: channel.name, revision: alert.last_seen, ...outcome });
+        deliveries[outcome.status]++;
+        if (outcome.status === 'failed') ctx.log.warn({ alertId: id, channel: channel.name, attempts: outcome.attempts, error: outcome.error }, 'alert delivery failed (recorded; a rerun retries it)');
+      }
+    }
+    return { date: opts.date, anomalies: anomalies.length, incidents: incidents.length, alerts: ids.length, autoResolved: resolved.length, channels: channels.length, ...deliveries };
+  });
+}

@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { runStep, type StepOptions } from '../../shared/runtime';
+import { inTransaction } from '../../shared/db/database';
+import { getModel, listModels, promote, rollback, type ModelVersion } from '../../shared/db/models';
+import { BadInputError } from '../../shared/errors';
+import { parseOptions } from '../options';
+
+export const modelsOptions = z.object({
+  action: z.enum(['list', 'show', 'promote', 'rollback']),
+  name: z.string().default('windows'),
+  version: z.coerce.number().int().positive().optional(),
+  json: z.boolean().default(false),
+  lake: z.string().optional(),
+});
+
+function formatTable(models: ModelVersion[]): string {
+  const head = 'name      version  stage       trained on               detectors                                   validation';
+  const rows = models.map((m) =>
+    [m.name.padEnd(9), String(m.version).padStart(7), ' ', m.stage.padEnd(11), `${m.train_from}..${m.train_to}`.padEnd(24), m.detectors.join(',').padEnd(43), (m.metrics.validation ?? NaN).toFixed(4)].join(' '),
+  );
+  return [head, ...rows].join('\n') + '\n';
+}
+
+/** `sentinel models list|show|promote|rollback` over the registry in PostgreSQL. */
+export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
+  const opts = parseOptions(modelsOptions, raw, 'models');
+  return runStep({ task: 'models', overrides: { lake: opts.lake, logLevel: 'warn' }, ...step }, async (ctx) => {
+    const { pool } = await ctx.db();
+    switch (opts.action) {
+      case 'list': {
+        const models = await listModels(pool, opts.name);
+        if (!opts.json) process.stdout.write(models.length ? formatTable(models) : `no versions of model ${opts.name} yet: run \`sentinel train\`\n`);
+        return { models: models.map((m) => ({ version: m.version, stage: m.stage })) };
+      }
+      case 'show': {
+        const m = await getModel(pool, opts.name, opts.version);
+        if (!m) throw new BadInputError(opts.version ? `model ${opts.name} has no version ${opts.version}` : `model ${opts.name} has no production version`);
+        return { model: m };
+      }
+      case 'promote': {
+        if (!opts.version) throw new BadInputError('sentinel models promote needs --version <v>');
+        const m = await inTransaction(pool, (c) => promote(c, opts.name, opts.version!, 'promoted by hand'));
+        ctx.log.info({ name: m.name, version: m.version }, 'model promoted');
+        return { promoted: m.version };
+      }
+      case 'rollback': {
+        const r = await inTransaction(pool, (c) => rollback(c, opts.name));
+        ctx.log.info({ from: r.from.version, to: r.to.version }, 'model rolled back');
+        return { rolledBackFrom: r.from.version, production: r.to.version };
+      }
+    }
+  });
+}

@@ -1,0 +1,49 @@
+import { quantileSorted } from '../../shared/quantiles';
+
+/**
+ * A feature's training distribution, kept with the model so drift can be measured later without
+ * the training data: decile bin edges and the share of training values in each bin.
+ */
+export interface FeatureProfile {
+  edges: number[];
+  proportions: number[];
+  missing: number;
+}
+
+const EPS = 1e-4;
+
+export function profileOf(values: ArrayLike<number>, bins = 10): FeatureProfile {
+  const finite = Float64Array.from(Array.from(values).filter(Number.isFinite)).sort();
+  const edges = [...new Set(Array.from({ length: bins - 1 }, (_, i) => quantileSorted(finite, (i + 1) / bins)))];
+  return { edges, proportions: binShares(finite, edges), missing: values.length ? (values.length - finite.length) / values.length : 0 };
+}
+
+function binShares(values: ArrayLike<number>, edges: readonly number[]): number[] {
+  const counts = new Array(edges.length + 1).fill(0);
+  let n = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (!Number.isFinite(v)) continue;
+    let b = 0;
+    while (b < edges.length && v > edges[b]) b++;
+    counts[b]++;
+    n++;
+  }
+  return counts.map((c) => (n ? c / n : 0));
+}
+
+/**
+ * Population stability index of `actual` against a training profile:
+ * Σ (a − e) · ln(a / e) over the profile's bins, with ε for empty bins.
+ * Rule of thumb: < 0.1 stable, 0.1–0.25 moderate shift, > 0.25 significant shift.
+ */
+export function psiAgainst(profile: FeatureProfile, actual: ArrayLike<number>): number {
+  const a = binShares(actual, profile.edges);
+  let psi = 0;
+  for (let i = 0; i < a.length; i++) {
+    const e = Math.max(profile.proportions[i], EPS);
+    const x = Math.max(a[i], EPS);
+    psi += (x - e) * Math.log(x / e);
+  }
+  return psi;
+}

@@ -1,0 +1,295 @@
+/**
+ * Drain (He et al., ICWS 2017), following IBM/Drain3's algorithm: a fixed-depth prefix tree routes a
+ * tokenized line by its length and its first tokens to a leaf; inside the leaf the most similar
+ * cluster template wins if its similarity reaches the threshold, and differing tokens become `<*>`.
+ * Pure: no I/O, no clock, no randomness. The whole state round-trips through JSON.
+ *
+ * Template ids: `T` + 12 hex digits of a 64-bit FNV-1a hash of the template text the cluster was
+ * created with. Why not sequential numbers: a content hash gives the same id to the same event in
+ * two independently started states (a rebuilt state, a dev and a prod lake), while sequence numbers
+ * depend on the order of everything seen before. The id is fixed at creation and stored, so it does
+ * not change when the template later generalizes. On a (rare) collision the text is re-hashed with
+ * a counter, which stays deterministic for a given input order.
+ */
+
+export const WILDCARD = '<*>';
+
+export interface DrainConfig {
+  /** Tree depth as in Drain/Drain3: root + length layer + `depth - 3` token layers + leaf. Min 3. */
+  depth: number;
+  /** Share of equal non-wildcard tokens needed to join a cluster (0..1). */
+  similarityThreshold: number;
+  /** Children per tree node; beyond it tokens go to the `<*>` child. */
+  maxChildren: number;
+  /** Route tokens containing digits to the `<*>` child (they are likely variables). */
+  parametrizeNumericTokens: boolean;
+}
+
+export const DEFAULT_DRAIN_CONFIG: Readonly<DrainConfig> = Object.freeze({
+  depth: 4,
+  similarityThreshold: 0.4,
+  maxChildren: 100,
+  parametrizeNumericTokens: true,
+});
+
+export type ChangeType = 'created' | 'updated' | 'none';
+
+export interface DrainMatch {
+  templateId: string;
+  /** The template after this line (tokens joined by one space). */
+  template: string;
+  /** Tokens of the line at the template's `<*>` positions, in order. */
+  params: string[];
+}
+
+export interface DrainAddResult extends DrainMatch {
+  changeType: ChangeType;
+}
+
+export interface DrainCluster {
+  id: string;
+  template: string;
+  size: number;
+}
+
+/** JSON form of a Drain. Clusters are in creation order; each keeps its tree path so the tree rebuilds exactly. */
+export interface DrainState {
+  version: 1;
+  config: DrainConfig;
+  clusters: Array<{ id: string; template: string; size: number; path: string[] }>;
+}
+
+interface Cluster {
+  id: string;
+  tokens: string[];
+  size: number;
+  /** Tree keys from the root to the leaf holding this cluster (first key: the token count). */
+  path: string[];
+}
+
+interface TreeNode {
+  children: Map<string, TreeNode>;
+  clusters: Cluster[];
+}
+
+const newNode = (): TreeNode => ({ children: new Map(), clusters: [] });
+
+export function tokenize(line: string): string[] {
+  const trimmed = line.trim();
+  return trimmed === '' ? [] : trimmed.split(/\s+/);
+}
+
+export class Drain {
+  readonly config: Readonly<DrainConfig>;
+  private readonly root = newNode();
+  private readonly clustersById = new Map<string, Cluster>();
+  /** Clusters in creation order (the state's order). */
+  private readonly clusterList: Cluster[] = [];
+
+  constructor(config: Partial<DrainConfig> = {}) {
+    this.config = Object.freeze(validateConfig({ ...DEFAULT_DRAIN_CONFIG, ...definedOnly(config) }));
+  }
+
+  /** Learns from one line (or its tokens): joins or creates a cluster. */
+  add(line: string | readonly string[]): DrainAddResult {
+    const tokens = typeof line === 'string' ? tokenize(line) : [...line];
+    const found = this.treeSearch(tokens, this.config.similarityThreshold, false);
+    if (!found) {
+      const cluster = this.createCluster(tokens);
+      return { ...describe(cluster, tokens), changeType: 'created' };
+    }
+    found.size++;
+    const merged = mergeTemplate(found.tokens, tokens);
+    if (merged === found.tokens) return { ...describe(found, tokens), changeType: 'none' };
+    found.tokens = merged;
+    return { ...describe(found, tokens), changeType: 'updated' };
+  }
+
+  /**
+   * Inference without learning: the cluster whose template matches every non-wildcard token, or
+   * null. Tries the tree first, then all clusters of the same length (a generalized template may sit
+   * under a path that no longer fits the line).
+   */
+  match(line: string | readonly string[]): DrainMatch | null {
+    const tokens = typeof line === 'string' ? tokenize(line) : [...line];
+    const found =
+      this.treeSearch(tokens, 1, true) ??
+      bestMatch(this.clusterList.filter((c) => c.tokens.length === tokens.length), tokens, 1, true);
+    return found ? describe(found, tokens) : null;
+  }
+
+  clusters(): DrainCluster[] {
+    return this.clusterList.map((c) => ({ id: c.id, template: c.tokens.join(' '), size: c.size }));
+  }
+
+  cluster(id: string): DrainCluster | undefined {
+    const c = this.clustersById.get(id);
+    return c && { id: c.id, template: c.tokens.join(' '), size: c.size };
+  }
+
+  toState(): DrainState {
+    return {
+      version: 1,
+      config: { ...this.config },
+      clusters: this.clusterList.map((c) => ({ id: c.id, template: c.tokens.join(' '), size: c.size, path: [...c.path] })),
+    };
+  }
+
+  static fromState(state: DrainState): Drain {
+    if (!state || state.version !== 1 || !Array.isArray(state.clusters)) {
+      throw new Error('not a Drain state (version 1 with a clusters list expected)');
+    }
+    const drain = new Drain(state.config);
+    for (const saved of state.clusters) {
+      if (drain.clustersById.has(saved.id)) throw new Error(`Drain state lists template ${saved.id} twice`);
+      const cluster: Cluster = { id: saved.id, tokens: tokenize(saved.template), size: saved.size, path: [...saved.path] };
+      let node = drain.root;
+      for (const key of cluster.path) {
+        let child = node.children.get(key);
+        if (!child) node.children.set(key, (child = newNode()));
+        node = child;
+      }
+      node.clusters.push(cluster);
+      drain.clustersById.set(cluster.id, cluster);
+      drain.clusterList.push(cluster);
+    }
+    return drain;
+  }
+
+  /**
+   * How many leading tokens route a line of this length: depth counts root, length layer, token
+   * layers and leaf (Drain's paper and Drain3), and the last token never routes.
+   */
+  private tokenLayers(tokenCount: number): number {
+    return Math.max(0, Math.min(this.config.depth - 2, tokenCount) - 1);
+  }
+
+  /** Drain3's tree_search: length layer, then the token layers (exact key, else `<*>`), then the leaf's best match. */
+  private treeSearch(tokens: readonly string[], threshold: number, includeParams: boolean): Cluster | null {
+    let node = this.root.children.get(String(tokens.length));
+    if (!node) return null;
+    for (let i = 0; i < this.tokenLayers(tokens.length); i++) {
+      node = node.children.get(tokens[i]) ?? node.children.get(WILDCARD);
+      if (!node) return null;
+    }
+    return bestMatch(node.clusters, tokens, threshold, includeParams);
+  }
+
+  private createCluster(tokens: string[]): Cluster {
+    const text = tokens.join(' ');
+    let id = templateIdFor(text);
+    for (let n = 1; this.clustersById.has(id); n++) id = templateIdFor(`${text}\u0000${n}`);
+    const cluster: Cluster = { id, tokens, size: 1, path: this.pathFor(tokens) };
+    let node = this.root;
+    for (const key of cluster.path) {
+      let child = node.children.get(key);
+      if (!child) node.children.set(key, (child = newNode()));
+      node = child;
+    }
+    node.clusters.push(cluster);
+    this.clustersById.set(id, cluster);
+    this.clusterList.push(cluster);
+    return cluster;
+  }
+
+  /**
+   * Drain3's add_seq_to_prefix_tree, computed as a key path: which child each token layer goes to,
+   * given the children that already exist (numeric tokens and full nodes go to `<*>`).
+   */
+  private pathFor(tokens: readonly string[]): string[] {
+    const path = [String(tokens.length)];
+    let node: TreeNode | undefined = this.root.children.get(path[0]);
+    for (let i = 0; i < this.tokenLayers(tokens.length); i++) {
+      const token = tokens[i];
+      const children = node?.children;
+      let key: string;
+      if (children?.has(token)) key = token;
+      else if (this.config.parametrizeNumericTokens && hasDigit(token)) key = WILDCARD;
+      else {
+        const count = children?.size ?? 0;
+        if (children?.has(WILDCARD)) key = count < this.config.maxChildren ? token : WILDCARD;
+        else key = count + 1 < this.config.maxChildren ? token : WILDCARD;
+      }
+      path.push(key);
+      node = children?.get(key);
+    }
+    return path;
+  }
+}
+
+function describe(cluster: Cluster, tokens: readonly string[]): DrainMatch {
+  const params: string[] = [];
+  for (let i = 0; i < cluster.tokens.length; i++) if (cluster.tokens[i] === WILDCARD) params.push(tokens[i]);
+  return { templateId: cluster.id, template: cluster.tokens.join(' '), params };
+}
+
+/**
+ * Drain3's fast_match: the highest similarity wins, ties go to the template with more wildcards,
+ * then to the older cluster. Similarity = equal tokens / length; template wildcards count only
+ * when `includeParams` (inference), so learning does not collapse into ever-wider templates.
+ */
+function bestMatch(clusters: readonly Cluster[], tokens: readonly string[], threshold: number, includeParams: boolean): Cluster | null {
+  let best: Cluster | null = null;
+  let bestSim = -1;
+  let bestParams = -1;
+  for (const cluster of clusters) {
+    const t = cluster.tokens;
+    if (t.length !== tokens.length) continue;
+    let same = 0;
+    let params = 0;
+    for (let i = 0; i < t.length; i++) {
+      if (t[i] === WILDCARD) params++;
+      else if (t[i] === tokens[i]) same++;
+    }
+    const sim = t.length === 0 ? 1 : (includeParams ? same + params : same) / t.length;
+    if (sim > bestSim || (sim === bestSim && params > bestParams)) {
+      best = cluster;
+      bestSim = sim;
+      bestParams = params;
+    }
+  }
+  return best && bestSim >= threshold ? best : null;
+}
+
+/** Differing tokens become `<*>`. Returns the same array when nothing changes (cheap "none" check). */
+function mergeTemplate(template: string[], tokens: readonly string[]): string[] {
+  let out: string[] | null = null;
+  for (let i = 0; i < template.length; i++) {
+    if (template[i] !== WILDCARD && template[i] !== tokens[i]) {
+      out ??= [...template];
+      out[i] = WILDCARD;
+    }
+  }
+  return out ?? template;
+}
+
+function hasDigit(token: string): boolean {
+  for (let i = 0; i < token.length; i++) {
+    const c = token.charCodeAt(i);
+    if (c >= 48 && c <= 57) return true;
+  }
+  return false;
+}
+
+/** `T` + 12 hex digits of FNV-1a 64 over the UTF-8 bytes: short, stable across platforms and versions. */
+export function templateIdFor(text: string): string {
+  let hash = 0xcbf29ce484222325n;
+  for (const byte of new TextEncoder().encode(text)) {
+    hash ^= BigInt(byte);
+    hash = (hash * 0x100000001b3n) & 0xffffffffffffffffn;
+  }
+  return `T${hash.toString(16).padStart(16, '0').slice(0, 12)}`;
+}
+
+function definedOnly<T extends object>(obj: T): Partial<T> {
+  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function validateConfig(config: DrainConfig): DrainConfig {
+  if (!Number.isInteger(config.depth) || config.depth < 3) throw new Error(`Drain depth must be an integer >= 3 (got ${config.depth})`);
+  if (!(config.similarityThreshold >= 0 && config.similarityThreshold <= 1)) {
+    throw new Error(`Drain similarityThreshold must be within 0..1 (got ${config.similarityThreshold})`);
+  }
+  if (!Number.isInteger(config.maxChildren) || config.maxChildren < 2) throw new Error(`Drain maxChildren must be an integer >= 2 (got ${config.maxChildren})`);
+  return config;
+}

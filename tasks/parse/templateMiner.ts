@@ -1,0 +1,123 @@
+/**
+ * The mining API of the parse step (Drain3's TemplateMiner): split a message into tokens, mask each
+ * token, feed the masked tokens to Drain, and report the template id, the template and the
+ * parameters (the original text behind every `<*>` and every mask placeholder, in order).
+ * Pure: state in, state out (`toState()`), no I/O.
+ */
+import { Drain, DEFAULT_DRAIN_CONFIG, WILDCARD, tokenize, type ChangeType, type DrainCluster, type DrainConfig, type DrainState } from './drain';
+import { createMasker, DEFAULT_MASKS, type MaskRule } from './masks';
+
+export interface TemplateMinerConfig extends DrainConfig {
+  /** Applied in order to every whitespace-free token before clustering. */
+  masks: readonly MaskRule[];
+}
+
+/** Every setting in one place, Drain3 style: depth 4, similarity 0.4, 100 children, numeric routing, default masks. */
+export const DEFAULT_TEMPLATE_MINER_CONFIG: Readonly<TemplateMinerConfig> = Object.freeze({
+  ...DEFAULT_DRAIN_CONFIG,
+  masks: DEFAULT_MASKS,
+});
+
+export interface MineResult {
+  templateId: string;
+  /** The template right after this message (a later message may still generalize it). */
+  template: string;
+  params: string[];
+  changeType: ChangeType;
+}
+
+export type MatchResult = Omit<MineResult, 'changeType'>;
+
+export interface TemplateMinerState {
+  version: 1;
+  masks: MaskRule[];
+  drain: DrainState;
+}
+
+export interface TemplateMiner {
+  readonly config: Readonly<TemplateMinerConfig>;
+  /** Learns from one message (the Content part of a line, not the header). */
+  add(content: string): MineResult;
+  /** Learns from many messages, in order. */
+  mine(contents: Iterable<string>): MineResult[];
+  /** Inference only: the template that covers the message exactly, or null. Never changes state. */
+  match(content: string): MatchResult | null;
+  /** Current templates in creation order. */
+  templates(): DrainCluster[];
+  template(id: string): DrainCluster | undefined;
+  toState(): TemplateMinerState;
+}
+
+/**
+ * With a state, the tree-shaping settings (depth, maxChildren, parametrizeNumericTokens) are the
+ * state's, since the saved tree was built with them; passing different ones is an error rather
+ * than silently ignored. Masks and the similarity threshold may change between runs: they only
+ * affect how new messages are matched. When `config.masks` is not given, the state's masks are kept.
+ */
+export function createTemplateMiner(config: Partial<TemplateMinerConfig> = {}, state?: TemplateMinerState): TemplateMiner {
+  let drain: Drain;
+  let masks: readonly MaskRule[];
+  if (state) {
+    if (state.version !== 1 || !state.drain) throw new Error('not a template miner state (version 1 expected)');
+    for (const key of ['depth', 'maxChildren', 'parametrizeNumericTokens'] as const) {
+      if (config[key] !== undefined && config[key] !== state.drain.config[key]) {
+        throw new Error(`the saved template state was built with ${key}=${state.drain.config[key]}, not ${config[key]}; start a new state to change it`);
+      }
+    }
+    const similarityThreshold = config.similarityThreshold ?? state.drain.config.similarityThreshold;
+    drain = Drain.fromState({ ...state.drain, config: { ...state.drain.config, similarityThreshold } });
+    masks = config.masks ?? state.masks;
+  } else {
+    drain = new Drain(config);
+    masks = config.masks ?? DEFAULT_MASKS;
+  }
+  const masker = createMasker(masks);
+  const fullConfig: Readonly<TemplateMinerConfig> = Object.freeze({ ...drain.config, masks });
+
+  /** Tokens, their masked form, and the masked-out values of each token. */
+  function prepare(content: string) {
+    const tokens = tokenize(content);
+    const masked: string[] = new Array(tokens.length);
+    const values: string[][] = new Array(tokens.length);
+    for (let i = 0; i < tokens.length; i++) {
+      const m = masker.maskToken(tokens[i]);
+      masked[i] = m.text;
+      values[i] = m.values;
+    }
+    return { tokens, masked, values };
+  }
+
+  /** A `<*>` position gives the whole original token; a kept token gives what its masks cut out. */
+  function paramsOf(template: string, tokens: string[], values: string[][]): string[] {
+    const templateTokens = tokenize(template);
+    const params: string[] = [];
+    for (let i = 0; i < templateTokens.length; i++) {
+      if (templateTokens[i] === WILDCARD) params.push(tokens[i]);
+      else for (const v of values[i]) params.push(v);
+    }
+    return params;
+  }
+
+  const miner: TemplateMiner = {
+    config: fullConfig,
+    add(content) {
+      const { tokens, masked, values } = prepare(content);
+      const r = drain.add(masked);
+      return { templateId: r.templateId, template: r.template, params: paramsOf(r.template, tokens, values), changeType: r.changeType };
+    },
+    mine(contents) {
+      const out: MineResult[] = [];
+      for (const content of contents) out.push(miner.add(content));
+      return out;
+    },
+    match(content) {
+      const { tokens, masked, values } = prepare(content);
+      const r = drain.match(masked);
+      return r && { templateId: r.templateId, template: r.template, params: paramsOf(r.template, tokens, values) };
+    },
+    templates: () => drain.clusters(),
+    template: (id) => drain.cluster(id),
+    toState: () => ({ version: 1, masks: masks.map((m) => ({ ...m })), drain: drain.toState() }),
+  };
+  return miner;
+}

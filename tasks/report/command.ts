@@ -1,0 +1,99 @@
+import { writeFile } from 'node:fs/promises';
+import { z } from 'zod';
+import type pg from 'pg';
+import { runStep, type StepOptions, type StepContext } from '../../shared/runtime';
+import { listAnomalies } from '../../shared/db/anomalies';
+import { readManifest, readPartitionAll } from '../../shared/lake';
+import { goldWindows, scoredWindows } from '../../shared/schemas';
+import { dateRange } from '../../shared/dates';
+import { parseOptions } from '../options';
+import { evaluateDetections } from './evaluate';
+import { loadLabels } from './labels';
+import { formatText, summarize } from './summary';
+import { renderHtml, type MetricPoint, type OpenAlert, type TimelinePoint } from './html';
+
+export const reportOptions = z.object({
+  from: z.string(),
+  to: z.string(),
+  labels: z.string().optional(),
+  format: z.enum(['text', 'json']).default('text'),
+  html: z.string().optional(),
+  lake: z.string().optional(),
+});
+
+/** Volume and error rate over all services, per window, from Gold. */
+async function timeline(ctx: StepContext, dates: string[]): Promise<TimelinePoint[]> {
+  const byT = new Map<number, { count: number; errors: number }>();
+  for (const date of dates) {
+    if (!(await readManifest(ctx.lake, goldWindows, date))) continue;
+    const g = await readPartitionAll(ctx.lake, goldWindows, date);
+    const t = g.columns.window_start as Float64Array;
+    const c = g.columns.count as Float64Array;
+    const e = g.columns.error_count as Float64Array;
+    for (let i = 0; i < g.rows; i++) {
+      const p = byT.get(t[i]) ?? { count: 0, errors: 0 };
+      p.count += c[i];
+      p.errors += e[i];
+      byT.set(t[i], p);
+    }
+  }
+  return [...byT.entries()].sort(([a], [b]) => a - b).map(([t, p]) => ({ t, count: p.count, errorRate: p.count ? p.errors / p.count : 0 }));
+}
+
+async function scoreValues(ctx: StepContext, dates: string[]): Promise<number[]> {
+  const out: number[] = [];
+  for (const date of dates) {
+    if (!(await readManifest(ctx.lake, scoredWindows, date))) continue;
+    const s = await readPartitionAll(ctx.lake, scoredWindows, date);
+    const kinds = s.columns.entity_kind;
+    const scores = s.columns.score as Float64Array;
+    for (let i = 0; i < s.rows; i++) if (kinds[i] === 'window') out.push(scores[i]);
+  }
+  return out;
+}
+
+async function monitoring(pool: pg.Pool, from: string, to: string): Promise<{ metrics: MetricPoint[]; alerts: OpenAlert[] }> {
+  const metrics = await pool.query(`SELECT to_char(date, 'YYYY-MM-DD') AS date, metric, value FROM model_metrics WHERE date BETWEEN $1 AND $2 AND value IS NOT NULL ORDER BY date, metric`, [from, to]);
+  const alerts = await pool.query(
+    `SELECT id, service, anomaly_type, severity, status, first_seen, last_seen, summary FROM alerts WHERE status <> 'resolved' ORDER BY severity DESC, first_seen LIMIT 100`,
+  );
+  return {
+    metrics: metrics.rows.map((r) => ({ date: r.date, metric: r.metric, value: Number(r.value) })),
+    alerts: alerts.rows.map((r) => ({ ...r, id: Number(r.id), first_seen: new Date(r.first_seen).toISOString(), last_seen: new Date(r.last_seen).toISOString() })),
+  };
+}
+
+/** Anomalies of the range, with metrics when labels exist; the HTML report when asked. */
+export async function buildReport(raw: unknown, step: Partial<StepOptions> = {}) {
+  const opts = parseOptions(reportOptions, raw, 'report');
+  const dates = dateRange(opts.from, opts.to);
+  return runStep({ task: 'report', partition: `${opts.from}..${opts.to}`, overrides: { lake: opts.lake }, ...step }, async (ctx) => {
+    const db = await ctx.db();
+    const rows = await listAnomalies(db.pool, opts.from, opts.to);
+    const labels = await loadLabels(ctx.lake, opts.from, opts.to, opts.labels);
+    const evaluation = labels ? evaluateDetections(rows, labels) : undefined;
+    const summary = summarize(opts.from, opts.to, rows, evaluation);
+    if (opts.html) {
+      const { metrics, alerts } = await monitoring(db.pool, opts.from, opts.to);
+      const html = renderHtml({ summary, timeline: await timeline(ctx, dates), anomalyTimes: rows.map((r) => r.window_start), scores: await scoreValues(ctx, dates), metrics, alerts });
+      await writeFile(opts.html, html);
+      ctx.log.info({ file: opts.html }, 'HTML report written');
+    }
+    return { summary, text: formatText(summary) };
+  });
+}
+
+export async function writeHtmlReport(raw: { from: string; to: string; lake?: string; html: string; labels?: string }, step: Partial<StepOptions> = {}) {
+  return buildReport({ ...raw, format: 'json' }, step);
+}
+
+export async function run(raw: unknown) {
+  const { summary, text } = await buildReport(raw);
+  const format = (raw as { format?: string }).format ?? 'text';
+  if (format === 'text') {
+    process.stdout.write(text);
+    const e = summary.evaluation;
+    return { from: summary.from, to: summary.to, anomalies: summary.anomalies, ...(e ? { precision: e.precision, recall: e.recall, f1: e.f1 } : {}) };
+  }
+  return summary;
+}
