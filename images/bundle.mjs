@@ -1,12 +1,12 @@
 // Bundles the CLI into one ESM file (dist/sentinel.mjs) for `npx sentinel`, `make demo` and the images.
-// Packages that load .wasm or data files relative to their own module stay external and are copied
-// beside the bundle (images/Dockerfile); everything else is inlined, so images carry no node_modules tree.
+// parquet-wasm is inlined and its .wasm copied beside the bundle (it loads it from __dirname). PGlite
+// (laptop only) and TensorFlow.js (backend chosen at run time) stay external; everything else is
+// inlined, so an image carries the bundle, the wasm assets and only the external packages it needs.
 import { build } from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, readFileSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 export const EXTERNAL = [
-  'parquet-wasm',
   '@electric-sql/pglite',
   '@electric-sql/pglite-socket',
   '@tensorflow/tfjs',
@@ -27,11 +27,11 @@ await build({
   external: EXTERNAL,
   sourcemap: 'linked',
   legalComments: 'none',
-  define: { 'process.env.SENTINEL_BUNDLED_VERSION': JSON.stringify(pkg.version) },
   // CommonJS dependencies inside an ESM bundle need require/__dirname.
   banner: {
     js: "import { createRequire as __cr } from 'node:module'; import { fileURLToPath as __fu } from 'node:url'; const require = __cr(import.meta.url); const __filename = __fu(import.meta.url); const __dirname = __fu(new URL('.', import.meta.url));",
   },
   logLevel: 'warning',
 });
+copyFileSync(new URL('../node_modules/parquet-wasm/node/parquet_wasm_bg.wasm', import.meta.url), new URL('../dist/parquet_wasm_bg.wasm', import.meta.url));
 console.log(`dist/sentinel.mjs built in ${Date.now() - started} ms`);

@@ -79,6 +79,8 @@ program
   .option('--out <file>', 'CSV output (default: stdout)')
   .option('--similarity <t>', 'Drain similarity threshold')
   .option('--depth <n>', 'Drain tree depth')
+  .option('--full', 'all header fields too (loghub\'s full structured CSV)')
+  .option('--templates-out <file>', 'also write EventId,EventTemplate,Occurrences')
   .action(action('templates'));
 
 program

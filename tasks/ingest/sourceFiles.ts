@@ -43,5 +43,7 @@ export async function listSource(source: string | undefined, lake: ObjectStore, 
 /** gzip is detected by magic bytes, not by name: landing files are often misnamed. */
 export function decodeLines(bytes: Uint8Array): string[] {
   const raw = bytes.length > 2 && bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : Buffer.from(bytes);
-  return raw.toString('utf8').split(/\r?\n/);
+  const lines = raw.toString('utf8').split(/\r?\n/);
+  if (lines.length && lines[lines.length - 1] === '') lines.pop(); // the final newline ends a line, it doesn't start one
+  return lines;
 }

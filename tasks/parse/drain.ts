@@ -4,6 +4,10 @@
  * cluster template wins if its similarity reaches the threshold, and differing tokens become `<*>`.
  * Pure: no I/O, no clock, no randomness. The whole state round-trips through JSON.
  *
+ * Two additions to Drain3, both in DrainConfig: masked tokens route like numeric ones, and the
+ * word rule keeps lines that differ in plain words apart (`wordVariantLimit: 0` gives plain Drain3).
+ * On the loghub 2k samples the word rule lifts grouping accuracy from 0.74 to 0.94 (bench/templates.ts).
+ *
  * Template ids: `T` + 12 hex digits of a 64-bit FNV-1a hash of the template text the cluster was
  * created with. Why not sequential numbers: a content hash gives the same id to the same event in
  * two independently started states (a rebuilt state, a dev and a prod lake), while sequence numbers
@@ -21,8 +25,29 @@ export interface DrainConfig {
   similarityThreshold: number;
   /** Children per tree node; beyond it tokens go to the `<*>` child. */
   maxChildren: number;
-  /** Route tokens containing digits to the `<*>` child (they are likely variables). */
+  /**
+   * Route tokens that contain digits or a mask placeholder (`<NUM>`, `size=<NUM>`) to the `<*>`
+   * child: they are likely variables and must not split the tree (Drain3 checks digits only; with
+   * masking, a masked token has lost its digits but is no less variable).
+   */
   parametrizeNumericTokens: boolean;
+  /**
+   * The word rule. Plain Drain merges any two lines that are similar enough, so `begin`/`end`,
+   * `true`/`false`, `GET`/`POST`, `Started`/`Stopped` end up as one `<*>` template. But differing
+   * plain words (no digit, no placeholder) usually name different events, while values carry digits
+   * or get masked. So a template that differs from a line in two plain words is a "word variant"
+   * and the line does not join it (see also `settledWordLines`). Word-valued variables (user names,
+   * ...) must not make one template per value, though: once this many word variants in a leaf
+   * would otherwise take the line, it joins the most similar one and the words become `<*>`.
+   * 0 turns the word rule off (plain Drain3 behaviour).
+   */
+  wordVariantLimit: number;
+  /**
+   * A plain word that stayed the same in this many lines of a template is settled: a line with any
+   * other token there (even a value such as `SOCKS5` where 900 lines said `HTTPS`) is a word variant
+   * too. Below it, a word may still turn out to be a value (`ws=null`, then `ws=WorkSource{10113}`).
+   */
+  settledWordLines: number;
 }
 
 export const DEFAULT_DRAIN_CONFIG: Readonly<DrainConfig> = Object.freeze({
@@ -30,6 +55,8 @@ export const DEFAULT_DRAIN_CONFIG: Readonly<DrainConfig> = Object.freeze({
   similarityThreshold: 0.4,
   maxChildren: 100,
   parametrizeNumericTokens: true,
+  wordVariantLimit: 8,
+  settledWordLines: 20,
 });
 
 export type ChangeType = 'created' | 'updated' | 'none';
@@ -86,14 +113,18 @@ export class Drain {
   /** Clusters in creation order (the state's order). */
   private readonly clusterList: Cluster[] = [];
 
+  private readonly learningRules: MatchRules;
+
   constructor(config: Partial<DrainConfig> = {}) {
     this.config = Object.freeze(validateConfig({ ...DEFAULT_DRAIN_CONFIG, ...definedOnly(config) }));
+    const { similarityThreshold: threshold, wordVariantLimit, settledWordLines } = this.config;
+    this.learningRules = { threshold, includeParams: false, wordVariantLimit, settledWordLines };
   }
 
   /** Learns from one line (or its tokens): joins or creates a cluster. */
   add(line: string | readonly string[]): DrainAddResult {
     const tokens = typeof line === 'string' ? tokenize(line) : [...line];
-    const found = this.treeSearch(tokens, this.config.similarityThreshold, false);
+    const found = this.treeSearch(tokens, false);
     if (!found) {
       const cluster = this.createCluster(tokens);
       return { ...describe(cluster, tokens), changeType: 'created' };
@@ -113,8 +144,8 @@ export class Drain {
   match(line: string | readonly string[]): DrainMatch | null {
     const tokens = typeof line === 'string' ? tokenize(line) : [...line];
     const found =
-      this.treeSearch(tokens, 1, true) ??
-      bestMatch(this.clusterList.filter((c) => c.tokens.length === tokens.length), tokens, 1, true);
+      this.treeSearch(tokens, true) ??
+      bestMatch(this.clusterList.filter((c) => c.tokens.length === tokens.length), tokens, EXACT);
     return found ? describe(found, tokens) : null;
   }
 
@@ -143,6 +174,7 @@ export class Drain {
     for (const saved of state.clusters) {
       if (drain.clustersById.has(saved.id)) throw new Error(`Drain state lists template ${saved.id} twice`);
       const cluster: Cluster = { id: saved.id, tokens: tokenize(saved.template), size: saved.size, path: [...saved.path] };
+      if (cluster.path[0] !== String(cluster.tokens.length)) throw new Error(`Drain state: template ${saved.id} is not filed under its token count`);
       let node = drain.root;
       for (const key of cluster.path) {
         let child = node.children.get(key);
@@ -164,15 +196,18 @@ export class Drain {
     return Math.max(0, Math.min(this.config.depth - 2, tokenCount) - 1);
   }
 
-  /** Drain3's tree_search: length layer, then the token layers (exact key, else `<*>`), then the leaf's best match. */
-  private treeSearch(tokens: readonly string[], threshold: number, includeParams: boolean): Cluster | null {
+  /**
+   * Drain3's tree_search: length layer, then the token layers (exact key, else `<*>`), then the
+   * leaf's best match: exact (inference) or by the learning rules.
+   */
+  private treeSearch(tokens: readonly string[], exact: boolean): Cluster | null {
     let node = this.root.children.get(String(tokens.length));
     if (!node) return null;
     for (let i = 0; i < this.tokenLayers(tokens.length); i++) {
       node = node.children.get(tokens[i]) ?? node.children.get(WILDCARD);
       if (!node) return null;
     }
-    return bestMatch(node.clusters, tokens, threshold, includeParams);
+    return bestMatch(node.clusters, tokens, exact ? EXACT : this.learningRules);
   }
 
   private createCluster(tokens: string[]): Cluster {
@@ -204,7 +239,7 @@ export class Drain {
       const children = node?.children;
       let key: string;
       if (children?.has(token)) key = token;
-      else if (this.config.parametrizeNumericTokens && hasDigit(token)) key = WILDCARD;
+      else if (this.config.parametrizeNumericTokens && isVariableToken(token)) key = WILDCARD;
       else {
         const count = children?.size ?? 0;
         if (children?.has(WILDCARD)) key = count < this.config.maxChildren ? token : WILDCARD;
@@ -223,32 +258,60 @@ function describe(cluster: Cluster, tokens: readonly string[]): DrainMatch {
   return { templateId: cluster.id, template: cluster.tokens.join(' '), params };
 }
 
+interface MatchRules {
+  threshold: number;
+  /** Count template wildcards as similar (inference) or not (learning, so templates do not snowball). */
+  includeParams: boolean;
+  /** See DrainConfig; wordVariantLimit 0 = no word rule. */
+  wordVariantLimit: number;
+  settledWordLines: number;
+}
+
+const EXACT: MatchRules = { threshold: 1, includeParams: true, wordVariantLimit: 0, settledWordLines: 0 };
+
 /**
- * Drain3's fast_match: the highest similarity wins, ties go to the template with more wildcards,
- * then to the older cluster. Similarity = equal tokens / length; template wildcards count only
- * when `includeParams` (inference), so learning does not collapse into ever-wider templates.
+ * Drain3's fast_match: similarity = equal tokens / length; the highest similarity wins, ties go to
+ * the template with more wildcards, then to the older cluster. With the word rule, word variants
+ * (see DrainConfig.wordVariantLimit) only count when no other template qualifies and at least
+ * `wordVariantLimit` of them reach the threshold.
  */
-function bestMatch(clusters: readonly Cluster[], tokens: readonly string[], threshold: number, includeParams: boolean): Cluster | null {
-  let best: Cluster | null = null;
-  let bestSim = -1;
-  let bestParams = -1;
+function bestMatch(clusters: readonly Cluster[], tokens: readonly string[], rules: MatchRules): Cluster | null {
+  const best = { cluster: null as Cluster | null, sim: -1, params: -1 };
+  const bestVariant = { cluster: null as Cluster | null, sim: -1, params: -1 };
+  let variants = 0;
   for (const cluster of clusters) {
     const t = cluster.tokens;
     if (t.length !== tokens.length) continue;
+    const settled = cluster.size >= rules.settledWordLines;
     let same = 0;
     let params = 0;
+    let wordVariant = false;
     for (let i = 0; i < t.length; i++) {
       if (t[i] === WILDCARD) params++;
       else if (t[i] === tokens[i]) same++;
+      else if (rules.wordVariantLimit > 0 && !wordVariant && !isVariableToken(t[i]) && (settled || !isVariableToken(tokens[i]))) {
+        wordVariant = true;
+      }
     }
-    const sim = t.length === 0 ? 1 : (includeParams ? same + params : same) / t.length;
-    if (sim > bestSim || (sim === bestSim && params > bestParams)) {
-      best = cluster;
-      bestSim = sim;
-      bestParams = params;
+    const sim = t.length === 0 ? 1 : (rules.includeParams ? same + params : same) / t.length;
+    if (wordVariant) {
+      if (sim < rules.threshold) continue;
+      variants++;
+      keepBetter(bestVariant, cluster, sim, params);
+    } else {
+      keepBetter(best, cluster, sim, params);
     }
   }
-  return best && bestSim >= threshold ? best : null;
+  if (best.cluster && best.sim >= rules.threshold) return best.cluster;
+  return variants > 0 && variants >= rules.wordVariantLimit ? bestVariant.cluster : null;
+}
+
+function keepBetter(best: { cluster: Cluster | null; sim: number; params: number }, cluster: Cluster, sim: number, params: number): void {
+  if (sim > best.sim || (sim === best.sim && params > best.params)) {
+    best.cluster = cluster;
+    best.sim = sim;
+    best.params = params;
+  }
 }
 
 /** Differing tokens become `<*>`. Returns the same array when nothing changes (cheap "none" check). */
@@ -263,12 +326,16 @@ function mergeTemplate(template: string[], tokens: readonly string[]): string[] 
   return out ?? template;
 }
 
-function hasDigit(token: string): boolean {
+/** A mask placeholder inside a token: `<NUM>`, `<IP>`, `<*>` (mask names are upper-case). */
+const PLACEHOLDER = /<(?:\*|[A-Z][A-Z0-9_]*)>/;
+
+/** Likely a variable: has a digit or a mask placeholder. Everything else is a plain word. */
+export function isVariableToken(token: string): boolean {
   for (let i = 0; i < token.length; i++) {
     const c = token.charCodeAt(i);
     if (c >= 48 && c <= 57) return true;
   }
-  return false;
+  return token.includes('<') && PLACEHOLDER.test(token);
 }
 
 /** `T` + 12 hex digits of FNV-1a 64 over the UTF-8 bytes: short, stable across platforms and versions. */
@@ -291,5 +358,8 @@ function validateConfig(config: DrainConfig): DrainConfig {
     throw new Error(`Drain similarityThreshold must be within 0..1 (got ${config.similarityThreshold})`);
   }
   if (!Number.isInteger(config.maxChildren) || config.maxChildren < 2) throw new Error(`Drain maxChildren must be an integer >= 2 (got ${config.maxChildren})`);
+  for (const key of ['wordVariantLimit', 'settledWordLines'] as const) {
+    if (!Number.isInteger(config[key]) || config[key] < 0) throw new Error(`Drain ${key} must be an integer >= 0 (got ${config[key]})`);
+  }
   return config;
 }

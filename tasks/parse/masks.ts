@@ -18,9 +18,9 @@ export interface MaskRule {
   flags?: string;
 }
 
-// Lookarounds meaning "not glued to a letter or digit": `t761` or `md5` are words, not numbers.
-const START = '(?<![A-Za-z0-9])';
-const END = '(?![A-Za-z0-9])';
+// Lookarounds meaning "not glued to a letter, digit or _": `t761`, `md5`, `x86_64` are words, not numbers.
+const START = '(?<![A-Za-z0-9_])';
+const END = '(?![A-Za-z0-9_])';
 
 export const DEFAULT_MASKS: readonly MaskRule[] = [
   // Canonical 8-4-4-4-12 UUIDs (request ids, instance ids).
@@ -31,12 +31,14 @@ export const DEFAULT_MASKS: readonly MaskRule[] = [
   { name: 'BLK', pattern: 'blk_-?\\d+' },
   // IPv4 with optional port, also `/10.0.0.1:50010` as Java prints socket addresses.
   { name: 'IP', pattern: `/?(?<![0-9.])\\d{1,3}(?:\\.\\d{1,3}){3}(?::\\d{1,5})?(?![0-9]|\\.\\d)` },
-  // File paths: Unix (two or more segments, or one segment under the root with a dot/digit) and Windows (C:\...).
-  { name: 'PATH', pattern: `(?:[A-Za-z]:)?(?:[\\\\/][\\w.$@%+~-]+){2,}[\\\\/]?|${START}[A-Za-z]:\\\\[^\\s"'<>]*` },
+  // File paths: Unix with two or more segments, not glued to a word (`/var/log/x.log`, but not the
+  // date in 2016/9/27), and Windows (`C:\\dir\\file`).
+  { name: 'PATH', pattern: `(?<![\\w.])(?:/[\\w.$@%+~-]+){2,}/?|${START}[A-Za-z]:\\\\[^\\s"'<>]*` },
   // Hex: 0x-prefixed, or runs of 6+ hex digits that mix digits and letters (hashes, object ids).
   { name: 'HEX', pattern: `${START}0[xX][0-9a-fA-F]+${END}|${START}(?=[0-9a-fA-F]*[a-fA-F])(?=[0-9a-fA-F]*[0-9])[0-9a-fA-F]{6,}${END}` },
-  // Numbers: integers, decimals, signed; not inside words (so `t761`, `utf8` stay).
-  { name: 'NUM', pattern: `${START}[-+]?\\d+(?:\\.\\d+)?${END}` },
+  // Numbers: integers, decimals, dotted versions (1.7601.23505), signed; not inside words.
+  // A dot before counts as glued too: `v6.1.7601` is a version word, not `v6.` + a number.
+  { name: 'NUM', pattern: `(?<![A-Za-z0-9_.])[-+]?\\d+(?:\\.\\d+)*${END}` },
 ];
 
 export interface MaskedToken {
@@ -50,9 +52,11 @@ export interface Masker {
   maskToken(token: string): MaskedToken;
 }
 
-/** Throws when a pattern does not compile or can match the empty string at every position. */
+/** Throws when a rule's name or pattern is unusable. */
 export function createMasker(rules: readonly MaskRule[] = DEFAULT_MASKS): Masker {
   const compiled = rules.map((rule) => {
+    // Drain recognizes placeholders by this shape (a masked token is a variable); see drain.ts.
+    if (!/^(?:\*|[A-Z][A-Z0-9_]*)$/.test(rule.name)) throw new Error(`mask name "${rule.name}" must be * or upper-case letters, digits and _ (e.g. NUM)`);
     const flags = (rule.flags ?? '').replace(/g/g, '') + 'g';
     let regex: RegExp;
     try {
@@ -63,9 +67,12 @@ export function createMasker(rules: readonly MaskRule[] = DEFAULT_MASKS): Masker
     return { placeholder: `<${rule.name}>`, regex };
   });
   if (compiled.length === 0) return { maskToken: (token) => ({ text: token, values: [] }) };
+  const mayMatch = anyRuleRegex(rules);
 
   return {
     maskToken(token) {
+      // Most tokens are plain words: one combined test instead of one scan per rule.
+      if (mayMatch && !mayMatch.test(token)) return { text: token, values: [] };
       // Segments: strings are literal text still open to later rules; objects are masked values.
       let segments: Array<string | { value: string; placeholder: string }> = [token];
       for (const { placeholder, regex } of compiled) {
@@ -103,4 +110,21 @@ export function createMasker(rules: readonly MaskRule[] = DEFAULT_MASKS): Masker
       return { text, values };
     },
   };
+}
+
+/**
+ * One regex that matches wherever any rule could (the alternation of all patterns), used as a
+ * quick reject. Only built when every rule's flags merely widen a match (i, s, m), so the
+ * combined regex with their union stays a superset of each rule; otherwise there is no shortcut.
+ */
+function anyRuleRegex(rules: readonly MaskRule[]): RegExp | undefined {
+  const flags = new Set(rules.flatMap((r) => [...(r.flags ?? '').replace(/g/g, '')]));
+  if ([...flags].some((f) => !'ism'.includes(f))) return undefined;
+  // Back-references would point at another rule's groups once the patterns are joined.
+  if (rules.some((r) => /\\[1-9]|\\k</.test(r.pattern))) return undefined;
+  try {
+    return new RegExp(rules.map((r) => `(?:${r.pattern})`).join('|'), [...flags].join(''));
+  } catch {
+    return undefined;
+  }
 }

@@ -48,11 +48,15 @@ export interface TemplateMiner {
   toState(): TemplateMinerState;
 }
 
+/** Settings that only decide how new messages match; a saved state can take new values for them. */
+const MATCHING_SETTINGS = ['similarityThreshold', 'wordVariantLimit', 'settledWordLines'] as const;
+
 /**
  * With a state, the tree-shaping settings (depth, maxChildren, parametrizeNumericTokens) are the
  * state's, since the saved tree was built with them; passing different ones is an error rather
- * than silently ignored. Masks and the similarity threshold may change between runs: they only
- * affect how new messages are matched. When `config.masks` is not given, the state's masks are kept.
+ * than silently ignored. Masks and the matching settings (similarity threshold, word rule) may
+ * change between runs: they only affect how new messages are matched. Settings not given keep the
+ * state's values, masks included.
  */
 export function createTemplateMiner(config: Partial<TemplateMinerConfig> = {}, state?: TemplateMinerState): TemplateMiner {
   let drain: Drain;
@@ -64,8 +68,8 @@ export function createTemplateMiner(config: Partial<TemplateMinerConfig> = {}, s
         throw new Error(`the saved template state was built with ${key}=${state.drain.config[key]}, not ${config[key]}; start a new state to change it`);
       }
     }
-    const similarityThreshold = config.similarityThreshold ?? state.drain.config.similarityThreshold;
-    drain = Drain.fromState({ ...state.drain, config: { ...state.drain.config, similarityThreshold } });
+    const matching = Object.fromEntries(MATCHING_SETTINGS.filter((k) => config[k] !== undefined).map((k) => [k, config[k]]));
+    drain = Drain.fromState({ ...state.drain, config: { ...state.drain.config, ...matching } });
     masks = config.masks ?? state.masks;
   } else {
     drain = new Drain(config);

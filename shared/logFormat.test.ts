@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import { compileLogFormat, KNOWN_LOG_FORMATS, knownLogFormat } from './logFormat';
+
+/** One hand-written line per known format, with the fields loghub's regex would extract. */
+const SAMPLES: Record<keyof typeof KNOWN_LOG_FORMATS, { line: string; fields: Record<string, string> }> = {
+  hdfs: {
+    line: '081110 093512 27 INFO dfs.DataNode$DataXceiver: Receiving block blk_-1608999687919862906 src: /10.250.19.102:54106 dest: /10.250.19.102:50010',
+    fields: { Date: '081110', Time: '093512', Pid: '27', Level: 'INFO', Component: 'dfs.DataNode$DataXceiver', Content: 'Receiving block blk_-1608999687919862906 src: /10.250.19.102:54106 dest: /10.250.19.102:50010' },
+  },
+  bgl: {
+    line: '- 1118500000 2005.06.11 R14-M0-N3-C:J02-U01 2005-06-11-07.26.40.123456 R14-M0-N3-C:J02-U01 RAS KERNEL INFO generating core.1234',
+    fields: { Label: '-', Timestamp: '1118500000', Date: '2005.06.11', Node: 'R14-M0-N3-C:J02-U01', Time: '2005-06-11-07.26.40.123456', NodeRepeat: 'R14-M0-N3-C:J02-U01', Type: 'RAS', Component: 'KERNEL', Level: 'INFO', Content: 'generating core.1234' },
+  },
+  thunderbird: {
+    line: '- 1131600000 2005.11.10 an401 Nov 10 05:20:00 an401/an401 sshd[12345]: Accepted publickey for admin from 10.100.4.7 port 40022 ssh2',
+    fields: { Label: '-', Timestamp: '1131600000', Date: '2005.11.10', User: 'an401', Month: 'Nov', Day: '10', Time: '05:20:00', Location: 'an401/an401', Component: 'sshd', PID: '12345', Content: 'Accepted publickey for admin from 10.100.4.7 port 40022 ssh2' },
+  },
+  windows: {
+    line: '2016-10-01 12:00:03, Info                  CBS    Starting TrustedInstaller initialization.',
+    fields: { Date: '2016-10-01', Time: '12:00:03', Level: 'Info', Component: 'CBS', Content: 'Starting TrustedInstaller initialization.' },
+  },
+  zookeeper: {
+    line: '2015-08-01 10:12:33,418 - WARN  [RecvWorker:3:QuorumCnxManager$RecvWorker@765] - Interrupting SendWorker',
+    fields: { Date: '2015-08-01', Time: '10:12:33,418', Level: 'WARN', Node: 'RecvWorker', Component: '3:QuorumCnxManager$RecvWorker', Id: '765', Content: 'Interrupting SendWorker' },
+  },
+  apache: {
+    line: '[Mon Dec 05 10:11:12 2005] [error] [client 192.168.0.7] Directory index forbidden by rule: /var/www/html/',
+    fields: { Time: 'Mon Dec 05 10:11:12 2005', Level: 'error', Content: '[client 192.168.0.7] Directory index forbidden by rule: /var/www/html/' },
+  },
+  android: {
+    line: '03-17 16:15:20.123  1702  1820 I ActivityManager: Start proc 4321:com.example.app/u0a77 for activity com.example.app/.Main',
+    fields: { Date: '03-17', Time: '16:15:20.123', Pid: '1702', Tid: '1820', Level: 'I', Component: 'ActivityManager', Content: 'Start proc 4321:com.example.app/u0a77 for activity com.example.app/.Main' },
+  },
+  healthapp: {
+    line: '20171224-08:01:02:345|Step_SPUtils|30002312|setTodayTotalDetailSteps=1514073600000##7007##548365',
+    fields: { Time: '20171224-08:01:02:345', Component: 'Step_SPUtils', Pid: '30002312', Content: 'setTodayTotalDetailSteps=1514073600000##7007##548365' },
+  },
+  openstack: {
+    line: 'nova-compute.log.2017-05-17_12:02:35 2017-05-17 12:02:30.456 2931 INFO nova.compute.manager [req-3ea4052c-895d-4b64-9e2d-04d64c4d94ab - - - - -] [instance: 3edec1e4-9678-4a3a-a21b-a145a4ee5e61] Took 0.61 seconds to destroy the instance on the hypervisor.',
+    fields: {
+      Logrecord: 'nova-compute.log.2017-05-17_12:02:35', Date: '2017-05-17', Time: '12:02:30.456', Pid: '2931', Level: 'INFO', Component: 'nova.compute.manager',
+      ADDR: 'req-3ea4052c-895d-4b64-9e2d-04d64c4d94ab - - - - -', Content: '[instance: 3edec1e4-9678-4a3a-a21b-a145a4ee5e61] Took 0.61 seconds to destroy the instance on the hypervisor.',
+    },
+  },
+  proxifier: {
+    line: '[11.02 09:15:33] firefox.exe *64 - www.example.org:443 open through proxy proxy.example.net:8080 HTTPS',
+    fields: { Time: '11.02 09:15:33', Program: 'firefox.exe *64', Content: 'www.example.org:443 open through proxy proxy.example.net:8080 HTTPS' },
+  },
+};
+
+describe('compileLogFormat on the known loghub formats', () => {
+  for (const [name, { line, fields }] of Object.entries(SAMPLES)) {
+    it(`parses a ${name} line`, () => {
+      const format = compileLogFormat(KNOWN_LOG_FORMATS[name as keyof typeof KNOWN_LOG_FORMATS]);
+      expect(format.fields).toEqual(Object.keys(fields));
+      expect(format.match(line)).toEqual(fields);
+    });
+  }
+
+  it('covers exactly the ten loghub systems of the datasets README', () => {
+    expect(Object.keys(KNOWN_LOG_FORMATS).sort()).toEqual(
+      ['android', 'apache', 'bgl', 'hdfs', 'healthapp', 'openstack', 'proxifier', 'thunderbird', 'windows', 'zookeeper'],
+    );
+  });
+
+  it('finds known formats by name in any case', () => {
+    expect(knownLogFormat('HDFS')).toBe(KNOWN_LOG_FORMATS.hdfs);
+    expect(knownLogFormat('nope')).toBeUndefined();
+    expect(knownLogFormat('toString')).toBeUndefined();
+  });
+});
+
+describe('compileLogFormat semantics', () => {
+  it('makes the Thunderbird [PID] part optional, and an absent optional field is empty', () => {
+    const format = compileLogFormat(KNOWN_LOG_FORMATS.thunderbird);
+    const fields = format.match('- 1131600001 2005.11.10 tbird-admin1 Nov 10 05:20:01 local@tbird-admin1 kernel: eth0: link up, 1000Mbps');
+    expect(fields).toMatchObject({ Component: 'kernel', PID: '', Content: 'eth0: link up, 1000Mbps' });
+    expect(format.match('- 1131600002 2005.11.10 dn73 Nov 10 05:20:02 dn73/dn73 crond(pam_unix)[2915]: session closed for user root'))
+      .toMatchObject({ Component: 'crond(pam_unix)', PID: '2915', Content: 'session closed for user root' });
+  });
+
+  it('lets a run of spaces match any whitespace, and trims the line first (as loghub does)', () => {
+    const format = compileLogFormat('<Date> <Time> <Level> <Content>');
+    expect(format.match('2024-01-02   10:00:00\tWARN  disk almost full\r')).toEqual({ Date: '2024-01-02', Time: '10:00:00', Level: 'WARN', Content: 'disk almost full' });
+  });
+
+  it('treats text between headers literally, so user formats need no regex escaping', () => {
+    const bracketed = compileLogFormat('<Time> [<Level>] <Component>|<Content>');
+    expect(bracketed.match('10:00:01 [ERROR] billing|charge failed (card declined)')).toEqual({ Time: '10:00:01', Level: 'ERROR', Component: 'billing', Content: 'charge failed (card declined)' });
+    const dotted = compileLogFormat('<A>.<Content>');
+    expect(dotted.match('xy')).toBeNull();
+    const parens = compileLogFormat('<Level> (<Pid>): <Content>');
+    expect(parens.match('INFO (42): ready')).toEqual({ Level: 'INFO', Pid: '42', Content: 'ready' });
+  });
+
+  it('keeps backslash-escaped characters literal', () => {
+    const format = compileLogFormat('\\[<Time>\\] \\(<Level>\\) <Content>');
+    expect(format.match('[12:00] (info) hello')).toEqual({ Time: '12:00', Level: 'info', Content: 'hello' });
+    expect(format.match('12:00 info hello')).toBeNull();
+  });
+
+  it('splits lazily like loghub: each header takes the shortest text that lets the rest match', () => {
+    const format = compileLogFormat(KNOWN_LOG_FORMATS.hdfs);
+    expect(format.match('081109 203615 148 INFO dfs.DataNode: Received block: done')).toMatchObject({ Component: 'dfs.DataNode', Content: 'Received block: done' });
+  });
+
+  it('returns null for lines that do not fit', () => {
+    const format = compileLogFormat(KNOWN_LOG_FORMATS.hdfs);
+    expect(format.match('just some text')).toBeNull();
+    expect(format.match('')).toBeNull();
+  });
+
+  it('rejects unusable formats with a readable message', () => {
+    expect(() => compileLogFormat('<Date> <Time>')).toThrow(/<Content>/);
+    expect(() => compileLogFormat('<Date> <Date> <Content>')).toThrow(/twice/);
+    expect(() => compileLogFormat('<Bad Name> <Content>')).toThrow(/letters, digits/);
+  });
+});

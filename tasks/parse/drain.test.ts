@@ -1,0 +1,216 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_DRAIN_CONFIG, Drain, templateIdFor, tokenize, type DrainState } from './drain';
+
+const ID = /^T[0-9a-f]{12}$/;
+
+describe('Drain clustering', () => {
+  it('has the Drain3 defaults', () => {
+    expect(DEFAULT_DRAIN_CONFIG).toMatchObject({ depth: 4, similarityThreshold: 0.4, maxChildren: 100, parametrizeNumericTokens: true });
+  });
+
+  it('clusters variants of one event into one template and parametrizes what differs', () => {
+    const drain = new Drain();
+    const a = drain.add('Deleting block blk_1073 file /data/1/blk_1073');
+    const b = drain.add('Deleting block blk_2291 file /data/4/blk_2291');
+    const c = drain.add('Deleting block blk_5512 file /data/2/blk_5512');
+    expect(a.changeType).toBe('created');
+    expect(b).toEqual({ templateId: a.templateId, template: 'Deleting block <*> file <*>', params: ['blk_2291', '/data/4/blk_2291'], changeType: 'updated' });
+    expect(c).toMatchObject({ templateId: a.templateId, changeType: 'none', params: ['blk_5512', '/data/2/blk_5512'] });
+    expect(drain.clusters()).toEqual([{ id: a.templateId, template: 'Deleting block <*> file <*>', size: 3 }]);
+  });
+
+  it('keeps different events apart', () => {
+    const drain = new Drain();
+    const lines = [
+      'Connection accepted from client 17',
+      'Connection closed by client 17',
+      'Connection accepted from client 23',
+      'Disk quota exceeded for volume 3',
+      'Connection closed by client 23',
+    ];
+    const ids = lines.map((l) => drain.add(l).templateId);
+    expect(ids[0]).toBe(ids[2]);
+    expect(ids[1]).toBe(ids[4]);
+    expect(new Set(ids).size).toBe(3);
+  });
+
+  it('never merges lines of different lengths', () => {
+    const drain = new Drain();
+    expect(drain.add('job 1 done').templateId).not.toBe(drain.add('job 1 done twice').templateId);
+  });
+
+  it('keeps the id when a template generalizes', () => {
+    const drain = new Drain();
+    const first = drain.add('Worker 3 started in 12 ms');
+    expect(first.template).toBe('Worker 3 started in 12 ms');
+    const later = drain.add('Worker 8 started in 40 ms');
+    expect(later.template).toBe('Worker <*> started in <*> ms');
+    expect(later.templateId).toBe(first.templateId);
+    expect(first.templateId).toBe(templateIdFor('Worker 3 started in 12 ms'));
+    expect(first.templateId).toMatch(ID);
+  });
+
+  it('handles empty lines and tokens that are Object property names', () => {
+    const drain = new Drain();
+    expect(drain.add('  ').templateId).toBe(drain.add('').templateId);
+    const proto = drain.add('__proto__ constructor toString');
+    expect(drain.add('__proto__ constructor toString').templateId).toBe(proto.templateId);
+  });
+
+  it('sends tokens past maxChildren to the <*> child instead of growing the node', () => {
+    const drain = new Drain({ maxChildren: 3 });
+    for (const verb of ['alpha', 'beta', 'gamma', 'delta', 'epsilon']) drain.add(`${verb} x y z`);
+    const keys = new Set(drain.toState().clusters.map((c) => c.path[1]));
+    expect(keys.size).toBeLessThanOrEqual(3);
+    expect(keys.has('<*>')).toBe(true);
+  });
+
+  it('routes tokens with digits or mask placeholders to <*>, so they do not split the tree', () => {
+    const drain = new Drain();
+    const a = drain.add('<IP> connected to server');
+    const b = drain.add('10.0.0.1:80 connected to server');
+    expect(b.templateId).toBe(a.templateId);
+    expect(drain.toState().clusters[0].path).toEqual(['4', '<*>']);
+  });
+
+  it('validates its settings', () => {
+    expect(() => new Drain({ depth: 2 })).toThrow(/depth/);
+    expect(() => new Drain({ similarityThreshold: 1.5 })).toThrow(/similarityThreshold/);
+    expect(() => new Drain({ maxChildren: 1 })).toThrow(/maxChildren/);
+    expect(() => new Drain({ wordVariantLimit: -1 })).toThrow(/wordVariantLimit/);
+  });
+});
+
+describe('Drain word rule', () => {
+  it('keeps events that differ in a plain word apart (begin/end, true/false)', () => {
+    const drain = new Drain();
+    const begin = drain.add('layout pass for window 12 begin');
+    const end = drain.add('layout pass for window 12 end');
+    expect(end.templateId).not.toBe(begin.templateId);
+    expect(drain.add('layout pass for window 40 end').templateId).toBe(end.templateId);
+  });
+
+  it('is off with wordVariantLimit 0 (plain Drain3 merges them)', () => {
+    const drain = new Drain({ wordVariantLimit: 0 });
+    const begin = drain.add('layout pass for window 12 begin');
+    const end = drain.add('layout pass for window 12 end');
+    expect(end).toMatchObject({ templateId: begin.templateId, template: 'layout pass for window 12 <*>' });
+  });
+
+  it('gives up after wordVariantLimit variants: word-valued variables still generalize', () => {
+    const drain = new Drain({ wordVariantLimit: 3 });
+    const users = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank'];
+    const ids = users.map((u) => drain.add(`session opened for user ${u}`).templateId);
+    expect(new Set(ids.slice(0, 3)).size).toBe(3);
+    const generalized = drain.cluster(ids[3])!;
+    expect(generalized.template).toBe('session opened for user <*>');
+    expect(ids[4]).toBe(ids[3]);
+    expect(ids[5]).toBe(ids[3]);
+  });
+
+  it('lets a value replace a young word, but not a settled one', () => {
+    const young = new Drain({ settledWordLines: 5 });
+    const a = young.add('wake lock ws=null uid=1000');
+    expect(young.add('wake lock ws=WorkSource{10113} uid=1000').templateId).toBe(a.templateId);
+
+    const settled = new Drain({ settledWordLines: 5 });
+    const https = settled.add('host:443 open through proxy HTTPS');
+    for (let i = 0; i < 5; i++) settled.add('host:443 open through proxy HTTPS');
+    expect(settled.add('host:443 open through proxy SOCKS5').templateId).not.toBe(https.templateId);
+  });
+});
+
+describe('Drain inference (match)', () => {
+  it('finds the covering template without learning', () => {
+    const drain = new Drain();
+    drain.add('User 17 logged in from web');
+    const learned = drain.add('User 42 logged in from web');
+    const before = JSON.stringify(drain.toState());
+    expect(drain.match('User 99 logged in from web')).toEqual({ templateId: learned.templateId, template: 'User <*> logged in from web', params: ['99'] });
+    expect(drain.match('User 99 logged in from mobile')).toBeNull();
+    expect(drain.match('Something else entirely')).toBeNull();
+    expect(JSON.stringify(drain.toState())).toBe(before);
+  });
+
+  it('finds a generalized template even when the tree routes the line elsewhere', () => {
+    const drain = new Drain();
+    const jobs = drain.add('job1 failed');
+    drain.add('job2 failed'); // under the <*> child (digits): template `<*> failed`
+    drain.add('cleanup done'); // creates the `cleanup` child
+    // The tree sends `cleanup ...` to the cleanup leaf; the fallback still finds `<*> failed`.
+    expect(drain.match('cleanup failed')).toEqual({ templateId: jobs.templateId, template: '<*> failed', params: ['cleanup'] });
+  });
+});
+
+describe('Drain state', () => {
+  const DAY1 = [
+    'Starting backup of volume 7',
+    'Backup of volume 7 finished in 35 s',
+    'Starting backup of volume 9',
+    'Backup of volume 9 finished in 41 s',
+    'Retrying upload chunk 5 after timeout',
+  ];
+  const DAY2 = ['Starting backup of volume 12', 'Retrying upload chunk 8 after timeout', 'Backup of volume 12 finished in 50 s', 'Quota check passed'];
+
+  it('round-trips through JSON and continues exactly like an uninterrupted run', () => {
+    const uninterrupted = new Drain();
+    const expected = [...DAY1, ...DAY2].map((l) => uninterrupted.add(l));
+
+    const day1 = new Drain();
+    const got = DAY1.map((l) => day1.add(l));
+    const saved = JSON.parse(JSON.stringify(day1.toState())) as DrainState;
+    const day2 = Drain.fromState(saved);
+    got.push(...DAY2.map((l) => day2.add(l)));
+
+    expect(got).toEqual(expected);
+    expect(day2.toState()).toEqual(uninterrupted.toState());
+  });
+
+  it('keeps day-1 ids on day 2 even when day 2 generalizes their templates', () => {
+    const day1 = new Drain();
+    const id = day1.add('Retrying upload chunk 5 after timeout').templateId;
+    const day2 = Drain.fromState(JSON.parse(JSON.stringify(day1.toState())));
+    const r = day2.add('Retrying upload chunk 8 after timeout');
+    expect(r).toMatchObject({ templateId: id, changeType: 'updated', template: 'Retrying upload chunk <*> after timeout' });
+  });
+
+  it('is deterministic: the same input gives the same ids and state', () => {
+    const run = () => {
+      const d = new Drain();
+      for (const l of [...DAY1, ...DAY2]) d.add(l);
+      return JSON.stringify(d.toState());
+    };
+    expect(run()).toBe(run());
+  });
+
+  it('resolves id collisions deterministically, without touching existing ids', () => {
+    // A saved cluster that already owns the id the new line's text would hash to.
+    const taken = templateIdFor('disk full on node 3');
+    const state: DrainState = { version: 1, config: { ...DEFAULT_DRAIN_CONFIG }, clusters: [{ id: taken, template: 'completely other text here', size: 1, path: ['4', 'completely'] }] };
+    const a = Drain.fromState(state).add('disk full on node 3');
+    const b = Drain.fromState(state).add('disk full on node 3');
+    expect(a.templateId).not.toBe(taken);
+    expect(a.templateId).toMatch(ID);
+    expect(b.templateId).toBe(a.templateId);
+  });
+
+  it('rejects what is not a Drain state', () => {
+    expect(() => Drain.fromState({} as DrainState)).toThrow(/not a Drain state/);
+    const dup: DrainState = {
+      version: 1,
+      config: { ...DEFAULT_DRAIN_CONFIG },
+      clusters: [
+        { id: 'T1', template: 'a b', size: 1, path: ['2', 'a'] },
+        { id: 'T1', template: 'c d', size: 1, path: ['2', 'c'] },
+      ],
+    };
+    expect(() => Drain.fromState(dup)).toThrow(/twice/);
+  });
+});
+
+describe('tokenize', () => {
+  it('splits on any whitespace run', () => {
+    expect(tokenize('  a\tb   c \n')).toEqual(['a', 'b', 'c']);
+    expect(tokenize('')).toEqual([]);
+  });
+});

@@ -1,0 +1,116 @@
+import { createHash } from 'node:crypto';
+import type { ObjectStore } from '../../shared/store/objectStore';
+import { readManifest, readPartitionAll } from '../../shared/lake';
+import { goldSessions, goldWindows, goldWindowTemplates } from '../../shared/schemas';
+import type { FeatureMatrix } from '../../shared/detectors/types';
+import type { Batch } from '../../shared/parquet';
+import { BadInputError } from '../../shared/errors';
+
+/**
+ * Gold partitions → what detectors consume: a FeatureMatrix of window features, per-row template
+ * counts, and session sequences. Also a fingerprint of the exact inputs (the manifests' run ids and
+ * row counts), stored with the model so a version names the data it was trained on.
+ */
+export interface WindowData {
+  matrix: FeatureMatrix;
+  /** Per matrix row: template id → count. */
+  templates: Map<string, number>[];
+}
+
+export interface SessionData {
+  ids: string[];
+  service: string[];
+  start: Float64Array;
+  end: Float64Array;
+  sequences: string[][];
+  eventCount: Float64Array;
+  errorCount: Float64Array;
+}
+
+export function windowKey(service: string, windowStart: number): string {
+  return `${service}@${windowStart}`;
+}
+
+export function toMatrix(batch: Batch, columns: readonly string[]): FeatureMatrix {
+  const data = new Float64Array(batch.rows * columns.length);
+  columns.forEach((name, j) => {
+    const col = batch.columns[name] as Float64Array;
+    if (!col) throw new BadInputError(`gold/windows has no column "${name}"; rerun \`sentinel features\` for this date`);
+    for (let i = 0; i < batch.rows; i++) data[i * columns.length + j] = col[i];
+  });
+  return { columns, rows: batch.rows, data, service: batch.columns.service as string[], windowStart: batch.columns.window_start as Float64Array };
+}
+
+function attachTemplates(windows: Batch, templates: Batch): Map<string, number>[] {
+  const index = new Map<string, number>();
+  const ws = windows.columns.window_start as Float64Array;
+  for (let i = 0; i < windows.rows; i++) index.set(windowKey(windows.columns.service[i] as string, ws[i]), i);
+  const out = Array.from({ length: windows.rows }, () => new Map<string, number>());
+  const ts = templates.columns.window_start as Float64Array;
+  const counts = templates.columns.count as Float64Array;
+  for (let i = 0; i < templates.rows; i++) {
+    const row = index.get(windowKey(templates.columns.service[i] as string, ts[i]));
+    if (row !== undefined) out[row].set(templates.columns.template_id[i] as string, counts[i]);
+  }
+  return out;
+}
+
+function concatMatrices(parts: FeatureMatrix[]): FeatureMatrix {
+  if (parts.length === 1) return parts[0];
+  const cols = parts[0].columns;
+  const rows = parts.reduce((s, p) => s + p.rows, 0);
+  const data = new Float64Array(rows * cols.length);
+  const windowStart = new Float64Array(rows);
+  const service: string[] = [];
+  let r = 0;
+  for (const p of parts) {
+    data.set(p.data, r * cols.length);
+    windowStart.set(p.windowStart, r);
+    service.push(...p.service);
+    r += p.rows;
+  }
+  return { columns: cols, rows, data, service, windowStart };
+}
+
+export async function loadWindowData(lake: ObjectStore, dates: readonly string[], columns: readonly string[]): Promise<WindowData & { fingerprint: string; missing: string[] }> {
+  const matrices: FeatureMatrix[] = [];
+  const templates: Map<string, number>[] = [];
+  const hash = createHash('sha256');
+  const missing: string[] = [];
+  for (const date of dates) {
+    const manifest = await readManifest(lake, goldWindows, date);
+    if (!manifest) {
+      missing.push(date);
+      continue;
+    }
+    hash.update(`${date}:${manifest.runId}:${manifest.rows};`);
+    const w = await readPartitionAll(lake, goldWindows, date);
+    const t = await readPartitionAll(lake, goldWindowTemplates, date, `run \`sentinel features --date ${date}\``);
+    matrices.push(toMatrix(w, columns));
+    templates.push(...attachTemplates(w, t));
+  }
+  if (!matrices.length) throw new BadInputError(`no Gold windows for ${dates[0]}..${dates[dates.length - 1]}: run \`sentinel features\` for those dates first`);
+  return { matrix: concatMatrices(matrices), templates, fingerprint: hash.digest('hex').slice(0, 16), missing };
+}
+
+export async function loadSessionData(lake: ObjectStore, dates: readonly string[]): Promise<SessionData> {
+  const out: SessionData = { ids: [], service: [], start: new Float64Array(0), end: new Float64Array(0), sequences: [], eventCount: new Float64Array(0), errorCount: new Float64Array(0) };
+  const starts: number[] = [];
+  const ends: number[] = [];
+  const events: number[] = [];
+  const errors: number[] = [];
+  for (const date of dates) {
+    if (!(await readManifest(lake, goldSessions, date))) continue;
+    const s = await readPartitionAll(lake, goldSessions, date);
+    for (let i = 0; i < s.rows; i++) {
+      out.ids.push(s.columns.session_id[i] as string);
+      out.service.push(s.columns.service[i] as string);
+      out.sequences.push(JSON.parse(s.columns.sequence[i] as string));
+      starts.push((s.columns.start as Float64Array)[i]);
+      ends.push((s.columns.end as Float64Array)[i]);
+      events.push((s.columns.event_count as Float64Array)[i]);
+      errors.push((s.columns.error_count as Float64Array)[i]);
+    }
+  }
+  return { ...out, start: Float64Array.from(starts), end: Float64Array.from(ends), eventCount: Float64Array.from(events), errorCount: Float64Array.from(errors) };
+}
