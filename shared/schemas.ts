@@ -86,8 +86,13 @@ export const WINDOW_FEATURES = [
 ] as const;
 export type WindowFeature = (typeof WINDOW_FEATURES)[number];
 
-/** Calendar features are context for the baseline, not signals to score on their own. */
-export const CONTEXT_FEATURES: readonly WindowFeature[] = ['hour_of_day', 'day_of_week'];
+/**
+ * What the window detectors score. Calendar fields are context (the baseline's seasonality uses the
+ * window start), and the rolling mean/std only feed count_roll_z.
+ */
+export const SIGNAL_FEATURES: readonly WindowFeature[] = WINDOW_FEATURES.filter(
+  (f) => !['hour_of_day', 'day_of_week', 'count_roll_mean', 'count_roll_std'].includes(f),
+);
 
 export const goldWindows: TableSpec = {
   path: 'gold/windows',

@@ -97,7 +97,7 @@ program
   .requiredOption('--from <date>', 'first training date')
   .requiredOption('--to <date>', 'last training date')
   .option('--detectors <list>', 'comma-separated detectors', 'robust_baseline,isolation_forest,rare_templates')
-  .option('--alert-rate <share>', 'target share of windows flagged', '0.01')
+  .option('--alert-rate <share>', 'upper bound on the share of training windows flagged (thresholds never go below each detector\'s floor)', '0.005')
   .option('--promote-margin <m>', 'promote unless validation F1/score is worse than production by more than this', '0.02')
   .option('--seed <n>', 'random seed')
   .action(action('train'));
@@ -133,7 +133,7 @@ program
 program
   .command('demo')
   .description('generate about a day of logs, run the pipeline on embedded defaults and print the report')
-  .option('--logs <n>', 'logs to generate', '200000')
+  .option('--logs <n>', 'logs to generate', '600000')
   .option('--json', 'print one JSON object instead of the text report')
   .option('--seed <n>', 'random seed', '42')
   .option('--html <file>', 'also write the HTML report here')

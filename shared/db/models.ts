@@ -32,7 +32,7 @@ const fix = (r: Record<string, unknown>): ModelVersion =>
 /** Next version number, allocated under a row lock so concurrent trainings never collide. */
 export async function registerCandidate(
   client: pg.ClientBase,
-  m: Omit<ModelVersion, 'version' | 'stage' | 'created_at' | 'promoted_at' | 'note'> & { artifactUriFor: (version: number) => string },
+  m: Omit<ModelVersion, 'version' | 'stage' | 'created_at' | 'promoted_at' | 'note' | 'artifact_uri'> & { artifactUriFor: (version: number) => string },
 ): Promise<ModelVersion> {
   await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`models:${m.name}`]);
   const next = (await client.query<{ v: number }>('SELECT COALESCE(max(version), 0) + 1 AS v FROM models WHERE name = $1', [m.name])).rows[0].v;

@@ -27,11 +27,14 @@ export function scoreQuantiles(scores: Float64Array): number[] {
   return Array.from({ length: 101 }, (_, i) => quantileSorted(sorted, i / 100));
 }
 
+/** A session needs at least this share of unusual transitions to be flagged, whatever the alert rate. */
+export const SESSION_SCORE_FLOOR = 0.2;
+
 export function fitSessionModel(sequences: readonly string[][], params: { alertRate: number; minProbability?: number }): SessionModel {
   const transitions = fitTransitions(sequences, params.minProbability ?? 0.005);
   const scores = scoreTransitions(transitions, sequences);
   const sorted = Float64Array.from(scores).sort();
-  const threshold = Math.max(quantileSorted(sorted, 1 - params.alertRate), 1e-9);
+  const threshold = Math.max(quantileSorted(sorted, 1 - params.alertRate), SESSION_SCORE_FLOOR);
   return { kind: 'sessions', transitions, threshold, alertRate: params.alertRate, trainingScores: scoreQuantiles(scores) };
 }
 

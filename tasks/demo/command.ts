@@ -9,7 +9,7 @@ import { runPipeline } from '../pipeline/command';
 import { writeHtmlReport } from '../report/command';
 
 export const demoOptions = z.object({
-  logs: z.coerce.number().int().positive().default(200_000),
+  logs: z.coerce.number().int().positive().default(600_000),
   json: z.boolean().default(false),
   seed: z.coerce.number().int().default(42),
   html: z.string().optional(),

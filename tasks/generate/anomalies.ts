@@ -80,7 +80,8 @@ const MAX_DURATION = 20;
 export const MAX_ANOMALIES_PER_DAY = 48;
 
 /**
- * The lowest expected records per minute at which a type is unambiguous in a 1-minute window:
+ * The lowest expected records per minute (for latency: records with a latency) at which a type is
+ * unambiguous in a 1-minute window:
  * a ×4 spike over 10/min is far outside Poisson noise, a drop to ~5 % needs ~15/min to be told
  * from an ordinary quiet minute, error share and latency percentiles need a few samples.
  * Placement tries random times and services until these hold, else takes the busiest candidate.
@@ -140,7 +141,9 @@ export function planAnomalies(rng: Random, input: DayPlanInput): PlannedAnomaly[
     for (let t = 0; t < PLACEMENT_TRIES; t++) {
       const start = intBetween(rng, lo + half, hi - half - duration);
       const serviceIndex = pick(rng, candidates);
-      const rate = lowestRate(input.rates[serviceIndex], start, start + duration);
+      const service = input.services[serviceIndex];
+      // Latency percentiles only see the records that carry a latency.
+      const rate = lowestRate(input.rates[serviceIndex], start, start + duration) * (type === 'latency_degradation' ? service.latencyShare : 1);
       const score = MIN_RATE[type] > 0 ? rate / MIN_RATE[type] : 1;
       if (score > best.score) best = { score, start, serviceIndex };
       if (score >= 1) break;

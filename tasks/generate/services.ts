@@ -39,6 +39,8 @@ export interface Service {
   readonly sessions: boolean;
   /** Whether some of its messages carry latency (latency_degradation needs that). */
   readonly hasLatency: boolean;
+  /** Share of its normal records that carry a latency: the samples a latency percentile gets. */
+  readonly latencyShare: number;
   readonly templates: WeightedChoice<MessageTemplate> | undefined;
   readonly errors: WeightedChoice<MessageTemplate> | undefined;
 }
@@ -61,8 +63,14 @@ export function selectServices(count: number): Service[] {
       share: kind.share / totalShare,
       sessions: kind.sessions === true,
       hasLatency: all.some((t) => t.latency !== undefined),
+      latencyShare: latencyShareOf(kind.templates),
       templates: kind.templates.length ? new WeightedChoice(kind.templates, (t) => t.weight) : undefined,
       errors: kind.errors.length ? new WeightedChoice(kind.errors, (t) => t.weight) : undefined,
     };
   });
+}
+
+function latencyShareOf(templates: readonly MessageTemplate[]): number {
+  const total = templates.reduce((s, t) => s + t.weight, 0);
+  return total === 0 ? 0 : templates.reduce((s, t) => s + (t.latency ? t.weight : 0), 0) / total;
 }

@@ -7,7 +7,7 @@ import { readManifest, readPartitionAll } from '../../shared/lake';
 import { goldWindows, scoredWindows } from '../../shared/schemas';
 import { dateRange } from '../../shared/dates';
 import { parseOptions } from '../options';
-import { evaluateDetections } from './evaluate';
+import { evaluateDetections } from '../../shared/eventEvaluation';
 import { loadLabels } from './labels';
 import { formatText, summarize } from './summary';
 import { renderHtml, type MetricPoint, type OpenAlert, type TimelinePoint } from './html';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateDetections, type Detection } from './evaluate';
+import { evaluateDetections, type Detection } from '../../shared/eventEvaluation';
 
 const t = (m: number) => Date.UTC(2026, 0, 5, 10, m);
 const w = (service: string, m: number, type: string | null = null): Detection => ({ entity_kind: 'window', entity_key: `${service}@${m}`, service, window_start: t(m), window_end: t(m + 1), anomaly_type: type });

@@ -1,5 +1,5 @@
 import type { AnomalyRow } from '../../shared/db/anomalies';
-import type { Evaluation } from './evaluate';
+import type { Evaluation } from '../../shared/eventEvaluation';
 
 /** What `report` prints: counts by service, type and severity, the top anomalies, and metrics. */
 export interface ReportSummary {

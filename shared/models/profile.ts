@@ -1,4 +1,4 @@
-import { quantileSorted } from '../../shared/quantiles';
+import { quantileSorted } from '../quantiles';
 
 /**
  * A feature's training distribution, kept with the model so drift can be measured later without

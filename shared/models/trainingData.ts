@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import type { ObjectStore } from '../../shared/store/objectStore';
-import { readManifest, readPartitionAll } from '../../shared/lake';
-import { goldSessions, goldWindows, goldWindowTemplates } from '../../shared/schemas';
-import type { FeatureMatrix } from '../../shared/detectors/types';
-import type { Batch } from '../../shared/parquet';
-import { BadInputError } from '../../shared/errors';
+import type { ObjectStore } from '../store/objectStore';
+import { readManifest, readPartitionAll } from '../lake';
+import { goldSessions, goldWindows, goldWindowTemplates } from '../schemas';
+import type { FeatureMatrix } from '../detectors/types';
+import type { Batch } from '../parquet';
+import { BadInputError } from '../errors';
 
 /**
  * Gold partitions → what detectors consume: a FeatureMatrix of window features, per-row template
@@ -15,6 +15,8 @@ export interface WindowData {
   matrix: FeatureMatrix;
   /** Per matrix row: template id → count. */
   templates: Map<string, number>[];
+  /** Window length of the Gold partitions (all dates share it; features writes it per row). */
+  windowSeconds: number;
 }
 
 export interface SessionData {
@@ -77,6 +79,7 @@ export async function loadWindowData(lake: ObjectStore, dates: readonly string[]
   const templates: Map<string, number>[] = [];
   const hash = createHash('sha256');
   const missing: string[] = [];
+  let windowSeconds = 60;
   for (const date of dates) {
     const manifest = await readManifest(lake, goldWindows, date);
     if (!manifest) {
@@ -86,11 +89,12 @@ export async function loadWindowData(lake: ObjectStore, dates: readonly string[]
     hash.update(`${date}:${manifest.runId}:${manifest.rows};`);
     const w = await readPartitionAll(lake, goldWindows, date);
     const t = await readPartitionAll(lake, goldWindowTemplates, date, `run \`sentinel features --date ${date}\``);
+    if (w.rows) windowSeconds = Number((w.columns.window_seconds as ArrayLike<number>)[0]);
     matrices.push(toMatrix(w, columns));
     templates.push(...attachTemplates(w, t));
   }
   if (!matrices.length) throw new BadInputError(`no Gold windows for ${dates[0]}..${dates[dates.length - 1]}: run \`sentinel features\` for those dates first`);
-  return { matrix: concatMatrices(matrices), templates, fingerprint: hash.digest('hex').slice(0, 16), missing };
+  return { matrix: concatMatrices(matrices), templates, windowSeconds, fingerprint: hash.digest('hex').slice(0, 16), missing };
 }
 
 export async function loadSessionData(lake: ObjectStore, dates: readonly string[]): Promise<SessionData> {

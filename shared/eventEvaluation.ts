@@ -1,4 +1,4 @@
-import type { AnomalyLabel } from '../../shared/schemas';
+import type { AnomalyLabel } from './schemas';
 
 /**
  * Precision, recall and F1 of detected anomalies against labeled incidents.

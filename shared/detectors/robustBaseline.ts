@@ -1,0 +1,238 @@
+/**
+ * The statistical baseline: robust z-scores per feature and service with hour-of-week seasonality.
+ *
+ * For each service, every feature gets a median and a robust spread in three buckets: the hour of
+ * the week (168), the hour of the day (24) and the whole service. Scoring uses the most specific
+ * bucket that has at least `minBucketSize` training windows, so the detector works from the first
+ * day (hour of day) and sharpens once a week of history exists (hour of week): cold start included.
+ *
+ * Spread = max(1.4826·MAD, 1.2533·meanAD, relativeFloor·|median|) — the meanAD fallback is the usual
+ * rule when more than half the values are equal (MAD = 0, e.g. error counts that are mostly zero).
+ * Count features also get a Poisson floor √median, and rate features a binomial floor
+ * √(p(1−p)/n) with n the row's own record count: a quiet window's 1 error in 5 lines is not a burst.
+ * Heavy-tailed features (latencies) are compared on a log scale (kind 'log'): ×2 is as unusual at
+ * 20 ms as at 2 s, and a single slow request in a quiet window no longer looks like an outage.
+ * Percentile bounds (p1, p99 per service) are kept for explanations.
+ */
+import { BadInputError } from '../errors';
+import { quantileSorted } from '../quantiles';
+import { finiteCopy, MAD_TO_SIGMA, medianInPlace } from './robustStats';
+import type { Contribution, Detector, FeatureMatrix } from './types';
+
+export type FeatureKind = 'count' | 'rate' | 'log' | 'value';
+
+export interface RobustBaselineParams {
+  /** Windows a bucket needs before it is used; otherwise the next coarser bucket. Default 30. */
+  minBucketSize?: number;
+  /** Features whose low values are not anomalous (error rates, latencies): only upward deviations count. */
+  upperOnly?: readonly string[];
+  /** count: Poisson floor on the spread; rate: binomial floor using `countColumn`. Default 'value'. */
+  kinds?: Readonly<Record<string, FeatureKind>>;
+  /** The column holding each window's record count (for rate floors). Default 'count'. */
+  countColumn?: string;
+  relativeFloor?: number;
+}
+
+/** Per bucket and feature: [median, spread]; null when the bucket is too small. */
+type BucketStats = { n: number; median: number[]; spread: number[] } | null;
+
+export interface ServiceBaseline {
+  overall: BucketStats;
+  hourOfDay: BucketStats[];
+  hourOfWeek: BucketStats[];
+  p01: number[];
+  p99: number[];
+}
+
+export interface RobustBaselineModel {
+  columns: string[];
+  minBucketSize: number;
+  upper: boolean[];
+  kinds: FeatureKind[];
+  countIndex: number;
+  services: Record<string, ServiceBaseline>;
+  /** For services never seen in training. */
+  global: BucketStats;
+}
+
+const HOUR_MS = 3_600_000;
+/** 1970-01-01 was a Thursday: shift so that hour-of-week 0 is Monday 00:00 UTC. */
+const hourOfWeek = (ms: number) => (Math.floor(ms / HOUR_MS) + 72) % 168;
+const hourOfDay = (ms: number) => Math.floor(ms / HOUR_MS) % 24;
+
+const transform = (kind: FeatureKind, v: number) => (kind === 'log' ? Math.log1p(Math.max(v, 0)) : v);
+
+function bucketStats(x: FeatureMatrix, rows: readonly number[], relativeFloor: number, kinds: readonly FeatureKind[]): BucketStats {
+  if (rows.length === 0) return null;
+  const cols = x.columns.length;
+  const median: number[] = [];
+  const spread: number[] = [];
+  const values = new Float64Array(rows.length);
+  for (let j = 0; j < cols; j++) {
+    for (let i = 0; i < rows.length; i++) values[i] = transform(kinds[j], x.data[rows[i] * cols + j]);
+    const finite = finiteCopy(values);
+    const m = medianInPlace(finite);
+    let meanAd = 0;
+    for (let i = 0; i < finite.length; i++) {
+      finite[i] = Math.abs(finite[i] - m);
+      meanAd += finite[i];
+    }
+    meanAd = finite.length ? meanAd / finite.length : 0;
+    const mad = medianInPlace(finite);
+    median.push(Number.isNaN(m) ? 0 : m);
+    spread.push(Math.max(Number.isNaN(mad) ? 0 : MAD_TO_SIGMA * mad, 1.2533 * meanAd, relativeFloor * Math.abs(Number.isNaN(m) ? 0 : m), 1e-9));
+  }
+  return { n: rows.length, median, spread };
+}
+
+export function fitRobustBaseline(x: FeatureMatrix, params: RobustBaselineParams = {}): RobustBaselineModel {
+  const cols = x.columns.length;
+  if (x.rows < 1 || cols < 1) throw new BadInputError(`robust_baseline: need at least 1 row and 1 column, got ${x.rows}×${cols}`);
+  const relativeFloor = params.relativeFloor ?? 0.02;
+  const kinds = x.columns.map((c) => params.kinds?.[c] ?? 'value');
+  const byService = new Map<string, number[]>();
+  for (let i = 0; i < x.rows; i++) {
+    const list = byService.get(x.service[i]) ?? [];
+    list.push(i);
+    byService.set(x.service[i], list);
+  }
+  const services: Record<string, ServiceBaseline> = {};
+  for (const [service, rows] of [...byService].sort(([a], [b]) => a.localeCompare(b))) {
+    const hod: number[][] = Array.from({ length: 24 }, () => []);
+    const how: number[][] = Array.from({ length: 168 }, () => []);
+    for (const r of rows) {
+      hod[hourOfDay(x.windowStart[r])].push(r);
+      how[hourOfWeek(x.windowStart[r])].push(r);
+    }
+    const p01: number[] = [];
+    const p99: number[] = [];
+    for (let j = 0; j < cols; j++) {
+      const sorted = finiteCopy(rows.map((r) => x.data[r * cols + j])).sort();
+      p01.push(quantileSorted(sorted, 0.01));
+      p99.push(quantileSorted(sorted, 0.99));
+    }
+    services[service] = {
+      overall: bucketStats(x, rows, relativeFloor, kinds),
+      hourOfDay: hod.map((b) => bucketStats(x, b, relativeFloor, kinds)),
+      hourOfWeek: how.map((b) => bucketStats(x, b, relativeFloor, kinds)),
+      p01,
+      p99,
+    };
+  }
+  const countIndex = x.columns.indexOf(params.countColumn ?? 'count');
+  return {
+    columns: [...x.columns],
+    minBucketSize: params.minBucketSize ?? 30,
+    upper: x.columns.map((c) => params.upperOnly?.includes(c) ?? false),
+    kinds,
+    countIndex,
+    services,
+    global: bucketStats(x, Array.from({ length: x.rows }, (_, i) => i), relativeFloor, kinds),
+  };
+}
+
+/** The bucket a row is compared with: hour of week, else hour of day, else the service, else global. */
+function bucketFor(model: RobustBaselineModel, service: string, windowStart: number): NonNullable<BucketStats> {
+  const s = model.services[service];
+  const big = (b: BucketStats | undefined): b is NonNullable<BucketStats> => !!b && b.n >= model.minBucketSize;
+  if (s) {
+    const how = s.hourOfWeek[hourOfWeek(windowStart)];
+    if (big(how)) return how;
+    const hod = s.hourOfDay[hourOfDay(windowStart)];
+    if (big(hod)) return hod;
+    if (s.overall) return s.overall;
+  }
+  return model.global!;
+}
+
+function columnIndex(model: RobustBaselineModel, x: FeatureMatrix): number[] {
+  return model.columns.map((c) => {
+    const k = x.columns.indexOf(c);
+    if (k < 0) throw new BadInputError(`robust_baseline: the matrix has no column "${c}" that the model was trained on`);
+    return k;
+  });
+}
+
+/** Signed robust z of every model column for one row (0 for missing values and ignored directions' sign kept). */
+function rowZ(model: RobustBaselineModel, x: FeatureMatrix, idx: number[], row: number, out: Float64Array): NonNullable<BucketStats> {
+  const b = bucketFor(model, x.service[row], x.windowStart[row]);
+  const xc = x.columns.length;
+  const n = model.countIndex >= 0 ? x.data[row * xc + idx[model.countIndex]] : NaN;
+  for (let j = 0; j < idx.length; j++) {
+    const v = transform(model.kinds[j], x.data[row * xc + idx[j]]);
+    if (Number.isNaN(v)) {
+      out[j] = 0;
+      continue;
+    }
+    const m = b.median[j];
+    let spread = b.spread[j];
+    if (model.kinds[j] === 'count') spread = Math.max(spread, Math.sqrt(Math.max(m, 1)));
+    else if (model.kinds[j] === 'rate' && n > 0) {
+      const p = Math.min(Math.max(m, 0.5 / Math.max(n, 1)), 1 - 1e-6);
+      spread = Math.max(spread, Math.sqrt((p * (1 - p)) / n));
+    }
+    out[j] = (v - m) / spread;
+  }
+  return b;
+}
+
+/** Score = the largest deviation over features, in robust standard units (upward only where configured). */
+export function scoreRobustBaseline(model: RobustBaselineModel, x: FeatureMatrix): Float64Array {
+  const idx = columnIndex(model, x);
+  const z = new Float64Array(idx.length);
+  const out = new Float64Array(x.rows);
+  for (let r = 0; r < x.rows; r++) {
+    rowZ(model, x, idx, r, z);
+    let best = 0;
+    for (let j = 0; j < z.length; j++) {
+      const d = model.upper[j] ? z[j] : Math.abs(z[j]);
+      if (d > best) best = d;
+    }
+    out[r] = Math.min(best, 1e6);
+  }
+  return out;
+}
+
+export function explainRobustBaseline(model: RobustBaselineModel, x: FeatureMatrix, row: number, top: number): Contribution[] {
+  const idx = columnIndex(model, x);
+  const z = new Float64Array(idx.length);
+  const b = rowZ(model, x, idx, row, z);
+  const xc = x.columns.length;
+  return model.columns
+    .map((feature, j) => ({ feature, value: x.data[row * xc + idx[j]], expected: model.kinds[j] === 'log' ? Math.expm1(b.median[j]) : b.median[j], z: z[j], rank: model.upper[j] ? z[j] : Math.abs(z[j]) }))
+    .sort((a, c) => c.rank - a.rank || a.feature.localeCompare(c.feature))
+    .slice(0, Math.max(0, top))
+    .map(({ rank: _rank, ...c }) => c);
+}
+
+const KIND = 'robust_baseline';
+
+export const robustBaseline: Detector<RobustBaselineModel, RobustBaselineParams> = {
+  name: KIND,
+  fit: async (x, params) => fitRobustBaseline(x, params),
+  score: async (model, x) => scoreRobustBaseline(model, x),
+  explain: explainRobustBaseline,
+  // Plain numbers and nulls: JSON as is (about 200 buckets × features per service).
+  toArtifact: (model) => ({ kind: KIND, version: 1, ...model }),
+  fromArtifact: (artifact) => {
+    const a = artifact as { kind?: string; version?: number } & RobustBaselineModel;
+    if (a?.kind !== KIND || a.version !== 1) throw new BadInputError(`not a ${KIND} v1 artifact (kind ${a?.kind}, version ${a?.version})`);
+    const { kind: _k, version: _v, ...model } = a as RobustBaselineModel & { kind: string; version: number };
+    return model;
+  },
+};
+
+/**
+ * The signed robust z of every feature, as a new matrix: the Isolation Forest fits on this, so it
+ * sees per-service, seasonally normalized deviations instead of raw units that differ by service.
+ */
+export function robustZMatrix(model: RobustBaselineModel, x: FeatureMatrix, clip = 50): FeatureMatrix {
+  const idx = columnIndex(model, x);
+  const z = new Float64Array(idx.length);
+  const data = new Float64Array(x.rows * idx.length);
+  for (let r = 0; r < x.rows; r++) {
+    rowZ(model, x, idx, r, z);
+    for (let j = 0; j < idx.length; j++) data[r * idx.length + j] = Math.max(-clip, Math.min(clip, z[j]));
+  }
+  return { ...x, columns: model.columns, data };
+}

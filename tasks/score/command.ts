@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import { runStep, type StepOptions } from '../../shared/runtime';
+import { inTransaction } from '../../shared/db/database';
+import { getModel } from '../../shared/db/models';
+import { replaceAnomalies, type AnomalyRow } from '../../shared/db/anomalies';
+import { readPartition, writePartition } from '../../shared/lake';
+import { BatchBuilder } from '../../shared/batchBuilder';
+import { scoredWindows, silverLogs } from '../../shared/schemas';
+import { BadInputError } from '../../shared/errors';
+import { loadModelJson } from '../../shared/models/artifacts';
+import { scoreBundle, type ModelBundle } from '../../shared/models/bundle';
+import { loadSessionData, loadWindowData, windowKey } from '../../shared/models/trainingData';
+import { parseOptions } from '../options';
+import { inferAnomalyType } from './anomalyType';
+import { SampleLineCollector } from './sampleLines';
+
+export const scoreOptions = z.object({
+  date: z.string(),
+  name: z.string().default('sentinel'),
+  modelVersion: z.coerce.number().int().positive().optional(),
+  lake: z.string().optional(),
+});
+
+interface ScoredRow {
+  entity_kind: 'window' | 'session';
+  entity_key: string;
+  service: string;
+  window_start: number;
+  window_end: number;
+  score: number;
+  severity: number;
+  anomalous: boolean;
+  detectors: string;
+}
+
+/**
+ * Gold of a date → verdicts of the production model (or `--model-version`) → `scored/windows`
+ * (every window and session with its score) and the date's anomalies in PostgreSQL, each with the
+ * detectors that fired, the top deviating features or templates and sample log lines. The date's
+ * anomalies are replaced in one transaction, so reruns never duplicate.
+ */
+export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
+  const opts = parseOptions(scoreOptions, raw, 'score');
+  return runStep({ task: 'score', partition: opts.date, overrides: { lake: opts.lake }, ...step }, async (ctx) => {
+    const { pool } = await ctx.db();
+    const model = await getModel(pool, opts.name, opts.modelVersion);
+    if (!model) {
+      throw new BadInputError(
+        opts.modelVersion
+          ? `model ${opts.name} has no version ${opts.modelVersion}; see \`sentinel models list\``
+          : `model ${opts.name} has no production version yet: run \`sentinel train --from D1 --to D2\` first`,
+      );
+    }
+    const bundle = await loadModelJson<ModelBundle>(ctx.lake, opts.name, model.version);
+    const windows = await loadWindowData(ctx.lake, [opts.date], bundle.windows.columns);
+    const sessions = await loadSessionData(ctx.lake, [opts.date]);
+    const scores = await scoreBundle(bundle, windows, sessions);
+    const windowMs = windows.windowSeconds * 1000;
+    const m = windows.matrix;
+
+    const scored = new BatchBuilder<ScoredRow>(scoredWindows, Number.MAX_SAFE_INTEGER);
+    const anomalies: (AnomalyRow & { interesting: Set<string> })[] = [];
+    for (const v of scores.windows) {
+      const key = windowKey(m.service[v.row], m.windowStart[v.row]);
+      const common = { entity_key: key, service: m.service[v.row], window_start: m.windowStart[v.row], window_end: m.windowStart[v.row] + windowMs, score: v.score, severity: v.severity };
+      scored.push({ entity_kind: 'window', ...common, anomalous: v.anomalous, detectors: JSON.stringify(v.detectors) });
+      if (!v.anomalous) continue;
+      const contributions = scores.explain(v.row);
+      const interesting = new Set(contributions.filter((c) => c.feature.startsWith('template:')).map((c) => c.feature.slice('template:'.length)));
+      anomalies.push({
+        date: opts.date, entity_kind: 'window', ...common, detectors: v.detectors, anomaly_type: inferAnomalyType(contributions, v.detectors),
+        explanation: { detectors: v.detectors, contributions }, model_name: opts.name, model_version: model.version, interesting,
+      });
+    }
+    scores.sessions.forEach((v, i) => {
+      const common = { entity_key: sessions.ids[i], service: sessions.service[i], window_start: sessions.start[i], window_end: sessions.end[i], score: v.score, severity: v.severity };
+      scored.push({ entity_kind: 'session', ...common, anomalous: v.anomalous, detectors: JSON.stringify(v.anomalous ? ['sequence_transitions'] : []) });
+      if (!v.anomalous) return;
+      anomalies.push({
+        date: opts.date, entity_kind: 'session', ...common, detectors: ['sequence_transitions'], anomaly_type: 'unusual_sequence',
+        explanation: { detectors: ['sequence_transitions'], transitions: v.findings.slice(0, 5), sequence: sessions.sequences[i].slice(0, 30) },
+        model_name: opts.name, model_version: model.version, interesting: new Set(v.findings.map((f) => f.to)),
+      });
+    });
+
+    // Sample lines: one streaming pass over Silver, keyed like the anomalies.
+    const interestingByKey = new Map(anomalies.map((a) => [a.entity_key, a.interesting]));
+    const collector = new SampleLineCollector(anomalies.map((a) => a.entity_key), 3, interestingByKey);
+    if (anomalies.length) {
+      for await (const b of readPartition(ctx.lake, silverLogs, opts.date)) {
+        const ts = b.columns.ts as Float64Array;
+        for (let i = 0; i < b.rows; i++) {
+          const line = { ts: ts[i], level: b.columns.level[i] as string, template_id: b.columns.template_id[i] as string, message: b.columns.message[i] as string };
+          collector.offer(windowKey(b.columns.service[i] as string, Math.floor(ts[i] / windowMs) * windowMs), line);
+          const session = b.columns.session_id[i] as string | null;
+          if (session) collector.offer(session, line);
+        }
+      }
+    }
+    const rows: AnomalyRow[] = anomalies.map(({ interesting: _i, ...a }) => ({ ...a, explanation: { ...(a.explanation as object), sample_lines: collector.get(a.entity_key) } }));
+
+    const written = await writePartition(ctx.lake, scoredWindows, opts.date, [scored.flush()], { runId: ctx.runId, extra: { model: opts.name, modelVersion: model.version } });
+    await inTransaction(pool, (client) => replaceAnomalies(client, opts.date, ['window', 'session'], rows));
+    const byType: Record<string, number> = {};
+    for (const r of rows) byType[r.anomaly_type ?? 'other'] = (byType[r.anomaly_type ?? 'other'] ?? 0) + 1;
+    return { date: opts.date, model: opts.name, modelVersion: model.version, windows: m.rows, sessions: sessions.ids.length, scored: written.rows, anomalies: rows.length, byType };
+  });
+}

@@ -1,0 +1,84 @@
+import { z } from 'zod';
+import { runStep, type StepOptions } from '../../shared/runtime';
+import { inTransaction } from '../../shared/db/database';
+import { getModel, promote, promotionDecision, registerCandidate, setNote } from '../../shared/db/models';
+import { dateRange } from '../../shared/dates';
+import { SIGNAL_FEATURES } from '../../shared/schemas';
+import { saveModelJson, loadModelJson } from '../../shared/models/artifacts';
+import { fitModelBundle, validationScore, type ModelBundle } from '../../shared/models/bundle';
+import { loadLabels } from '../report/labels';
+import { parseOptions } from '../options';
+import { loadSessionData, loadWindowData } from '../../shared/models/trainingData';
+
+export const trainOptions = z.object({
+  from: z.string(),
+  to: z.string(),
+  name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'lower-case letters, digits, - and _').default('sentinel'),
+  detectors: z.string().default('robust_baseline,isolation_forest,rare_templates'),
+  alertRate: z.coerce.number().positive().max(0.5).default(0.005),
+  promoteMargin: z.coerce.number().min(0).default(0.02),
+  seed: z.coerce.number().int().optional(),
+  lake: z.string().optional(),
+});
+
+/**
+ * Gold of a date range → a model bundle (window detectors + session model) → a candidate version in
+ * the registry, artifacts in the lake → promoted when its validation score is not worse than
+ * production's on the same validation day by more than the margin.
+ */
+export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
+  const opts = parseOptions(trainOptions, raw, 'train');
+  const detectors = opts.detectors.split(',').map((d) => d.trim()).filter(Boolean);
+  const dates = dateRange(opts.from, opts.to);
+  return runStep({ task: 'train', partition: `${opts.from}..${opts.to}`, overrides: { lake: opts.lake, seed: opts.seed }, ...step }, async (ctx) => {
+    const windows = await loadWindowData(ctx.lake, dates, SIGNAL_FEATURES);
+    if (windows.missing.length) ctx.log.warn({ missing: windows.missing }, 'some dates have no Gold windows; training without them');
+    const sessions = await loadSessionData(ctx.lake, dates);
+    const params = { detectors, alertRate: opts.alertRate, seed: ctx.config.seed };
+    const started = performance.now();
+    const bundle = await fitModelBundle(windows, sessions, params, (line) => ctx.log.info(line));
+    const fitSeconds = Math.round(performance.now() - started) / 1000;
+
+    // Validation: the last date of the range, scored by the candidate and by production alike.
+    const validationDate = dates[dates.length - 1];
+    const valWindows = await loadWindowData(ctx.lake, [validationDate], SIGNAL_FEATURES);
+    const valSessions = await loadSessionData(ctx.lake, [validationDate]);
+    const labels = await loadLabels(ctx.lake, validationDate, validationDate);
+    const candidateScore = await validationScore(bundle, valWindows, valSessions, labels);
+
+    const { pool } = await ctx.db();
+    const production = await getModel(pool, opts.name);
+    let productionScore: number | undefined;
+    if (production) {
+      try {
+        const prodBundle = await loadModelJson<ModelBundle>(ctx.lake, opts.name, production.version);
+        productionScore = (await validationScore(prodBundle, valWindows, valSessions, labels)).value;
+      } catch (err) {
+        ctx.log.warn({ err, version: production.version }, 'production model could not be scored on the validation day; using its recorded validation score');
+        productionScore = production.metrics.validation;
+      }
+    }
+    const decision = promotionDecision(candidateScore.value, productionScore, opts.promoteMargin);
+    const metrics = { validation: candidateScore.value, ...candidateScore.details, fitSeconds, windows: windows.matrix.rows, sessions: sessions.ids.length };
+
+    const registered = await inTransaction(pool, async (client) => {
+      const m = await registerCandidate(client, {
+        name: opts.name,
+        detectors: bundle.windows.detectors.map((d) => d.name).concat(bundle.sessions ? ['sequence_transitions'] : []),
+        params: { ...params, promoteMargin: opts.promoteMargin },
+        train_from: opts.from,
+        train_to: opts.to,
+        data_fingerprint: windows.fingerprint,
+        metrics,
+        artifactUriFor: (v) => `${ctx.lake.uri}models/${opts.name}/v${v}/`,
+      });
+      await saveModelJson(ctx.lake, opts.name, m.version, bundle);
+      if (decision.promote) await promote(client, opts.name, m.version, decision.reason);
+      else await setNote(client, opts.name, m.version, decision.reason);
+      return m;
+    });
+    if (!decision.promote) ctx.log.warn({ version: registered.version, reason: decision.reason }, 'candidate not promoted');
+    else ctx.log.info({ version: registered.version, reason: decision.reason }, 'candidate promoted to production');
+    return { name: opts.name, version: registered.version, promoted: decision.promote, reason: decision.reason, validation: candidateScore.value, productionValidation: productionScore ?? null, windows: windows.matrix.rows, sessions: sessions.ids.length, fitSeconds };
+  });
+}
