@@ -8,6 +8,8 @@ export const EXIT = {
   badInput: 2,
   externalService: 3,
   qualityGate: 4,
+  /** `monitor --gate`: retraining is not recommended (Airflow's skip_on_exit_code skips the retrain trigger). */
+  gateClosed: 99,
 } as const;
 
 export class SentinelError extends Error {
@@ -31,6 +33,11 @@ export class ExternalServiceError extends SentinelError {
 /** The data passed through but failed a configured quality limit (e.g. too much quarantined). */
 export class QualityGateError extends SentinelError {
   override readonly exitCode = EXIT.qualityGate;
+}
+
+/** Not a failure: a gate that decided "nothing to do"; its own exit code lets the DAG skip downstream tasks. */
+export class GateClosedError extends SentinelError {
+  override readonly exitCode = EXIT.gateClosed;
 }
 
 export function exitCodeOf(err: unknown): number {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Config } from './config';
+import { GateClosedError } from './errors';
 import { loadConfig } from './config';
 import { createLogger, type Logger } from './logger';
 import { openStore } from './store/openStore';
@@ -57,7 +58,9 @@ export async function runStep<T extends object>(options: StepOptions, body: (ctx
     log.info({ result, seconds }, `${options.task} finished`);
     return { ...result, runId, seconds };
   } catch (err) {
-    log.error({ err, seconds: Math.round(performance.now() - started) / 1000 }, `${options.task} failed`);
+    const seconds = Math.round(performance.now() - started) / 1000;
+    if (err instanceof GateClosedError) log.info({ seconds, reason: err.message }, `${options.task} gate closed`);
+    else log.error({ err, seconds }, `${options.task} failed`);
     throw err;
   } finally {
     if (ownsDatabase && database) await database.close();

@@ -19,6 +19,7 @@ const steps: Record<string, () => Promise<{ run: Runner }>> = {
   pipeline: () => import('./pipeline/command'),
   demo: () => import('./demo/command'),
   models: () => import('./models/command'),
+  monitor: () => import('./monitor/command'),
   alert: () => import('./alert/command'),
   alerts: () => import('./alerts/command'),
 };
@@ -151,6 +152,17 @@ program
     const result = await run({ ...cmd.optsWithGlobals(), action });
     process.stdout.write(JSON.stringify(result) + '\n');
   });
+
+program
+  .command('monitor')
+  .description('drift (PSI/KS per feature, score shift, unseen templates), anomaly rate, model age and quality for a date; exit 99 with --gate when no retraining is needed')
+  .requiredOption('--date <date>', 'partition date (YYYY-MM-DD)')
+  .option('--gate', 'read the stored summary and exit 0 when retraining is recommended, 99 when not')
+  .option('--psi-threshold <x>', 'feature or score PSI above this recommends retraining', '0.25')
+  .option('--unseen-template-share <x>', 'share of events with templates unknown to the model that recommends retraining', '0.05')
+  .option('--anomaly-rate-factor <x>', 'anomaly rate this many times above or below the expected rate recommends retraining', '5')
+  .option('--max-model-age-days <n>', 'older models are retrained', '7')
+  .action(action('monitor'));
 
 program
   .command('alert')

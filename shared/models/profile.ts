@@ -47,3 +47,27 @@ export function psiAgainst(profile: FeatureProfile, actual: ArrayLike<number>): 
   }
   return psi;
 }
+
+/**
+ * Kolmogorov–Smirnov distance at the profile's bin edges: the largest gap between the training and
+ * the actual cumulative shares. A coarse KS (decile resolution), enough to rank drifted features.
+ */
+export function ksAgainst(profile: FeatureProfile, actual: ArrayLike<number>): number {
+  const a = binShares(actual, profile.edges);
+  let cumA = 0;
+  let cumE = 0;
+  let ks = 0;
+  for (let i = 0; i < a.length; i++) {
+    cumA += a[i];
+    cumE += profile.proportions[i];
+    ks = Math.max(ks, Math.abs(cumA - cumE));
+  }
+  return ks;
+}
+
+/** A profile from stored quantiles (e.g. the model's 101 training-score quantiles): deciles at equal shares. */
+export function profileFromQuantiles(quantiles: readonly number[], bins = 10): FeatureProfile {
+  const step = (quantiles.length - 1) / bins;
+  const edges = [...new Set(Array.from({ length: bins - 1 }, (_, i) => quantiles[Math.round((i + 1) * step)]))];
+  return { edges, proportions: binShares(quantiles, edges), missing: 0 };
+}

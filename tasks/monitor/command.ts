@@ -1,0 +1,141 @@
+import { z } from 'zod';
+import { runStep, type StepOptions } from '../../shared/runtime';
+import { inTransaction } from '../../shared/db/database';
+import { getModel } from '../../shared/db/models';
+import { listAnomalies } from '../../shared/db/anomalies';
+import { readManifest, readPartition, readPartitionAll } from '../../shared/lake';
+import { scoredWindows, silverLogs } from '../../shared/schemas';
+import { BadInputError, GateClosedError } from '../../shared/errors';
+import { getJson, putJson } from '../../shared/store/objectStore';
+import { loadModelJson } from '../../shared/models/artifacts';
+import type { ModelBundle } from '../../shared/models/bundle';
+import { ksAgainst, profileFromQuantiles, psiAgainst } from '../../shared/models/profile';
+import { loadWindowData } from '../../shared/models/trainingData';
+import { evaluateDetections } from '../../shared/eventEvaluation';
+import { loadLabels } from '../report/labels';
+import { parseOptions } from '../options';
+import { DEFAULT_THRESHOLDS, retrainDecision, type MonitorFacts } from './decision';
+
+export const monitorOptions = z.object({
+  date: z.string(),
+  name: z.string().default('sentinel'),
+  gate: z.boolean().default(false),
+  psiThreshold: z.coerce.number().positive().default(DEFAULT_THRESHOLDS.psi),
+  unseenTemplateShare: z.coerce.number().min(0).max(1).default(DEFAULT_THRESHOLDS.unseenTemplateShare),
+  anomalyRateFactor: z.coerce.number().min(1).default(DEFAULT_THRESHOLDS.anomalyRateFactor),
+  maxModelAgeDays: z.coerce.number().positive().default(DEFAULT_THRESHOLDS.maxModelAgeDays),
+  lake: z.string().optional(),
+});
+
+export const summaryKey = (date: string) => `monitoring/date=${date}/summary.json`;
+
+export interface MonitorSummary extends MonitorFacts {
+  date: string;
+  model: string;
+  modelVersion: number;
+  featureKs: Record<string, number>;
+  quality: { precision: number; recall: number; f1: number } | null;
+  retrain: boolean;
+  reasons: string[];
+}
+
+/**
+ * Drift and model health for one date, against the production model's training profile: PSI and
+ * KS per Gold feature, the score distribution shift, unseen templates, the anomaly rate against
+ * the expected rate, model age, and P/R/F1 when the date has labels. One `model_metrics` row per
+ * metric (upserted: reruns replace) and `monitoring/date=D/summary.json` in the lake.
+ *
+ * `--gate` turns the stored summary into an exit status for the DAG: 0 = retrain, 99 = not needed.
+ */
+export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
+  const opts = parseOptions(monitorOptions, raw, 'monitor');
+  return runStep({ task: 'monitor', partition: opts.date, overrides: { lake: opts.lake }, ...step }, async (ctx) => {
+    if (opts.gate) {
+      const summary = await getJson<MonitorSummary>(ctx.lake, summaryKey(opts.date));
+      if (!summary) throw new BadInputError(`no monitoring summary for ${opts.date} at ${ctx.lake.uri}${summaryKey(opts.date)}: run \`sentinel monitor --date ${opts.date}\` first`);
+      if (!summary.retrain) throw new GateClosedError(`retraining not recommended for ${opts.date}: no threshold crossed`);
+      ctx.log.warn({ reasons: summary.reasons }, 'retraining recommended');
+      return { date: opts.date, retrain: true, reasons: summary.reasons };
+    }
+    const { pool } = await ctx.db();
+    const model = await getModel(pool, opts.name);
+    if (!model) throw new BadInputError(`model ${opts.name} has no production version: run \`sentinel train\` before monitoring`);
+    const bundle = await loadModelJson<ModelBundle>(ctx.lake, opts.name, model.version);
+
+    const windows = await loadWindowData(ctx.lake, [opts.date], bundle.windows.columns);
+    const m = windows.matrix;
+    const featurePsi: Record<string, number> = {};
+    const featureKs: Record<string, number> = {};
+    m.columns.forEach((c, j) => {
+      const profile = bundle.profiles[c];
+      if (!profile) return;
+      const values = Float64Array.from({ length: m.rows }, (_, r) => m.data[r * m.columns.length + j]);
+      featurePsi[c] = psiAgainst(profile, values);
+      featureKs[c] = ksAgainst(profile, values);
+    });
+
+    if (!(await readManifest(ctx.lake, scoredWindows, opts.date))) throw new BadInputError(`no scored windows for ${opts.date}: run \`sentinel score --date ${opts.date}\` first`);
+    const scored = await readPartitionAll(ctx.lake, scoredWindows, opts.date);
+    const windowRows = scored.columns.entity_kind.map((k, i) => (k === 'window' ? i : -1)).filter((i) => i >= 0);
+    const scores = windowRows.map((i) => (scored.columns.score as Float64Array)[i]);
+    const anomalous = windowRows.filter((i) => scored.columns.anomalous[i]).length;
+    const scorePsi = psiAgainst(profileFromQuantiles(bundle.scoreQuantiles), scores);
+
+    const vocabulary = new Set(bundle.vocabulary);
+    const unseen = new Set<string>();
+    let events = 0;
+    let unseenEvents = 0;
+    for await (const b of readPartition(ctx.lake, silverLogs, opts.date)) {
+      for (const t of b.columns.template_id as string[]) {
+        events++;
+        if (!vocabulary.has(t)) {
+          unseenEvents++;
+          unseen.add(t);
+        }
+      }
+    }
+
+    const labels = await loadLabels(ctx.lake, opts.date, opts.date);
+    let quality: MonitorSummary['quality'] = null;
+    if (labels) {
+      const e = evaluateDetections(await listAnomalies(pool, opts.date, opts.date), labels);
+      quality = { precision: e.precision, recall: e.recall, f1: e.f1 };
+    }
+    const facts: MonitorFacts = {
+      featurePsi,
+      scorePsi,
+      unseenTemplateShare: events ? unseenEvents / events : 0,
+      newTemplates: unseen.size,
+      anomalyRate: windowRows.length ? anomalous / windowRows.length : 0,
+      expectedAnomalyRate: bundle.expectedAnomalyRate,
+      modelAgeDays: Math.round((Date.parse(opts.date) - Date.parse(model.train_to)) / 86_400_000),
+    };
+    const decision = retrainDecision(facts, { psi: opts.psiThreshold, unseenTemplateShare: opts.unseenTemplateShare, anomalyRateFactor: opts.anomalyRateFactor, maxModelAgeDays: opts.maxModelAgeDays });
+    const summary: MonitorSummary = { date: opts.date, model: opts.name, modelVersion: model.version, ...facts, featureKs, quality, ...decision };
+
+    const metrics: [string, number | null, object][] = [
+      ['max_feature_psi', Math.max(0, ...Object.values(featurePsi)), { featurePsi, featureKs }],
+      ['score_psi', scorePsi, {}],
+      ['unseen_template_share', facts.unseenTemplateShare, { newTemplates: unseen.size, examples: [...unseen].slice(0, 20) }],
+      ['anomaly_rate', facts.anomalyRate, { expected: facts.expectedAnomalyRate }],
+      ['model_age_days', facts.modelAgeDays, { trainTo: model.train_to }],
+      ['precision', quality?.precision ?? null, {}],
+      ['recall', quality?.recall ?? null, {}],
+      ['f1', quality?.f1 ?? null, {}],
+      ['retrain_recommended', decision.retrain ? 1 : 0, { reasons: decision.reasons }],
+    ];
+    await inTransaction(pool, async (client) => {
+      for (const [metric, value, details] of metrics) {
+        await client.query(
+          `INSERT INTO model_metrics (date, model_name, model_version, metric, value, details) VALUES ($1, $2, $3, $4, $5, $6)
+           ON CONFLICT (date, model_name, metric) DO UPDATE SET model_version = EXCLUDED.model_version, value = EXCLUDED.value, details = EXCLUDED.details, computed_at = now()`,
+          [opts.date, opts.name, model.version, metric, value, JSON.stringify(details)],
+        );
+      }
+    });
+    await putJson(ctx.lake, summaryKey(opts.date), summary);
+    if (decision.retrain) ctx.log.warn({ reasons: decision.reasons }, 'retraining recommended');
+    else ctx.log.info('no drift above thresholds; retraining not needed');
+    return { date: opts.date, modelVersion: model.version, retrain: decision.retrain, reasons: decision.reasons, maxFeaturePsi: metrics[0][1], scorePsi, unseenTemplateShare: facts.unseenTemplateShare, anomalyRate: facts.anomalyRate, modelAgeDays: facts.modelAgeDays };
+  });
+}
