@@ -1,6 +1,6 @@
 /**
  * Detectors by name, as `train --detectors` and the model bundle refer to them. Window detectors
- * take the window feature matrix; rare_templates reads the per-window template counts instead, and
+ * take the window feature matrix; lstm_autoencoder (async, TensorFlow.js) lives in lstmAutoencoder.ts; rare_templates reads the per-window template counts instead, and
  * the session model lives in shared/models/sessionModel.
  */
 import { BadInputError } from '../errors';
@@ -13,7 +13,7 @@ export const MATRIX_DETECTORS: Record<string, Detector<any, any>> = {
   [isolationForest.name]: isolationForest,
 };
 
-export const WINDOW_DETECTOR_NAMES = ['robust_baseline', 'isolation_forest', 'rare_templates'] as const;
+export const WINDOW_DETECTOR_NAMES = ['robust_baseline', 'isolation_forest', 'rare_templates', 'lstm_autoencoder'] as const;
 
 export function checkDetectorNames(names: readonly string[]): void {
   const unknown = names.filter((n) => !(WINDOW_DETECTOR_NAMES as readonly string[]).includes(n));

@@ -10,6 +10,8 @@ import { explainRareTemplates, fitRareTemplates, rareTemplatesFromArtifact, scor
 import { explainRobustBaseline, fitRobustBaseline, robustBaseline, robustZMatrix, type FeatureKind, type RobustBaselineModel } from '../detectors/robustBaseline';
 import type { Contribution, FeatureMatrix } from '../detectors/types';
 import { medianOfThree } from '../detectors/persistence';
+import { explainLstm, fitLstm, lstmFromArtifact, lstmToArtifact, scoreLstm, type LstmModel, type LstmParams } from '../detectors/lstmAutoencoder';
+import { loadTensorflow } from '../tensorflow';
 import type { AnomalyLabel } from '../schemas';
 import { fitSessionModel, scoreQuantiles, scoreSessions, type SessionModel, type SessionVerdict } from './sessionModel';
 import { profileOf, type FeatureProfile } from './profile';
@@ -23,6 +25,7 @@ export interface BundleParams {
   combine?: 'max' | 'mean';
   weights?: Record<string, number>;
   persistence?: 'median3' | 'none';
+  lstm?: LstmParams;
 }
 
 export interface DetectorEntry {
@@ -36,7 +39,12 @@ export interface DetectorEntry {
 interface LiveDetector {
   model: unknown;
   scaler?: RobustBaselineModel;
+  /** lstm_autoencoder: per-feature errors of the last scoring, for explanations. */
+  errors?: Float32Array;
 }
+
+/** Detectors that see robust z-scores (the scaler) instead of raw feature units. */
+const SCALED = ['isolation_forest', 'lstm_autoencoder'];
 
 export interface ModelBundle {
   kind: 'log-sentinel/bundle';
@@ -63,7 +71,7 @@ const UPPER_ONLY = /^(error|warn|latency|status_)/;
 const COUNT_LIKE = /^(count|error_count|warn_count|distinct_users|distinct_templates)$/;
 const RATE_LIKE = /_rate$/;
 /** Absolute floors: below them a detector never fires, whatever the alert rate (a quiet day raises nothing). */
-const FLOORS: Record<string, number> = { robust_baseline: 4, isolation_forest: 0.6, rare_templates: 1.8 };
+const FLOORS: Record<string, number> = { robust_baseline: 4, isolation_forest: 0.6, rare_templates: 1.8, lstm_autoencoder: 0.1 };
 
 /**
  * The baseline skips new_templates (rare_templates owns novelty) and the rates: their numerators
@@ -116,7 +124,13 @@ async function rawScores(bundle: Pick<ModelBundle, 'windows'>, data: WindowData,
     const live = models.get(d.name)!;
     if (d.name === 'rare_templates') raw.set(d.name, scoreRareTemplates(live.model as RareTemplatesModel, data.matrix.service, data.templates));
     else {
-      const scores = await MATRIX_DETECTORS[d.name].score(live.model, inputFor(d.name, live, bundle.windows.columns, data.matrix));
+      let scores: Float64Array;
+      const input = inputFor(d.name, live, bundle.windows.columns, data.matrix);
+      if (d.name === 'lstm_autoencoder') {
+        const result = await scoreLstm((await loadTensorflow()).tf, live.model as LstmModel, input);
+        live.errors = result.errors;
+        scores = result.scores;
+      } else scores = await MATRIX_DETECTORS[d.name].score(live.model, input);
       const m = data.matrix;
       raw.set(d.name, bundle.windows.persistence === 'none' ? scores : medianOfThree(scores, m.service, m.windowStart, data.windowSeconds * 1000));
     }
@@ -138,10 +152,13 @@ function combined(bundle: Pick<ModelBundle, 'windows' | 'params'>, raw: RawScore
 }
 
 /** Loads each detector's model once per bundle (artifacts → live models). */
-export function loadDetectors(bundle: ModelBundle): Map<string, LiveDetector> {
+export async function loadDetectors(bundle: ModelBundle): Promise<Map<string, LiveDetector>> {
   const models = new Map<string, LiveDetector>();
   for (const d of bundle.windows.detectors) {
-    const model = d.name === 'rare_templates' ? rareTemplatesFromArtifact(d.artifact) : MATRIX_DETECTORS[d.name].fromArtifact(d.artifact);
+    const model =
+      d.name === 'rare_templates' ? rareTemplatesFromArtifact(d.artifact)
+      : d.name === 'lstm_autoencoder' ? await lstmFromArtifact((await loadTensorflow()).tf, d.artifact)
+      : MATRIX_DETECTORS[d.name].fromArtifact(d.artifact);
     models.set(d.name, { model, scaler: d.scaler ? robustBaseline.fromArtifact(d.scaler) : undefined });
   }
   return models;
@@ -157,18 +174,24 @@ export async function fitModelBundle(windows: WindowData, sessions: SessionData,
     const entry: DetectorEntry = { name, artifact: undefined, calibration: { quantiles: [], threshold: 0, severitySpan: 1 } };
     if (name === 'rare_templates') entry.artifact = fitRareTemplates(windows.matrix.service, windows.templates);
     else {
-      const detector = MATRIX_DETECTORS[name];
       let input = select(windows.matrix, name === 'robust_baseline' ? baselineColumns(columns) : columns);
-      if (name === 'isolation_forest') {
+      if (SCALED.includes(name)) {
         const scaler = fitRobustBaseline(input, baselineParams(input.columns));
         entry.scaler = robustBaseline.toArtifact(scaler);
         input = robustZMatrix(scaler, input);
       }
-      entry.artifact = detector.toArtifact(await detector.fit(input, detectorParams(name, input.columns, params)));
+      if (name === 'lstm_autoencoder') {
+        const { tf, backend } = await loadTensorflow();
+        progress(`lstm_autoencoder: tensorflow backend ${backend}`);
+        entry.artifact = await lstmToArtifact(tf, await fitLstm(tf, input, { seed: params.seed, ...params.lstm }, progress));
+      } else {
+        const detector = MATRIX_DETECTORS[name];
+        entry.artifact = detector.toArtifact(await detector.fit(input, detectorParams(name, input.columns, params)));
+      }
     }
     // Score through the JSON artifact, as `score` will: a serialization bug shows up at training time.
     Object.assign(entry, JSON.parse(JSON.stringify({ artifact: entry.artifact, scaler: entry.scaler })));
-    models.set(name, loadDetectors({ windows: { detectors: [entry] } } as ModelBundle).get(name)!);
+    models.set(name, (await loadDetectors({ windows: { detectors: [entry] } } as ModelBundle)).get(name)!);
     entries.push(entry);
     progress(`${name}: fitted on ${windows.matrix.rows} windows in ${Math.round(performance.now() - started)} ms`);
   }
@@ -233,7 +256,7 @@ export interface BundleScores {
 /** Scores windows (and sessions, when the bundle has a session model). */
 export async function scoreBundle(bundle: ModelBundle, windows: WindowData, sessions: SessionData): Promise<BundleScores> {
   if (bundle.kind !== 'log-sentinel/bundle' || bundle.version !== 1) throw new BadInputError(`unsupported model artifact (kind ${bundle.kind}, version ${bundle.version}); retrain with \`sentinel train\``);
-  const models = loadDetectors(bundle);
+  const models = await loadDetectors(bundle);
   const raw = await rawScores(bundle, windows, models);
   const combinedScores = Float64Array.from({ length: windows.matrix.rows }, (_, r) => combined(bundle, raw, r));
   const verdicts = windowVerdicts(bundle, raw, combinedScores);
@@ -248,7 +271,12 @@ export async function scoreBundle(bundle: ModelBundle, windows: WindowData, sess
       else {
         const m = windows.matrix;
         const one = { ...m, rows: 1, data: m.data.subarray(row * m.columns.length, (row + 1) * m.columns.length), service: [m.service[row]], windowStart: m.windowStart.subarray(row, row + 1) };
-        if (name === 'isolation_forest' && live.scaler) {
+        if (name === 'lstm_autoencoder' && live.scaler && live.errors) {
+          const byZ = new Map(explainRobustBaseline(live.scaler, select(one, live.scaler.columns), 0, live.scaler.columns.length).map((c) => [c.feature, c]));
+          const lstm = live.model as LstmModel;
+          const rowErrors = live.errors.subarray(row * lstm.columns.length, (row + 1) * lstm.columns.length);
+          out.push(...explainLstm(lstm, inputFor(name, live, bundle.windows.columns, one), rowErrors, 0, 3).map((c) => byZ.get(c.feature) ?? c));
+        } else if (name === 'isolation_forest' && live.scaler) {
           // The forest ranks features by isolation credit; report them in the units people know (value vs median).
           const byZ = new Map(explainRobustBaseline(live.scaler, select(one, live.scaler.columns), 0, live.scaler.columns.length).map((c) => [c.feature, c]));
           out.push(...MATRIX_DETECTORS[name].explain(live.model, inputFor(name, live, bundle.windows.columns, one), 0, 3).map((c) => byZ.get(c.feature) ?? c));
