@@ -12,6 +12,8 @@
  * √(p(1−p)/n) with n the row's own record count: a quiet window's 1 error in 5 lines is not a burst.
  * Heavy-tailed features (latencies) are compared on a log scale (kind 'log'): ×2 is as unusual at
  * 20 ms as at 2 s, and a single slow request in a quiet window no longer looks like an outage.
+ * Volumes (kind 'logCount') too, with the Poisson floor 1/√λ on that scale: a drop to 5 % is as
+ * visible as a 20× spike, which a linear z (bounded by median/spread below) cannot show.
  * Percentile bounds (p1, p99 per service) are kept for explanations.
  */
 import { BadInputError } from '../errors';
@@ -19,7 +21,7 @@ import { quantileSorted } from '../quantiles';
 import { finiteCopy, MAD_TO_SIGMA, medianInPlace } from './robustStats';
 import type { Contribution, Detector, FeatureMatrix } from './types';
 
-export type FeatureKind = 'count' | 'rate' | 'log' | 'value';
+export type FeatureKind = 'count' | 'logCount' | 'rate' | 'log' | 'value';
 
 export interface RobustBaselineParams {
   /** Windows a bucket needs before it is used; otherwise the next coarser bucket. Default 30. */
@@ -60,7 +62,7 @@ const HOUR_MS = 3_600_000;
 const hourOfWeek = (ms: number) => (Math.floor(ms / HOUR_MS) + 72) % 168;
 const hourOfDay = (ms: number) => Math.floor(ms / HOUR_MS) % 24;
 
-const transform = (kind: FeatureKind, v: number) => (kind === 'log' ? Math.log1p(Math.max(v, 0)) : v);
+const transform = (kind: FeatureKind, v: number) => (kind === 'log' || kind === 'logCount' ? Math.log1p(Math.max(v, 0)) : v);
 
 function bucketStats(x: FeatureMatrix, rows: readonly number[], relativeFloor: number, kinds: readonly FeatureKind[]): BucketStats {
   if (rows.length === 0) return null;
@@ -167,6 +169,8 @@ function rowZ(model: RobustBaselineModel, x: FeatureMatrix, idx: number[], row: 
     const m = b.median[j];
     let spread = b.spread[j];
     if (model.kinds[j] === 'count') spread = Math.max(spread, Math.sqrt(Math.max(m, 1)));
+    // Poisson on a log scale: sd(log X) ≈ 1/√λ.
+    else if (model.kinds[j] === 'logCount') spread = Math.max(spread, 1 / Math.sqrt(Math.max(Math.expm1(m), 1)));
     else if (model.kinds[j] === 'rate' && n > 0) {
       const p = Math.min(Math.max(m, 0.5 / Math.max(n, 1)), 1 - 1e-6);
       spread = Math.max(spread, Math.sqrt((p * (1 - p)) / n));
@@ -199,7 +203,7 @@ export function explainRobustBaseline(model: RobustBaselineModel, x: FeatureMatr
   const b = rowZ(model, x, idx, row, z);
   const xc = x.columns.length;
   return model.columns
-    .map((feature, j) => ({ feature, value: x.data[row * xc + idx[j]], expected: model.kinds[j] === 'log' ? Math.expm1(b.median[j]) : b.median[j], z: z[j], rank: model.upper[j] ? z[j] : Math.abs(z[j]) }))
+    .map((feature, j) => ({ feature, value: x.data[row * xc + idx[j]], expected: model.kinds[j] === 'log' || model.kinds[j] === 'logCount' ? Math.expm1(b.median[j]) : b.median[j], z: z[j], rank: model.upper[j] ? z[j] : Math.abs(z[j]) }))
     .sort((a, c) => c.rank - a.rank || a.feature.localeCompare(c.feature))
     .slice(0, Math.max(0, top))
     .map(({ rank: _rank, ...c }) => c);

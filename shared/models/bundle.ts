@@ -68,7 +68,8 @@ export interface ModelBundle {
 
 /** What counts for whom: error and latency features only deviate upward; counts and rates get noise floors. */
 const UPPER_ONLY = /^(error|warn|latency|status_)/;
-const COUNT_LIKE = /^(count|error_count|warn_count|distinct_users|distinct_templates)$/;
+const COUNT_LIKE = /^(error_count|warn_count|distinct_templates)$/;
+const VOLUME_LIKE = /^(count|distinct_users)$/;
 const RATE_LIKE = /_rate$/;
 /** Absolute floors: below them a detector never fires, whatever the alert rate (a quiet day raises nothing). */
 const FLOORS: Record<string, number> = { robust_baseline: 4, isolation_forest: 0.6, rare_templates: 1.8, lstm_autoencoder: 0.1 };
@@ -87,7 +88,7 @@ export function baselineColumns(columns: readonly string[]): string[] {
 
 function baselineParams(columns: readonly string[]) {
   const kinds: Record<string, FeatureKind> = {};
-  for (const c of columns) kinds[c] = COUNT_LIKE.test(c) ? 'count' : RATE_LIKE.test(c) ? 'rate' : /^latency_/.test(c) ? 'log' : 'value';
+  for (const c of columns) kinds[c] = VOLUME_LIKE.test(c) ? 'logCount' : COUNT_LIKE.test(c) ? 'count' : RATE_LIKE.test(c) ? 'rate' : /^latency_/.test(c) ? 'log' : 'value';
   return { upperOnly: columns.filter((c) => UPPER_ONLY.test(c)), kinds };
 }
 

@@ -48,8 +48,9 @@ async function anomalyRows(): Promise<{ n: number; keys: number }> {
 
 describe('pipeline on MinIO + PostgreSQL', () => {
   it('generates, ingests with quarantine, parses, builds features, trains, scores and reports', async () => {
-    const gen = await generate({ from: DATE, days: 1, logsPerDay: 60_000, seed: 7, malformedRate: 0.002, lake }, step());
-    expect(gen.logs).toBeGreaterThan(50_000);
+    // 6 services × 300k logs/day: per-service volumes of a small production system (the demo's density).
+    const gen = await generate({ from: DATE, days: 1, logsPerDay: 300_000, services: 6, seed: 7, malformedRate: 0.002, lake }, step());
+    expect(gen.logs).toBeGreaterThan(250_000);
 
     const ing = await ingest({ date: DATE, lake }, step());
     expect(ing.read).toBe(ing.written + ing.quarantined);
@@ -75,7 +76,7 @@ describe('pipeline on MinIO + PostgreSQL', () => {
     const e = report.summary.evaluation!;
     expect(e.precision).toBeGreaterThanOrEqual(0.8);
     expect(e.recall).toBeGreaterThanOrEqual(0.8);
-  });
+  }, 300_000);
 
   it('a rerun of a date gives identical outputs and no duplicate rows', async () => {
     const store = openStore(lake);
@@ -95,7 +96,7 @@ describe('pipeline on MinIO + PostgreSQL', () => {
     const after = await anomalyRows();
     expect(after).toEqual(before);
     expect(after.n).toBe(after.keys);
-  });
+  }, 300_000);
 
   it('fails the partition with a clear message when too much input is malformed', async () => {
     const bad = '2026-03-03';
