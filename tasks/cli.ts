@@ -99,6 +99,7 @@ program
   .requiredOption('--to <date>', 'last training date')
   .option('--detectors <list>', 'comma-separated detectors', 'robust_baseline,isolation_forest,rare_templates')
   .option('--alert-rate <share>', 'upper bound on the share of training windows flagged (thresholds never go below each detector\'s floor)', '0.005')
+  .option('--name <name>', 'model name in the registry', 'sentinel')
   .option('--promote-margin <m>', 'promote unless validation F1/score is worse than production by more than this', '0.02')
   .option('--seed <n>', 'random seed')
   .action(action('train'));
@@ -108,6 +109,7 @@ program
   .description('score Gold of one date with the production model; write scored Parquet and anomalies to PostgreSQL')
   .requiredOption('--date <date>', 'partition date (YYYY-MM-DD)')
   .option('--model-version <v>', 'use this model version instead of production')
+  .option('--name <name>', 'model name in the registry', 'sentinel')
   .action(action('score'));
 
 program
@@ -144,7 +146,7 @@ program
   .command('models')
   .description('the model registry: list versions, show one, promote a version, roll production back')
   .argument('<action>', 'list | show | promote | rollback')
-  .option('--name <name>', 'model name (windows or sessions)', 'windows')
+  .option('--name <name>', 'model name (train --name)', 'sentinel')
   .option('--version <v>', 'model version (show, promote)')
   .option('--json', 'JSON only, no table')
   .action(async (action: string, _opts: unknown, cmd: Command) => {
@@ -157,6 +159,7 @@ program
   .command('monitor')
   .description('drift (PSI/KS per feature, score shift, unseen templates), anomaly rate, model age and quality for a date; exit 99 with --gate when no retraining is needed')
   .requiredOption('--date <date>', 'partition date (YYYY-MM-DD)')
+  .option('--name <name>', 'model name in the registry', 'sentinel')
   .option('--gate', 'read the stored summary and exit 0 when retraining is recommended, 99 when not')
   .option('--psi-threshold <x>', 'feature or score PSI above this recommends retraining', '0.25')
   .option('--unseen-template-share <x>', 'share of events with templates unknown to the model that recommends retraining', '0.05')

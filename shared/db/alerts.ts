@@ -24,8 +24,13 @@ const iso = (v: unknown) => (v ? new Date(v as string).toISOString() : null);
 const fix = (r: Record<string, unknown>): AlertRow =>
   ({ ...r, id: Number(r.id), first_seen: iso(r.first_seen), last_seen: iso(r.last_seen), opened_at: iso(r.opened_at), acknowledged_at: iso(r.acknowledged_at), resolved_at: iso(r.resolved_at) }) as AlertRow;
 
-export async function openAlerts(db: pg.ClientBase | pg.Pool): Promise<AlertRow[]> {
-  return (await db.query(`SELECT * FROM alerts WHERE status <> 'resolved' ORDER BY id`)).rows.map(fix);
+/**
+ * Alerts of any status that were still active after `since`: what a new incident may continue.
+ * Resolved ones count too, so a rerun of a day whose alerts auto-resolved finds them again
+ * instead of opening duplicates.
+ */
+export async function recentAlerts(db: pg.ClientBase | pg.Pool, since: Date): Promise<AlertRow[]> {
+  return (await db.query(`SELECT * FROM alerts WHERE last_seen >= $1 ORDER BY id`, [since])).rows.map(fix);
 }
 
 export async function listAlerts(db: pg.ClientBase | pg.Pool, status?: string): Promise<AlertRow[]> {
@@ -60,8 +65,11 @@ export async function insertAlert(db: pg.ClientBase, a: AlertUpsert, openedAt: D
 /** An incident continues an open alert: extend it (never shrink it, so reruns change nothing). */
 export async function extendAlert(db: pg.ClientBase, id: number, a: AlertUpsert): Promise<AlertRow> {
   const res = await db.query(
+    // An incident that goes on past a resolved alert reopens it (the same problem came back within the cooldown).
     `UPDATE alerts SET first_seen = LEAST(first_seen, $2), last_seen = GREATEST(last_seen, $3), severity = GREATEST(severity, $4),
-       summary = CASE WHEN $3 > last_seen THEN $5 ELSE summary END
+       summary = CASE WHEN $3 > last_seen THEN $5 ELSE summary END,
+       status = CASE WHEN $3 > last_seen AND status = 'resolved' THEN 'open' ELSE status END,
+       resolved_at = CASE WHEN $3 > last_seen AND status = 'resolved' THEN NULL ELSE resolved_at END
      WHERE id = $1 RETURNING *`,
     [id, new Date(a.firstSeen), new Date(a.lastSeen), a.severity, a.summary],
   );

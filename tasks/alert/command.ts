@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { runStep, type StepOptions } from '../../shared/runtime';
 import { inTransaction } from '../../shared/db/database';
 import { listAnomalies } from '../../shared/db/anomalies';
-import { autoResolve, extendAlert, insertAlert, openAlerts, recordDelivery, refreshAnomalyCounts, wasDelivered, type AlertRow } from '../../shared/db/alerts';
+import { autoResolve, extendAlert, insertAlert, recentAlerts, recordDelivery, refreshAnomalyCounts, wasDelivered, type AlertRow } from '../../shared/db/alerts';
 import { dayStart } from '../../shared/dates';
 import { parseOptions } from '../options';
 import { reasonOf } from '../report/summary';
@@ -34,7 +34,8 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     }
     const endOfDay = new Date(dayStart(opts.date) + 86_400_000);
     const touched: AlertRow[] = await inTransaction(pool, async (client) => {
-      const open = (await openAlerts(client)).map((a) => ({ id: a.id, dedupKey: a.dedup_key, firstSeen: Date.parse(a.first_seen), lastSeen: Date.parse(a.last_seen) }));
+      const since = new Date(dayStart(opts.date) - cfg.alertCooldownMinutes * 60_000);
+      const open = (await recentAlerts(client, since)).map((a) => ({ id: a.id, dedupKey: a.dedup_key, firstSeen: Date.parse(a.first_seen), lastSeen: Date.parse(a.last_seen) }));
       const rows: AlertRow[] = [];
       for (const incident of incidents) {
         const match = matchOpenAlert(incident, open, cfg.alertCooldownMinutes * 60_000);

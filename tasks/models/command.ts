@@ -7,7 +7,7 @@ import { parseOptions } from '../options';
 
 export const modelsOptions = z.object({
   action: z.enum(['list', 'show', 'promote', 'rollback']),
-  name: z.string().default('windows'),
+  name: z.string().default('sentinel'),
   version: z.coerce.number().int().positive().optional(),
   json: z.boolean().default(false),
   lake: z.string().optional(),

@@ -50,21 +50,25 @@ const step = () => ({ log, database, env: { ...process.env, DATABASE_URL: url, S
 describe('alert step', () => {
   it('groups neighbouring windows into incidents, retries a failed delivery, and never re-sends on rerun', async () => {
     const day = '2026-04-01';
-    const rows = [anomaly(day, 'api', 'latency_degradation', 10, 0), anomaly(day, 'api', 'latency_degradation', 10, 1), anomaly(day, 'api', 'latency_degradation', 10, 3, 95), anomaly(day, 'db', 'error_burst', 12, 0), anomaly(day, 'db', 'error_burst', 13, 0, 40)];
+    const rows = [anomaly(day, 'api', 'latency_degradation', 10, 0), anomaly(day, 'api', 'latency_degradation', 10, 1), anomaly(day, 'api', 'latency_degradation', 10, 3, 95), anomaly(day, 'db', 'error_burst', 12, 0), anomaly(day, 'db', 'error_burst', 13, 0, 40), anomaly(day, 'web', 'volume_spike', 15, 0, 40)];
     await inTransaction(database.pool, (c) => replaceAnomalies(c, day, ['window'], rows));
 
     const first = await alert({ date: day }, step());
-    expect(first).toMatchObject({ anomalies: 5, incidents: 3, alerts: 3, delivered: 2, failed: 0, skipped: 1 });
+    // db 13:00 is a separate incident (gap > grouping gap) but within the 60-minute cooldown of the
+    // 12:00 alert: it continues that alert instead of raising a second one.
+    // web (severity 40) is below the channel's minimum severity 60: recorded, not sent.
+    expect(first).toMatchObject({ anomalies: 6, incidents: 4, alerts: 3, delivered: 2, failed: 0, skipped: 1 });
     expect(received.map((r) => r.status)).toEqual([503, 200, 200]);
     const stored = await listAlerts(database.pool);
     expect(stored).toHaveLength(3);
+    expect(stored.find((a) => a.service === 'db')).toMatchObject({ anomaly_count: 2, severity: 80 });
     const latency = stored.find((a) => a.anomaly_type === 'latency_degradation')!;
     expect(latency).toMatchObject({ service: 'api', severity: 95, anomaly_count: 3 });
     const attempts = await database.pool.query('SELECT attempts, status FROM alert_deliveries WHERE alert_id = $1', [latency.id]);
     expect(attempts.rows[0]).toEqual({ attempts: 2, status: 'delivered' });
 
     const again = await alert({ date: day }, step());
-    expect(again).toMatchObject({ incidents: 3, alerts: 3, delivered: 0, skipped: 3 });
+    expect(again).toMatchObject({ incidents: 4, alerts: 3, delivered: 0, skipped: 3 });
     expect(received).toHaveLength(3);
     expect(await listAlerts(database.pool)).toHaveLength(3);
   });
@@ -78,11 +82,16 @@ describe('alert step', () => {
     const cache = (await listAlerts(database.pool)).filter((a) => a.service === 'cache');
     expect(cache).toHaveLength(1);
     expect(cache[0].last_seen).toBe('2026-04-03T00:11:00.000Z');
-    expect(cache[0].status).toBe('open');
+    // Quiet from 00:11 to the end of the logical day: longer than the quiet period, so auto-resolved.
+    expect(cache[0]).toMatchObject({ status: 'resolved', resolved_reason: 'auto: quiet for 120 minutes' });
   });
 
   it('moves an alert through acknowledged to resolved, and refuses to change a resolved one', async () => {
+    // 23:30: only 30 quiet minutes before the end of the day, so it stays open.
+    await inTransaction(database.pool, (c) => replaceAnomalies(c, '2026-04-04', ['window'], [anomaly('2026-04-04', 'search', 'error_burst', 23, 30)]));
+    await alert({ date: '2026-04-04' }, step());
     const open = (await listAlerts(database.pool, 'open'))[0];
+    expect(open).toMatchObject({ service: 'search' });
     expect(await alerts({ action: 'ack', id: open.id }, step())).toMatchObject({ status: 'acknowledged' });
     expect(await alerts({ action: 'resolve', id: open.id, reason: 'fixed' }, step())).toMatchObject({ status: 'resolved' });
     await expect(alerts({ action: 'ack', id: open.id }, step())).rejects.toThrow(/already resolved/);
@@ -91,7 +100,7 @@ describe('alert step', () => {
   it('dry run writes and sends nothing', async () => {
     const before = received.length;
     const r = await alert({ date: '2026-04-01', dryRun: true }, step());
-    expect(r).toMatchObject({ dryRun: true, incidents: 3 });
+    expect(r).toMatchObject({ dryRun: true, incidents: 4 });
     expect(received).toHaveLength(before);
   });
 });
