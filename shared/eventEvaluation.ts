@@ -82,3 +82,40 @@ export function evaluateDetections(detections: readonly Detection[], labels: rea
   const missed = labels.filter((l) => !found.has(l.id)).map((l) => ({ id: l.id, type: l.type, service: l.service, start: l.start }));
   return { ...all, byType, missed };
 }
+
+/**
+ * Per-session precision, recall and F1 (loglizer's HDFS protocol: one verdict per block): every
+ * labeled session that was scored counts once; scored sessions without a label are ignored.
+ */
+export function evaluateSessions(scored: readonly { key: string; anomalous: boolean }[], labels: ReadonlyMap<string, boolean>): Scores & { sessions: number; unlabeled: number } {
+  let tp = 0;
+  let fp = 0;
+  let fn = 0;
+  let n = 0;
+  let unlabeled = 0;
+  for (const s of scored) {
+    const truth = labels.get(s.key);
+    if (truth === undefined) {
+      unlabeled++;
+      continue;
+    }
+    n++;
+    if (s.anomalous && truth) tp++;
+    else if (s.anomalous) fp++;
+    else if (truth) fn++;
+  }
+  const precision = ratio(tp, tp + fp);
+  const recall = ratio(tp, tp + fn);
+  return { precision, recall, f1: f1(precision, recall), truePositives: tp, falsePositives: fp, incidents: tp + fn, found: tp, sessions: n, unlabeled };
+}
+
+/** `BlockId,Label` CSV (loghub's anomaly_label.csv: Normal/Anomaly; 0/1 and true/false also accepted). */
+export function parseSessionLabels(text: string): Map<string, boolean> {
+  const out = new Map<string, boolean>();
+  for (const line of text.split(/\r?\n/).slice(1)) {
+    const [id, label] = line.split(',').map((s) => s.trim());
+    if (!id) continue;
+    out.set(id, /^(anomaly|abnormal|1|true)$/i.test(label ?? ''));
+  }
+  return out;
+}

@@ -118,6 +118,7 @@ program
   .requiredOption('--from <date>', 'first date')
   .requiredOption('--to <date>', 'last date')
   .option('--labels <file>', 'labels file (generator JSON; default: the lake\'s labels when present)')
+  .option('--session-labels <file>', 'per-session labels, `id,Label` CSV (Normal/Anomaly), e.g. HDFS anomaly_label.csv: adds per-session precision, recall and F1')
   .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
   .option('--html <file>', 'also write a self-contained HTML report')
   .action(action('report'));

@@ -7,7 +7,9 @@ import { readManifest, readPartitionAll } from '../../shared/lake';
 import { goldWindows, scoredWindows } from '../../shared/schemas';
 import { dateRange } from '../../shared/dates';
 import { parseOptions } from '../options';
-import { evaluateDetections } from '../../shared/eventEvaluation';
+import { evaluateDetections, evaluateSessions, parseSessionLabels } from '../../shared/eventEvaluation';
+import { readFile } from 'node:fs/promises';
+import { BadInputError } from '../../shared/errors';
 import { loadLabels } from './labels';
 import { formatText, summarize } from './summary';
 import { renderHtml, type MetricPoint, type OpenAlert, type TimelinePoint } from './html';
@@ -16,6 +18,8 @@ export const reportOptions = z.object({
   from: z.string(),
   to: z.string(),
   labels: z.string().optional(),
+  /** Per-session labels, `id,Label` CSV (e.g. HDFS anomaly_label.csv). */
+  sessionLabels: z.string().optional(),
   format: z.enum(['text', 'json']).default('text'),
   html: z.string().optional(),
   lake: z.string().optional(),
@@ -73,14 +77,38 @@ export async function buildReport(raw: unknown, step: Partial<StepOptions> = {})
     const labels = await loadLabels(ctx.lake, opts.from, opts.to, opts.labels);
     const evaluation = labels ? evaluateDetections(rows, labels) : undefined;
     const summary = summarize(opts.from, opts.to, rows, evaluation);
+    const sessionEvaluation = opts.sessionLabels ? evaluateSessions(await scoredSessions(ctx, dates), await readSessionLabels(opts.sessionLabels)) : undefined;
     if (opts.html) {
       const { metrics, alerts } = await monitoring(db.pool, opts.from, opts.to);
       const html = renderHtml({ summary, timeline: await timeline(ctx, dates), anomalyTimes: rows.map((r) => r.window_start), scores: await scoreValues(ctx, dates), metrics, alerts });
       await writeFile(opts.html, html);
       ctx.log.info({ file: opts.html }, 'HTML report written');
     }
-    return { summary, text: formatText(summary) };
+    const sessionText = sessionEvaluation
+      ? `\nper session (${sessionEvaluation.sessions} labeled sessions): precision ${(sessionEvaluation.precision * 100).toFixed(1)} %  recall ${(sessionEvaluation.recall * 100).toFixed(1)} %  F1 ${(sessionEvaluation.f1 * 100).toFixed(1)} %\n`
+      : '';
+    return { summary: { ...summary, sessionEvaluation }, text: formatText(summary) + sessionText };
   });
+}
+
+async function readSessionLabels(file: string): Promise<Map<string, boolean>> {
+  const text = await readFile(file, 'utf8').catch((err) => {
+    throw new BadInputError(`cannot read --session-labels ${file}: ${(err as Error).message}`, { cause: err });
+  });
+  const labels = parseSessionLabels(text);
+  if (!labels.size) throw new BadInputError(`--session-labels ${file} has no rows; expected a header and \`id,Label\` lines (Normal/Anomaly)`);
+  return labels;
+}
+
+/** Every scored session of the range with its verdict (not only the anomalous ones in PostgreSQL). */
+async function scoredSessions(ctx: StepContext, dates: string[]): Promise<{ key: string; anomalous: boolean }[]> {
+  const out: { key: string; anomalous: boolean }[] = [];
+  for (const date of dates) {
+    if (!(await readManifest(ctx.lake, scoredWindows, date))) continue;
+    const s = await readPartitionAll(ctx.lake, scoredWindows, date);
+    for (let i = 0; i < s.rows; i++) if (s.columns.entity_kind[i] === 'session') out.push({ key: s.columns.entity_key[i] as string, anomalous: s.columns.anomalous[i] === true });
+  }
+  return out;
 }
 
 export async function writeHtmlReport(raw: { from: string; to: string; lake?: string; html: string; labels?: string }, step: Partial<StepOptions> = {}) {
