@@ -21,17 +21,12 @@ export const scoreOptions = z.object({
   lake: z.string().optional(),
 });
 
-interface ScoredRow {
-  entity_kind: 'window' | 'session';
-  entity_key: string;
-  service: string;
-  window_start: number;
-  window_end: number;
-  score: number;
-  severity: number;
+/** A row of scored/windows: every window and session, anomalous or not. */
+type ScoredRow = Pick<AnomalyRow, 'entity_kind' | 'entity_key' | 'service' | 'window_start' | 'window_end' | 'score' | 'severity'> & {
   anomalous: boolean;
+  /** JSON array of the detectors that fired. */
   detectors: string;
-}
+};
 
 /**
  * Gold of a date → verdicts of the production model (or `--model-version`) → `scored/windows`
