@@ -1,0 +1,64 @@
+"""log_sentinel_retrain: train on a trailing window → validate → promote or keep production."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from airflow.providers.standard.sensors.external_task import ExternalTaskSensor
+from airflow.sdk import DAG, Param
+
+from sentinel_infra.deadlines import finish_within
+from sentinel_infra.factory import DEFAULT_ARGS, sentinel_step
+
+DOC = """
+### log_sentinel_retrain
+Daily retraining on the trailing `train_days` days of Gold features, ending at the logical date
+(or `to_date` when `log_sentinel_monitoring` triggers it after drift).
+
+`train` fits the detectors, registers a **candidate** in the model registry, scores it and
+production on the last day of the window, and **promotes** it only when it is not worse than
+production by more than `promote_margin`; otherwise production stays and the reason is logged and
+stored with the candidate (`sentinel models list`). Roll back with `sentinel models rollback`.
+"""
+
+with DAG(
+    dag_id="log_sentinel_retrain",
+    description="Retrain the detectors on a trailing window and promote when not worse",
+    schedule="@daily",
+    start_date=datetime(2026, 1, 1),
+    catchup=False,
+    max_active_runs=1,
+    default_args=DEFAULT_ARGS,
+    deadline=finish_within(hours=6, dag_id="log_sentinel_retrain"),
+    tags=["log-sentinel", "training"],
+    doc_md=DOC,
+    params={
+        "train_days": Param(14, type="integer", minimum=1, maximum=90, description="trailing days of Gold to train on"),
+        "to_date": Param(None, type=["null", "string"], format="date", description="last training date (default: the logical date)"),
+        "detectors": Param("robust_baseline,isolation_forest,rare_templates", type="string", description="comma-separated; add lstm_autoencoder for the LSTM"),
+        "alert_rate": Param(0.005, type="number", exclusiveMinimum=0, maximum=0.5, description="upper bound on the share of windows flagged"),
+        "promote_margin": Param(0.02, type="number", minimum=0, description="promote unless worse than production by more than this"),
+    },
+) as dag:
+    # The day's features must exist: wait for the daily DAG's features task of the same logical date.
+    wait_for_features = ExternalTaskSensor(
+        task_id="wait_for_features",
+        external_dag_id="log_sentinel_daily",
+        external_task_id="features",
+        mode="reschedule",
+        poke_interval=300,
+        timeout=int(timedelta(hours=12).total_seconds()),
+    )
+    last_day = "{{ params.to_date or ds }}"
+    train = sentinel_step(
+        "train",
+        "train",
+        [
+            "--from", "{{ macros.ds_add(params.to_date or ds, 1 - params.train_days | int) }}",
+            "--to", last_day,
+            "--detectors", "{{ params.detectors }}",
+            "--alert-rate", "{{ params.alert_rate }}",
+            "--promote-margin", "{{ params.promote_margin }}",
+        ],
+        execution_timeout=timedelta(hours=2),
+    )
+    wait_for_features >> train

@@ -1,0 +1,1 @@
+"""Shared pieces of the log-sentinel DAGs: one config (images, resources, runner) and one operator factory."""

@@ -1,0 +1,68 @@
+"""The one place for images, tags, resources and the runner of every log-sentinel step.
+
+Everything is read from the environment of the Airflow components, so one DAG folder serves
+production (Kubernetes) and a laptop or CI (Docker) without edits.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+#: Steps that have an image (images/build.sh builds one per step, ENTRYPOINT `sentinel <step>`).
+STEPS = ("generate", "ingest", "parse", "features", "train", "score", "monitor", "alert", "report")
+
+RUNNER = os.environ.get("SENTINEL_RUNNER", "kubernetes")
+IMAGE_REGISTRY = os.environ.get("SENTINEL_IMAGE_REGISTRY", "log-sentinel")
+IMAGE_TAG = os.environ.get("SENTINEL_IMAGE_TAG", "dev")
+
+# Kubernetes: where pods run and the Secret that carries DATABASE_URL, SENTINEL_LAKE and the S3
+# keys (infra/k8s/secret.example.yaml). Credentials never appear in DAG code or task arguments.
+NAMESPACE = os.environ.get("SENTINEL_K8S_NAMESPACE", "log-sentinel")
+SERVICE_ACCOUNT = os.environ.get("SENTINEL_K8S_SERVICE_ACCOUNT", "log-sentinel-runner")
+ENV_SECRET = os.environ.get("SENTINEL_K8S_SECRET", "log-sentinel-env")
+
+# Docker: the same environment comes from a file read when the task runs (not stored in the DAG).
+DOCKER_ENV_FILE = os.environ.get("SENTINEL_DOCKER_ENV_FILE", "")
+DOCKER_URL = os.environ.get("DOCKER_HOST", "unix://var/run/docker.sock")
+DOCKER_NETWORK = os.environ.get("SENTINEL_DOCKER_NETWORK", "host")
+
+
+@dataclass(frozen=True)
+class Resources:
+    cpu: str = "500m"
+    memory: str = "1Gi"
+    cpu_limit: str = "2"
+    memory_limit: str = "2Gi"
+
+
+@dataclass(frozen=True)
+class StepConfig:
+    step: str
+    resources: Resources = field(default_factory=Resources)
+    #: Kubernetes kills a pod that runs longer (the task's execution_timeout is the Airflow-side limit).
+    deadline_seconds: int = 3600
+
+    @property
+    def image(self) -> str:
+        return f"{IMAGE_REGISTRY}/{self.step}:{IMAGE_TAG}"
+
+
+_HEAVY = Resources(cpu="1", memory="2Gi", cpu_limit="2", memory_limit="4Gi")
+_LIGHT = Resources(cpu="100m", memory="256Mi", cpu_limit="500m", memory_limit="512Mi")
+
+STEP_CONFIG: dict[str, StepConfig] = {
+    step: StepConfig(step)
+    for step in STEPS
+}
+STEP_CONFIG.update(
+    parse=StepConfig("parse", _HEAVY),
+    train=StepConfig("train", _HEAVY, deadline_seconds=7200),
+    alert=StepConfig("alert", _LIGHT, deadline_seconds=900),
+    report=StepConfig("report", _LIGHT, deadline_seconds=900),
+)
+
+
+def step_config(step: str) -> StepConfig:
+    if step not in STEP_CONFIG:
+        raise ValueError(f"unknown log-sentinel step {step!r}; steps with images: {', '.join(STEPS)}")
+    return STEP_CONFIG[step]

@@ -1,0 +1,43 @@
+"""Which partitions a run works on, and the argument lists of each mapped step: pure functions."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+
+def partition_dates(ds: str, date_from: str | None = None, date_to: str | None = None, max_days: int = 31) -> list[str]:
+    """The logical date, or every date of a range given at trigger time (inclusive)."""
+    if not date_from and not date_to:
+        return [ds]
+    start = date.fromisoformat(date_from or ds)
+    end = date.fromisoformat(date_to or ds)
+    if end < start:
+        raise ValueError(f"date_to {end} is before date_from {start}")
+    days = (end - start).days + 1
+    if days > max_days:
+        raise ValueError(f"{days} days requested; at most {max_days} per run (use a backfill for more)")
+    return [(start + timedelta(days=i)).isoformat() for i in range(days)]
+
+
+def step_arguments(dates: list[str], params: dict) -> list[dict[str, list[str]]]:
+    """Per date, every step's argument list. Optional flags appear only when their param is set.
+
+    One record per date because Airflow maps over a task's whole return value: each step maps over
+    `plan.map(lambda r: r[step])`.
+    """
+
+    ingest_extra = ["--source", params["source"]] if params.get("source") else []
+    if params.get("log_format"):
+        ingest_extra += ["--log-format", params["log_format"]]
+    score_extra = ["--model-version", str(params["model_version"])] if params.get("model_version") else []
+    alert_extra = ["--dry-run"] if params.get("dry_run") else []
+    return [
+        {
+            "ingest": ["--date", d, *ingest_extra],
+            "parse": ["--date", d],
+            "features": ["--date", d],
+            "score": ["--date", d, *score_extra],
+            "alert": ["--date", d, *alert_extra],
+            "report": ["--from", d, "--to", d, "--format", "json"],
+        }
+        for d in dates
+    ]

@@ -1,0 +1,11 @@
+// Creates S3 buckets on the MinIO at AWS_ENDPOINT_URL_S3 (default 127.0.0.1:9000); existing ones are fine.
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+
+const client = new S3Client({ endpoint: process.env.AWS_ENDPOINT_URL_S3 ?? 'http://127.0.0.1:9000', region: 'us-east-1', forcePathStyle: true });
+for (const Bucket of process.argv.slice(2)) {
+  try {
+    await client.send(new CreateBucketCommand({ Bucket }));
+  } catch (err) {
+    if (!['BucketAlreadyOwnedByYou', 'BucketAlreadyExists'].includes(err.name)) throw err;
+  }
+}

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the tests need, only when something is missing (fast on reruns).
+source "$(dirname "$0")/lib.sh"
+
+need=()
+have_pkg() { dpkg -s "$1" >/dev/null 2>&1; }
+for pkg in postgresql docker.io python3-venv ca-certificates curl git time; do
+  have_pkg "$pkg" || need+=("$pkg")
+done
+command -v go >/dev/null || need+=(golang-go)
+if ((${#need[@]})); then
+  log "installing: ${need[*]}"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${need[@]}"
+else
+  log "system packages present"
+fi

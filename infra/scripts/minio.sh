@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# MinIO, built from source (it ships no binaries we can download here) and cached, then started on
+# 127.0.0.1:9000 with the test credentials and buckets.
+#
+# Pinned by commit: MinIO's RELEASE.* git tags are not valid Go module versions, so the Go proxy
+# only serves pseudo-versions. This one is the 2026-02-12 commit 7aac2a2c5b7c of minio/minio.
+source "$(dirname "$0")/lib.sh"
+
+MINIO_VERSION=v0.0.0-20260212201848-7aac2a2c5b7c
+BIN="$CACHE_DIR/bin/minio-$MINIO_VERSION"
+DATA="$STATE_DIR/minio"
+PIDFILE="$STATE_DIR/minio.pid"
+export MINIO_ROOT_USER=sentinel MINIO_ROOT_PASSWORD=sentinel-secret
+
+healthy() { curl -fsS http://127.0.0.1:9000/minio/health/live >/dev/null; }
+
+build() {
+  [[ -x $BIN ]] && return
+  log "building MinIO $MINIO_VERSION from source (cached in $CACHE_DIR, a few minutes once)"
+  local tmp; tmp=$(mktemp -d)
+  GOBIN="$tmp" GOFLAGS=-trimpath go install "github.com/minio/minio@$MINIO_VERSION"
+  mkdir -p "$(dirname "$BIN")" && mv "$tmp/minio" "$BIN" && rmdir "$tmp"
+}
+
+up() {
+  if healthy; then log "MinIO already up"; else
+    build
+    mkdir -p "$DATA"
+    nohup "$BIN" server "$DATA" --address 127.0.0.1:9000 --console-address 127.0.0.1:9001 >"$STATE_DIR/minio.log" 2>&1 &
+    echo $! >"$PIDFILE"
+    wait_for 60 "MinIO" healthy
+  fi
+  (cd "$REPO_ROOT" && AWS_ACCESS_KEY_ID=$MINIO_ROOT_USER AWS_SECRET_ACCESS_KEY=$MINIO_ROOT_PASSWORD node infra/scripts/create-buckets.mjs sentinel sentinel-test)
+  log "MinIO up on 127.0.0.1:9000 (console :9001)"
+}
+
+down() { [[ -f $PIDFILE ]] && kill "$(cat "$PIDFILE")" 2>/dev/null || true; rm -f "$PIDFILE"; }
+
+"${1:-up}"

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Everything the integration tests talk to: PostgreSQL, MinIO, dockerd. Writes .sentinel/services.env,
+# which `make test` sources.
+source "$(dirname "$0")/lib.sh"
+dir=$(dirname "$0")
+
+up() {
+  "$dir/postgres.sh" up
+  "$dir/minio.sh" up
+  local docker_ok=0
+  if "$dir/dockerd.sh" up; then docker_ok=1; fi
+  cat >"$STATE_DIR/services.env" <<ENV
+SENTINEL_TEST_DATABASE_URL=postgres://sentinel:sentinel@127.0.0.1:5432/sentinel_test
+AWS_ENDPOINT_URL_S3=http://127.0.0.1:9000
+AWS_ACCESS_KEY_ID=sentinel
+AWS_SECRET_ACCESS_KEY=sentinel-secret
+AWS_REGION=us-east-1
+SENTINEL_TEST_BUCKET=sentinel-test
+SENTINEL_TEST_DOCKER=$docker_ok
+ENV
+  log "services up; settings in .sentinel/services.env"
+}
+
+down() { "$dir/minio.sh" down; "$dir/postgres.sh" down; }
+
+status() {
+  pg_isready -h 127.0.0.1 -p 5432 && curl -fsS http://127.0.0.1:9000/minio/health/live && echo "minio ok"; docker info --format 'docker {{.ServerVersion}}' || true
+}
+
+"${1:-up}"
