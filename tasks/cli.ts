@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-import { Command, Option } from 'commander';
-import { exitCodeOf, SentinelError } from '../shared/errors';
+import { Command, CommanderError, Option } from 'commander';
+import { EXIT, exitCodeOf, SentinelError } from '../shared/errors';
 
 /**
  * The `sentinel` CLI. This file only declares commands; each lazy-imports its step module so a
@@ -39,7 +39,9 @@ const program = new Command('sentinel')
   .description('log-sentinel: finds anomalies in application logs (lake → Bronze/Silver/Gold → detectors → PostgreSQL)')
   .version(process.env.SENTINEL_VERSION ?? '0.1.0')
   .option('--lake <uri>', 'lake URI: file://path or s3://bucket/prefix (env SENTINEL_LAKE; default file://./.sentinel/lake)')
-  .showHelpAfterError('(run with --help for usage)');
+  .showHelpAfterError('(run with --help for usage)')
+  // Commander throws instead of exiting, so usage errors get exit code 2 like every bad input.
+  .exitOverride();
 
 program
   .command('generate')
@@ -189,6 +191,11 @@ program
   });
 
 program.parseAsync(process.argv).catch((err: unknown) => {
+  if (err instanceof CommanderError) {
+    // Commander has printed the message (or the help/version) already.
+    process.exitCode = err.exitCode === 0 ? EXIT.ok : EXIT.badInput;
+    return;
+  }
   const message = err instanceof Error ? err.message : String(err);
   process.stderr.write(`sentinel: ${message}\n`);
   if (!(err instanceof SentinelError) && err instanceof Error && err.stack) process.stderr.write(err.stack + '\n');

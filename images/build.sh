@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Builds one image per step (all by default, or the steps given): `log-sentinel/<step>:<version>-<rev>`
+# and `:dev`. BASE_IMAGE overrides the base; without it, node:20-bookworm-slim when it is available
+# locally, else the offline base (images/offline-base.sh). Prints each image's size.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+STEPS=("$@")
+((${#STEPS[@]})) || STEPS=(generate ingest parse features train score monitor alert report)
+VERSION=$(node -p 'require("./package.json").version')
+REVISION=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+# Steps that may load TensorFlow.js (the LSTM detector); the others carry only the bundle.
+TF_STEPS=" train score "
+
+if [[ -z ${BASE_IMAGE:-} ]]; then
+  if docker image inspect node:20-bookworm-slim >/dev/null 2>&1; then BASE_IMAGE=node:20-bookworm-slim
+  else BASE_IMAGE=$(images/offline-base.sh); fi
+fi
+
+npm run --silent build >/dev/null
+for step in "${STEPS[@]}"; do
+  stage="images/.stage/$step"
+  rm -rf "$stage" && mkdir -p "$stage"
+  cp dist/sentinel.mjs dist/parquet_wasm_bg.wasm "$stage/"
+  # The entrypoint is exactly `sentinel <step>`: the container's arguments follow the step name.
+  printf "process.argv.splice(2, 0, '%s');\nawait import('./sentinel.mjs');\n" "$step" >"$stage/entry.mjs"
+  [[ $TF_STEPS == *" $step "* ]] && node images/stage-modules.mjs "$stage" @tensorflow/tfjs @tensorflow/tfjs-backend-wasm >/dev/null
+  DOCKER_BUILDKIT=0 docker build -q -f images/Dockerfile \
+    --build-arg BASE_IMAGE="$BASE_IMAGE" --build-arg STEP="$step" \
+    --build-arg VERSION="$VERSION" --build-arg REVISION="$REVISION" \
+    -t "log-sentinel/$step:$VERSION-$REVISION" -t "log-sentinel/$step:dev" . >/dev/null
+done
+
+printf '%-28s %10s   (base %s)\n' image size "$BASE_IMAGE"
+for step in "${STEPS[@]}"; do
+  printf '%-28s %7.0f MB\n' "log-sentinel/$step:dev" "$(docker image inspect "log-sentinel/$step:dev" --format '{{.Size}}' | awk '{print $1/1e6}')"
+done
