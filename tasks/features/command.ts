@@ -59,7 +59,7 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
         events++;
       }
     }
-    const firstSeen = await loadFirstSeen(ctx.lake);
+    const firstSeen = await loadFirstSeen(ctx.lake, opts.date, true);
     const windowRows = windows.rows(firstSeen);
     const w = new BatchBuilder(goldWindows, Number.MAX_SAFE_INTEGER);
     for (const r of windowRows) w.push({ window_start: r.window_start, window_seconds: r.window_seconds, service: r.service, ...r.features });

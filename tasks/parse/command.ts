@@ -6,7 +6,7 @@ import { bronzeLogs, silverLogs } from '../../shared/schemas';
 import type { Batch } from '../../shared/parquet';
 import { parseOptions } from '../options';
 import { createTemplateMiner } from './templateMiner';
-import { loadFirstSeen, loadMinerState, recordFirstSeen, saveFirstSeen, saveMinerState } from './templateStore';
+import { loadFirstSeen, loadMinerState, recordFirstSeen, saveSnapshot } from './templateStore';
 
 export const parseStepOptions = z.object({ date: z.string(), lake: z.string().optional() });
 
@@ -19,8 +19,8 @@ export function normalizeMessage(message: string): string {
 export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
   const opts = parseOptions(parseStepOptions, raw, 'parse');
   return runStep({ task: 'parse', partition: opts.date, overrides: { lake: opts.lake }, ...step }, async (ctx) => {
-    const miner = createTemplateMiner(undefined, await loadMinerState(ctx.lake));
-    const firstSeen = await loadFirstSeen(ctx.lake);
+    const miner = createTemplateMiner(undefined, await loadMinerState(ctx.lake, opts.date));
+    const firstSeen = await loadFirstSeen(ctx.lake, opts.date, false);
     const templatesBefore = firstSeen.size;
     let rows = 0;
     const builder = new BatchBuilder(silverLogs, ctx.config.rowsPerPart);
@@ -49,8 +49,7 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     }
 
     const manifest = await writePartition(ctx.lake, silverLogs, opts.date, silverBatches(), { runId: ctx.runId });
-    await saveMinerState(ctx.lake, miner.toState());
-    await saveFirstSeen(ctx.lake, firstSeen);
+    await saveSnapshot(ctx.lake, opts.date, miner.toState(), firstSeen);
     const templates = firstSeen.size;
     return { date: opts.date, rows: manifest.rows, templates, newTemplates: templates - templatesBefore };
   });

@@ -2,29 +2,47 @@ import type { ObjectStore } from '../../shared/store/objectStore';
 import { getJson, putJson } from '../../shared/store/objectStore';
 
 /**
- * The persisted template store: the miner's state (so template ids stay stable across days and
- * reruns) and when each template was first seen (for the `new_templates` feature and drift).
- * Parse steps that share a lake must run one at a time (the DAG uses a pool of one slot).
+ * The persisted template store: the miner's state (so template ids stay stable across days) and
+ * when each template was first seen (for the `new_templates` feature and drift).
+ *
+ * One snapshot per date, `state/templates/date=D/`, written after parsing D. Parsing D starts from
+ * the latest snapshot before D, so a rerun of D sees exactly the state its first run saw and gives
+ * identical Silver, while the next day continues from D. Parses of different dates that share a
+ * lake run one at a time (the daily DAG limits the parse task to one instance).
  */
-export const MINER_STATE_KEY = 'state/templates/miner.json';
-export const FIRST_SEEN_KEY = 'state/templates/first_seen.json';
+const PREFIX = 'state/templates/';
+const snapshotKey = (date: string, file: 'miner.json' | 'first_seen.json') => `${PREFIX}date=${date}/${file}`;
 
-export async function loadMinerState<T>(lake: ObjectStore): Promise<T | undefined> {
-  return getJson<T>(lake, MINER_STATE_KEY);
+/** The latest snapshot date before `date` (or up to and including it), if any. */
+async function snapshotDate(lake: ObjectStore, date: string, inclusive: boolean): Promise<string | undefined> {
+  const dates = new Set<string>();
+  for (const key of await lake.list(PREFIX)) {
+    const m = /date=(\d{4}-\d{2}-\d{2})\/first_seen\.json$/.exec(key);
+    if (m && (inclusive ? m[1] <= date : m[1] < date)) dates.add(m[1]);
+  }
+  return [...dates].sort().pop();
 }
 
-export async function saveMinerState(lake: ObjectStore, state: unknown): Promise<void> {
-  await putJson(lake, MINER_STATE_KEY, state);
+/** The miner state to parse `date` with: the snapshot saved after the previous parsed date. */
+export async function loadMinerState<T>(lake: ObjectStore, date: string): Promise<T | undefined> {
+  const from = await snapshotDate(lake, date, false);
+  return from ? getJson<T>(lake, snapshotKey(from, 'miner.json')) : undefined;
 }
 
-export async function loadFirstSeen(lake: ObjectStore): Promise<Map<string, number>> {
-  const obj = (await getJson<Record<string, number>>(lake, FIRST_SEEN_KEY)) ?? {};
+/**
+ * First-seen times known before `date` (parse) or including it (features, after parse ran for it).
+ */
+export async function loadFirstSeen(lake: ObjectStore, date: string, inclusive: boolean): Promise<Map<string, number>> {
+  const from = await snapshotDate(lake, date, inclusive);
+  const obj = from ? ((await getJson<Record<string, number>>(lake, snapshotKey(from, 'first_seen.json'))) ?? {}) : {};
   return new Map(Object.entries(obj));
 }
 
-export async function saveFirstSeen(lake: ObjectStore, firstSeen: ReadonlyMap<string, number>): Promise<void> {
+/** Saves the state after parsing `date`; first_seen.json is written last and marks the snapshot complete. */
+export async function saveSnapshot(lake: ObjectStore, date: string, minerState: unknown, firstSeen: ReadonlyMap<string, number>): Promise<void> {
+  await putJson(lake, snapshotKey(date, 'miner.json'), minerState);
   const sorted = Object.fromEntries([...firstSeen.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  await putJson(lake, FIRST_SEEN_KEY, sorted);
+  await putJson(lake, snapshotKey(date, 'first_seen.json'), sorted);
 }
 
 /** Keeps the earliest timestamp per template, so reruns and backfills never move it later. */

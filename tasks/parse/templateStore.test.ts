@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest';
+import { createMemoryStore } from '../../shared/store/memoryStore';
+import { loadFirstSeen, loadMinerState, saveSnapshot } from './templateStore';
+
+describe('template store snapshots', () => {
+  it('parses a date from the snapshot before it, so reruns see the same state and later days continue', async () => {
+    const lake = createMemoryStore();
+    expect(await loadMinerState(lake, '2026-01-01')).toBeUndefined();
+    await saveSnapshot(lake, '2026-01-01', { v: 1 }, new Map([['t1', 10]]));
+    await saveSnapshot(lake, '2026-01-02', { v: 2 }, new Map([['t1', 10], ['t2', 20]]));
+    // Rerun of 01-02 starts where its first run started; 01-03 continues from 01-02.
+    expect(await loadMinerState(lake, '2026-01-02')).toEqual({ v: 1 });
+    expect(await loadMinerState(lake, '2026-01-03')).toEqual({ v: 2 });
+    // features of 01-02 see the templates first seen on 01-02 too.
+    expect([...(await loadFirstSeen(lake, '2026-01-02', true)).keys()]).toEqual(['t1', 't2']);
+    expect([...(await loadFirstSeen(lake, '2026-01-02', false)).keys()]).toEqual(['t1']);
+  });
+});
