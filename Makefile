@@ -30,7 +30,7 @@ airflow-venv: ## create the pinned Airflow virtualenv (.venv-airflow)
 typecheck: install ## TypeScript strict check
 	npx tsc --noEmit
 
-test: install build services airflow-venv ## every test: TypeScript (vitest) and DAGs (pytest), against real services
+test: install build services airflow-venv images ## every test: TypeScript (vitest) and DAGs (pytest), against real services
 	npx tsc --noEmit
 	set -a && source .sentinel/services.env && set +a && npx vitest run
 	set -a && source .sentinel/services.env && set +a && $(VENV)/bin/python -m pytest -q test/dags

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 STEPS = ("generate", "ingest", "parse", "features", "train", "score", "monitor", "alert", "report")
 
 RUNNER = os.environ.get("SENTINEL_RUNNER", "kubernetes")
+#: Retries per task (with exponential backoff); tests set 0 to fail fast.
+TASK_RETRIES = int(os.environ.get("SENTINEL_TASK_RETRIES", "2"))
 IMAGE_REGISTRY = os.environ.get("SENTINEL_IMAGE_REGISTRY", "log-sentinel")
 IMAGE_TAG = os.environ.get("SENTINEL_IMAGE_TAG", "dev")
 

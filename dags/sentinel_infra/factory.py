@@ -15,7 +15,7 @@ from sentinel_infra import config
 #: idempotent for its partition, so a retry or a "Clear" in the UI is always safe.
 DEFAULT_ARGS: dict[str, Any] = {
     "owner": "log-sentinel",
-    "retries": 2,
+    "retries": config.TASK_RETRIES,
     "retry_delay": timedelta(minutes=1),
     "retry_exponential_backoff": True,
     "max_retry_delay": timedelta(minutes=20),
@@ -53,7 +53,7 @@ def _kubernetes(task_id: str, step: str, overrides: dict[str, Any]):
 
 
 def _docker(task_id: str, step: str, overrides: dict[str, Any]):
-    from airflow.providers.docker.operators.docker import DockerOperator
+    from sentinel_infra.docker_operator import SentinelDockerOperator
 
     cfg = config.step_config(step)
     kwargs: dict[str, Any] = dict(
@@ -65,11 +65,10 @@ def _docker(task_id: str, step: str, overrides: dict[str, Any]):
         mount_tmp_dir=False,
         environment={"LOG_LEVEL": "info"},
         mem_limit=cfg.resources.memory_limit.replace("Gi", "g").replace("Mi", "m"),
+        sentinel_env_file=config.DOCKER_ENV_FILE,
     )
-    if config.DOCKER_ENV_FILE:
-        kwargs["env_file"] = config.DOCKER_ENV_FILE
     kwargs.update(overrides)
-    return DockerOperator, kwargs, "command"
+    return SentinelDockerOperator, kwargs, "command"
 
 
 def _build(task_id: str, step: str, overrides: dict[str, Any]):

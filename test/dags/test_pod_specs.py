@@ -116,11 +116,12 @@ def test_docker_runner_builds_the_same_step_as_a_container(monkeypatch, tmp_path
 
         with DAG("docker_check", schedule=None, start_date=pendulum.datetime(2026, 1, 1)):
             task = factory.sentinel_step("score", "score", ["--date", "{{ ds }}"], skip_on_exit_code=99)
-        assert type(task).__name__ == "DockerOperator"
+        assert type(task).__name__ == "SentinelDockerOperator"
         assert task.image == "log-sentinel/score:dev"
         assert task.command == ["--date", "{{ ds }}"]
         assert task.network_mode == "host" and task.auto_remove == "success" and task.mount_tmp_dir is False
-        assert task.env_file == str(env_file)
+        assert task.sentinel_env_file == str(env_file)
+        assert "SENTINEL_LAKE" not in str(task.environment)  # read at run time, never rendered
         assert 99 in task.skip_on_exit_code
     finally:
         monkeypatch.delenv("SENTINEL_RUNNER")
