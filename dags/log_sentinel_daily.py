@@ -1,11 +1,10 @@
 """log_sentinel_daily: ingest → parse → features → score → alert, report — for the logical date."""
 from __future__ import annotations
 
-from datetime import datetime
-
 from airflow.sdk import DAG, Asset, Param, task
 
 from sentinel_infra.deadlines import finish_within
+from sentinel_infra.schedule import CATCHUP, DAILY, END, START
 from sentinel_infra.factory import DEFAULT_ARGS, sentinel_mapped_step, sentinel_step
 from sentinel_infra.partitions import partition_dates, step_arguments
 
@@ -27,9 +26,10 @@ alert** and **report**, one Kubernetes pod (or Docker container) per step and pa
 with DAG(
     dag_id="log_sentinel_daily",
     description="Daily log anomaly detection: ingest, parse, features, score, alert, report",
-    schedule="@daily",
-    start_date=datetime(2026, 1, 1),
-    catchup=True,
+    schedule=DAILY,
+    start_date=START,
+    end_date=END,
+    catchup=CATCHUP,
     max_active_runs=3,
     default_args=DEFAULT_ARGS,
     deadline=finish_within(hours=4, dag_id="log_sentinel_daily"),

@@ -1,13 +1,14 @@
 """log_sentinel_monitoring: drift and model health for the logical date; retrain when they cross thresholds."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from airflow.providers.standard.operators.trigger_dagrun import TriggerDagRunOperator
 from airflow.providers.standard.sensors.external_task import ExternalTaskSensor
 from airflow.sdk import DAG, Param
 
 from sentinel_infra.deadlines import finish_within
+from sentinel_infra.schedule import CATCHUP, DAILY, END, START
 from sentinel_infra.factory import DEFAULT_ARGS, sentinel_step
 
 DOC = """
@@ -23,9 +24,10 @@ in the monitor task's log and in `monitoring/date=D/summary.json`.
 with DAG(
     dag_id="log_sentinel_monitoring",
     description="Drift, score shift, anomaly rate and model age; triggers retraining on drift",
-    schedule="@daily",
-    start_date=datetime(2026, 1, 1),
-    catchup=True,
+    schedule=DAILY,
+    start_date=START,
+    end_date=END,
+    catchup=CATCHUP,
     max_active_runs=3,
     default_args=DEFAULT_ARGS,
     deadline=finish_within(hours=2, dag_id="log_sentinel_monitoring"),

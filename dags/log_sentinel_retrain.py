@@ -1,12 +1,13 @@
 """log_sentinel_retrain: train on a trailing window → validate → promote or keep production."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from airflow.providers.standard.sensors.external_task import ExternalTaskSensor
 from airflow.sdk import DAG, Param
 
 from sentinel_infra.deadlines import finish_within
+from sentinel_infra.schedule import DAILY, END, START
 from sentinel_infra.factory import DEFAULT_ARGS, sentinel_step
 
 DOC = """
@@ -23,8 +24,9 @@ stored with the candidate (`sentinel models list`). Roll back with `sentinel mod
 with DAG(
     dag_id="log_sentinel_retrain",
     description="Retrain the detectors on a trailing window and promote when not worse",
-    schedule="@daily",
-    start_date=datetime(2026, 1, 1),
+    schedule=DAILY,
+    start_date=START,
+    end_date=END,
     catchup=False,
     max_active_runs=1,
     default_args=DEFAULT_ARGS,
