@@ -43,7 +43,13 @@ bench: install build ## benchmarks: step throughput, parsing accuracy, detector 
 images: build ## build one image per step (BASE_IMAGE=... to override the base)
 	images/build.sh
 
+up: ## the full local stack with registry access: MinIO, PostgreSQL, Airflow (Docker runner); UI on :8080
+	docker compose -f infra/compose.yaml up -d
+
+down: ## stop the local stack
+	docker compose -f infra/compose.yaml down
+
 clean: ## remove local lake, embedded database and build output
 	rm -rf .sentinel dist
 
-.PHONY: help install build demo services airflow-venv typecheck test check bench images clean
+.PHONY: help install build demo services airflow-venv typecheck test check bench images up down clean

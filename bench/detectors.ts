@@ -1,0 +1,172 @@
+/**
+ * Detector quality: each detector alone and the ensemble, on generated data (train on 3 days, score
+ * the 4th, event-based P/R/F1 against the generator's labels and window AUC), on BGL (windows of
+ * 20 lines, unsupervised: templates mined by our parser, labels only for scoring), and on HDFS
+ * sessions (one verdict per block). Published unsupervised references are printed beside.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { openStore } from '../shared/store/openStore';
+import { SIGNAL_FEATURES } from '../shared/schemas';
+import { loadSessionData, loadWindowData } from '../shared/models/trainingData';
+import { fitModelBundle, scoreBundle } from '../shared/models/bundle';
+import { evaluateDetections } from '../shared/eventEvaluation';
+import { prf, rocAuc } from '../shared/metrics';
+import { compileLogFormat, KNOWN_LOG_FORMATS } from '../shared/logFormat';
+import { createTemplateMiner } from '../tasks/parse/templateMiner';
+import { fitIsolationForest, scoreIsolationForest } from '../shared/detectors/isolationForest';
+import { fitRareTemplates, scoreRareTemplates } from '../shared/detectors/rareTemplates';
+import { fitSessionModel, scoreSessions } from '../shared/models/sessionModel';
+import { loadLabels } from '../tasks/report/labels';
+import { printTable } from './table';
+
+const DATASETS = path.resolve(process.env.SENTINEL_DATASETS ?? '../shared/datasets');
+const CONFIGS: [string, string[]][] = [
+  ['robust_baseline', ['robust_baseline']],
+  ['isolation_forest', ['isolation_forest']],
+  ['rare_templates', ['rare_templates']],
+  ['lstm_autoencoder', ['lstm_autoencoder']],
+  ['ensemble (default)', ['robust_baseline', 'isolation_forest', 'rare_templates']],
+  ['ensemble + lstm', ['robust_baseline', 'isolation_forest', 'rare_templates', 'lstm_autoencoder']],
+];
+
+function cli(env: NodeJS.ProcessEnv, ...args: string[]): void {
+  const out = spawnSync('node', ['bin/sentinel.mjs', ...args], { env, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  if (out.status !== 0) throw new Error(`sentinel ${args.join(' ')} exited ${out.status}: ${out.stderr.slice(-1500)}`);
+}
+
+export async function benchGenerated(days = 4, logsPerDay = 400_000): Promise<Record<string, unknown>[]> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'sentinel-quality-'));
+  const uri = `file://${dir}/lake`;
+  const env: NodeJS.ProcessEnv = { ...process.env, SENTINEL_LAKE: uri, SENTINEL_EMBEDDED_DB_DIR: `${dir}/pg`, LOG_LEVEL: 'warn' };
+  delete env.DATABASE_URL;
+  const from = '2026-01-05';
+  const dates = Array.from({ length: days }, (_, i) => new Date(Date.parse(from) + i * 86_400_000).toISOString().slice(0, 10));
+  cli(env, 'generate', '--from', from, '--days', String(days), '--logs-per-day', String(logsPerDay), '--seed', '42');
+  for (const d of dates) for (const step of ['ingest', 'parse', 'features']) cli(env, step, '--date', d);
+  const lake = openStore(uri);
+  const train = await loadWindowData(lake, dates.slice(0, -1), SIGNAL_FEATURES);
+  const trainSessions = await loadSessionData(lake, dates.slice(0, -1));
+  const testDate = dates[dates.length - 1];
+  const test = await loadWindowData(lake, [testDate], SIGNAL_FEATURES);
+  const testSessions = await loadSessionData(lake, [testDate]);
+  const labels = ((await loadLabels(lake, testDate, testDate)) ?? []).filter((l) => !l.session_ids);
+  const truth = Array.from({ length: test.matrix.rows }, (_, r) => labels.some((l) => l.service === test.matrix.service[r] && test.matrix.windowStart[r] < Date.parse(l.end) && test.matrix.windowStart[r] + 60_000 > Date.parse(l.start)));
+  const rows: Record<string, unknown>[] = [];
+  let byType: Record<string, { precision: number; recall: number }> = {};
+  for (const [name, detectors] of CONFIGS) {
+    let t = performance.now();
+    const bundle = await fitModelBundle(train, trainSessions, { detectors, alertRate: 0.005, seed: 42 });
+    const trainS = (performance.now() - t) / 1000;
+    t = performance.now();
+    const scored = await scoreBundle(bundle, test, testSessions);
+    const scoreS = (performance.now() - t) / 1000;
+    const flagged = scored.windows.filter((v) => v.anomalous);
+    const e = evaluateDetections(flagged.map((v) => ({ entity_kind: 'window' as const, entity_key: '', service: test.matrix.service[v.row], window_start: test.matrix.windowStart[v.row], window_end: test.matrix.windowStart[v.row] + 60_000, anomaly_type: null })), labels);
+    rows.push({ name, precision: e.precision, recall: e.recall, f1: e.f1, auc: rocAuc(scored.windows.map((v) => v.score), truth), trainS, scoreS });
+    if (name === 'ensemble (default)') byType = e.byType;
+  }
+  rmSync(dir, { recursive: true, force: true });
+  printTable(
+    `Generated data: train ${dates[0]}..${dates[days - 2]}, score ${testDate} (${logsPerDay.toLocaleString('en')} logs/day, 12 services); event-based P/R/F1, window ROC AUC`,
+    ['detectors', 'precision', 'recall', 'F1', 'AUC', 'train s', 'score s'],
+    rows.map((r) => [r.name as string, r.precision as number, r.recall as number, r.f1 as number, r.auc as number, r.trainS as number, r.scoreS as number]),
+  );
+  printTable('Default ensemble per anomaly type (window types; unusual_sequence is the session model\'s)', ['type', 'precision', 'recall'], Object.entries(byType).map(([t, s]) => [t, s.precision, s.recall]));
+  return rows;
+}
+
+function mineLines(file: string, format: string): { fields: Record<string, string>[]; templates: string[] } {
+  const compiled = compileLogFormat(format);
+  const miner = createTemplateMiner();
+  const fields: Record<string, string>[] = [];
+  const templates: string[] = [];
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (!line.trim()) continue;
+    const f = compiled.match(line);
+    if (!f) continue;
+    fields.push(f);
+    templates.push(miner.add(f.Content).templateId);
+  }
+  return { fields, templates };
+}
+
+export function benchBgl(windowLines = 20): Record<string, unknown>[] {
+  const file = path.join(DATASETS, 'loghub/BGL/BGL_2k.log');
+  if (!existsSync(file)) return [];
+  const { fields, templates } = mineLines(file, KNOWN_LOG_FORMATS.bgl);
+  const vocab = [...new Set(templates)].sort();
+  const windows = Math.floor(fields.length / windowLines);
+  const data = new Float64Array(windows * vocab.length);
+  const counts: Map<string, number>[] = [];
+  const truth: boolean[] = [];
+  for (let w = 0; w < windows; w++) {
+    const m = new Map<string, number>();
+    let bad = false;
+    for (let i = w * windowLines; i < (w + 1) * windowLines; i++) {
+      data[w * vocab.length + vocab.indexOf(templates[i])]++;
+      m.set(templates[i], (m.get(templates[i]) ?? 0) + 1);
+      bad ||= fields[i].Label !== '-';
+    }
+    counts.push(m);
+    truth.push(bad);
+  }
+  const x = { columns: vocab, rows: windows, data, service: new Array(windows).fill('bgl'), windowStart: new Float64Array(windows) };
+  const ifModel = fitIsolationForest(x, { seed: 42, contamination: 0.1 });
+  const ifScores = scoreIsolationForest(ifModel, x);
+  const ifPred = Array.from(ifScores, (s) => s > ifModel.decisionThreshold);
+  const rare = fitRareTemplates(x.service, counts, { fullWeightCount: 1 });
+  const rareScores = scoreRareTemplates(rare, x.service, counts);
+  // Unsupervised: a template seen in fewer than 5 % of the windows it was mined from is rare.
+  const rareThreshold = -Math.log10((0.05 * windows + 0.5) / (windows + 1));
+  const rarePred = Array.from(rareScores, (s) => s >= rareThreshold);
+  const both = ifPred.map((p, i) => p || rarePred[i]);
+  const rows = [
+    { name: 'isolation_forest (contamination 0.1)', ...prf(ifPred, truth), auc: rocAuc(ifScores, truth) },
+    { name: 'rare_templates', ...prf(rarePred, truth), auc: rocAuc(rareScores, truth) },
+    { name: 'ensemble (either)', ...prf(both, truth), auc: NaN },
+  ];
+  printTable(
+    `BGL 2k (${fields.length} lines, ${windows} windows of ${windowLines} lines, ${truth.filter(Boolean).length} anomalous): unsupervised, templates mined by our parser`,
+    ['detector', 'precision', 'recall', 'F1', 'AUC'],
+    rows.map((r) => [r.name, r.precision, r.recall, r.f1, r.auc]),
+    'Reference (loglizer, unsupervised, HDFS sessions): Isolation Forest F1 0.802, PCA F1 0.769.',
+  );
+  return rows;
+}
+
+export function benchHdfs(): Record<string, unknown>[] {
+  const file = path.join(DATASETS, 'hdfs/HDFS_20000.log');
+  if (!existsSync(file)) return [];
+  const { fields, templates } = mineLines(file, KNOWN_LOG_FORMATS.hdfs);
+  const labels = new Map(readFileSync(path.join(DATASETS, 'hdfs/anomaly_label.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')).map(([id, label]) => [id, label === 'Anomaly'] as const));
+  const sessions = new Map<string, string[]>();
+  fields.forEach((f, i) => {
+    const id = /blk_-?\d+/.exec(f.Content)?.[0];
+    if (id) sessions.set(id, [...(sessions.get(id) ?? []), templates[i]]);
+  });
+  const ids = [...sessions.keys()].filter((id) => labels.has(id));
+  const sequences = ids.map((id) => sessions.get(id)!);
+  const truth = ids.map((id) => labels.get(id)!);
+  const vocab = [...new Set(templates)].sort();
+  const data = new Float64Array(ids.length * vocab.length);
+  sequences.forEach((seq, i) => seq.forEach((t) => data[i * vocab.length + vocab.indexOf(t)]++));
+  const x = { columns: vocab, rows: ids.length, data, service: ids, windowStart: new Float64Array(ids.length) };
+  const ifModel = fitIsolationForest(x, { seed: 42, contamination: 0.03 });
+  const ifScores = scoreIsolationForest(ifModel, x);
+  const session = fitSessionModel(sequences, { alertRate: 0.03 });
+  const verdicts = scoreSessions(session, sequences);
+  const rows = [
+    { name: 'isolation_forest on template counts', ...prf(Array.from(ifScores, (s) => s > ifModel.decisionThreshold), truth), auc: rocAuc(ifScores, truth) },
+    { name: 'session model (transitions)', ...prf(verdicts.map((v) => v.anomalous), truth), auc: rocAuc(verdicts.map((v) => v.score), truth) },
+  ];
+  printTable(
+    `HDFS sample (${fields.length} lines, ${ids.length} labeled blocks, ${truth.filter(Boolean).length} anomalous): per-block verdicts, unsupervised`,
+    ['detector', 'precision', 'recall', 'F1', 'AUC'],
+    rows.map((r) => [r.name, r.precision, r.recall, r.f1, r.auc]),
+    'Reference on the full HDFS_v1 (loglizer README): Isolation Forest P 0.830 R 0.776 F1 0.802; PCA F1 0.769. The 20k-line sample cuts most blocks short.',
+  );
+  return rows;
+}

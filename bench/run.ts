@@ -1,0 +1,37 @@
+/**
+ * `make bench`: every benchmark, printed as tables and saved to bench/results/latest.json.
+ * `--only steps,iforest,...` runs a subset. Sections: steps, templates, iforest, detectors, bgl, hdfs, lstm.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { benchSteps, ensureBuilt } from './steps';
+import { benchIsolationForest } from './iforest';
+import { benchBgl, benchGenerated, benchHdfs } from './detectors';
+import { benchLstm } from './lstm';
+
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1].split(',') : undefined;
+const sections: Record<string, () => unknown> = {
+  steps: () => benchSteps(),
+  templates: () => spawnSync('npx', ['tsx', 'bench/templates.ts'], { stdio: 'inherit' }).status,
+  iforest: () => benchIsolationForest(),
+  detectors: () => benchGenerated(),
+  bgl: () => benchBgl(),
+  hdfs: () => benchHdfs(),
+  lstm: () => benchLstm(),
+};
+
+ensureBuilt();
+const results: Record<string, unknown> = { machine: `${process.platform} ${process.arch}, node ${process.version}`, at: new Date().toISOString() };
+for (const [name, run] of Object.entries(sections)) {
+  if (only && !only.includes(name)) continue;
+  const started = performance.now();
+  try {
+    results[name] = await run();
+  } catch (err) {
+    console.log(`\n${name}: FAILED — ${(err as Error).message}`);
+    results[name] = { error: (err as Error).message };
+  }
+  console.log(`(${name}: ${((performance.now() - started) / 1000).toFixed(0)} s)`);
+}
+mkdirSync('bench/results', { recursive: true });
+writeFileSync('bench/results/latest.json', JSON.stringify(results, null, 2));
