@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { benchSteps, ensureBuilt } from './steps';
 import { benchIsolationForest } from './iforest';
-import { benchBgl, benchGenerated, benchHdfs } from './detectors';
+import { benchBgl, benchBglPipeline, benchGenerated, benchHdfs } from './detectors';
 import { benchLstm } from './lstm';
 
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1].split(',') : undefined;
@@ -15,7 +15,7 @@ const sections: Record<string, () => unknown> = {
   templates: () => spawnSync('npx', ['tsx', 'bench/templates.ts'], { stdio: 'inherit' }).status,
   iforest: () => benchIsolationForest(),
   detectors: () => benchGenerated(),
-  bgl: () => benchBgl(),
+  bgl: () => [...benchBgl(), ...benchBglPipeline()],
   hdfs: () => benchHdfs(),
   lstm: () => benchLstm(),
 };

@@ -22,6 +22,8 @@ export const rawRecordSchema = z.object({
   user_id: z.string().nullable().default(null),
   session_id: z.string().nullable().default(null),
   trace_id: z.string().nullable().default(null),
+  /** Ground truth carried from the source when it has one (loghub's <Label>, a JSON `label`); never used to train. */
+  label: z.string().nullable().default(null),
 });
 export type LogRecord = z.infer<typeof rawRecordSchema>;
 
@@ -36,6 +38,7 @@ const recordColumns = [
   { name: 'user_id', type: 'utf8' },
   { name: 'session_id', type: 'utf8' },
   { name: 'trace_id', type: 'utf8' },
+  { name: 'label', type: 'utf8' },
   { name: 'source_file', type: 'utf8' },
   { name: 'source_line', type: 'int32' },
 ] as const;

@@ -121,6 +121,10 @@ program
   .requiredOption('--to <date>', 'last date')
   .option('--labels <file>', 'labels file (generator JSON; default: the lake\'s labels when present)')
   .option('--session-labels <file>', 'per-session labels, `id,Label` CSV (Normal/Anomaly), e.g. HDFS anomaly_label.csv: adds per-session precision, recall and F1')
+  .option('--line-labels', 'per-line labels carried in Silver (ingested from a <Label> field, e.g. --log-format bgl): precision, recall and F1 per window of lines/seconds')
+  .option('--window-lines <n>', 'with --line-labels: evaluation windows of N consecutive lines (default 20, plus 60 s)')
+  .option('--window-seconds <s>', 'with --line-labels: evaluation windows of T seconds')
+  .option('--normal-label <label>', 'with --line-labels: the label of normal lines', '-')
   .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
   .option('--html <file>', 'also write a self-contained HTML report')
   .action(action('report'));

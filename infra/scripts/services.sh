@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Everything the integration tests talk to: PostgreSQL, MinIO, dockerd. Writes .sentinel/services.env,
+# Everything the integration tests talk to: PostgreSQL, MinIO, dockerd, MLflow. Writes .sentinel/services.env,
 # which `make test` sources.
 source "$(dirname "$0")/lib.sh"
 dir=$(dirname "$0")
@@ -7,6 +7,7 @@ dir=$(dirname "$0")
 up() {
   "$dir/postgres.sh" up
   "$dir/minio.sh" up
+  "$dir/mlflow.sh" up
   local docker_ok=0
   if "$dir/dockerd.sh" up; then docker_ok=1; fi
   cat >"$STATE_DIR/services.env" <<ENV
@@ -17,11 +18,12 @@ AWS_SECRET_ACCESS_KEY=sentinel-secret
 AWS_REGION=us-east-1
 SENTINEL_TEST_BUCKET=sentinel-test
 SENTINEL_TEST_DOCKER=$docker_ok
+SENTINEL_TEST_MLFLOW_URI=http://127.0.0.1:5000
 ENV
   log "services up; settings in .sentinel/services.env"
 }
 
-down() { "$dir/minio.sh" down; "$dir/postgres.sh" down; }
+down() { "$dir/mlflow.sh" down; "$dir/minio.sh" down; "$dir/postgres.sh" down; }
 
 status() {
   pg_isready -h 127.0.0.1 -p 5432 && curl -fsS http://127.0.0.1:9000/minio/health/live && echo "minio ok"; docker info --format 'docker {{.ServerVersion}}' || true

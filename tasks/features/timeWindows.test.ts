@@ -36,6 +36,18 @@ describe('TimeWindowAggregator', () => {
     expect(db.features.count).toBe(1);
   });
 
+  it('keeps records outside the day in windows of their own, without filling silence around them', () => {
+    const agg = new TimeWindowAggregator({ dayStart: day, windowSeconds: 60, rollingWindows: 3, newTemplateHorizon: 0 });
+    agg.add(ev(-3 * 1440)); // three days before the partition date
+    agg.add(ev(0));
+    agg.add(ev(1440 + 5)); // the next day
+    const rows = agg.rows(new Map());
+    expect(rows).toHaveLength(1440 + 2);
+    expect(rows.reduce((s, r) => s + r.features.count, 0)).toBe(3);
+    expect(rows[0].window_start).toBe(day - 3 * 86_400_000);
+    expect(rows[rows.length - 1].window_start).toBe(day + 86_400_000 + 5 * 60_000);
+  });
+
   it('rolling z-score flags a jump against the previous windows', () => {
     const agg = new TimeWindowAggregator({ dayStart: day, windowSeconds: 60, rollingWindows: 5, newTemplateHorizon: 0 });
     for (let m = 0; m < 10; m++) for (let i = 0; i < (m === 9 ? 100 : 10); i++) agg.add(ev(m));

@@ -3,7 +3,9 @@ import type { WindowFeature } from '../../shared/schemas';
 
 /**
  * Fixed time windows per service (default 1 minute). Every window of the day exists for every
- * service seen that day, including empty ones: silence is a signal (traffic drop).
+ * service seen that day, including empty ones: silence is a signal (traffic drop). Records outside
+ * the day (`ingest --allow-other-dates`, e.g. a whole loghub file in one partition) get windows
+ * where they occur, with no silence filled around them.
  */
 export interface SilverEvent {
   ts: number;
@@ -59,7 +61,6 @@ export class TimeWindowAggregator {
 
   add(e: SilverEvent): void {
     const idx = Math.floor((e.ts - this.options.dayStart) / this.windowMs);
-    if (idx < 0 || idx >= this.windowsPerDay) return; // ingest already confines records to the date
     let windows = this.byService.get(e.service);
     if (!windows) this.byService.set(e.service, (windows = new Map()));
     let acc = windows.get(idx);
@@ -86,7 +87,9 @@ export class TimeWindowAggregator {
     for (const service of [...this.byService.keys()].sort()) {
       const windows = this.byService.get(service)!;
       const counts: number[] = [];
-      for (let idx = 0; idx < this.windowsPerDay; idx++) {
+      const outside = [...windows.keys()].filter((i) => i < 0 || i >= this.windowsPerDay);
+      const indices = outside.length ? [...outside, ...Array.from({ length: this.windowsPerDay }, (_, i) => i)].sort((a, b) => a - b) : Array.from({ length: this.windowsPerDay }, (_, i) => i);
+      for (const idx of indices) {
         const acc = windows.get(idx) ?? newAcc();
         const start = dayStart + idx * this.windowMs;
         const lat = Float64Array.from(acc.latencies).sort();

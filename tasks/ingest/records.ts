@@ -72,6 +72,7 @@ export function parseJsonLine(line: string, parseTs: TimestampParser, defaultSer
     user_id: str(pick(o, ['user_id', 'user', 'uid'])),
     session_id: str(pick(o, ['session_id', 'session'])),
     trace_id: str(pick(o, ['trace_id', 'traceId', 'request_id'])),
+    label: str(pick(o, ['label'])),
   });
 }
 
@@ -98,5 +99,6 @@ export function parseTextLine(line: string, matcher: LineMatcher, parseTs: Times
     message: f.Content,
     host: f.Node ?? f.Host ?? f.Location ?? null,
     session_id: f.Session ?? null,
+    label: f.Label ?? null,
   });
 }

@@ -12,6 +12,8 @@ import { readFile } from 'node:fs/promises';
 import { BadInputError } from '../../shared/errors';
 import { loadLabels } from './labels';
 import { formatText, summarize } from './summary';
+import { evaluateLineLabels, formatLineEvaluation } from './lineLabels';
+import type { EvaluationWindows } from '../../shared/lineEvaluation';
 import { renderHtml, type MetricPoint, type OpenAlert, type TimelinePoint } from './html';
 
 export const reportOptions = z.object({
@@ -20,6 +22,11 @@ export const reportOptions = z.object({
   labels: z.string().optional(),
   /** Per-session labels, `id,Label` CSV (e.g. HDFS anomaly_label.csv). */
   sessionLabels: z.string().optional(),
+  /** Evaluate against the label each Silver line carries (BGL-style), in windows of N lines and/or T seconds. */
+  lineLabels: z.boolean().default(false),
+  windowLines: z.coerce.number().int().positive().optional(),
+  windowSeconds: z.coerce.number().positive().optional(),
+  normalLabel: z.string().default('-'),
   format: z.enum(['text', 'json']).default('text'),
   html: z.string().optional(),
   lake: z.string().optional(),
@@ -78,6 +85,7 @@ export async function buildReport(raw: unknown, step: Partial<StepOptions> = {})
     const evaluation = labels ? evaluateDetections(rows, labels) : undefined;
     const summary = summarize(opts.from, opts.to, rows, evaluation);
     const sessionEvaluation = opts.sessionLabels ? evaluateSessions(await scoredSessions(ctx, dates), await readSessionLabels(opts.sessionLabels)) : undefined;
+    const lineEvaluation = opts.lineLabels ? await evaluateLineLabels(ctx, dates, lineWindowings(opts), opts.normalLabel) : undefined;
     if (opts.html) {
       const { metrics, alerts } = await monitoring(db.pool, opts.from, opts.to);
       const html = renderHtml({ summary, timeline: await timeline(ctx, dates), anomalyTimes: rows.map((r) => r.window_start), scores: await scoreValues(ctx, dates), metrics, alerts });
@@ -87,8 +95,17 @@ export async function buildReport(raw: unknown, step: Partial<StepOptions> = {})
     const sessionText = sessionEvaluation
       ? `\nper session (${sessionEvaluation.sessions} labeled sessions): precision ${(sessionEvaluation.precision * 100).toFixed(1)} %  recall ${(sessionEvaluation.recall * 100).toFixed(1)} %  F1 ${(sessionEvaluation.f1 * 100).toFixed(1)} %\n`
       : '';
-    return { summary: { ...summary, sessionEvaluation }, text: formatText(summary) + sessionText };
+    const lineText = lineEvaluation ? '\n' + formatLineEvaluation(lineEvaluation) : '';
+    return { summary: { ...summary, sessionEvaluation, lineEvaluation }, text: formatText(summary) + sessionText + lineText };
   });
+}
+
+/** loglizer's usual windows when none are asked for: 20 lines and 60 seconds. */
+function lineWindowings(opts: { windowLines?: number; windowSeconds?: number }): EvaluationWindows[] {
+  const out: EvaluationWindows[] = [];
+  if (opts.windowLines) out.push({ lines: opts.windowLines });
+  if (opts.windowSeconds) out.push({ seconds: opts.windowSeconds });
+  return out.length ? out : [{ lines: 20 }, { seconds: 60 }];
 }
 
 async function readSessionLabels(file: string): Promise<Map<string, boolean>> {

@@ -9,6 +9,8 @@ import { fitModelBundle, validationScore, type ModelBundle } from '../../shared/
 import { loadLabels } from '../report/labels';
 import { parseOptions } from '../options';
 import { loadSessionData, loadWindowData } from '../../shared/models/trainingData';
+import { logMlflowRun } from '../../shared/mlflow';
+import type { StepContext } from '../../shared/runtime';
 
 export const trainOptions = z.object({
   from: z.string(),
@@ -79,6 +81,40 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     });
     if (!decision.promote) ctx.log.warn({ version: registered.version, reason: decision.reason }, 'candidate not promoted');
     else ctx.log.info({ version: registered.version, reason: decision.reason }, 'candidate promoted to production');
-    return { name: opts.name, version: registered.version, promoted: decision.promote, reason: decision.reason, validation: candidateScore.value, productionValidation: productionScore ?? null, windows: windows.matrix.rows, sessions: sessions.ids.length, fitSeconds };
+    const mlflowRunId = await mirrorToMlflow(ctx, {
+      name: opts.name,
+      version: registered.version,
+      params: { ...params, detectors: detectors.join(','), promoteMargin: opts.promoteMargin, trainFrom: opts.from, trainTo: opts.to, dataFingerprint: windows.fingerprint },
+      metrics: { ...metrics, ...(productionScore === undefined ? {} : { productionValidation: productionScore }) },
+      tags: { 'sentinel.stage': decision.promote ? 'production' : 'candidate', 'sentinel.decision': decision.reason, 'sentinel.artifact_uri': registered.artifact_uri },
+      bundle,
+    });
+    return { name: opts.name, version: registered.version, promoted: decision.promote, reason: decision.reason, validation: candidateScore.value, productionValidation: productionScore ?? null, windows: windows.matrix.rows, sessions: sessions.ids.length, fitSeconds, mlflowRunId };
   });
+}
+
+/** MLflow is a mirror of the registry when MLFLOW_TRACKING_URI is set: its failures never fail training. */
+async function mirrorToMlflow(
+  ctx: StepContext,
+  run: { name: string; version: number; params: Record<string, unknown>; metrics: Record<string, unknown>; tags: Record<string, string>; bundle: ModelBundle },
+): Promise<string | null> {
+  const trackingUri = ctx.config.mlflowTrackingUri;
+  if (!trackingUri) return null;
+  try {
+    const numeric = Object.fromEntries(Object.entries(run.metrics).filter((e): e is [string, number] => typeof e[1] === 'number'));
+    const logged = await logMlflowRun(trackingUri, {
+      experiment: `log-sentinel/${run.name}`,
+      runName: `${run.name}-v${run.version}`,
+      params: run.params,
+      metrics: numeric,
+      tags: { ...run.tags, 'sentinel.model': run.name, 'sentinel.version': String(run.version), 'sentinel.run_id': ctx.runId },
+      artifacts: { 'model.json': new TextEncoder().encode(JSON.stringify(run.bundle)) },
+      startTime: Date.now(),
+    });
+    ctx.log.info({ mlflowRunId: logged.runId, experimentId: logged.experimentId, skippedArtifacts: logged.skippedArtifacts }, 'logged to MLflow');
+    return logged.runId;
+  } catch (err) {
+    ctx.log.warn({ err: (err as Error).message }, 'MLflow logging failed; the model is registered in PostgreSQL regardless');
+    return null;
+  }
 }

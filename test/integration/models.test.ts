@@ -14,6 +14,9 @@ import { run as train } from '../../tasks/train/command';
 import { run as score } from '../../tasks/score/command';
 import { run as monitor } from '../../tasks/monitor/command';
 import { run as models } from '../../tasks/models/command';
+import { run as alert } from '../../tasks/alert/command';
+import { buildReport } from '../../tasks/report/command';
+import { readFile } from 'node:fs/promises';
 
 /**
  * The model registry and monitoring against real PostgreSQL (the lake is a local directory here;
@@ -95,4 +98,46 @@ describe('monitor', () => {
     expect(rows.rows.length).toBeGreaterThanOrEqual(8);
     expect(rows.rows.every((r) => r.n === 1)).toBe(true);
   }, 300_000);
+});
+
+describe('HTML report', () => {
+  it('shows the monitoring metrics over time and the open alerts, with no network needed', async () => {
+    await alert({ date: DRIFTED, lake }, step());
+    const file = path.join(dir, 'report.html');
+    await buildReport({ from: NORMAL, to: DRIFTED, lake, html: file }, step());
+    const html = await readFile(file, 'utf8');
+    expect(html).toContain('<h2>Monitoring</h2>');
+    for (const metric of ['anomaly_rate', 'max_feature_psi', 'unseen_template_share']) expect(html).toContain(metric);
+    expect(html).toMatch(/<h2>Open alerts<\/h2><table>/);
+    expect(html).toContain('<svg');
+    // Self-contained: no scripts, styles or images fetched from anywhere.
+    expect(html).not.toMatch(/(src|href)=["']https?:/);
+  }, 120_000);
+});
+
+describe('MLflow mirror (optional)', () => {
+  const trackingUri = process.env.SENTINEL_TEST_MLFLOW_URI ?? 'http://127.0.0.1:5000';
+  const withTracking = (uri: string) => ({ ...step(), env: { ...process.env, MLFLOW_TRACKING_URI: uri } });
+
+  it('logs params, metrics and model.json of each trained version to a real MLflow server', async () => {
+    const trained = await train({ from: NORMAL, to: NORMAL, lake, name: 'mirror' }, withTracking(trackingUri));
+    expect(trained.mlflowRunId).toMatch(/^[0-9a-f]{32}$/);
+    const run = ((await (await fetch(`${trackingUri}/api/2.0/mlflow/runs/get?run_id=${trained.mlflowRunId}`)).json()) as { run: any }).run;
+    expect(run.info).toMatchObject({ status: 'FINISHED', run_name: `mirror-v${trained.version}` });
+    const params = Object.fromEntries(run.data.params.map((p: { key: string; value: string }) => [p.key, p.value]));
+    expect(params).toMatchObject({ trainFrom: NORMAL, trainTo: NORMAL, detectors: 'robust_baseline,isolation_forest,rare_templates' });
+    const validation = run.data.metrics.find((m: { key: string }) => m.key === 'validation');
+    expect(validation.value).toBeCloseTo(trained.validation, 6);
+    const tags = Object.fromEntries(run.data.tags.map((t: { key: string; value: string }) => [t.key, t.value]));
+    expect(tags).toMatchObject({ 'sentinel.model': 'mirror', 'sentinel.version': String(trained.version), 'sentinel.stage': 'production' });
+    const artifacts = (await (await fetch(`${trackingUri}/api/2.0/mlflow/artifacts/list?run_id=${trained.mlflowRunId}`)).json()) as { files: { path: string; file_size: number }[] };
+    expect(artifacts.files).toEqual([expect.objectContaining({ path: 'model.json', is_dir: false })]);
+    expect(artifacts.files[0].file_size).toBeGreaterThan(1000);
+  }, 120_000);
+
+  it('still trains and registers the version when MLflow is unreachable', async () => {
+    const trained = await train({ from: NORMAL, to: NORMAL, lake, name: 'mirror' }, withTracking('http://127.0.0.1:9'));
+    expect(trained.mlflowRunId).toBeNull();
+    expect((await models({ action: 'show', name: 'mirror', version: trained.version, lake }, step())).model?.version).toBe(trained.version);
+  }, 120_000);
 });

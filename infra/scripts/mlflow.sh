@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# A local MLflow tracking server (127.0.0.1:5000, SQLite backend, artifacts proxied by the server)
+# for the test that `train` mirrors model versions to MLflow. log-sentinel never needs MLflow to run.
+source "$(dirname "$0")/lib.sh"
+
+VENV="$REPO_ROOT/.venv-mlflow"
+DATA="$STATE_DIR/mlflow"
+PIDFILE="$STATE_DIR/mlflow.pid"
+PORT=5000
+
+healthy() { curl -fsS "http://127.0.0.1:$PORT/health" >/dev/null; }
+
+up() {
+  if healthy; then log "MLflow already up"; return; fi
+  "$(dirname "$0")/pinned-venv.sh" "$VENV" "$REPO_ROOT/infra/mlflow/requirements.txt" "$REPO_ROOT/infra/mlflow/requirements.lock"
+  mkdir -p "$DATA"
+  nohup "$VENV/bin/mlflow" server --host 127.0.0.1 --port "$PORT" --workers 1 \
+    --backend-store-uri "sqlite:///$DATA/mlflow.db" --artifacts-destination "$DATA/artifacts" >"$STATE_DIR/mlflow.log" 2>&1 &
+  echo $! >"$PIDFILE"
+  wait_for 120 "MLflow" healthy
+  log "MLflow up on 127.0.0.1:$PORT"
+}
+
+down() { [[ -f $PIDFILE ]] && kill "$(cat "$PIDFILE")" 2>/dev/null || true; rm -f "$PIDFILE"; }
+
+"${1:-up}"
