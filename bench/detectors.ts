@@ -21,6 +21,7 @@ import { fitRareTemplates, scoreRareTemplates } from '../shared/detectors/rareTe
 import { fitSessionModel, scoreSessions } from '../shared/models/sessionModel';
 import { loadLabels } from '../tasks/report/labels';
 import { printTable } from './table';
+import { inferAnomalyType } from '../tasks/score/anomalyType';
 import type { LineEvaluation } from '../shared/lineEvaluation';
 
 const DATASETS = path.resolve(process.env.SENTINEL_DATASETS ?? '../shared/datasets');
@@ -72,7 +73,8 @@ export async function benchGenerated(days = 4, logsPerDay = 400_000): Promise<Re
     const scored = await scoreBundle(bundle, test, testSessions);
     const scoreS = (performance.now() - t) / 1000;
     const flagged = scored.windows.filter((v) => v.anomalous);
-    const e = evaluateDetections(flagged.map((v) => ({ entity_kind: 'window' as const, entity_key: '', service: test.matrix.service[v.row], window_start: test.matrix.windowStart[v.row], window_end: test.matrix.windowStart[v.row] + 60_000, anomaly_type: null })), labels);
+    // Types inferred as \`score\` does, so a false alarm counts against the type it was reported as.
+    const e = evaluateDetections(flagged.map((v) => ({ entity_kind: 'window' as const, entity_key: '', service: test.matrix.service[v.row], window_start: test.matrix.windowStart[v.row], window_end: test.matrix.windowStart[v.row] + 60_000, anomaly_type: inferAnomalyType(scored.explain(v.row), v.detectors) })), labels);
     rows.push({ name, precision: e.precision, recall: e.recall, f1: e.f1, auc: rocAuc(scored.windows.map((v) => v.score), truth), trainS, scoreS });
     if (name === 'ensemble (default)') byType = e.byType;
   }

@@ -12,6 +12,7 @@ export function printTable(title: string, header: string[], rows: (string | numb
 
 export function formatNumber(n: number): string {
   if (!Number.isFinite(n)) return '—';
+  if (Number.isInteger(n) && Math.abs(n) > 1) return n.toLocaleString('en'); // counts; 0 and 1 stay metric-like
   if (Math.abs(n) >= 1000) return Math.round(n).toLocaleString('en');
   if (Math.abs(n) >= 10) return n.toFixed(1);
   return n.toFixed(3);
