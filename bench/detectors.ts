@@ -47,13 +47,13 @@ function embeddedEnv(dir: string): NodeJS.ProcessEnv {
   return env;
 }
 
-export async function benchGenerated(days = 4, logsPerDay = 400_000): Promise<Record<string, unknown>[]> {
+export async function benchGenerated(seed = 42, days = 4, logsPerDay = 400_000): Promise<Record<string, unknown>[]> {
   const dir = mkdtempSync(path.join(tmpdir(), 'sentinel-quality-'));
   const uri = `file://${dir}/lake`;
   const env = embeddedEnv(dir);
   const from = '2026-01-05';
   const dates = Array.from({ length: days }, (_, i) => new Date(Date.parse(from) + i * 86_400_000).toISOString().slice(0, 10));
-  cli(env, 'generate', '--from', from, '--days', String(days), '--logs-per-day', String(logsPerDay), '--seed', '42');
+  cli(env, 'generate', '--from', from, '--days', String(days), '--logs-per-day', String(logsPerDay), '--seed', String(seed));
   for (const d of dates) for (const step of ['ingest', 'parse', 'features']) cli(env, step, '--date', d);
   const lake = openStore(uri);
   const train = await loadWindowData(lake, dates.slice(0, -1), SIGNAL_FEATURES);
@@ -75,16 +75,16 @@ export async function benchGenerated(days = 4, logsPerDay = 400_000): Promise<Re
     const flagged = scored.windows.filter((v) => v.anomalous);
     // Types inferred as \`score\` does, so a false alarm counts against the type it was reported as.
     const e = evaluateDetections(flagged.map((v) => ({ entity_kind: 'window' as const, entity_key: '', service: test.matrix.service[v.row], window_start: test.matrix.windowStart[v.row], window_end: test.matrix.windowStart[v.row] + 60_000, anomaly_type: inferAnomalyType(scored.explain(v.row), v.detectors) })), labels);
-    rows.push({ name, precision: e.precision, recall: e.recall, f1: e.f1, auc: rocAuc(scored.windows.map((v) => v.score), truth), trainS, scoreS });
+    rows.push({ seed, name, precision: e.precision, recall: e.recall, f1: e.f1, auc: rocAuc(scored.windows.map((v) => v.score), truth), trainS, scoreS });
     if (name === 'ensemble (default)') byType = e.byType;
   }
   rmSync(dir, { recursive: true, force: true });
   printTable(
-    `Generated data: train ${dates[0]}..${dates[days - 2]}, score ${testDate} (${logsPerDay.toLocaleString('en')} logs/day, 12 services); event-based P/R/F1, window ROC AUC`,
+    `Generated data, seed ${seed}: train ${dates[0]}..${dates[days - 2]}, score ${testDate} (${logsPerDay.toLocaleString('en')} logs/day, 12 services); event-based P/R/F1, window ROC AUC`,
     ['detectors', 'precision', 'recall', 'F1', 'AUC', 'train s', 'score s'],
     rows.map((r) => [r.name as string, r.precision as number, r.recall as number, r.f1 as number, r.auc as number, r.trainS as number, r.scoreS as number]),
   );
-  printTable('Default ensemble per anomaly type (window types; unusual_sequence is the session model\'s)', ['type', 'precision', 'recall'], Object.entries(byType).map(([t, s]) => [t, s.precision, s.recall]));
+  printTable(`Default ensemble per anomaly type, seed ${seed} (window types; unusual_sequence is the session model's)`, ['type', 'precision', 'recall'], Object.entries(byType).map(([t, s]) => [t, s.precision, s.recall]));
   return rows;
 }
 

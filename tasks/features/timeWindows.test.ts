@@ -36,6 +36,15 @@ describe('TimeWindowAggregator', () => {
     expect(db.features.count).toBe(1);
   });
 
+  it('measures latency on successful requests: one 30 s timeout does not set the window p95', () => {
+    const agg = new TimeWindowAggregator({ dayStart: day, windowSeconds: 60, rollingWindows: 3, newTemplateHorizon: 0 });
+    for (let i = 0; i < 19; i++) agg.add(ev(0, { latency_ms: 50 }));
+    agg.add(ev(0, { latency_ms: 30_000, level: 'ERROR', status: 504 }));
+    const first = agg.rows(new Map())[0].features;
+    expect(first).toMatchObject({ count: 20, error_count: 1, latency_p95: 50, latency_p99: 50 });
+    expect(first.status_5xx_rate).toBeCloseTo(1 / 20);
+  });
+
   it('keeps records outside the day in windows of their own, without filling silence around them', () => {
     const agg = new TimeWindowAggregator({ dayStart: day, windowSeconds: 60, rollingWindows: 3, newTemplateHorizon: 0 });
     agg.add(ev(-3 * 1440)); // three days before the partition date

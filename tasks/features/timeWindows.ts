@@ -46,6 +46,8 @@ export interface TimeWindowOptions {
   newTemplateHorizon: number;
 }
 
+const isFailure = (level: string) => level === 'ERROR' || level === 'FATAL' || level === 'WARN';
+
 const newAcc = (): WindowAccumulator => ({ count: 0, errors: 0, warns: 0, latencies: [], s5xx: 0, s4xx: 0, withStatus: 0, users: new Set(), templates: new Map() });
 
 /** Accumulates events (in any order, streamed part by part) and then emits the window rows. */
@@ -68,7 +70,9 @@ export class TimeWindowAggregator {
     acc.count++;
     if (e.level === 'ERROR' || e.level === 'FATAL') acc.errors++;
     else if (e.level === 'WARN') acc.warns++;
-    if (e.latency_ms !== null && !Number.isNaN(e.latency_ms)) acc.latencies.push(e.latency_ms);
+    // Latency of successful requests only: failures have their own latency (timeouts at 30 s, fast
+    // rejections) and their own features; mixing them in lets one timeout set a quiet minute's p95.
+    if (e.latency_ms !== null && !Number.isNaN(e.latency_ms) && !isFailure(e.level)) acc.latencies.push(e.latency_ms);
     if (e.status !== null && !Number.isNaN(e.status)) {
       acc.withStatus++;
       if (e.status >= 500) acc.s5xx++;
