@@ -99,10 +99,12 @@ program
   .description('fit the detectors on Gold of a date range; register a candidate model and promote it if not worse')
   .requiredOption('--from <date>', 'first training date')
   .requiredOption('--to <date>', 'last training date')
-  .option('--detectors <list>', 'comma-separated detectors', 'robust_baseline,isolation_forest,rare_templates')
+  .option('--detectors <list>', 'comma-separated: window detectors robust_baseline, isolation_forest, rare_templates, lstm_autoencoder; session detector lstm_next_event (the transition model always runs)', 'robust_baseline,isolation_forest,rare_templates')
   .option('--alert-rate <share>', 'upper bound on the share of training windows flagged (thresholds never go below each detector\'s floor)', '0.005')
   .option('--name <name>', 'model name in the registry', 'sentinel')
   .option('--promote-margin <m>', 'promote unless validation F1/score is worse than production by more than this', '0.02')
+  .addOption(new Option('--combine <rule>', 'max: anomalous when any detector fires; mean: when the weighted mean of calibrated scores passes the alert-rate quantile and one detector fires').choices(['max', 'mean']).default('max'))
+  .option('--weights <pairs>', 'weights for --combine mean, e.g. robust_baseline=2,isolation_forest=1 (default 1 each)')
   .option('--seed <n>', 'random seed')
   .action(action('train'));
 

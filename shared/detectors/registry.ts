@@ -14,9 +14,16 @@ export const MATRIX_DETECTORS: Record<string, Detector<any, any>> = {
 };
 
 export const WINDOW_DETECTOR_NAMES = ['robust_baseline', 'isolation_forest', 'rare_templates', 'lstm_autoencoder'] as const;
+/** Session detectors one can add; the transition model always runs when there are sessions. */
+export const SESSION_DETECTOR_NAMES = ['lstm_next_event'] as const;
+const ALL_NAMES: readonly string[] = [...WINDOW_DETECTOR_NAMES, ...SESSION_DETECTOR_NAMES];
 
 export function checkDetectorNames(names: readonly string[]): void {
-  const unknown = names.filter((n) => !(WINDOW_DETECTOR_NAMES as readonly string[]).includes(n));
-  if (unknown.length) throw new BadInputError(`unknown detector(s) ${unknown.join(', ')}; choose from ${WINDOW_DETECTOR_NAMES.join(', ')}`);
-  if (!names.length) throw new BadInputError('--detectors is empty; name at least one of ' + WINDOW_DETECTOR_NAMES.join(', '));
+  const unknown = names.filter((n) => !ALL_NAMES.includes(n));
+  if (unknown.length) throw new BadInputError(`unknown detector(s) ${unknown.join(', ')}; choose from ${ALL_NAMES.join(', ')}`);
+  if (!windowDetectors(names).length) throw new BadInputError('--detectors names no window detector; name at least one of ' + WINDOW_DETECTOR_NAMES.join(', '));
+}
+
+export function windowDetectors(names: readonly string[]): string[] {
+  return names.filter((n) => (WINDOW_DETECTOR_NAMES as readonly string[]).includes(n));
 }

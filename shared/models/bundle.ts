@@ -5,15 +5,17 @@
  */
 import { BadInputError } from '../errors';
 import { calibrate, ecdf, severityOf, type Calibration } from '../detectors/calibration';
-import { MATRIX_DETECTORS, checkDetectorNames } from '../detectors/registry';
+import { MATRIX_DETECTORS, checkDetectorNames, windowDetectors } from '../detectors/registry';
 import { explainRareTemplates, fitRareTemplates, rareTemplatesFromArtifact, scoreRareTemplates, type RareTemplatesModel } from '../detectors/rareTemplates';
 import { explainRobustBaseline, fitRobustBaseline, robustBaseline, robustZMatrix, type FeatureKind, type RobustBaselineModel } from '../detectors/robustBaseline';
 import type { Contribution, FeatureMatrix } from '../detectors/types';
 import { medianOfThree } from '../detectors/persistence';
+import { quantileSorted } from '../quantiles';
 import { explainLstm, fitLstm, lstmFromArtifact, lstmToArtifact, scoreLstm, type LstmModel, type LstmParams } from '../detectors/lstmAutoencoder';
 import { loadTensorflow } from '../tensorflow';
 import type { AnomalyLabel } from '../schemas';
-import { fitSessionModel, scoreQuantiles, scoreSessions, type SessionModel, type SessionVerdict } from './sessionModel';
+import { fitSessionModel, scoreQuantiles, scoreSessions, withNextEvent, type SessionModel, type SessionVerdict } from './sessionModel';
+import { fitNextEvent, nextEventFromArtifact, nextEventToArtifact, scoreNextEvent, type NextEventArtifact } from '../detectors/nextEventLstm';
 import { profileOf, type FeatureProfile } from './profile';
 import type { SessionData, WindowData } from './trainingData';
 
@@ -58,6 +60,8 @@ export interface ModelBundle {
     persistence: 'median3' | 'none';
   };
   sessions: SessionModel | null;
+  /** With lstm_next_event: the DeepLog-style next-event LSTM over session template sequences. */
+  sessionLstm?: { artifact: NextEventArtifact; threshold: number } | null;
   /** Drift references: per feature decile profile, the calibrated-score quantiles, the training anomaly rate. */
   profiles: Record<string, FeatureProfile>;
   scoreQuantiles: number[];
@@ -170,7 +174,7 @@ export async function fitModelBundle(windows: WindowData, sessions: SessionData,
   const columns = [...windows.matrix.columns];
   const entries: DetectorEntry[] = [];
   const models = new Map<string, LiveDetector>();
-  for (const name of params.detectors) {
+  for (const name of windowDetectors(params.detectors)) {
     const started = performance.now();
     const entry: DetectorEntry = { name, artifact: undefined, calibration: { quantiles: [], threshold: 0, severitySpan: 1 } };
     if (name === 'rare_templates') entry.artifact = fitRareTemplates(windows.matrix.service, windows.templates);
@@ -217,12 +221,14 @@ export async function fitModelBundle(windows: WindowData, sessions: SessionData,
   for (const t of windows.templates) for (const id of t.keys()) vocabulary.add(id);
   const sessionModel = sessions.ids.length >= 10 ? fitSessionModel(sessions.sequences, { alertRate: params.alertRate }) : null;
   if (!sessionModel) progress(`sessions: only ${sessions.ids.length} sessions, no session model`);
+  const sessionLstm = sessionModel && params.detectors.includes('lstm_next_event') ? await fitSessionLstm(sessions, params, progress) : null;
   return {
     kind: 'log-sentinel/bundle',
     version: 1,
     params,
     windows: partial.windows,
     sessions: sessionModel,
+    sessionLstm,
     profiles,
     scoreQuantiles: scoreQuantiles(combinedScores),
     expectedAnomalyRate: flagged / Math.max(1, windows.matrix.rows),
@@ -254,6 +260,20 @@ export interface BundleScores {
   explain(row: number, top?: number): Contribution[];
 }
 
+/** A session needs at least this share of missed next events to be flagged by the LSTM. */
+const NEXT_EVENT_FLOOR = 0.1;
+
+/** DeepLog-style model on the training sessions, thresholded like the transition model (alert rate, floor). */
+async function fitSessionLstm(sessions: SessionData, params: BundleParams, progress: (line: string) => void): Promise<{ artifact: NextEventArtifact; threshold: number }> {
+  const { tf } = await loadTensorflow();
+  const started = performance.now();
+  const model = await fitNextEvent(tf, sessions.sequences, { seed: params.seed }, progress);
+  const training = (await scoreNextEvent(tf, model, sessions.sequences)).scores.sort();
+  const threshold = Math.max(quantileSorted(training, 1 - params.alertRate), NEXT_EVENT_FLOOR);
+  progress(`lstm_next_event: fitted on ${sessions.ids.length} sessions in ${Math.round(performance.now() - started)} ms, threshold ${threshold.toFixed(3)}`);
+  return { artifact: JSON.parse(JSON.stringify(await nextEventToArtifact(tf, model))), threshold };
+}
+
 /** Scores windows (and sessions, when the bundle has a session model). */
 export async function scoreBundle(bundle: ModelBundle, windows: WindowData, sessions: SessionData): Promise<BundleScores> {
   if (bundle.kind !== 'log-sentinel/bundle' || bundle.version !== 1) throw new BadInputError(`unsupported model artifact (kind ${bundle.kind}, version ${bundle.version}); retrain with \`sentinel train\``);
@@ -261,7 +281,12 @@ export async function scoreBundle(bundle: ModelBundle, windows: WindowData, sess
   const raw = await rawScores(bundle, windows, models);
   const combinedScores = Float64Array.from({ length: windows.matrix.rows }, (_, r) => combined(bundle, raw, r));
   const verdicts = windowVerdicts(bundle, raw, combinedScores);
-  const sessionVerdicts = bundle.sessions ? scoreSessions(bundle.sessions, sessions.sequences) : [];
+  let sessionVerdicts = bundle.sessions ? scoreSessions(bundle.sessions, sessions.sequences) : [];
+  if (bundle.sessionLstm && sessionVerdicts.length) {
+    const { tf } = await loadTensorflow();
+    const next = await scoreNextEvent(tf, await nextEventFromArtifact(tf, bundle.sessionLstm.artifact), sessions.sequences);
+    sessionVerdicts = withNextEvent(sessionVerdicts, next.scores, next.misses, bundle.sessionLstm.threshold);
+  }
   const explain = (row: number, top = 5): Contribution[] => {
     const v = verdicts[row];
     const names = v.detectors.length ? v.detectors : bundle.windows.detectors.map((d) => d.name);

@@ -1,5 +1,6 @@
 import { fitTransitions, scoreTransitions, unusualTransitions, type TransitionFinding, type TransitionModel } from '../detectors/sequenceTransitions';
 import { quantileSorted } from '../quantiles';
+import type { NextEventMiss } from '../detectors/nextEventLstm';
 
 /**
  * The session model: event order (first-order transitions) plus templates never seen in training
@@ -18,7 +19,11 @@ export interface SessionVerdict {
   score: number;
   severity: number;
   anomalous: boolean;
+  /** Which session detectors fired: sequence_transitions and/or lstm_next_event. */
+  detectors: string[];
   findings: TransitionFinding[];
+  /** lstm_next_event: events outside the model's top-k predictions. */
+  misses: NextEventMiss[];
 }
 
 /** Quantiles kept with the model for calibration and drift (101 points). */
@@ -38,13 +43,27 @@ export function fitSessionModel(sequences: readonly string[][], params: { alertR
   return { kind: 'sessions', transitions, threshold, alertRate: params.alertRate, trainingScores: scoreQuantiles(scores) };
 }
 
+/** 50 at the threshold, rising to 100 when the whole session is unusual (scores are shares in [0, 1]). */
+export function shareSeverity(score: number, threshold: number): number {
+  return score >= threshold && score > 0
+    ? Math.round(50 + 50 * Math.min(1, (score - threshold) / Math.max(1 - threshold, 1e-9)))
+    : Math.round(50 * Math.min(1, score / threshold));
+}
+
 export function scoreSessions(model: SessionModel, sequences: readonly string[][]): SessionVerdict[] {
   const scores = scoreTransitions(model.transitions, sequences);
   return sequences.map((seq, i) => {
     const score = scores[i];
     const anomalous = score >= model.threshold && score > 0;
-    // Severity: 50 at the threshold, rising to 100 when every transition is unusual.
-    const severity = anomalous ? Math.round(50 + 50 * Math.min(1, (score - model.threshold) / Math.max(1 - model.threshold, 1e-9))) : Math.round(50 * Math.min(1, score / model.threshold));
-    return { score, severity, anomalous, findings: anomalous ? unusualTransitions(model.transitions, seq) : [] };
+    return { score, severity: shareSeverity(score, model.threshold), anomalous, detectors: anomalous ? ['sequence_transitions'] : [], findings: anomalous ? unusualTransitions(model.transitions, seq) : [], misses: [] };
+  });
+}
+
+/** The next-event LSTM's verdicts joined to the transition model's: either one firing flags the session. */
+export function withNextEvent(verdicts: readonly SessionVerdict[], scores: Float64Array, misses: readonly NextEventMiss[][], threshold: number): SessionVerdict[] {
+  return verdicts.map((v, i) => {
+    const fires = scores[i] >= threshold && scores[i] > 0;
+    if (!fires) return { ...v, severity: Math.max(v.severity, Math.min(49, shareSeverity(scores[i], threshold))) };
+    return { ...v, score: Math.max(v.score, scores[i]), severity: Math.max(v.severity, shareSeverity(scores[i], threshold)), anomalous: true, detectors: [...v.detectors, 'lstm_next_event'], misses: misses[i] };
   });
 }

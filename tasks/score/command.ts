@@ -69,12 +69,12 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     }
     scores.sessions.forEach((v, i) => {
       const common = { entity_key: sessions.ids[i], service: sessions.service[i], window_start: sessions.start[i], window_end: sessions.end[i], score: v.score, severity: v.severity };
-      scored.push({ entity_kind: 'session', ...common, anomalous: v.anomalous, detectors: JSON.stringify(v.anomalous ? ['sequence_transitions'] : []) });
+      scored.push({ entity_kind: 'session', ...common, anomalous: v.anomalous, detectors: JSON.stringify(v.detectors) });
       if (!v.anomalous) return;
       anomalies.push({
-        date: opts.date, entity_kind: 'session', ...common, detectors: ['sequence_transitions'], anomaly_type: 'unusual_sequence',
-        explanation: { detectors: ['sequence_transitions'], transitions: v.findings.slice(0, 5), sequence: sessions.sequences[i].slice(0, 30) },
-        model_name: opts.name, model_version: model.version, interesting: new Set(v.findings.map((f) => f.to)),
+        date: opts.date, entity_kind: 'session', ...common, detectors: v.detectors, anomaly_type: 'unusual_sequence',
+        explanation: { detectors: v.detectors, transitions: v.findings.slice(0, 5), ...(v.misses.length ? { unexpected_events: v.misses.slice(0, 5) } : {}), sequence: sessions.sequences[i].slice(0, 30) },
+        model_name: opts.name, model_version: model.version, interesting: new Set([...v.findings.map((f) => f.to), ...v.misses.map((m) => m.actual)]),
       });
     });
 

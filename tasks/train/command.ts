@@ -8,6 +8,7 @@ import { saveModelJson, loadModelJson } from '../../shared/models/artifacts';
 import { fitModelBundle, validationScore, type ModelBundle } from '../../shared/models/bundle';
 import { loadLabels } from '../report/labels';
 import { parseOptions } from '../options';
+import { BadInputError } from '../../shared/errors';
 import { loadSessionData, loadWindowData } from '../../shared/models/trainingData';
 import { logMlflowRun } from '../../shared/mlflow';
 import type { StepContext } from '../../shared/runtime';
@@ -19,6 +20,12 @@ export const trainOptions = z.object({
   detectors: z.string().default('robust_baseline,isolation_forest,rare_templates'),
   alertRate: z.coerce.number().positive().max(0.5).default(0.005),
   promoteMargin: z.coerce.number().min(0).default(0.02),
+  combine: z.enum(['max', 'mean']).default('max'),
+  /** `name=weight,...` for --combine mean, e.g. robust_baseline=2,isolation_forest=1. */
+  weights: z
+    .string()
+    .regex(/^([a-z_]+=\d+(\.\d+)?)(,[a-z_]+=\d+(\.\d+)?)*$/, 'name=weight pairs separated by commas, e.g. robust_baseline=2,isolation_forest=1')
+    .optional(),
   seed: z.coerce.number().int().optional(),
   lake: z.string().optional(),
 });
@@ -36,7 +43,10 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     const windows = await loadWindowData(ctx.lake, dates, SIGNAL_FEATURES);
     if (windows.missing.length) ctx.log.warn({ missing: windows.missing }, 'some dates have no Gold windows; training without them');
     const sessions = await loadSessionData(ctx.lake, dates);
-    const params = { detectors, alertRate: opts.alertRate, seed: ctx.config.seed };
+    const weights = opts.weights ? Object.fromEntries(opts.weights.split(',').map((pair) => [pair.split('=')[0], Number(pair.split('=')[1])])) : undefined;
+    const unknownWeights = Object.keys(weights ?? {}).filter((name) => !detectors.includes(name));
+    if (unknownWeights.length) throw new BadInputError(`--weights names ${unknownWeights.join(', ')}, which --detectors does not include (${detectors.join(', ')})`);
+    const params = { detectors, alertRate: opts.alertRate, seed: ctx.config.seed, combine: opts.combine, ...(weights ? { weights } : {}) };
     const started = performance.now();
     const bundle = await fitModelBundle(windows, sessions, params, (line) => ctx.log.info(line));
     const fitSeconds = Math.round(performance.now() - started) / 1000;
@@ -66,7 +76,7 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     const registered = await inTransaction(pool, async (client) => {
       const m = await registerCandidate(client, {
         name: opts.name,
-        detectors: bundle.windows.detectors.map((d) => d.name).concat(bundle.sessions ? ['sequence_transitions'] : []),
+        detectors: bundle.windows.detectors.map((d) => d.name).concat(bundle.sessions ? ['sequence_transitions'] : [], bundle.sessionLstm ? ['lstm_next_event'] : []),
         params: { ...params, promoteMargin: opts.promoteMargin },
         train_from: opts.from,
         train_to: opts.to,

@@ -74,6 +74,30 @@ describe('model registry', () => {
     expect((await models({ action: 'show', lake }, step())).model?.version).toBe(1);
   }, 300_000);
 
+  it('records --combine and --weights with the version and rejects weights of detectors it does not train', async () => {
+    const weighted = await train({ from: NORMAL, to: NORMAL, lake, name: 'weighted', combine: 'mean', weights: 'robust_baseline=2,isolation_forest=1' }, step());
+    const shown = (await models({ action: 'show', name: 'weighted', lake }, step())).model;
+    expect(shown?.version).toBe(weighted.version);
+    expect(shown?.params).toMatchObject({ combine: 'mean', weights: { robust_baseline: 2, isolation_forest: 1 } });
+    await expect(train({ from: NORMAL, to: NORMAL, lake, name: 'weighted', weights: 'lstm_autoencoder=1' }, step())).rejects.toThrow(/--weights names lstm_autoencoder, which --detectors does not include/);
+  }, 120_000);
+
+  it('trains the next-event LSTM on sessions when asked, stores it with the version and scores sessions with it', async () => {
+    const trained = await train({ from: NORMAL, to: NORMAL, lake, name: 'sessions', detectors: 'robust_baseline,lstm_next_event' }, step());
+    const shown = (await models({ action: 'show', name: 'sessions', lake }, step())).model;
+    expect(shown?.detectors).toEqual(['robust_baseline', 'sequence_transitions', 'lstm_next_event']);
+    const bundle = JSON.parse(await readFile(path.join(dir, 'lake', 'models', 'sessions', `v${trained.version}`, 'model.json'), 'utf8'));
+    expect(bundle.sessionLstm.artifact).toMatchObject({ kind: 'lstm_next_event', history: 10 });
+    expect(bundle.sessionLstm.threshold).toBeGreaterThanOrEqual(0.1);
+    const scored = await score({ date: NORMAL, lake, name: 'sessions' }, step());
+    expect(scored.sessions).toBeGreaterThan(100);
+    const rows = await database.pool.query(`SELECT detectors, explanation FROM anomalies WHERE date = $1 AND entity_kind = 'session' AND model_name = 'sessions'`, [NORMAL]);
+    for (const r of rows.rows) {
+      expect(r.detectors.every((d: string) => ['sequence_transitions', 'lstm_next_event'].includes(d))).toBe(true);
+      if (r.detectors.includes('lstm_next_event')) expect(r.explanation.unexpected_events.length).toBeGreaterThan(0);
+    }
+  }, 300_000);
+
   it('rejects an unknown detector with a clear message', async () => {
     await expect(train({ from: NORMAL, to: NORMAL, lake, detectors: 'robust_baseline,magic' }, step())).rejects.toThrow(/unknown detector\(s\) magic; choose from/);
   });
