@@ -1,10 +1,10 @@
 /**
  * `make bench`: every benchmark, printed as tables and saved to bench/results/latest.json.
- * `--only steps,iforest,...` runs a subset. Sections: steps, templates, iforest, detectors, bgl, hdfs, lstm.
+ * `--only steps,iforest,...` runs a subset. Sections: steps, templates, iforest, detectors, bgl, hdfs, lstm, scale (1M vs 10M logs: about 10 minutes).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { benchSteps, ensureBuilt } from './steps';
+import { benchScale, benchSteps, ensureBuilt } from './steps';
 import { benchIsolationForest } from './iforest';
 import { benchBgl, benchBglPipeline, benchGenerated, benchHdfs } from './detectors';
 import { benchLstm } from './lstm';
@@ -19,6 +19,7 @@ const sections: Record<string, () => unknown> = {
   bgl: () => [...benchBgl(), ...benchBglPipeline()],
   hdfs: () => benchHdfs(),
   lstm: () => benchLstm(),
+  scale: () => benchScale(),
 };
 
 ensureBuilt();

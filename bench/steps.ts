@@ -10,7 +10,10 @@ import { printTable } from './table';
 
 const DATE = '2026-01-05';
 
-export function benchSteps(logs = 1_000_000): Record<string, unknown>[] {
+/** The steps that touch every log line: their summed wall time is the end-to-end throughput. */
+const DATA_STEPS = ['ingest', 'parse', 'features', 'score'];
+
+export function benchSteps(logs = 1_000_000, only?: readonly string[], print = true): Record<string, unknown>[] {
   const dir = mkdtempSync(path.join(tmpdir(), 'sentinel-bench-'));
   const env: NodeJS.ProcessEnv = { ...process.env, SENTINEL_LAKE: `file://${dir}/lake`, SENTINEL_EMBEDDED_DB_DIR: `${dir}/pg`, LOG_LEVEL: 'warn' };
   delete env.DATABASE_URL;
@@ -28,7 +31,7 @@ export function benchSteps(logs = 1_000_000): Record<string, unknown>[] {
   ];
   const rows: Record<string, unknown>[] = [];
   try {
-    for (const [name, args, count] of steps) {
+    for (const [name, args, count] of steps.filter(([name]) => !only || only.includes(name))) {
       const cmd = hasTime ? ['/usr/bin/time', ['-f', 'maxrss_kb=%M', 'node', 'bin/sentinel.mjs', ...args]] : ['node', ['bin/sentinel.mjs', ...args]];
       const started = performance.now();
       const out = spawnSync(cmd[0] as string, cmd[1] as string[], { env, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
@@ -42,11 +45,30 @@ export function benchSteps(logs = 1_000_000): Record<string, unknown>[] {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+  const dataSteps = rows.filter((r) => DATA_STEPS.includes(r.step as string));
+  const endToEndSeconds = dataSteps.reduce((sum, r) => sum + (r.seconds as number), 0);
+  const endToEnd = { step: `end to end (${DATA_STEPS.join('+')})`, rows: logs, seconds: endToEndSeconds, rowsPerSecond: logs / endToEndSeconds, peakRssMb: Math.max(...dataSteps.map((r) => r.peakRssMb as number)) };
+  if (print) {
+    printTable(
+      `Steps on ${logs.toLocaleString('en')} generated logs (one process per step, bundled CLI, embedded PostgreSQL)`,
+      ['step', 'rows', 'seconds', 'rows/s', 'peak RSS MB'],
+      [...rows, endToEnd].map((r) => [r.step as string, r.rows as number, r.seconds as number, r.rowsPerSecond as number, r.peakRssMb as number]),
+      'rows: input records (generate: written lines; train/score: windows; alert/report: anomalies). Wall time includes Node start-up and the embedded database.',
+    );
+  }
+  return [...rows, endToEnd];
+}
+
+/** Peak memory must not grow with the partition: the data steps at 1M and at 10× that. */
+export function benchScale(logs = 1_000_000, factor = 10): Record<string, unknown>[] {
+  const only = ['generate', 'ingest', 'parse', 'features', 'train', 'score'];
+  const small = benchSteps(logs, only, false);
+  const large = benchSteps(logs * factor, only, false);
+  const rows = small.map((r, i) => ({ step: r.step, small: r.peakRssMb, large: large[i].peakRssMb, smallRate: r.rowsPerSecond, largeRate: large[i].rowsPerSecond }));
   printTable(
-    `Steps on ${logs.toLocaleString('en')} generated logs (one process per step, bundled CLI, embedded PostgreSQL)`,
-    ['step', 'rows', 'seconds', 'rows/s', 'peak RSS MB'],
-    rows.map((r) => [r.step as string, r.rows as number, r.seconds as number, r.rowsPerSecond as number, r.peakRssMb as number]),
-    'rows: input records (generate: written lines; train/score: windows; alert/report: anomalies). Wall time includes Node start-up and the embedded database.',
+    `Peak RSS as the partition grows ${factor}× (${logs.toLocaleString('en')} → ${(logs * factor).toLocaleString('en')} logs in one date)`,
+    ['step', `RSS MB ${logs / 1e6}M`, `RSS MB ${(logs * factor) / 1e6}M`, `rows/s ${logs / 1e6}M`, `rows/s ${(logs * factor) / 1e6}M`],
+    rows.map((r) => [r.step as string, r.small as number, r.large as number, r.smallRate as number, r.largeRate as number]),
   );
   return rows;
 }

@@ -6,6 +6,7 @@ from datetime import timedelta
 from airflow.providers.standard.sensors.external_task import ExternalTaskSensor
 from airflow.sdk import DAG, Param
 
+from sentinel_infra.config import DETECTORS_PATTERN
 from sentinel_infra.deadlines import finish_within
 from sentinel_infra.schedule import DAILY, END, START
 from sentinel_infra.factory import DEFAULT_ARGS, sentinel_step
@@ -36,7 +37,7 @@ with DAG(
     params={
         "train_days": Param(14, type="integer", minimum=1, maximum=90, description="trailing days of Gold to train on"),
         "to_date": Param(None, type=["null", "string"], format="date", description="last training date (default: the logical date)"),
-        "detectors": Param("robust_baseline,isolation_forest,rare_templates", type="string", description="comma-separated; add lstm_autoencoder for the LSTM"),
+        "detectors": Param("robust_baseline,isolation_forest,rare_templates", type="string", description="comma-separated; add lstm_autoencoder (windows) or lstm_next_event (sessions) for the LSTMs", pattern=DETECTORS_PATTERN),
         "alert_rate": Param(0.005, type="number", exclusiveMinimum=0, maximum=0.5, description="upper bound on the share of windows flagged"),
         "promote_margin": Param(0.02, type="number", minimum=0, description="promote unless worse than production by more than this"),
     },

@@ -73,3 +73,38 @@ export async function loadFromJson(tf: Tf, saved: SavedTfModel): Promise<TF.Laye
   const weightData = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
   return tf.loadLayersModel(tf.io.fromMemory({ modelTopology: saved.modelTopology as object, weightSpecs: saved.weightSpecs as TF.io.WeightsManifestEntry[], weightData }));
 }
+
+/**
+ * How both LSTMs train: tfjs's shuffle off (callers shuffle with a seeded generator, so runs are
+ * reproducible), the last 10 % for validation, early stopping on its loss, one progress line per
+ * epoch. Returns the epochs run and the last training loss.
+ */
+export async function fitWithEarlyStopping(
+  tf: Tf,
+  net: TF.LayersModel,
+  x: TF.Tensor,
+  y: TF.Tensor,
+  options: { name: string; epochs: number; batchSize: number; patience: number },
+  progress: (line: string) => void,
+): Promise<{ epochsRun: number; finalLoss: number }> {
+  let epochsRun = 0;
+  let finalLoss = NaN;
+  await net.fit(x, y, {
+    epochs: options.epochs,
+    batchSize: options.batchSize,
+    shuffle: false,
+    validationSplit: 0.1,
+    verbose: 0,
+    callbacks: [
+      tf.callbacks.earlyStopping({ monitor: 'val_loss', patience: options.patience }),
+      new tf.CustomCallback({
+        onEpochEnd: async (epoch, logs) => {
+          epochsRun = epoch + 1;
+          finalLoss = logs?.loss ?? NaN;
+          progress(`${options.name} epoch ${epoch + 1}: loss ${logs?.loss?.toFixed(5)} val_loss ${logs?.val_loss?.toFixed(5)}`);
+        },
+      }),
+    ],
+  });
+  return { epochsRun, finalLoss };
+}

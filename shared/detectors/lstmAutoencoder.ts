@@ -12,7 +12,7 @@
 import type * as TF from '@tensorflow/tfjs';
 import { BadInputError } from '../errors';
 import { createRandom } from '../random';
-import { loadFromJson, saveToJson, type SavedTfModel, type Tf } from '../tensorflow';
+import { fitWithEarlyStopping, loadFromJson, saveToJson, type SavedTfModel, type Tf } from '../tensorflow';
 import type { Contribution, FeatureMatrix } from './types';
 
 export interface LstmParams {
@@ -106,24 +106,7 @@ export async function fitLstm(tf: Tf, x: FeatureMatrix, params: LstmParams = {},
   let epochsRun = 0;
   let finalLoss = NaN;
   try {
-    const history = await net.fit(input, input, {
-      epochs: params.epochs ?? 15,
-      batchSize: params.batchSize ?? 64,
-      shuffle: false,
-      validationSplit: 0.1,
-      verbose: 0,
-      callbacks: [
-        tf.callbacks.earlyStopping({ monitor: 'val_loss', patience: params.patience ?? 2 }),
-        new tf.CustomCallback({
-          onEpochEnd: async (epoch, logs) => {
-            epochsRun = epoch + 1;
-            finalLoss = logs?.loss ?? NaN;
-            progress(`lstm_autoencoder epoch ${epoch + 1}: loss ${logs?.loss?.toFixed(5)} val_loss ${logs?.val_loss?.toFixed(5)}`);
-          },
-        }),
-      ],
-    });
-    void history;
+    ({ epochsRun, finalLoss } = await fitWithEarlyStopping(tf, net, input, input, { name: 'lstm_autoencoder', epochs: params.epochs ?? 15, batchSize: params.batchSize ?? 64, patience: params.patience ?? 2 }, progress));
   } finally {
     input.dispose();
   }

@@ -10,7 +10,7 @@
 import type * as TF from '@tensorflow/tfjs';
 import { BadInputError } from '../errors';
 import { createRandom } from '../random';
-import { loadFromJson, saveToJson, type SavedTfModel, type Tf } from '../tensorflow';
+import { fitWithEarlyStopping, loadFromJson, saveToJson, type SavedTfModel, type Tf } from '../tensorflow';
 
 export interface NextEventParams {
   /** Events the model sees before predicting (DeepLog's h). Default 10. */
@@ -100,22 +100,7 @@ export async function fitNextEvent(tf: Tf, sequences: readonly string[][], param
   const y = tf.oneHot(tf.tensor1d(train.map((p) => p.next), 'int32'), classes);
   let epochsRun = 0;
   try {
-    await net.fit(x, y, {
-      epochs: params.epochs ?? 10,
-      batchSize: params.batchSize ?? 128,
-      shuffle: false,
-      validationSplit: 0.1,
-      verbose: 0,
-      callbacks: [
-        tf.callbacks.earlyStopping({ monitor: 'val_loss', patience: params.patience ?? 2 }),
-        new tf.CustomCallback({
-          onEpochEnd: async (epoch, logs) => {
-            epochsRun = epoch + 1;
-            progress(`lstm_next_event epoch ${epoch + 1}: loss ${logs?.loss?.toFixed(4)} val_loss ${logs?.val_loss?.toFixed(4)}`);
-          },
-        }),
-      ],
-    });
+    ({ epochsRun } = await fitWithEarlyStopping(tf, net, x, y, { name: 'lstm_next_event', epochs: params.epochs ?? 10, batchSize: params.batchSize ?? 128, patience: params.patience ?? 2 }, progress));
   } finally {
     x.dispose();
     y.dispose();

@@ -22,30 +22,32 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     const miner = createTemplateMiner(undefined, await loadMinerState(ctx.lake, opts.date));
     const firstSeen = await loadFirstSeen(ctx.lake, opts.date, false);
     const templatesBefore = firstSeen.size;
-    let rows = 0;
-    const builder = new BatchBuilder(silverLogs, ctx.config.rowsPerPart);
-
+    // Column by column: Silver is Bronze (same part sizes) with the message normalized and three
+    // columns added, so no per-row objects are built (they made GC a fifth of the step's time).
     async function* silverBatches(): AsyncGenerator<Batch> {
+      let rows = 0;
       for await (const bronze of readPartition(ctx.lake, bronzeLogs, opts.date, `run \`sentinel ingest --date ${opts.date}\` first`)) {
         const c = bronze.columns;
-        for (let i = 0; i < bronze.rows; i++) {
-          const message = normalizeMessage(c.message[i] as string);
-          const mined = miner.add(message);
-          const ts = (c.ts as Float64Array)[i];
-          recordFirstSeen(firstSeen, mined.templateId, ts);
-          const row: Record<string, unknown> = {};
-          for (const col of bronzeLogs.columns) row[col.name] = c[col.name][i];
-          row.service = String(row.service).trim();
-          row.message = message;
-          row.template_id = mined.templateId;
-          row.template = mined.template;
-          row.params = JSON.stringify(mined.params);
-          rows++;
-          const full = builder.push(row);
-          if (full) yield full;
+        const n = bronze.rows;
+        const ts = c.ts as Float64Array;
+        const service = new Array<string>(n);
+        const message = new Array<string>(n);
+        const templateId = new Array<string>(n);
+        const template = new Array<string>(n);
+        const params = new Array<string>(n);
+        for (let i = 0; i < n; i++) {
+          message[i] = normalizeMessage(c.message[i] as string);
+          const mined = miner.add(message[i]);
+          recordFirstSeen(firstSeen, mined.templateId, ts[i]);
+          service[i] = String(c.service[i]).trim();
+          templateId[i] = mined.templateId;
+          template[i] = mined.template;
+          params[i] = JSON.stringify(mined.params);
         }
+        rows += n;
+        yield { rows: n, columns: { ...c, service, message, template_id: templateId, template, params } };
       }
-      if (builder.rows > 0 || rows === 0) yield builder.flush();
+      if (rows === 0) yield new BatchBuilder(silverLogs, 1).flush(); // an empty day is still a committed partition
     }
 
     const manifest = await writePartition(ctx.lake, silverLogs, opts.date, silverBatches(), { runId: ctx.runId });

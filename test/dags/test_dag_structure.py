@@ -49,6 +49,19 @@ def test_daily_params_are_json_schema_for_the_trigger_form(dagbag):
     assert params.get_param("dry_run").schema["type"] == "boolean"
 
 
+def test_retrain_trigger_form_rejects_unknown_detectors(dagbag):
+    import copy
+
+    from airflow.exceptions import ParamValidationError
+
+    params = copy.deepcopy(dagbag.dags["log_sentinel_retrain"].params)
+    params["detectors"] = "robust_baseline,lstm_next_event"
+    assert params.validate()["detectors"] == "robust_baseline,lstm_next_event"
+    with pytest.raises(ParamValidationError):
+        params["detectors"] = "robust_baseline,magic"
+        params.validate()
+
+
 def test_every_step_task_retries_with_backoff(dagbag):
     for dag in dagbag.dags.values():
         for t in dag.tasks:
