@@ -48,6 +48,8 @@ export interface MaskedToken {
   values: string[];
 }
 
+const PLAIN_CACHE_SIZE = 50_000;
+
 export interface Masker {
   maskToken(token: string): MaskedToken;
 }
@@ -68,11 +70,20 @@ export function createMasker(rules: readonly MaskRule[] = DEFAULT_MASKS): Masker
   });
   if (compiled.length === 0) return { maskToken: (token) => ({ text: token, values: [] }) };
   const mayMatch = anyRuleRegex(rules);
+  // Plain words repeat endlessly in logs: remember the ones no rule can match (bounded, frozen results).
+  const plain = new Map<string, MaskedToken>();
+  const NO_VALUES: string[] = Object.freeze([]) as unknown as string[];
 
   return {
     maskToken(token) {
+      const known = plain.get(token);
+      if (known) return known;
       // Most tokens are plain words: one combined test instead of one scan per rule.
-      if (mayMatch && !mayMatch.test(token)) return { text: token, values: [] };
+      if (mayMatch && !mayMatch.test(token)) {
+        const result = Object.freeze({ text: token, values: NO_VALUES });
+        if (plain.size < PLAIN_CACHE_SIZE) plain.set(token, result);
+        return result;
+      }
       // Segments: strings are literal text still open to later rules; objects are masked values.
       let segments: Array<string | { value: string; placeholder: string }> = [token];
       for (const { placeholder, regex } of compiled) {
