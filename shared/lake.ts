@@ -64,14 +64,15 @@ export async function writePartition(
 }
 
 /** Streams a committed partition one part file at a time. */
-export async function* readPartition(store: ObjectStore, spec: TableSpec, date: string, hint?: string): AsyncGenerator<Batch> {
+/** `columns`: read only these (Parquet column projection); the batches then hold only them. */
+export async function* readPartition(store: ObjectStore, spec: TableSpec, date: string, hint?: string, columns?: readonly string[]): AsyncGenerator<Batch> {
   const manifest = await readManifest(store, spec, date);
   if (!manifest) {
     throw new BadInputError(
       `no committed partition ${store.uri}${partitionPrefix(spec, date)}${hint ? `: ${hint}` : ''}`,
     );
   }
-  for (const f of manifest.files) yield decodeParquet(spec, await store.get(f.key), `${store.uri}${f.key}`);
+  for (const f of manifest.files) yield decodeParquet(spec, await store.get(f.key), `${store.uri}${f.key}`, columns);
 }
 
 /** Reads a whole committed partition into one batch (for small tables such as Gold windows). */

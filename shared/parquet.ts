@@ -119,15 +119,16 @@ function fromVector(spec: ColumnSpec, vec: Vector): ColumnData {
 }
 
 /** Decodes a whole file (callers keep files to `rowsPerPart` rows, so memory stays bounded). */
-export function decodeParquet(spec: TableSpec, bytes: Uint8Array, source = spec.path): Batch {
+export function decodeParquet(spec: TableSpec, bytes: Uint8Array, source = spec.path, only?: readonly string[]): Batch {
   let table: Table;
+  const wanted = only ? spec.columns.filter((c) => only.includes(c.name)) : spec.columns;
   try {
-    table = tableFromIPC(parquetWasm.readParquet(bytes, { batchSize: 131_072 }).intoIPCStream());
+    table = tableFromIPC(parquetWasm.readParquet(bytes, { batchSize: 131_072, ...(only ? { columns: wanted.map((c) => c.name) } : {}) }).intoIPCStream());
   } catch (err) {
     throw new BadInputError(`${source} is not a readable Parquet file: ${(err as Error).message}`, { cause: err });
   }
   const columns: Record<string, ColumnData> = {};
-  for (const col of spec.columns) {
+  for (const col of wanted) {
     const vec = table.getChild(col.name);
     if (!vec) throw new BadInputError(`${source}: column "${col.name}" is missing; was it written by an older version? Rerun the step that writes ${spec.path}.`);
     columns[col.name] = fromVector(col, vec);

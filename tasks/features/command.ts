@@ -40,7 +40,9 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     const windows = new TimeWindowAggregator({ dayStart: dayStart(opts.date), windowSeconds, rollingWindows: 15, newTemplateHorizon: 10 });
     const sessions = new SessionAggregator(keyOf);
     let events = 0;
-    for await (const batch of readPartition(ctx.lake, silverLogs, opts.date, 'run `sentinel parse --date ' + opts.date + '` first')) {
+    // Read only what windows and sessions use; the message only when a regex extracts the session key.
+    const needed = ['ts', 'service', 'level', 'latency_ms', 'status', 'user_id', 'session_id', 'template_id', ...(opts.sessionKey === 'session_id' ? [] : ['message'])];
+    for await (const batch of readPartition(ctx.lake, silverLogs, opts.date, 'run `sentinel parse --date ' + opts.date + '` first', needed)) {
       const c = batch.columns;
       for (let i = 0; i < batch.rows; i++) {
         const e = {
@@ -52,7 +54,7 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
           user_id: c.user_id[i] as string | null,
           session_id: c.session_id[i] as string | null,
           template_id: c.template_id[i] as string,
-          message: c.message[i] as string,
+          message: (c.message?.[i] as string | undefined) ?? '',
         };
         windows.add(e);
         sessions.add(e);

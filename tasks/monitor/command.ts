@@ -85,7 +85,7 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     const unseen = new Set<string>();
     let events = 0;
     let unseenEvents = 0;
-    for await (const b of readPartition(ctx.lake, silverLogs, opts.date)) {
+    for await (const b of readPartition(ctx.lake, silverLogs, opts.date, undefined, ['template_id'])) {
       for (const t of b.columns.template_id as string[]) {
         events++;
         if (!vocabulary.has(t)) {

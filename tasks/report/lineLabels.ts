@@ -13,7 +13,7 @@ export async function evaluateLineLabels(ctx: StepContext, dates: string[], wind
   const flagged: FlaggedWindow[] = [];
   for (const date of dates) {
     if (!(await readManifest(ctx.lake, silverLogs, date))) continue;
-    for await (const batch of readPartition(ctx.lake, silverLogs, date)) {
+    for await (const batch of readPartition(ctx.lake, silverLogs, date, undefined, ['ts', 'service', 'label'])) {
       const { ts, service, label } = batch.columns;
       for (let i = 0; i < batch.rows; i++) {
         if (label[i] === null || label[i] === undefined) continue;

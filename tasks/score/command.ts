@@ -82,7 +82,7 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     const interestingByKey = new Map(anomalies.map((a) => [a.entity_key, a.interesting]));
     const collector = new SampleLineCollector(anomalies.map((a) => a.entity_key), 3, interestingByKey);
     if (anomalies.length) {
-      for await (const b of readPartition(ctx.lake, silverLogs, opts.date)) {
+      for await (const b of readPartition(ctx.lake, silverLogs, opts.date, undefined, ['ts', 'service', 'level', 'template_id', 'message', 'session_id'])) {
         const ts = b.columns.ts as Float64Array;
         for (let i = 0; i < b.rows; i++) {
           const line = { ts: ts[i], level: b.columns.level[i] as string, template_id: b.columns.template_id[i] as string, message: b.columns.message[i] as string };

@@ -10,8 +10,7 @@ import { loadLabels } from '../report/labels';
 import { parseOptions } from '../options';
 import { BadInputError } from '../../shared/errors';
 import { loadSessionData, loadWindowData } from '../../shared/models/trainingData';
-import { logMlflowRun } from '../../shared/mlflow';
-import type { StepContext } from '../../shared/runtime';
+import { mirrorToMlflow } from './mlflowMirror';
 
 export const trainOptions = z.object({
   from: z.string(),
@@ -43,9 +42,7 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     const windows = await loadWindowData(ctx.lake, dates, SIGNAL_FEATURES);
     if (windows.missing.length) ctx.log.warn({ missing: windows.missing }, 'some dates have no Gold windows; training without them');
     const sessions = await loadSessionData(ctx.lake, dates);
-    const weights = opts.weights ? Object.fromEntries(opts.weights.split(',').map((pair) => [pair.split('=')[0], Number(pair.split('=')[1])])) : undefined;
-    const unknownWeights = Object.keys(weights ?? {}).filter((name) => !detectors.includes(name));
-    if (unknownWeights.length) throw new BadInputError(`--weights names ${unknownWeights.join(', ')}, which --detectors does not include (${detectors.join(', ')})`);
+    const weights = parseWeights(opts.weights, detectors);
     const params = { detectors, alertRate: opts.alertRate, seed: ctx.config.seed, combine: opts.combine, ...(weights ? { weights } : {}) };
     const started = performance.now();
     const bundle = await fitModelBundle(windows, sessions, params, (line) => ctx.log.info(line));
@@ -103,28 +100,15 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
   });
 }
 
-/** MLflow is a mirror of the registry when MLFLOW_TRACKING_URI is set: its failures never fail training. */
-async function mirrorToMlflow(
-  ctx: StepContext,
-  run: { name: string; version: number; params: Record<string, unknown>; metrics: Record<string, unknown>; tags: Record<string, string>; bundle: ModelBundle },
-): Promise<string | null> {
-  const trackingUri = ctx.config.mlflowTrackingUri;
-  if (!trackingUri) return null;
-  try {
-    const numeric = Object.fromEntries(Object.entries(run.metrics).filter((e): e is [string, number] => typeof e[1] === 'number'));
-    const logged = await logMlflowRun(trackingUri, {
-      experiment: `log-sentinel/${run.name}`,
-      runName: `${run.name}-v${run.version}`,
-      params: run.params,
-      metrics: numeric,
-      tags: { ...run.tags, 'sentinel.model': run.name, 'sentinel.version': String(run.version), 'sentinel.run_id': ctx.runId },
-      artifacts: { 'model.json': new TextEncoder().encode(JSON.stringify(run.bundle)) },
-      startTime: Date.now(),
-    });
-    ctx.log.info({ mlflowRunId: logged.runId, experimentId: logged.experimentId, skippedArtifacts: logged.skippedArtifacts }, 'logged to MLflow');
-    return logged.runId;
-  } catch (err) {
-    ctx.log.warn({ err: (err as Error).message }, 'MLflow logging failed; the model is registered in PostgreSQL regardless');
-    return null;
-  }
+
+/** `robust_baseline=2,isolation_forest=1` → weights, each naming a detector being trained. */
+function parseWeights(text: string | undefined, detectors: readonly string[]): Record<string, number> | undefined {
+  if (!text) return undefined;
+  const weights = Object.fromEntries(text.split(',').map((pair) => {
+    const [name, weight] = pair.split('=');
+    return [name, Number(weight)];
+  }));
+  const unknown = Object.keys(weights).filter((name) => !detectors.includes(name));
+  if (unknown.length) throw new BadInputError(`--weights names ${unknown.join(', ')}, which --detectors does not include (${detectors.join(', ')})`);
+  return weights;
 }
