@@ -63,8 +63,10 @@ export async function writePartition(
   return manifest;
 }
 
-/** Streams a committed partition one part file at a time. */
-/** `columns`: read only these (Parquet column projection); the batches then hold only them. */
+/**
+ * Streams a committed partition one part file at a time. `columns`: read only these (Parquet column
+ * projection); the batches then hold only them.
+ */
 export async function* readPartition(store: ObjectStore, spec: TableSpec, date: string, hint?: string, columns?: readonly string[]): AsyncGenerator<Batch> {
   const manifest = await readManifest(store, spec, date);
   if (!manifest) {

@@ -8,7 +8,8 @@ DATA="$STATE_DIR/mlflow"
 PIDFILE="$STATE_DIR/mlflow.pid"
 PORT=5000
 
-healthy() { curl -fsS "http://127.0.0.1:$PORT/health" >/dev/null; }
+# /health answers even when the server's database is gone, so ask the tracking API itself.
+healthy() { curl -fsS -X POST -H 'content-type: application/json' -d '{"max_results": 1}' "http://127.0.0.1:$PORT/api/2.0/mlflow/experiments/search" >/dev/null; }
 
 up() {
   if healthy; then log "MLflow already up"; return; fi
@@ -17,7 +18,7 @@ up() {
   nohup "$VENV/bin/mlflow" server --host 127.0.0.1 --port "$PORT" --workers 1 \
     --backend-store-uri "sqlite:///$DATA/mlflow.db" --artifacts-destination "$DATA/artifacts" >"$STATE_DIR/mlflow.log" 2>&1 &
   echo $! >"$PIDFILE"
-  wait_for 120 "MLflow" healthy
+  wait_for 120 "MLflow (is another process holding port $PORT? see $STATE_DIR/mlflow.log)" healthy
   log "MLflow up on 127.0.0.1:$PORT"
 }
 

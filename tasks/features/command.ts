@@ -40,11 +40,11 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     const windows = new TimeWindowAggregator({ dayStart: dayStart(opts.date), windowSeconds, rollingWindows: 15, newTemplateHorizon: 10 });
     const sessions = new SessionAggregator(keyOf);
     let events = 0;
-    // Read only what windows and sessions use; the message only when a regex extracts the session key.
     // Every decoded row is its own string; sessions keep one per event, so share one per template id
-    // (at 10M logs this was most of the step's memory).
+    // (1,595 → 1,480 MB at 10M logs).
     const interned = new Map<string, string>();
     const intern = (id: string) => interned.get(id) ?? (interned.set(id, id), id);
+    // Read only what windows and sessions use; the message only when a regex extracts the session key.
     const needed = ['ts', 'service', 'level', 'latency_ms', 'status', 'user_id', 'session_id', 'template_id', ...(opts.sessionKey === 'session_id' ? [] : ['message'])];
     for await (const batch of readPartition(ctx.lake, silverLogs, opts.date, 'run `sentinel parse --date ' + opts.date + '` first', needed)) {
       const c = batch.columns;
