@@ -31,16 +31,16 @@ const recordColumns = [
   { name: 'ts', type: 'timestamp_ms' },
   { name: 'service', type: 'utf8' },
   { name: 'level', type: 'utf8' },
-  { name: 'message', type: 'utf8' },
+  { name: 'message', type: 'utf8', unique: true },
   { name: 'host', type: 'utf8' },
   { name: 'latency_ms', type: 'float64' },
   { name: 'status', type: 'int32' },
   { name: 'user_id', type: 'utf8' },
   { name: 'session_id', type: 'utf8' },
-  { name: 'trace_id', type: 'utf8' },
+  { name: 'trace_id', type: 'utf8', unique: true },
   { name: 'label', type: 'utf8' },
   { name: 'source_file', type: 'utf8' },
-  { name: 'source_line', type: 'int32' },
+  { name: 'source_line', type: 'int32', unique: true },
 ] as const;
 
 export const bronzeLogs: TableSpec = { path: 'bronze/logs', columns: recordColumns };
@@ -50,7 +50,7 @@ export const quarantine: TableSpec = {
   columns: [
     { name: 'source_file', type: 'utf8' },
     { name: 'source_line', type: 'int32' },
-    { name: 'raw', type: 'utf8' },
+    { name: 'raw', type: 'utf8', unique: true },
     { name: 'reason', type: 'utf8' },
   ],
 };
@@ -62,7 +62,7 @@ export const silverLogs: TableSpec = {
     { name: 'template_id', type: 'utf8' },
     { name: 'template', type: 'utf8' },
     /** JSON array of the values at the template's wildcards. */
-    { name: 'params', type: 'utf8' },
+    { name: 'params', type: 'utf8', unique: true },
   ],
 };
 

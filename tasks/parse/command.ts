@@ -10,9 +10,12 @@ import { loadFirstSeen, loadMinerState, recordFirstSeen, saveSnapshot } from './
 
 export const parseStepOptions = z.object({ date: z.string(), lake: z.string().optional() });
 
+/** Whitespace other than single inner spaces: most messages have none and are returned as they are. */
+const IRREGULAR_SPACE = /\s\s|[^\S ]|^\s|\s$/;
+
 /** Whitespace runs collapse, so the same message with different spacing mines to the same template. */
 export function normalizeMessage(message: string): string {
-  return message.replace(/\s+/g, ' ').trim();
+  return IRREGULAR_SPACE.test(message) ? message.replace(/\s+/g, ' ').trim() : message;
 }
 
 /** bronze/logs → silver/logs for one date, mining templates with the persisted template store. */
