@@ -89,6 +89,8 @@ export interface DrainState {
 interface Cluster {
   id: string;
   tokens: string[];
+  /** `tokens.join(' ')`, kept until the tokens change: every line reports its template. */
+  text?: string;
   size: number;
   /** Tree keys from the root to the leaf holding this cluster (first key: the token count). */
   path: string[];
@@ -125,15 +127,13 @@ export class Drain {
   add(line: string | readonly string[]): DrainAddResult {
     const tokens = typeof line === 'string' ? tokenize(line) : [...line];
     const found = this.treeSearch(tokens, false);
-    if (!found) {
-      const cluster = this.createCluster(tokens);
-      return { ...describe(cluster, tokens), changeType: 'created' };
-    }
+    if (!found) return withChange(describe(this.createCluster(tokens), tokens), 'created');
     found.size++;
     const merged = mergeTemplate(found.tokens, tokens);
-    if (merged === found.tokens) return { ...describe(found, tokens), changeType: 'none' };
+    if (merged === found.tokens) return withChange(describe(found, tokens), 'none');
     found.tokens = merged;
-    return { ...describe(found, tokens), changeType: 'updated' };
+    found.text = undefined;
+    return withChange(describe(found, tokens), 'updated');
   }
 
   /**
@@ -252,10 +252,16 @@ export class Drain {
   }
 }
 
+/** Adds the change type to a fresh match object (no copy: this runs once per line). */
+function withChange(match: DrainMatch, changeType: DrainAddResult['changeType']): DrainAddResult {
+  (match as DrainAddResult).changeType = changeType;
+  return match as DrainAddResult;
+}
+
 function describe(cluster: Cluster, tokens: readonly string[]): DrainMatch {
   const params: string[] = [];
   for (let i = 0; i < cluster.tokens.length; i++) if (cluster.tokens[i] === WILDCARD) params.push(tokens[i]);
-  return { templateId: cluster.id, template: cluster.tokens.join(' '), params };
+  return { templateId: cluster.id, template: (cluster.text ??= cluster.tokens.join(' ')), params };
 }
 
 interface MatchRules {

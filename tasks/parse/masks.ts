@@ -49,6 +49,7 @@ export interface MaskedToken {
 }
 
 const PLAIN_CACHE_SIZE = 50_000;
+const BARE_INTEGER = /^[-+]?\d+$/;
 
 export interface Masker {
   maskToken(token: string): MaskedToken;
@@ -74,8 +75,13 @@ export function createMasker(rules: readonly MaskRule[] = DEFAULT_MASKS): Masker
   const plain = new Map<string, MaskedToken>();
   const NO_VALUES: string[] = Object.freeze([]) as unknown as string[];
 
+  // With the default rules a bare integer can only be a NUM (every earlier rule needs a letter, a
+  // dot, a dash, a colon or a slash): the most common variable token skips the scan.
+  const integersAreNum = rules === DEFAULT_MASKS;
+
   return {
     maskToken(token) {
+      if (integersAreNum && BARE_INTEGER.test(token)) return { text: '<NUM>', values: [token] };
       const known = plain.get(token);
       if (known) return known;
       // Most tokens are plain words: one combined test instead of one scan per rule.
