@@ -92,8 +92,11 @@ export function createTemplateMiner(config: Partial<TemplateMinerConfig> = {}, s
   }
 
   /** A `<*>` position gives the whole original token; a kept token gives what its masks cut out. */
+  const templateTokensCache = new Map<string, string[]>();
   function paramsOf(template: string, tokens: string[], values: string[][]): string[] {
-    const templateTokens = tokenize(template);
+    // Templates are few and their text is one cached string per cluster: tokenize each once.
+    let templateTokens = templateTokensCache.get(template);
+    if (!templateTokens) templateTokensCache.set(template, (templateTokens = tokenize(template)));
     const params: string[] = [];
     for (let i = 0; i < templateTokens.length; i++) {
       if (templateTokens[i] === WILDCARD) params.push(tokens[i]);
