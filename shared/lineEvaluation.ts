@@ -34,7 +34,11 @@ export interface LineEvaluation extends Prf {
 /** Per line: is it inside a flagged window of its own service? Lines must be sorted by time. */
 export function flagLines(lines: readonly LabeledLine[], flagged: readonly FlaggedWindow[]): boolean[] {
   const byService = new Map<string, FlaggedWindow[]>();
-  for (const w of flagged) byService.set(w.service, [...(byService.get(w.service) ?? []), w]);
+  for (const w of flagged) {
+    const list = byService.get(w.service);
+    if (list) list.push(w);
+    else byService.set(w.service, [w]);
+  }
   for (const list of byService.values()) list.sort((a, b) => a.start - b.start);
   const cursor = new Map<string, number>();
   return lines.map((line) => {

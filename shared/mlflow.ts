@@ -83,9 +83,9 @@ export class MlflowError extends Error {
 type Call = <T>(method: 'GET' | 'POST', path: string, body?: unknown) => Promise<T>;
 
 async function experimentIdFor(call: Call, name: string): Promise<string> {
+  const byName = async () => (await call<{ experiment: { experiment_id: string } }>('GET', `/api/2.0/mlflow/experiments/get-by-name?experiment_name=${encodeURIComponent(name)}`)).experiment.experiment_id;
   try {
-    const found = await call<{ experiment: { experiment_id: string } }>('GET', `/api/2.0/mlflow/experiments/get-by-name?experiment_name=${encodeURIComponent(name)}`);
-    return found.experiment.experiment_id;
+    return await byName();
   } catch (err) {
     if (!(err instanceof MlflowError) || !err.body.includes('RESOURCE_DOES_NOT_EXIST')) throw err;
   }
@@ -94,7 +94,7 @@ async function experimentIdFor(call: Call, name: string): Promise<string> {
   } catch (err) {
     // Two trainings racing to create the experiment: the loser reads the winner's.
     if (!(err instanceof MlflowError) || !err.body.includes('RESOURCE_ALREADY_EXISTS')) throw err;
-    return (await call<{ experiment: { experiment_id: string } }>('GET', `/api/2.0/mlflow/experiments/get-by-name?experiment_name=${encodeURIComponent(name)}`)).experiment.experiment_id;
+    return byName();
   }
 }
 

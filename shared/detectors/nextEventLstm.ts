@@ -57,8 +57,12 @@ export interface NextEventMiss {
   expected: string[];
 }
 
-function encode(vocabulary: readonly string[], sequence: readonly string[]): number[] {
-  const index = new Map(vocabulary.map((t, i) => [t, i + RESERVED]));
+/** Template id → token, built once per fit or score (not per session). */
+function tokenIndex(vocabulary: readonly string[]): Map<string, number> {
+  return new Map(vocabulary.map((t, i) => [t, i + RESERVED]));
+}
+
+function encode(index: ReadonlyMap<string, number>, sequence: readonly string[]): number[] {
   return [...sequence.map((t) => index.get(t) ?? UNKNOWN), END];
 }
 
@@ -85,7 +89,8 @@ export async function fitNextEvent(tf: Tf, sequences: readonly string[][], param
   const classes = vocabulary.length + RESERVED;
   const topK = Math.max(1, Math.min(params.topK ?? 9, Math.ceil(vocabulary.length / 3)));
   const rng = createRandom(seed);
-  const pairs = sequences.flatMap((s) => pairsOf(encode(vocabulary, s), history));
+  const index = tokenIndex(vocabulary);
+  const pairs = sequences.flatMap((s) => pairsOf(encode(index, s), history));
   if (pairs.length < 20) throw new BadInputError(`lstm_next_event: need at least 20 session events to train, got ${pairs.length}`);
   for (let i = pairs.length - 1; i > 0; i--) {
     const j = Math.floor(rng.next() * (i + 1));
@@ -117,7 +122,8 @@ export interface NextEventScores {
 export async function scoreNextEvent(tf: Tf, model: NextEventModel, sequences: readonly string[][]): Promise<NextEventScores> {
   const classes = model.vocabulary.length + RESERVED;
   const label = (token: number) => (token === END ? '(session end)' : token === UNKNOWN ? '(unseen template)' : model.vocabulary[token - RESERVED]);
-  const all = sequences.flatMap((s, session) => pairsOf(encode(model.vocabulary, s), model.history).map((p, position) => ({ ...p, session, position })));
+  const index = tokenIndex(model.vocabulary);
+  const all = sequences.flatMap((s, session) => pairsOf(encode(index, s), model.history).map((p, position) => ({ ...p, session, position })));
   const misses: NextEventMiss[][] = sequences.map(() => []);
   const chunk = 2048;
   for (let start = 0; start < all.length; start += chunk) {

@@ -91,8 +91,9 @@ export class TimeWindowAggregator {
     for (const service of [...this.byService.keys()].sort()) {
       const windows = this.byService.get(service)!;
       const counts: number[] = [];
+      const day = Array.from({ length: this.windowsPerDay }, (_, i) => i);
       const outside = [...windows.keys()].filter((i) => i < 0 || i >= this.windowsPerDay);
-      const indices = outside.length ? [...outside, ...Array.from({ length: this.windowsPerDay }, (_, i) => i)].sort((a, b) => a - b) : Array.from({ length: this.windowsPerDay }, (_, i) => i);
+      const indices = outside.length ? [...outside, ...day].sort((a, b) => a - b) : day;
       for (const idx of indices) {
         const acc = windows.get(idx) ?? newAcc();
         const start = dayStart + idx * this.windowMs;

@@ -4,7 +4,8 @@ import type pg from 'pg';
 import { runStep, type StepOptions, type StepContext } from '../../shared/runtime';
 import { listAnomalies } from '../../shared/db/anomalies';
 import { readManifest, readPartitionAll } from '../../shared/lake';
-import { goldWindows, scoredWindows } from '../../shared/schemas';
+import { goldWindows } from '../../shared/schemas';
+import { scoredPartitions } from './scoredPartitions';
 import { dateRange } from '../../shared/dates';
 import { parseOptions } from '../options';
 import { evaluateDetections, evaluateSessions, parseSessionLabels } from '../../shared/eventEvaluation';
@@ -53,9 +54,7 @@ async function timeline(ctx: StepContext, dates: string[]): Promise<TimelinePoin
 
 async function scoreValues(ctx: StepContext, dates: string[]): Promise<number[]> {
   const out: number[] = [];
-  for (const date of dates) {
-    if (!(await readManifest(ctx.lake, scoredWindows, date))) continue;
-    const s = await readPartitionAll(ctx.lake, scoredWindows, date);
+  for await (const s of scoredPartitions(ctx.lake, dates)) {
     const kinds = s.columns.entity_kind;
     const scores = s.columns.score as Float64Array;
     for (let i = 0; i < s.rows; i++) if (kinds[i] === 'window') out.push(scores[i]);
@@ -120,9 +119,7 @@ async function readSessionLabels(file: string): Promise<Map<string, boolean>> {
 /** Every scored session of the range with its verdict (not only the anomalous ones in PostgreSQL). */
 async function scoredSessions(ctx: StepContext, dates: string[]): Promise<{ key: string; anomalous: boolean }[]> {
   const out: { key: string; anomalous: boolean }[] = [];
-  for (const date of dates) {
-    if (!(await readManifest(ctx.lake, scoredWindows, date))) continue;
-    const s = await readPartitionAll(ctx.lake, scoredWindows, date);
+  for await (const s of scoredPartitions(ctx.lake, dates)) {
     for (let i = 0; i < s.rows; i++) if (s.columns.entity_kind[i] === 'session') out.push({ key: s.columns.entity_key[i] as string, anomalous: s.columns.anomalous[i] === true });
   }
   return out;

@@ -1,6 +1,7 @@
 import type { StepContext } from '../../shared/runtime';
-import { readManifest, readPartition, readPartitionAll } from '../../shared/lake';
-import { scoredWindows, silverLogs } from '../../shared/schemas';
+import { readManifest, readPartition } from '../../shared/lake';
+import { silverLogs } from '../../shared/schemas';
+import { scoredPartitions } from './scoredPartitions';
 import { BadInputError } from '../../shared/errors';
 import { evaluateLineWindows, flagLines, type EvaluationWindows, type FlaggedWindow, type LabeledLine, type LineEvaluation } from '../../shared/lineEvaluation';
 
@@ -20,8 +21,8 @@ export async function evaluateLineLabels(ctx: StepContext, dates: string[], wind
         lines.push({ ts: (ts as Float64Array)[i], service: service[i] as string, anomalous: label[i] !== normalLabel });
       }
     }
-    if (!(await readManifest(ctx.lake, scoredWindows, date))) continue;
-    const s = await readPartitionAll(ctx.lake, scoredWindows, date);
+  }
+  for await (const s of scoredPartitions(ctx.lake, dates)) {
     for (let i = 0; i < s.rows; i++) {
       if (s.columns.entity_kind[i] !== 'window' || s.columns.anomalous[i] !== true) continue;
       flagged.push({ service: s.columns.service[i] as string, start: (s.columns.window_start as Float64Array)[i], end: (s.columns.window_end as Float64Array)[i] });
