@@ -6,7 +6,7 @@
 import { createRandom } from '../shared/random';
 import { SIGNAL_FEATURES } from '../shared/schemas';
 import { fitModelBundle } from '../shared/models/bundle';
-import type { WindowData, SessionData } from '../shared/models/trainingData';
+import { emptySessionData, type WindowData } from '../shared/models/trainingData';
 import { printTable } from './table';
 
 export async function benchLstm(days = 30, services = 12): Promise<Record<string, unknown>> {
@@ -26,7 +26,7 @@ export async function benchLstm(days = 30, services = 12): Promise<Record<string
     }
   }
   const windows: WindowData = { matrix: { columns: SIGNAL_FEATURES, rows, data, service, windowStart }, templates: Array.from({ length: rows }, () => new Map()), windowSeconds: 60 };
-  const sessions: SessionData = { ids: [], service: [], start: new Float64Array(0), end: new Float64Array(0), sequences: [], eventCount: new Float64Array(0), errorCount: new Float64Array(0) };
+  const sessions = emptySessionData();
   const lines: string[] = [];
   const started = performance.now();
   await fitModelBundle(windows, sessions, { detectors: ['lstm_autoencoder'], alertRate: 0.005, seed: 42 }, (l) => {

@@ -32,6 +32,55 @@ export async function readManifest(store: ObjectStore, spec: TableSpec, date: st
   return getJson<PartitionManifest>(store, partitionPrefix(spec, date) + MANIFEST);
 }
 
+/**
+ * Writes one partition part file by part file, so a step can emit rows as it goes instead of holding
+ * the whole partition; nothing is visible to readers until `commit` writes the manifest.
+ */
+export class PartitionWriter {
+  private readonly prefix: string;
+  private readonly files: { key: string; rows: number }[] = [];
+
+  constructor(
+    private readonly store: ObjectStore,
+    private readonly spec: TableSpec,
+    private readonly date: string,
+    private readonly runId: string,
+  ) {
+    this.prefix = partitionPrefix(spec, date);
+  }
+
+  async write(batch: Batch): Promise<void> {
+    if (batch.rows === 0) return;
+    const key = `${this.prefix}part-${this.runId}-${String(this.files.length).padStart(5, '0')}.parquet`;
+    await this.store.put(key, encodeParquet(this.spec, batch));
+    this.files.push({ key, rows: batch.rows });
+  }
+
+  /** Writes the manifest (the commit), then deletes what earlier runs left under the prefix. */
+  async commit(options: { extra?: Record<string, unknown>; now?: Date } = {}): Promise<PartitionManifest> {
+    // An empty partition still gets one (empty) part file, so readers see its schema.
+    if (this.files.length === 0) {
+      const key = `${this.prefix}part-${this.runId}-00000.parquet`;
+      await this.store.put(key, encodeParquet(this.spec, { rows: 0, columns: Object.fromEntries(this.spec.columns.map((c) => [c.name, []])) }));
+      this.files.push({ key, rows: 0 });
+    }
+    const manifest: PartitionManifest = {
+      table: this.spec.path,
+      date: this.date,
+      runId: this.runId,
+      rows: this.files.reduce((s, f) => s + f.rows, 0),
+      files: this.files,
+      committedAt: (options.now ?? new Date()).toISOString(),
+      extra: options.extra,
+    };
+    const previous = new Set(await this.store.list(this.prefix));
+    await putJson(this.store, this.prefix + MANIFEST, manifest);
+    const keep = new Set([this.prefix + MANIFEST, ...this.files.map((f) => f.key)]);
+    await this.store.delete([...previous].filter((k) => !keep.has(k)));
+    return manifest;
+  }
+}
+
 export async function writePartition(
   store: ObjectStore,
   spec: TableSpec,
@@ -39,28 +88,9 @@ export async function writePartition(
   batches: Iterable<Batch> | AsyncIterable<Batch>,
   options: { runId: string; extra?: Record<string, unknown>; now?: Date },
 ): Promise<PartitionManifest> {
-  const prefix = partitionPrefix(spec, date);
-  const files: { key: string; rows: number }[] = [];
-  for await (const batch of batches) {
-    if (batch.rows === 0 && files.length > 0) continue;
-    const key = `${prefix}part-${options.runId}-${String(files.length).padStart(5, '0')}.parquet`;
-    await store.put(key, encodeParquet(spec, batch));
-    files.push({ key, rows: batch.rows });
-  }
-  const manifest: PartitionManifest = {
-    table: spec.path,
-    date,
-    runId: options.runId,
-    rows: files.reduce((s, f) => s + f.rows, 0),
-    files,
-    committedAt: (options.now ?? new Date()).toISOString(),
-    extra: options.extra,
-  };
-  const previous = new Set(await store.list(prefix));
-  await putJson(store, prefix + MANIFEST, manifest);
-  const keep = new Set([prefix + MANIFEST, ...files.map((f) => f.key)]);
-  await store.delete([...previous].filter((k) => !keep.has(k)));
-  return manifest;
+  const writer = new PartitionWriter(store, spec, date, options.runId);
+  for await (const batch of batches) await writer.write(batch);
+  return writer.commit(options);
 }
 
 /**

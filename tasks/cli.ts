@@ -92,6 +92,8 @@ program
   .requiredOption('--date <date>', 'partition date (YYYY-MM-DD)')
   .option('--window <duration>', 'window length, e.g. 1m, 5m, 30s', '1m')
   .option('--session-key <regex-or-field>', 'session entity: a field name (session_id) or a regex such as "blk_-?\\d+"', 'session_id')
+  .option('--session-gap <duration|none>', 'a session ends after this long without events; none: one session per key per partition (memory grows with the partition)', '30m')
+  .option('--allowed-lateness <duration>', 'how far out of time order events may arrive and still count in latency percentiles and distinct users', '1h')
   .action(action('features'));
 
 program
@@ -105,6 +107,7 @@ program
   .option('--promote-margin <m>', 'promote unless validation F1/score is worse than production by more than this', '0.02')
   .addOption(new Option('--combine <rule>', 'max: anomalous when any detector fires; mean: when the weighted mean of calibrated scores passes the alert-rate quantile and one detector fires').choices(['max', 'mean']).default('max'))
   .option('--weights <pairs>', 'weights for --combine mean, e.g. robust_baseline=2,isolation_forest=1 (default 1 each)')
+  .option('--max-sessions <n>', 'fit the session models on a seeded uniform sample of at most this many sessions', '50000')
   .option('--seed <n>', 'random seed')
   .action(action('train'));
 

@@ -274,6 +274,16 @@ async function fitSessionLstm(sessions: SessionData, params: BundleParams, progr
   return { artifact: JSON.parse(JSON.stringify(await nextEventToArtifact(tf, model))), threshold };
 }
 
+/** Verdicts of the bundle's session models on these sequences (none when it has no session model). */
+export async function scoreSessionSequences(bundle: ModelBundle, sequences: readonly string[][]): Promise<SessionVerdict[]> {
+  if (!bundle.sessions || !sequences.length) return [];
+  const verdicts = scoreSessions(bundle.sessions, sequences);
+  if (!bundle.sessionLstm) return verdicts;
+  const { tf } = await loadTensorflow();
+  const next = await scoreNextEvent(tf, await nextEventFromArtifact(tf, bundle.sessionLstm.artifact), sequences);
+  return withNextEvent(verdicts, next.scores, next.misses, bundle.sessionLstm.threshold);
+}
+
 /** Scores windows (and sessions, when the bundle has a session model). */
 export async function scoreBundle(bundle: ModelBundle, windows: WindowData, sessions: SessionData): Promise<BundleScores> {
   if (bundle.kind !== 'log-sentinel/bundle' || bundle.version !== 1) throw new BadInputError(`unsupported model artifact (kind ${bundle.kind}, version ${bundle.version}); retrain with \`sentinel train\``);
@@ -281,12 +291,7 @@ export async function scoreBundle(bundle: ModelBundle, windows: WindowData, sess
   const raw = await rawScores(bundle, windows, models);
   const combinedScores = Float64Array.from({ length: windows.matrix.rows }, (_, r) => combined(bundle, raw, r));
   const verdicts = windowVerdicts(bundle, raw, combinedScores);
-  let sessionVerdicts = bundle.sessions ? scoreSessions(bundle.sessions, sessions.sequences) : [];
-  if (bundle.sessionLstm && sessionVerdicts.length) {
-    const { tf } = await loadTensorflow();
-    const next = await scoreNextEvent(tf, await nextEventFromArtifact(tf, bundle.sessionLstm.artifact), sessions.sequences);
-    sessionVerdicts = withNextEvent(sessionVerdicts, next.scores, next.misses, bundle.sessionLstm.threshold);
-  }
+  const sessionVerdicts = await scoreSessionSequences(bundle, sessions.sequences);
   const explain = (row: number, top = 5): Contribution[] => {
     const v = verdicts[row];
     const names = v.detectors.length ? v.detectors : bundle.windows.detectors.map((d) => d.name);

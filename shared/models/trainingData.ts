@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { ObjectStore } from '../store/objectStore';
-import { readManifest, readPartitionAll } from '../lake';
+import { readManifest, readPartition, readPartitionAll } from '../lake';
 import { goldSessions, goldWindows, goldWindowTemplates } from '../schemas';
 import type { FeatureMatrix } from '../detectors/types';
 import type { Batch } from '../parquet';
 import { BadInputError } from '../errors';
+import { createRandom } from '../random';
 
 /**
  * Gold partitions → what detectors consume: a FeatureMatrix of window features, per-row template
@@ -97,24 +98,66 @@ export async function loadWindowData(lake: ObjectStore, dates: readonly string[]
   return { matrix: concatMatrices(matrices), templates, windowSeconds, fingerprint: hash.digest('hex').slice(0, 16), missing };
 }
 
-export async function loadSessionData(lake: ObjectStore, dates: readonly string[]): Promise<SessionData> {
-  const out: SessionData = { ids: [], service: [], start: new Float64Array(0), end: new Float64Array(0), sequences: [], eventCount: new Float64Array(0), errorCount: new Float64Array(0) };
+export const emptySessionData = (): SessionData => ({ ids: [], service: [], start: new Float64Array(0), end: new Float64Array(0), sequences: [], eventCount: new Float64Array(0), errorCount: new Float64Array(0) });
+
+/** A committed Gold sessions partition, one part file at a time (none when the date has no sessions). */
+export async function* readSessionParts(lake: ObjectStore, date: string): AsyncGenerator<SessionData> {
+  if (!(await readManifest(lake, goldSessions, date))) return;
+  const intern = interner();
+  for await (const s of readPartition(lake, goldSessions, date)) {
+    yield {
+      ids: s.columns.session_id as string[],
+      service: s.columns.service as string[],
+      sequences: (s.columns.sequence as string[]).map((text) => (JSON.parse(text) as string[]).map(intern)),
+      start: s.columns.start as Float64Array,
+      end: s.columns.end as Float64Array,
+      eventCount: s.columns.event_count as Float64Array,
+      errorCount: s.columns.error_count as Float64Array,
+    };
+  }
+}
+
+/** Sequences repeat a few hundred template ids millions of times: share one string per id. */
+function interner(): (id: string) => string {
+  const interned = new Map<string, string>();
+  return (id) => interned.get(id) ?? (interned.set(id, id), id);
+}
+
+export interface SessionSample {
+  /** Keep at most this many sessions: a uniform sample (reservoir), so memory stays bounded. */
+  maxSessions: number;
+  seed: number;
+}
+
+/** Gold sessions of the dates; all of them, or a seeded uniform sample of at most `sample.maxSessions`. */
+export async function loadSessionData(lake: ObjectStore, dates: readonly string[], sample?: SessionSample): Promise<SessionData> {
+  const limit = sample?.maxSessions ?? Infinity;
+  const random = createRandom(sample?.seed ?? 0);
+  const ids: string[] = [];
+  const service: string[] = [];
+  const sequences: string[][] = [];
   const starts: number[] = [];
   const ends: number[] = [];
   const events: number[] = [];
   const errors: number[] = [];
+  const intern = interner();
+  let seen = 0;
   for (const date of dates) {
     if (!(await readManifest(lake, goldSessions, date))) continue;
-    const s = await readPartitionAll(lake, goldSessions, date);
-    for (let i = 0; i < s.rows; i++) {
-      out.ids.push(s.columns.session_id[i] as string);
-      out.service.push(s.columns.service[i] as string);
-      out.sequences.push(JSON.parse(s.columns.sequence[i] as string));
-      starts.push((s.columns.start as Float64Array)[i]);
-      ends.push((s.columns.end as Float64Array)[i]);
-      events.push((s.columns.event_count as Float64Array)[i]);
-      errors.push((s.columns.error_count as Float64Array)[i]);
+    for await (const s of readPartition(lake, goldSessions, date)) {
+      for (let i = 0; i < s.rows; i++, seen++) {
+        // Algorithm R: the first `limit` sessions, then each later one replaces a random slot with probability limit/seen.
+        const slot = seen < limit ? seen : random.int(seen + 1);
+        if (slot >= limit) continue;
+        ids[slot] = s.columns.session_id[i] as string;
+        service[slot] = s.columns.service[i] as string;
+        sequences[slot] = (JSON.parse(s.columns.sequence[i] as string) as string[]).map(intern);
+        starts[slot] = (s.columns.start as Float64Array)[i];
+        ends[slot] = (s.columns.end as Float64Array)[i];
+        events[slot] = (s.columns.event_count as Float64Array)[i];
+        errors[slot] = (s.columns.error_count as Float64Array)[i];
+      }
     }
   }
-  return { ...out, start: Float64Array.from(starts), end: Float64Array.from(ends), eventCount: Float64Array.from(events), errorCount: Float64Array.from(errors) };
+  return { ids, service, sequences, start: Float64Array.from(starts), end: Float64Array.from(ends), eventCount: Float64Array.from(events), errorCount: Float64Array.from(errors) };
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { runStep, type StepOptions } from '../../shared/runtime';
-import { readPartition, writePartition } from '../../shared/lake';
+import { PartitionWriter, readPartition, writePartition } from '../../shared/lake';
 import { BatchBuilder } from '../../shared/batchBuilder';
 import { goldSessions, goldWindows, goldWindowTemplates, silverLogs, WINDOW_FEATURES } from '../../shared/schemas';
 import { dayStart } from '../../shared/dates';
@@ -8,28 +8,40 @@ import { BadInputError } from '../../shared/errors';
 import { parseOptions } from '../options';
 import { loadFirstSeen } from '../parse/templateStore';
 import { TimeWindowAggregator } from './timeWindows';
-import { SessionAggregator, sessionKeyExtractor } from './sessions';
+import { SessionAggregator, sessionKeyExtractor, type SessionRow } from './sessions';
 import { tfidfRows } from './tfidf';
 
 export const featuresOptions = z.object({
   date: z.string(),
   window: z.string().default('1m'),
   sessionKey: z.string().default('session_id'),
+  sessionGap: z.string().default('30m'),
+  allowedLateness: z.string().default('1h'),
   lake: z.string().optional(),
 });
 
-export function parseDuration(text: string): number {
+/** `30s`, `5m`, `1h` → seconds. */
+export function parseSpan(text: string, option: string): number {
   const m = /^(\d+)(s|m|h)$/.exec(text.trim());
-  if (!m) throw new BadInputError(`invalid --window "${text}": use e.g. 30s, 1m, 5m, 1h`);
-  const seconds = Number(m[1]) * { s: 1, m: 60, h: 3600 }[m[2] as 's' | 'm' | 'h'];
+  if (!m) throw new BadInputError(`invalid ${option} "${text}": use e.g. 30s, 1m, 5m, 1h`);
+  return Number(m[1]) * { s: 1, m: 60, h: 3600 }[m[2] as 's' | 'm' | 'h'];
+}
+
+export function parseDuration(text: string): number {
+  const seconds = parseSpan(text, '--window');
   if (seconds <= 0 || 86_400 % seconds !== 0) throw new BadInputError(`--window ${text} must divide a day evenly`);
   return seconds;
 }
+
+/** Sessions rows → Gold rows (lists and maps as JSON text). */
+const goldSessionRow = (r: SessionRow) => ({ ...r, sequence: JSON.stringify(r.sequence), template_counts: JSON.stringify(r.template_counts) });
 
 /** silver/logs → gold/windows, gold/window_templates, gold/sessions for one date. */
 export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
   const opts = parseOptions(featuresOptions, raw, 'features');
   const windowSeconds = parseDuration(opts.window);
+  const sessionGapMs = opts.sessionGap === 'none' ? Infinity : parseSpan(opts.sessionGap, '--session-gap') * 1000;
+  const allowedLatenessSeconds = parseSpan(opts.allowedLateness, '--allowed-lateness');
   let keyOf;
   try {
     keyOf = sessionKeyExtractor(opts.sessionKey);
@@ -37,8 +49,19 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     throw new BadInputError(`invalid --session-key "${opts.sessionKey}": ${(err as Error).message}`, { cause: err });
   }
   return runStep({ task: 'features', partition: opts.date, overrides: { lake: opts.lake }, ...step }, async (ctx) => {
-    const windows = new TimeWindowAggregator({ dayStart: dayStart(opts.date), windowSeconds, rollingWindows: 15, newTemplateHorizon: 10 });
-    const sessions = new SessionAggregator(keyOf);
+    const windows = new TimeWindowAggregator({ dayStart: dayStart(opts.date), windowSeconds, rollingWindows: 15, newTemplateHorizon: 10, allowedLatenessSeconds });
+    const sessions = new SessionAggregator(keyOf, sessionGapMs);
+    // Closed sessions go out part by part: the step holds only the sessions still open.
+    const sessionWriter = new PartitionWriter(ctx.lake, goldSessions, opts.date, ctx.runId);
+    const sessionRows = new BatchBuilder(goldSessions, 10_000);
+    let sessionCount = 0;
+    const emitSessions = async (rows: SessionRow[]) => {
+      for (const r of rows) {
+        const full = sessionRows.push(goldSessionRow(r));
+        if (full) await sessionWriter.write(full);
+      }
+      sessionCount += rows.length;
+    };
     let events = 0;
     // Every decoded row is its own string; sessions keep one per event, so share one per template id
     // (1,595 → 1,480 MB at 10M logs).
@@ -64,6 +87,14 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
         sessions.add(e);
         events++;
       }
+      await emitSessions(sessions.closeIdle());
+    }
+    await emitSessions(sessions.rows());
+    if (windows.lateEvents) {
+      ctx.log.warn(
+        { lateEvents: windows.lateEvents, allowedLateness: opts.allowedLateness },
+        'events arrived more than --allowed-lateness behind newer ones: they count in every window counter but not in its latency percentiles or distinct users; ingest files in time order or raise --allowed-lateness',
+      );
     }
     const firstSeen = await loadFirstSeen(ctx.lake, opts.date, true);
     const windowRows = windows.rows(firstSeen);
@@ -71,15 +102,13 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     for (const r of windowRows) w.push({ window_start: r.window_start, window_seconds: r.window_seconds, service: r.service, ...r.features });
     const t = new BatchBuilder(goldWindowTemplates, Number.MAX_SAFE_INTEGER);
     for (const r of tfidfRows(windowRows)) t.push({ ...r });
-    const s = new BatchBuilder(goldSessions, Number.MAX_SAFE_INTEGER);
-    const sessionRows = sessions.rows();
-    for (const r of sessionRows) s.push({ ...r, sequence: JSON.stringify(r.sequence), template_counts: JSON.stringify(r.template_counts) });
 
     const extra = { events, windowSeconds, features: WINDOW_FEATURES };
     const templateRows = t.rows;
     await writePartition(ctx.lake, goldWindows, opts.date, [w.flush()], { runId: ctx.runId, extra });
     await writePartition(ctx.lake, goldWindowTemplates, opts.date, [t.flush()], { runId: ctx.runId });
-    await writePartition(ctx.lake, goldSessions, opts.date, [s.flush()], { runId: ctx.runId, extra: { sessionKey: opts.sessionKey } });
-    return { date: opts.date, events, windows: windowRows.length, windowTemplates: templateRows, sessions: sessionRows.length, windowSeconds };
+    await sessionWriter.write(sessionRows.flush());
+    await sessionWriter.commit({ extra: { sessionKey: opts.sessionKey, sessionGap: opts.sessionGap } });
+    return { date: opts.date, events, windows: windowRows.length, windowTemplates: templateRows, sessions: sessionCount, lateEvents: windows.lateEvents, windowSeconds };
   });
 }

@@ -57,6 +57,25 @@ describe('TimeWindowAggregator', () => {
     expect(rows[rows.length - 1].window_start).toBe(day + 86_400_000 + 5 * 60_000);
   });
 
+  it('seals windows an hour behind the newest event: in-order input gives the same rows, late events are counted', () => {
+    const options = { dayStart: day, windowSeconds: 60, rollingWindows: 3, newTemplateHorizon: 0 };
+    const events = Array.from({ length: 300 }, (_, i) => ev(Math.floor(i / 2), { latency_ms: i % 7, user_id: `u${i % 5}` }));
+    const unsealed = new TimeWindowAggregator({ ...options, allowedLatenessSeconds: 86_400 });
+    const sealing = new TimeWindowAggregator({ ...options, allowedLatenessSeconds: 600 });
+    for (const e of events) {
+      unsealed.add(e);
+      sealing.add(e);
+    }
+    expect(sealing.lateEvents).toBe(0);
+    expect(sealing.rows(new Map())).toEqual(unsealed.rows(new Map()));
+
+    sealing.add(ev(0, { latency_ms: 10_000, user_id: 'late', level: 'ERROR' })); // two hours late
+    expect(sealing.lateEvents).toBe(1);
+    const first = sealing.rows(new Map())[0].features;
+    expect(first).toMatchObject({ count: 3, error_count: 1, distinct_users: 2 });
+    expect(first.latency_p99).toBeLessThan(10);
+  });
+
   it('rolling z-score flags a jump against the previous windows', () => {
     const agg = new TimeWindowAggregator({ dayStart: day, windowSeconds: 60, rollingWindows: 5, newTemplateHorizon: 0 });
     for (let m = 0; m < 10; m++) for (let i = 0; i < (m === 9 ? 100 : 10); i++) agg.add(ev(m));
@@ -77,6 +96,19 @@ describe('sessions', () => {
     const byRegex = new SessionAggregator(sessionKeyExtractor('blk_-?\\d+'));
     byRegex.add({ ...base, ts: 1, session_id: null, template_id: 'X', message: 'Receiving blk_-12 and blk_7' });
     expect(byRegex.rows().map((r) => r.session_id)).toEqual(['blk_-12', 'blk_7']);
+  });
+
+  it('closes sessions idle longer than the gap; a key that comes back starts key#2', () => {
+    const agg = new SessionAggregator(sessionKeyExtractor('session_id'), 30 * 60_000);
+    const base = { service: 'shop', level: 'INFO', message: '' };
+    agg.add({ ...base, ts: 0, session_id: 'a', template_id: 'A' });
+    agg.add({ ...base, ts: 60_000, session_id: 'b', template_id: 'B' });
+    expect(agg.closeIdle()).toEqual([]);
+    agg.add({ ...base, ts: 31 * 60_000, session_id: 'b', template_id: 'B' });
+    expect(agg.closeIdle().map((r) => r.session_id)).toEqual(['a']);
+    agg.add({ ...base, ts: 40 * 60_000, session_id: 'a', template_id: 'C' });
+    const rest = agg.rows();
+    expect(rest.map((r) => [r.session_id, r.sequence])).toEqual([['a#2', ['C']], ['b', ['B', 'B']]]);
   });
 });
 

@@ -6,6 +6,13 @@ import type { WindowFeature } from '../../shared/schemas';
  * service seen that day, including empty ones: silence is a signal (traffic drop). Records outside
  * the day (`ingest --allow-other-dates`, e.g. a whole loghub file in one partition) get windows
  * where they occur, with no silence filled around them.
+ *
+ * Memory stays flat as a partition grows because a window's latencies and user ids (the only
+ * per-event state) are summarized once the newest event is `allowedLatenessSeconds` past the
+ * window, as stream processors seal windows at a watermark. Silver is in time order as ingested, so
+ * this is exact; an event older than that (input out of order by more than the lateness) still
+ * counts in every counter and template count but not in the sealed latency percentiles or distinct
+ * users, and is reported as late.
  */
 export interface SilverEvent {
   ts: number;
@@ -17,7 +24,15 @@ export interface SilverEvent {
   template_id: string;
 }
 
+interface LatencySummary {
+  mean: number;
+  p50: number;
+  p95: number;
+  p99: number;
+}
+
 interface WindowAccumulator {
+  index: number;
   count: number;
   errors: number;
   warns: number;
@@ -27,6 +42,8 @@ interface WindowAccumulator {
   withStatus: number;
   users: Set<string>;
   templates: Map<string, number>;
+  /** Set when the window is sealed; latencies and users are then emptied. */
+  sealed?: { latency: LatencySummary; distinctUsers: number };
 }
 
 export interface WindowRow {
@@ -44,42 +61,84 @@ export interface TimeWindowOptions {
   rollingWindows: number;
   /** A template counts as new in a window when first seen at most this many windows before. */
   newTemplateHorizon: number;
+  /** How far behind the newest event a window stays open for latencies and users (default 1 h). */
+  allowedLatenessSeconds?: number;
 }
 
 const isFailure = (level: string) => level === 'ERROR' || level === 'FATAL' || level === 'WARN';
 
-const newAcc = (): WindowAccumulator => ({ count: 0, errors: 0, warns: 0, latencies: [], s5xx: 0, s4xx: 0, withStatus: 0, users: new Set(), templates: new Map() });
+const newAcc = (index: number): WindowAccumulator => ({ index, count: 0, errors: 0, warns: 0, latencies: [], s5xx: 0, s4xx: 0, withStatus: 0, users: new Set(), templates: new Map() });
+
+function summarizeLatencies(values: readonly number[]): LatencySummary {
+  const lat = Float64Array.from(values).sort();
+  return {
+    mean: lat.length ? lat.reduce((s, v) => s + v, 0) / lat.length : NaN,
+    p50: quantileSorted(lat, 0.5),
+    p95: quantileSorted(lat, 0.95),
+    p99: quantileSorted(lat, 0.99),
+  };
+}
+
+function seal(acc: WindowAccumulator): void {
+  acc.sealed = { latency: summarizeLatencies(acc.latencies), distinctUsers: acc.users.size };
+  acc.latencies = [];
+  acc.users = new Set();
+}
 
 /** Accumulates events (in any order, streamed part by part) and then emits the window rows. */
 export class TimeWindowAggregator {
   private readonly byService = new Map<string, Map<number, WindowAccumulator>>();
   private readonly windowMs: number;
   private readonly windowsPerDay: number;
+  private readonly latenessWindows: number;
+  private open: WindowAccumulator[] = [];
+  private newestIndex = -Infinity;
+  /** Events that arrived after their window was sealed. */
+  lateEvents = 0;
 
   constructor(private readonly options: TimeWindowOptions) {
     this.windowMs = options.windowSeconds * 1000;
     this.windowsPerDay = Math.ceil(86_400_000 / this.windowMs);
+    this.latenessWindows = Math.ceil(((options.allowedLatenessSeconds ?? 3600) * 1000) / this.windowMs);
   }
 
   add(e: SilverEvent): void {
     const idx = Math.floor((e.ts - this.options.dayStart) / this.windowMs);
+    if (idx > this.newestIndex) {
+      this.newestIndex = idx;
+      this.sealBefore(idx - this.latenessWindows);
+    }
     let windows = this.byService.get(e.service);
     if (!windows) this.byService.set(e.service, (windows = new Map()));
     let acc = windows.get(idx);
-    if (!acc) windows.set(idx, (acc = newAcc()));
+    if (!acc) {
+      windows.set(idx, (acc = newAcc(idx)));
+      if (idx < this.newestIndex - this.latenessWindows) seal(acc);
+      else this.open.push(acc);
+    }
     acc.count++;
+    if (acc.sealed) this.lateEvents++;
     if (e.level === 'ERROR' || e.level === 'FATAL') acc.errors++;
     else if (e.level === 'WARN') acc.warns++;
     // Latency of successful requests only: failures have their own latency (timeouts at 30 s, fast
     // rejections) and their own features; mixing them in lets one timeout set a quiet minute's p95.
-    if (e.latency_ms !== null && !Number.isNaN(e.latency_ms) && !isFailure(e.level)) acc.latencies.push(e.latency_ms);
+    if (e.latency_ms !== null && !Number.isNaN(e.latency_ms) && !isFailure(e.level) && !acc.sealed) acc.latencies.push(e.latency_ms);
     if (e.status !== null && !Number.isNaN(e.status)) {
       acc.withStatus++;
       if (e.status >= 500) acc.s5xx++;
       else if (e.status >= 400) acc.s4xx++;
     }
-    if (e.user_id) acc.users.add(e.user_id);
+    if (e.user_id && !acc.sealed) acc.users.add(e.user_id);
     acc.templates.set(e.template_id, (acc.templates.get(e.template_id) ?? 0) + 1);
+  }
+
+  private sealBefore(index: number): void {
+    const stillOpen: WindowAccumulator[] = [];
+    for (const acc of this.open) {
+      if (acc.index < index) seal(acc);
+      else stillOpen.push(acc);
+    }
+    this.open = stillOpen;
   }
 
   /**
@@ -95,9 +154,9 @@ export class TimeWindowAggregator {
       const outside = [...windows.keys()].filter((i) => i < 0 || i >= this.windowsPerDay);
       const indices = outside.length ? [...outside, ...day].sort((a, b) => a - b) : day;
       for (const idx of indices) {
-        const acc = windows.get(idx) ?? newAcc();
+        const acc = windows.get(idx) ?? newAcc(idx);
         const start = dayStart + idx * this.windowMs;
-        const lat = Float64Array.from(acc.latencies).sort();
+        const latency = acc.sealed?.latency ?? summarizeLatencies(acc.latencies);
         const prev = counts.slice(Math.max(0, counts.length - rollingWindows));
         const mean = prev.length ? prev.reduce((s, v) => s + v, 0) / prev.length : acc.count;
         const std = prev.length > 1 ? Math.sqrt(prev.reduce((s, v) => s + (v - mean) ** 2, 0) / (prev.length - 1)) : 0;
@@ -119,13 +178,13 @@ export class TimeWindowAggregator {
             error_count: acc.errors,
             warn_count: acc.warns,
             error_rate: acc.count ? acc.errors / acc.count : 0,
-            latency_mean: lat.length ? lat.reduce((s, v) => s + v, 0) / lat.length : NaN,
-            latency_p50: quantileSorted(lat, 0.5),
-            latency_p95: quantileSorted(lat, 0.95),
-            latency_p99: quantileSorted(lat, 0.99),
+            latency_mean: latency.mean,
+            latency_p50: latency.p50,
+            latency_p95: latency.p95,
+            latency_p99: latency.p99,
             status_5xx_rate: acc.withStatus ? acc.s5xx / acc.withStatus : 0,
             status_4xx_rate: acc.withStatus ? acc.s4xx / acc.withStatus : 0,
-            distinct_users: acc.users.size,
+            distinct_users: acc.sealed?.distinctUsers ?? acc.users.size,
             distinct_templates: acc.templates.size,
             new_templates: newTemplates,
             count_roll_mean: mean,

@@ -3,13 +3,13 @@ import { runStep, type StepOptions } from '../../shared/runtime';
 import { inTransaction } from '../../shared/db/database';
 import { getModel } from '../../shared/db/models';
 import { replaceAnomalies, type AnomalyRow } from '../../shared/db/anomalies';
-import { readPartition, writePartition } from '../../shared/lake';
+import { PartitionWriter, readPartition } from '../../shared/lake';
 import { BatchBuilder } from '../../shared/batchBuilder';
 import { scoredWindows, silverLogs } from '../../shared/schemas';
 import { BadInputError } from '../../shared/errors';
 import { loadModelJson } from '../../shared/models/artifacts';
-import { scoreBundle, type ModelBundle } from '../../shared/models/bundle';
-import { loadSessionData, loadWindowData, windowKey } from '../../shared/models/trainingData';
+import { scoreBundle, scoreSessionSequences, type ModelBundle } from '../../shared/models/bundle';
+import { emptySessionData, loadWindowData, readSessionParts, windowKey } from '../../shared/models/trainingData';
 import { parseOptions } from '../options';
 import { inferAnomalyType } from './anomalyType';
 import { SampleLineCollector } from './sampleLines';
@@ -48,17 +48,22 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     }
     const bundle = await loadModelJson<ModelBundle>(ctx.lake, opts.name, model.version);
     const windows = await loadWindowData(ctx.lake, [opts.date], bundle.windows.columns);
-    const sessions = await loadSessionData(ctx.lake, [opts.date]);
-    const scores = await scoreBundle(bundle, windows, sessions);
+    const scores = await scoreBundle(bundle, windows, emptySessionData());
     const windowMs = windows.windowSeconds * 1000;
     const m = windows.matrix;
 
-    const scored = new BatchBuilder<ScoredRow>(scoredWindows, Number.MAX_SAFE_INTEGER);
+    // Every window and session goes to scored/windows part by part; only anomalies stay in memory.
+    const scoredWriter = new PartitionWriter(ctx.lake, scoredWindows, opts.date, ctx.runId);
+    const scored = new BatchBuilder<ScoredRow>(scoredWindows, 50_000);
+    const pushScored = async (row: ScoredRow) => {
+      const full = scored.push(row);
+      if (full) await scoredWriter.write(full);
+    };
     const anomalies: (AnomalyRow & { interesting: Set<string> })[] = [];
     for (const v of scores.windows) {
       const key = windowKey(m.service[v.row], m.windowStart[v.row]);
       const common = { entity_key: key, service: m.service[v.row], window_start: m.windowStart[v.row], window_end: m.windowStart[v.row] + windowMs, score: v.score, severity: v.severity };
-      scored.push({ entity_kind: 'window', ...common, anomalous: v.anomalous, detectors: JSON.stringify(v.detectors) });
+      await pushScored({ entity_kind: 'window', ...common, anomalous: v.anomalous, detectors: JSON.stringify(v.detectors) });
       if (!v.anomalous) continue;
       const contributions = scores.explain(v.row);
       const interesting = new Set(contributions.filter((c) => c.feature.startsWith('template:')).map((c) => c.feature.slice('template:'.length)));
@@ -67,16 +72,22 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
         explanation: { detectors: v.detectors, contributions }, model_name: opts.name, model_version: model.version, interesting,
       });
     }
-    scores.sessions.forEach((v, i) => {
-      const common = { entity_key: sessions.ids[i], service: sessions.service[i], window_start: sessions.start[i], window_end: sessions.end[i], score: v.score, severity: v.severity };
-      scored.push({ entity_kind: 'session', ...common, anomalous: v.anomalous, detectors: JSON.stringify(v.detectors) });
-      if (!v.anomalous) return;
-      anomalies.push({
-        date: opts.date, entity_kind: 'session', ...common, detectors: v.detectors, anomaly_type: 'unusual_sequence',
-        explanation: { detectors: v.detectors, transitions: v.findings.slice(0, 5), ...(v.misses.length ? { unexpected_events: v.misses.slice(0, 5) } : {}), sequence: sessions.sequences[i].slice(0, 30) },
-        model_name: opts.name, model_version: model.version, interesting: new Set([...v.findings.map((f) => f.to), ...v.misses.map((m) => m.actual)]),
-      });
-    });
+    let sessionCount = 0;
+    for await (const sessions of bundle.sessions ? readSessionParts(ctx.lake, opts.date) : []) {
+      const verdicts = await scoreSessionSequences(bundle, sessions.sequences);
+      for (let i = 0; i < verdicts.length; i++) {
+        const v = verdicts[i];
+        const common = { entity_key: sessions.ids[i], service: sessions.service[i], window_start: sessions.start[i], window_end: sessions.end[i], score: v.score, severity: v.severity };
+        await pushScored({ entity_kind: 'session', ...common, anomalous: v.anomalous, detectors: JSON.stringify(v.detectors) });
+        if (!v.anomalous) continue;
+        anomalies.push({
+          date: opts.date, entity_kind: 'session', ...common, detectors: v.detectors, anomaly_type: 'unusual_sequence',
+          explanation: { detectors: v.detectors, transitions: v.findings.slice(0, 5), ...(v.misses.length ? { unexpected_events: v.misses.slice(0, 5) } : {}), sequence: sessions.sequences[i].slice(0, 30) },
+          model_name: opts.name, model_version: model.version, interesting: new Set([...v.findings.map((f) => f.to), ...v.misses.map((m) => m.actual)]),
+        });
+      }
+      sessionCount += sessions.ids.length;
+    }
 
     // Sample lines: one streaming pass over Silver, keyed like the anomalies.
     const interestingByKey = new Map(anomalies.map((a) => [a.entity_key, a.interesting]));
@@ -94,10 +105,11 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     }
     const rows: AnomalyRow[] = anomalies.map(({ interesting: _i, ...a }) => ({ ...a, explanation: { ...(a.explanation as object), sample_lines: collector.get(a.entity_key) } }));
 
-    const written = await writePartition(ctx.lake, scoredWindows, opts.date, [scored.flush()], { runId: ctx.runId, extra: { model: opts.name, modelVersion: model.version } });
+    await scoredWriter.write(scored.flush());
+    const written = await scoredWriter.commit({ extra: { model: opts.name, modelVersion: model.version } });
     await inTransaction(pool, (client) => replaceAnomalies(client, opts.date, ['window', 'session'], rows));
     const byType: Record<string, number> = {};
     for (const r of rows) byType[r.anomaly_type ?? 'other'] = (byType[r.anomaly_type ?? 'other'] ?? 0) + 1;
-    return { date: opts.date, model: opts.name, modelVersion: model.version, windows: m.rows, sessions: sessions.ids.length, scored: written.rows, anomalies: rows.length, byType };
+    return { date: opts.date, model: opts.name, modelVersion: model.version, windows: m.rows, sessions: sessionCount, scored: written.rows, anomalies: rows.length, byType };
   });
 }

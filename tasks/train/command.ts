@@ -26,6 +26,8 @@ export const trainOptions = z.object({
     .regex(/^([a-z_]+=\d+(\.\d+)?)(,[a-z_]+=\d+(\.\d+)?)*$/, 'name=weight pairs separated by commas, e.g. robust_baseline=2,isolation_forest=1')
     .optional(),
   seed: z.coerce.number().int().optional(),
+  /** Sessions to fit the session models on: a seeded uniform sample above this, so memory stays flat. */
+  maxSessions: z.coerce.number().int().positive().default(50_000),
   lake: z.string().optional(),
 });
 
@@ -41,7 +43,8 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
   return runStep({ task: 'train', partition: `${opts.from}..${opts.to}`, overrides: { lake: opts.lake, seed: opts.seed }, ...step }, async (ctx) => {
     const windows = await loadWindowData(ctx.lake, dates, SIGNAL_FEATURES);
     if (windows.missing.length) ctx.log.warn({ missing: windows.missing }, 'some dates have no Gold windows; training without them');
-    const sessions = await loadSessionData(ctx.lake, dates);
+    const sample = { maxSessions: opts.maxSessions, seed: ctx.config.seed };
+    const sessions = await loadSessionData(ctx.lake, dates, sample);
     const weights = parseWeights(opts.weights, detectors);
     const params = { detectors, alertRate: opts.alertRate, seed: ctx.config.seed, combine: opts.combine, ...(weights ? { weights } : {}) };
     const started = performance.now();
@@ -51,7 +54,7 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     // Validation: the last date of the range, scored by the candidate and by production alike.
     const validationDate = dates[dates.length - 1];
     const valWindows = await loadWindowData(ctx.lake, [validationDate], SIGNAL_FEATURES);
-    const valSessions = await loadSessionData(ctx.lake, [validationDate]);
+    const valSessions = dates.length === 1 ? sessions : await loadSessionData(ctx.lake, [validationDate], sample);
     const labels = await loadLabels(ctx.lake, validationDate, validationDate);
     const candidateScore = await validationScore(bundle, valWindows, valSessions, labels);
 

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { createMemoryStore } from '../store/memoryStore';
+import { writePartition } from '../lake';
+import { goldSessions } from '../schemas';
+import { BatchBuilder } from '../batchBuilder';
+import { loadSessionData } from './trainingData';
+
+async function writeSessions(store: ReturnType<typeof createMemoryStore>, date: string, n: number) {
+  const b = new BatchBuilder(goldSessions, 400);
+  const parts = [];
+  for (let i = 0; i < n; i++) {
+    const full = b.push({ session_id: `${date}-s${i}`, service: 'shop', start: i, end: i + 1, event_count: 2, error_count: 0, duration_s: 0.001, sequence: JSON.stringify(['A', 'B']), template_counts: '{"A":1,"B":1}' });
+    if (full) parts.push(full);
+  }
+  parts.push(b.flush());
+  await writePartition(store, goldSessions, date, parts, { runId: 'features-t' });
+}
+
+describe('loadSessionData', () => {
+  it('loads every session, or a seeded uniform sample of at most maxSessions', async () => {
+    const store = createMemoryStore();
+    await writeSessions(store, '2026-01-05', 1000);
+    await writeSessions(store, '2026-01-06', 1000);
+    const dates = ['2026-01-05', '2026-01-06'];
+    expect((await loadSessionData(store, dates)).ids).toHaveLength(2000);
+
+    const sample = await loadSessionData(store, dates, { maxSessions: 300, seed: 7 });
+    expect(sample.ids).toHaveLength(300);
+    expect(sample.start).toHaveLength(300);
+    expect(new Set(sample.ids).size).toBe(300);
+    // Both days are represented about equally (uniform over all 2,000), not just the first 300 seen.
+    const secondDay = sample.ids.filter((id) => id.startsWith('2026-01-06')).length;
+    expect(secondDay).toBeGreaterThan(110);
+    expect(secondDay).toBeLessThan(190);
+    expect((await loadSessionData(store, dates, { maxSessions: 300, seed: 7 })).ids).toEqual(sample.ids);
+  });
+});
