@@ -20,7 +20,7 @@ npm run --silent build >/dev/null
 for step in "${STEPS[@]}"; do
   stage="images/.stage/$step"
   rm -rf "$stage" && mkdir -p "$stage"
-  cp dist/sentinel.mjs dist/parquet_wasm_bg.wasm "$stage/"
+  cp dist/sentinel.mjs dist/parquetWorker.mjs dist/parquet_wasm_bg.wasm "$stage/"
   # The entrypoint is exactly `sentinel <step>`: the container's arguments follow the step name.
   printf "process.argv.splice(2, 0, '%s');\nawait import('./sentinel.mjs');\n" "$step" >"$stage/entry.mjs"
   [[ $TF_STEPS == *" $step "* ]] && node images/stage-modules.mjs "$stage" @tensorflow/tfjs @tensorflow/tfjs-backend-wasm >/dev/null

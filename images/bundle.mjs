@@ -1,4 +1,4 @@
-// Bundles the CLI into one ESM file (dist/sentinel.mjs) for `npx sentinel`, `make demo` and the images.
+// Bundles the CLI into one ESM file (dist/sentinel.mjs, plus its Parquet worker dist/parquetWorker.mjs) for `npx sentinel`, `make demo` and the images.
 // parquet-wasm is inlined and its .wasm copied beside the bundle (it loads it from __dirname). PGlite
 // (laptop only) and TensorFlow.js (backend chosen at run time) stay external; everything else is
 // inlined, so an image carries the bundle, the wasm assets and only the external packages it needs.
@@ -17,9 +17,7 @@ export const EXTERNAL = [
 ];
 
 const started = Date.now();
-await build({
-  entryPoints: [new URL('../tasks/cli.ts', import.meta.url).pathname],
-  outfile: new URL('../dist/sentinel.mjs', import.meta.url).pathname,
+const common = {
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -32,6 +30,9 @@ await build({
     js: "import { createRequire as __cr } from 'node:module'; import { fileURLToPath as __fu } from 'node:url'; const require = __cr(import.meta.url); const __filename = __fu(import.meta.url); const __dirname = __fu(new URL('.', import.meta.url));",
   },
   logLevel: 'warning',
-});
+};
+await build({ ...common, entryPoints: [new URL('../tasks/cli.ts', import.meta.url).pathname], outfile: new URL('../dist/sentinel.mjs', import.meta.url).pathname });
+// The Parquet encoding worker thread (shared/parquetEncoder.ts) loads this file from beside the bundle.
+await build({ ...common, entryPoints: [new URL('../shared/parquetWorker.ts', import.meta.url).pathname], outfile: new URL('../dist/parquetWorker.mjs', import.meta.url).pathname });
 copyFileSync(new URL('../node_modules/parquet-wasm/node/parquet_wasm_bg.wasm', import.meta.url), new URL('../dist/parquet_wasm_bg.wasm', import.meta.url));
-console.log(`dist/sentinel.mjs built in ${Date.now() - started} ms`);
+console.log(`dist/sentinel.mjs and dist/parquetWorker.mjs built in ${Date.now() - started} ms`);

@@ -1,6 +1,7 @@
 import type { ObjectStore } from './store/objectStore';
 import { getJson, putJson } from './store/objectStore';
-import { decodeParquet, encodeParquet, type Batch, type TableSpec } from './parquet';
+import { decodeParquet, type Batch, type TableSpec, type WritableBatch } from './parquet';
+import { ParquetEncoder } from './parquetEncoder';
 import { BadInputError } from './errors';
 
 /**
@@ -34,11 +35,14 @@ export async function readManifest(store: ObjectStore, spec: TableSpec, date: st
 
 /**
  * Writes one partition part file by part file, so a step can emit rows as it goes instead of holding
- * the whole partition; nothing is visible to readers until `commit` writes the manifest.
+ * the whole partition; nothing is visible to readers until `commit` writes the manifest. A part is
+ * encoded and stored while the step builds the next one (at most two in flight).
  */
 export class PartitionWriter {
   private readonly prefix: string;
   private readonly files: { key: string; rows: number }[] = [];
+  private readonly inFlight: Promise<void>[] = [];
+  private readonly encoder = ParquetEncoder.shared();
 
   constructor(
     private readonly store: ObjectStore,
@@ -49,19 +53,23 @@ export class PartitionWriter {
     this.prefix = partitionPrefix(spec, date);
   }
 
-  async write(batch: Batch): Promise<void> {
+  async write(batch: WritableBatch): Promise<void> {
     if (batch.rows === 0) return;
     const key = `${this.prefix}part-${this.runId}-${String(this.files.length).padStart(5, '0')}.parquet`;
-    await this.store.put(key, encodeParquet(this.spec, batch));
     this.files.push({ key, rows: batch.rows });
+    const stored = this.encoder.encode(this.spec, batch).then((bytes) => this.store.put(key, bytes));
+    stored.catch(() => undefined); // awaited below or in commit, which rethrows
+    this.inFlight.push(stored);
+    while (this.inFlight.length >= 2) await this.inFlight.shift();
   }
 
   /** Writes the manifest (the commit), then deletes what earlier runs left under the prefix. */
   async commit(options: { extra?: Record<string, unknown>; now?: Date } = {}): Promise<PartitionManifest> {
+    while (this.inFlight.length) await this.inFlight.shift();
     // An empty partition still gets one (empty) part file, so readers see its schema.
     if (this.files.length === 0) {
       const key = `${this.prefix}part-${this.runId}-00000.parquet`;
-      await this.store.put(key, encodeParquet(this.spec, { rows: 0, columns: Object.fromEntries(this.spec.columns.map((c) => [c.name, []])) }));
+      await this.store.put(key, await this.encoder.encode(this.spec, { rows: 0, columns: Object.fromEntries(this.spec.columns.map((c) => [c.name, []])) }));
       this.files.push({ key, rows: 0 });
     }
     const manifest: PartitionManifest = {
@@ -85,7 +93,7 @@ export async function writePartition(
   store: ObjectStore,
   spec: TableSpec,
   date: string,
-  batches: Iterable<Batch> | AsyncIterable<Batch>,
+  batches: Iterable<WritableBatch> | AsyncIterable<WritableBatch>,
   options: { runId: string; extra?: Record<string, unknown>; now?: Date },
 ): Promise<PartitionManifest> {
   const writer = new PartitionWriter(store, spec, date, options.runId);
@@ -95,16 +103,17 @@ export async function writePartition(
 
 /**
  * Streams a committed partition one part file at a time. `columns`: read only these (Parquet column
- * projection); the batches then hold only them.
+ * projection); the batches then hold only them. `arrow`: columns to keep as Arrow vectors in
+ * `batch.arrow`, for a step that passes them through to its output unread.
  */
-export async function* readPartition(store: ObjectStore, spec: TableSpec, date: string, hint?: string, columns?: readonly string[]): AsyncGenerator<Batch> {
+export async function* readPartition(store: ObjectStore, spec: TableSpec, date: string, hint?: string, columns?: readonly string[], arrow?: readonly string[]): AsyncGenerator<Batch> {
   const manifest = await readManifest(store, spec, date);
   if (!manifest) {
     throw new BadInputError(
       `no committed partition ${store.uri}${partitionPrefix(spec, date)}${hint ? `: ${hint}` : ''}`,
     );
   }
-  for (const f of manifest.files) yield decodeParquet(spec, await store.get(f.key), `${store.uri}${f.key}`, columns);
+  for (const f of manifest.files) yield decodeParquet(spec, await store.get(f.key), `${store.uri}${f.key}`, columns, arrow);
 }
 
 /** Reads a whole committed partition into one batch (for small tables such as Gold windows). */

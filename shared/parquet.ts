@@ -1,9 +1,9 @@
 import {
-  Bool, Float64, Int32, Table, TimestampMillisecond, Utf8, makeData, makeVector, tableFromIPC, tableToIPC, vectorFromArray,
-  type Vector,
+  Bool, Float64, Int32, Table, TimestampMillisecond, Utf8, Vector, makeData, makeVector, tableFromIPC, tableToIPC, vectorFromArray,
 } from 'apache-arrow';
 import * as parquetWasm from 'parquet-wasm';
 import { BadInputError } from './errors';
+import { utf8Strings } from './utf8Column';
 
 /**
  * Columnar batches <-> Parquet bytes (parquet-wasm + apache-arrow). Steps work on plain columns:
@@ -23,9 +23,21 @@ export interface TableSpec {
   readonly columns: readonly ColumnSpec[];
 }
 export type ColumnData = readonly (string | null)[] | Float64Array | Int32Array | readonly (number | null)[] | readonly (boolean | null)[];
+/**
+ * A column kept as the Arrow vector it was read as (`decodeParquet`'s `arrow`): a step that only
+ * passes a column through writes it back without turning every value into a JavaScript value.
+ */
+export type ArrowColumn = Vector;
 export interface Batch {
   readonly rows: number;
   readonly columns: Readonly<Record<string, ColumnData>>;
+  /** Columns read as Arrow vectors, to be written back as they are (not in `columns`). */
+  readonly arrow?: Readonly<Record<string, ArrowColumn>>;
+}
+/** What the writers take: plain columns, or Arrow vectors passed through from a read. */
+export interface WritableBatch {
+  readonly rows: number;
+  readonly columns: Readonly<Record<string, ColumnData | ArrowColumn>>;
 }
 
 const encoder = new TextEncoder();
@@ -71,7 +83,8 @@ function numbersWithNulls(values: ColumnData): (number | null)[] {
   return out;
 }
 
-function toVector(spec: ColumnSpec, values: ColumnData): Vector {
+function toVector(spec: ColumnSpec, values: ColumnData | ArrowColumn): Vector {
+  if (values instanceof Vector) return values;
   switch (spec.type) {
     case 'utf8':
       return utf8Vector(values as readonly (string | null)[]);
@@ -86,7 +99,8 @@ function toVector(spec: ColumnSpec, values: ColumnData): Vector {
   }
 }
 
-export function encodeParquet(spec: TableSpec, batch: Batch): Uint8Array {
+/** Batch → Arrow IPC stream: the JavaScript half of encoding (about half the time, LIBRARY-NOTES). */
+export function toArrowStream(spec: TableSpec, batch: WritableBatch): Uint8Array {
   const vectors: Record<string, Vector> = {};
   for (const col of spec.columns) {
     const values = batch.columns[col.name];
@@ -94,21 +108,35 @@ export function encodeParquet(spec: TableSpec, batch: Batch): Uint8Array {
     if (values.length !== batch.rows) throw new BadInputError(`table ${spec.path}: column "${col.name}" has ${values.length} values, expected ${batch.rows}`);
     vectors[col.name] = toVector(col, values);
   }
-  const table = new Table(vectors);
+  return tableToIPC(new Table(vectors), 'stream');
+}
+
+/** Columns written without dictionary encoding (see ColumnSpec.unique). */
+export const plainColumns = (spec: TableSpec): string[] => spec.columns.filter((c) => c.unique).map((c) => c.name);
+
+/**
+ * Arrow IPC stream → Parquet bytes: the wasm half (encodings and ZSTD). Self-contained, so it can
+ * run on a worker thread (shared/parquetEncoder.ts) while the step builds its next batch.
+ */
+export function arrowStreamToParquet(stream: Uint8Array, plain: readonly string[]): Uint8Array {
   let builder = new parquetWasm.WriterPropertiesBuilder()
     .setCompression(parquetWasm.Compression.ZSTD)
     .setMaxRowGroupSize(131_072); // smaller row groups: faster downstream readers for ~15 % size (LIBRARY-NOTES)
   // Measured on a 250k-row Silver part: 423 → 374 ms to write, 10.6 → 9.8 MB.
-  for (const col of spec.columns) if (col.unique) builder = builder.setColumnDictionaryEnabled(col.name, false);
-  const props = builder.build();
-  return parquetWasm.writeParquet(parquetWasm.Table.fromIPCStream(tableToIPC(table, 'stream')), props);
+  for (const name of plain) builder = builder.setColumnDictionaryEnabled(name, false);
+  return parquetWasm.writeParquet(parquetWasm.Table.fromIPCStream(stream), builder.build());
+}
+
+export function encodeParquet(spec: TableSpec, batch: WritableBatch): Uint8Array {
+  return arrowStreamToParquet(toArrowStream(spec, batch), plainColumns(spec));
 }
 
 function fromVector(spec: ColumnSpec, vec: Vector): ColumnData {
   switch (spec.type) {
     case 'utf8':
+      return spec.unique ? (vec.toArray() as (string | null)[]) : utf8Strings(vec);
     case 'bool':
-      return vec.toArray() as (string | null)[];
+      return vec.toArray() as (boolean | null)[];
     case 'float64':
     case 'timestamp_ms': {
       const out = new Float64Array(vec.length);
@@ -122,8 +150,11 @@ function fromVector(spec: ColumnSpec, vec: Vector): ColumnData {
   }
 }
 
-/** Decodes a whole file (callers keep files to `rowsPerPart` rows, so memory stays bounded). */
-export function decodeParquet(spec: TableSpec, bytes: Uint8Array, source = spec.path, only?: readonly string[]): Batch {
+/**
+ * Decodes a whole file (callers keep files to `rowsPerPart` rows, so memory stays bounded).
+ * `only`: read just these columns. `arrow`: leave these as Arrow vectors (see ArrowColumn).
+ */
+export function decodeParquet(spec: TableSpec, bytes: Uint8Array, source = spec.path, only?: readonly string[], arrow: readonly string[] = []): Batch {
   let table: Table;
   const wanted = only ? spec.columns.filter((c) => only.includes(c.name)) : spec.columns;
   try {
@@ -132,10 +163,12 @@ export function decodeParquet(spec: TableSpec, bytes: Uint8Array, source = spec.
     throw new BadInputError(`${source} is not a readable Parquet file: ${(err as Error).message}`, { cause: err });
   }
   const columns: Record<string, ColumnData> = {};
+  const vectors: Record<string, ArrowColumn> = {};
   for (const col of wanted) {
     const vec = table.getChild(col.name);
     if (!vec) throw new BadInputError(`${source}: column "${col.name}" is missing; was it written by an older version? Rerun the step that writes ${spec.path}.`);
-    columns[col.name] = fromVector(col, vec);
+    if (arrow.includes(col.name)) vectors[col.name] = vec;
+    else columns[col.name] = fromVector(col, vec);
   }
-  return { rows: table.numRows, columns };
+  return { rows: table.numRows, columns, ...(arrow.length ? { arrow: vectors } : {}) };
 }

@@ -8,7 +8,7 @@ import { parseOptions } from '../options';
 import type { Batch } from '../../shared/parquet';
 import { createLineParser } from './lineParser';
 import { emptyCounts, ingestLines, quarantineShare, type BronzeRow, type IngestCounts, type QuarantineRow } from './ingest';
-import { decodeLines, listSource } from './sourceFiles';
+import { listSource, readLines } from './sourceFiles';
 
 export const ingestOptions = z.object({
   date: z.string(),
@@ -35,8 +35,13 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     const records = new BatchBuilder<BronzeRow>(bronzeLogs, ctx.config.rowsPerPart);
 
     async function* bronzeBatches(): AsyncGenerator<Batch> {
-      for (const key of listing.keys) {
-        const lines = decodeLines(await listing.store.get(key));
+      // The next file is fetched and decompressed while this one is parsed.
+      let next: Promise<string[]> | undefined = readLines(listing.store, listing.keys[0]);
+      for (let k = 0; k < listing.keys.length; k++) {
+        const key = listing.keys[k];
+        const lines = await next!;
+        next = k + 1 < listing.keys.length ? readLines(listing.store, listing.keys[k + 1]) : undefined;
+        next?.catch(() => undefined); // awaited on the next turn, which rethrows
         for (const item of ingestLines({ name: key, lines }, parseLine, counts)) {
           if (item.kind === 'quarantine') quarantined.push(item.row);
           else {

@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { gunzip } from 'node:zlib';
+import { promisify } from 'node:util';
 import type { ObjectStore } from '../../shared/store/objectStore';
 import { openStore } from '../../shared/store/openStore';
 import { createLocalStore } from '../../shared/store/localStore';
@@ -40,9 +41,18 @@ export async function listSource(source: string | undefined, lake: ObjectStore, 
   return { store, keys: (await store.list('')).filter(isDataKey), describe: path };
 }
 
-/** gzip is detected by magic bytes, not by name: landing files are often misnamed. */
-export function decodeLines(bytes: Uint8Array): string[] {
-  const raw = bytes.length > 2 && bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : Buffer.from(bytes);
+const gunzipAsync = promisify(gunzip);
+
+/**
+ * A file's lines. gzip is detected by magic bytes, not by name: landing files are often misnamed.
+ * Decompression runs on libuv's thread pool, so ingest can read the next file while it parses this one.
+ */
+export async function readLines(store: ObjectStore, key: string): Promise<string[]> {
+  return decodeLines(await store.get(key));
+}
+
+export async function decodeLines(bytes: Uint8Array): Promise<string[]> {
+  const raw = bytes.length > 2 && bytes[0] === 0x1f && bytes[1] === 0x8b ? await gunzipAsync(bytes) : Buffer.from(bytes);
   const lines = raw.toString('utf8').split(/\r?\n/);
   if (lines.length && lines[lines.length - 1] === '') lines.pop(); // the final newline ends a line, it doesn't start one
   return lines;

@@ -3,7 +3,7 @@ import { runStep, type StepOptions } from '../../shared/runtime';
 import { readPartition, writePartition } from '../../shared/lake';
 import { BatchBuilder } from '../../shared/batchBuilder';
 import { bronzeLogs, silverLogs } from '../../shared/schemas';
-import type { Batch } from '../../shared/parquet';
+import type { WritableBatch } from '../../shared/parquet';
 import { parseOptions } from '../options';
 import { createTemplateMiner } from './templateMiner';
 import { loadFirstSeen, loadMinerState, recordFirstSeen, saveSnapshot } from './templateStore';
@@ -18,6 +18,9 @@ export function normalizeMessage(message: string): string {
   return IRREGULAR_SPACE.test(message) ? message.replace(/\s+/g, ' ').trim() : message;
 }
 
+/** Bronze columns Silver carries unchanged. */
+const PASSED_THROUGH = bronzeLogs.columns.map((c) => c.name).filter((name) => !['ts', 'service', 'message'].includes(name));
+
 /** bronze/logs → silver/logs for one date, mining templates with the persisted template store. */
 export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
   const opts = parseOptions(parseStepOptions, raw, 'parse');
@@ -27,9 +30,10 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     const templatesBefore = firstSeen.size;
     // Column by column: Silver is Bronze (same part sizes) with the message normalized and three
     // columns added, so no per-row objects are built (they made GC a fifth of the step's time).
-    async function* silverBatches(): AsyncGenerator<Batch> {
+    // Columns parse does not read go from Bronze's Arrow vectors straight into Silver.
+    async function* silverBatches(): AsyncGenerator<WritableBatch> {
       let rows = 0;
-      for await (const bronze of readPartition(ctx.lake, bronzeLogs, opts.date, `run \`sentinel ingest --date ${opts.date}\` first`)) {
+      for await (const bronze of readPartition(ctx.lake, bronzeLogs, opts.date, `run \`sentinel ingest --date ${opts.date}\` first`, undefined, PASSED_THROUGH)) {
         const c = bronze.columns;
         const n = bronze.rows;
         const ts = c.ts as Float64Array;
@@ -48,7 +52,7 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
           params[i] = JSON.stringify(mined.params);
         }
         rows += n;
-        yield { rows: n, columns: { ...c, service, message, template_id: templateId, template, params } };
+        yield { rows: n, columns: { ...c, ...bronze.arrow, service, message, template_id: templateId, template, params } };
       }
       if (rows === 0) yield new BatchBuilder(silverLogs, 1).flush(); // an empty day is still a committed partition
     }

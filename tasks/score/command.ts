@@ -93,13 +93,16 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     const interestingByKey = new Map(anomalies.map((a) => [a.entity_key, a.interesting]));
     const collector = new SampleLineCollector(anomalies.map((a) => a.entity_key), 3, interestingByKey);
     if (anomalies.length) {
-      for await (const b of readPartition(ctx.lake, silverLogs, opts.date, undefined, ['ts', 'service', 'level', 'template_id', 'message', 'session_id'])) {
+      // Messages stay Arrow vectors: only the few kept lines are decoded into strings.
+      for await (const b of readPartition(ctx.lake, silverLogs, opts.date, undefined, ['ts', 'service', 'level', 'template_id', 'message', 'session_id'], ['message'])) {
         const ts = b.columns.ts as Float64Array;
+        const messages = b.arrow!.message;
         for (let i = 0; i < b.rows; i++) {
-          const line = { ts: ts[i], level: b.columns.level[i] as string, template_id: b.columns.template_id[i] as string, message: b.columns.message[i] as string };
-          collector.offer(windowKey(b.columns.service[i] as string, Math.floor(ts[i] / windowMs) * windowMs), line);
+          const line = { ts: ts[i], level: b.columns.level[i] as string, template_id: b.columns.template_id[i] as string };
+          const message = () => String(messages.get(i) ?? '');
+          collector.offer(windowKey(b.columns.service[i] as string, Math.floor(ts[i] / windowMs) * windowMs), line, message);
           const session = b.columns.session_id[i] as string | null;
-          if (session) collector.offer(session, line);
+          if (session) collector.offer(session, line, message);
         }
       }
     }

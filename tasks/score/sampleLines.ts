@@ -25,12 +25,13 @@ export class SampleLineCollector {
     for (const k of keys) this.slots.set(k, { lines: [] });
   }
 
-  offer(key: string, line: { ts: number; level: string; template_id: string; message: string }): void {
+  /** `message` is read only for lines that are kept: most lines of a partition are never asked for theirs. */
+  offer(key: string, line: { ts: number; level: string; template_id: string }, message: () => string): void {
     const slot = this.slots.get(key);
     if (!slot) return;
     const rank = (this.interestingTemplates.get(key)?.has(line.template_id) ? 2 : 0) + (line.level === 'ERROR' || line.level === 'FATAL' ? 1 : 0);
     if (slot.lines.length >= this.perKey && slot.lines[slot.lines.length - 1].rank >= rank) return;
-    slot.lines.push({ ts: new Date(line.ts).toISOString(), level: line.level, template_id: line.template_id, message: line.message.slice(0, 500), rank });
+    slot.lines.push({ ts: new Date(line.ts).toISOString(), level: line.level, template_id: line.template_id, message: message().slice(0, 500), rank });
     // Stable: equal ranks keep arrival (time) order.
     slot.lines.sort((a, b) => b.rank - a.rank);
     if (slot.lines.length > this.perKey) slot.lines.pop();

@@ -29,9 +29,10 @@ export async function run(raw: unknown) {
     throw new BadInputError(`cannot read ${file}: ${(err as Error).message}`, { cause: err });
   });
   const started = performance.now();
+  const lines = await decodeLines(bytes);
   let log: StructuredLog;
   try {
-    log = structureLines(decodeLines(bytes), opts.logFormat, createTemplateMiner({ similarityThreshold: opts.similarity, depth: opts.depth }));
+    log = structureLines(lines, opts.logFormat, createTemplateMiner({ similarityThreshold: opts.similarity, depth: opts.depth }));
   } catch (err) {
     throw new BadInputError(`--log-format "${opts.logFormat}": ${(err as Error).message}`, { cause: err });
   }
