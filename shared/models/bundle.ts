@@ -83,11 +83,39 @@ const FLOORS: Record<string, number> = { robust_baseline: 4, isolation_forest: 0
  * (error_count, ...) carry the same signal with an honest Poisson floor, while a rate of a quiet
  * window (1 error in 5 lines) swings wildly. Likewise latency_mean and latency_p99 follow single slow
  * requests; p50 and p95 show a degradation without that noise (measured: most baseline false alarms
- * on generated data were p99/mean of quiet windows).
+ * on generated data were p99/mean of quiet windows). It also skips warn_count and distinct_users:
+ * warnings come in clusters (a failed login logs twice), and distinct users is a thinned copy of
+ * count, so their Poisson floors are too tight; error_count and count carry bursts and drops
+ * (decision 26: per-type precision on four generator seeds).
  */
-const NOISY_TAILS = ['latency_mean', 'latency_p99'];
+const BASELINE_SKIPS = ['new_templates', 'latency_mean', 'latency_p99', 'warn_count', 'distinct_users'];
 export function baselineColumns(columns: readonly string[]): string[] {
-  return columns.filter((c) => c !== 'new_templates' && !RATE_LIKE.test(c) && !NOISY_TAILS.includes(c));
+  return columns.filter((c) => !BASELINE_SKIPS.includes(c) && !RATE_LIKE.test(c));
+}
+
+/** The forest sees every signal but the status rates, whose denominators (requests with a status) are tiny in quiet windows. */
+export function forestColumns(columns: readonly string[]): string[] {
+  return columns.filter((c) => !c.startsWith('status_'));
+}
+
+/**
+ * A forest verdict must name a concrete deviation: rows where no input feature is at least this many
+ * robust standard deviations from its seasonal median score 0. Without it the forest flagged quiet
+ * minutes with 2–3 background errors (no feature past 3σ, nothing a person could act on).
+ */
+const FOREST_MIN_DEVIATION = 3;
+
+export function requireDeviation(scores: Float64Array, z: FeatureMatrix, minAbsZ: number): Float64Array {
+  const k = z.columns.length;
+  for (let r = 0; r < z.rows; r++) {
+    let top = 0;
+    for (let j = 0; j < k; j++) {
+      const v = Math.abs(z.data[r * k + j]);
+      if (v > top) top = v; // NaN (no latency in an empty window) never wins
+    }
+    if (top < minAbsZ) scores[r] = 0;
+  }
+  return scores;
 }
 
 function baselineParams(columns: readonly string[]) {
@@ -119,7 +147,7 @@ interface RawScores {
 
 /** The matrix a matrix detector sees: its columns, z-scaled first when it has a scaler. */
 function inputFor(name: string, live: LiveDetector, columns: readonly string[], x: FeatureMatrix): FeatureMatrix {
-  const selected = select(x, name === 'robust_baseline' ? baselineColumns(columns) : columns);
+  const selected = select(x, name === 'robust_baseline' ? baselineColumns(columns) : name === 'isolation_forest' ? forestColumns(columns) : columns);
   return live.scaler ? robustZMatrix(live.scaler, selected) : selected;
 }
 
@@ -136,6 +164,7 @@ async function rawScores(bundle: Pick<ModelBundle, 'windows'>, data: WindowData,
         live.errors = result.errors;
         scores = result.scores;
       } else scores = await MATRIX_DETECTORS[d.name].score(live.model, input);
+      if (d.name === 'isolation_forest') requireDeviation(scores, input, FOREST_MIN_DEVIATION);
       const m = data.matrix;
       raw.set(d.name, bundle.windows.persistence === 'none' ? scores : medianOfThree(scores, m.service, m.windowStart, data.windowSeconds * 1000));
     }
@@ -179,7 +208,7 @@ export async function fitModelBundle(windows: WindowData, sessions: SessionData,
     const entry: DetectorEntry = { name, artifact: undefined, calibration: { quantiles: [], threshold: 0, severitySpan: 1 } };
     if (name === 'rare_templates') entry.artifact = fitRareTemplates(windows.matrix.service, windows.templates);
     else {
-      let input = select(windows.matrix, name === 'robust_baseline' ? baselineColumns(columns) : columns);
+      let input = select(windows.matrix, name === 'robust_baseline' ? baselineColumns(columns) : name === 'isolation_forest' ? forestColumns(columns) : columns);
       if (SCALED.includes(name)) {
         const scaler = fitRobustBaseline(input, baselineParams(input.columns));
         entry.scaler = robustBaseline.toArtifact(scaler);
