@@ -32,8 +32,10 @@ export class ParquetEncoder {
   }
 
   async encode(spec: TableSpec, batch: WritableBatch): Promise<Uint8Array> {
-    const stream = toArrowStream(spec, batch);
+    let stream = toArrowStream(spec, batch);
     if (!this.workerUrl) return arrowStreamToParquet(stream, plainColumns(spec));
+    // The buffer is transferred (detached here): it must be the stream's own, not shared with other data.
+    if (stream.byteOffset !== 0 || stream.byteLength !== stream.buffer.byteLength) stream = stream.slice();
     const worker = this.start();
     const id = this.nextId++;
     const done = new Promise<Uint8Array>((resolve, reject) => this.waiting.set(id, { resolve, reject }));

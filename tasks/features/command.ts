@@ -41,6 +41,7 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
   const opts = parseOptions(featuresOptions, raw, 'features');
   const windowSeconds = parseDuration(opts.window);
   const sessionGapMs = opts.sessionGap === 'none' ? Infinity : parseSpan(opts.sessionGap, '--session-gap') * 1000;
+  if (sessionGapMs <= 0) throw new BadInputError(`--session-gap ${opts.sessionGap}: use a positive duration such as 30m, or none`);
   const allowedLatenessSeconds = parseSpan(opts.allowedLateness, '--allowed-lateness');
   let keyOf;
   try {
