@@ -48,7 +48,12 @@ const gunzipAsync = promisify(gunzip);
  * Decompression runs on libuv's thread pool, so ingest can read the next file while it parses this one.
  */
 export async function readLines(store: ObjectStore, key: string): Promise<string[]> {
-  return decodeLines(await store.get(key));
+  const bytes = await store.get(key);
+  try {
+    return await decodeLines(bytes);
+  } catch (err) {
+    throw new BadInputError(`${store.uri}${key} starts like gzip but does not decompress (${(err as Error).message}): replace or remove the file`, { cause: err });
+  }
 }
 
 export async function decodeLines(bytes: Uint8Array): Promise<string[]> {
