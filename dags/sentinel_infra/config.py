@@ -60,6 +60,9 @@ STEP_CONFIG: dict[str, StepConfig] = {
     for step in STEPS
 }
 STEP_CONFIG.update(
+    # ingest and parse encode Parquet on a second thread (decisions.md 28) and peak near 0.9 GB per
+    # 1M-line partition: a whole core and 2Gi requested.
+    ingest=StepConfig("ingest", _HEAVY),
     parse=StepConfig("parse", _HEAVY),
     train=StepConfig("train", _HEAVY, deadline_seconds=7200),
     alert=StepConfig("alert", _LIGHT, deadline_seconds=900),
