@@ -48,6 +48,22 @@ describe('robust baseline', () => {
     expect(Number.isFinite(scoreRobustBaseline(model, unknown)[0])).toBe(true);
   });
 
+  it('keeps a volume spike inside the training day from widening its own yardstick (log counts)', () => {
+    // One day of a quiet service (10–20 lines/min) with a ×5 spike for 6 minutes at 08:31: the meanAD
+    // of its hour grows with the spike (z 3.9), the MAD does not (z 5.8).
+    const rows = 1440;
+    const data = new Float64Array(rows);
+    const windowStart = new Float64Array(rows);
+    for (let i = 0; i < rows; i++) {
+      data[i] = i >= 511 && i < 517 ? 75 : 10 + ((i * 7) % 11);
+      windowStart[i] = Date.UTC(2026, 0, 5) + i * 60_000;
+    }
+    const quiet: FeatureMatrix = { columns: ['count'], rows, data, service: new Array(rows).fill('pay'), windowStart };
+    const scores = scoreRobustBaseline(fitRobustBaseline(quiet, { kinds: { count: 'logCount' } }), quiet);
+    expect(Math.min(...scores.subarray(511, 517))).toBeGreaterThan(4);
+    expect(Math.max(...scores.subarray(0, 500))).toBeLessThan(4);
+  });
+
   it('round-trips through its artifact', () => {
     const restored = robustBaseline.fromArtifact(JSON.parse(JSON.stringify(robustBaseline.toArtifact(model))));
     expect(Array.from(scoreRobustBaseline(restored, x))).toEqual(Array.from(scoreRobustBaseline(model, x)));

@@ -8,6 +8,7 @@
  *
  * Spread = max(1.4826·MAD, 1.2533·meanAD, relativeFloor·|median|) — the meanAD fallback is the usual
  * rule when more than half the values are equal (MAD = 0, e.g. error counts that are mostly zero).
+ * Volumes use the MAD alone unless it is 0: the meanAD grows with the anomalies in the training data.
  * Count features also get a Poisson floor √median, and rate features a binomial floor
  * √(p(1−p)/n) with n the row's own record count: a quiet window's 1 error in 5 lines is not a burst.
  * Heavy-tailed features (latencies) are compared on a log scale (kind 'log'): ×2 is as unusual at
@@ -82,7 +83,12 @@ function bucketStats(x: FeatureMatrix, rows: readonly number[], relativeFloor: n
     meanAd = finite.length ? meanAd / finite.length : 0;
     const mad = medianInPlace(finite);
     median.push(Number.isNaN(m) ? 0 : m);
-    spread.push(Math.max(Number.isNaN(mad) ? 0 : MAD_TO_SIGMA * mad, 1.2533 * meanAd, relativeFloor * Math.abs(Number.isNaN(m) ? 0 : m), 1e-9));
+    const madSigma = Number.isNaN(mad) ? 0 : MAD_TO_SIGMA * mad;
+    // Volumes: the MAD alone (meanAD only when MAD is 0), so a spike or drop inside the training
+    // data cannot widen its own yardstick: on one day of history a ×7 spike had z 3.9 with the
+    // meanAD in, 5.2 without (decision 29). Heavy-tailed latencies keep the larger of the two.
+    const scale = kinds[j] === 'logCount' ? (madSigma > 0 ? madSigma : 1.2533 * meanAd) : Math.max(madSigma, 1.2533 * meanAd);
+    spread.push(Math.max(scale, relativeFloor * Math.abs(Number.isNaN(m) ? 0 : m), 1e-9));
   }
   return { n: rows.length, median, spread };
 }
