@@ -46,8 +46,8 @@ beforeAll(async () => {
   drop = db.drop;
   database = await openDatabase({ databaseUrl: db.url, embeddedDbDir: 'unused' }, log);
   await prepare(NORMAL, { logsPerDay: 300_000 });
-  // Drift: many new message templates and bursts of traffic, i.e. a shifted mix the model never saw.
-  await prepare(DRIFTED, { logsPerDay: 300_000, anomaliesPerDay: 40, anomalyTypes: ['new_template', 'volume_spike'] });
+  // Drift: a third of the traffic, many new message templates and bursts, i.e. a mix the model never saw.
+  await prepare(DRIFTED, { logsPerDay: 100_000, anomaliesPerDay: 40, anomalyTypes: ['new_template', 'volume_spike'] });
 }, 300_000);
 
 afterAll(async () => {
