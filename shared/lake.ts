@@ -2,6 +2,7 @@ import type { ObjectStore } from './store/objectStore';
 import { getJson, putJson } from './store/objectStore';
 import { decodeParquet, type Batch, type TableSpec, type WritableBatch } from './parquet';
 import { ParquetEncoder } from './parquetEncoder';
+import { BatchBuilder } from './batchBuilder';
 import { BadInputError } from './errors';
 
 /**
@@ -69,7 +70,7 @@ export class PartitionWriter {
     // An empty partition still gets one (empty) part file, so readers see its schema.
     if (this.files.length === 0) {
       const key = `${this.prefix}part-${this.runId}-00000.parquet`;
-      await this.store.put(key, await this.encoder.encode(this.spec, { rows: 0, columns: Object.fromEntries(this.spec.columns.map((c) => [c.name, []])) }));
+      await this.store.put(key, await this.encoder.encode(this.spec, new BatchBuilder(this.spec, 1).flush()));
       this.files.push({ key, rows: 0 });
     }
     const manifest: PartitionManifest = {

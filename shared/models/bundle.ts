@@ -118,6 +118,13 @@ export function requireDeviation(scores: Float64Array, z: FeatureMatrix, minAbsZ
   return scores;
 }
 
+/** The window features a matrix detector reads (the LSTM autoencoder reads them all). */
+function detectorColumns(name: string, columns: readonly string[]): readonly string[] {
+  if (name === 'robust_baseline') return baselineColumns(columns);
+  if (name === 'isolation_forest') return forestColumns(columns);
+  return columns;
+}
+
 function baselineParams(columns: readonly string[]) {
   const kinds: Record<string, FeatureKind> = {};
   for (const c of columns) kinds[c] = VOLUME_LIKE.test(c) ? 'logCount' : COUNT_LIKE.test(c) ? 'count' : RATE_LIKE.test(c) ? 'rate' : /^latency_/.test(c) ? 'log' : 'value';
@@ -147,7 +154,7 @@ interface RawScores {
 
 /** The matrix a matrix detector sees: its columns, z-scaled first when it has a scaler. */
 function inputFor(name: string, live: LiveDetector, columns: readonly string[], x: FeatureMatrix): FeatureMatrix {
-  const selected = select(x, name === 'robust_baseline' ? baselineColumns(columns) : name === 'isolation_forest' ? forestColumns(columns) : columns);
+  const selected = select(x, detectorColumns(name, columns));
   return live.scaler ? robustZMatrix(live.scaler, selected) : selected;
 }
 
@@ -208,7 +215,7 @@ export async function fitModelBundle(windows: WindowData, sessions: SessionData,
     const entry: DetectorEntry = { name, artifact: undefined, calibration: { quantiles: [], threshold: 0, severitySpan: 1 } };
     if (name === 'rare_templates') entry.artifact = fitRareTemplates(windows.matrix.service, windows.templates);
     else {
-      let input = select(windows.matrix, name === 'robust_baseline' ? baselineColumns(columns) : name === 'isolation_forest' ? forestColumns(columns) : columns);
+      let input = select(windows.matrix, detectorColumns(name, columns));
       if (SCALED.includes(name)) {
         const scaler = fitRobustBaseline(input, baselineParams(input.columns));
         entry.scaler = robustBaseline.toArtifact(scaler);

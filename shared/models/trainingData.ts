@@ -6,6 +6,7 @@ import type { FeatureMatrix } from '../detectors/types';
 import type { Batch } from '../parquet';
 import { BadInputError } from '../errors';
 import { createRandom } from '../random';
+import { interner } from '../interner';
 
 /**
  * Gold partitions → what detectors consume: a FeatureMatrix of window features, per-row template
@@ -117,12 +118,6 @@ export async function* readSessionParts(lake: ObjectStore, date: string): AsyncG
   }
 }
 
-/** Sequences repeat a few hundred template ids millions of times: share one string per id. */
-function interner(): (id: string) => string {
-  const interned = new Map<string, string>();
-  return (id) => interned.get(id) ?? (interned.set(id, id), id);
-}
-
 export interface SessionSample {
   /** Keep at most this many sessions: a uniform sample (reservoir), so memory stays bounded. */
   maxSessions: number;
@@ -140,22 +135,20 @@ export async function loadSessionData(lake: ObjectStore, dates: readonly string[
   const ends: number[] = [];
   const events: number[] = [];
   const errors: number[] = [];
-  const intern = interner();
   let seen = 0;
   for (const date of dates) {
-    if (!(await readManifest(lake, goldSessions, date))) continue;
-    for await (const s of readPartition(lake, goldSessions, date)) {
-      for (let i = 0; i < s.rows; i++, seen++) {
+    for await (const part of readSessionParts(lake, date)) {
+      for (let i = 0; i < part.ids.length; i++, seen++) {
         // Algorithm R: the first `limit` sessions, then each later one replaces a random slot with probability limit/seen.
         const slot = seen < limit ? seen : random.int(seen + 1);
         if (slot >= limit) continue;
-        ids[slot] = s.columns.session_id[i] as string;
-        service[slot] = s.columns.service[i] as string;
-        sequences[slot] = (JSON.parse(s.columns.sequence[i] as string) as string[]).map(intern);
-        starts[slot] = (s.columns.start as Float64Array)[i];
-        ends[slot] = (s.columns.end as Float64Array)[i];
-        events[slot] = (s.columns.event_count as Float64Array)[i];
-        errors[slot] = (s.columns.error_count as Float64Array)[i];
+        ids[slot] = part.ids[i];
+        service[slot] = part.service[i];
+        sequences[slot] = part.sequences[i];
+        starts[slot] = part.start[i];
+        ends[slot] = part.end[i];
+        events[slot] = part.eventCount[i];
+        errors[slot] = part.errorCount[i];
       }
     }
   }

@@ -5,6 +5,7 @@ import { BatchBuilder } from '../../shared/batchBuilder';
 import { goldSessions, goldWindows, goldWindowTemplates, silverLogs, WINDOW_FEATURES } from '../../shared/schemas';
 import { dayStart } from '../../shared/dates';
 import { BadInputError } from '../../shared/errors';
+import { interner } from '../../shared/interner';
 import { parseOptions } from '../options';
 import { loadFirstSeen } from '../parse/templateStore';
 import { TimeWindowAggregator } from './timeWindows';
@@ -66,8 +67,7 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     let events = 0;
     // Every decoded row is its own string; sessions keep one per event, so share one per template id
     // (1,595 → 1,480 MB at 10M logs).
-    const interned = new Map<string, string>();
-    const intern = (id: string) => interned.get(id) ?? (interned.set(id, id), id);
+    const intern = interner();
     // Read only what windows and sessions use; the message only when a regex extracts the session key.
     const needed = ['ts', 'service', 'level', 'latency_ms', 'status', 'user_id', 'session_id', 'template_id', ...(opts.sessionKey === 'session_id' ? [] : ['message'])];
     for await (const batch of readPartition(ctx.lake, silverLogs, opts.date, 'run `sentinel parse --date ' + opts.date + '` first', needed)) {

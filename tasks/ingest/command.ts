@@ -51,7 +51,7 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
         }
         ctx.log.debug({ file: key, read: counts.read }, 'file ingested');
       }
-      if (records.rows > 0 || counts.written === 0) yield records.flush();
+      if (records.rows > 0) yield records.flush();
     }
 
     const bronze = await writePartition(ctx.lake, bronzeLogs, opts.date, bronzeBatches(), { runId: ctx.runId, extra: { counts } });

@@ -98,11 +98,15 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
         const ts = b.columns.ts as Float64Array;
         const messages = b.arrow!.message;
         for (let i = 0; i < b.rows; i++) {
+          const window = windowKey(b.columns.service[i] as string, Math.floor(ts[i] / windowMs) * windowMs);
+          const session = b.columns.session_id[i] as string | null;
+          const forWindow = collector.wants(window);
+          const forSession = session !== null && collector.wants(session);
+          if (!forWindow && !forSession) continue;
           const line = { ts: ts[i], level: b.columns.level[i] as string, template_id: b.columns.template_id[i] as string };
           const message = () => String(messages.get(i) ?? '');
-          collector.offer(windowKey(b.columns.service[i] as string, Math.floor(ts[i] / windowMs) * windowMs), line, message);
-          const session = b.columns.session_id[i] as string | null;
-          if (session) collector.offer(session, line, message);
+          if (forWindow) collector.offer(window, line, message);
+          if (forSession) collector.offer(session, line, message);
         }
       }
     }

@@ -25,6 +25,11 @@ export class SampleLineCollector {
     for (const k of keys) this.slots.set(k, { lines: [] });
   }
 
+  /** Whether lines of this key are collected at all (most lines of a partition belong to no anomaly). */
+  wants(key: string): boolean {
+    return this.slots.has(key);
+  }
+
   /** `message` is read only for lines that are kept: most lines of a partition are never asked for theirs. */
   offer(key: string, line: { ts: number; level: string; template_id: string }, message: () => string): void {
     const slot = this.slots.get(key);

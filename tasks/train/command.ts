@@ -103,7 +103,6 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
   });
 }
 
-
 /** `robust_baseline=2,isolation_forest=1` → weights, each naming a detector being trained. */
 function parseWeights(text: string | undefined, detectors: readonly string[]): Record<string, number> | undefined {
   if (!text) return undefined;
