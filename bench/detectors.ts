@@ -1,8 +1,8 @@
 /**
  * Detector quality: each detector alone and the ensemble, on generated data (train on 3 days, score
  * the 4th, event-based P/R/F1 against the generator's labels and window AUC), on BGL (windows of
- * 20 lines, unsupervised: templates mined by our parser, labels only for scoring), and on HDFS
- * sessions (one verdict per block). Published unsupervised references are printed beside.
+ * 20 lines, unsupervised: templates mined by our parser, labels only for scoring). HDFS sessions:
+ * bench/sessions.ts. Published unsupervised references are printed beside.
  */
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -18,9 +18,6 @@ import { compileLogFormat, KNOWN_LOG_FORMATS } from '../shared/logFormat';
 import { createTemplateMiner } from '../tasks/parse/templateMiner';
 import { fitIsolationForest, scoreIsolationForest } from '../shared/detectors/isolationForest';
 import { fitRareTemplates, scoreRareTemplates } from '../shared/detectors/rareTemplates';
-import { fitSessionModel, scoreSessions } from '../shared/models/sessionModel';
-import { fitNextEvent, scoreNextEvent } from '../shared/detectors/nextEventLstm';
-import { loadTensorflow } from '../shared/tensorflow';
 import { loadLabels } from '../tasks/report/labels';
 import { printTable } from './table';
 import { inferAnomalyType } from '../tasks/score/anomalyType';
@@ -73,7 +70,7 @@ export async function benchGenerated(seed = 42, days = 4, logsPerDay = 400_000):
   const recallByDetector: [string, Record<string, { recall: number }>][] = [];
   for (const [name, detectors] of CONFIGS) {
     let t = performance.now();
-    const bundle = await fitModelBundle(train, trainSessions, { detectors, alertRate: 0.005, seed: 42 });
+    const bundle = await fitModelBundle(train, trainSessions, { detectors, alertRate: 'auto', seed: 42 });
     const trainS = (performance.now() - t) / 1000;
     t = performance.now();
     const scored = await scoreBundle(bundle, test, testSessions);
@@ -187,46 +184,6 @@ export function benchBglPipeline(): Record<string, unknown>[] {
     `BGL 2k through the pipeline (ingest --log-format bgl → parse → features (1-min service windows) → train on the same day, unlabeled → score → report --line-labels)`,
     ['evaluation', 'windows', 'anomalous', 'precision', 'recall', 'F1'],
     rows.map((r) => [r.name, r.windows, r.anomalousWindows, r.precision, r.recall, r.f1]),
-  );
-  return rows;
-}
-
-export async function benchHdfs(): Promise<Record<string, unknown>[]> {
-  const file = path.join(DATASETS, 'hdfs/HDFS_20000.log');
-  if (!existsSync(file)) return [];
-  const { fields, templates } = mineLines(file, KNOWN_LOG_FORMATS.hdfs);
-  const labels = new Map(readFileSync(path.join(DATASETS, 'hdfs/anomaly_label.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')).map(([id, label]) => [id, label === 'Anomaly'] as const));
-  const sessions = new Map<string, string[]>();
-  fields.forEach((f, i) => {
-    const id = /blk_-?\d+/.exec(f.Content)?.[0];
-    if (id) sessions.set(id, [...(sessions.get(id) ?? []), templates[i]]);
-  });
-  const ids = [...sessions.keys()].filter((id) => labels.has(id));
-  const sequences = ids.map((id) => sessions.get(id)!);
-  const truth = ids.map((id) => labels.get(id)!);
-  const vocab = [...new Set(templates)].sort();
-  const data = new Float64Array(ids.length * vocab.length);
-  sequences.forEach((seq, i) => seq.forEach((t) => data[i * vocab.length + vocab.indexOf(t)]++));
-  const x = { columns: vocab, rows: ids.length, data, service: ids, windowStart: new Float64Array(ids.length) };
-  const ifModel = fitIsolationForest(x, { seed: 42, contamination: 0.03 });
-  const ifScores = scoreIsolationForest(ifModel, x);
-  const session = fitSessionModel(sequences, { alertRate: 0.03 });
-  const verdicts = scoreSessions(session, sequences);
-  // DeepLog's protocol: train the next-event LSTM on normal sessions only (here: the first half of the
-  // normal blocks), score all; a block is anomalous with any miss outside the top-9.
-  const { tf } = await loadTensorflow();
-  const normalTrain = sequences.filter((_, i) => !truth[i] && i % 2 === 0);
-  const next = await scoreNextEvent(tf, await fitNextEvent(tf, normalTrain, { seed: 42 }), sequences);
-  const rows = [
-    { name: 'isolation_forest on template counts', ...prf(Array.from(ifScores, (s) => s > ifModel.decisionThreshold), truth), auc: rocAuc(ifScores, truth) },
-    { name: 'session model (transitions)', ...prf(verdicts.map((v) => v.anomalous), truth), auc: rocAuc(verdicts.map((v) => v.score), truth) },
-    { name: 'lstm_next_event (DeepLog, normal-trained)', ...prf(Array.from(next.scores, (s) => s > 0), truth), auc: rocAuc(next.scores, truth) },
-  ];
-  printTable(
-    `HDFS sample (${fields.length} lines, ${ids.length} labeled blocks, ${truth.filter(Boolean).length} anomalous): per-block verdicts, unsupervised`,
-    ['detector', 'precision', 'recall', 'F1', 'AUC'],
-    rows.map((r) => [r.name, r.precision, r.recall, r.f1, r.auc]),
-    'Reference on the full HDFS_v1 (loglizer README): Isolation Forest P 0.830 R 0.776 F1 0.802; PCA F1 0.769 (unsupervised); DeepLog F1 0.96 (trained on normal blocks). The 20k-line sample cuts most blocks short.',
   );
   return rows;
 }

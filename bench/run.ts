@@ -6,7 +6,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { benchScale, benchSteps, ensureBuilt } from './steps';
 import { benchIsolationForest } from './iforest';
-import { benchBgl, benchBglPipeline, benchGenerated, benchHdfs } from './detectors';
+import { benchBgl, benchBglPipeline, benchGenerated } from './detectors';
+import { benchHdfsSample, benchHdfsSessions } from './sessions';
 import { benchLstm } from './lstm';
 
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1].split(',') : undefined;
@@ -17,7 +18,7 @@ const sections: Record<string, () => unknown> = {
   // Two generator seeds: per-type precision over ~10 incidents per type moves by 0.1 per false alarm.
   detectors: async () => [...(await benchGenerated(42)), ...(await benchGenerated(7))],
   bgl: () => [...benchBgl(), ...benchBglPipeline()],
-  hdfs: () => benchHdfs(),
+  hdfs: async () => ({ sessions: await benchHdfsSessions(), sample: await benchHdfsSample() }),
   lstm: () => benchLstm(),
   scale: () => benchScale(),
 };

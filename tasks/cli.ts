@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT, exitCodeOf, SentinelError } from '../shared/errors';
+import { DEFAULT_SESSION_DETECTORS, DEFAULT_WINDOW_DETECTORS, SESSION_DETECTOR_NAMES, WINDOW_DETECTOR_NAMES } from '../shared/detectors/registry';
 
 /**
  * The `sentinel` CLI. This file only declares commands; each lazy-imports its step module so a
@@ -101,8 +102,8 @@ program
   .description('fit the detectors on Gold of a date range; register a candidate model and promote it if not worse')
   .requiredOption('--from <date>', 'first training date')
   .requiredOption('--to <date>', 'last training date')
-  .option('--detectors <list>', 'comma-separated: window detectors robust_baseline, isolation_forest, rare_templates, lstm_autoencoder; session detector lstm_next_event (the transition model always runs)', 'robust_baseline,isolation_forest,rare_templates')
-  .option('--alert-rate <share>', 'upper bound on the share of training windows flagged (thresholds never go below each detector\'s floor)', '0.005')
+  .option('--detectors <list>', `comma-separated: window detectors ${WINDOW_DETECTOR_NAMES.join(', ')}; session detectors ${SESSION_DETECTOR_NAMES.join(', ')} (when none is named and there are sessions: ${DEFAULT_SESSION_DETECTORS.join(', ')})`, DEFAULT_WINDOW_DETECTORS.join(','))
+  .option('--alert-rate <share|auto>', 'share of training windows and sessions each detector may flag (the 1 − share quantile of its training scores); auto: 0.005 for windows, each session detector\'s own test. Thresholds never go below a detector\'s floor', 'auto')
   .option('--name <name>', 'model name in the registry', 'sentinel')
   .option('--promote-margin <m>', 'promote unless validation F1/score is worse than production by more than this', '0.02')
   .addOption(new Option('--combine <rule>', 'max: anomalous when any detector fires; mean: when the weighted mean of calibrated scores passes the alert-rate quantile and one detector fires').choices(['max', 'mean']).default('max'))

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { BadInputError } from '../shared/errors';
 import { parseDate } from '../shared/dates';
 
@@ -13,3 +13,6 @@ export function parseOptions<S extends z.ZodType>(schema: S, raw: unknown, comma
   for (const key of ['date', 'from', 'to']) if (typeof value[key] === 'string') parseDate(value[key] as string, `--${key}`);
   return parsed.data;
 }
+
+/** `--alert-rate`: a share in (0, 0.5], or auto (each detector's default, see shared/models/sessionModel). */
+export const alertRateOption = z.union([z.literal('auto'), z.coerce.number().positive().max(0.5)]);

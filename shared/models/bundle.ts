@@ -5,7 +5,7 @@
  */
 import { BadInputError } from '../errors';
 import { calibrate, ecdf, severityOf, type Calibration } from '../detectors/calibration';
-import { MATRIX_DETECTORS, checkDetectorNames, windowDetectors } from '../detectors/registry';
+import { MATRIX_DETECTORS, checkDetectorNames, sessionDetectors, windowDetectors } from '../detectors/registry';
 import { explainRareTemplates, fitRareTemplates, rareTemplatesFromArtifact, scoreRareTemplates, type RareTemplatesModel } from '../detectors/rareTemplates';
 import { explainRobustBaseline, fitRobustBaseline, robustBaseline, robustZMatrix, type FeatureKind, type RobustBaselineModel } from '../detectors/robustBaseline';
 import type { Contribution, FeatureMatrix } from '../detectors/types';
@@ -14,14 +14,14 @@ import { quantileSorted } from '../quantiles';
 import { explainLstm, fitLstm, lstmFromArtifact, lstmToArtifact, scoreLstm, type LstmModel, type LstmParams } from '../detectors/lstmAutoencoder';
 import { loadTensorflow } from '../tensorflow';
 import type { AnomalyLabel } from '../schemas';
-import { fitSessionModel, scoreQuantiles, scoreSessions, withNextEvent, type SessionModel, type SessionVerdict } from './sessionModel';
-import { fitNextEvent, nextEventFromArtifact, nextEventToArtifact, scoreNextEvent, type NextEventArtifact } from '../detectors/nextEventLstm';
+import { fitSessionModel, loadSessionModel, scoreQuantiles, scoreSessions, type AlertRate, type LiveSessionModel, type SessionModel, type SessionVerdict } from './sessionModel';
 import { profileOf, type FeatureProfile } from './profile';
 import type { SessionData, WindowData } from './trainingData';
 
 export interface BundleParams {
   detectors: string[];
-  alertRate: number;
+  /** Share of training windows/sessions each detector may flag; 'auto': windows 0.5 %, sessions each detector's own test. */
+  alertRate: AlertRate;
   seed: number;
   /** 'max': a window is anomalous when any detector fires; 'mean': when the weighted mean of calibrated scores passes its own alert-rate threshold. */
   combine?: 'max' | 'mean';
@@ -48,9 +48,21 @@ interface LiveDetector {
 /** Detectors that see robust z-scores (the scaler) instead of raw feature units. */
 const SCALED = ['isolation_forest', 'lstm_autoencoder'];
 
+/** `--alert-rate auto` for window detectors: half a percent of training windows (decision 9). */
+export const WINDOW_AUTO_ALERT_RATE = 0.005;
+export const windowAlertRate = (params: Pick<BundleParams, 'alertRate'>): number => (params.alertRate === 'auto' ? WINDOW_AUTO_ALERT_RATE : params.alertRate);
+
+/** A window detector's threshold as the training summary reports it. */
+export interface WindowThreshold {
+  detector: string;
+  threshold: number;
+  source: 'quantile' | 'floor';
+  trainingShare: number;
+}
+
 export interface ModelBundle {
   kind: 'log-sentinel/bundle';
-  version: 1;
+  version: 2;
   params: BundleParams;
   windows: {
     columns: string[];
@@ -58,10 +70,11 @@ export interface ModelBundle {
     combinedThreshold: number;
     /** 'median3': matrix detectors' scores pass a 3-window median filter per service (see detectors/persistence). */
     persistence: 'median3' | 'none';
+    /** Each detector's threshold, its source and the share of training windows it flags (the training summary). */
+    thresholds: WindowThreshold[];
   };
+  /** Every session detector with its threshold; null when the training data had fewer than 10 sessions. */
   sessions: SessionModel | null;
-  /** With lstm_next_event: the DeepLog-style next-event LSTM over session template sequences. */
-  sessionLstm?: { artifact: NextEventArtifact; threshold: number } | null;
   /** Drift references: per feature decile profile, the calibrated-score quantiles, the training anomaly rate. */
   profiles: Record<string, FeatureProfile>;
   scoreQuantiles: number[];
@@ -133,7 +146,7 @@ function baselineParams(columns: readonly string[]) {
 
 function detectorParams(name: string, columns: readonly string[], params: BundleParams): Record<string, unknown> {
   if (name === 'robust_baseline') return baselineParams(columns);
-  if (name === 'isolation_forest') return { seed: params.seed, contamination: params.alertRate };
+  if (name === 'isolation_forest') return { seed: params.seed, contamination: windowAlertRate(params) };
   return {};
 }
 
@@ -205,6 +218,20 @@ export async function loadDetectors(bundle: ModelBundle): Promise<Map<string, Li
   return models;
 }
 
+function windowThreshold(entry: DetectorEntry, scores: Float64Array, alertRate: number): WindowThreshold {
+  const { threshold } = entry.calibration;
+  const quantile = quantileSorted(Float64Array.from(scores).sort(), 1 - alertRate);
+  const above = scores.reduce((n, s) => n + (s >= threshold ? 1 : 0), 0);
+  return { detector: entry.name, threshold, source: quantile >= threshold ? 'quantile' : 'floor', trainingShare: above / Math.max(1, scores.length) };
+}
+
+function describeWindowThreshold(t: WindowThreshold): string {
+  const share = `${(100 * t.trainingShare).toFixed(2)} % of training windows at or above it`;
+  return t.source === 'floor'
+    ? `${t.detector}: threshold ${Number(t.threshold.toPrecision(3))} is the floor, above the alert-rate quantile: the alert rate has no effect (${share})`
+    : `${t.detector}: threshold ${Number(t.threshold.toPrecision(3))} from the alert-rate quantile of training scores (${share})`;
+}
+
 export async function fitModelBundle(windows: WindowData, sessions: SessionData, params: BundleParams, progress: (line: string) => void = () => {}): Promise<ModelBundle> {
   checkDetectorNames(params.detectors);
   const columns = [...windows.matrix.columns];
@@ -236,15 +263,18 @@ export async function fitModelBundle(windows: WindowData, sessions: SessionData,
     entries.push(entry);
     progress(`${name}: fitted on ${windows.matrix.rows} windows in ${Math.round(performance.now() - started)} ms`);
   }
-  const partial = { params, windows: { columns, detectors: entries, combinedThreshold: 1, persistence: params.persistence ?? 'median3' } };
+  const partial = { params, windows: { columns, detectors: entries, combinedThreshold: 1, persistence: params.persistence ?? 'median3', thresholds: [] as WindowThreshold[] } };
   const raw = await rawScores(partial, windows, models);
   for (const e of entries) {
     const floor = FLOORS[e.name] ?? 0;
-    e.calibration = calibrate(raw.raw.get(e.name)!, params.alertRate, floor, e.name === 'isolation_forest' ? 0.15 : undefined);
+    e.calibration = calibrate(raw.raw.get(e.name)!, windowAlertRate(params), floor, e.name === 'isolation_forest' ? 0.15 : undefined);
+    const threshold = windowThreshold(e, raw.raw.get(e.name)!, windowAlertRate(params));
+    partial.windows.thresholds.push(threshold);
+    progress(describeWindowThreshold(threshold));
   }
   const combinedScores = Float64Array.from({ length: windows.matrix.rows }, (_, r) => combined(partial, raw, r));
   const sortedCombined = Float64Array.from(combinedScores).sort();
-  partial.windows.combinedThreshold = sortedCombined[Math.min(sortedCombined.length - 1, Math.floor((1 - params.alertRate) * sortedCombined.length))];
+  partial.windows.combinedThreshold = sortedCombined[Math.min(sortedCombined.length - 1, Math.floor((1 - windowAlertRate(params)) * sortedCombined.length))];
   const verdicts = windowVerdicts({ ...partial, sessions: null } as unknown as ModelBundle, raw, combinedScores);
   const flagged = verdicts.filter((v) => v.anomalous).length;
 
@@ -255,16 +285,14 @@ export async function fitModelBundle(windows: WindowData, sessions: SessionData,
   });
   const vocabulary = new Set<string>();
   for (const t of windows.templates) for (const id of t.keys()) vocabulary.add(id);
-  const sessionModel = sessions.ids.length >= 10 ? fitSessionModel(sessions.sequences, { alertRate: params.alertRate }) : null;
+  const sessionModel = sessions.ids.length >= 10 ? await fitSessionModel(sessions.sequences, { detectors: sessionDetectors(params.detectors), alertRate: params.alertRate, seed: params.seed }, progress) : null;
   if (!sessionModel) progress(`sessions: only ${sessions.ids.length} sessions, no session model`);
-  const sessionLstm = sessionModel && params.detectors.includes('lstm_next_event') ? await fitSessionLstm(sessions, params, progress) : null;
   return {
     kind: 'log-sentinel/bundle',
-    version: 1,
+    version: 2,
     params,
     windows: partial.windows,
     sessions: sessionModel,
-    sessionLstm,
     profiles,
     scoreQuantiles: scoreQuantiles(combinedScores),
     expectedAnomalyRate: flagged / Math.max(1, windows.matrix.rows),
@@ -296,38 +324,24 @@ export interface BundleScores {
   explain(row: number, top?: number): Contribution[];
 }
 
-/** A session needs at least this share of missed next events to be flagged by the LSTM. */
-const NEXT_EVENT_FLOOR = 0.1;
-
-/** DeepLog-style model on the training sessions, thresholded like the transition model (alert rate, floor). */
-async function fitSessionLstm(sessions: SessionData, params: BundleParams, progress: (line: string) => void): Promise<{ artifact: NextEventArtifact; threshold: number }> {
-  const { tf } = await loadTensorflow();
-  const started = performance.now();
-  const model = await fitNextEvent(tf, sessions.sequences, { seed: params.seed }, progress);
-  const training = (await scoreNextEvent(tf, model, sessions.sequences)).scores.sort();
-  const threshold = Math.max(quantileSorted(training, 1 - params.alertRate), NEXT_EVENT_FLOOR);
-  progress(`lstm_next_event: fitted on ${sessions.ids.length} sessions in ${Math.round(performance.now() - started)} ms, threshold ${threshold.toFixed(3)}`);
-  return { artifact: JSON.parse(JSON.stringify(await nextEventToArtifact(tf, model))), threshold };
+/** The bundle's session model, loaded once (null when it has none). */
+export async function loadSessions(bundle: ModelBundle): Promise<LiveSessionModel | null> {
+  return bundle.sessions ? loadSessionModel(bundle.sessions) : null;
 }
 
-/** Verdicts of the bundle's session models on these sequences (none when it has no session model). */
-export async function scoreSessionSequences(bundle: ModelBundle, sequences: readonly string[][]): Promise<SessionVerdict[]> {
-  if (!bundle.sessions || !sequences.length) return [];
-  const verdicts = scoreSessions(bundle.sessions, sequences);
-  if (!bundle.sessionLstm) return verdicts;
-  const { tf } = await loadTensorflow();
-  const next = await scoreNextEvent(tf, await nextEventFromArtifact(tf, bundle.sessionLstm.artifact), sequences);
-  return withNextEvent(verdicts, next.scores, next.misses, bundle.sessionLstm.threshold);
+/** Verdicts of the bundle's session detectors on these sequences (none when it has no session model). */
+export async function scoreSessionSequences(live: LiveSessionModel | null, sequences: readonly string[][]): Promise<SessionVerdict[]> {
+  return live && sequences.length ? scoreSessions(live, sequences) : [];
 }
 
 /** Scores windows (and sessions, when the bundle has a session model). */
 export async function scoreBundle(bundle: ModelBundle, windows: WindowData, sessions: SessionData): Promise<BundleScores> {
-  if (bundle.kind !== 'log-sentinel/bundle' || bundle.version !== 1) throw new BadInputError(`unsupported model artifact (kind ${bundle.kind}, version ${bundle.version}); retrain with \`sentinel train\``);
+  if (bundle.kind !== 'log-sentinel/bundle' || bundle.version !== 2) throw new BadInputError(`unsupported model artifact (kind ${bundle.kind}, version ${bundle.version}); retrain with \`sentinel train\``);
   const models = await loadDetectors(bundle);
   const raw = await rawScores(bundle, windows, models);
   const combinedScores = Float64Array.from({ length: windows.matrix.rows }, (_, r) => combined(bundle, raw, r));
   const verdicts = windowVerdicts(bundle, raw, combinedScores);
-  const sessionVerdicts = await scoreSessionSequences(bundle, sessions.sequences);
+  const sessionVerdicts = await scoreSessionSequences(await loadSessions(bundle), sessions.sequences);
   const explain = (row: number, top = 5): Contribution[] => {
     const v = verdicts[row];
     const names = v.detectors.length ? v.detectors : bundle.windows.detectors.map((d) => d.name);
@@ -371,7 +385,7 @@ export async function validationScore(bundle: ModelBundle, windows: WindowData, 
     const e = evaluateDetections(detections, labels.filter((l) => !l.session_ids));
     return { value: e.f1, details: { validationPrecision: e.precision, validationRecall: e.recall, validationF1: e.f1, validationAnomalyRate: rate } };
   }
-  const target = bundle.params.alertRate;
+  const target = windowAlertRate(bundle.params);
   const value = rate === 0 && target === 0 ? 1 : Math.min(rate, target) / Math.max(rate, target);
   return { value, details: { validationAnomalyRate: rate } };
 }

@@ -3,7 +3,7 @@ import { loadConfig } from '../../shared/config';
 import { createLogger, type Logger } from '../../shared/logger';
 import { openDatabase, type Database } from '../../shared/db/database';
 import { dateRange } from '../../shared/dates';
-import { parseOptions } from '../options';
+import { alertRateOption, parseOptions } from '../options';
 import { run as ingest } from '../ingest/command';
 import { run as parse } from '../parse/command';
 import { run as features } from '../features/command';
@@ -19,7 +19,7 @@ export const pipelineOptions = z.object({
   logFormat: z.string().optional(),
   labels: z.string().optional(),
   lake: z.string().optional(),
-  alertRate: z.coerce.number().positive().max(0.5).optional(),
+  alertRate: alertRateOption.optional(),
 });
 export type PipelineOptions = z.infer<typeof pipelineOptions>;
 

@@ -8,7 +8,9 @@ import { BatchBuilder } from '../../shared/batchBuilder';
 import { scoredWindows, silverLogs } from '../../shared/schemas';
 import { BadInputError } from '../../shared/errors';
 import { loadModelJson } from '../../shared/models/artifacts';
-import { scoreBundle, scoreSessionSequences, type ModelBundle } from '../../shared/models/bundle';
+import { loadSessions, scoreBundle, scoreSessionSequences, type ModelBundle } from '../../shared/models/bundle';
+import { explainSession } from '../../shared/models/sessionModel';
+import { withTemplateTexts } from './templateTexts';
 import { emptySessionData, loadWindowData, readSessionParts, windowKey } from '../../shared/models/trainingData';
 import { parseOptions } from '../options';
 import { inferAnomalyType } from './anomalyType';
@@ -73,17 +75,19 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
       });
     }
     let sessionCount = 0;
-    for await (const sessions of bundle.sessions ? readSessionParts(ctx.lake, opts.date) : []) {
-      const verdicts = await scoreSessionSequences(bundle, sessions.sequences);
+    const sessionModel = await loadSessions(bundle);
+    for await (const sessions of sessionModel ? readSessionParts(ctx.lake, opts.date) : []) {
+      const verdicts = await scoreSessionSequences(sessionModel, sessions.sequences);
       for (let i = 0; i < verdicts.length; i++) {
         const v = verdicts[i];
         const common = { entity_key: sessions.ids[i], service: sessions.service[i], window_start: sessions.start[i], window_end: sessions.end[i], score: v.score, severity: v.severity };
         await pushScored({ entity_kind: 'session', ...common, anomalous: v.anomalous, detectors: JSON.stringify(v.detectors) });
         if (!v.anomalous) continue;
+        const findings = await explainSession(sessionModel!, sessions.sequences[i], v.detectors);
         anomalies.push({
           date: opts.date, entity_kind: 'session', ...common, detectors: v.detectors, anomaly_type: 'unusual_sequence',
-          explanation: { detectors: v.detectors, transitions: v.findings.slice(0, 5), ...(v.misses.length ? { unexpected_events: v.misses.slice(0, 5) } : {}), sequence: sessions.sequences[i].slice(0, 30) },
-          model_name: opts.name, model_version: model.version, interesting: new Set([...v.findings.map((f) => f.to), ...v.misses.map((m) => m.actual)]),
+          explanation: { detectors: v.detectors, findings, sequence: sessions.sequences[i].slice(0, 30) },
+          model_name: opts.name, model_version: model.version, interesting: new Set(findings.flatMap((f) => f.events)),
         });
       }
       sessionCount += sessions.ids.length;
@@ -92,9 +96,12 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     // Sample lines: one streaming pass over Silver, keyed like the anomalies.
     const interestingByKey = new Map(anomalies.map((a) => [a.entity_key, a.interesting]));
     const collector = new SampleLineCollector(anomalies.map((a) => a.entity_key), 3, interestingByKey);
+    // Session findings name template ids; the Silver pass also picks up their texts for people.
+    const namedTemplates = new Set(anomalies.filter((a) => a.entity_kind === 'session').flatMap((a) => [...a.interesting]));
+    const templateTexts = new Map<string, string>();
     if (anomalies.length) {
       // Messages stay Arrow vectors: only the few kept lines are decoded into strings.
-      for await (const b of readPartition(ctx.lake, silverLogs, opts.date, undefined, ['ts', 'service', 'level', 'template_id', 'message', 'session_id'], ['message'])) {
+      for await (const b of readPartition(ctx.lake, silverLogs, opts.date, undefined, ['ts', 'service', 'level', 'template_id', 'template', 'message', 'session_id'], ['message'])) {
         const ts = b.columns.ts as Float64Array;
         const messages = b.arrow!.message;
         for (let i = 0; i < b.rows; i++) {
@@ -104,13 +111,14 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
           const forSession = session !== null && collector.wants(session);
           if (!forWindow && !forSession) continue;
           const line = { ts: ts[i], level: b.columns.level[i] as string, template_id: b.columns.template_id[i] as string };
+          if (namedTemplates.has(line.template_id)) templateTexts.set(line.template_id, b.columns.template[i] as string);
           const message = () => String(messages.get(i) ?? '');
           if (forWindow) collector.offer(window, line, message);
           if (forSession) collector.offer(session, line, message);
         }
       }
     }
-    const rows: AnomalyRow[] = anomalies.map(({ interesting: _i, ...a }) => ({ ...a, explanation: { ...(a.explanation as object), sample_lines: collector.get(a.entity_key) } }));
+    const rows: AnomalyRow[] = anomalies.map(({ interesting: _i, ...a }) => ({ ...a, explanation: { ...withTemplateTexts(a.explanation as Record<string, unknown>, templateTexts), sample_lines: collector.get(a.entity_key) } }));
 
     await scoredWriter.write(scored.flush());
     const written = await scoredWriter.commit({ extra: { model: opts.name, modelVersion: model.version } });

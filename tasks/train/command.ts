@@ -7,8 +7,9 @@ import { SIGNAL_FEATURES } from '../../shared/schemas';
 import { saveModelJson, loadModelJson } from '../../shared/models/artifacts';
 import { fitModelBundle, validationScore, type ModelBundle } from '../../shared/models/bundle';
 import { loadLabels } from '../report/labels';
-import { parseOptions } from '../options';
+import { alertRateOption, parseOptions } from '../options';
 import { BadInputError } from '../../shared/errors';
+import { DEFAULT_WINDOW_DETECTORS } from '../../shared/detectors/registry';
 import { loadSessionData, loadWindowData } from '../../shared/models/trainingData';
 import { mirrorToMlflow } from './mlflowMirror';
 
@@ -16,8 +17,8 @@ export const trainOptions = z.object({
   from: z.string(),
   to: z.string(),
   name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'lower-case letters, digits, - and _').default('sentinel'),
-  detectors: z.string().default('robust_baseline,isolation_forest,rare_templates'),
-  alertRate: z.coerce.number().positive().max(0.5).default(0.005),
+  detectors: z.string().default(DEFAULT_WINDOW_DETECTORS.join(',')),
+  alertRate: alertRateOption.default('auto'),
   promoteMargin: z.coerce.number().min(0).default(0.02),
   combine: z.enum(['max', 'mean']).default('max'),
   /** `name=weight,...` for --combine mean, e.g. robust_baseline=2,isolation_forest=1. */
@@ -76,7 +77,7 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     const registered = await inTransaction(pool, async (client) => {
       const m = await registerCandidate(client, {
         name: opts.name,
-        detectors: bundle.windows.detectors.map((d) => d.name).concat(bundle.sessions ? ['sequence_transitions'] : [], bundle.sessionLstm ? ['lstm_next_event'] : []),
+        detectors: bundle.windows.detectors.map((d) => d.name).concat(bundle.sessions?.detectors.map((d) => d.name) ?? []),
         params: { ...params, promoteMargin: opts.promoteMargin },
         train_from: opts.from,
         train_to: opts.to,
@@ -99,7 +100,10 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
       tags: { 'sentinel.stage': decision.promote ? 'production' : 'candidate', 'sentinel.decision': decision.reason, 'sentinel.artifact_uri': registered.artifact_uri },
       bundle,
     });
-    return { name: opts.name, version: registered.version, promoted: decision.promote, reason: decision.reason, validation: candidateScore.value, productionValidation: productionScore ?? null, windows: windows.matrix.rows, sessions: sessions.ids.length, fitSeconds, mlflowRunId };
+    return {
+      name: opts.name, version: registered.version, promoted: decision.promote, reason: decision.reason, validation: candidateScore.value, productionValidation: productionScore ?? null,
+      windows: windows.matrix.rows, sessions: sessions.ids.length, fitSeconds, mlflowRunId, alertRate: opts.alertRate, thresholds: thresholdSummary(bundle),
+    };
   });
 }
 
@@ -113,4 +117,12 @@ function parseWeights(text: string | undefined, detectors: readonly string[]): R
   const unknown = Object.keys(weights).filter((name) => !detectors.includes(name));
   if (unknown.length) throw new BadInputError(`--weights names ${unknown.join(', ')}, which --detectors does not include (${detectors.join(', ')})`);
   return weights;
+}
+
+/** Per detector: its threshold, where it came from (alert-rate quantile, own test, or floor) and the share of training rows it flags. */
+function thresholdSummary(bundle: ModelBundle) {
+  return [
+    ...bundle.windows.thresholds.map((t) => ({ detector: t.detector, unit: 'window', threshold: t.threshold, source: t.source, trainingShare: t.trainingShare })),
+    ...(bundle.sessions?.detectors ?? []).map((d) => ({ detector: d.name, unit: 'session', threshold: d.threshold.value, source: d.threshold.source, trainingShare: d.threshold.trainingShare })),
+  ];
 }

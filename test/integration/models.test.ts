@@ -85,16 +85,18 @@ describe('model registry', () => {
   it('trains the next-event LSTM on sessions when asked, stores it with the version and scores sessions with it', async () => {
     const trained = await train({ from: NORMAL, to: NORMAL, lake, name: 'sessions', detectors: 'robust_baseline,lstm_next_event' }, step());
     const shown = (await models({ action: 'show', name: 'sessions', lake }, step())).model;
-    expect(shown?.detectors).toEqual(['robust_baseline', 'sequence_transitions', 'lstm_next_event']);
+    // Naming a session detector replaces the default session set.
+    expect(shown?.detectors).toEqual(['robust_baseline', 'lstm_next_event']);
     const bundle = JSON.parse(await readFile(path.join(dir, 'lake', 'models', 'sessions', `v${trained.version}`, 'model.json'), 'utf8'));
-    expect(bundle.sessionLstm.artifact).toMatchObject({ kind: 'lstm_next_event', history: 10 });
-    expect(bundle.sessionLstm.threshold).toBeGreaterThanOrEqual(0.1);
+    expect(bundle.sessions.detectors[0].artifact).toMatchObject({ kind: 'lstm_next_event', history: 10 });
+    expect(bundle.sessions.detectors[0].threshold).toMatchObject({ value: 0.1, source: 'auto' });
+    expect(trained.thresholds).toContainEqual(expect.objectContaining({ detector: 'lstm_next_event', unit: 'session', source: 'auto' }));
     const scored = await score({ date: NORMAL, lake, name: 'sessions' }, step());
     expect(scored.sessions).toBeGreaterThan(100);
     const rows = await database.pool.query(`SELECT detectors, explanation FROM anomalies WHERE date = $1 AND entity_kind = 'session' AND model_name = 'sessions'`, [NORMAL]);
     for (const r of rows.rows) {
-      expect(r.detectors.every((d: string) => ['sequence_transitions', 'lstm_next_event'].includes(d))).toBe(true);
-      if (r.detectors.includes('lstm_next_event')) expect(r.explanation.unexpected_events.length).toBeGreaterThan(0);
+      expect(r.detectors).toEqual(['lstm_next_event']);
+      expect(r.explanation.findings[0].text).toMatch(/was not among the \d+ predicted next events/);
     }
   }, 300_000);
 

@@ -1,0 +1,69 @@
+/**
+ * Rare and unseen events in a session: a session containing an event that few training sessions
+ * contain is unusual, whatever the order or counts. An event's rarity is −log10 of the share of
+ * training sessions that contain it (smoothed: (seenIn + 0.5) / (sessions + 1)), so an event in 1 %
+ * of sessions scores 2 and one never seen scores highest. A session scores its rarest event.
+ */
+import { BadInputError } from '../../errors';
+import { vocabularyOf } from './eventCounts';
+import { RARE_EVENT_SHARE } from './routine';
+import type { SessionDetector, SessionFinding, Sequences } from './types';
+
+export interface RareEventsModel {
+  kind: 'rare_events';
+  sessions: number;
+  /** Event (template id) → training sessions that contain it. */
+  seenIn: Record<string, number>;
+}
+
+export function fitRareEvents(training: Sequences): RareEventsModel {
+  const seenIn: Record<string, number> = Object.fromEntries(vocabularyOf(training).map((e) => [e, 0]));
+  for (const s of training) for (const e of new Set(s)) seenIn[e]++;
+  return { kind: 'rare_events', sessions: training.length, seenIn };
+}
+
+const rarityOf = (model: RareEventsModel, seenIn: number) => -Math.log10((seenIn + 0.5) / (model.sessions + 1));
+const share = (model: RareEventsModel, seenIn: number) => seenIn / Math.max(1, model.sessions);
+
+export function scoreRareEvents(model: RareEventsModel, sessions: Sequences): Float64Array {
+  return Float64Array.from(sessions, (s) => {
+    let best = 0;
+    for (const e of s) best = Math.max(best, rarityOf(model, model.seenIn[e] ?? 0));
+    return best;
+  });
+}
+
+function percent(x: number): string {
+  return x === 0 ? '0 %' : x < 0.001 ? `${(100 * x).toFixed(3)} %` : `${(100 * x).toFixed(1)} %`;
+}
+
+export const rareEventsDetector: SessionDetector<RareEventsModel> = {
+  name: 'rare_events',
+  // An event that half the sessions contain is never rare, whatever the alert rate.
+  floor: -Math.log10(0.5),
+  fit: async (training) => fitRareEvents(training),
+  score: async (model, sessions) => scoreRareEvents(model, sessions),
+  // The event is in fewer than RARE_EVENT_SHARE of training sessions.
+  autoThreshold: (model) => rarityOf(model, RARE_EVENT_SHARE * model.sessions),
+  async explain(model, session, top): Promise<SessionFinding[]> {
+    const counts = new Map<string, number>();
+    for (const e of session) counts.set(e, (counts.get(e) ?? 0) + 1);
+    return [...counts]
+      .map(([event, count]) => ({ event, count, seenIn: model.seenIn[event] ?? 0 }))
+      .sort((a, b) => a.seenIn - b.seenIn || a.event.localeCompare(b.event))
+      .slice(0, top)
+      .map(({ event, count, seenIn }) => ({
+        detector: 'rare_events',
+        text: seenIn === 0
+          ? `${event} (×${count}) was never seen in ${model.sessions} training sessions`
+          : `${event} (×${count}) is in ${percent(share(model, seenIn))} of training sessions (${seenIn} of ${model.sessions})`,
+        events: [event],
+      }));
+  },
+  toArtifact: async (model) => model,
+  async fromArtifact(artifact) {
+    const a = artifact as RareEventsModel;
+    if (a?.kind !== 'rare_events' || typeof a.seenIn !== 'object') throw new BadInputError('not a rare_events artifact; retrain with `sentinel train`');
+    return a;
+  },
+};

@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { createRandom } from '../../random';
+import { mineInvariants, invariantsDetector } from './invariants';
+import { rareEventsDetector } from './rareEvents';
+import { SESSION_DETECTORS } from './registry';
+import type { Sequences } from './types';
+
+/**
+ * Constructed sessions of a job with a known structure: every session opens once, writes 1–3
+ * times with one ack per write, and closes once; 1 in 50 sessions also retries (a legal rare event).
+ */
+function jobSessions(n: number, seed = 1): string[][] {
+  const random = createRandom(seed);
+  return Array.from({ length: n }, (_, i) => {
+    const writes = 1 + random.int(3);
+    const s = ['open'];
+    for (let w = 0; w < writes; w++) s.push('write', 'ack');
+    if (i % 50 === 0) s.push('retry');
+    s.push('close');
+    return s;
+  });
+}
+
+describe('invariants', () => {
+  it('mines count(write) = count(ack) and count(open) = count(close) from sessions with that structure', () => {
+    const model = mineInvariants(jobSessions(500));
+    const relations = model.invariants.map((inv) => inv.columns.map((j, k) => `${inv.coefficients[k]}·${model.vocabulary[j]}`).join(' + '));
+    expect(relations).toContain('1·ack + -1·write');
+    expect(relations).toContain('1·close + -1·open');
+    // 'retry' occurs in 2 % of sessions, alone: no relation involves it.
+    expect(relations.some((r) => r.includes('retry'))).toBe(false);
+  });
+
+  it('flags a session that breaks an invariant and names the counts on both sides', async () => {
+    const model = await invariantsDetector.fit(jobSessions(500), { seed: 1 });
+    const broken = ['open', 'write', 'ack', 'write', 'close'];
+    const [ok, bad] = await invariantsDetector.score(model, [['open', 'write', 'ack', 'close'], broken]);
+    expect(ok).toBe(0);
+    expect(bad).toBeGreaterThanOrEqual(invariantsDetector.autoThreshold(model, new Float64Array()));
+    const [finding] = await invariantsDetector.explain(model, broken, 3);
+    expect(finding.text).toMatch(/count\(ack\) = 1 ≠ count\(write\) = 2/);
+    expect(finding.events).toEqual(['ack', 'write']);
+  });
+
+  it('needs the relation in 98 % of the sessions that use its events, not of all sessions', () => {
+    // Two rare events, both absent from 97 % of sessions, never in the same one: no invariant.
+    const sessions = jobSessions(600).map((s, i) => (i % 100 === 1 ? [...s, 'x'] : i % 100 === 2 ? [...s, 'y'] : s));
+    const model = mineInvariants(sessions);
+    expect(model.invariants.some((inv) => inv.columns.some((j) => ['x', 'y'].includes(model.vocabulary[j])))).toBe(false);
+  });
+});
+
+describe('rare_events', () => {
+  it('scores a session by its rarest event and says how rare it was in training', async () => {
+    const training = jobSessions(1000);
+    const model = await rareEventsDetector.fit(training, { seed: 1 });
+    const [common, unseen] = await rareEventsDetector.score(model, [['open', 'write', 'ack', 'close'], ['open', 'panic', 'close']]);
+    expect(unseen).toBeGreaterThan(rareEventsDetector.autoThreshold(model, new Float64Array()));
+    expect(common).toBeLessThan(rareEventsDetector.floor);
+    const [finding] = await rareEventsDetector.explain(model, ['open', 'retry', 'close'], 1);
+    expect(finding.text).toBe('retry (×1) is in 2.0 % of training sessions (20 of 1000)');
+  });
+});
+
+describe('every session detector', () => {
+  const training = jobSessions(400, 3);
+  const probe: Sequences = [['open', 'write', 'ack', 'close'], ['open', 'write', 'write', 'ack', 'close'], ['open', 'panic']];
+  for (const [name, detector] of Object.entries(SESSION_DETECTORS)) {
+    if (name === 'lstm_next_event') continue; // TensorFlow.js: covered in nextEventLstm.test.ts
+    it(`${name}: the same seed gives the same scores, and the JSON artifact scores the same`, async () => {
+      const a = await detector.fit(training, { seed: 7 });
+      const b = await detector.fit(training, { seed: 7 });
+      const scoresA = await detector.score(a, probe);
+      expect(Array.from(await detector.score(b, probe))).toEqual(Array.from(scoresA));
+      const restored = await detector.fromArtifact(JSON.parse(JSON.stringify(await detector.toArtifact(a))));
+      expect(Array.from(await detector.score(restored, probe))).toEqual(Array.from(scoresA));
+      // The broken session never scores below the clean one (the forest cannot isolate an all-zero column, so it may tie).
+      expect(scoresA[2]).toBeGreaterThanOrEqual(scoresA[0]);
+    });
+  }
+  it('rejects an artifact of another detector', async () => {
+    const artifact = await invariantsDetector.toArtifact(await invariantsDetector.fit(training, { seed: 1 }));
+    await expect(rareEventsDetector.fromArtifact(artifact)).rejects.toThrow(/not a rare_events artifact/);
+  });
+});
