@@ -27,6 +27,11 @@ services: ## start PostgreSQL, MinIO and dockerd for the integration tests
 airflow-venv: ## create the pinned Airflow virtualenv (.venv-airflow)
 	infra/scripts/airflow-venv.sh
 
+lint-py: airflow-venv ## Python lint and format check of the DAGs and their tests (ruff, ruff.toml)
+	$(VENV)/bin/ruff check dags test/dags
+	$(VENV)/bin/ruff format --check dags test/dags
+.PHONY: lint-py
+
 typecheck: install ## TypeScript strict check
 	npx tsc --noEmit
 

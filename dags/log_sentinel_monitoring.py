@@ -1,15 +1,15 @@
 """log_sentinel_monitoring: drift and model health for the logical date; retrain when they cross thresholds."""
+
 from __future__ import annotations
 
 from datetime import timedelta
 
 from airflow.providers.standard.operators.trigger_dagrun import TriggerDagRunOperator
 from airflow.providers.standard.sensors.external_task import ExternalTaskSensor
-from airflow.sdk import DAG, Param
+from airflow.sdk import Param
 
-from sentinel_infra.deadlines import finish_within
-from sentinel_infra.schedule import CATCHUP, DAILY, END, START
-from sentinel_infra.factory import DEFAULT_ARGS, sentinel_step
+from sentinel_infra.dag import sentinel_dag
+from sentinel_infra.factory import sentinel_step
 
 DOC = """
 ### log_sentinel_monitoring
@@ -21,22 +21,22 @@ then *skipped*), so **trigger_retrain** runs `log_sentinel_retrain` only after d
 in the monitor task's log and in `monitoring/date=D/summary.json`.
 """
 
-with DAG(
-    dag_id="log_sentinel_monitoring",
+with sentinel_dag(
+    "log_sentinel_monitoring",
+    kind="monitoring",
     description="Drift, score shift, anomaly rate and model age; triggers retraining on drift",
-    schedule=DAILY,
-    start_date=START,
-    end_date=END,
-    catchup=CATCHUP,
-    max_active_runs=3,
-    default_args=DEFAULT_ARGS,
-    deadline=finish_within(hours=2, dag_id="log_sentinel_monitoring"),
-    tags=["log-sentinel", "monitoring"],
     doc_md=DOC,
+    finish_within_hours=2,
     params={
-        "psi_threshold": Param(0.25, type="number", exclusiveMinimum=0, description="feature or score PSI that recommends retraining"),
-        "unseen_template_share": Param(0.05, type="number", minimum=0, maximum=1, description="share of events with templates unknown to the model"),
-        "anomaly_rate_factor": Param(5, type="number", minimum=1, description="anomaly rate this many times off the expected rate"),
+        "psi_threshold": Param(
+            0.25, type="number", exclusiveMinimum=0, description="feature or score PSI that recommends retraining"
+        ),
+        "unseen_template_share": Param(
+            0.05, type="number", minimum=0, maximum=1, description="share of events with templates unknown to the model"
+        ),
+        "anomaly_rate_factor": Param(
+            5, type="number", minimum=1, description="anomaly rate this many times off the expected rate"
+        ),
         "max_model_age_days": Param(7, type="integer", minimum=1, description="retrain models older than this"),
     },
 ) as dag:
@@ -52,19 +52,24 @@ with DAG(
         "monitor",
         "monitor",
         [
-            "--date", "{{ ds }}",
-            "--psi-threshold", "{{ params.psi_threshold }}",
-            "--unseen-template-share", "{{ params.unseen_template_share }}",
-            "--anomaly-rate-factor", "{{ params.anomaly_rate_factor }}",
-            "--max-model-age-days", "{{ params.max_model_age_days }}",
+            "--date",
+            "{{ ds }}",
+            "--psi-threshold",
+            "{{ params.psi_threshold }}",
+            "--unseen-template-share",
+            "{{ params.unseen_template_share }}",
+            "--anomaly-rate-factor",
+            "{{ params.anomaly_rate_factor }}",
+            "--max-model-age-days",
+            "{{ params.max_model_age_days }}",
         ],
     )
     gate = sentinel_step("retrain_gate", "monitor", ["--date", "{{ ds }}", "--gate"], skip_on_exit_code=99)
-    trigger = TriggerDagRunOperator(
+    trigger_retrain = TriggerDagRunOperator(
         task_id="trigger_retrain",
         trigger_dag_id="log_sentinel_retrain",
         trigger_run_id="drift__{{ ds }}",
         conf={"to_date": "{{ ds }}"},
         reset_dag_run=True,
     )
-    wait_for_scores >> monitor >> gate >> trigger
+    wait_for_scores >> monitor >> gate >> trigger_retrain

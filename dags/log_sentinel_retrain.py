@@ -1,15 +1,15 @@
 """log_sentinel_retrain: train on a trailing window → validate → promote or keep production."""
+
 from __future__ import annotations
 
 from datetime import timedelta
 
 from airflow.providers.standard.sensors.external_task import ExternalTaskSensor
-from airflow.sdk import DAG, Param
+from airflow.sdk import Param
 
 from sentinel_infra.config import DETECTORS_PATTERN
-from sentinel_infra.deadlines import finish_within
-from sentinel_infra.schedule import DAILY, END, START
-from sentinel_infra.factory import DEFAULT_ARGS, sentinel_step
+from sentinel_infra.dag import sentinel_dag
+from sentinel_infra.factory import sentinel_step
 
 DOC = """
 ### log_sentinel_retrain
@@ -22,24 +22,35 @@ production by more than `promote_margin`; otherwise production stays and the rea
 stored with the candidate (`sentinel models list`). Roll back with `sentinel models rollback`.
 """
 
-with DAG(
-    dag_id="log_sentinel_retrain",
+with sentinel_dag(
+    "log_sentinel_retrain",
+    kind="training",
     description="Retrain the detectors on a trailing window and promote when not worse",
-    schedule=DAILY,
-    start_date=START,
-    end_date=END,
+    doc_md=DOC,
+    finish_within_hours=6,
     catchup=False,
     max_active_runs=1,
-    default_args=DEFAULT_ARGS,
-    deadline=finish_within(hours=6, dag_id="log_sentinel_retrain"),
-    tags=["log-sentinel", "training"],
-    doc_md=DOC,
     params={
         "train_days": Param(14, type="integer", minimum=1, maximum=90, description="trailing days of Gold to train on"),
-        "to_date": Param(None, type=["null", "string"], format="date", description="last training date (default: the logical date)"),
-        "detectors": Param("robust_baseline,isolation_forest,rare_templates", type="string", description="comma-separated; add lstm_autoencoder (windows) or lstm_next_event (sessions) for the LSTMs", pattern=DETECTORS_PATTERN),
-        "alert_rate": Param(0.005, type="number", exclusiveMinimum=0, maximum=0.5, description="upper bound on the share of windows flagged"),
-        "promote_margin": Param(0.02, type="number", minimum=0, description="promote unless worse than production by more than this"),
+        "to_date": Param(
+            None, type=["null", "string"], format="date", description="last training date (default: the logical date)"
+        ),
+        "detectors": Param(
+            "robust_baseline,isolation_forest,rare_templates",
+            type="string",
+            description="comma-separated; add lstm_autoencoder (windows) or lstm_next_event (sessions) for the LSTMs",
+            pattern=DETECTORS_PATTERN,
+        ),
+        "alert_rate": Param(
+            0.005,
+            type="number",
+            exclusiveMinimum=0,
+            maximum=0.5,
+            description="upper bound on the share of windows flagged",
+        ),
+        "promote_margin": Param(
+            0.02, type="number", minimum=0, description="promote unless worse than production by more than this"
+        ),
     },
 ) as dag:
     # The day's features must exist: wait for the daily DAG's features task of the same logical date.
@@ -56,11 +67,16 @@ with DAG(
         "train",
         "train",
         [
-            "--from", "{{ macros.ds_add(params.to_date or ds, 1 - params.train_days | int) }}",
-            "--to", last_day,
-            "--detectors", "{{ params.detectors }}",
-            "--alert-rate", "{{ params.alert_rate }}",
-            "--promote-margin", "{{ params.promote_margin }}",
+            "--from",
+            "{{ macros.ds_add(params.to_date or ds, 1 - params.train_days | int) }}",
+            "--to",
+            last_day,
+            "--detectors",
+            "{{ params.detectors }}",
+            "--alert-rate",
+            "{{ params.alert_rate }}",
+            "--promote-margin",
+            "{{ params.promote_margin }}",
         ],
         execution_timeout=timedelta(hours=2),
     )

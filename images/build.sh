@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Builds one image per step (all by default, or the steps given): `log-sentinel/<step>:<version>-<rev>`
-# and `:dev`. BASE_IMAGE overrides the base; without it, node:20-bookworm-slim when it is available
-# locally, else the offline base (images/offline-base.sh). Prints each image's size.
+# (images/tag.sh) and `:dev`. A build of every step writes that tag to dags/sentinel_infra/image_tag.txt:
+# the DAGs' default tag (SENTINEL_IMAGE_TAG overrides it). BASE_IMAGE overrides the base; without it,
+# node:20-bookworm-slim when it is available locally, else the offline base (images/offline-base.sh).
+# Prints each image's size.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 STEPS=("$@")
-((${#STEPS[@]})) || STEPS=(generate ingest parse features train score monitor alert report)
-VERSION=$(node -p 'require("./package.json").version')
-REVISION=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+ALL_STEPS=0
+if ((${#STEPS[@]} == 0)); then ALL_STEPS=1 STEPS=(generate ingest parse features train score monitor alert report); fi
+TAG=$(images/tag.sh)
+VERSION=${TAG%-*} REVISION=${TAG##*-}
 # Steps that may load TensorFlow.js (the LSTM detector); the others carry only the bundle.
 TF_STEPS=" train score "
 
@@ -27,8 +30,10 @@ for step in "${STEPS[@]}"; do
   DOCKER_BUILDKIT=0 docker build -q -f images/Dockerfile \
     --build-arg BASE_IMAGE="$BASE_IMAGE" --build-arg STEP="$step" \
     --build-arg VERSION="$VERSION" --build-arg REVISION="$REVISION" \
-    -t "log-sentinel/$step:$VERSION-$REVISION" -t "log-sentinel/$step:dev" . >/dev/null
+    -t "log-sentinel/$step:$TAG" -t "log-sentinel/$step:dev" . >/dev/null
 done
+# Only a build of every step: the DAGs must not name a tag that some step images lack.
+if ((ALL_STEPS)); then echo "$TAG" >dags/sentinel_infra/image_tag.txt; fi
 
 printf '%-28s %10s   (base %s)\n' image size "$BASE_IMAGE"
 for step in "${STEPS[@]}"; do

@@ -3,10 +3,13 @@
 Everything is read from the environment of the Airflow components, so one DAG folder serves
 production (Kubernetes) and a laptop or CI (Docker) without edits.
 """
+
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+
+from sentinel_infra.images import built_tag
 
 #: Steps that have an image (images/build.sh builds one per step, ENTRYPOINT `sentinel <step>`).
 STEPS = ("generate", "ingest", "parse", "features", "train", "score", "monitor", "alert", "report")
@@ -18,7 +21,8 @@ RUNNER = os.environ.get("SENTINEL_RUNNER", "kubernetes")
 #: Retries per task (with exponential backoff); tests set 0 to fail fast.
 TASK_RETRIES = int(os.environ.get("SENTINEL_TASK_RETRIES", "2"))
 IMAGE_REGISTRY = os.environ.get("SENTINEL_IMAGE_REGISTRY", "log-sentinel")
-IMAGE_TAG = os.environ.get("SENTINEL_IMAGE_TAG", "dev")
+#: Pinned: the version and git rev `make images` built (sentinel_infra/images.py), not a moving tag.
+IMAGE_TAG = os.environ.get("SENTINEL_IMAGE_TAG") or built_tag()
 
 # Kubernetes: where pods run and the Secret that carries DATABASE_URL, SENTINEL_LAKE and the S3
 # keys (infra/k8s/secret.example.yaml). Credentials never appear in DAG code or task arguments.
@@ -55,10 +59,7 @@ class StepConfig:
 _HEAVY = Resources(cpu="1", memory="2Gi", cpu_limit="2", memory_limit="4Gi")
 _LIGHT = Resources(cpu="100m", memory="256Mi", cpu_limit="500m", memory_limit="512Mi")
 
-STEP_CONFIG: dict[str, StepConfig] = {
-    step: StepConfig(step)
-    for step in STEPS
-}
+STEP_CONFIG: dict[str, StepConfig] = {step: StepConfig(step) for step in STEPS}
 STEP_CONFIG.update(
     # ingest and parse encode Parquet on a second thread (decisions.md 28) and peak near 0.9 GB per
     # 1M-line partition: a whole core and 2Gi requested.

@@ -1,4 +1,5 @@
 """Deadline alerts (Airflow 3's successor of SLAs): a run that is not done in time gets logged loudly."""
+
 from __future__ import annotations
 
 import logging

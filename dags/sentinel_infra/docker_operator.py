@@ -1,9 +1,14 @@
-"""DockerOperator for the local runner, with the step's environment read from a file at run time."""
+"""DockerOperator for the local runner: the step's environment read from a file at run time, and the
+house exit-code rule (exit 2 and 4 fail at once, without retries)."""
+
 from __future__ import annotations
 
 from pathlib import Path
 
+from airflow.providers.docker.exceptions import DockerContainerFailedException
 from airflow.providers.docker.operators.docker import DockerOperator
+
+from sentinel_infra.exit_codes import docker_exit_code, fail_fast
 
 
 def read_env_file(path: str) -> dict[str, str]:
@@ -29,4 +34,8 @@ class SentinelDockerOperator(DockerOperator):
     def execute(self, context):
         if self.sentinel_env_file:
             self._private_environment = {**read_env_file(self.sentinel_env_file), **self._private_environment}
-        return super().execute(context)
+        try:
+            return super().execute(context)
+        except DockerContainerFailedException as failure:
+            fail_fast(docker_exit_code(str(failure)), failure)
+            raise

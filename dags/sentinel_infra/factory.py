@@ -1,31 +1,22 @@
 """One factory builds every step task: KubernetesPodOperator in production, DockerOperator locally.
 
 Both run the step's own image with the same arguments (the image's ENTRYPOINT is
-`node /app/sentinel.mjs <step>`, so only the arguments are passed). Exit codes: 2 bad input,
-3 external service, 4 quality gate, 99 "gate closed" (skipped when `skip_on_exit_code=99`).
+`node /app/sentinel.mjs <step>`, so only the arguments are passed). Both operators apply one exit-code
+rule (sentinel_infra/exit_codes.py): 2 bad input and 4 quality gate fail at once, 3 external service
+(and other failures) is retried with backoff, 99 "gate closed" is skipped where `skip_on_exit_code=99`.
 """
+
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from sentinel_infra import config
 
-#: Retries with exponential backoff: S3/PostgreSQL hiccups (exit 3) usually pass; every step is
-#: idempotent for its partition, so a retry or a "Clear" in the UI is always safe.
-DEFAULT_ARGS: dict[str, Any] = {
-    "owner": "log-sentinel",
-    "retries": config.TASK_RETRIES,
-    "retry_delay": timedelta(minutes=1),
-    "retry_exponential_backoff": True,
-    "max_retry_delay": timedelta(minutes=20),
-    "execution_timeout": timedelta(hours=1),
-}
-
 
 def _kubernetes(task_id: str, step: str, overrides: dict[str, Any]):
     from kubernetes.client import models as k8s
-    from airflow.providers.cncf.kubernetes.operators.pod import KubernetesPodOperator
+
+    from sentinel_infra.pod_operator import SentinelPodOperator
 
     cfg = config.step_config(step)
     r = cfg.resources
@@ -44,12 +35,14 @@ def _kubernetes(task_id: str, step: str, overrides: dict[str, Any]):
         image_pull_policy="IfNotPresent",
         on_finish_action="delete_succeeded_pod",
         get_logs=True,
-        reattach_on_restart=True,
+        # A worker that dies mid-step reattaches to its pod on the next try instead of starting a
+        # second one (Airflow 3.3+; successor of the deprecated reattach_on_restart).
+        durable=True,
         startup_timeout_seconds=300,
         active_deadline_seconds=cfg.deadline_seconds,
     )
     kwargs.update(overrides)
-    return KubernetesPodOperator, kwargs, "arguments"
+    return SentinelPodOperator, kwargs, "arguments"
 
 
 def _docker(task_id: str, step: str, overrides: dict[str, Any]):

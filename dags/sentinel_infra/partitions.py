@@ -1,4 +1,5 @@
 """Which partitions a run works on, and the argument lists of each mapped step: pure functions."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta

@@ -9,6 +9,7 @@ SENTINEL_SCHEDULE_START/END bound the schedule, and SENTINEL_CATCHUP=0 turns cat
 deployment, or a test, that should not create a run for every day since the start date; backfills
 are unaffected).
 """
+
 from __future__ import annotations
 
 import os

@@ -1,6 +1,7 @@
 """A real Airflow for the REST API tests: `airflow standalone` (api-server, scheduler, dag-processor,
 triggerer; LocalExecutor) on a fresh PostgreSQL metadata database, with the repo's DAGs and the
 Docker runner. Talks to it the way the UI does: REST API v2 with a bearer token."""
+
 from __future__ import annotations
 
 import json
@@ -56,8 +57,15 @@ class AirflowServer:
             "SENTINEL_TASK_RETRIES": "0",
             **extra_env,
         }
-        self.log = open(home / "standalone.log", "w")
-        self.proc = subprocess.Popen([str(REPO / ".venv-airflow/bin/airflow"), "standalone"], env=self.env, stdout=self.log, stderr=subprocess.STDOUT, cwd=home, start_new_session=True)
+        self.log = open(home / "standalone.log", "w")  # noqa: SIM115 (open while Airflow runs; stop() closes it)
+        self.proc = subprocess.Popen(
+            [str(REPO / ".venv-airflow/bin/airflow"), "standalone"],
+            env=self.env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            cwd=home,
+            start_new_session=True,
+        )
         self.token = ""
         self._wait_ready()
 
@@ -67,8 +75,10 @@ class AirflowServer:
             if self.proc.poll() is not None or "Exception in thread" in (self.home / "standalone.log").read_text():
                 raise RuntimeError(f"airflow standalone failed; see {self.home}/standalone.log")
             try:
-                self.token = self._post_json("/auth/token", {"username": "admin", "password": "admin"}, auth=False)["access_token"]
-                if self.get(f"/api/v2/dags/log_sentinel_daily").get("dag_id"):
+                self.token = self._post_json("/auth/token", {"username": "admin", "password": "admin"}, auth=False)[
+                    "access_token"
+                ]
+                if self.get("/api/v2/dags/log_sentinel_daily").get("dag_id"):
                     return
             except (urllib.error.URLError, ConnectionError, KeyError):
                 pass
@@ -76,7 +86,9 @@ class AirflowServer:
         raise TimeoutError(f"Airflow not ready in {timeout}s; see {self.home}/standalone.log")
 
     def _request(self, method: str, path: str, body: dict | None = None, auth: bool = True) -> dict:
-        req = urllib.request.Request(self.url + path, method=method, data=json.dumps(body).encode() if body is not None else None)
+        req = urllib.request.Request(
+            self.url + path, method=method, data=json.dumps(body).encode() if body is not None else None
+        )
         req.add_header("Content-Type", "application/json")
         if auth:
             req.add_header("Authorization", f"Bearer {self.token}")

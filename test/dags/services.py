@@ -1,5 +1,6 @@
 """Real services for the Airflow end-to-end tests: a fresh PostgreSQL database and MinIO prefix, and
 the sentinel CLI on the host to prepare data. Settings come from .sentinel/services.env (make test)."""
+
 from __future__ import annotations
 
 import json
@@ -19,8 +20,13 @@ STEP_IMAGES = ("ingest", "parse", "features", "score", "alert", "report", "train
 
 def require_docker_images() -> None:
     if os.environ.get("SENTINEL_TEST_DOCKER") != "1":
-        pytest.skip("SENTINEL_TEST_DOCKER is not 1: run through `make test`, which starts dockerd and builds the images")
-    missing = [s for s in STEP_IMAGES if subprocess.run(["docker", "image", "inspect", f"log-sentinel/{s}:dev"], capture_output=True).returncode]
+        pytest.skip(
+            "SENTINEL_TEST_DOCKER is not 1: run through `make test`, which starts dockerd and builds the images"
+        )
+    from sentinel_infra.config import IMAGE_REGISTRY, IMAGE_TAG  # the tag the DAGs will run
+
+    images = [f"{IMAGE_REGISTRY}/{s}:{IMAGE_TAG}" for s in STEP_IMAGES]
+    missing = [i for i in images if subprocess.run(["docker", "image", "inspect", i], capture_output=True).returncode]
     if missing:
         pytest.fail(f"images missing: {', '.join(missing)}; run `make images`")
 
@@ -59,7 +65,13 @@ class Sandbox:
 
     def sentinel(self, *args: str) -> dict:
         """The CLI on the host (same code as the images): returns its final JSON line."""
-        out = subprocess.run(["node", str(REPO / "bin/sentinel.mjs"), *args], env={**os.environ, **self.env}, capture_output=True, text=True, cwd=REPO)
+        out = subprocess.run(
+            ["node", str(REPO / "bin/sentinel.mjs"), *args],
+            env={**os.environ, **self.env},
+            capture_output=True,
+            text=True,
+            cwd=REPO,
+        )
         if out.returncode:
             raise AssertionError(f"sentinel {' '.join(args)} exited {out.returncode}: {out.stderr[-2000:]}")
         return json.loads(out.stdout.strip().splitlines()[-1])

@@ -1,15 +1,8 @@
 """The DAGs import cleanly and have the shape, schedules and params users rely on in the UI."""
+
 from __future__ import annotations
 
 import pytest
-from airflow.models.dagbag import DagBag
-
-from conftest import DAGS
-
-
-@pytest.fixture(scope="module")
-def dagbag() -> DagBag:
-    return DagBag(dag_folder=str(DAGS))
 
 
 def test_no_import_errors(dagbag):
@@ -38,7 +31,10 @@ def test_daily_pipeline_order_and_schedule(dagbag):
     assert {"log-sentinel", "pipeline"} <= set(dag.tags)
     assert dag.doc_md and "{{ ds }}" in dag.doc_md
     # parse updates the shared template store: one at a time, across runs too.
-    assert dag.get_task("parse").partial_kwargs.get("max_active_tis_per_dag") == 1 or dag.get_task("parse").max_active_tis_per_dag == 1
+    assert (
+        dag.get_task("parse").partial_kwargs.get("max_active_tis_per_dag") == 1
+        or dag.get_task("parse").max_active_tis_per_dag == 1
+    )
 
 
 def test_daily_params_are_json_schema_for_the_trigger_form(dagbag):
@@ -62,23 +58,15 @@ def test_retrain_trigger_form_rejects_unknown_detectors(dagbag):
         params.validate()
 
 
-def test_every_step_task_retries_with_backoff(dagbag):
-    for dag in dagbag.dags.values():
-        for t in dag.tasks:
-            if t.task_id in {"plan", "wait_for_features", "wait_for_scores", "trigger_retrain"}:
-                continue
-            kwargs = getattr(t, "partial_kwargs", None) or {}
-            retries = kwargs.get("retries", getattr(t, "retries", None))
-            backoff = kwargs.get("retry_exponential_backoff", getattr(t, "retry_exponential_backoff", None))
-            assert retries == 2, t.task_id
-            assert backoff, t.task_id
-
-
 def test_retrain_waits_for_features_then_trains(dagbag):
     dag = dagbag.dags["log_sentinel_retrain"]
     assert downstream(dag) == {"wait_for_features": {"train"}, "train": set()}
     sensor = dag.get_task("wait_for_features")
-    assert (sensor.external_dag_id, sensor.external_task_id, sensor.mode) == ("log_sentinel_daily", "features", "reschedule")
+    assert (sensor.external_dag_id, sensor.external_task_id, sensor.mode) == (
+        "log_sentinel_daily",
+        "features",
+        "reschedule",
+    )
     assert dag.params["train_days"] == 14
     assert dag.catchup is False
     assert all(type(d.timetable).__name__ == "CronDataIntervalTimetable" for d in dagbag.dags.values())
@@ -86,12 +74,12 @@ def test_retrain_waits_for_features_then_trains(dagbag):
 
 def test_monitoring_gates_the_retrain_trigger(dagbag):
     dag = dagbag.dags["log_sentinel_monitoring"]
-    assert downstream(dag) == {"wait_for_scores": {"monitor"}, "monitor": {"retrain_gate"}, "retrain_gate": {"trigger_retrain"}, "trigger_retrain": set()}
+    assert downstream(dag) == {
+        "wait_for_scores": {"monitor"},
+        "monitor": {"retrain_gate"},
+        "retrain_gate": {"trigger_retrain"},
+        "trigger_retrain": set(),
+    }
     gate = dag.get_task("retrain_gate")
     assert gate.skip_on_exit_code == [99] or gate.skip_on_exit_code == 99 or 99 in gate.skip_on_exit_code
     assert dag.get_task("trigger_retrain").trigger_dag_id == "log_sentinel_retrain"
-
-
-def test_dags_have_deadlines(dagbag):
-    for dag in dagbag.dags.values():
-        assert dag.deadline, dag.dag_id

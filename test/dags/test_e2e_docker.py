@@ -1,9 +1,9 @@
 """`airflow dags test` of the real DAGs with the Docker runner: real images, MinIO and PostgreSQL."""
+
 from __future__ import annotations
 
 import os
 import subprocess
-from pathlib import Path
 
 import pytest
 
@@ -19,7 +19,9 @@ def sandbox(tmp_path_factory):
     require_docker_images()
     box = Sandbox()
     # Two days of logs; a production model trained on the first (host CLI: same code as the images).
-    box.sentinel("generate", "--from", TRAIN_DAY, "--days", "2", "--services", "6", "--logs-per-day", "150000", "--seed", "3")
+    box.sentinel(
+        "generate", "--from", TRAIN_DAY, "--days", "2", "--services", "6", "--logs-per-day", "150000", "--seed", "3"
+    )
     box.sentinel("pipeline", "--from", TRAIN_DAY, "--to", TRAIN_DAY)
     box.home = tmp_path_factory.mktemp("airflow")
     yield box
@@ -38,7 +40,9 @@ def airflow(box: Sandbox, *args: str) -> subprocess.CompletedProcess:
         "SENTINEL_DOCKER_ENV_FILE": str(box.env_file(box.home / "sentinel.env")),
         "PYTHONPATH": str(DAGS),
     }
-    out = subprocess.run([str(REPO / ".venv-airflow/bin/airflow"), *args], env=env, capture_output=True, text=True, timeout=900)
+    out = subprocess.run(
+        [str(REPO / ".venv-airflow/bin/airflow"), *args], env=env, capture_output=True, text=True, timeout=900
+    )
     (box.home / "airflow-output.log").write_text(out.stdout + out.stderr)  # the whole log, for a failed run
     return out
 
@@ -50,7 +54,10 @@ def test_daily_dag_scores_the_logical_date_in_containers(sandbox):
     assert run.returncode == 0, (run.stdout + run.stderr)[-5000:]
     assert "failed" not in run.stdout.lower().split("dagrun")[-1] or "success" in run.stdout.lower()
 
-    rows = sandbox.query("SELECT count(*), count(DISTINCT entity_key), min(date)::text, max(date)::text FROM anomalies WHERE date = %s", DAY)
+    rows = sandbox.query(
+        "SELECT count(*), count(DISTINCT entity_key), min(date)::text, max(date)::text FROM anomalies WHERE date = %s",
+        DAY,
+    )
     n, distinct, first, last = rows[0]
     assert n > 0 and n == distinct and first == last == DAY
     # Alerts were raised from them (the alert step ran in its container too).

@@ -1,4 +1,5 @@
 """The pure planning functions behind the daily DAG's fan-out."""
+
 import pytest
 
 from sentinel_infra.partitions import partition_dates, step_arguments
@@ -17,7 +18,9 @@ def test_optional_flags_only_when_set():
     args = step_arguments(["2026-01-02", "2026-01-03"], {"model_version": None, "dry_run": False})
     assert [a["score"] for a in args] == [["--date", "2026-01-02"], ["--date", "2026-01-03"]]
     assert args[1]["report"] == ["--from", "2026-01-03", "--to", "2026-01-03", "--format", "json"]
-    [one] = step_arguments(["2026-01-02"], {"model_version": 3, "dry_run": True, "source": "s3://raw/app/", "log_format": "hdfs"})
+    [one] = step_arguments(
+        ["2026-01-02"], {"model_version": 3, "dry_run": True, "source": "s3://raw/app/", "log_format": "hdfs"}
+    )
     assert one["score"] == ["--date", "2026-01-02", "--model-version", "3"]
     assert one["alert"] == ["--date", "2026-01-02", "--dry-run"]
     assert one["ingest"] == ["--date", "2026-01-02", "--source", "s3://raw/app/", "--log-format", "hdfs"]

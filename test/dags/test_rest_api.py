@@ -1,6 +1,7 @@
 """What users do in the Airflow UI, through the same REST API, on a running Airflow (LocalExecutor on
 PostgreSQL) that runs the real step images against MinIO and PostgreSQL: trigger with conf, backfill
 three days, fail on bad input, fix it, clear the failed task, and get the same rows as a clean run."""
+
 from __future__ import annotations
 
 import pytest
@@ -16,10 +17,14 @@ TRAIN, D1, D2, D3, D4, BAD = "2026-06-01", "2026-06-02", "2026-06-03", "2026-06-
 def airflow(tmp_path_factory):
     require_docker_images()
     box = Sandbox()
-    box.sentinel("generate", "--from", TRAIN, "--days", "5", "--services", "6", "--logs-per-day", "100000", "--seed", "21")
+    box.sentinel(
+        "generate", "--from", TRAIN, "--days", "5", "--services", "6", "--logs-per-day", "100000", "--seed", "21"
+    )
     box.sentinel("pipeline", "--from", TRAIN, "--to", TRAIN)  # a production model to score with
     # Catch-up off: unpausing must not create a run for every day since the start date.
-    server = AirflowServer(box, tmp_path_factory.mktemp("airflow-api"), {"SENTINEL_CATCHUP": "0", "SENTINEL_SCHEDULE_START": TRAIN})
+    server = AirflowServer(
+        box, tmp_path_factory.mktemp("airflow-api"), {"SENTINEL_CATCHUP": "0", "SENTINEL_SCHEDULE_START": TRAIN}
+    )
     server.patch(f"/api/v2/dags/{DAG}", {"is_paused": False})
     yield server
     server.stop()
@@ -27,11 +32,17 @@ def airflow(tmp_path_factory):
 
 
 def anomaly_rows(box: Sandbox, date: str):
-    return box.query("SELECT entity_kind, entity_key, round(score::numeric, 6), severity, anomaly_type FROM anomalies WHERE date = %s ORDER BY entity_kind, entity_key", date)
+    return box.query(
+        "SELECT entity_kind, entity_key, round(score::numeric, 6), severity, anomaly_type FROM anomalies"
+        " WHERE date = %s ORDER BY entity_kind, entity_key",
+        date,
+    )
 
 
 def trigger(server: AirflowServer, date: str, conf: dict, run_id: str) -> str:
-    run = server.post(f"/api/v2/dags/{DAG}/dagRuns", {"dag_run_id": run_id, "logical_date": f"{date}T00:00:00Z", "conf": conf})
+    run = server.post(
+        f"/api/v2/dags/{DAG}/dagRuns", {"dag_run_id": run_id, "logical_date": f"{date}T00:00:00Z", "conf": conf}
+    )
     return run["dag_run_id"]
 
 
@@ -45,7 +56,18 @@ def test_trigger_with_conf_runs_the_day_in_containers(airflow):
 
 
 def test_backfill_three_days(airflow):
-    backfill = airflow.post("/api/v2/backfills", {"dag_id": DAG, "from_date": f"{D2}T00:00:00Z", "to_date": f"{D4}T00:00:00Z", "reprocess_behavior": "completed", "max_active_runs": 1, "run_backwards": False, "dag_run_conf": {}})
+    backfill = airflow.post(
+        "/api/v2/backfills",
+        {
+            "dag_id": DAG,
+            "from_date": f"{D2}T00:00:00Z",
+            "to_date": f"{D4}T00:00:00Z",
+            "reprocess_behavior": "completed",
+            "max_active_runs": 1,
+            "run_backwards": False,
+            "dag_run_conf": {},
+        },
+    )
     assert backfill["dag_id"] == DAG
     runs = [r for r in airflow.get(f"/api/v2/dags/{DAG}/dagRuns?limit=50")["dag_runs"] if r["run_type"] == "backfill"]
     dates = sorted(r["logical_date"][:10] for r in runs)
@@ -59,7 +81,19 @@ def test_backfill_three_days(airflow):
 def test_failed_step_is_fixed_and_cleared_and_matches_a_clean_run(airflow):
     box = airflow.box
     # Bad input: a day where a fifth of the lines are malformed (ingest's quality gate, exit 4).
-    box.sentinel("generate", "--from", BAD, "--services", "6", "--logs-per-day", "100000", "--seed", "21", "--malformed-rate", "0.2")
+    box.sentinel(
+        "generate",
+        "--from",
+        BAD,
+        "--services",
+        "6",
+        "--logs-per-day",
+        "100000",
+        "--seed",
+        "21",
+        "--malformed-rate",
+        "0.2",
+    )
     run_id = trigger(airflow, BAD, {}, f"ui__{BAD}")
     assert airflow.wait_run(DAG, run_id) == "failed"
     states = airflow.task_states(DAG, run_id)
@@ -68,7 +102,17 @@ def test_failed_step_is_fixed_and_cleared_and_matches_a_clean_run(airflow):
 
     # Fix the input (same seed, no malformed lines), then Clear the failed task and what follows.
     box.sentinel("generate", "--from", BAD, "--services", "6", "--logs-per-day", "100000", "--seed", "21")
-    cleared = airflow.post(f"/api/v2/dags/{DAG}/clearTaskInstances", {"dag_run_id": run_id, "task_ids": ["ingest"], "only_failed": True, "include_downstream": True, "reset_dag_runs": True, "dry_run": False})
+    cleared = airflow.post(
+        f"/api/v2/dags/{DAG}/clearTaskInstances",
+        {
+            "dag_run_id": run_id,
+            "task_ids": ["ingest"],
+            "only_failed": True,
+            "include_downstream": True,
+            "reset_dag_runs": True,
+            "dry_run": False,
+        },
+    )
     assert {t["task_id"] for t in cleared["task_instances"]} >= {"ingest", "parse", "features", "score"}
     assert airflow.wait_run(DAG, run_id) == "success", airflow.task_states(DAG, run_id)
     fixed = anomaly_rows(box, BAD)
