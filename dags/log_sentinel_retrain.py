@@ -38,15 +38,16 @@ with sentinel_dag(
         "detectors": Param(
             "robust_baseline,isolation_forest,rare_templates",
             type="string",
-            description="comma-separated; add lstm_autoencoder (windows) or lstm_next_event (sessions) for the LSTMs",
+            description="comma-separated window detectors, plus session detectors to replace the default session set "
+            "(invariants, rare_events, sequence_transitions)",
             pattern=DETECTORS_PATTERN,
         ),
         "alert_rate": Param(
-            0.005,
-            type="number",
-            exclusiveMinimum=0,
-            maximum=0.5,
-            description="upper bound on the share of windows flagged",
+            "auto",
+            type="string",
+            pattern=r"^(auto|0?\.\d*[1-9]\d*)$",
+            description="share of training windows and sessions each detector may flag (e.g. 0.01); "
+            "auto: 0.005 for windows, each session detector's own test",
         ),
         "promote_margin": Param(
             0.02, type="number", minimum=0, description="promote unless worse than production by more than this"

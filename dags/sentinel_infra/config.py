@@ -14,7 +14,18 @@ from sentinel_infra.images import built_tag
 #: Steps that have an image (images/build.sh builds one per step, ENTRYPOINT `sentinel <step>`).
 STEPS = ("generate", "ingest", "parse", "features", "train", "score", "monitor", "alert", "report")
 # `sentinel train --detectors` accepts a comma-separated subset of these (shared/detectors/registry.ts).
-DETECTORS = ("robust_baseline", "isolation_forest", "rare_templates", "lstm_autoencoder", "lstm_next_event")
+DETECTORS = (
+    "robust_baseline",
+    "isolation_forest",
+    "rare_templates",
+    "lstm_autoencoder",
+    "invariants",
+    "rare_events",
+    "sequence_transitions",
+    "pca_residual",
+    "count_forest",
+    "lstm_next_event",
+)
 DETECTORS_PATTERN = r"^({0})(,({0}))*$".format("|".join(DETECTORS))
 
 RUNNER = os.environ.get("SENTINEL_RUNNER", "kubernetes")

@@ -68,7 +68,7 @@ def test_train_pod_has_image_templated_args_secret_env_resources_and_labels(dags
         "--detectors",
         "robust_baseline,isolation_forest,rare_templates",
         "--alert-rate",
-        "0.005",
+        "auto",
         "--promote-margin",
         "0.02",
     ]
