@@ -285,7 +285,7 @@ export async function fitModelBundle(windows: WindowData, sessions: SessionData,
   });
   const vocabulary = new Set<string>();
   for (const t of windows.templates) for (const id of t.keys()) vocabulary.add(id);
-  const sessionModel = sessions.ids.length >= 10 ? await fitSessionModel(sessions.sequences, { detectors: sessionDetectors(params.detectors), alertRate: params.alertRate, seed: params.seed }, progress) : null;
+  const sessionModel = sessions.ids.length >= 10 ? await fitSessionModel(sessions.sequences, { detectors: sessionDetectors(params.detectors), alertRate: params.alertRate, seed: params.seed, starts: sessions.start }, progress) : null;
   if (!sessionModel) progress(`sessions: only ${sessions.ids.length} sessions, no session model`);
   return {
     kind: 'log-sentinel/bundle',

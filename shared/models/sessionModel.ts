@@ -132,6 +132,8 @@ export interface SessionModelParams {
   detectors: readonly string[];
   alertRate: AlertRate;
   seed: number;
+  /** Start time of each training session (epoch ms), when known. */
+  starts?: ArrayLike<number>;
 }
 
 function detectorNamed(name: string): SessionDetector<unknown> {
@@ -147,7 +149,7 @@ export async function fitSessionModel(training: Sequences, params: SessionModelP
     const started = performance.now();
     const detector = detectorNamed(name);
     // Score through the JSON artifact, as `score` will: a serialization bug shows up at training time.
-    const artifact = JSON.parse(JSON.stringify(await detector.toArtifact(await detector.fit(training, { seed: params.seed }))));
+    const artifact = JSON.parse(JSON.stringify(await detector.toArtifact(await detector.fit(training, { seed: params.seed, starts: params.starts }))));
     const model = await detector.fromArtifact(artifact);
     const scores = await detector.score(model, training);
     const threshold = chooseThreshold(scores, params.alertRate, detector.autoThreshold(model, scores), detector.floor);

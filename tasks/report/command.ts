@@ -9,6 +9,7 @@ import { scoredPartitions } from './scoredPartitions';
 import { dateRange } from '../../shared/dates';
 import { parseOptions } from '../options';
 import { evaluateDetections, evaluateSessions, parseSessionLabels } from '../../shared/eventEvaluation';
+import { evaluateByUnit } from '../../shared/unitEvaluation';
 import { readFile } from 'node:fs/promises';
 import { BadInputError } from '../../shared/errors';
 import { loadLabels } from './labels';
@@ -81,7 +82,7 @@ export async function buildReport(raw: unknown, step: Partial<StepOptions> = {})
     const db = await ctx.db();
     const rows = await listAnomalies(db.pool, opts.from, opts.to);
     const labels = await loadLabels(ctx.lake, opts.from, opts.to, opts.labels);
-    const evaluation = labels ? evaluateDetections(rows, labels) : undefined;
+    const evaluation = labels ? { ...evaluateDetections(rows, labels), ...evaluateByUnit(rows, labels) } : undefined;
     const summary = summarize(opts.from, opts.to, rows, evaluation);
     const sessionEvaluation = opts.sessionLabels ? evaluateSessions(await scoredSessions(ctx, dates), await readSessionLabels(opts.sessionLabels)) : undefined;
     const lineEvaluation = opts.lineLabels ? await evaluateLineLabels(ctx, dates, lineWindowings(opts), opts.normalLabel) : undefined;

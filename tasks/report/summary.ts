@@ -1,5 +1,6 @@
 import type { AnomalyRow } from '../../shared/db/anomalies';
 import type { Evaluation } from '../../shared/eventEvaluation';
+import type { UnitEvaluation } from '../../shared/unitEvaluation';
 
 /** What `report` prints: counts by service, type and severity, the top anomalies, and metrics. */
 export interface ReportSummary {
@@ -10,21 +11,22 @@ export interface ReportSummary {
   byType: Record<string, number>;
   bySeverity: { low: number; medium: number; high: number; critical: number };
   top: { service: string; entity: string; start: string; severity: number; type: string | null; detectors: string[]; reason: string }[];
-  evaluation?: Evaluation;
+  evaluation?: Evaluation & Partial<UnitEvaluation>;
 }
 
 const bump = (o: Record<string, number>, k: string) => (o[k] = (o[k] ?? 0) + 1);
 
 /** One line that says why: the explanation's own summary, or its top features. */
 export function reasonOf(explanation: unknown): string {
-  const e = explanation as { summary?: string; contributions?: { feature: string; value: number; expected: number }[] } | null;
+  const e = explanation as { summary?: string; contributions?: { feature: string; value: number; expected: number }[]; findings?: { text: string }[] } | null;
   if (e?.summary) return e.summary;
+  if (e?.findings?.length) return e.findings.slice(0, 2).map((f) => f.text).join('; ');
   return (e?.contributions ?? []).slice(0, 3).map((c) => `${c.feature}=${round(c.value)} (normal ${round(c.expected)})`).join(', ');
 }
 
 export const round = (v: number) => (Number.isFinite(v) ? Math.round(v * 100) / 100 : v);
 
-export function summarize(from: string, to: string, rows: readonly AnomalyRow[], evaluation?: Evaluation, topN = 10): ReportSummary {
+export function summarize(from: string, to: string, rows: readonly AnomalyRow[], evaluation?: Evaluation & Partial<UnitEvaluation>, topN = 10): ReportSummary {
   const byService: Record<string, number> = {};
   const byType: Record<string, number> = {};
   const bySeverity = { low: 0, medium: 0, high: 0, critical: 0 };
@@ -65,6 +67,12 @@ export function formatText(s: ReportSummary): string {
   const e = s.evaluation;
   if (e) {
     lines.push(`against labels: precision ${pct(e.precision)}  recall ${pct(e.recall)}  F1 ${pct(e.f1)}  (incidents ${e.found}/${e.incidents} found, ${e.truePositives} correct and ${e.falsePositives} false detections)`);
+    if (e.perIncident && e.perWindow) {
+      const i = e.perIncident;
+      const w = e.perWindow;
+      lines.push(`  per incident: precision ${pct(i.precision)}  recall ${pct(i.recall)}  F1 ${pct(i.f1)}  (${i.truePositives} of ${i.truePositives + i.falsePositives} detected incidents real; ${i.found} of ${i.incidents} labeled found)`);
+      lines.push(`  per window:   precision ${pct(w.precision)}  recall ${pct(w.recall)}  F1 ${pct(w.f1)}  (${w.truePositives} of ${w.truePositives + w.falsePositives} flagged windows/sessions labeled; ${w.found} of ${w.incidents} labeled windows/sessions flagged)`);
+    }
     lines.push('  type                   precision   recall      F1   found');
     for (const [type, m] of Object.entries(e.byType)) lines.push(`  ${type.padEnd(22)} ${pct(m.precision)}  ${pct(m.recall)}  ${pct(m.f1)}   ${m.found}/${m.incidents}`);
     if (e.missed.length) lines.push('  missed: ' + e.missed.map((m) => `${m.type}@${m.service} ${m.start}`).join('; '));

@@ -16,4 +16,9 @@ describe('inferAnomalyType', () => {
   it('a strong error deviation wins over a rare template fired at the same time', () => {
     expect(inferAnomalyType([c('error_rate', 15)], ['rare_templates', 'robust_baseline'])).toBe('error_burst');
   });
+
+  it('takes the direction from the value and its baseline: a count above normal is never a traffic drop', () => {
+    expect(inferAnomalyType([{ feature: 'count', z: -3, value: 37, expected: 0 }], ['isolation_forest'])).toBe('volume_spike');
+    expect(inferAnomalyType([{ feature: 'count', z: 2, value: 4, expected: 42.5 }], ['isolation_forest'])).toBe('traffic_drop');
+  });
 });

@@ -16,10 +16,18 @@ const BY_FEATURE: [RegExp, (z: number) => AnomalyType][] = [
   [/^(transition|sequence)/, () => 'unusual_sequence'],
 ];
 
+/**
+ * Above or below normal, from the value and the baseline the explanation shows (a count above its
+ * baseline is never a traffic drop, whatever sign a detector's internal score has); z only breaks ties.
+ */
+function direction(c: Contribution): number {
+  return Number.isFinite(c.value) && Number.isFinite(c.expected) && c.value !== c.expected ? Math.sign(c.value - c.expected) : Math.sign(c.z);
+}
+
 export function inferAnomalyType(contributions: readonly Contribution[], detectors: readonly string[]): AnomalyType {
   if (detectors.includes('rare_templates') && !contributions.some((c) => /^(error|latency|count)/.test(c.feature) && Math.abs(c.z) > 6)) return 'new_template';
   for (const c of contributions) {
-    for (const [re, type] of BY_FEATURE) if (re.test(c.feature)) return type(c.z);
+    for (const [re, type] of BY_FEATURE) if (re.test(c.feature)) return type(direction(c));
   }
   return 'other';
 }

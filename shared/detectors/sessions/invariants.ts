@@ -177,15 +177,17 @@ export function brokenInvariantCounts(model: InvariantsModel, sessions: Sequence
   return Float64Array.from({ length: counts.rows }, (_, r) => model.invariants.reduce((n, inv) => n + (residual(inv, counts, r) !== 0 ? 1 : 0), 0));
 }
 
+/** "count(A) + 2·count(B) ≠ count(C): 3 + 2×1 = 5 vs 4; …", so a person can check the counts in the log. */
 function describe(model: InvariantsModel, inv: Invariant, counts: EventCounts): SessionFinding {
-  const m = counts.vocabulary.length;
-  const term = (j: number, k: number) => `${Math.abs(inv.coefficients[k]) === 1 ? '' : `${Math.abs(inv.coefficients[k])}·`}count(${model.vocabulary[j]}) = ${counts.data[j] * Math.abs(inv.coefficients[k])}`;
-  const left = inv.columns.filter((_, k) => inv.coefficients[k] > 0).map((j) => term(j, inv.columns.indexOf(j)));
-  const right = inv.columns.filter((_, k) => inv.coefficients[k] < 0).map((j) => term(j, inv.columns.indexOf(j)));
-  void m;
+  const side = (sign: number) => inv.columns.map((j, k) => ({ j, c: sign * inv.coefficients[k] })).filter(({ c }) => c > 0);
+  const expression = (terms: { j: number; c: number }[]) => terms.map(({ j, c }) => `${c === 1 ? '' : `${c}·`}count(${model.vocabulary[j]})`).join(' + ');
+  const values = (terms: { j: number; c: number }[]) => terms.map(({ j, c }) => `${c === 1 ? '' : `${c}×`}${counts.data[j]}`).join(' + ');
+  const total = (terms: { j: number; c: number }[]) => terms.reduce((s, { j, c }) => s + c * counts.data[j], 0);
+  const [left, right] = [side(1), side(-1)];
+  const shown = (terms: { j: number; c: number }[]) => (terms.length === 1 && terms[0].c === 1 ? values(terms) : `${values(terms)} = ${total(terms)}`);
   return {
     detector: 'invariants',
-    text: `${left.join(' + ')} ≠ ${right.join(' + ')}; the two sides are equal in ${(100 * inv.support).toFixed(1)} % of training sessions`,
+    text: `${expression(left)} ≠ ${expression(right)}: ${shown(left)} vs ${shown(right)}; equal in ${(100 * inv.support).toFixed(1)} % of the training sessions with these events`,
     events: inv.columns.map((j) => model.vocabulary[j]),
   };
 }

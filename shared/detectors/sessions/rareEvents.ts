@@ -3,10 +3,16 @@
  * contain is unusual, whatever the order or counts. An event's rarity is −log10 of the share of
  * training sessions that contain it (smoothed: (seenIn + 0.5) / (sessions + 1)), so an event in 1 %
  * of sessions scores 2 and one never seen scores highest. A session scores its rarest event.
+ *
+ * Rare but routine events (a password reset in 1 % of shop sessions) follow the traffic; an
+ * incident's event comes in a burst (./bursts). An event in under 2 % of sessions whose training
+ * occurrences burst counts as four times rarer (log10 4 = the distance from 2 % to 0.5 %), so the
+ * own test "rarer than 0.5 %" also takes bursty events under 2 %.
  */
 import { BadInputError } from '../../errors';
 import { vocabularyOf } from './eventCounts';
-import { RARE_EVENT_SHARE } from './routine';
+import { burstOf, trafficOf, type Burst } from './bursts';
+import { RARE_EVENT_SHARE, ROUTINE_SHARE } from './routine';
 import type { SessionDetector, SessionFinding, Sequences } from './types';
 
 export interface RareEventsModel {
@@ -14,21 +20,41 @@ export interface RareEventsModel {
   sessions: number;
   /** Event (template id) → training sessions that contain it. */
   seenIn: Record<string, number>;
+  /** Events under 2 % of sessions whose occurrences burst in training (empty without session start times). */
+  bursts: Record<string, Burst>;
 }
 
-export function fitRareEvents(training: Sequences): RareEventsModel {
+const BURST_WEIGHT = Math.log10((1 - ROUTINE_SHARE) / RARE_EVENT_SHARE);
+
+export function fitRareEvents(training: Sequences, starts?: ArrayLike<number>): RareEventsModel {
   const seenIn: Record<string, number> = Object.fromEntries(vocabularyOf(training).map((e) => [e, 0]));
-  for (const s of training) for (const e of new Set(s)) seenIn[e]++;
-  return { kind: 'rare_events', sessions: training.length, seenIn };
+  const startsOf = new Map<string, number[]>();
+  training.forEach((s, i) => {
+    for (const e of new Set(s)) {
+      seenIn[e]++;
+      if (starts) (startsOf.get(e) ?? startsOf.set(e, []).get(e)!).push(starts[i]);
+    }
+  });
+  const bursts: Record<string, Burst> = {};
+  if (starts) {
+    const traffic = trafficOf(starts);
+    for (const [e, times] of startsOf) {
+      if (times.length >= (1 - ROUTINE_SHARE) * training.length) continue;
+      const burst = burstOf(times, traffic, training.length);
+      if (burst) bursts[e] = burst;
+    }
+  }
+  return { kind: 'rare_events', sessions: training.length, seenIn, bursts };
 }
 
+const eventRarity = (model: RareEventsModel, event: string) => rarityOf(model, model.seenIn[event] ?? 0) + (model.bursts[event] ? BURST_WEIGHT : 0);
 const rarityOf = (model: RareEventsModel, seenIn: number) => -Math.log10((seenIn + 0.5) / (model.sessions + 1));
 const share = (model: RareEventsModel, seenIn: number) => seenIn / Math.max(1, model.sessions);
 
 export function scoreRareEvents(model: RareEventsModel, sessions: Sequences): Float64Array {
   return Float64Array.from(sessions, (s) => {
     let best = 0;
-    for (const e of s) best = Math.max(best, rarityOf(model, model.seenIn[e] ?? 0));
+    for (const e of s) best = Math.max(best, eventRarity(model, e));
     return best;
   });
 }
@@ -37,11 +63,15 @@ function percent(x: number): string {
   return x === 0 ? '0 %' : x < 0.001 ? `${(100 * x).toFixed(3)} %` : `${(100 * x).toFixed(1)} %`;
 }
 
+function burstText(burst: Burst | undefined): string {
+  return burst ? `, ${burst.observed} of them in the hour from ${new Date(burst.bucketStart).toISOString().slice(0, 16)}Z where the traffic predicts ${burst.expected.toFixed(1)}` : '';
+}
+
 export const rareEventsDetector: SessionDetector<RareEventsModel> = {
   name: 'rare_events',
   // An event that half the sessions contain is never rare, whatever the alert rate.
   floor: -Math.log10(0.5),
-  fit: async (training) => fitRareEvents(training),
+  fit: async (training, params) => fitRareEvents(training, params.starts),
   score: async (model, sessions) => scoreRareEvents(model, sessions),
   // The event is in fewer than RARE_EVENT_SHARE of training sessions.
   autoThreshold: (model) => rarityOf(model, RARE_EVENT_SHARE * model.sessions),
@@ -50,20 +80,20 @@ export const rareEventsDetector: SessionDetector<RareEventsModel> = {
     for (const e of session) counts.set(e, (counts.get(e) ?? 0) + 1);
     return [...counts]
       .map(([event, count]) => ({ event, count, seenIn: model.seenIn[event] ?? 0 }))
-      .sort((a, b) => a.seenIn - b.seenIn || a.event.localeCompare(b.event))
+      .sort((a, b) => eventRarity(model, b.event) - eventRarity(model, a.event) || a.event.localeCompare(b.event))
       .slice(0, top)
       .map(({ event, count, seenIn }) => ({
         detector: 'rare_events',
         text: seenIn === 0
           ? `${event} (×${count}) was never seen in ${model.sessions} training sessions`
-          : `${event} (×${count}) is in ${percent(share(model, seenIn))} of training sessions (${seenIn} of ${model.sessions})`,
+          : `${event} (×${count}) is in ${percent(share(model, seenIn))} of training sessions (${seenIn} of ${model.sessions})${burstText(model.bursts[event])}`,
         events: [event],
       }));
   },
   toArtifact: async (model) => model,
   async fromArtifact(artifact) {
     const a = artifact as RareEventsModel;
-    if (a?.kind !== 'rare_events' || typeof a.seenIn !== 'object') throw new BadInputError('not a rare_events artifact; retrain with `sentinel train`');
+    if (a?.kind !== 'rare_events' || typeof a.seenIn !== 'object' || typeof a.bursts !== 'object') throw new BadInputError('not a rare_events artifact; retrain with `sentinel train`');
     return a;
   },
 };

@@ -38,7 +38,7 @@ describe('invariants', () => {
     expect(ok).toBe(0);
     expect(bad).toBeGreaterThanOrEqual(invariantsDetector.autoThreshold(model, new Float64Array()));
     const [finding] = await invariantsDetector.explain(model, broken, 3);
-    expect(finding.text).toMatch(/count\(ack\) = 1 ≠ count\(write\) = 2/);
+    expect(finding.text).toMatch(/^count\(ack\) ≠ count\(write\): 1 vs 2; equal in 100.0 % of the training sessions/);
     expect(finding.events).toEqual(['ack', 'write']);
   });
 
@@ -59,6 +59,23 @@ describe('rare_events', () => {
     expect(common).toBeLessThan(rareEventsDetector.floor);
     const [finding] = await rareEventsDetector.explain(model, ['open', 'retry', 'close'], 1);
     expect(finding.text).toBe('retry (×1) is in 2.0 % of training sessions (20 of 1000)');
+  });
+});
+
+describe('rare_events and bursts', () => {
+  it('an event in 1 % of sessions is routine when it follows the traffic, and rare when it comes in one hour', async () => {
+    const hour = 3_600_000;
+    const sessions = jobSessions(2400);
+    // 100 sessions an hour for 24 hours; 'decline' in every 100th session, 'disk_error' in 23 sessions of hour 5 (the 24th, session 507, declines).
+    const starts = sessions.map((_, i) => Math.floor(i / 100) * hour + (i % 100) * 1000);
+    const training = sessions.map((s, i) => (i % 100 === 7 ? [...s, 'decline'] : i >= 500 && i < 524 ? [...s, 'disk_error'] : s));
+    const model = await rareEventsDetector.fit(training, { seed: 1, starts });
+    const threshold = rareEventsDetector.autoThreshold(model, new Float64Array());
+    const [decline, diskError] = await rareEventsDetector.score(model, [['open', 'decline', 'close'], ['open', 'disk_error', 'close']]);
+    expect(decline).toBeLessThan(threshold);
+    expect(diskError).toBeGreaterThanOrEqual(threshold);
+    const [finding] = await rareEventsDetector.explain(model, ['open', 'disk_error', 'close'], 1);
+    expect(finding.text).toMatch(/^disk_error \(×1\) is in 1.0 % of training sessions \(23 of 2400\), 23 of them in the hour from 1970-01-01T05:00Z where the traffic predicts 1.0$/);
   });
 });
 

@@ -17,11 +17,17 @@ export interface SessionFinding {
 
 export type Sequences = readonly (readonly string[])[];
 
+export interface SessionFitParams {
+  seed: number;
+  /** Start time (epoch ms) of each training session, when known: rare_events tests for bursts. */
+  starts?: ArrayLike<number>;
+}
+
 export interface SessionDetector<Model = unknown> {
   readonly name: string;
   /** A raw score at or below this is a session with nothing unusual: the threshold never goes lower. */
   readonly floor: number;
-  fit(training: Sequences, params: { seed: number }): Promise<Model>;
+  fit(training: Sequences, params: SessionFitParams): Promise<Model>;
   score(model: Model, sessions: Sequences): Promise<Float64Array>;
   /** The threshold of the detector's own test, from the model and its training scores. */
   autoThreshold(model: Model, trainingScores: Float64Array): number;
