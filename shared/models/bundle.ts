@@ -2,17 +2,17 @@
  * The model bundle `train` fits and `score` applies: every window detector with its calibration,
  * the session model, and the training profiles that `monitor` compares new data with. It is plain
  * JSON (models/<name>/v<version>/model.json), so one version and one input give one verdict.
+ * Detectors are looked up in their registries (shared/detectors/windows, shared/detectors/sessions):
+ * this file only calibrates, combines and decides.
  */
 import { BadInputError } from '../errors';
 import { calibrate, ecdf, severityOf, type Calibration } from '../detectors/calibration';
-import { MATRIX_DETECTORS, checkDetectorNames, sessionDetectors, windowDetectors } from '../detectors/registry';
-import { explainRareTemplates, fitRareTemplates, rareTemplatesFromArtifact, scoreRareTemplates, type RareTemplatesModel } from '../detectors/rareTemplates';
-import { explainRobustBaseline, fitRobustBaseline, robustBaseline, robustZMatrix, type FeatureKind, type RobustBaselineModel } from '../detectors/robustBaseline';
-import type { Contribution, FeatureMatrix } from '../detectors/types';
+import { checkDetectorNames, sessionDetectors, windowDetectors } from '../detectors/registry';
+import { WINDOW_DETECTORS } from '../detectors/windows/registry';
+import type { WindowDetector, WindowScores } from '../detectors/windows/types';
+import type { Contribution } from '../detectors/types';
 import { medianOfThree } from '../detectors/persistence';
 import { quantileSorted } from '../quantiles';
-import { explainLstm, fitLstm, lstmFromArtifact, lstmToArtifact, scoreLstm, type LstmModel, type LstmParams } from '../detectors/lstmAutoencoder';
-import { loadTensorflow } from '../tensorflow';
 import type { AnomalyLabel } from '../schemas';
 import { fitSessionModel, loadSessionModel, scoreQuantiles, scoreSessions, type AlertRate, type LiveSessionModel, type SessionModel, type SessionVerdict } from './sessionModel';
 import { profileOf, type FeatureProfile } from './profile';
@@ -27,26 +27,13 @@ export interface BundleParams {
   combine?: 'max' | 'mean';
   weights?: Record<string, number>;
   persistence?: 'median3' | 'none';
-  lstm?: LstmParams;
 }
 
 export interface DetectorEntry {
   name: string;
   artifact: unknown;
   calibration: Calibration;
-  /** isolation_forest: a robust_baseline artifact whose per-service seasonal z-scores are the forest's input. */
-  scaler?: unknown;
 }
-
-interface LiveDetector {
-  model: unknown;
-  scaler?: RobustBaselineModel;
-  /** lstm_autoencoder: per-feature errors of the last scoring, for explanations. */
-  errors?: Float32Array;
-}
-
-/** Detectors that see robust z-scores (the scaler) instead of raw feature units. */
-const SCALED = ['isolation_forest', 'lstm_autoencoder'];
 
 /** `--alert-rate auto` for window detectors: half a percent of training windows (decision 9). */
 export const WINDOW_AUTO_ALERT_RATE = 0.005;
@@ -62,13 +49,13 @@ export interface WindowThreshold {
 
 export interface ModelBundle {
   kind: 'log-sentinel/bundle';
-  version: 2;
+  version: 3;
   params: BundleParams;
   windows: {
     columns: string[];
     detectors: DetectorEntry[];
     combinedThreshold: number;
-    /** 'median3': matrix detectors' scores pass a 3-window median filter per service (see detectors/persistence). */
+    /** 'median3': persistent detectors' scores pass a 3-window median filter per service (see detectors/persistence). */
     persistence: 'median3' | 'none';
     /** Each detector's threshold, its source and the share of training windows it flags (the training summary). */
     thresholds: WindowThreshold[];
@@ -83,146 +70,63 @@ export interface ModelBundle {
   vocabulary: string[];
 }
 
-/** What counts for whom: error and latency features only deviate upward; counts and rates get noise floors. */
-const UPPER_ONLY = /^(error|warn|latency|status_)/;
-const COUNT_LIKE = /^(error_count|warn_count|distinct_templates)$/;
-const VOLUME_LIKE = /^(count|distinct_users)$/;
-const RATE_LIKE = /_rate$/;
-/** Absolute floors: below them a detector never fires, whatever the alert rate (a quiet day raises nothing). */
-const FLOORS: Record<string, number> = { robust_baseline: 4, isolation_forest: 0.6, rare_templates: 1.8, lstm_autoencoder: 0.1 };
-
-/**
- * The baseline skips new_templates (rare_templates owns novelty) and the rates: their numerators
- * (error_count, ...) carry the same signal with an honest Poisson floor, while a rate of a quiet
- * window (1 error in 5 lines) swings wildly. Likewise latency_mean and latency_p99 follow single slow
- * requests; p50 and p95 show a degradation without that noise (measured: most baseline false alarms
- * on generated data were p99/mean of quiet windows). It also skips warn_count and distinct_users:
- * warnings come in clusters (a failed login logs twice), and distinct users is a thinned copy of
- * count, so their Poisson floors are too tight; error_count and count carry bursts and drops
- * (decision 26: per-type precision on four generator seeds).
- */
-const BASELINE_SKIPS = ['new_templates', 'latency_mean', 'latency_p99', 'warn_count', 'distinct_users'];
-export function baselineColumns(columns: readonly string[]): string[] {
-  return columns.filter((c) => !BASELINE_SKIPS.includes(c) && !RATE_LIKE.test(c));
+function windowDetector(name: string): WindowDetector<unknown> {
+  const d = WINDOW_DETECTORS[name];
+  if (!d) throw new BadInputError(`unknown window detector "${name}" in the model; retrain with \`sentinel train\``);
+  return d;
 }
 
-/** The forest sees every signal but the status rates, whose denominators (requests with a status) are tiny in quiet windows. */
-export function forestColumns(columns: readonly string[]): string[] {
-  return columns.filter((c) => !c.startsWith('status_'));
+/** A loaded window detector and, after scoring, its scores (raw, after persistence) and explanations. */
+interface LiveWindowDetector {
+  entry: DetectorEntry;
+  detector: WindowDetector<unknown>;
+  model: unknown;
 }
 
-/**
- * A forest verdict must name a concrete deviation: rows where no input feature is at least this many
- * robust standard deviations from its seasonal median score 0. Without it the forest flagged quiet
- * minutes with 2–3 background errors (no feature past 3σ, nothing a person could act on).
- */
-const FOREST_MIN_DEVIATION = 3;
-
-export function requireDeviation(scores: Float64Array, z: FeatureMatrix, minAbsZ: number): Float64Array {
-  const k = z.columns.length;
-  for (let r = 0; r < z.rows; r++) {
-    let top = 0;
-    for (let j = 0; j < k; j++) {
-      const v = Math.abs(z.data[r * k + j]);
-      if (v > top) top = v; // NaN (no latency in an empty window) never wins
-    }
-    if (top < minAbsZ) scores[r] = 0;
-  }
-  return scores;
-}
-
-/** The window features a matrix detector reads (the LSTM autoencoder reads them all). */
-function detectorColumns(name: string, columns: readonly string[]): readonly string[] {
-  if (name === 'robust_baseline') return baselineColumns(columns);
-  if (name === 'isolation_forest') return forestColumns(columns);
-  return columns;
-}
-
-function baselineParams(columns: readonly string[]) {
-  const kinds: Record<string, FeatureKind> = {};
-  for (const c of columns) kinds[c] = VOLUME_LIKE.test(c) ? 'logCount' : COUNT_LIKE.test(c) ? 'count' : RATE_LIKE.test(c) ? 'rate' : /^latency_/.test(c) ? 'log' : 'value';
-  return { upperOnly: columns.filter((c) => UPPER_ONLY.test(c)), kinds };
-}
-
-function detectorParams(name: string, columns: readonly string[], params: BundleParams): Record<string, unknown> {
-  if (name === 'robust_baseline') return baselineParams(columns);
-  if (name === 'isolation_forest') return { seed: params.seed, contamination: windowAlertRate(params) };
-  return {};
-}
-
-function select(x: FeatureMatrix, columns: readonly string[]): FeatureMatrix {
-  const idx = columns.map((c) => {
-    const k = x.columns.indexOf(c);
-    if (k < 0) throw new BadInputError(`the window features have no column "${c}"; rerun \`sentinel features\``);
-    return k;
-  });
-  const data = new Float64Array(x.rows * columns.length);
-  for (let r = 0; r < x.rows; r++) for (let j = 0; j < idx.length; j++) data[r * columns.length + j] = x.data[r * x.columns.length + idx[j]];
-  return { ...x, columns, data };
-}
-
-interface RawScores {
+interface ScoredWindows {
   raw: Map<string, Float64Array>;
+  passes: Map<string, WindowScores>;
 }
 
-/** The matrix a matrix detector sees: its columns, z-scaled first when it has a scaler. */
-function inputFor(name: string, live: LiveDetector, columns: readonly string[], x: FeatureMatrix): FeatureMatrix {
-  const selected = select(x, detectorColumns(name, columns));
-  return live.scaler ? robustZMatrix(live.scaler, selected) : selected;
-}
-
-async function rawScores(bundle: Pick<ModelBundle, 'windows'>, data: WindowData, models: Map<string, LiveDetector>): Promise<RawScores> {
-  const raw = new Map<string, Float64Array>();
-  for (const d of bundle.windows.detectors) {
-    const live = models.get(d.name)!;
-    if (d.name === 'rare_templates') raw.set(d.name, scoreRareTemplates(live.model as RareTemplatesModel, data.matrix.service, data.templates));
-    else {
-      let scores: Float64Array;
-      const input = inputFor(d.name, live, bundle.windows.columns, data.matrix);
-      if (d.name === 'lstm_autoencoder') {
-        const result = await scoreLstm((await loadTensorflow()).tf, live.model as LstmModel, input);
-        live.errors = result.errors;
-        scores = result.scores;
-      } else scores = await MATRIX_DETECTORS[d.name].score(live.model, input);
-      if (d.name === 'isolation_forest') requireDeviation(scores, input, FOREST_MIN_DEVIATION);
-      const m = data.matrix;
-      raw.set(d.name, bundle.windows.persistence === 'none' ? scores : medianOfThree(scores, m.service, m.windowStart, data.windowSeconds * 1000));
-    }
+async function loadWindowDetectors(entries: readonly DetectorEntry[]): Promise<LiveWindowDetector[]> {
+  const out: LiveWindowDetector[] = [];
+  for (const entry of entries) {
+    const detector = windowDetector(entry.name);
+    out.push({ entry, detector, model: await detector.fromArtifact(entry.artifact) });
   }
-  return { raw };
+  return out;
 }
 
-function combined(bundle: Pick<ModelBundle, 'windows' | 'params'>, raw: RawScores, row: number): number {
+async function scoreWindows(live: readonly LiveWindowDetector[], data: WindowData, persistence: 'median3' | 'none'): Promise<ScoredWindows> {
+  const raw = new Map<string, Float64Array>();
+  const passes = new Map<string, WindowScores>();
+  const m = data.matrix;
+  for (const { entry, detector, model } of live) {
+    const pass = await detector.score(model, data);
+    passes.set(entry.name, pass);
+    raw.set(entry.name, detector.persistent && persistence === 'median3' ? medianOfThree(pass.scores, m.service, m.windowStart, data.windowSeconds * 1000) : pass.scores);
+  }
+  return { raw, passes };
+}
+
+function combined(bundle: Pick<ModelBundle, 'windows' | 'params'>, scored: ScoredWindows, row: number): number {
   const entries = bundle.windows.detectors;
-  if ((bundle.params.combine ?? 'max') === 'max') return Math.max(...entries.map((d) => ecdf(d.calibration, raw.raw.get(d.name)![row])));
+  if ((bundle.params.combine ?? 'max') === 'max') return Math.max(...entries.map((d) => ecdf(d.calibration, scored.raw.get(d.name)![row])));
   let sum = 0;
   let weight = 0;
   for (const d of entries) {
     const w = bundle.params.weights?.[d.name] ?? 1;
-    sum += w * ecdf(d.calibration, raw.raw.get(d.name)![row]);
+    sum += w * ecdf(d.calibration, scored.raw.get(d.name)![row]);
     weight += w;
   }
   return sum / weight;
 }
 
-/** Loads each detector's model once per bundle (artifacts → live models). */
-export async function loadDetectors(bundle: ModelBundle): Promise<Map<string, LiveDetector>> {
-  const models = new Map<string, LiveDetector>();
-  for (const d of bundle.windows.detectors) {
-    const model =
-      d.name === 'rare_templates' ? rareTemplatesFromArtifact(d.artifact)
-      : d.name === 'lstm_autoencoder' ? await lstmFromArtifact((await loadTensorflow()).tf, d.artifact)
-      : MATRIX_DETECTORS[d.name].fromArtifact(d.artifact);
-    models.set(d.name, { model, scaler: d.scaler ? robustBaseline.fromArtifact(d.scaler) : undefined });
-  }
-  return models;
-}
-
-function windowThreshold(entry: DetectorEntry, scores: Float64Array, alertRate: number): WindowThreshold {
-  const { threshold } = entry.calibration;
+function windowThreshold(name: string, calibration: Calibration, scores: Float64Array, alertRate: number): WindowThreshold {
+  const { threshold } = calibration;
   const quantile = quantileSorted(Float64Array.from(scores).sort(), 1 - alertRate);
   const above = scores.reduce((n, s) => n + (s >= threshold ? 1 : 0), 0);
-  return { detector: entry.name, threshold, source: quantile >= threshold ? 'quantile' : 'floor', trainingShare: above / Math.max(1, scores.length) };
+  return { detector: name, threshold, source: quantile >= threshold ? 'quantile' : 'floor', trainingShare: above / Math.max(1, scores.length) };
 }
 
 function describeWindowThreshold(t: WindowThreshold): string {
@@ -235,48 +139,32 @@ function describeWindowThreshold(t: WindowThreshold): string {
 export async function fitModelBundle(windows: WindowData, sessions: SessionData, params: BundleParams, progress: (line: string) => void = () => {}): Promise<ModelBundle> {
   checkDetectorNames(params.detectors);
   const columns = [...windows.matrix.columns];
+  const alertRate = windowAlertRate(params);
   const entries: DetectorEntry[] = [];
-  const models = new Map<string, LiveDetector>();
   for (const name of windowDetectors(params.detectors)) {
     const started = performance.now();
-    const entry: DetectorEntry = { name, artifact: undefined, calibration: { quantiles: [], threshold: 0, severitySpan: 1 } };
-    if (name === 'rare_templates') entry.artifact = fitRareTemplates(windows.matrix.service, windows.templates);
-    else {
-      let input = select(windows.matrix, detectorColumns(name, columns));
-      if (SCALED.includes(name)) {
-        const scaler = fitRobustBaseline(input, baselineParams(input.columns));
-        entry.scaler = robustBaseline.toArtifact(scaler);
-        input = robustZMatrix(scaler, input);
-      }
-      if (name === 'lstm_autoencoder') {
-        const { tf, backend } = await loadTensorflow();
-        progress(`lstm_autoencoder: tensorflow backend ${backend}`);
-        entry.artifact = await lstmToArtifact(tf, await fitLstm(tf, input, { seed: params.seed, ...params.lstm }, progress));
-      } else {
-        const detector = MATRIX_DETECTORS[name];
-        entry.artifact = detector.toArtifact(await detector.fit(input, detectorParams(name, input.columns, params)));
-      }
-    }
-    // Score through the JSON artifact, as `score` will: a serialization bug shows up at training time.
-    Object.assign(entry, JSON.parse(JSON.stringify({ artifact: entry.artifact, scaler: entry.scaler })));
-    models.set(name, (await loadDetectors({ windows: { detectors: [entry] } } as ModelBundle)).get(name)!);
-    entries.push(entry);
+    const detector = windowDetector(name);
+    const model = await detector.fit(windows, { seed: params.seed, alertRate, progress });
+    // Scored through the JSON artifact, as `score` will: a serialization bug shows up at training time.
+    const artifact = JSON.parse(JSON.stringify(await detector.toArtifact(model)));
+    entries.push({ name, artifact, calibration: { quantiles: [], threshold: 0, severitySpan: 1 } });
     progress(`${name}: fitted on ${windows.matrix.rows} windows in ${Math.round(performance.now() - started)} ms`);
   }
-  const partial = { params, windows: { columns, detectors: entries, combinedThreshold: 1, persistence: params.persistence ?? 'median3', thresholds: [] as WindowThreshold[] } };
-  const raw = await rawScores(partial, windows, models);
-  for (const e of entries) {
-    const floor = FLOORS[e.name] ?? 0;
-    e.calibration = calibrate(raw.raw.get(e.name)!, windowAlertRate(params), floor, e.name === 'isolation_forest' ? 0.15 : undefined);
-    const threshold = windowThreshold(e, raw.raw.get(e.name)!, windowAlertRate(params));
+  const persistence = params.persistence ?? 'median3';
+  const partial = { params, windows: { columns, detectors: entries, combinedThreshold: 1, persistence, thresholds: [] as WindowThreshold[] } };
+  const live = await loadWindowDetectors(entries);
+  const scored = await scoreWindows(live, windows, persistence);
+  for (const { entry, detector } of live) {
+    const scores = scored.raw.get(entry.name)!;
+    entry.calibration = calibrate(scores, alertRate, detector.floor, detector.severitySpan);
+    const threshold = windowThreshold(entry.name, entry.calibration, scores, alertRate);
     partial.windows.thresholds.push(threshold);
     progress(describeWindowThreshold(threshold));
   }
-  const combinedScores = Float64Array.from({ length: windows.matrix.rows }, (_, r) => combined(partial, raw, r));
+  const combinedScores = Float64Array.from({ length: windows.matrix.rows }, (_, r) => combined(partial, scored, r));
   const sortedCombined = Float64Array.from(combinedScores).sort();
-  partial.windows.combinedThreshold = sortedCombined[Math.min(sortedCombined.length - 1, Math.floor((1 - windowAlertRate(params)) * sortedCombined.length))];
-  const verdicts = windowVerdicts({ ...partial, sessions: null } as unknown as ModelBundle, raw, combinedScores);
-  const flagged = verdicts.filter((v) => v.anomalous).length;
+  partial.windows.combinedThreshold = sortedCombined[Math.min(sortedCombined.length - 1, Math.floor((1 - alertRate) * sortedCombined.length))];
+  const flagged = windowVerdicts(partial, scored, combinedScores).filter((v) => v.anomalous).length;
 
   const profiles: Record<string, FeatureProfile> = {};
   columns.forEach((c, j) => {
@@ -289,7 +177,7 @@ export async function fitModelBundle(windows: WindowData, sessions: SessionData,
   if (!sessionModel) progress(`sessions: only ${sessions.ids.length} sessions, no session model`);
   return {
     kind: 'log-sentinel/bundle',
-    version: 2,
+    version: 3,
     params,
     windows: partial.windows,
     sessions: sessionModel,
@@ -308,12 +196,12 @@ export interface WindowVerdict {
   detectors: string[];
 }
 
-function windowVerdicts(bundle: ModelBundle, raw: RawScores, combinedScores: Float64Array): WindowVerdict[] {
+function windowVerdicts(bundle: Pick<ModelBundle, 'windows' | 'params'>, scored: ScoredWindows, combinedScores: Float64Array): WindowVerdict[] {
   const max = (bundle.params.combine ?? 'max') === 'max';
   return Array.from(combinedScores, (score, row) => {
-    const fired = bundle.windows.detectors.filter((d) => raw.raw.get(d.name)![row] >= d.calibration.threshold).map((d) => d.name);
+    const fired = bundle.windows.detectors.filter((d) => scored.raw.get(d.name)![row] >= d.calibration.threshold).map((d) => d.name);
     const anomalous = max ? fired.length > 0 : score >= bundle.windows.combinedThreshold && fired.length > 0;
-    const severity = Math.max(0, ...bundle.windows.detectors.map((d) => severityOf(d.calibration, raw.raw.get(d.name)![row])));
+    const severity = Math.max(0, ...bundle.windows.detectors.map((d) => severityOf(d.calibration, scored.raw.get(d.name)![row])));
     return { row, score, severity: anomalous ? Math.max(50, severity) : Math.min(49, severity), anomalous, detectors: fired };
   });
 }
@@ -336,34 +224,16 @@ export async function scoreSessionSequences(live: LiveSessionModel | null, seque
 
 /** Scores windows (and sessions, when the bundle has a session model). */
 export async function scoreBundle(bundle: ModelBundle, windows: WindowData, sessions: SessionData): Promise<BundleScores> {
-  if (bundle.kind !== 'log-sentinel/bundle' || bundle.version !== 2) throw new BadInputError(`unsupported model artifact (kind ${bundle.kind}, version ${bundle.version}); retrain with \`sentinel train\``);
-  const models = await loadDetectors(bundle);
-  const raw = await rawScores(bundle, windows, models);
-  const combinedScores = Float64Array.from({ length: windows.matrix.rows }, (_, r) => combined(bundle, raw, r));
-  const verdicts = windowVerdicts(bundle, raw, combinedScores);
+  if (bundle.kind !== 'log-sentinel/bundle' || bundle.version !== 3) throw new BadInputError(`unsupported model artifact (kind ${bundle.kind}, version ${bundle.version}); retrain with \`sentinel train\``);
+  const live = await loadWindowDetectors(bundle.windows.detectors);
+  const scored = await scoreWindows(live, windows, bundle.windows.persistence);
+  const combinedScores = Float64Array.from({ length: windows.matrix.rows }, (_, r) => combined(bundle, scored, r));
+  const verdicts = windowVerdicts(bundle, scored, combinedScores);
   const sessionVerdicts = await scoreSessionSequences(await loadSessions(bundle), sessions.sequences);
   const explain = (row: number, top = 5): Contribution[] => {
     const v = verdicts[row];
     const names = v.detectors.length ? v.detectors : bundle.windows.detectors.map((d) => d.name);
-    const out: Contribution[] = [];
-    for (const name of names) {
-      const live = models.get(name)!;
-      if (name === 'rare_templates') out.push(...explainRareTemplates(live.model as RareTemplatesModel, windows.matrix.service[row], windows.templates[row], 3));
-      else {
-        const m = windows.matrix;
-        const one = { ...m, rows: 1, data: m.data.subarray(row * m.columns.length, (row + 1) * m.columns.length), service: [m.service[row]], windowStart: m.windowStart.subarray(row, row + 1) };
-        if (name === 'lstm_autoencoder' && live.scaler && live.errors) {
-          const byZ = new Map(explainRobustBaseline(live.scaler, select(one, live.scaler.columns), 0, live.scaler.columns.length).map((c) => [c.feature, c]));
-          const lstm = live.model as LstmModel;
-          const rowErrors = live.errors.subarray(row * lstm.columns.length, (row + 1) * lstm.columns.length);
-          out.push(...explainLstm(lstm, inputFor(name, live, bundle.windows.columns, one), rowErrors, 0, 3).map((c) => byZ.get(c.feature) ?? c));
-        } else if (name === 'isolation_forest' && live.scaler) {
-          // The forest ranks features by isolation credit; report them in the units people know (value vs median).
-          const byZ = new Map(explainRobustBaseline(live.scaler, select(one, live.scaler.columns), 0, live.scaler.columns.length).map((c) => [c.feature, c]));
-          out.push(...MATRIX_DETECTORS[name].explain(live.model, inputFor(name, live, bundle.windows.columns, one), 0, 3).map((c) => byZ.get(c.feature) ?? c));
-        } else out.push(...MATRIX_DETECTORS[name].explain(live.model, inputFor(name, live, bundle.windows.columns, one), 0, 3));
-      }
-    }
+    const out = names.flatMap((name) => scored.passes.get(name)!.explain(row, 3));
     const seen = new Set<string>();
     return out.filter((c) => !seen.has(c.feature) && seen.add(c.feature)).slice(0, top);
   };
