@@ -36,6 +36,8 @@ export interface InvariantsParams {
   minSupport?: number;
   /** Largest integer coefficient considered (loglizer rounds null vectors the same way). */
   maxCoefficient?: number;
+  /** Events in one relation at most (loglizer searches up to 3 or 4). */
+  maxTerms?: number;
   /** Triples are searched among at most this many of the most common events (cost grows as m³). */
   maxTripleEvents?: number;
 }
@@ -109,6 +111,7 @@ function integerNullVector(cols: Float64Array[], weight: Float64Array, maxCoeffi
 export function mineInvariants(training: Sequences, params: InvariantsParams = {}): InvariantsModel {
   const minSupport = params.minSupport ?? ROUTINE_SHARE;
   const maxCoefficient = params.maxCoefficient ?? 3;
+  const maxTerms = params.maxTerms ?? 3;
   // A share of 98 % can only be observed on 1 / (1 − 0.98) = 50 sessions or more.
   const minActive = Math.ceil(1 / (1 - minSupport) - 1e-9);
   const vocabulary = vocabularyOf(training);
@@ -126,6 +129,25 @@ export function mineInvariants(training: Sequences, params: InvariantsParams = {
     const coefficients = integerNullVector(columns.map((j) => cols[j]), distinct.weight, maxCoefficient);
     return coefficients ? accept(columns, coefficients) : null;
   };
+  // A pair that some sessions break may be part of a longer relation that holds more often
+  // (received = responded + re-replicated): add, one at a time, the event and coefficient that
+  // raise the support most, up to `maxTerms` events.
+  const extend = (inv: Invariant): Invariant => {
+    let best = inv;
+    while (best.support < 1 && best.columns.length < maxTerms) {
+      let next = best;
+      for (let k = 0; k < m; k++) {
+        if (best.columns.includes(k)) continue;
+        for (let c = -maxCoefficient; c <= maxCoefficient; c++) {
+          const longer = c === 0 ? null : accept([...best.columns, k], [...best.coefficients, c]);
+          if (longer && longer.support > next.support) next = longer;
+        }
+      }
+      if (next === best) break;
+      best = next;
+    }
+    return best;
+  };
   const paired = new Set<string>();
   for (let i = 0; i < m; i++) {
     for (let j = i + 1; j < m; j++) {
@@ -135,17 +157,7 @@ export function mineInvariants(training: Sequences, params: InvariantsParams = {
       paired.add(`${i},${j}`);
       // A pair that some sessions break may be part of a relation with a third event that holds
       // more often (received = responded + re-replicated): keep the relation that holds best.
-      let best = pair;
-      if (pair.support < 1) {
-        for (let k = 0; k < m; k++) {
-          if (k === i || k === j) continue;
-          for (let c = -maxCoefficient; c <= maxCoefficient; c++) {
-            const triple = c === 0 ? null : accept([i, j, k], [...pair.coefficients, c]);
-            if (triple && triple.support > best.support) best = triple;
-          }
-        }
-      }
-      keep(best);
+      keep(extend(pair));
     }
   }
   // Triples among the most common events that no pair relates: rarer events hold too little evidence.
