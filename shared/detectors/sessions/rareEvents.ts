@@ -8,6 +8,10 @@
  * incident's event comes in a burst (./bursts). An event in under 2 % of sessions whose training
  * occurrences burst counts as four times rarer (log10 4 = the distance from 2 % to 0.5 %), so the
  * own test "rarer than 0.5 %" also takes bursty events under 2 %.
+ *
+ * An event repeated more often than training sessions repeat it (login failed ×11) is rare too:
+ * the share of training sessions with at least that many, times the number of events (one more
+ * test per event), must pass the same 0.5 %.
  */
 import { BadInputError } from '../../errors';
 import { vocabularyOf } from './eventCounts';
@@ -22,17 +26,25 @@ export interface RareEventsModel {
   seenIn: Record<string, number>;
   /** Events under 2 % of sessions whose occurrences burst in training (empty without session start times). */
   bursts: Record<string, Burst>;
+  /** Event → training sessions with at least c occurrences, at index c − 2 (c ≥ 2; presence is seenIn). */
+  repeats: Record<string, number[]>;
 }
+
+/** Counts above this are scored as this (the tail is already tiny there). */
+const MAX_COUNT = 1000;
 
 const BURST_WEIGHT = Math.log10((1 - ROUTINE_SHARE) / RARE_EVENT_SHARE);
 
 export function fitRareEvents(training: Sequences, starts?: ArrayLike<number>): RareEventsModel {
   const seenIn: Record<string, number> = Object.fromEntries(vocabularyOf(training).map((e) => [e, 0]));
   const startsOf = new Map<string, number[]>();
+  const repeats: Record<string, number[]> = {};
   training.forEach((s, i) => {
-    for (const e of new Set(s)) {
+    for (const [e, count] of countsOf(s)) {
       seenIn[e]++;
       if (starts) (startsOf.get(e) ?? startsOf.set(e, []).get(e)!).push(starts[i]);
+      const tail = (repeats[e] ??= []);
+      for (let c = 2; c <= Math.min(count, MAX_COUNT); c++) tail[c - 2] = (tail[c - 2] ?? 0) + 1;
     }
   });
   const bursts: Record<string, Burst> = {};
@@ -44,17 +56,35 @@ export function fitRareEvents(training: Sequences, starts?: ArrayLike<number>): 
       if (burst) bursts[e] = burst;
     }
   }
-  return { kind: 'rare_events', sessions: training.length, seenIn, bursts };
+  return { kind: 'rare_events', sessions: training.length, seenIn, bursts, repeats };
 }
 
-const eventRarity = (model: RareEventsModel, event: string) => rarityOf(model, model.seenIn[event] ?? 0) + (model.bursts[event] ? BURST_WEIGHT : 0);
+function countsOf(session: readonly string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const e of session) counts.set(e, (counts.get(e) ?? 0) + 1);
+  return counts;
+}
+
+/** Training sessions with at least `count` (≥ 2) occurrences of the event. */
+const repeatedIn = (model: RareEventsModel, event: string, count: number) => model.repeats[event]?.[Math.min(count, MAX_COUNT) - 2] ?? 0;
+
+/**
+ * How rare it is to see the event at all, or this many times. A repeat count is one more test per
+ * event, so its tail share is multiplied by the number of events (Bonferroni): without that, every
+ * event's own 0.5 % tail added up to 4 % of generated sessions flagged.
+ */
+const eventRarity = (model: RareEventsModel, event: string, count = 1) => {
+  const presence = rarityOf(model, model.seenIn[event] ?? 0) + (model.bursts[event] ? BURST_WEIGHT : 0);
+  if (count < 2 || !(event in model.seenIn)) return presence;
+  return Math.max(presence, rarityOf(model, repeatedIn(model, event, count)) - Math.log10(Object.keys(model.seenIn).length));
+};
 const rarityOf = (model: RareEventsModel, seenIn: number) => -Math.log10((seenIn + 0.5) / (model.sessions + 1));
 const share = (model: RareEventsModel, seenIn: number) => seenIn / Math.max(1, model.sessions);
 
 export function scoreRareEvents(model: RareEventsModel, sessions: Sequences): Float64Array {
   return Float64Array.from(sessions, (s) => {
     let best = 0;
-    for (const e of s) best = Math.max(best, eventRarity(model, e));
+    for (const [e, count] of countsOf(s)) best = Math.max(best, eventRarity(model, e, count));
     return best;
   });
 }
@@ -67,6 +97,16 @@ function burstText(burst: Burst | undefined): string {
   return burst ? `, ${burst.observed} of them in the hour from ${new Date(burst.bucketStart).toISOString().slice(0, 16)}Z where the traffic predicts ${burst.expected.toFixed(1)}` : '';
 }
 
+function findingText(model: RareEventsModel, event: string, count: number, seenIn: number): string {
+  if (seenIn === 0) return `${event} (×${count}) was never seen in ${model.sessions} training sessions`;
+  const presence = rarityOf(model, seenIn) + (model.bursts[event] ? BURST_WEIGHT : 0);
+  if (count >= 2 && eventRarity(model, event, count) > presence) {
+    const repeated = repeatedIn(model, event, count);
+    return `${event} ×${count}: ${count} or more times in ${percent(share(model, repeated))} of training sessions (${repeated} of ${model.sessions})`;
+  }
+  return `${event} (×${count}) is in ${percent(share(model, seenIn))} of training sessions (${seenIn} of ${model.sessions})${burstText(model.bursts[event])}`;
+}
+
 export const rareEventsDetector: SessionDetector<RareEventsModel> = {
   name: 'rare_events',
   // An event that half the sessions contain is never rare, whatever the alert rate.
@@ -76,24 +116,16 @@ export const rareEventsDetector: SessionDetector<RareEventsModel> = {
   // The event is in fewer than RARE_EVENT_SHARE of training sessions.
   autoThreshold: (model) => rarityOf(model, RARE_EVENT_SHARE * model.sessions),
   async explain(model, session, top): Promise<SessionFinding[]> {
-    const counts = new Map<string, number>();
-    for (const e of session) counts.set(e, (counts.get(e) ?? 0) + 1);
-    return [...counts]
-      .map(([event, count]) => ({ event, count, seenIn: model.seenIn[event] ?? 0 }))
-      .sort((a, b) => eventRarity(model, b.event) - eventRarity(model, a.event) || a.event.localeCompare(b.event))
+    return [...countsOf(session)]
+      .map(([event, count]) => ({ event, count, seenIn: model.seenIn[event] ?? 0, rarity: eventRarity(model, event, count) }))
+      .sort((a, b) => b.rarity - a.rarity || a.event.localeCompare(b.event))
       .slice(0, top)
-      .map(({ event, count, seenIn }) => ({
-        detector: 'rare_events',
-        text: seenIn === 0
-          ? `${event} (×${count}) was never seen in ${model.sessions} training sessions`
-          : `${event} (×${count}) is in ${percent(share(model, seenIn))} of training sessions (${seenIn} of ${model.sessions})${burstText(model.bursts[event])}`,
-        events: [event],
-      }));
+      .map(({ event, count, seenIn }) => ({ detector: 'rare_events', text: findingText(model, event, count, seenIn), events: [event] }));
   },
   toArtifact: async (model) => model,
   async fromArtifact(artifact) {
     const a = artifact as RareEventsModel;
-    if (a?.kind !== 'rare_events' || typeof a.seenIn !== 'object' || typeof a.bursts !== 'object') throw new BadInputError('not a rare_events artifact; retrain with `sentinel train`');
+    if (a?.kind !== 'rare_events' || typeof a.seenIn !== 'object' || typeof a.bursts !== 'object' || typeof a.repeats !== 'object') throw new BadInputError('not a rare_events artifact; retrain with `sentinel train`');
     return a;
   },
 };

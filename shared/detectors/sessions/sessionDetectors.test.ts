@@ -62,6 +62,19 @@ describe('rare_events', () => {
   });
 });
 
+describe('rare_events and repeats', () => {
+  it('flags an event repeated far more often than any training session repeats it, and says how often training did', async () => {
+    const model = await rareEventsDetector.fit(jobSessions(2000), { seed: 1 });
+    const tenWrites = ['open', ...Array.from({ length: 10 }, () => ['write', 'ack']).flat(), 'close'];
+    const [usual, repeated] = await rareEventsDetector.score(model, [['open', 'write', 'ack', 'write', 'ack', 'close'], tenWrites]);
+    const threshold = rareEventsDetector.autoThreshold(model, new Float64Array());
+    expect(usual).toBeLessThan(threshold);
+    expect(repeated).toBeGreaterThanOrEqual(threshold);
+    const [finding] = await rareEventsDetector.explain(model, tenWrites, 1);
+    expect(finding.text).toBe('ack ×10: 10 or more times in 0 % of training sessions (0 of 2000)');
+  });
+});
+
 describe('rare_events and bursts', () => {
   it('an event in 1 % of sessions is routine when it follows the traffic, and rare when it comes in one hour', async () => {
     const hour = 3_600_000;
