@@ -89,7 +89,7 @@ export async function benchGenerated(seed = 42, days = 4, logsPerDay = 400_000):
     `Generated data, seed ${seed}: train ${dates[0]}..${dates[days - 2]}, score ${testDate} (${logsPerDay.toLocaleString('en')} logs/day, 12 services); event-based P/R/F1, window ROC AUC`,
     ['detectors', 'precision', 'recall', 'F1', 'AUC', 'session P', 'session R', 'train s', 'score s'],
     rows.map((r) => [r.name as string, r.precision as number, r.recall as number, r.f1 as number, r.auc as number, r.sessionPrecision as number, r.sessionRecall as number, r.trainS as number, r.scoreS as number]),
-    `Sessions (${sessionLabels.length} labeled unusual_sequence incidents): the transition model always; with lstm_next_event also the next-event LSTM.`,
+    `Sessions (${sessionLabels.length} labeled unusual_sequence incidents): the default session detectors; naming lstm_next_event replaces them with the next-event LSTM alone.`,
   );
   printTable(`Default ensemble per anomaly type, seed ${seed} (window types; unusual_sequence is the session model's)`, ['type', 'precision', 'recall'], Object.entries(byType).map(([t, s]) => [t, s.precision, s.recall]));
   printTable(

@@ -11,7 +11,7 @@ export function withTemplateTexts(explanation: Record<string, unknown>, texts: R
     ...explanation,
     findings: findings.map((f) => ({
       ...f,
-      text: f.events.reduce((text, id) => (texts.has(id) ? text.split(id).join(`"${texts.get(id)}" (${id})`) : text), f.text),
+      text: [...new Set(f.events)].reduce((text, id) => (texts.has(id) ? text.split(id).join(`"${texts.get(id)}" (${id})`) : text), f.text),
       templates: f.events.map((id) => texts.get(id) ?? null),
     })),
   };

@@ -76,7 +76,9 @@ const repeatedIn = (model: RareEventsModel, event: string, count: number) => mod
 const eventRarity = (model: RareEventsModel, event: string, count = 1) => {
   const presence = rarityOf(model, model.seenIn[event] ?? 0) + (model.bursts[event] ? BURST_WEIGHT : 0);
   if (count < 2 || !(event in model.seenIn)) return presence;
-  return Math.max(presence, rarityOf(model, repeatedIn(model, event, count)) - Math.log10(Object.keys(model.seenIn).length));
+  // (k + 1) / (n + 1): the conformal p-value of "this many or more", conservative for counts no training session reached.
+  const repeat = -Math.log10((Object.keys(model.seenIn).length * (repeatedIn(model, event, count) + 1)) / (model.sessions + 1));
+  return Math.max(presence, repeat);
 };
 const rarityOf = (model: RareEventsModel, seenIn: number) => -Math.log10((seenIn + 0.5) / (model.sessions + 1));
 const share = (model: RareEventsModel, seenIn: number) => seenIn / Math.max(1, model.sessions);
