@@ -124,7 +124,7 @@ export async function benchHdfsSessions(): Promise<Record<string, unknown>> {
   printTable(
     'hdfs-sessions through the README recipe (CLI, default detectors), by --alert-rate: the knob moves every threshold',
     ['--alert-rate', 'precision', 'recall', 'F1', 'false positives'],
-    sweep.map((x) => [x.alertRate, x.precision, x.recall, x.f1, x.falsePositives]),
+    sweep.map((x) => [x.alertRate, x.precision, x.recall, x.f1, String(x.falsePositives)]),
   );
   const blocks = minedBlocks(log, labels);
   const rows = await detectorRows(blocks, true);
