@@ -159,6 +159,17 @@ export async function writePartition(
 }
 
 /**
+ * Stores a batch in a partition's directory without committing it: no manifest lists it, so readers
+ * never see it, and vacuum removes it after the grace period (e.g. a rejected run's report, kept for
+ * inspection). Returns its key.
+ */
+export async function writeUncommitted(store: ObjectStore, spec: TableSpec, date: string, name: string, batch: WritableBatch): Promise<string> {
+  const key = `${partitionPrefix(spec, date)}${name}.parquet`;
+  await store.put(key, await ParquetEncoder.shared().encode(spec, batch));
+  return key;
+}
+
+/**
  * Streams a committed partition one part file at a time. `columns`: read only these (Parquet column
  * projection); the batches then hold only them. `arrow`: columns to keep as Arrow vectors in
  * `batch.arrow`, for a step that passes them through to its output unread.
