@@ -7,7 +7,7 @@ import { createTestDatabase } from '../support/services';
 
 /**
  * The CLI as a user runs it (bin/sentinel.mjs from source): argument handling that only the real
- * entry shows. Issue 14 item 7: impossible dates exit 2.
+ * entry shows. Issue 14 items 7 (impossible dates exit 2) and 9 (`models --version` reaches the command).
  */
 const BIN = resolve(__dirname, '../../bin/sentinel.mjs');
 let cwd: string;
@@ -44,5 +44,24 @@ describe('sentinel CLI', () => {
     const r = await sentinel(args);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
+  }, 60_000);
+
+  it('passes models --version to the command instead of printing the program version', async () => {
+    const show = await sentinel(['models', 'show', '--version', '1']);
+    expect(show.stdout).not.toMatch(/^0\.1\.0/);
+    expect(show.code).toBe(2);
+    expect(show.stderr).toMatch(/model sentinel has no version 1/);
+    const promote = await sentinel(['models', 'promote', '--version', '1']);
+    expect(promote.code).toBe(2);
+    expect(promote.stderr).toMatch(/version 1/);
+    // --lake still works before and after the command name.
+    for (const args of [['--lake', join(cwd, 'other'), 'ingest', '--date', '2026-01-05'], ['ingest', '--date', '2026-01-05', '--lake', join(cwd, 'other')]]) {
+      const r = await sentinel(args);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`no input files in file://${join(cwd, 'other')}/landing/date=2026-01-05/`);
+    }
+    // The program version is still there, at the top level.
+    const version = await sentinel(['--version']);
+    expect(version).toMatchObject({ code: 0, stdout: expect.stringMatching(/^\d+\.\d+\.\d+/) });
   }, 60_000);
 });
