@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { ObjectStore } from './store/objectStore';
 import { getJson } from './store/objectStore';
 import { decodeParquet, type Batch, type TableSpec, type WritableBatch } from './parquet';
@@ -22,7 +23,8 @@ export interface PartitionManifest {
   readonly date: string;
   readonly runId: string;
   readonly rows: number;
-  readonly files: readonly { key: string; rows: number }[];
+  /** `sha256` of each part's bytes (commits before it was added lack it): content fingerprints use it. */
+  readonly files: readonly { key: string; rows: number; sha256?: string }[];
   readonly committedAt: string;
   /** Step-specific counts (e.g. ingest's read/written/quarantined). */
   readonly extra?: Record<string, unknown>;
@@ -52,7 +54,7 @@ export async function readManifest(store: ObjectStore, spec: TableSpec, date: st
  */
 export class PartitionWriter {
   private readonly prefix: string;
-  private readonly files: { key: string; rows: number }[] = [];
+  private readonly files: { key: string; rows: number; sha256?: string }[] = [];
   private readonly inFlight: Promise<void>[] = [];
   private readonly encoder = ParquetEncoder.shared();
   /** The manifest this run replaces, read when it starts: the commit's compare-and-swap expects it. */
@@ -72,8 +74,12 @@ export class PartitionWriter {
   async write(batch: WritableBatch): Promise<void> {
     if (batch.rows === 0) return;
     const key = `${this.prefix}part-${this.runId}-${String(this.files.length).padStart(5, '0')}.parquet`;
-    this.files.push({ key, rows: batch.rows });
-    const stored = this.encoder.encode(this.spec, batch).then((bytes) => this.store.put(key, bytes));
+    const file: { key: string; rows: number; sha256?: string } = { key, rows: batch.rows };
+    this.files.push(file);
+    const stored = this.encoder.encode(this.spec, batch).then((bytes) => {
+      file.sha256 = sha256(bytes);
+      return this.store.put(key, bytes);
+    });
     stored.catch(() => undefined); // awaited below or in commit, which rethrows
     this.inFlight.push(stored);
     while (this.inFlight.length >= 2) await this.inFlight.shift();
@@ -89,8 +95,9 @@ export class PartitionWriter {
     // An empty partition still gets one (empty) part file, so readers see its schema.
     if (this.files.length === 0) {
       const key = `${this.prefix}part-${this.runId}-00000.parquet`;
-      await this.store.put(key, await this.encoder.encode(this.spec, new BatchBuilder(this.spec, 1).flush()));
-      this.files.push({ key, rows: 0 });
+      const bytes = await this.encoder.encode(this.spec, new BatchBuilder(this.spec, 1).flush());
+      await this.store.put(key, bytes);
+      this.files.push({ key, rows: 0, sha256: sha256(bytes) });
     }
     const manifest: PartitionManifest = {
       table: this.spec.path,
@@ -114,6 +121,10 @@ export class PartitionWriter {
     await removeUnreferenced(this.store, this.prefix, keep, base?.manifest.committedAt, options.graceMs ?? VACUUM_GRACE_MS, new Date()).catch(() => undefined); // best effort: the next commit or vacuum retries
     return manifest;
   }
+}
+
+export function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
 }
 
 function parseManifest(bytes: Uint8Array): PartitionManifest {
