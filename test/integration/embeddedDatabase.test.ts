@@ -1,6 +1,6 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../shared/logger';
@@ -41,6 +41,17 @@ describe('embedded database', () => {
     // The first holder still works.
     expect((await db.pool.query('SELECT 1 AS x')).rows).toEqual([{ x: 1 }]);
   });
+
+  it('refuses a second process with exit 3 and the holder\'s pid', async () => {
+    const bin = resolve(__dirname, '../../bin/sentinel.mjs');
+    const env: NodeJS.ProcessEnv = { ...process.env, SENTINEL_FROM_SOURCE: '1', SENTINEL_EMBEDDED_DB_DIR: dir, LOG_LEVEL: 'silent' };
+    delete env.DATABASE_URL;
+    const started = Date.now();
+    const r = spawnSync(process.execPath, [bin, 'models', 'list', '--lake', join(root, 'lake')], { env, encoding: 'utf8', timeout: 60_000 });
+    expect(r.status).toBe(EXIT.externalService);
+    expect(r.stderr).toMatch(new RegExp(`in use by pid ${process.pid}`));
+    expect(Date.now() - started).toBeLessThan(30_000);
+  }, 60_000);
 
   it('dedupes the upsert batch: the last row of a key wins', async () => {
     const client = await db.pool.connect();

@@ -9,6 +9,9 @@ import { PartitionWriter, readManifest, readPartitionAll, vacuumPartition } from
 import { quarantine } from '../../shared/schemas';
 import { EXIT, exitCodeOf } from '../../shared/errors';
 import type { Batch } from '../../shared/parquet';
+import { bronzeLogs } from '../../shared/schemas';
+import { createLogger } from '../../shared/logger';
+import { run as ingest } from '../../tasks/ingest/command';
 
 /**
  * Issue 14 item 2: two runs of one step on one partition. The manifest commit is a compare-and-swap,
@@ -28,10 +31,12 @@ const rows = (n: number, reason: string): Batch => ({
 });
 
 let localDir: string;
+let s3Lake: string;
 const stores: Record<string, () => ObjectStore> = {};
 beforeAll(async () => {
   localDir = await mkdtemp(join(tmpdir(), 'sentinel-lake-commit-'));
   const s3 = await createTestLake();
+  s3Lake = s3;
   stores.minio = () => openStore(s3);
   stores.local = () => openStore(localDir);
 });
@@ -57,6 +62,19 @@ describe.each(['local', 'minio'])('partition commit on %s', (kind) => {
     expect((await readPartitionAll(store, quarantine, DATE)).columns.reason).toEqual(['a', 'a', 'a']);
   });
 
+  it('lets exactly one of eight simultaneous commits win', async () => {
+    const store = stores[kind]();
+    const date = '2026-01-07';
+    const writers = Array.from({ length: 8 }, (_, i) => new PartitionWriter(store, quarantine, date, `w${i}-${kind}`));
+    for (const w of writers) await w.write(rows(1, 'x'));
+    const results = await Promise.allSettled(writers.map((w) => w.commit()));
+    const won = results.filter((r) => r.status === 'fulfilled');
+    expect(won).toHaveLength(1);
+    const manifest = await readManifest(store, quarantine, date);
+    expect(manifest?.runId).toBe((won[0] as PromiseFulfilledResult<{ runId: string }>).value.runId);
+    for (const f of manifest!.files) expect(await store.getOptional(f.key)).toBeDefined();
+  });
+
   it('does not delete the files of a replaced manifest; vacuum removes them after the grace period', async () => {
     const store = stores[kind]();
     const date = '2026-01-06';
@@ -78,5 +96,20 @@ describe.each(['local', 'minio'])('partition commit on %s', (kind) => {
     const removed = await vacuumPartition(store, quarantine, date, { graceMs: 3_600_000, now: later });
     expect(removed.sort()).toEqual([...oldManifest.files.map((f) => f.key), `${prefix}part-inflight-00000.parquet`].sort());
     expect((await readPartitionAll(store, quarantine, date)).columns.reason).toEqual(['new']);
+  });
+});
+
+describe('two ingests of one date at once (MinIO)', () => {
+  it('commits one of them; the other exits 3 and Bronze stays readable', async () => {
+    const date = '2026-01-08';
+    const store = openStore(s3Lake);
+    const lines = Array.from({ length: 2_000 }, (_, i) => JSON.stringify({ ts: `${date}T10:00:00Z`, service: 'api', level: 'INFO', message: `m ${i}` }));
+    await store.put(`landing/date=${date}/app.jsonl`, Buffer.from(lines.join('\n') + '\n'));
+    const step = { log: createLogger('silent'), env: { ...process.env, SENTINEL_LAKE: s3Lake, SENTINEL_ROWS_PER_PART: '300' } };
+    const results = await Promise.allSettled([ingest({ date, lake: s3Lake }, step), ingest({ date, lake: s3Lake }, step)]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const lost = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    expect(exitCodeOf(lost.reason)).toBe(EXIT.externalService);
+    expect((await readPartitionAll(store, bronzeLogs, date)).rows).toBe(2_000);
   });
 });
