@@ -56,7 +56,7 @@ async function startEmbedded(dataDir: string, log: Logger, lockWaitMs: number): 
   } catch (err) {
     await lock.release();
     throw new ExternalServiceError(
-      `cannot open the embedded database at ${dir}: ${(err as Error).message}. If it was damaged (e.g. by two processes at once), move it aside and rerun, or set DATABASE_URL.`,
+      `cannot open the embedded database at ${dir}: ${(err as Error).message.replace(/\.+$/, '')}. If it was damaged (e.g. by two processes at once), move it aside and rerun, or set DATABASE_URL.`,
       { cause: err },
     );
   }

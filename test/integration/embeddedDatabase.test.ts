@@ -31,6 +31,13 @@ const row = (key: string, score: number): AnomalyRow => ({
   score, severity: 50, detectors: ['d'], anomaly_type: null, explanation: {}, model_name: 'm', model_version: 1,
 });
 
+/** The CLI on an embedded database in `dbDir`; killed after 30 s, so a hang fails the test. */
+function sentinelCli(args: string[], dbDir: string) {
+  const env: NodeJS.ProcessEnv = { ...process.env, SENTINEL_FROM_SOURCE: '1', SENTINEL_EMBEDDED_DB_DIR: dbDir, LOG_LEVEL: 'silent' };
+  delete env.DATABASE_URL;
+  return spawnSync(process.execPath, [resolve(__dirname, '../../bin/sentinel.mjs'), ...args], { env, encoding: 'utf8', timeout: 30_000 });
+}
+
 describe('embedded database', () => {
   it('admits one writer: a second open says which pid holds it, within seconds', async () => {
     const started = Date.now();
@@ -43,11 +50,8 @@ describe('embedded database', () => {
   });
 
   it('refuses a second process with exit 3 and the holder\'s pid', async () => {
-    const bin = resolve(__dirname, '../../bin/sentinel.mjs');
-    const env: NodeJS.ProcessEnv = { ...process.env, SENTINEL_FROM_SOURCE: '1', SENTINEL_EMBEDDED_DB_DIR: dir, LOG_LEVEL: 'silent' };
-    delete env.DATABASE_URL;
     const started = Date.now();
-    const r = spawnSync(process.execPath, [bin, 'models', 'list', '--lake', join(root, 'lake')], { env, encoding: 'utf8', timeout: 60_000 });
+    const r = sentinelCli(['models', 'list', '--lake', join(root, 'lake')], dir);
     expect(r.status).toBe(EXIT.externalService);
     expect(r.stderr).toMatch(new RegExp(`in use by pid ${process.pid}`));
     expect(Date.now() - started).toBeLessThan(30_000);
@@ -76,5 +80,9 @@ describe('embedded database', () => {
     expect(exitCodeOf(err)).toBe(EXIT.externalService);
     expect((err as Error).message).toMatch(/cannot open the embedded database/);
     expect(Date.now() - started).toBeLessThan(15_000);
+    // The process exits too, instead of hanging on what PGlite left behind.
+    const cli = sentinelCli(['models', 'list', '--lake', join(root, 'lake')], other);
+    expect(cli.status).toBe(EXIT.externalService);
+    expect(cli.stderr).toMatch(/cannot open the embedded database/);
   }, 60_000);
 });
