@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BadInputError } from './errors';
+import { redactUrl } from './logger';
 
 /**
  * All settings in one place. Defaults here; the environment overrides them; command flags override
@@ -8,7 +9,14 @@ import { BadInputError } from './errors';
  */
 export const configSchema = z.object({
   lake: z.string().min(1).default('file://./.sentinel/lake'),
-  databaseUrl: z.string().min(1).optional(),
+  /** pg reads a scheme-less string as a socket path and silently connects to localhost: refuse it. */
+  databaseUrl: z
+    .string()
+    .min(1)
+    .superRefine((v, ctx) => {
+      if (!/^postgres(ql)?:\/\//i.test(v)) ctx.addIssue({ code: 'custom', message: `DATABASE_URL ${redactUrl(v)} is not a postgres://user:password@host:port/database URL` });
+    })
+    .optional(),
   embeddedDbDir: z.string().min(1).default('./.sentinel/pgdata'),
   s3ForcePathStyle: z.boolean().default(true),
   logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),

@@ -30,6 +30,9 @@ export class ExternalServiceError extends SentinelError {
   override readonly exitCode = EXIT.externalService;
 }
 
+/** Another run committed the same lake partition first (compare-and-swap lost); a retry reruns the step on top of it. */
+export class CommitConflictError extends ExternalServiceError {}
+
 /** The data passed through but failed a configured quality limit (e.g. too much quarantined). */
 export class QualityGateError extends SentinelError {
   override readonly exitCode = EXIT.qualityGate;

@@ -1,22 +1,30 @@
+import { createHash } from 'node:crypto';
 import type { ObjectStore } from './store/objectStore';
-import { getJson, putJson } from './store/objectStore';
+import { getJson } from './store/objectStore';
 import { decodeParquet, type Batch, type TableSpec, type WritableBatch } from './parquet';
 import { ParquetEncoder } from './parquetEncoder';
 import { BatchBuilder } from './batchBuilder';
-import { BadInputError } from './errors';
+import { BadInputError, CommitConflictError } from './errors';
 
 /**
  * Date partitions with a commit manifest. A partition is `<table>/date=YYYY-MM-DD/`; its data files
  * are named after the run that wrote them, and `_SUCCESS` (written last) lists them. Readers only read
  * what a manifest lists, so a crashed or concurrent run is never half-visible, and a rerun replaces
- * the partition atomically: new files, new manifest, then the old files are deleted.
+ * the partition atomically: new files, then the new manifest.
+ *
+ * The manifest write is a compare-and-swap against the manifest the run saw when it started: if
+ * another run committed in between, this run's commit fails (CommitConflictError, exit 3) instead of
+ * overwriting it. No commit deletes the files of the manifest it replaces (a reader may still hold
+ * it); parts no manifest references are removed only after a grace period (vacuum). See
+ * docs/decisions-reliability.md.
  */
 export interface PartitionManifest {
   readonly table: string;
   readonly date: string;
   readonly runId: string;
   readonly rows: number;
-  readonly files: readonly { key: string; rows: number }[];
+  /** `sha256` of each part's bytes (commits before it was added lack it): content fingerprints use it. */
+  readonly files: readonly { key: string; rows: number; sha256?: string }[];
   readonly committedAt: string;
   /** Step-specific counts (e.g. ingest's read/written/quarantined). */
   readonly extra?: Record<string, unknown>;
@@ -24,6 +32,11 @@ export interface PartitionManifest {
 
 export const MANIFEST = '_SUCCESS';
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
+/**
+ * How long an unreferenced part is kept: longer than any step run (so an in-flight run's parts are
+ * never taken) and than any reader of a replaced manifest.
+ */
+export const VACUUM_GRACE_MS = 24 * 3_600_000;
 
 export function partitionPrefix(spec: TableSpec, date: string): string {
   if (!DATE_RE.test(date)) throw new BadInputError(`invalid partition date "${date}": use YYYY-MM-DD`);
@@ -41,9 +54,11 @@ export async function readManifest(store: ObjectStore, spec: TableSpec, date: st
  */
 export class PartitionWriter {
   private readonly prefix: string;
-  private readonly files: { key: string; rows: number }[] = [];
+  private readonly files: { key: string; rows: number; sha256?: string }[] = [];
   private readonly inFlight: Promise<void>[] = [];
   private readonly encoder = ParquetEncoder.shared();
+  /** The manifest this run replaces, read when it starts: the commit's compare-and-swap expects it. */
+  private readonly base: Promise<{ version: string; manifest: PartitionManifest } | undefined>;
 
   constructor(
     private readonly store: ObjectStore,
@@ -52,26 +67,37 @@ export class PartitionWriter {
     private readonly runId: string,
   ) {
     this.prefix = partitionPrefix(spec, date);
+    this.base = store.getVersioned(this.prefix + MANIFEST).then((v) => v && { version: v.version, manifest: parseManifest(v.bytes) });
+    this.base.catch(() => undefined); // awaited in commit, which rethrows
   }
 
   async write(batch: WritableBatch): Promise<void> {
     if (batch.rows === 0) return;
     const key = `${this.prefix}part-${this.runId}-${String(this.files.length).padStart(5, '0')}.parquet`;
-    this.files.push({ key, rows: batch.rows });
-    const stored = this.encoder.encode(this.spec, batch).then((bytes) => this.store.put(key, bytes));
+    const file: { key: string; rows: number; sha256?: string } = { key, rows: batch.rows };
+    this.files.push(file);
+    const stored = this.encoder.encode(this.spec, batch).then((bytes) => {
+      file.sha256 = sha256(bytes);
+      return this.store.put(key, bytes);
+    });
     stored.catch(() => undefined); // awaited below or in commit, which rethrows
     this.inFlight.push(stored);
     while (this.inFlight.length >= 2) await this.inFlight.shift();
   }
 
-  /** Writes the manifest (the commit), then deletes what earlier runs left under the prefix. */
-  async commit(options: { extra?: Record<string, unknown>; now?: Date } = {}): Promise<PartitionManifest> {
+  /**
+   * Writes the manifest if no other run committed since this one started (else CommitConflictError),
+   * then removes parts that were unreferenced for longer than the grace period.
+   */
+  async commit(options: { extra?: Record<string, unknown>; now?: Date; graceMs?: number } = {}): Promise<PartitionManifest> {
+    const base = await this.base;
     while (this.inFlight.length) await this.inFlight.shift();
     // An empty partition still gets one (empty) part file, so readers see its schema.
     if (this.files.length === 0) {
       const key = `${this.prefix}part-${this.runId}-00000.parquet`;
-      await this.store.put(key, await this.encoder.encode(this.spec, new BatchBuilder(this.spec, 1).flush()));
-      this.files.push({ key, rows: 0 });
+      const bytes = await this.encoder.encode(this.spec, new BatchBuilder(this.spec, 1).flush());
+      await this.store.put(key, bytes);
+      this.files.push({ key, rows: 0, sha256: sha256(bytes) });
     }
     const manifest: PartitionManifest = {
       table: this.spec.path,
@@ -82,12 +108,53 @@ export class PartitionWriter {
       committedAt: (options.now ?? new Date()).toISOString(),
       extra: options.extra,
     };
-    const previous = new Set(await this.store.list(this.prefix));
-    await putJson(this.store, this.prefix + MANIFEST, manifest);
-    const keep = new Set([this.prefix + MANIFEST, ...this.files.map((f) => f.key)]);
-    await this.store.delete([...previous].filter((k) => !keep.has(k)));
+    const bytes = Buffer.from(JSON.stringify(manifest, null, 2) + '\n', 'utf8');
+    if (!(await this.store.putIfVersion(this.prefix + MANIFEST, bytes, base?.version))) {
+      const winner = await readManifest(this.store, this.spec, this.date).catch(() => undefined);
+      throw new CommitConflictError(
+        `partition ${this.store.uri}${this.prefix} was committed by run ${winner?.runId ?? '(unknown)'} while this run (${this.runId}) was writing it; ` +
+          `this run's output was not committed. Rerun the step if its output should replace that commit.`,
+      );
+    }
+    // The replaced manifest's parts stay: a reader may hold it. They go at a later commit or vacuum.
+    const keep = new Set([...this.files, ...(base?.manifest.files ?? [])].map((f) => f.key));
+    await removeUnreferenced(this.store, this.prefix, keep, base?.manifest.committedAt, options.graceMs ?? VACUUM_GRACE_MS, new Date()).catch(() => undefined); // best effort: the next commit or vacuum retries
     return manifest;
   }
+}
+
+export function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+function parseManifest(bytes: Uint8Array): PartitionManifest {
+  return JSON.parse(Buffer.from(bytes).toString('utf8')) as PartitionManifest;
+}
+
+/**
+ * Deletes the parts under `prefix` that are not in `keep` and older than the grace period, provided
+ * they have been unreferenced for that long too: `unreferencedSince` is when the manifest that stopped
+ * listing them was committed (undefined: no manifest ever did).
+ */
+async function removeUnreferenced(store: ObjectStore, prefix: string, keep: ReadonlySet<string>, unreferencedSince: string | undefined, graceMs: number, now: Date): Promise<string[]> {
+  if (unreferencedSince !== undefined && now.getTime() - Date.parse(unreferencedSince) < graceMs) return [];
+  const objects = await store.listModified(prefix);
+  const stale = objects
+    .filter((o) => !o.key.endsWith('/' + MANIFEST) && !keep.has(o.key) && now.getTime() - o.modified.getTime() >= graceMs)
+    .map((o) => o.key);
+  if (stale.length) await store.delete(stale);
+  return stale;
+}
+
+/**
+ * Removes the parts of a partition that its current manifest does not list, once both they and that
+ * manifest are older than `graceMs` (default VACUUM_GRACE_MS): what crashed or losing runs left, and
+ * the files of replaced manifests. Returns the deleted keys.
+ */
+export async function vacuumPartition(store: ObjectStore, spec: TableSpec, date: string, options: { graceMs?: number; now?: Date } = {}): Promise<string[]> {
+  const current = await readManifest(store, spec, date);
+  const keep = new Set(current?.files.map((f) => f.key) ?? []);
+  return removeUnreferenced(store, partitionPrefix(spec, date), keep, current?.committedAt, options.graceMs ?? VACUUM_GRACE_MS, options.now ?? new Date());
 }
 
 export async function writePartition(
@@ -95,11 +162,22 @@ export async function writePartition(
   spec: TableSpec,
   date: string,
   batches: Iterable<WritableBatch> | AsyncIterable<WritableBatch>,
-  options: { runId: string; extra?: Record<string, unknown>; now?: Date },
+  options: { runId: string; extra?: Record<string, unknown>; now?: Date; graceMs?: number },
 ): Promise<PartitionManifest> {
   const writer = new PartitionWriter(store, spec, date, options.runId);
   for await (const batch of batches) await writer.write(batch);
   return writer.commit(options);
+}
+
+/**
+ * Stores a batch in a partition's directory without committing it: no manifest lists it, so readers
+ * never see it, and vacuum removes it after the grace period (e.g. a rejected run's report, kept for
+ * inspection). Returns its key.
+ */
+export async function writeUncommitted(store: ObjectStore, spec: TableSpec, date: string, name: string, batch: WritableBatch): Promise<string> {
+  const key = `${partitionPrefix(spec, date)}${name}.parquet`;
+  await store.put(key, await ParquetEncoder.shared().encode(spec, batch));
+  return key;
 }
 
 /**

@@ -34,9 +34,14 @@ export function createLogger(level = 'info', bindings: Record<string, unknown> =
   return pino(options, prettyStream() ?? pino.destination({ fd: 2, sync: true }));
 }
 
-/** `postgres://user:pw@host/db` → `postgres://user:***@host/db`; webhook paths carry tokens, so hide them too. */
+/**
+ * `postgres://user:pw@host/db` → `postgres://user:***@host/db`; webhook paths carry tokens, so hide
+ * them too. A URL without `scheme://` (`user:pw@host:5432/db`) is not parsed as one by WHATWG URL
+ * (the "scheme" would be `user:`), so its credentials are masked by pattern.
+ */
 export function redactUrl(url: string | undefined): string | undefined {
   if (!url) return url;
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) return url.replace(/^([^:@/\s]*):.*@/, '$1:***@');
   try {
     const u = new URL(url);
     if (u.password) u.password = '***';

@@ -36,10 +36,17 @@ function action(step: keyof typeof steps) {
   };
 }
 
+const LAKE_FLAGS = '--lake <uri>';
+const LAKE_HELP = 'lake URI: file://path or s3://bucket/prefix (env SENTINEL_LAKE; default file://./.sentinel/lake)';
+
+// Program options are read only before the command name (positional options), so a command's own
+// option of the same name reaches it: `models promote --version 1` promotes instead of printing the
+// program version. `--lake` is added to every command below, so it works on either side.
 const program = new Command('sentinel')
   .description('log-sentinel: finds anomalies in application logs (lake → Bronze/Silver/Gold → detectors → PostgreSQL)')
   .version(process.env.SENTINEL_VERSION ?? '0.1.0')
-  .option('--lake <uri>', 'lake URI: file://path or s3://bucket/prefix (env SENTINEL_LAKE; default file://./.sentinel/lake)')
+  .enablePositionalOptions()
+  .option(LAKE_FLAGS, LAKE_HELP)
   .showHelpAfterError('(run with --help for usage)')
   // Commander throws instead of exiting, so usage errors get exit code 2 like every bad input.
   .exitOverride();
@@ -199,6 +206,8 @@ program
     const { run } = await steps.alerts();
     process.stdout.write(JSON.stringify(await run({ ...cmd.optsWithGlobals(), action: actionName, id })) + '\n');
   });
+
+for (const cmd of program.commands) if (!cmd.options.some((o) => o.long === '--lake')) cmd.option(LAKE_FLAGS, LAKE_HELP);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof CommanderError) {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { BadInputError } from '../shared/errors';
-import { parseDate } from '../shared/dates';
+import { addDays, parseDate } from '../shared/dates';
 
 /** Validates a command's flags; dates are checked here so every step rejects them the same way. */
 export function parseOptions<S extends z.ZodType>(schema: S, raw: unknown, command: string): z.infer<S> {
@@ -11,6 +11,8 @@ export function parseOptions<S extends z.ZodType>(schema: S, raw: unknown, comma
   }
   const value = parsed.data as Record<string, unknown>;
   for (const key of ['date', 'from', 'to']) if (typeof value[key] === 'string') parseDate(value[key] as string, `--${key}`);
+  // The last day of a --from/--days range must be a supported date too (addDays throws past 9999-12-31).
+  if (typeof value.from === 'string' && typeof value.days === 'number') addDays(value.from, value.days - 1);
   return parsed.data;
 }
 

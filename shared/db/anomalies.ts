@@ -21,7 +21,8 @@ export interface AnomalyRow {
  * Replaces a date's anomalies for the given entity kinds in one transaction: a rerun gives exactly
  * the new verdicts (no duplicates, no stale rows). The upsert key guards against concurrent runs.
  */
-export async function replaceAnomalies(client: pg.ClientBase, date: string, kinds: readonly string[], rows: readonly AnomalyRow[]): Promise<void> {
+export async function replaceAnomalies(client: pg.ClientBase, date: string, kinds: readonly string[], input: readonly AnomalyRow[]): Promise<void> {
+  const rows = lastPerKey(input);
   await client.query('DELETE FROM anomalies WHERE date = $1 AND entity_kind = ANY($2)', [date, kinds]);
   const chunk = 500;
   for (let i = 0; i < rows.length; i += chunk) {
@@ -42,6 +43,20 @@ export async function replaceAnomalies(client: pg.ClientBase, date: string, kind
       values,
     );
   }
+}
+
+/**
+ * One row per upsert key (the last given wins): PostgreSQL rejects an ON CONFLICT DO UPDATE batch
+ * that names one key twice ("cannot affect row a second time").
+ */
+function lastPerKey(rows: readonly AnomalyRow[]): AnomalyRow[] {
+  const byKey = new Map<string, AnomalyRow>();
+  for (const r of rows) {
+    const key = JSON.stringify([r.date, r.entity_kind, r.entity_key]);
+    byKey.delete(key); // re-inserted last, so the output keeps the order of last occurrences
+    byKey.set(key, r);
+  }
+  return [...byKey.values()];
 }
 
 export async function listAnomalies(pool: pg.Pool | pg.ClientBase, from: string, to: string): Promise<AnomalyRow[]> {

@@ -5,11 +5,13 @@ import type { Logger } from '../logger';
 import { redactUrl } from '../logger';
 import { ExternalServiceError } from '../errors';
 import { migrate } from './migrate';
+import { acquireWriterLock } from './writerLock';
 
 /**
  * PostgreSQL through `pg`, always. With DATABASE_URL unset, an embedded PGlite database under
  * `.sentinel/` is served on a loopback socket (pglite-socket) so the same `pg` code runs against it:
- * one client code path for laptop and production.
+ * one client code path for laptop and production. The embedded database admits one process at a
+ * time (writerLock.ts); a failed or stuck open is an ExternalServiceError (exit 3) within seconds.
  */
 export interface Database {
   readonly pool: pg.Pool;
@@ -17,28 +19,53 @@ export interface Database {
   close(): Promise<void>;
 }
 
-async function startEmbedded(dataDir: string, log: Logger): Promise<{ url: string; stop: () => Promise<void> }> {
-  const [{ PGlite }, { PGLiteSocketServer }] = await Promise.all([import('@electric-sql/pglite'), import('@electric-sql/pglite-socket')]);
-  const dir = resolve(dataDir);
-  await mkdir(dir, { recursive: true });
-  const started = Date.now();
-  const db = await PGlite.create(dir);
-  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0 });
-  await server.start();
-  const conn = server.getServerConn();
-  log.debug({ dataDir: dir, conn, ms: Date.now() - started }, 'embedded PostgreSQL (PGlite) started');
-  return {
-    url: `postgres://postgres@${conn}/postgres`,
-    stop: async () => {
-      await server.stop();
-      await db.close();
-    },
-  };
+/** Longer than a first start (initdb, ~10 s on a slow laptop); a damaged data dir fails or sticks. */
+const EMBEDDED_OPEN_TIMEOUT_MS = 30_000;
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-export async function openDatabase(options: { databaseUrl?: string; embeddedDbDir: string }, log: Logger): Promise<Database> {
+async function startEmbedded(dataDir: string, log: Logger, lockWaitMs: number): Promise<{ url: string; stop: () => Promise<void> }> {
+  const dir = resolve(dataDir);
+  await mkdir(dir, { recursive: true });
+  const lock = await acquireWriterLock(dir, lockWaitMs);
+  const started = Date.now();
+  try {
+    const [{ PGlite }, { PGLiteSocketServer }] = await Promise.all([import('@electric-sql/pglite'), import('@electric-sql/pglite-socket')]);
+    const db = await withTimeout(PGlite.create(dir), EMBEDDED_OPEN_TIMEOUT_MS, 'PGlite start');
+    const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0 });
+    await server.start();
+    const conn = server.getServerConn();
+    log.debug({ dataDir: dir, conn, ms: Date.now() - started }, 'embedded PostgreSQL (PGlite) started');
+    return {
+      url: `postgres://postgres@${conn}/postgres`,
+      stop: async () => {
+        try {
+          await server.stop();
+          await db.close();
+        } finally {
+          await lock.release();
+        }
+      },
+    };
+  } catch (err) {
+    await lock.release();
+    throw new ExternalServiceError(
+      `cannot open the embedded database at ${dir}: ${(err as Error).message.replace(/\.+$/, '')}. If it was damaged (e.g. by two processes at once), move it aside and rerun, or set DATABASE_URL.`,
+      { cause: err },
+    );
+  }
+}
+
+export async function openDatabase(options: { databaseUrl?: string; embeddedDbDir: string; lockWaitMs?: number }, log: Logger): Promise<Database> {
   const embedded = !options.databaseUrl;
-  const emb = embedded ? await startEmbedded(options.embeddedDbDir, log) : undefined;
+  // Queue briefly behind another process (a step that is finishing), then fail with its pid.
+  const emb = embedded ? await startEmbedded(options.embeddedDbDir, log, options.lockWaitMs ?? 10_000) : undefined;
   const url = options.databaseUrl ?? emb!.url;
   // PGlite serves one session: a single pooled connection keeps all queries on it.
   const pool = new pg.Pool({ connectionString: url, max: embedded ? 1 : 4 });

@@ -51,6 +51,12 @@ export async function getModel(db: pg.Pool | pg.ClientBase, name: string, versio
   return res.rows[0] ? fix(res.rows[0]) : undefined;
 }
 
+/** The latest version of `name` trained on the same content and params (see shared/trainingFingerprint.ts). */
+export async function findByFingerprint(db: pg.Pool | pg.ClientBase, name: string, fingerprint: string): Promise<ModelVersion | undefined> {
+  const res = await db.query(`SELECT ${COLUMNS} FROM models WHERE name = $1 AND data_fingerprint = $2 ORDER BY version DESC LIMIT 1`, [name, fingerprint]);
+  return res.rows[0] ? fix(res.rows[0]) : undefined;
+}
+
 export async function listModels(db: pg.Pool | pg.ClientBase, name?: string): Promise<ModelVersion[]> {
   const res = await db.query(`SELECT ${COLUMNS} FROM models ${name ? 'WHERE name = $1' : ''} ORDER BY name, version DESC`, name ? [name] : []);
   return res.rows.map(fix);

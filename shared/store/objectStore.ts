@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * The storage seam (Drain3's persistence-handler idea): everything that touches the lake goes through
  * this small interface, with a local-directory adapter for laptops, S3 for production/MinIO, and an
@@ -14,6 +16,20 @@ export interface ObjectStore {
   /** All keys under a prefix (recursive), sorted. */
   list(prefix: string): Promise<string[]>;
   delete(keys: readonly string[]): Promise<void>;
+  /** All objects under a prefix with their last-modified time, sorted by key (for grace-period cleanup). */
+  listModified(prefix: string): Promise<{ key: string; modified: Date }[]>;
+  /** The object and an opaque version token (the S3 ETag; a content hash elsewhere); undefined when absent. */
+  getVersioned(key: string): Promise<{ bytes: Uint8Array; version: string } | undefined>;
+  /**
+   * Compare-and-swap: writes only if the object's current version is `expected` (undefined: only if
+   * the key does not exist). Returns false, writing nothing, when another writer changed it first.
+   */
+  putIfVersion(key: string, bytes: Uint8Array, expected: string | undefined): Promise<boolean>;
+}
+
+/** The version token of stores without a native one: a digest of the content. */
+export function contentVersion(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
 }
 
 export function joinKey(...parts: string[]): string {

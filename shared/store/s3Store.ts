@@ -12,7 +12,8 @@ import { BadInputError, ExternalServiceError } from '../errors';
 /**
  * S3 (or MinIO) as the lake. The SDK reads AWS_ENDPOINT_URL_S3, AWS_ACCESS_KEY_ID,
  * AWS_SECRET_ACCESS_KEY and AWS_REGION itself; path-style addressing is on by default because
- * MinIO and most S3-compatible stores need it. A PUT is atomic on S3, so no temp-and-rename.
+ * MinIO and most S3-compatible stores need it. A PUT is atomic on S3, so no temp-and-rename; the
+ * manifest commit is a conditional PUT (If-Match / If-None-Match), which AWS S3 and MinIO enforce.
  */
 export function createS3Store(bucket: string, prefix: string, options: { forcePathStyle: boolean; client?: S3Client }): ObjectStore {
   const client = options.client ?? new S3Client({ forcePathStyle: options.forcePathStyle, region: process.env.AWS_REGION ?? 'us-east-1' });
@@ -23,18 +24,34 @@ export function createS3Store(bucket: string, prefix: string, options: { forcePa
     const name = (err as { name?: string }).name ?? 'Error';
     throw new ExternalServiceError(`S3 ${what} failed (${name}) at ${uri}: ${(err as Error).message}. Check the endpoint, bucket and credentials.`, { cause: err });
   };
-  async function getOptional(key: string): Promise<Uint8Array | undefined> {
+  async function getVersioned(key: string): Promise<{ bytes: Uint8Array; version: string } | undefined> {
     try {
       const res = await client.send(new GetObjectCommand({ Bucket: bucket, Key: full(key) }));
-      return await res.Body!.transformToByteArray();
+      return { bytes: await res.Body!.transformToByteArray(), version: res.ETag ?? '' };
     } catch (err) {
       if (err instanceof NoSuchKey || (err as { name?: string }).name === 'NoSuchKey') return undefined;
       return wrap(`GET ${key}`, err);
     }
   }
+  const getOptional = async (key: string) => (await getVersioned(key))?.bytes;
+  async function list(listPrefix: string): Promise<{ key: string; modified: Date }[]> {
+    const out: { key: string; modified: Date }[] = [];
+    let token: string | undefined;
+    try {
+      do {
+        const res = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: full(listPrefix), ContinuationToken: token }));
+        for (const o of res.Contents ?? []) if (o.Key) out.push({ key: base ? o.Key.slice(base.length + 1) : o.Key, modified: o.LastModified ?? new Date(0) });
+        token = res.IsTruncated ? res.NextContinuationToken : undefined;
+      } while (token);
+    } catch (err) {
+      wrap(`LIST ${listPrefix}`, err);
+    }
+    return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
   return {
     uri,
     getOptional,
+    getVersioned,
     async get(key) {
       const v = await getOptional(key);
       if (v === undefined) throw new BadInputError(`object not found: ${uri}${key}`);
@@ -47,19 +64,19 @@ export function createS3Store(bucket: string, prefix: string, options: { forcePa
         wrap(`PUT ${key}`, err);
       }
     },
-    async list(listPrefix) {
-      const keys: string[] = [];
-      let token: string | undefined;
+    list: async (listPrefix) => (await list(listPrefix)).map((o) => o.key),
+    listModified: list,
+    async putIfVersion(key, bytes, expected) {
+      // S3 conditional writes: If-Match <etag> replaces only that version, If-None-Match * only creates.
+      // 412: another writer changed it; 409: a concurrent conditional write is in progress (also lost).
       try {
-        do {
-          const res = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: full(listPrefix), ContinuationToken: token }));
-          for (const o of res.Contents ?? []) if (o.Key) keys.push(base ? o.Key.slice(base.length + 1) : o.Key);
-          token = res.IsTruncated ? res.NextContinuationToken : undefined;
-        } while (token);
+        await client.send(new PutObjectCommand({ Bucket: bucket, Key: full(key), Body: bytes, ...(expected === undefined ? { IfNoneMatch: '*' } : { IfMatch: expected }) }));
+        return true;
       } catch (err) {
-        wrap(`LIST ${listPrefix}`, err);
+        const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+        if (status === 412 || status === 409) return false;
+        return wrap(`conditional PUT ${key}`, err);
       }
-      return keys.sort();
     },
     async delete(keys) {
       // DeleteObjects takes at most 1,000 keys per call.

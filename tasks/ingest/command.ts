@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { runStep, type StepOptions } from '../../shared/runtime';
-import { writePartition } from '../../shared/lake';
+import { PartitionWriter, writePartition, writeUncommitted } from '../../shared/lake';
 import { BatchBuilder } from '../../shared/batchBuilder';
 import { bronzeLogs, quarantine } from '../../shared/schemas';
 import { QualityGateError, BadInputError } from '../../shared/errors';
@@ -54,13 +54,14 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
       if (records.rows > 0) yield records.flush();
     }
 
-    const bronze = await writePartition(ctx.lake, bronzeLogs, opts.date, bronzeBatches(), { runId: ctx.runId, extra: { counts } });
+    // Bronze parts are written as they fill, but committed only once the run passes the gate.
+    const bronzeWriter = new PartitionWriter(ctx.lake, bronzeLogs, opts.date, ctx.runId);
+    for await (const batch of bronzeBatches()) await bronzeWriter.write(batch);
     const qBuilder = new BatchBuilder<QuarantineRow>(quarantine, Number.MAX_SAFE_INTEGER);
     for (const q of quarantined) qBuilder.push(q);
-    await writePartition(ctx.lake, quarantine, opts.date, [qBuilder.flush()], { runId: ctx.runId, extra: { reasons: counts.reasons } });
 
-    if (counts.read !== counts.written + counts.quarantined || bronze.rows !== counts.written) {
-      throw new Error(`ingest lost records: read ${counts.read}, written ${bronze.rows}, quarantined ${counts.quarantined}`);
+    if (counts.read !== counts.written + counts.quarantined) {
+      throw new Error(`ingest lost records: read ${counts.read}, written ${counts.written}, quarantined ${counts.quarantined}`);
     }
     const share = quarantineShare(counts);
     const summary = { date: opts.date, source: listing.describe, ...counts, quarantineShare: Number(share.toFixed(6)) };
@@ -69,12 +70,20 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
       ctx.log.warn({ quarantined: counts.quarantined, reasons: counts.reasons, sample }, 'records quarantined (see bronze/quarantine)');
     }
     if (share > ctx.config.maxQuarantineShare) {
+      // A rejected run commits nothing: the previous commit stays current. Its quarantine report is
+      // kept uncommitted for inspection (vacuum removes it, like the uncommitted Bronze parts).
+      const report = await writeUncommitted(ctx.lake, quarantine, opts.date, `rejected-${ctx.runId}`, qBuilder.flush());
       const first = quarantined[0];
       throw new QualityGateError(
         `${counts.quarantined} of ${counts.read} records (${(share * 100).toFixed(1)} %) were quarantined for ${opts.date}, over the limit of ${(ctx.config.maxQuarantineShare * 100).toFixed(1)} %. ` +
-          `First: ${first.source_file} line ${first.source_line}: ${first.reason}. Fix the input or the --log-format/--timestamp-format, or raise --max-quarantine-share.`,
+          `First: ${first.source_file} line ${first.source_line}: ${first.reason}. Nothing was committed; the quarantine report kept at ${ctx.lake.uri}${report}. ` +
+          `Fix the input or the --log-format/--timestamp-format, or raise --max-quarantine-share.`,
       );
     }
+
+    const bronze = await bronzeWriter.commit({ extra: { counts } });
+    await writePartition(ctx.lake, quarantine, opts.date, [qBuilder.flush()], { runId: ctx.runId, extra: { reasons: counts.reasons } });
+    if (bronze.rows !== counts.written) throw new Error(`ingest lost records: counted ${counts.written}, Bronze holds ${bronze.rows}`);
     return summary;
   });
 }

@@ -44,4 +44,17 @@ describe('ingestLines', () => {
     expect(item.row).toMatchObject({ ts: Date.UTC(2008, 10, 9, 20, 36, 15), level: 'INFO', service: 'dfs.DataNode$PacketResponder' });
     expect((item.row as { message: string }).message).toMatch(/^PacketResponder 1 for block/);
   });
+
+  it('quarantines out-of-range numeric and impossible timestamps with file, line and reason', () => {
+    const parse = createLineParser({ date: '2026-01-05', allowOtherDates: true });
+    const lines = [JSON.stringify({ ts: 1e20, service: 'api', level: 'INFO', message: 'm' }), JSON.stringify({ ts: 8.7e15, service: 'api', level: 'INFO', message: 'm' }), good('2026-02-30T00:00:00Z'), good('2026-01-05T10:00:00Z')];
+    const counts = emptyCounts();
+    const items = [...ingestLines({ name: 'landing/b.jsonl', lines }, parse, counts)];
+    expect(counts).toMatchObject({ read: 4, written: 1, quarantined: 3 });
+    const q = items.filter((i) => i.kind === 'quarantine').map((i) => i.row as { source_file: string; source_line: number; reason: string });
+    expect(q.map((r) => [r.source_file, r.source_line])).toEqual([['landing/b.jsonl', 1], ['landing/b.jsonl', 2], ['landing/b.jsonl', 3]]);
+    expect(q[0].reason).toMatch(/timestamp 100000000000000000000 is out of range/);
+    expect(q[1].reason).toMatch(/out of range/);
+    expect(q[2].reason).toMatch(/unparseable timestamp "2026-02-30T00:00:00Z"/);
+  });
 });

@@ -1,5 +1,6 @@
 import { rawRecordSchema, LEVELS, type Level, type LogRecord } from '../../shared/schemas';
 import type { TimestampParser } from './timestamps';
+import { FIRST_DATE, isSupportedTime, LAST_DATE } from '../../shared/dates';
 
 /**
  * One raw line → a validated record, or the reason it can't be one. JSON lines map common field
@@ -38,6 +39,9 @@ function validate(candidate: Record<string, unknown>): LineResult {
   return { ok: false, reason: `field "${issue.path.join('.')}": ${issue.message}` };
 }
 
+/** Epoch numbers can be anything (1e20): outside the supported dates they fit neither the lake nor the database. */
+const outOfRange = (raw: unknown): LineResult => ({ ok: false, reason: `timestamp ${JSON.stringify(raw)} is out of range (supported: ${FIRST_DATE} to ${LAST_DATE} UTC)` });
+
 function toTimestamp(value: unknown, parseTs: TimestampParser): number | undefined {
   if (typeof value === 'number') return value > 1e11 ? value : value * 1000; // ms vs s
   if (typeof value === 'string') return parseTs(value);
@@ -57,6 +61,7 @@ export function parseJsonLine(line: string, parseTs: TimestampParser, defaultSer
   if (rawTs === undefined) return { ok: false, reason: 'no timestamp field (ts, timestamp, @timestamp, time)' };
   const ts = toTimestamp(rawTs, parseTs);
   if (ts === undefined) return { ok: false, reason: `unparseable timestamp ${JSON.stringify(rawTs)}; set --timestamp-format` };
+  if (!isSupportedTime(ts)) return outOfRange(rawTs);
   const level = normalizeLevel(pick(o, ['level', 'severity', 'lvl', 'loglevel']));
   if (!level) return { ok: false, reason: `unknown level ${JSON.stringify(pick(o, ['level', 'severity']))}` };
   const num = (v: unknown) => (v === undefined || v === null || v === '' ? null : typeof v === 'number' ? v : Number(v));
@@ -90,6 +95,7 @@ export function parseTextLine(line: string, matcher: LineMatcher, parseTs: Times
   if (tsText === undefined) return { ok: false, reason: 'the log format has no Date/Time/Timestamp field' };
   const ts = parseTs(tsText);
   if (ts === undefined) return { ok: false, reason: `unparseable timestamp "${tsText}"; set --timestamp-format` };
+  if (!isSupportedTime(ts)) return outOfRange(tsText);
   const level = normalizeLevel(f.Level ?? f.Type);
   if (!level) return { ok: false, reason: `unknown level "${f.Level}"` };
   return validate({

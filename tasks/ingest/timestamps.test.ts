@@ -24,4 +24,13 @@ describe('timestamps', () => {
     expect(parse('1117838570')).toBe(1117838570_000);
     expect(parse('not a time')).toBeUndefined();
   });
+
+  it('rejects impossible calendar dates and times instead of rolling them over', () => {
+    expect(parseIso('2026-02-30T00:00:00Z')).toBeUndefined();
+    expect(parseIso('2026-04-31 10:00:00')).toBeUndefined();
+    expect(parseIso('2026-01-05T24:00:00Z')).toBeUndefined();
+    expect(parseIso('2028-02-29T00:00:00+02:00')).toBe(Date.UTC(2028, 1, 28, 22));
+    expect(compileTimestampPattern('yyyy-MM-dd HH:mm:ss')('2026-02-30 00:00:00')).toBeUndefined();
+    expect(compileTimestampPattern('yyMMdd HHmmss')('081109 256199')).toBeUndefined();
+  });
 });

@@ -1,7 +1,10 @@
+import { isCalendarTime } from '../../shared/dates';
+
 /**
  * Timestamp parsing: a user-given pattern (`yyyy-MM-dd HH:mm:ss,SSS` style), or automatic detection
  * among common log formats. Times without an offset are taken as UTC (the `defaultYear` fills
- * formats that have no year, like Android's `MM-dd`).
+ * formats that have no year, like Android's `MM-dd`). Impossible fields (Feb 30, hour 24) do not
+ * parse: Date would roll them over into another day without a word.
  */
 export type TimestampParser = (text: string) => number | undefined;
 
@@ -48,17 +51,20 @@ export function compileTimestampPattern(pattern: string, defaultYear = 1970): Ti
     const month = v.monthName ? MONTHS.indexOf(v.monthName.toLowerCase()) : Number(v.month ?? 1) - 1;
     if (month < 0 || month > 11) return undefined;
     const ms = v.fraction ? Math.floor(Number(v.fraction.padEnd(3, '0').slice(0, 3))) : 0;
-    const t = Date.UTC(year, month, Number(v.day ?? 1), Number(v.hour ?? 0), Number(v.minute ?? 0), Number(v.second ?? 0), ms);
-    return Number.isNaN(t) ? undefined : t;
+    const fields = [year, month, Number(v.day ?? 1), Number(v.hour ?? 0), Number(v.minute ?? 0), Number(v.second ?? 0)] as const;
+    if (!isCalendarTime(...fields)) return undefined;
+    return Date.UTC(...fields, ms);
   };
 }
 
-const ISO_RE = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/;
+const ISO_RE = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(:(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/;
 
 /** ISO 8601 (with or without offset; no offset = UTC). */
 export const parseIso: TimestampParser = (text) => {
   const s = text.trim();
-  if (!ISO_RE.test(s)) return undefined;
+  const m = ISO_RE.exec(s);
+  if (!m) return undefined;
+  if (!isCalendarTime(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[7] ?? 0))) return undefined;
   const hasZone = /(Z|[+-]\d{2}:?\d{2})$/.test(s);
   const t = Date.parse(hasZone ? s.replace(' ', 'T') : s.replace(' ', 'T') + 'Z');
   return Number.isNaN(t) ? undefined : t;

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { runStep, type StepOptions } from '../../shared/runtime';
 import { inTransaction } from '../../shared/db/database';
-import { getModel, promote, promotionDecision, registerCandidate, setNote } from '../../shared/db/models';
+import { findByFingerprint, getModel, promote, promotionDecision, registerCandidate, setNote } from '../../shared/db/models';
+import { trainingFingerprint } from '../../shared/trainingFingerprint';
 import { dateRange } from '../../shared/dates';
 import { SIGNAL_FEATURES } from '../../shared/schemas';
 import { saveModelJson, loadModelJson } from '../../shared/models/artifacts';
@@ -42,6 +43,14 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
   const detectors = opts.detectors.split(',').map((d) => d.trim()).filter(Boolean);
   const dates = dateRange(opts.from, opts.to);
   return runStep({ task: 'train', partition: `${opts.from}..${opts.to}`, overrides: { lake: opts.lake, seed: opts.seed }, ...step }, async (ctx) => {
+    // Same Gold content, params and code as a registered version: return it, train nothing.
+    const fingerprint = await trainingFingerprint(ctx.lake, dates, { ...opts, lake: undefined, seed: ctx.config.seed, code: process.env.SENTINEL_VERSION });
+    const same = await findByFingerprint((await ctx.db()).pool, opts.name, fingerprint);
+    if (same) {
+      const reason = `version ${same.version} was trained on the same data and params (fingerprint ${fingerprint}); nothing trained`;
+      ctx.log.info({ version: same.version, stage: same.stage }, reason);
+      return { name: opts.name, version: same.version, reused: true, promoted: same.stage === 'production', reason, validation: same.metrics.validation ?? null, mlflowRunId: null };
+    }
     const windows = await loadWindowData(ctx.lake, dates, SIGNAL_FEATURES);
     if (windows.missing.length) ctx.log.warn({ missing: windows.missing }, 'some dates have no Gold windows; training without them');
     const sample = { maxSessions: opts.maxSessions, seed: ctx.config.seed };
@@ -81,7 +90,7 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
         params: { ...params, promoteMargin: opts.promoteMargin },
         train_from: opts.from,
         train_to: opts.to,
-        data_fingerprint: windows.fingerprint,
+        data_fingerprint: fingerprint,
         metrics,
         artifactUriFor: (v) => `${ctx.lake.uri}models/${opts.name}/v${v}/`,
       });
@@ -95,13 +104,13 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     const mlflowRunId = await mirrorToMlflow(ctx, {
       name: opts.name,
       version: registered.version,
-      params: { ...params, detectors: detectors.join(','), promoteMargin: opts.promoteMargin, trainFrom: opts.from, trainTo: opts.to, dataFingerprint: windows.fingerprint },
+      params: { ...params, detectors: detectors.join(','), promoteMargin: opts.promoteMargin, trainFrom: opts.from, trainTo: opts.to, dataFingerprint: fingerprint },
       metrics: { ...metrics, ...(productionScore === undefined ? {} : { productionValidation: productionScore }) },
       tags: { 'sentinel.stage': decision.promote ? 'production' : 'candidate', 'sentinel.decision': decision.reason, 'sentinel.artifact_uri': registered.artifact_uri },
       bundle,
     });
     return {
-      name: opts.name, version: registered.version, promoted: decision.promote, reason: decision.reason, validation: candidateScore.value, productionValidation: productionScore ?? null,
+      name: opts.name, version: registered.version, reused: false, promoted: decision.promote, reason: decision.reason, validation: candidateScore.value, productionValidation: productionScore ?? null,
       windows: windows.matrix.rows, sessions: sessions.ids.length, fitSeconds, mlflowRunId, alertRate: opts.alertRate, thresholds: thresholdSummary(bundle),
     };
   });
