@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createMemoryStore } from '../../shared/store/memoryStore';
+import { createMemoryStore } from './store/memoryStore';
 import { loadFirstSeen, loadMinerState, saveSnapshot } from './templateStore';
 
 describe('template store snapshots', () => {

@@ -7,7 +7,7 @@ import { dayStart } from '../../shared/dates';
 import { BadInputError } from '../../shared/errors';
 import { interner } from '../../shared/interner';
 import { parseOptions } from '../options';
-import { loadFirstSeen } from '../parse/templateStore';
+import { loadFirstSeen } from '../../shared/templateStore';
 import { TimeWindowAggregator } from './timeWindows';
 import { SessionAggregator, sessionKeyExtractor, type SessionRow } from './sessions';
 import { tfidfRows } from './tfidf';

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { runStep, type StepOptions } from '../../shared/runtime';
 import { putJson, type ObjectStore } from '../../shared/store/objectStore';
 import { openStore } from '../../shared/store/openStore';
-import { labelsKey } from '../report/labels';
+import { labelsKey } from '../../shared/labels';
 import { parseOptions } from '../options';
 import { generateLogs } from './generator';
 import { generateOptionsSchema } from './options';

@@ -12,7 +12,7 @@ import type { ModelBundle } from '../../shared/models/bundle';
 import { ksAgainst, profileFromQuantiles, psiAgainst } from '../../shared/models/profile';
 import { loadWindowData } from '../../shared/models/trainingData';
 import { evaluateDetections } from '../../shared/eventEvaluation';
-import { loadLabels } from '../report/labels';
+import { loadLabels } from '../../shared/labels';
 import { parseOptions } from '../options';
 import { DEFAULT_THRESHOLDS, retrainDecision, type MonitorFacts } from './decision';
 

@@ -12,7 +12,7 @@ import { evaluateDetections, evaluateSessions, parseSessionLabels } from '../../
 import { evaluateByUnit } from '../../shared/unitEvaluation';
 import { readFile } from 'node:fs/promises';
 import { BadInputError } from '../../shared/errors';
-import { loadLabels } from './labels';
+import { loadLabels } from '../../shared/labels';
 import { formatText, summarize } from './summary';
 import { evaluateLineLabels, formatLineEvaluation } from './lineLabels';
 import type { EvaluationWindows } from '../../shared/lineEvaluation';

@@ -1,8 +1,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { BadInputError } from '../../shared/errors';
-import { decodeLines } from '../ingest/sourceFiles';
-import { createTemplateMiner } from '../parse/templateMiner';
+import { decodeLines } from '../../shared/sourceFiles';
+import { createTemplateMiner } from '../../shared/parsing/templateMiner';
 import { parseOptions } from '../options';
 import { csvField, structureLines, structuredToCsv, templatesToCsv, type StructuredLog } from './structured';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createTemplateMiner } from '../parse/templateMiner';
+import { createTemplateMiner } from '../../shared/parsing/templateMiner';
 import { csvField, structureLines, structuredToCsv, templatesToCsv } from './structured';
 
 const ZOOKEEPER_LINES = [

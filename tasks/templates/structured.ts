@@ -6,7 +6,7 @@
  * built from the saved state to keep ids stable across runs.
  */
 import { compileLogFormat, knownLogFormat, type CompiledLogFormat } from '../../shared/logFormat';
-import { createTemplateMiner, type TemplateMiner } from '../parse/templateMiner';
+import { createTemplateMiner, type TemplateMiner } from '../../shared/parsing/templateMiner';
 
 export interface StructuredRow {
   /**

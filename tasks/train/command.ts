@@ -6,7 +6,7 @@ import { dateRange } from '../../shared/dates';
 import { SIGNAL_FEATURES } from '../../shared/schemas';
 import { saveModelJson, loadModelJson } from '../../shared/models/artifacts';
 import { fitModelBundle, validationScore, type ModelBundle } from '../../shared/models/bundle';
-import { loadLabels } from '../report/labels';
+import { loadLabels } from '../../shared/labels';
 import { alertRateOption, parseOptions } from '../options';
 import { BadInputError } from '../../shared/errors';
 import { DEFAULT_WINDOW_DETECTORS } from '../../shared/detectors/registry';
