@@ -5,7 +5,7 @@ import { listAnomalies } from '../../shared/db/anomalies';
 import { autoResolve, extendAlert, insertAlert, recentAlerts, recordDelivery, refreshAnomalyCounts, wasDelivered, type AlertRow } from '../../shared/db/alerts';
 import { dayStart } from '../../shared/dates';
 import { parseOptions } from '../options';
-import { reasonOf } from '../report/summary';
+import { reasonOf } from '../../shared/anomalyReasons';
 import { groupIncidents, matchOpenAlert } from './incidents';
 import { channelsFromConfig } from './channels';
 import { deliver } from './deliver';

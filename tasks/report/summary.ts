@@ -1,6 +1,7 @@
 import type { AnomalyRow } from '../../shared/db/anomalies';
 import type { Evaluation } from '../../shared/eventEvaluation';
 import type { UnitEvaluation } from '../../shared/unitEvaluation';
+import { reasonOf } from '../../shared/anomalyReasons';
 
 /** What `report` prints: counts by service, type and severity, the top anomalies, and metrics. */
 export interface ReportSummary {
@@ -15,16 +16,6 @@ export interface ReportSummary {
 }
 
 const bump = (o: Record<string, number>, k: string) => (o[k] = (o[k] ?? 0) + 1);
-
-/** One line that says why: the explanation's own summary, or its top features. */
-export function reasonOf(explanation: unknown): string {
-  const e = explanation as { summary?: string; contributions?: { feature: string; value: number; expected: number }[]; findings?: { text: string }[] } | null;
-  if (e?.summary) return e.summary;
-  if (e?.findings?.length) return e.findings.slice(0, 2).map((f) => f.text).join('; ');
-  return (e?.contributions ?? []).slice(0, 3).map((c) => `${c.feature}=${round(c.value)} (normal ${round(c.expected)})`).join(', ');
-}
-
-export const round = (v: number) => (Number.isFinite(v) ? Math.round(v * 100) / 100 : v);
 
 export function summarize(from: string, to: string, rows: readonly AnomalyRow[], evaluation?: Evaluation & Partial<UnitEvaluation>, topN = 10): ReportSummary {
   const byService: Record<string, number> = {};
