@@ -20,7 +20,7 @@ import { fitIsolationForest, scoreIsolationForest } from '../shared/detectors/is
 import { fitRareTemplates, scoreRareTemplates } from '../shared/detectors/rareTemplates';
 import { loadLabels } from '../shared/labels';
 import { printTable } from './table';
-import { inferAnomalyType } from '../tasks/score/anomalyType';
+import { inferAnomalyType } from '../shared/anomalyType';
 import type { LineEvaluation } from '../shared/lineEvaluation';
 
 const DATASETS = path.resolve(process.env.SENTINEL_DATASETS ?? '../shared/datasets');

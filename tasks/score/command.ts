@@ -13,7 +13,7 @@ import { explainSession } from '../../shared/models/sessionModel';
 import { withTemplateTexts } from './templateTexts';
 import { emptySessionData, loadWindowData, readSessionParts, windowKey } from '../../shared/models/trainingData';
 import { parseOptions } from '../options';
-import { inferAnomalyType } from './anomalyType';
+import { inferAnomalyType } from '../../shared/anomalyType';
 import { SampleLineCollector } from './sampleLines';
 
 export const scoreOptions = z.object({

@@ -1,4 +1,4 @@
-import type { Contribution } from '../../shared/detectors/types';
+import type { Contribution } from './detectors/types';
 
 /**
  * Names the kind of anomaly from what deviated most, so alerts can group by type and a person
