@@ -38,6 +38,22 @@ export async function listAlerts(db: pg.ClientBase | pg.Pool, status?: string): 
   return res.rows.map(fix);
 }
 
+/** The alerts with these ids. */
+export async function alertsByIds(db: pg.ClientBase | pg.Pool, ids: readonly number[]): Promise<AlertRow[]> {
+  return (await db.query('SELECT * FROM alerts WHERE id = ANY($1)', [ids])).rows.map(fix);
+}
+
+export type OpenAlertSummary = Pick<AlertRow, 'id' | 'service' | 'anomaly_type' | 'severity' | 'status' | 'first_seen' | 'last_seen' | 'summary'>;
+
+/** Alerts not resolved yet, most severe first (the HTML report's table). */
+export async function listOpenAlerts(db: pg.ClientBase | pg.Pool, limit = 100): Promise<OpenAlertSummary[]> {
+  const res = await db.query(
+    `SELECT id, service, anomaly_type, severity, status, first_seen, last_seen, summary FROM alerts WHERE status <> 'resolved' ORDER BY severity DESC, first_seen LIMIT $1`,
+    [limit],
+  );
+  return res.rows.map((r) => ({ ...r, id: Number(r.id), first_seen: new Date(r.first_seen).toISOString(), last_seen: new Date(r.last_seen).toISOString() }));
+}
+
 export interface AlertUpsert {
   dedupKey: string;
   service: string;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { runStep, type StepOptions } from '../../shared/runtime';
 import { inTransaction } from '../../shared/db/database';
 import { listAnomalies } from '../../shared/db/anomalies';
-import { autoResolve, extendAlert, insertAlert, recentAlerts, recordDelivery, refreshAnomalyCounts, wasDelivered, type AlertRow } from '../../shared/db/alerts';
+import { alertsByIds, autoResolve, extendAlert, insertAlert, recentAlerts, recordDelivery, refreshAnomalyCounts, wasDelivered, type AlertRow } from '../../shared/db/alerts';
 import { dayStart } from '../../shared/dates';
 import { parseOptions } from '../options';
 import { reasonOf } from '../../shared/anomalyReasons';
@@ -51,7 +51,7 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
 
     const deliveries = { delivered: 0, failed: 0, skipped: 0 };
     const ids = [...new Set(touched.map((t) => t.id))];
-    const current = new Map((await pool.query('SELECT * FROM alerts WHERE id = ANY($1)', [ids])).rows.map((r) => [Number(r.id), r]));
+    const current = new Map((await alertsByIds(pool, ids)).map((r) => [r.id, r]));
     for (const id of ids) {
       const a = current.get(id)!;
       const alert = {

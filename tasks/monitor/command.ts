@@ -3,6 +3,7 @@ import { runStep, type StepOptions } from '../../shared/runtime';
 import { inTransaction } from '../../shared/db/database';
 import { getModel } from '../../shared/db/models';
 import { listAnomalies } from '../../shared/db/anomalies';
+import { upsertModelMetrics, type MetricEntry } from '../../shared/db/metrics';
 import { readManifest, readPartition, readPartitionAll } from '../../shared/lake';
 import { scoredWindows, silverLogs } from '../../shared/schemas';
 import { BadInputError, GateClosedError } from '../../shared/errors';
@@ -113,7 +114,7 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     const decision = retrainDecision(facts, { psi: opts.psiThreshold, unseenTemplateShare: opts.unseenTemplateShare, anomalyRateFactor: opts.anomalyRateFactor, maxModelAgeDays: opts.maxModelAgeDays });
     const summary: MonitorSummary = { date: opts.date, model: opts.name, modelVersion: model.version, ...facts, featureKs, quality, ...decision };
 
-    const metrics: [string, number | null, object][] = [
+    const metrics: MetricEntry[] = [
       ['max_feature_psi', Math.max(0, ...Object.values(featurePsi)), { featurePsi, featureKs }],
       ['score_psi', scorePsi, {}],
       ['unseen_template_share', facts.unseenTemplateShare, { newTemplates: unseen.size, examples: [...unseen].slice(0, 20) }],
@@ -124,15 +125,7 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
       ['f1', quality?.f1 ?? null, {}],
       ['retrain_recommended', decision.retrain ? 1 : 0, { reasons: decision.reasons }],
     ];
-    await inTransaction(pool, async (client) => {
-      for (const [metric, value, details] of metrics) {
-        await client.query(
-          `INSERT INTO model_metrics (date, model_name, model_version, metric, value, details) VALUES ($1, $2, $3, $4, $5, $6)
-           ON CONFLICT (date, model_name, metric) DO UPDATE SET model_version = EXCLUDED.model_version, value = EXCLUDED.value, details = EXCLUDED.details, computed_at = now()`,
-          [opts.date, opts.name, model.version, metric, value, JSON.stringify(details)],
-        );
-      }
-    });
+    await inTransaction(pool, (client) => upsertModelMetrics(client, opts.date, opts.name, model.version, metrics));
     await putJson(ctx.lake, summaryKey(opts.date), summary);
     if (decision.retrain) ctx.log.warn({ reasons: decision.reasons }, 'retraining recommended');
     else ctx.log.info('no drift above thresholds; retraining not needed');
