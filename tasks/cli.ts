@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT, exitCodeOf, SentinelError } from '../shared/errors';
+import { loadProcessConfig } from '../shared/config';
 import { DEFAULT_SESSION_DETECTORS, DEFAULT_WINDOW_DETECTORS, SESSION_DETECTOR_NAMES, WINDOW_DETECTOR_NAMES } from '../shared/detectors/registry';
 
 /**
@@ -38,7 +39,7 @@ function action(step: keyof typeof steps) {
 
 const program = new Command('sentinel')
   .description('log-sentinel: finds anomalies in application logs (lake → Bronze/Silver/Gold → detectors → PostgreSQL)')
-  .version(process.env.SENTINEL_VERSION ?? '0.1.0')
+  .version(loadProcessConfig().version)
   .option('--lake <uri>', 'lake URI: file://path or s3://bucket/prefix (env SENTINEL_LAKE; default file://./.sentinel/lake)')
   .showHelpAfterError('(run with --help for usage)')
   // Commander throws instead of exiting, so usage errors get exit code 2 like every bad input.

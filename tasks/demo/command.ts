@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { z } from 'zod';
-import { loadConfig } from '../../shared/config';
+import { configFromEnv, loadConfig } from '../../shared/config';
 import { createLogger } from '../../shared/logger';
 import { openDatabase } from '../../shared/db/database';
 import { parseOptions } from '../options';
@@ -30,7 +30,7 @@ export async function run(raw: unknown) {
   const lake = `file://./${DEMO_HOME}/lake`;
   const env = { ...process.env, SENTINEL_LAKE: lake, SENTINEL_EMBEDDED_DB_DIR: `${DEMO_HOME}/pgdata`, DATABASE_URL: undefined, SENTINEL_SEED: String(opts.seed) };
   const config = loadConfig(env);
-  const log = createLogger(process.env.LOG_LEVEL ?? 'warn');
+  const log = createLogger(configFromEnv(process.env).logLevel ?? 'warn');
   const progress = (line: string) => process.stderr.write(line + '\n');
   const started = performance.now();
   const gen = await generate({ from: opts.date, days: 1, logsPerDay: opts.logs, seed: opts.seed, lake }, { log, env });
