@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { addDays } from '../../shared/dates';
-import { ANOMALY_TYPES, isEligible } from './anomalies';
+import { INJECTED_ANOMALY_TYPES } from '../../shared/schemas';
+import { isEligible } from './anomalies';
 import { planDay } from './generator';
 import { resolveGenerateOptions } from './options';
 
@@ -40,7 +41,7 @@ describe('anomaly plan', () => {
         expect(a.label.session_ids !== undefined).toBe(a.type === 'unusual_sequence');
       }
     }
-    for (const type of ANOMALY_TYPES) expect(counts[type]).toBe(14);
+    for (const type of INJECTED_ANOMALY_TYPES) expect(counts[type]).toBe(14);
   });
 
   it('puts rate-sensitive anomalies where the service is busy enough to show them in 1-minute windows', () => {
