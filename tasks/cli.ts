@@ -2,6 +2,8 @@
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT, exitCodeOf, SentinelError } from '../shared/errors';
 import { loadProcessConfig } from '../shared/config';
+import { DEFAULT_THRESHOLDS } from './monitor/decision';
+import { DEFAULT_ALERT_RATE } from './options';
 import { DEFAULT_SESSION_DETECTORS, DEFAULT_WINDOW_DETECTORS, SESSION_DETECTOR_NAMES, WINDOW_DETECTOR_NAMES } from '../shared/detectors/registry';
 
 /**
@@ -104,7 +106,7 @@ program
   .requiredOption('--from <date>', 'first training date')
   .requiredOption('--to <date>', 'last training date')
   .option('--detectors <list>', `comma-separated: window detectors ${WINDOW_DETECTOR_NAMES.join(', ')}; session detectors ${SESSION_DETECTOR_NAMES.join(', ')} (when none is named and there are sessions: ${DEFAULT_SESSION_DETECTORS.join(', ')})`, DEFAULT_WINDOW_DETECTORS.join(','))
-  .option('--alert-rate <share|auto>', 'share of training windows and sessions each detector may flag (the 1 − share quantile of its training scores); auto: 0.005 for windows, each session detector\'s own test. Thresholds never go below a detector\'s floor', 'auto')
+  .option('--alert-rate <share|auto>', 'share of training windows and sessions each detector may flag (the 1 − share quantile of its training scores); auto: 0.005 for windows, each session detector\'s own test. Thresholds never go below a detector\'s floor', DEFAULT_ALERT_RATE)
   .option('--name <name>', 'model name in the registry', 'sentinel')
   .option('--promote-margin <m>', 'promote unless validation F1/score is worse than production by more than this', '0.02')
   .addOption(new Option('--combine <rule>', 'max: anomalous when any detector fires; mean: when the weighted mean of calibrated scores passes the alert-rate quantile and one detector fires').choices(['max', 'mean']).default('max'))
@@ -175,10 +177,10 @@ program
   .requiredOption('--date <date>', 'partition date (YYYY-MM-DD)')
   .option('--name <name>', 'model name in the registry', 'sentinel')
   .option('--gate', 'read the stored summary and exit 0 when retraining is recommended, 99 when not')
-  .option('--psi-threshold <x>', 'feature or score PSI above this recommends retraining', '0.25')
-  .option('--unseen-template-share <x>', 'share of events with templates unknown to the model that recommends retraining', '0.05')
-  .option('--anomaly-rate-factor <x>', 'anomaly rate this many times above or below the expected rate recommends retraining', '5')
-  .option('--max-model-age-days <n>', 'older models are retrained', '7')
+  .option('--psi-threshold <x>', 'feature or score PSI above this recommends retraining', String(DEFAULT_THRESHOLDS.psi))
+  .option('--unseen-template-share <x>', 'share of events with templates unknown to the model that recommends retraining', String(DEFAULT_THRESHOLDS.unseenTemplateShare))
+  .option('--anomaly-rate-factor <x>', 'anomaly rate this many times above or below the expected rate recommends retraining', String(DEFAULT_THRESHOLDS.anomalyRateFactor))
+  .option('--max-model-age-days <n>', 'older models are retrained', String(DEFAULT_THRESHOLDS.maxModelAgeDays))
   .action(action('monitor'));
 
 program

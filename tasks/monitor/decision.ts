@@ -13,6 +13,7 @@ export interface MonitorThresholds {
   maxModelAgeDays: number;
 }
 
+/** The one source of the defaults: monitor's flags and the monitoring DAG's params follow it (test/vocabulary.test.ts). */
 export const DEFAULT_THRESHOLDS: MonitorThresholds = { psi: 0.25, unseenTemplateShare: 0.05, anomalyRateFactor: 5, maxModelAgeDays: 7 };
 
 export interface MonitorFacts {

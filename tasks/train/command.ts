@@ -7,7 +7,7 @@ import { SIGNAL_FEATURES } from '../../shared/schemas';
 import { saveModelJson, loadModelJson } from '../../shared/models/artifacts';
 import { fitModelBundle, validationScore, type ModelBundle } from '../../shared/models/bundle';
 import { loadLabels } from '../../shared/labels';
-import { alertRateOption, parseOptions } from '../options';
+import { alertRateOption, DEFAULT_ALERT_RATE, parseOptions } from '../options';
 import { BadInputError } from '../../shared/errors';
 import { DEFAULT_WINDOW_DETECTORS } from '../../shared/detectors/registry';
 import { loadSessionData, loadWindowData } from '../../shared/models/trainingData';
@@ -18,7 +18,7 @@ export const trainOptions = z.object({
   to: z.string(),
   name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'lower-case letters, digits, - and _').default('sentinel'),
   detectors: z.string().default(DEFAULT_WINDOW_DETECTORS.join(',')),
-  alertRate: alertRateOption.default('auto'),
+  alertRate: alertRateOption.default(DEFAULT_ALERT_RATE),
   promoteMargin: z.coerce.number().min(0).default(0.02),
   combine: z.enum(['max', 'mean']).default('max'),
   /** `name=weight,...` for --combine mean, e.g. robust_baseline=2,isolation_forest=1. */
