@@ -3,9 +3,8 @@
 // (laptop only) and TensorFlow.js (backend chosen at run time) stay external; everything else is
 // inlined, so an image carries the bundle, the wasm assets and only the external packages it needs.
 import { build } from 'esbuild';
-import { copyFileSync, readFileSync } from 'node:fs';
+import { copyFileSync } from 'node:fs';
 
-const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 export const EXTERNAL = [
   '@electric-sql/pglite',
   '@electric-sql/pglite-socket',

@@ -58,7 +58,8 @@ export class ParquetEncoder {
     worker.on('error', (err) => this.failAll(err));
     worker.on('exit', (code) => this.failAll(new Error(`Parquet worker thread exited with code ${code}`)));
     worker.unref();
-    return (this.worker = worker);
+    this.worker = worker;
+    return worker;
   }
 
   private failAll(err: Error): void {

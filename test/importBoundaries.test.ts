@@ -17,7 +17,7 @@ function tsFiles(dir: string): string[] {
 }
 
 /** Relative specifiers of static imports, re-exports and dynamic imports. */
-export function importsOf(source: string): string[] {
+function importsOf(source: string): string[] {
   const out: string[] = [];
   for (const m of source.matchAll(/(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)) out.push(m[1] ?? m[2]);
   return out.filter((s) => s.startsWith('.'));
@@ -26,7 +26,7 @@ export function importsOf(source: string): string[] {
 /** `tasks/<step>/...` → step; anything else in tasks/ (cli.ts, options.ts) → undefined. */
 const stepOf = (rel: string) => (rel.split('/').length > 2 ? rel.split('/')[1] : undefined);
 
-export function violations(files: readonly string[]): string[] {
+function violations(files: readonly string[]): string[] {
   const found: string[] = [];
   for (const file of files) {
     const rel = relative(root, file).split(sep).join('/');

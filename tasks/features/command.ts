@@ -9,7 +9,7 @@ import { interner } from '../../shared/interner';
 import { parseOptions } from '../options';
 import { loadFirstSeen } from '../../shared/templateStore';
 import { TimeWindowAggregator } from './timeWindows';
-import { SessionAggregator, sessionKeyExtractor, type SessionRow } from './sessions';
+import { SessionAggregator, sessionKeyExtractor, type SessionKeyExtractor, type SessionRow } from './sessions';
 import { tfidfRows } from './tfidf';
 
 export const featuresOptions = z.object({
@@ -44,7 +44,7 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
   const sessionGapMs = opts.sessionGap === 'none' ? Infinity : parseSpan(opts.sessionGap, '--session-gap') * 1000;
   if (sessionGapMs <= 0) throw new BadInputError(`--session-gap ${opts.sessionGap}: use a positive duration such as 30m, or none`);
   const allowedLatenessSeconds = parseSpan(opts.allowedLateness, '--allowed-lateness');
-  let keyOf;
+  let keyOf: SessionKeyExtractor;
   try {
     keyOf = sessionKeyExtractor(opts.sessionKey);
   } catch (err) {

@@ -109,10 +109,14 @@ export class TimeWindowAggregator {
       this.sealBefore(idx - this.latenessWindows);
     }
     let windows = this.byService.get(e.service);
-    if (!windows) this.byService.set(e.service, (windows = new Map()));
+    if (!windows) {
+      windows = new Map();
+      this.byService.set(e.service, windows);
+    }
     let acc = windows.get(idx);
     if (!acc) {
-      windows.set(idx, (acc = newAcc(idx)));
+      acc = newAcc(idx);
+      windows.set(idx, acc);
       if (idx < this.newestIndex - this.latenessWindows) seal(acc);
       else this.open.push(acc);
     }

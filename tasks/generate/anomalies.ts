@@ -135,7 +135,7 @@ export function planAnomalies(rng: Random, input: DayPlanInput): PlannedAnomaly[
     const hi = bounds[i + 1];
     const half = MIN_GAP_MINUTES / 2;
     const duration = intBetween(rng, MIN_DURATION, Math.min(MAX_DURATION, hi - lo - MIN_GAP_MINUTES));
-    const candidates = input.services.map((s, idx) => idx).filter((idx) => isEligible(type, input.services[idx]));
+    const candidates = input.services.map((_, idx) => idx).filter((idx) => isEligible(type, input.services[idx]));
     let best = { score: -Infinity, start: 0, serviceIndex: candidates[0] };
     for (let t = 0; t < PLACEMENT_TRIES; t++) {
       const start = intBetween(rng, lo + half, hi - half - duration);

@@ -18,6 +18,12 @@ import { run as alert } from '../../tasks/alert/command';
 import { buildReport } from '../../tasks/report/command';
 import { readFile } from 'node:fs/promises';
 
+/** The parts of MLflow's runs/get answer the test reads. */
+interface MlflowRun {
+  info: unknown;
+  data: { params: { key: string; value: string }[]; metrics: { key: string; value: number }[]; tags: { key: string; value: string }[] };
+}
+
 /**
  * The model registry and monitoring against real PostgreSQL (the lake is a local directory here;
  * S3 is covered by pipeline.test.ts): promotion rule, rejection of a worse candidate, manual promote
@@ -148,12 +154,12 @@ describe('MLflow mirror (optional)', () => {
   it('logs params, metrics and model.json of each trained version to a real MLflow server', async () => {
     const trained = await train({ from: NORMAL, to: NORMAL, lake, name: 'mirror' }, withTracking(trackingUri));
     expect(trained.mlflowRunId).toMatch(/^[0-9a-f]{32}$/);
-    const run = ((await (await fetch(`${trackingUri}/api/2.0/mlflow/runs/get?run_id=${trained.mlflowRunId}`)).json()) as { run: any }).run;
+    const run = ((await (await fetch(`${trackingUri}/api/2.0/mlflow/runs/get?run_id=${trained.mlflowRunId}`)).json()) as { run: MlflowRun }).run;
     expect(run.info).toMatchObject({ status: 'FINISHED', run_name: `mirror-v${trained.version}` });
     const params = Object.fromEntries(run.data.params.map((p: { key: string; value: string }) => [p.key, p.value]));
     expect(params).toMatchObject({ trainFrom: NORMAL, trainTo: NORMAL, detectors: 'robust_baseline,isolation_forest,rare_templates' });
     const validation = run.data.metrics.find((m: { key: string }) => m.key === 'validation');
-    expect(validation.value).toBeCloseTo(trained.validation, 6);
+    expect(validation?.value).toBeCloseTo(trained.validation, 6);
     const tags = Object.fromEntries(run.data.tags.map((t: { key: string; value: string }) => [t.key, t.value]));
     expect(tags).toMatchObject({ 'sentinel.model': 'mirror', 'sentinel.version': String(trained.version), 'sentinel.stage': 'production' });
     const artifacts = (await (await fetch(`${trackingUri}/api/2.0/mlflow/artifacts/list?run_id=${trained.mlflowRunId}`)).json()) as { files: { path: string; file_size: number }[] };
