@@ -21,7 +21,9 @@ export function parseLabels(text: string, source: string): AnomalyLabel[] {
   const parsed = labelsFile.safeParse(Array.isArray(json) ? json : (json as { labels?: unknown })?.labels);
   if (!parsed.success) {
     const i = parsed.error.issues[0];
-    throw new BadInputError(`labels file ${source}: item ${i.path.join('.')}: ${i.message}. Expected [{id, type, service, start, end}] as written by \`sentinel generate\`.`);
+    throw new BadInputError(
+      `labels file ${source}: item ${i.path.join('.')}: ${i.message}. Expected [{id, type, service, start, end}] as written by \`sentinel generate\`.`,
+    );
   }
   return parsed.data;
 }

@@ -72,7 +72,9 @@ export async function saveToJson(tf: Tf, model: TF.LayersModel): Promise<SavedTf
 export async function loadFromJson(tf: Tf, saved: SavedTfModel): Promise<TF.LayersModel> {
   const bytes = Buffer.from(saved.weightData, 'base64');
   const weightData = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
-  return tf.loadLayersModel(tf.io.fromMemory({ modelTopology: saved.modelTopology as object, weightSpecs: saved.weightSpecs as TF.io.WeightsManifestEntry[], weightData }));
+  return tf.loadLayersModel(
+    tf.io.fromMemory({ modelTopology: saved.modelTopology as object, weightSpecs: saved.weightSpecs as TF.io.WeightsManifestEntry[], weightData }),
+  );
 }
 
 /**

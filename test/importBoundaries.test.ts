@@ -13,7 +13,9 @@ const RUNNERS = new Set(['pipeline', 'demo']);
 const TOP_LEVEL_ALLOWED = new Set(['tasks/options.ts']);
 
 function tsFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? tsFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? tsFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
 }
 
 /** Relative specifiers of static imports, re-exports and dynamic imports. */
@@ -33,7 +35,9 @@ function violations(files: readonly string[]): string[] {
     const step = stepOf(rel);
     if (!step || RUNNERS.has(step) || rel.endsWith('.test.ts')) continue;
     for (const spec of importsOf(readFileSync(file, 'utf8'))) {
-      const target = relative(root, resolve(dirname(file), spec)).split(sep).join('/');
+      const target = relative(root, resolve(dirname(file), spec))
+        .split(sep)
+        .join('/');
       if (target.startsWith('shared/') || TOP_LEVEL_ALLOWED.has(target + '.ts')) continue;
       if (target.startsWith('tasks/') && stepOf(target + '.ts') === step) continue;
       found.push(`${rel} imports ${spec} (${target}): a step imports only shared/; move what both need into shared/`);
@@ -48,7 +52,8 @@ describe('import boundaries', () => {
   });
 
   it('finds static, re-exported and dynamic imports', () => {
-    const src = "import { a } from '../x/y';\nimport type { B } from \"./b\";\nexport { c } from '../../shared/c';\nconst d = await import('../d/command');\nimport { z } from 'zod';";
+    const src =
+      "import { a } from '../x/y';\nimport type { B } from \"./b\";\nexport { c } from '../../shared/c';\nconst d = await import('../d/command');\nimport { z } from 'zod';";
     expect(importsOf(src)).toEqual(['../x/y', './b', '../../shared/c', '../d/command']);
   });
 });

@@ -50,7 +50,8 @@ describe('source rules', () => {
   });
 
   it('the patterns catch what they should, and not prose', () => {
-    for (const s of ['SELECT * FROM alerts', "'INSERT INTO model_metrics (date)", 'UPDATE alerts SET status', 'DELETE FROM anomalies WHERE']) expect(SQL.test(s)).toBe(true);
+    for (const s of ['SELECT * FROM alerts', "'INSERT INTO model_metrics (date)", 'UPDATE alerts SET status', 'DELETE FROM anomalies WHERE'])
+      expect(SQL.test(s)).toBe(true);
     for (const s of ['select the rows from x', 'wrap(`DELETE 12 keys`)', 'UPDATE the model']) expect(SQL.test(s)).toBe(false);
     for (const s of ['process.env.AWS_REGION', "process.env['X']", 'const { A } = process.env;']) expect(ENV_READ.test(s)).toBe(true);
     for (const s of ['loadConfig(options.env ?? process.env)', '{ ...process.env, SENTINEL_LAKE: lake }']) expect(ENV_READ.test(s)).toBe(false);

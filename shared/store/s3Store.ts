@@ -1,11 +1,4 @@
-import {
-  DeleteObjectsCommand,
-  GetObjectCommand,
-  ListObjectsV2Command,
-  NoSuchKey,
-  PutObjectCommand,
-  S3Client,
-} from '@aws-sdk/client-s3';
+import { DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { ObjectStore } from './objectStore';
 import { BadInputError, ExternalServiceError } from '../errors';
 import { loadProcessConfig } from '../config';
@@ -22,7 +15,9 @@ export function createS3Store(bucket: string, prefix: string, options: { forcePa
   const uri = `s3://${bucket}/${base ? base + '/' : ''}`;
   const wrap = (what: string, err: unknown): never => {
     const name = (err as { name?: string }).name ?? 'Error';
-    throw new ExternalServiceError(`S3 ${what} failed (${name}) at ${uri}: ${(err as Error).message}. Check the endpoint, bucket and credentials.`, { cause: err });
+    throw new ExternalServiceError(`S3 ${what} failed (${name}) at ${uri}: ${(err as Error).message}. Check the endpoint, bucket and credentials.`, {
+      cause: err,
+    });
   };
   async function getOptional(key: string): Promise<Uint8Array | undefined> {
     try {

@@ -28,7 +28,13 @@ export async function run(raw: unknown) {
   const opts = parseOptions(demoOptions, raw, 'demo');
   await rm(DEMO_HOME, { recursive: true, force: true });
   const lake = `file://./${DEMO_HOME}/lake`;
-  const env = { ...process.env, SENTINEL_LAKE: lake, SENTINEL_EMBEDDED_DB_DIR: `${DEMO_HOME}/pgdata`, DATABASE_URL: undefined, SENTINEL_SEED: String(opts.seed) };
+  const env = {
+    ...process.env,
+    SENTINEL_LAKE: lake,
+    SENTINEL_EMBEDDED_DB_DIR: `${DEMO_HOME}/pgdata`,
+    DATABASE_URL: undefined,
+    SENTINEL_SEED: String(opts.seed),
+  };
   const config = loadConfig(env);
   const log = createLogger(configFromEnv(process.env).logLevel ?? 'warn');
   const progress = (line: string) => process.stderr.write(line + '\n');
@@ -43,7 +49,18 @@ export async function run(raw: unknown) {
     const seconds: Record<string, number> = { generate: gen.seconds };
     for (const t of result.timings) seconds[t.step] = (seconds[t.step] ?? 0) + t.seconds;
     seconds.total = Math.round(performance.now() - started) / 1000;
-    const out = { logs: gen.logs, anomalies: result.anomalies, labeledAnomalies: gen.anomalies, precision: e?.precision ?? null, recall: e?.recall ?? null, f1: e?.f1 ?? null, perIncident: e?.perIncident ?? null, perWindow: e?.perWindow ?? null, byType: e?.byType, seconds };
+    const out = {
+      logs: gen.logs,
+      anomalies: result.anomalies,
+      labeledAnomalies: gen.anomalies,
+      precision: e?.precision ?? null,
+      recall: e?.recall ?? null,
+      f1: e?.f1 ?? null,
+      perIncident: e?.perIncident ?? null,
+      perWindow: e?.perWindow ?? null,
+      byType: e?.byType,
+      seconds,
+    };
     if (opts.json) return out;
     process.stdout.write(result.report.text);
     process.stdout.write(`\ndemo finished in ${seconds.total.toFixed(1)} s; lake: ${DEMO_HOME}/lake${opts.html ? `; HTML report: ${opts.html}` : ''}\n`);

@@ -51,7 +51,13 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     throw new BadInputError(`invalid --session-key "${opts.sessionKey}": ${(err as Error).message}`, { cause: err });
   }
   return runStep({ task: 'features', partition: opts.date, overrides: { lake: opts.lake }, ...step }, async (ctx) => {
-    const windows = new TimeWindowAggregator({ dayStart: dayStart(opts.date), windowSeconds, rollingWindows: 15, newTemplateHorizon: 10, allowedLatenessSeconds });
+    const windows = new TimeWindowAggregator({
+      dayStart: dayStart(opts.date),
+      windowSeconds,
+      rollingWindows: 15,
+      newTemplateHorizon: 10,
+      allowedLatenessSeconds,
+    });
     const sessions = new SessionAggregator(keyOf, sessionGapMs);
     // Closed sessions go out part by part: the step holds only the sessions still open.
     const sessionWriter = new PartitionWriter(ctx.lake, goldSessions, opts.date, ctx.runId);
@@ -69,7 +75,17 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     // (1,595 → 1,480 MB at 10M logs).
     const intern = interner();
     // Read only what windows and sessions use; the message only when a regex extracts the session key.
-    const needed = ['ts', 'service', 'level', 'latency_ms', 'status', 'user_id', 'session_id', 'template_id', ...(opts.sessionKey === 'session_id' ? [] : ['message'])];
+    const needed = [
+      'ts',
+      'service',
+      'level',
+      'latency_ms',
+      'status',
+      'user_id',
+      'session_id',
+      'template_id',
+      ...(opts.sessionKey === 'session_id' ? [] : ['message']),
+    ];
     for await (const batch of readPartition(ctx.lake, silverLogs, opts.date, 'run `sentinel parse --date ' + opts.date + '` first', needed)) {
       const c = batch.columns;
       for (let i = 0; i < batch.rows; i++) {
@@ -110,6 +126,14 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     await writePartition(ctx.lake, goldWindowTemplates, opts.date, [t.flush()], { runId: ctx.runId });
     await sessionWriter.write(sessionRows.flush());
     await sessionWriter.commit({ extra: { sessionKey: opts.sessionKey, sessionGap: opts.sessionGap } });
-    return { date: opts.date, events, windows: windowRows.length, windowTemplates: templateRows, sessions: sessionCount, lateEvents: windows.lateEvents, windowSeconds };
+    return {
+      date: opts.date,
+      events,
+      windows: windowRows.length,
+      windowTemplates: templateRows,
+      sessions: sessionCount,
+      lateEvents: windows.lateEvents,
+      windowSeconds,
+    };
   });
 }

@@ -67,7 +67,18 @@ export interface TimeWindowOptions {
 
 const isFailure = (level: string) => level === 'ERROR' || level === 'FATAL' || level === 'WARN';
 
-const newAcc = (index: number): WindowAccumulator => ({ index, count: 0, errors: 0, warns: 0, latencies: [], s5xx: 0, s4xx: 0, withStatus: 0, users: new Set(), templates: new Map() });
+const newAcc = (index: number): WindowAccumulator => ({
+  index,
+  count: 0,
+  errors: 0,
+  warns: 0,
+  latencies: [],
+  s5xx: 0,
+  s4xx: 0,
+  withStatus: 0,
+  users: new Set(),
+  templates: new Map(),
+});
 
 function summarizeLatencies(values: readonly number[]): LatencySummary {
   const lat = Float64Array.from(values).sort();

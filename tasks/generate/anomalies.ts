@@ -147,7 +147,15 @@ export function planAnomalies(rng: Random, input: DayPlanInput): PlannedAnomaly[
       if (score > best.score) best = { score, start, serviceIndex };
       if (score >= 1) break;
     }
-    const anomaly = shapeAnomaly(rng, type, best.serviceIndex, best.start, best.start + duration, input, () => NOVEL_TEMPLATES[novelIndex++ % NOVEL_TEMPLATES.length]);
+    const anomaly = shapeAnomaly(
+      rng,
+      type,
+      best.serviceIndex,
+      best.start,
+      best.start + duration,
+      input,
+      () => NOVEL_TEMPLATES[novelIndex++ % NOVEL_TEMPLATES.length],
+    );
     anomaly.label.id = `${input.date}-a${String(i + 1).padStart(2, '0')}`;
     plan.push(anomaly);
   });
@@ -193,7 +201,15 @@ function shapeAnomaly(
     endMinute,
     magnitude: 1,
     // session_ids before description: the key order of labels.json follows the documented shape.
-    label: { id: '', type, service: service.name, start: new Date(startMs).toISOString(), end: new Date(endMs).toISOString(), session_ids: undefined, description: '' },
+    label: {
+      id: '',
+      type,
+      service: service.name,
+      start: new Date(startMs).toISOString(),
+      end: new Date(endMs).toISOString(),
+      session_ids: undefined,
+      description: '',
+    },
   };
   const during = `on ${service.name} for ${minutes} min`;
   switch (type) {

@@ -30,7 +30,11 @@ async function gzipLines(lines: readonly GeneratedLine[]): Promise<Uint8Array> {
   });
   const step = 4096;
   for (let i = 0; i < lines.length; i += step) {
-    const text = lines.slice(i, i + step).map(toJsonLine).join('\n') + '\n';
+    const text =
+      lines
+        .slice(i, i + step)
+        .map(toJsonLine)
+        .join('\n') + '\n';
     if (!gzip.write(text)) await new Promise((r) => gzip.once('drain', r));
   }
   gzip.end();

@@ -53,7 +53,10 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
   return runStep({ task: 'monitor', partition: opts.date, overrides: { lake: opts.lake }, ...step }, async (ctx) => {
     if (opts.gate) {
       const summary = await getJson<MonitorSummary>(ctx.lake, summaryKey(opts.date));
-      if (!summary) throw new BadInputError(`no monitoring summary for ${opts.date} at ${ctx.lake.uri}${summaryKey(opts.date)}: run \`sentinel monitor --date ${opts.date}\` first`);
+      if (!summary)
+        throw new BadInputError(
+          `no monitoring summary for ${opts.date} at ${ctx.lake.uri}${summaryKey(opts.date)}: run \`sentinel monitor --date ${opts.date}\` first`,
+        );
       if (!summary.retrain) throw new GateClosedError(`retraining not recommended for ${opts.date}: no threshold crossed`);
       ctx.log.warn({ reasons: summary.reasons }, 'retraining recommended');
       return { date: opts.date, retrain: true, reasons: summary.reasons };
@@ -66,10 +69,15 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     const windows = await loadWindowData(ctx.lake, [opts.date], bundle.windows.columns);
     const { featurePsi, featureKs } = featureDrift(windows.matrix, bundle.profiles);
 
-    if (!(await readManifest(ctx.lake, scoredWindows, opts.date))) throw new BadInputError(`no scored windows for ${opts.date}: run \`sentinel score --date ${opts.date}\` first`);
+    if (!(await readManifest(ctx.lake, scoredWindows, opts.date)))
+      throw new BadInputError(`no scored windows for ${opts.date}: run \`sentinel score --date ${opts.date}\` first`);
     const scored = await readPartitionAll(ctx.lake, scoredWindows, opts.date);
     const { scorePsi, anomalyRate } = scoreShift(
-      { entityKind: scored.columns.entity_kind as string[], score: scored.columns.score as Float64Array, anomalous: scored.columns.anomalous as (boolean | null)[] },
+      {
+        entityKind: scored.columns.entity_kind as string[],
+        score: scored.columns.score as Float64Array,
+        anomalous: scored.columns.anomalous as (boolean | null)[],
+      },
       bundle.scoreQuantiles,
     );
 
@@ -91,7 +99,12 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
       expectedAnomalyRate: bundle.expectedAnomalyRate,
       modelAgeDays: Math.round((Date.parse(opts.date) - Date.parse(model.train_to)) / 86_400_000),
     };
-    const decision = retrainDecision(facts, { psi: opts.psiThreshold, unseenTemplateShare: opts.unseenTemplateShare, anomalyRateFactor: opts.anomalyRateFactor, maxModelAgeDays: opts.maxModelAgeDays });
+    const decision = retrainDecision(facts, {
+      psi: opts.psiThreshold,
+      unseenTemplateShare: opts.unseenTemplateShare,
+      anomalyRateFactor: opts.anomalyRateFactor,
+      maxModelAgeDays: opts.maxModelAgeDays,
+    });
     const summary: MonitorSummary = { date: opts.date, model: opts.name, modelVersion: model.version, ...facts, featureKs, quality, ...decision };
 
     const metrics: MetricEntry[] = [
@@ -109,6 +122,16 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     await putJson(ctx.lake, summaryKey(opts.date), summary);
     if (decision.retrain) ctx.log.warn({ reasons: decision.reasons }, 'retraining recommended');
     else ctx.log.info('no drift above thresholds; retraining not needed');
-    return { date: opts.date, modelVersion: model.version, retrain: decision.retrain, reasons: decision.reasons, maxFeaturePsi: metrics[0][1], scorePsi, unseenTemplateShare: facts.unseenTemplateShare, anomalyRate: facts.anomalyRate, modelAgeDays: facts.modelAgeDays };
+    return {
+      date: opts.date,
+      modelVersion: model.version,
+      retrain: decision.retrain,
+      reasons: decision.reasons,
+      maxFeaturePsi: metrics[0][1],
+      scorePsi,
+      unseenTemplateShare: facts.unseenTemplateShare,
+      anomalyRate: facts.anomalyRate,
+      modelAgeDays: facts.modelAgeDays,
+    };
   });
 }

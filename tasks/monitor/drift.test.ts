@@ -28,7 +28,10 @@ describe('scoreShift', () => {
     const same = scoreShift({ entityKind: range(100, () => 'window'), score: range(100, (i) => i / 100), anomalous: range(100, (i) => i === 0) }, quantiles);
     expect(same.scorePsi).toBeLessThan(0.05);
     expect(same.anomalyRate).toBe(0.01);
-    const sessionsIgnored = scoreShift({ entityKind: ['window', 'session', 'window', 'session'], score: [0.1, 50, 0.9, 50], anomalous: [true, true, false, true] }, quantiles);
+    const sessionsIgnored = scoreShift(
+      { entityKind: ['window', 'session', 'window', 'session'], score: [0.1, 50, 0.9, 50], anomalous: [true, true, false, true] },
+      quantiles,
+    );
     expect(sessionsIgnored.anomalyRate).toBe(0.5);
     const shifted = scoreShift({ entityKind: range(100, () => 'window'), score: range(100, () => 5), anomalous: range(100, () => false) }, quantiles);
     expect(shifted.scorePsi).toBeGreaterThan(1);

@@ -13,7 +13,10 @@ export interface FeatureRows {
 }
 
 /** PSI and KS per feature the model has a training profile for. */
-export function featureDrift(m: FeatureRows, profiles: Readonly<Record<string, FeatureProfile>>): { featurePsi: Record<string, number>; featureKs: Record<string, number> } {
+export function featureDrift(
+  m: FeatureRows,
+  profiles: Readonly<Record<string, FeatureProfile>>,
+): { featurePsi: Record<string, number>; featureKs: Record<string, number> } {
   const featurePsi: Record<string, number> = {};
   const featureKs: Record<string, number> = {};
   m.columns.forEach((c, j) => {

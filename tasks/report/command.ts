@@ -79,7 +79,14 @@ export async function buildReport(raw: unknown, step: Partial<StepOptions> = {})
     if (opts.html) {
       const metrics = await listMetrics(db.pool, opts.from, opts.to);
       const alerts = await listOpenAlerts(db.pool);
-      const html = renderHtml({ summary, timeline: await timeline(ctx, dates), anomalyTimes: rows.map((r) => r.window_start), scores: await scoreValues(ctx, dates), metrics, alerts });
+      const html = renderHtml({
+        summary,
+        timeline: await timeline(ctx, dates),
+        anomalyTimes: rows.map((r) => r.window_start),
+        scores: await scoreValues(ctx, dates),
+        metrics,
+        alerts,
+      });
       await writeFile(opts.html, html);
       ctx.log.info({ file: opts.html }, 'HTML report written');
     }
@@ -112,7 +119,8 @@ async function readSessionLabels(file: string): Promise<Map<string, boolean>> {
 async function scoredSessions(ctx: StepContext, dates: string[]): Promise<{ key: string; anomalous: boolean }[]> {
   const out: { key: string; anomalous: boolean }[] = [];
   for await (const s of scoredPartitions(ctx.lake, dates)) {
-    for (let i = 0; i < s.rows; i++) if (s.columns.entity_kind[i] === 'session') out.push({ key: s.columns.entity_key[i] as string, anomalous: s.columns.anomalous[i] === true });
+    for (let i = 0; i < s.rows; i++)
+      if (s.columns.entity_kind[i] === 'session') out.push({ key: s.columns.entity_key[i] as string, anomalous: s.columns.anomalous[i] === true });
   }
   return out;
 }

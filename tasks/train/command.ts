@@ -16,7 +16,10 @@ import { mirrorToMlflow } from './mlflowMirror';
 export const trainOptions = z.object({
   from: z.string(),
   to: z.string(),
-  name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'lower-case letters, digits, - and _').default('sentinel'),
+  name: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_-]*$/, 'lower-case letters, digits, - and _')
+    .default('sentinel'),
   detectors: z.string().default(DEFAULT_WINDOW_DETECTORS.join(',')),
   alertRate: alertRateOption.default(DEFAULT_ALERT_RATE),
   promoteMargin: z.coerce.number().min(0).default(0.02),
@@ -39,7 +42,10 @@ export const trainOptions = z.object({
  */
 export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
   const opts = parseOptions(trainOptions, raw, 'train');
-  const detectors = opts.detectors.split(',').map((d) => d.trim()).filter(Boolean);
+  const detectors = opts.detectors
+    .split(',')
+    .map((d) => d.trim())
+    .filter(Boolean);
   const dates = dateRange(opts.from, opts.to);
   return runStep({ task: 'train', partition: `${opts.from}..${opts.to}`, overrides: { lake: opts.lake, seed: opts.seed }, ...step }, async (ctx) => {
     const windows = await loadWindowData(ctx.lake, dates, SIGNAL_FEATURES);
@@ -95,14 +101,35 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     const mlflowRunId = await mirrorToMlflow(ctx, {
       name: opts.name,
       version: registered.version,
-      params: { ...params, detectors: detectors.join(','), promoteMargin: opts.promoteMargin, trainFrom: opts.from, trainTo: opts.to, dataFingerprint: windows.fingerprint },
+      params: {
+        ...params,
+        detectors: detectors.join(','),
+        promoteMargin: opts.promoteMargin,
+        trainFrom: opts.from,
+        trainTo: opts.to,
+        dataFingerprint: windows.fingerprint,
+      },
       metrics: { ...metrics, ...(productionScore === undefined ? {} : { productionValidation: productionScore }) },
-      tags: { 'sentinel.stage': decision.promote ? 'production' : 'candidate', 'sentinel.decision': decision.reason, 'sentinel.artifact_uri': registered.artifact_uri },
+      tags: {
+        'sentinel.stage': decision.promote ? 'production' : 'candidate',
+        'sentinel.decision': decision.reason,
+        'sentinel.artifact_uri': registered.artifact_uri,
+      },
       bundle,
     });
     return {
-      name: opts.name, version: registered.version, promoted: decision.promote, reason: decision.reason, validation: candidateScore.value, productionValidation: productionScore ?? null,
-      windows: windows.matrix.rows, sessions: sessions.ids.length, fitSeconds, mlflowRunId, alertRate: opts.alertRate, thresholds: thresholdSummary(bundle),
+      name: opts.name,
+      version: registered.version,
+      promoted: decision.promote,
+      reason: decision.reason,
+      validation: candidateScore.value,
+      productionValidation: productionScore ?? null,
+      windows: windows.matrix.rows,
+      sessions: sessions.ids.length,
+      fitSeconds,
+      mlflowRunId,
+      alertRate: opts.alertRate,
+      thresholds: thresholdSummary(bundle),
     };
   });
 }
@@ -110,10 +137,12 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
 /** `robust_baseline=2,isolation_forest=1` → weights, each naming a detector being trained. */
 function parseWeights(text: string | undefined, detectors: readonly string[]): Record<string, number> | undefined {
   if (!text) return undefined;
-  const weights = Object.fromEntries(text.split(',').map((pair) => {
-    const [name, weight] = pair.split('=');
-    return [name, Number(weight)];
-  }));
+  const weights = Object.fromEntries(
+    text.split(',').map((pair) => {
+      const [name, weight] = pair.split('=');
+      return [name, Number(weight)];
+    }),
+  );
   const unknown = Object.keys(weights).filter((name) => !detectors.includes(name));
   if (unknown.length) throw new BadInputError(`--weights names ${unknown.join(', ')}, which --detectors does not include (${detectors.join(', ')})`);
   return weights;
@@ -122,7 +151,19 @@ function parseWeights(text: string | undefined, detectors: readonly string[]): R
 /** Per detector: its threshold, where it came from (alert-rate quantile, own test, or floor) and the share of training rows it flags. */
 function thresholdSummary(bundle: ModelBundle) {
   return [
-    ...bundle.windows.thresholds.map((t) => ({ detector: t.detector, unit: 'window', threshold: t.threshold, source: t.source, trainingShare: t.trainingShare })),
-    ...(bundle.sessions?.detectors ?? []).map((d) => ({ detector: d.name, unit: 'session', threshold: d.threshold.value, source: d.threshold.source, trainingShare: d.threshold.trainingShare })),
+    ...bundle.windows.thresholds.map((t) => ({
+      detector: t.detector,
+      unit: 'window',
+      threshold: t.threshold,
+      source: t.source,
+      trainingShare: t.trainingShare,
+    })),
+    ...(bundle.sessions?.detectors ?? []).map((d) => ({
+      detector: d.name,
+      unit: 'session',
+      threshold: d.threshold.value,
+      source: d.threshold.source,
+      trainingShare: d.threshold.trainingShare,
+    })),
   ];
 }

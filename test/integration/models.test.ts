@@ -75,17 +75,25 @@ describe('model registry', () => {
 
     expect(await models({ action: 'promote', version: 2, lake }, step())).toMatchObject({ promoted: 2 });
     const listed = (await models({ action: 'list', json: true, lake }, step())).models;
-    expect(listed).toEqual([{ version: 2, stage: 'production' }, { version: 1, stage: 'archived' }]);
+    expect(listed).toEqual([
+      { version: 2, stage: 'production' },
+      { version: 1, stage: 'archived' },
+    ]);
     expect(await models({ action: 'rollback', lake }, step())).toMatchObject({ rolledBackFrom: 2, production: 1 });
     expect((await models({ action: 'show', lake }, step())).model?.version).toBe(1);
   }, 300_000);
 
   it('records --combine and --weights with the version and rejects weights of detectors it does not train', async () => {
-    const weighted = await train({ from: NORMAL, to: NORMAL, lake, name: 'weighted', combine: 'mean', weights: 'robust_baseline=2,isolation_forest=1' }, step());
+    const weighted = await train(
+      { from: NORMAL, to: NORMAL, lake, name: 'weighted', combine: 'mean', weights: 'robust_baseline=2,isolation_forest=1' },
+      step(),
+    );
     const shown = (await models({ action: 'show', name: 'weighted', lake }, step())).model;
     expect(shown?.version).toBe(weighted.version);
     expect(shown?.params).toMatchObject({ combine: 'mean', weights: { robust_baseline: 2, isolation_forest: 1 } });
-    await expect(train({ from: NORMAL, to: NORMAL, lake, name: 'weighted', weights: 'lstm_autoencoder=1' }, step())).rejects.toThrow(/--weights names lstm_autoencoder, which --detectors does not include/);
+    await expect(train({ from: NORMAL, to: NORMAL, lake, name: 'weighted', weights: 'lstm_autoencoder=1' }, step())).rejects.toThrow(
+      /--weights names lstm_autoencoder, which --detectors does not include/,
+    );
   }, 120_000);
 
   it('trains the next-event LSTM on sessions when asked, stores it with the version and scores sessions with it', async () => {
@@ -99,7 +107,10 @@ describe('model registry', () => {
     expect(trained.thresholds).toContainEqual(expect.objectContaining({ detector: 'lstm_next_event', unit: 'session', source: 'auto' }));
     const scored = await score({ date: NORMAL, lake, name: 'sessions' }, step());
     expect(scored.sessions).toBeGreaterThan(100);
-    const rows = await database.pool.query(`SELECT detectors, explanation FROM anomalies WHERE date = $1 AND entity_kind = 'session' AND model_name = 'sessions'`, [NORMAL]);
+    const rows = await database.pool.query(
+      `SELECT detectors, explanation FROM anomalies WHERE date = $1 AND entity_kind = 'session' AND model_name = 'sessions'`,
+      [NORMAL],
+    );
     for (const r of rows.rows) {
       expect(r.detectors).toEqual(['lstm_next_event']);
       expect(r.explanation.findings[0].text).toMatch(/was not among the \d+ predicted next events/);
@@ -107,7 +118,9 @@ describe('model registry', () => {
   }, 300_000);
 
   it('rejects an unknown detector with a clear message', async () => {
-    await expect(train({ from: NORMAL, to: NORMAL, lake, detectors: 'robust_baseline,magic' }, step())).rejects.toThrow(/unknown detector\(s\) magic; choose from/);
+    await expect(train({ from: NORMAL, to: NORMAL, lake, detectors: 'robust_baseline,magic' }, step())).rejects.toThrow(
+      /unknown detector\(s\) magic; choose from/,
+    );
   });
 });
 
@@ -162,7 +175,9 @@ describe('MLflow mirror (optional)', () => {
     expect(validation?.value).toBeCloseTo(trained.validation, 6);
     const tags = Object.fromEntries(run.data.tags.map((t: { key: string; value: string }) => [t.key, t.value]));
     expect(tags).toMatchObject({ 'sentinel.model': 'mirror', 'sentinel.version': String(trained.version), 'sentinel.stage': 'production' });
-    const artifacts = (await (await fetch(`${trackingUri}/api/2.0/mlflow/artifacts/list?run_id=${trained.mlflowRunId}`)).json()) as { files: { path: string; file_size: number }[] };
+    const artifacts = (await (await fetch(`${trackingUri}/api/2.0/mlflow/artifacts/list?run_id=${trained.mlflowRunId}`)).json()) as {
+      files: { path: string; file_size: number }[];
+    };
     expect(artifacts.files).toEqual([expect.objectContaining({ path: 'model.json', is_dir: false })]);
     expect(artifacts.files[0].file_size).toBeGreaterThan(1000);
   }, 120_000);
