@@ -32,15 +32,17 @@ lint-py: airflow-venv ## Python lint and format check of the DAGs and their test
 	$(VENV)/bin/ruff format --check dags test/dags
 .PHONY: lint-py
 
+lint: install lint-py ## lint and format check: Biome (TypeScript, biome.jsonc; zero warnings) and ruff (DAGs)
+	npx biome check --error-on-warnings
+
 typecheck: install ## TypeScript strict check
 	npx tsc --noEmit
 
-test: install build services airflow-venv images ## every test: TypeScript (vitest) and DAGs (pytest), against real services
-	npx tsc --noEmit
+test: install lint typecheck build services airflow-venv images ## lint, format check and types first, then every test: TypeScript (vitest) and DAGs (pytest), against real services
 	set -a && source .sentinel/services.env && set +a && npx vitest run
 	set -a && source .sentinel/services.env && set +a && $(VENV)/bin/python -m pytest -q test/dags
 
-check: test ## alias for test (types, then all tests)
+check: test ## alias for test (lint, format, types, then all tests)
 
 bench: install build ## benchmarks: step throughput, parsing accuracy, detector speed and quality
 	npx tsx bench/run.ts
@@ -57,4 +59,4 @@ down: ## stop the local stack
 clean: ## remove local lake, embedded database and build output
 	rm -rf .sentinel dist
 
-.PHONY: help install build demo services airflow-venv typecheck test check bench images up down clean
+.PHONY: help install build demo services airflow-venv lint typecheck test check bench images up down clean

@@ -15,12 +15,12 @@ import { fitModelBundle, scoreBundle } from '../shared/models/bundle';
 import { evaluateDetections } from '../shared/eventEvaluation';
 import { prf, rocAuc } from '../shared/metrics';
 import { compileLogFormat, KNOWN_LOG_FORMATS } from '../shared/logFormat';
-import { createTemplateMiner } from '../tasks/parse/templateMiner';
+import { createTemplateMiner } from '../shared/parsing/templateMiner';
 import { fitIsolationForest, scoreIsolationForest } from '../shared/detectors/isolationForest';
 import { fitRareTemplates, scoreRareTemplates } from '../shared/detectors/rareTemplates';
-import { loadLabels } from '../tasks/report/labels';
+import { loadLabels } from '../shared/labels';
 import { printTable } from './table';
-import { inferAnomalyType } from '../tasks/score/anomalyType';
+import { inferAnomalyType } from '../shared/anomalyType';
 import type { LineEvaluation } from '../shared/lineEvaluation';
 
 const DATASETS = path.resolve(process.env.SENTINEL_DATASETS ?? '../shared/datasets');

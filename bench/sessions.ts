@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { prf, rocAuc } from '../shared/metrics';
 import { compileLogFormat, KNOWN_LOG_FORMATS } from '../shared/logFormat';
-import { createTemplateMiner } from '../tasks/parse/templateMiner';
+import { createTemplateMiner } from '../shared/parsing/templateMiner';
 import { DEFAULT_SESSION_DETECTORS, SESSION_DETECTOR_NAMES } from '../shared/detectors/sessions/registry';
 import { fitSessionModel, loadSessionModel, scoreSessions, type AlertRate } from '../shared/models/sessionModel';
 import { printTable } from './table';

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { groupingAccuracy } from '../shared/groupingAccuracy';
 import { compileLogFormat, KNOWN_LOG_FORMATS } from '../shared/logFormat';
-import { createTemplateMiner } from '../tasks/parse/templateMiner';
+import { createTemplateMiner } from '../shared/parsing/templateMiner';
 
 const SYSTEMS = ['HDFS', 'BGL', 'Thunderbird', 'Windows', 'Zookeeper', 'Apache', 'Android', 'HealthApp', 'OpenStack', 'Proxifier'] as const;
 /** Drain's published GA on these systems (logparser benchmark, per-system tuned settings). */

@@ -8,6 +8,7 @@ from airflow.providers.standard.operators.trigger_dagrun import TriggerDagRunOpe
 from airflow.providers.standard.sensors.external_task import ExternalTaskSensor
 from airflow.sdk import Param
 
+from sentinel_infra.config import MONITOR_THRESHOLDS
 from sentinel_infra.dag import sentinel_dag
 from sentinel_infra.factory import sentinel_step
 
@@ -29,15 +30,30 @@ with sentinel_dag(
     finish_within_hours=2,
     params={
         "psi_threshold": Param(
-            0.25, type="number", exclusiveMinimum=0, description="feature or score PSI that recommends retraining"
+            MONITOR_THRESHOLDS["psi_threshold"],
+            type="number",
+            exclusiveMinimum=0,
+            description="feature or score PSI that recommends retraining",
         ),
         "unseen_template_share": Param(
-            0.05, type="number", minimum=0, maximum=1, description="share of events with templates unknown to the model"
+            MONITOR_THRESHOLDS["unseen_template_share"],
+            type="number",
+            minimum=0,
+            maximum=1,
+            description="share of events with templates unknown to the model",
         ),
         "anomaly_rate_factor": Param(
-            5, type="number", minimum=1, description="anomaly rate this many times off the expected rate"
+            MONITOR_THRESHOLDS["anomaly_rate_factor"],
+            type="number",
+            minimum=1,
+            description="anomaly rate this many times off the expected rate",
         ),
-        "max_model_age_days": Param(7, type="integer", minimum=1, description="retrain models older than this"),
+        "max_model_age_days": Param(
+            MONITOR_THRESHOLDS["max_model_age_days"],
+            type="integer",
+            minimum=1,
+            description="retrain models older than this",
+        ),
     },
 ) as dag:
     wait_for_scores = ExternalTaskSensor(

@@ -7,7 +7,7 @@ from datetime import timedelta
 from airflow.providers.standard.sensors.external_task import ExternalTaskSensor
 from airflow.sdk import Param
 
-from sentinel_infra.config import DETECTORS_PATTERN
+from sentinel_infra.config import DEFAULT_ALERT_RATE, DETECTORS_PATTERN
 from sentinel_infra.dag import sentinel_dag
 from sentinel_infra.factory import sentinel_step
 
@@ -43,7 +43,7 @@ with sentinel_dag(
             pattern=DETECTORS_PATTERN,
         ),
         "alert_rate": Param(
-            "auto",
+            DEFAULT_ALERT_RATE,
             type="string",
             pattern=r"^(auto|0?\.\d*[1-9]\d*)$",
             description="share of training windows and sessions each detector may flag (e.g. 0.01); "

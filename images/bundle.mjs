@@ -3,9 +3,8 @@
 // (laptop only) and TensorFlow.js (backend chosen at run time) stay external; everything else is
 // inlined, so an image carries the bundle, the wasm assets and only the external packages it needs.
 import { build } from 'esbuild';
-import { copyFileSync, readFileSync } from 'node:fs';
+import { copyFileSync } from 'node:fs';
 
-const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 export const EXTERNAL = [
   '@electric-sql/pglite',
   '@electric-sql/pglite-socket',
@@ -31,8 +30,16 @@ const common = {
   },
   logLevel: 'warning',
 };
-await build({ ...common, entryPoints: [new URL('../tasks/cli.ts', import.meta.url).pathname], outfile: new URL('../dist/sentinel.mjs', import.meta.url).pathname });
+await build({
+  ...common,
+  entryPoints: [new URL('../tasks/cli.ts', import.meta.url).pathname],
+  outfile: new URL('../dist/sentinel.mjs', import.meta.url).pathname,
+});
 // The Parquet encoding worker thread (shared/parquetEncoder.ts) loads this file from beside the bundle.
-await build({ ...common, entryPoints: [new URL('../shared/parquetWorker.ts', import.meta.url).pathname], outfile: new URL('../dist/parquetWorker.mjs', import.meta.url).pathname });
+await build({
+  ...common,
+  entryPoints: [new URL('../shared/parquetWorker.ts', import.meta.url).pathname],
+  outfile: new URL('../dist/parquetWorker.mjs', import.meta.url).pathname,
+});
 copyFileSync(new URL('../node_modules/parquet-wasm/node/parquet_wasm_bg.wasm', import.meta.url), new URL('../dist/parquet_wasm_bg.wasm', import.meta.url));
 console.log(`dist/sentinel.mjs and dist/parquetWorker.mjs built in ${Date.now() - started} ms`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from './config';
+import { loadConfig, loadProcessConfig } from './config';
 import { redactUrl } from './logger';
 import { BadInputError } from './errors';
 
@@ -27,5 +27,30 @@ describe('DATABASE_URL', () => {
     expect(redactUrl('sentinel:s3cr3t@db.internal:5432/sentinel')).toBe('sentinel:***@db.internal:5432/sentinel');
     expect(redactUrl('postgres://u:s3cr3t@db/x')).toBe('postgres://u:***@db/x');
     expect(redactUrl('://u:s3cr3t@[bad')).not.toContain('s3cr3t');
+  });
+});
+
+describe('config', () => {
+  it('process-wide settings: defaults, then the environment', () => {
+    expect(loadProcessConfig({})).toEqual({ parquetWorker: true, awsRegion: 'us-east-1', version: '0.1.0' });
+    expect(loadProcessConfig({ SENTINEL_TF_BACKEND: 'wasm', SENTINEL_PARQUET_WORKER: '0', AWS_REGION: 'eu-west-1', SENTINEL_VERSION: '1.2.3' })).toEqual({
+      tfBackend: 'wasm',
+      parquetWorker: false,
+      awsRegion: 'eu-west-1',
+      version: '1.2.3',
+    });
+    // Only 0 turns the worker off, as before.
+    expect(loadProcessConfig({ SENTINEL_PARQUET_WORKER: 'false' }).parquetWorker).toBe(true);
+  });
+
+  it('validates only the process-wide settings, and says which variable is wrong', () => {
+    expect(loadProcessConfig({ SENTINEL_ALERT_MIN_SEVERITY: 'lots' }).awsRegion).toBe('us-east-1');
+    expect(() => loadProcessConfig({ SENTINEL_TF_BACKEND: 'gpu' })).toThrow(/tfBackend/);
+  });
+
+  it('the full config carries them too; flags override the environment', () => {
+    const c = loadConfig({ AWS_REGION: 'eu-west-1', SENTINEL_LAKE: 'memory://a' }, { lake: 'memory://b' });
+    expect(c.awsRegion).toBe('eu-west-1');
+    expect(c.lake).toBe('memory://b');
   });
 });

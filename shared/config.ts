@@ -7,7 +7,26 @@ import { redactUrl } from './logger';
  * the environment (each command passes its flags as `overrides`). Validated before any I/O.
  * AWS_* variables are read by the AWS SDK itself (endpoint, keys, region), so MinIO needs no code.
  */
+/**
+ * Process-wide settings, read where no step context reaches: the TensorFlow backend and the Parquet
+ * worker load once per process, S3 clients are made by `openStore` wherever a URI is opened, and
+ * the CLI prints its version before any step runs. Part of Config too, so every setting is here.
+ */
+export const processConfigSchema = z.object({
+  /** Force a TensorFlow backend; default: the fastest that loads (shared/tensorflow.ts). */
+  tfBackend: z.enum(['tensorflow', 'wasm', 'cpu']).optional(),
+  /** Encode Parquet on a worker thread when the bundled worker is present (same bytes either way). */
+  parquetWorker: z.boolean().default(true),
+  /** The S3 client needs a region even for MinIO. */
+  awsRegion: z.string().min(1).default('us-east-1'),
+  /** Set in the image (images/Dockerfile). */
+  version: z.string().min(1).default('0.1.0'),
+});
+
+export type ProcessConfig = z.infer<typeof processConfigSchema>;
+
 export const configSchema = z.object({
+  ...processConfigSchema.shape,
   lake: z.string().min(1).default('file://./.sentinel/lake'),
   /** pg reads a scheme-less string as a socket path and silently connects to localhost: refuse it. */
   databaseUrl: z
@@ -65,16 +84,30 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Partial<Config> {
     alertCooldownMinutes: envNumber(env.SENTINEL_ALERT_COOLDOWN_MINUTES),
     alertQuietMinutes: envNumber(env.SENTINEL_ALERT_QUIET_MINUTES),
     mlflowTrackingUri: env.MLFLOW_TRACKING_URI,
+    tfBackend: env.SENTINEL_TF_BACKEND,
+    parquetWorker: env.SENTINEL_PARQUET_WORKER === undefined || env.SENTINEL_PARQUET_WORKER === '' ? undefined : env.SENTINEL_PARQUET_WORKER !== '0',
+    awsRegion: env.AWS_REGION,
+    version: env.SENTINEL_VERSION,
   };
   return Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined && v !== '')) as Partial<Config>;
+}
+
+function invalid(error: z.ZodError): BadInputError {
+  const problems = error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+  return new BadInputError(`invalid configuration: ${problems}. Check the SENTINEL_* environment variables and flags (see README, Configuration).`);
+}
+
+/** The process-wide settings alone (validating only them): for code that runs outside a step. */
+export function loadProcessConfig(env: NodeJS.ProcessEnv = process.env): ProcessConfig {
+  const fromEnv = configFromEnv(env);
+  const parsed = processConfigSchema.safeParse(Object.fromEntries(Object.keys(processConfigSchema.shape).map((k) => [k, fromEnv[k as keyof Config]])));
+  if (!parsed.success) throw invalid(parsed.error);
+  return parsed.data;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
   const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
   const parsed = configSchema.safeParse({ ...configFromEnv(env), ...defined });
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-    throw new BadInputError(`invalid configuration: ${problems}. Check the SENTINEL_* environment variables and flags (see README, Configuration).`);
-  }
+  if (!parsed.success) throw invalid(parsed.error);
   return parsed.data;
 }

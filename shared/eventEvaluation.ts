@@ -68,7 +68,10 @@ export function evaluateDetections(detections: readonly Detection[], labels: rea
     const recall = ratio(foundHere, labelSet.length);
     return { precision, recall, f1: f1(precision, recall), truePositives: tp, falsePositives: fp, incidents: labelSet.length, found: foundHere };
   };
-  const all = summarize(labels, detections.map((_, i) => i));
+  const all = summarize(
+    labels,
+    detections.map((_, i) => i),
+  );
   const byType: Record<string, Scores> = {};
   for (const type of [...new Set(labels.map((l) => l.type))].sort()) {
     const typeLabels = labels.filter((l) => l.type === type);
@@ -87,7 +90,10 @@ export function evaluateDetections(detections: readonly Detection[], labels: rea
  * Per-session precision, recall and F1 (loglizer's HDFS protocol: one verdict per block): every
  * labeled session that was scored counts once; scored sessions without a label are ignored.
  */
-export function evaluateSessions(scored: readonly { key: string; anomalous: boolean }[], labels: ReadonlyMap<string, boolean>): Scores & { sessions: number; unlabeled: number } {
+export function evaluateSessions(
+  scored: readonly { key: string; anomalous: boolean }[],
+  labels: ReadonlyMap<string, boolean>,
+): Scores & { sessions: number; unlabeled: number } {
   let tp = 0;
   let fp = 0;
   let fn = 0;

@@ -4,5 +4,10 @@
  */
 export function interner(): (value: string) => string {
   const seen = new Map<string, string>();
-  return (value) => seen.get(value) ?? (seen.set(value, value), value);
+  return (value) => {
+    const known = seen.get(value);
+    if (known !== undefined) return known;
+    seen.set(value, value);
+    return value;
+  };
 }

@@ -16,7 +16,7 @@ import { BadInputError, CommitConflictError } from './errors';
  * another run committed in between, this run's commit fails (CommitConflictError, exit 3) instead of
  * overwriting it. No commit deletes the files of the manifest it replaces (a reader may still hold
  * it); parts no manifest references are removed only after a grace period (vacuum). See
- * docs/decisions-reliability.md.
+ * docs/decisions.md 32.
  */
 export interface PartitionManifest {
   readonly table: string;

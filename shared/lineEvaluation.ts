@@ -53,9 +53,7 @@ export function flagLines(lines: readonly LabeledLine[], flagged: readonly Flagg
 
 /** Groups lines (sorted by time) into evaluation windows and scores the verdicts against the truth. */
 export function evaluateLineWindows(lines: readonly LabeledLine[], flaggedLines: readonly boolean[], windowing: EvaluationWindows): LineEvaluation {
-  const keyOf = 'lines' in windowing
-    ? (i: number) => Math.floor(i / windowing.lines)
-    : (i: number) => Math.floor(lines[i].ts / (windowing.seconds * 1000));
+  const keyOf = 'lines' in windowing ? (i: number) => Math.floor(i / windowing.lines) : (i: number) => Math.floor(lines[i].ts / (windowing.seconds * 1000));
   const truth = new Map<number, boolean>();
   const verdict = new Map<number, boolean>();
   for (let i = 0; i < lines.length; i++) {
@@ -64,7 +62,10 @@ export function evaluateLineWindows(lines: readonly LabeledLine[], flaggedLines:
     verdict.set(k, (verdict.get(k) ?? false) || flaggedLines[i]);
   }
   const keys = [...truth.keys()];
-  const scores = prf(keys.map((k) => verdict.get(k)!), keys.map((k) => truth.get(k)!));
+  const scores = prf(
+    keys.map((k) => verdict.get(k)!),
+    keys.map((k) => truth.get(k)!),
+  );
   return {
     windowing: 'lines' in windowing ? `${windowing.lines} lines` : `${windowing.seconds} s`,
     windows: keys.length,

@@ -5,15 +5,45 @@ import { compileLogFormat, KNOWN_LOG_FORMATS, knownLogFormat } from './logFormat
 const SAMPLES: Record<keyof typeof KNOWN_LOG_FORMATS, { line: string; fields: Record<string, string> }> = {
   hdfs: {
     line: '081110 093512 27 INFO dfs.DataNode$DataXceiver: Receiving block blk_-1608999687919862906 src: /10.250.19.102:54106 dest: /10.250.19.102:50010',
-    fields: { Date: '081110', Time: '093512', Pid: '27', Level: 'INFO', Component: 'dfs.DataNode$DataXceiver', Content: 'Receiving block blk_-1608999687919862906 src: /10.250.19.102:54106 dest: /10.250.19.102:50010' },
+    fields: {
+      Date: '081110',
+      Time: '093512',
+      Pid: '27',
+      Level: 'INFO',
+      Component: 'dfs.DataNode$DataXceiver',
+      Content: 'Receiving block blk_-1608999687919862906 src: /10.250.19.102:54106 dest: /10.250.19.102:50010',
+    },
   },
   bgl: {
     line: '- 1118500000 2005.06.11 R14-M0-N3-C:J02-U01 2005-06-11-07.26.40.123456 R14-M0-N3-C:J02-U01 RAS KERNEL INFO generating core.1234',
-    fields: { Label: '-', Timestamp: '1118500000', Date: '2005.06.11', Node: 'R14-M0-N3-C:J02-U01', Time: '2005-06-11-07.26.40.123456', NodeRepeat: 'R14-M0-N3-C:J02-U01', Type: 'RAS', Component: 'KERNEL', Level: 'INFO', Content: 'generating core.1234' },
+    fields: {
+      Label: '-',
+      Timestamp: '1118500000',
+      Date: '2005.06.11',
+      Node: 'R14-M0-N3-C:J02-U01',
+      Time: '2005-06-11-07.26.40.123456',
+      NodeRepeat: 'R14-M0-N3-C:J02-U01',
+      Type: 'RAS',
+      Component: 'KERNEL',
+      Level: 'INFO',
+      Content: 'generating core.1234',
+    },
   },
   thunderbird: {
     line: '- 1131600000 2005.11.10 an401 Nov 10 05:20:00 an401/an401 sshd[12345]: Accepted publickey for admin from 10.100.4.7 port 40022 ssh2',
-    fields: { Label: '-', Timestamp: '1131600000', Date: '2005.11.10', User: 'an401', Month: 'Nov', Day: '10', Time: '05:20:00', Location: 'an401/an401', Component: 'sshd', PID: '12345', Content: 'Accepted publickey for admin from 10.100.4.7 port 40022 ssh2' },
+    fields: {
+      Label: '-',
+      Timestamp: '1131600000',
+      Date: '2005.11.10',
+      User: 'an401',
+      Month: 'Nov',
+      Day: '10',
+      Time: '05:20:00',
+      Location: 'an401/an401',
+      Component: 'sshd',
+      PID: '12345',
+      Content: 'Accepted publickey for admin from 10.100.4.7 port 40022 ssh2',
+    },
   },
   windows: {
     line: '2016-10-01 12:00:03, Info                  CBS    Starting TrustedInstaller initialization.',
@@ -21,7 +51,15 @@ const SAMPLES: Record<keyof typeof KNOWN_LOG_FORMATS, { line: string; fields: Re
   },
   zookeeper: {
     line: '2015-08-01 10:12:33,418 - WARN  [RecvWorker:3:QuorumCnxManager$RecvWorker@765] - Interrupting SendWorker',
-    fields: { Date: '2015-08-01', Time: '10:12:33,418', Level: 'WARN', Node: 'RecvWorker', Component: '3:QuorumCnxManager$RecvWorker', Id: '765', Content: 'Interrupting SendWorker' },
+    fields: {
+      Date: '2015-08-01',
+      Time: '10:12:33,418',
+      Level: 'WARN',
+      Node: 'RecvWorker',
+      Component: '3:QuorumCnxManager$RecvWorker',
+      Id: '765',
+      Content: 'Interrupting SendWorker',
+    },
   },
   apache: {
     line: '[Mon Dec 05 10:11:12 2005] [error] [client 192.168.0.7] Directory index forbidden by rule: /var/www/html/',
@@ -29,7 +67,15 @@ const SAMPLES: Record<keyof typeof KNOWN_LOG_FORMATS, { line: string; fields: Re
   },
   android: {
     line: '03-17 16:15:20.123  1702  1820 I ActivityManager: Start proc 4321:com.example.app/u0a77 for activity com.example.app/.Main',
-    fields: { Date: '03-17', Time: '16:15:20.123', Pid: '1702', Tid: '1820', Level: 'I', Component: 'ActivityManager', Content: 'Start proc 4321:com.example.app/u0a77 for activity com.example.app/.Main' },
+    fields: {
+      Date: '03-17',
+      Time: '16:15:20.123',
+      Pid: '1702',
+      Tid: '1820',
+      Level: 'I',
+      Component: 'ActivityManager',
+      Content: 'Start proc 4321:com.example.app/u0a77 for activity com.example.app/.Main',
+    },
   },
   healthapp: {
     line: '20171224-08:01:02:345|Step_SPUtils|30002312|setTodayTotalDetailSteps=1514073600000##7007##548365',
@@ -38,8 +84,14 @@ const SAMPLES: Record<keyof typeof KNOWN_LOG_FORMATS, { line: string; fields: Re
   openstack: {
     line: 'nova-compute.log.2017-05-17_12:02:35 2017-05-17 12:02:30.456 2931 INFO nova.compute.manager [req-3ea4052c-895d-4b64-9e2d-04d64c4d94ab - - - - -] [instance: 3edec1e4-9678-4a3a-a21b-a145a4ee5e61] Took 0.61 seconds to destroy the instance on the hypervisor.',
     fields: {
-      Logrecord: 'nova-compute.log.2017-05-17_12:02:35', Date: '2017-05-17', Time: '12:02:30.456', Pid: '2931', Level: 'INFO', Component: 'nova.compute.manager',
-      ADDR: 'req-3ea4052c-895d-4b64-9e2d-04d64c4d94ab - - - - -', Content: '[instance: 3edec1e4-9678-4a3a-a21b-a145a4ee5e61] Took 0.61 seconds to destroy the instance on the hypervisor.',
+      Logrecord: 'nova-compute.log.2017-05-17_12:02:35',
+      Date: '2017-05-17',
+      Time: '12:02:30.456',
+      Pid: '2931',
+      Level: 'INFO',
+      Component: 'nova.compute.manager',
+      ADDR: 'req-3ea4052c-895d-4b64-9e2d-04d64c4d94ab - - - - -',
+      Content: '[instance: 3edec1e4-9678-4a3a-a21b-a145a4ee5e61] Took 0.61 seconds to destroy the instance on the hypervisor.',
     },
   },
   proxifier: {
@@ -58,9 +110,18 @@ describe('compileLogFormat on the known loghub formats', () => {
   }
 
   it('covers exactly the ten loghub systems of the datasets README', () => {
-    expect(Object.keys(KNOWN_LOG_FORMATS).sort()).toEqual(
-      ['android', 'apache', 'bgl', 'hdfs', 'healthapp', 'openstack', 'proxifier', 'thunderbird', 'windows', 'zookeeper'],
-    );
+    expect(Object.keys(KNOWN_LOG_FORMATS).sort()).toEqual([
+      'android',
+      'apache',
+      'bgl',
+      'hdfs',
+      'healthapp',
+      'openstack',
+      'proxifier',
+      'thunderbird',
+      'windows',
+      'zookeeper',
+    ]);
   });
 
   it('finds known formats by name in any case', () => {
@@ -75,18 +136,31 @@ describe('compileLogFormat semantics', () => {
     const format = compileLogFormat(KNOWN_LOG_FORMATS.thunderbird);
     const fields = format.match('- 1131600001 2005.11.10 tbird-admin1 Nov 10 05:20:01 local@tbird-admin1 kernel: eth0: link up, 1000Mbps');
     expect(fields).toMatchObject({ Component: 'kernel', PID: '', Content: 'eth0: link up, 1000Mbps' });
-    expect(format.match('- 1131600002 2005.11.10 dn73 Nov 10 05:20:02 dn73/dn73 crond(pam_unix)[2915]: session closed for user root'))
-      .toMatchObject({ Component: 'crond(pam_unix)', PID: '2915', Content: 'session closed for user root' });
+    expect(format.match('- 1131600002 2005.11.10 dn73 Nov 10 05:20:02 dn73/dn73 crond(pam_unix)[2915]: session closed for user root')).toMatchObject({
+      Component: 'crond(pam_unix)',
+      PID: '2915',
+      Content: 'session closed for user root',
+    });
   });
 
   it('lets a run of spaces match any whitespace, and trims the line first (as loghub does)', () => {
     const format = compileLogFormat('<Date> <Time> <Level> <Content>');
-    expect(format.match('2024-01-02   10:00:00\tWARN  disk almost full\r')).toEqual({ Date: '2024-01-02', Time: '10:00:00', Level: 'WARN', Content: 'disk almost full' });
+    expect(format.match('2024-01-02   10:00:00\tWARN  disk almost full\r')).toEqual({
+      Date: '2024-01-02',
+      Time: '10:00:00',
+      Level: 'WARN',
+      Content: 'disk almost full',
+    });
   });
 
   it('treats text between headers literally, so user formats need no regex escaping', () => {
     const bracketed = compileLogFormat('<Time> [<Level>] <Component>|<Content>');
-    expect(bracketed.match('10:00:01 [ERROR] billing|charge failed (card declined)')).toEqual({ Time: '10:00:01', Level: 'ERROR', Component: 'billing', Content: 'charge failed (card declined)' });
+    expect(bracketed.match('10:00:01 [ERROR] billing|charge failed (card declined)')).toEqual({
+      Time: '10:00:01',
+      Level: 'ERROR',
+      Component: 'billing',
+      Content: 'charge failed (card declined)',
+    });
     const dotted = compileLogFormat('<A>.<Content>');
     expect(dotted.match('xy')).toBeNull();
     const parens = compileLogFormat('<Level> (<Pid>): <Content>');
@@ -101,7 +175,10 @@ describe('compileLogFormat semantics', () => {
 
   it('splits lazily like loghub: each header takes the shortest text that lets the rest match', () => {
     const format = compileLogFormat(KNOWN_LOG_FORMATS.hdfs);
-    expect(format.match('081109 203615 148 INFO dfs.DataNode: Received block: done')).toMatchObject({ Component: 'dfs.DataNode', Content: 'Received block: done' });
+    expect(format.match('081109 203615 148 INFO dfs.DataNode: Received block: done')).toMatchObject({
+      Component: 'dfs.DataNode',
+      Content: 'Received block: done',
+    });
   });
 
   it('returns null for lines that do not fit', () => {

@@ -9,8 +9,19 @@ export type { Logger };
  * Secrets are redacted by key, and URLs are logged through `redactUrl`.
  */
 const REDACT_PATHS = [
-  'databaseUrl', '*.databaseUrl', 'password', '*.password', 'secretAccessKey', '*.secretAccessKey',
-  'webhookUrl', '*.webhookUrl', 'authorization', '*.authorization', '*.headers.authorization', 'token', '*.token',
+  'databaseUrl',
+  '*.databaseUrl',
+  'password',
+  '*.password',
+  'secretAccessKey',
+  '*.secretAccessKey',
+  'webhookUrl',
+  '*.webhookUrl',
+  'authorization',
+  '*.authorization',
+  '*.headers.authorization',
+  'token',
+  '*.token',
 ];
 
 function prettyStream(): pino.DestinationStream | undefined {

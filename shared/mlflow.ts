@@ -61,7 +61,10 @@ export async function logMlflowRun(trackingUri: string, input: MlflowRunInput, f
     for (const [file, bytes] of Object.entries(input.artifacts)) {
       // Only the server's artifact proxy (`mlflow server --serve-artifacts`, the default) takes
       // uploads over HTTP; with an s3:// artifact root the files stay referenced by our own URI tag.
-      if (!proxied) { skippedArtifacts.push(file); continue; }
+      if (!proxied) {
+        skippedArtifacts.push(file);
+        continue;
+      }
       const res = await fetchImpl(`${base}/api/2.0/mlflow-artifacts/artifacts/${proxied[1].replace(/^\/+/, '')}/${file}`, { method: 'PUT', body: bytes });
       if (!res.ok) throw new MlflowError(`uploading artifact ${file} answered ${res.status}: ${(await res.text()).slice(0, 300)}`, res.status, '');
     }
@@ -74,7 +77,11 @@ export async function logMlflowRun(trackingUri: string, input: MlflowRunInput, f
 }
 
 export class MlflowError extends Error {
-  constructor(message: string, readonly status: number, readonly body: string) {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly body: string,
+  ) {
     super(message);
     this.name = 'MlflowError';
   }
@@ -83,7 +90,9 @@ export class MlflowError extends Error {
 type Call = <T>(method: 'GET' | 'POST', path: string, body?: unknown) => Promise<T>;
 
 async function experimentIdFor(call: Call, name: string): Promise<string> {
-  const byName = async () => (await call<{ experiment: { experiment_id: string } }>('GET', `/api/2.0/mlflow/experiments/get-by-name?experiment_name=${encodeURIComponent(name)}`)).experiment.experiment_id;
+  const byName = async () =>
+    (await call<{ experiment: { experiment_id: string } }>('GET', `/api/2.0/mlflow/experiments/get-by-name?experiment_name=${encodeURIComponent(name)}`))
+      .experiment.experiment_id;
   try {
     return await byName();
   } catch (err) {

@@ -1,6 +1,4 @@
-import {
-  Bool, Float64, Int32, Table, TimestampMillisecond, Utf8, Vector, makeData, makeVector, tableFromIPC, tableToIPC, vectorFromArray,
-} from 'apache-arrow';
+import { Bool, Float64, Int32, Table, TimestampMillisecond, Utf8, Vector, makeData, makeVector, tableFromIPC, tableToIPC, vectorFromArray } from 'apache-arrow';
 import * as parquetWasm from 'parquet-wasm';
 import { BadInputError } from './errors';
 import { utf8Strings } from './utf8Column';
@@ -71,7 +69,9 @@ function utf8Vector(values: readonly (string | null)[]): Vector {
     }
     offsets[i + 1] = pos;
   }
-  return makeVector(makeData({ type: new Utf8(), length: n, nullCount, nullBitmap: nullCount ? validity : null, valueOffsets: offsets, data: bytes.subarray(0, pos) }));
+  return makeVector(
+    makeData({ type: new Utf8(), length: n, nullCount, nullBitmap: nullCount ? validity : null, valueOffsets: offsets, data: bytes.subarray(0, pos) }),
+  );
 }
 
 function numbersWithNulls(values: ColumnData): (number | null)[] {
@@ -119,9 +119,7 @@ export const plainColumns = (spec: TableSpec): string[] => spec.columns.filter((
  * run on a worker thread (shared/parquetEncoder.ts) while the step builds its next batch.
  */
 export function arrowStreamToParquet(stream: Uint8Array, plain: readonly string[]): Uint8Array {
-  let builder = new parquetWasm.WriterPropertiesBuilder()
-    .setCompression(parquetWasm.Compression.ZSTD)
-    .setMaxRowGroupSize(131_072); // smaller row groups: faster downstream readers for ~15 % size (LIBRARY-NOTES)
+  let builder = new parquetWasm.WriterPropertiesBuilder().setCompression(parquetWasm.Compression.ZSTD).setMaxRowGroupSize(131_072); // smaller row groups: faster downstream readers for ~15 % size (LIBRARY-NOTES)
   // Measured on a 250k-row Silver part: 423 → 374 ms to write, 10.6 → 9.8 MB.
   for (const name of plain) builder = builder.setColumnDictionaryEnabled(name, false);
   return parquetWasm.writeParquet(parquetWasm.Table.fromIPCStream(stream), builder.build());
@@ -166,7 +164,8 @@ export function decodeParquet(spec: TableSpec, bytes: Uint8Array, source = spec.
   const vectors: Record<string, ArrowColumn> = {};
   for (const col of wanted) {
     const vec = table.getChild(col.name);
-    if (!vec) throw new BadInputError(`${source}: column "${col.name}" is missing; was it written by an older version? Rerun the step that writes ${spec.path}.`);
+    if (!vec)
+      throw new BadInputError(`${source}: column "${col.name}" is missing; was it written by an older version? Rerun the step that writes ${spec.path}.`);
     if (arrow.includes(col.name)) vectors[col.name] = vec;
     else columns[col.name] = fromVector(col, vec);
   }

@@ -24,7 +24,9 @@ describe('ParquetEncoder on a worker thread', () => {
     const encoder = new ParquetEncoder(workerUrl);
     expect(encoder.usesWorker).toBe(true);
     const parts = await Promise.all([batch(1000), batch(10), batch(0)].map((b) => encoder.encode(quarantine, b)));
-    parts.forEach((bytes, k) => expect(decodeParquet(quarantine, bytes)).toEqual(decodeParquet(quarantine, encodeParquet(quarantine, [batch(1000), batch(10), batch(0)][k]))));
+    parts.forEach((bytes, k) => {
+      expect(decodeParquet(quarantine, bytes)).toEqual(decodeParquet(quarantine, encodeParquet(quarantine, [batch(1000), batch(10), batch(0)][k])));
+    });
   });
 
   it('rejects pending parts when the worker thread dies instead of hanging the step', async () => {

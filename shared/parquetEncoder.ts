@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { arrowStreamToParquet, plainColumns, toArrowStream, type TableSpec, type WritableBatch } from './parquet';
 import type { EncodeReply, EncodeRequest } from './parquetWorker';
+import { loadProcessConfig } from './config';
 
 /**
  * Parquet encoding with its wasm half (encodings, ZSTD: about half of encoding a part) on a worker
@@ -21,7 +22,7 @@ export class ParquetEncoder {
   static shared(): ParquetEncoder {
     if (!sharedEncoder) {
       const url = new URL('./parquetWorker.mjs', import.meta.url);
-      const usable = process.env.SENTINEL_PARQUET_WORKER !== '0' && url.protocol === 'file:' && existsSync(fileURLToPath(url));
+      const usable = loadProcessConfig().parquetWorker && url.protocol === 'file:' && existsSync(fileURLToPath(url));
       sharedEncoder = new ParquetEncoder(usable ? url : undefined);
     }
     return sharedEncoder;
@@ -57,7 +58,8 @@ export class ParquetEncoder {
     worker.on('error', (err) => this.failAll(err));
     worker.on('exit', (code) => this.failAll(new Error(`Parquet worker thread exited with code ${code}`)));
     worker.unref();
-    return (this.worker = worker);
+    this.worker = worker;
+    return worker;
   }
 
   private failAll(err: Error): void {

@@ -152,6 +152,17 @@ export const scoredWindows: TableSpec = {
   ],
 };
 
+/**
+ * Anomaly types, one vocabulary: `score` names each anomaly with one of them (shared/anomalyType.ts),
+ * alerts and reports group by them, and `generate` injects and labels all but `other`, which score
+ * uses when no rule names what deviated. The injected order is the generator's plan order (a seed's
+ * output depends on it): append, never reorder.
+ */
+export const INJECTED_ANOMALY_TYPES = ['volume_spike', 'error_burst', 'latency_degradation', 'new_template', 'traffic_drop', 'unusual_sequence'] as const;
+export type InjectedAnomalyType = (typeof INJECTED_ANOMALY_TYPES)[number];
+export const ANOMALY_TYPES = [...INJECTED_ANOMALY_TYPES, 'other'] as const;
+export type AnomalyType = (typeof ANOMALY_TYPES)[number];
+
 /** What the generator's labels file holds (and what `report --labels` accepts for windows). */
 export const anomalyLabelSchema = z.object({
   id: z.string(),

@@ -6,6 +6,7 @@
  */
 import type * as TF from '@tensorflow/tfjs';
 import type { Logger } from './logger';
+import { loadProcessConfig } from './config';
 
 export type Tf = typeof TF;
 let loaded: Promise<{ tf: Tf; backend: string }> | undefined;
@@ -41,8 +42,8 @@ async function load(wanted: string | undefined, log?: Logger): Promise<{ tf: Tf;
 }
 
 /** Loads once per process and logs which backend runs. */
-export async function loadTensorflow(log?: Logger, env: NodeJS.ProcessEnv = process.env): Promise<{ tf: Tf; backend: string }> {
-  loaded ??= load(env.SENTINEL_TF_BACKEND, log).then((r) => {
+export async function loadTensorflow(log?: Logger, backend?: string): Promise<{ tf: Tf; backend: string }> {
+  loaded ??= load(backend ?? loadProcessConfig().tfBackend, log).then((r) => {
     log?.info({ backend: r.backend }, `tensorflow backend: ${r.backend}`);
     return r;
   });
@@ -71,7 +72,9 @@ export async function saveToJson(tf: Tf, model: TF.LayersModel): Promise<SavedTf
 export async function loadFromJson(tf: Tf, saved: SavedTfModel): Promise<TF.LayersModel> {
   const bytes = Buffer.from(saved.weightData, 'base64');
   const weightData = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
-  return tf.loadLayersModel(tf.io.fromMemory({ modelTopology: saved.modelTopology as object, weightSpecs: saved.weightSpecs as TF.io.WeightsManifestEntry[], weightData }));
+  return tf.loadLayersModel(
+    tf.io.fromMemory({ modelTopology: saved.modelTopology as object, weightSpecs: saved.weightSpecs as TF.io.WeightsManifestEntry[], weightData }),
+  );
 }
 
 /**

@@ -4,8 +4,22 @@ import type { AnomalyLabel } from './schemas';
 
 const minute = 60_000;
 const t0 = Date.parse('2026-01-05T10:00:00Z');
-const window = (service: string, m: number) => ({ entity_kind: 'window' as const, entity_key: '', service, window_start: t0 + m * minute, window_end: t0 + (m + 1) * minute, anomaly_type: null });
-const label = (service: string, from: number, to: number): AnomalyLabel => ({ id: `${service}-${from}`, type: 'error_burst', service, start: new Date(t0 + from * minute).toISOString(), end: new Date(t0 + to * minute).toISOString(), description: '' });
+const window = (service: string, m: number) => ({
+  entity_kind: 'window' as const,
+  entity_key: '',
+  service,
+  window_start: t0 + m * minute,
+  window_end: t0 + (m + 1) * minute,
+  anomaly_type: null,
+});
+const label = (service: string, from: number, to: number): AnomalyLabel => ({
+  id: `${service}-${from}`,
+  type: 'error_burst',
+  service,
+  start: new Date(t0 + from * minute).toISOString(),
+  end: new Date(t0 + to * minute).toISOString(),
+  description: '',
+});
 
 describe('evaluateByUnit', () => {
   it('counts precision and recall per incident and per window, each in one unit', () => {
@@ -20,7 +34,14 @@ describe('evaluateByUnit', () => {
 
   it('counts each labeled session as a unit and each flagged session as its own incident', () => {
     const labels: AnomalyLabel[] = [{ id: 's', type: 'unusual_sequence', service: 'shop', start: '', end: '', description: '', session_ids: ['a', 'b'] }];
-    const session = (key: string) => ({ entity_kind: 'session' as const, entity_key: key, service: 'shop', window_start: 0, window_end: 0, anomaly_type: null });
+    const session = (key: string) => ({
+      entity_kind: 'session' as const,
+      entity_key: key,
+      service: 'shop',
+      window_start: 0,
+      window_end: 0,
+      anomaly_type: null,
+    });
     const e = evaluateByUnit([session('a'), session('c')], labels);
     expect(e.perIncident).toMatchObject({ precision: 0.5, recall: 1 });
     expect(e.perWindow).toMatchObject({ precision: 0.5, recall: 0.5 });

@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT, exitCodeOf, SentinelError } from '../shared/errors';
+import { loadProcessConfig } from '../shared/config';
+import { DEFAULT_THRESHOLDS } from './monitor/decision';
+import { DEFAULT_ALERT_RATE } from './options';
 import { DEFAULT_SESSION_DETECTORS, DEFAULT_WINDOW_DETECTORS, SESSION_DETECTOR_NAMES, WINDOW_DETECTOR_NAMES } from '../shared/detectors/registry';
 
 /**
@@ -44,7 +47,7 @@ const LAKE_HELP = 'lake URI: file://path or s3://bucket/prefix (env SENTINEL_LAK
 // program version. `--lake` is added to every command below, so it works on either side.
 const program = new Command('sentinel')
   .description('log-sentinel: finds anomalies in application logs (lake → Bronze/Silver/Gold → detectors → PostgreSQL)')
-  .version(process.env.SENTINEL_VERSION ?? '0.1.0')
+  .version(loadProcessConfig().version)
   .enablePositionalOptions()
   .option(LAKE_FLAGS, LAKE_HELP)
   .showHelpAfterError('(run with --help for usage)')
@@ -90,7 +93,7 @@ program
   .option('--out <file>', 'CSV output (default: stdout)')
   .option('--similarity <t>', 'Drain similarity threshold')
   .option('--depth <n>', 'Drain tree depth')
-  .option('--full', 'all header fields too (loghub\'s full structured CSV)')
+  .option('--full', "all header fields too (loghub's full structured CSV)")
   .option('--templates-out <file>', 'also write EventId,EventTemplate,Occurrences')
   .action(action('templates'));
 
@@ -100,7 +103,11 @@ program
   .requiredOption('--date <date>', 'partition date (YYYY-MM-DD)')
   .option('--window <duration>', 'window length, e.g. 1m, 5m, 30s', '1m')
   .option('--session-key <regex-or-field>', 'session entity: a field name (session_id) or a regex such as "blk_-?\\d+"', 'session_id')
-  .option('--session-gap <duration|none>', 'a session ends after this long without events; none: one session per key per partition (memory grows with the partition)', '30m')
+  .option(
+    '--session-gap <duration|none>',
+    'a session ends after this long without events; none: one session per key per partition (memory grows with the partition)',
+    '30m',
+  )
   .option('--allowed-lateness <duration>', 'how far out of time order events may arrive and still count in latency percentiles and distinct users', '1h')
   .action(action('features'));
 
@@ -109,11 +116,26 @@ program
   .description('fit the detectors on Gold of a date range; register a candidate model and promote it if not worse')
   .requiredOption('--from <date>', 'first training date')
   .requiredOption('--to <date>', 'last training date')
-  .option('--detectors <list>', `comma-separated: window detectors ${WINDOW_DETECTOR_NAMES.join(', ')}; session detectors ${SESSION_DETECTOR_NAMES.join(', ')} (when none is named and there are sessions: ${DEFAULT_SESSION_DETECTORS.join(', ')})`, DEFAULT_WINDOW_DETECTORS.join(','))
-  .option('--alert-rate <share|auto>', 'share of training windows and sessions each detector may flag (the 1 − share quantile of its training scores); auto: 0.005 for windows, each session detector\'s own test. Thresholds never go below a detector\'s floor', 'auto')
+  .option(
+    '--detectors <list>',
+    `comma-separated: window detectors ${WINDOW_DETECTOR_NAMES.join(', ')}; session detectors ${SESSION_DETECTOR_NAMES.join(', ')} (when none is named and there are sessions: ${DEFAULT_SESSION_DETECTORS.join(', ')})`,
+    DEFAULT_WINDOW_DETECTORS.join(','),
+  )
+  .option(
+    '--alert-rate <share|auto>',
+    "share of training windows and sessions each detector may flag (the 1 − share quantile of its training scores); auto: 0.005 for windows, each session detector's own test. Thresholds never go below a detector's floor",
+    DEFAULT_ALERT_RATE,
+  )
   .option('--name <name>', 'model name in the registry', 'sentinel')
   .option('--promote-margin <m>', 'promote unless validation F1/score is worse than production by more than this', '0.02')
-  .addOption(new Option('--combine <rule>', 'max: anomalous when any detector fires; mean: when the weighted mean of calibrated scores passes the alert-rate quantile and one detector fires').choices(['max', 'mean']).default('max'))
+  .addOption(
+    new Option(
+      '--combine <rule>',
+      'max: anomalous when any detector fires; mean: when the weighted mean of calibrated scores passes the alert-rate quantile and one detector fires',
+    )
+      .choices(['max', 'mean'])
+      .default('max'),
+  )
   .option('--weights <pairs>', 'weights for --combine mean, e.g. robust_baseline=2,isolation_forest=1 (default 1 each)')
   .option('--max-sessions <n>', 'fit the session models on a seeded uniform sample of at most this many sessions', '50000')
   .option('--seed <n>', 'random seed')
@@ -132,9 +154,15 @@ program
   .description('summary of anomalies for a date range; with --labels adds precision, recall and F1')
   .requiredOption('--from <date>', 'first date')
   .requiredOption('--to <date>', 'last date')
-  .option('--labels <file>', 'labels file (generator JSON; default: the lake\'s labels when present)')
-  .option('--session-labels <file>', 'per-session labels, `id,Label` CSV (Normal/Anomaly), e.g. HDFS anomaly_label.csv: adds per-session precision, recall and F1')
-  .option('--line-labels', 'per-line labels carried in Silver (ingested from a <Label> field, e.g. --log-format bgl): precision, recall and F1 per window of lines/seconds')
+  .option('--labels <file>', "labels file (generator JSON; default: the lake's labels when present)")
+  .option(
+    '--session-labels <file>',
+    'per-session labels, `id,Label` CSV (Normal/Anomaly), e.g. HDFS anomaly_label.csv: adds per-session precision, recall and F1',
+  )
+  .option(
+    '--line-labels',
+    'per-line labels carried in Silver (ingested from a <Label> field, e.g. --log-format bgl): precision, recall and F1 per window of lines/seconds',
+  )
   .option('--window-lines <n>', 'with --line-labels: evaluation windows of N consecutive lines (default 20, plus 60 s)')
   .option('--window-seconds <s>', 'with --line-labels: evaluation windows of T seconds')
   .option('--normal-label <label>', 'with --line-labels: the label of normal lines', '-')
@@ -148,7 +176,7 @@ program
   .requiredOption('--from <date>', 'first date')
   .requiredOption('--to <date>', 'last date')
   .option('--train-days <n>', 'train on this many leading days, then score every date', '1')
-  .option('--source <uri>', 'ingest source (default: the lake\'s landing area)')
+  .option('--source <uri>', "ingest source (default: the lake's landing area)")
   .option('--log-format <format>', 'log format for text lines')
   .option('--labels <file>', 'labels for the final report')
   .action(action('pipeline'));
@@ -177,14 +205,24 @@ program
 
 program
   .command('monitor')
-  .description('drift (PSI/KS per feature, score shift, unseen templates), anomaly rate, model age and quality for a date; exit 99 with --gate when no retraining is needed')
+  .description(
+    'drift (PSI/KS per feature, score shift, unseen templates), anomaly rate, model age and quality for a date; exit 99 with --gate when no retraining is needed',
+  )
   .requiredOption('--date <date>', 'partition date (YYYY-MM-DD)')
   .option('--name <name>', 'model name in the registry', 'sentinel')
   .option('--gate', 'read the stored summary and exit 0 when retraining is recommended, 99 when not')
-  .option('--psi-threshold <x>', 'feature or score PSI above this recommends retraining', '0.25')
-  .option('--unseen-template-share <x>', 'share of events with templates unknown to the model that recommends retraining', '0.05')
-  .option('--anomaly-rate-factor <x>', 'anomaly rate this many times above or below the expected rate recommends retraining', '5')
-  .option('--max-model-age-days <n>', 'older models are retrained', '7')
+  .option('--psi-threshold <x>', 'feature or score PSI above this recommends retraining', String(DEFAULT_THRESHOLDS.psi))
+  .option(
+    '--unseen-template-share <x>',
+    'share of events with templates unknown to the model that recommends retraining',
+    String(DEFAULT_THRESHOLDS.unseenTemplateShare),
+  )
+  .option(
+    '--anomaly-rate-factor <x>',
+    'anomaly rate this many times above or below the expected rate recommends retraining',
+    String(DEFAULT_THRESHOLDS.anomalyRateFactor),
+  )
+  .option('--max-model-age-days <n>', 'older models are retrained', String(DEFAULT_THRESHOLDS.maxModelAgeDays))
   .action(action('monitor'));
 
 program

@@ -16,5 +16,8 @@ export function parseOptions<S extends z.ZodType>(schema: S, raw: unknown, comma
   return parsed.data;
 }
 
+/** `--alert-rate` when none is given: train, the CLI and the retrain DAG (dags/sentinel_infra/config.py) agree, see test/vocabulary.test.ts. */
+export const DEFAULT_ALERT_RATE = 'auto';
+
 /** `--alert-rate`: a share in (0, 0.5], or auto (each detector's default, see shared/models/sessionModel). */
 export const alertRateOption = z.union([z.literal('auto'), z.coerce.number().positive().max(0.5)]);

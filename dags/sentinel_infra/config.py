@@ -27,6 +27,16 @@ DETECTORS = (
     "lstm_next_event",
 )
 DETECTORS_PATTERN = r"^({0})(,({0}))*$".format("|".join(DETECTORS))
+#: `sentinel train --alert-rate` default (tasks/options.ts DEFAULT_ALERT_RATE): the retrain DAG's param.
+DEFAULT_ALERT_RATE = "auto"
+#: `sentinel monitor` threshold defaults (tasks/monitor/decision.ts DEFAULT_THRESHOLDS): the monitoring
+#: DAG's params. test/vocabulary.test.ts checks both against the TypeScript source.
+MONITOR_THRESHOLDS = {
+    "psi_threshold": 0.25,
+    "unseen_template_share": 0.05,
+    "anomaly_rate_factor": 5,
+    "max_model_age_days": 7,
+}
 
 RUNNER = os.environ.get("SENTINEL_RUNNER", "kubernetes")
 #: Retries per task (with exponential backoff); tests set 0 to fail fast.

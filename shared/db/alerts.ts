@@ -22,7 +22,15 @@ export interface AlertRow {
 
 const iso = (v: unknown) => (v ? new Date(v as string).toISOString() : null);
 const fix = (r: Record<string, unknown>): AlertRow =>
-  ({ ...r, id: Number(r.id), first_seen: iso(r.first_seen), last_seen: iso(r.last_seen), opened_at: iso(r.opened_at), acknowledged_at: iso(r.acknowledged_at), resolved_at: iso(r.resolved_at) }) as AlertRow;
+  ({
+    ...r,
+    id: Number(r.id),
+    first_seen: iso(r.first_seen),
+    last_seen: iso(r.last_seen),
+    opened_at: iso(r.opened_at),
+    acknowledged_at: iso(r.acknowledged_at),
+    resolved_at: iso(r.resolved_at),
+  }) as AlertRow;
 
 /**
  * Alerts of any status that were still active after `since`: what a new incident may continue.
@@ -36,6 +44,22 @@ export async function recentAlerts(db: pg.ClientBase | pg.Pool, since: Date): Pr
 export async function listAlerts(db: pg.ClientBase | pg.Pool, status?: string): Promise<AlertRow[]> {
   const res = status ? await db.query('SELECT * FROM alerts WHERE status = $1 ORDER BY id', [status]) : await db.query('SELECT * FROM alerts ORDER BY id');
   return res.rows.map(fix);
+}
+
+/** The alerts with these ids. */
+export async function alertsByIds(db: pg.ClientBase | pg.Pool, ids: readonly number[]): Promise<AlertRow[]> {
+  return (await db.query('SELECT * FROM alerts WHERE id = ANY($1)', [ids])).rows.map(fix);
+}
+
+export type OpenAlertSummary = Pick<AlertRow, 'id' | 'service' | 'anomaly_type' | 'severity' | 'status' | 'first_seen' | 'last_seen' | 'summary'>;
+
+/** Alerts not resolved yet, most severe first (the HTML report's table). */
+export async function listOpenAlerts(db: pg.ClientBase | pg.Pool, limit = 100): Promise<OpenAlertSummary[]> {
+  const res = await db.query(
+    `SELECT id, service, anomaly_type, severity, status, first_seen, last_seen, summary FROM alerts WHERE status <> 'resolved' ORDER BY severity DESC, first_seen LIMIT $1`,
+    [limit],
+  );
+  return res.rows.map((r) => ({ ...r, id: Number(r.id), first_seen: new Date(r.first_seen).toISOString(), last_seen: new Date(r.last_seen).toISOString() }));
 }
 
 export interface AlertUpsert {
@@ -57,7 +81,17 @@ export async function insertAlert(db: pg.ClientBase, a: AlertUpsert, openedAt: D
      ON CONFLICT (dedup_key, first_seen) DO UPDATE SET last_seen = GREATEST(alerts.last_seen, EXCLUDED.last_seen),
        severity = GREATEST(alerts.severity, EXCLUDED.severity), summary = EXCLUDED.summary, details = EXCLUDED.details
      RETURNING *`,
-    [a.dedupKey, a.service, a.anomalyType, new Date(a.firstSeen), new Date(a.lastSeen), a.severity, a.summary, JSON.stringify({ reasons: a.reasons }), openedAt],
+    [
+      a.dedupKey,
+      a.service,
+      a.anomalyType,
+      new Date(a.firstSeen),
+      new Date(a.lastSeen),
+      a.severity,
+      a.summary,
+      JSON.stringify({ reasons: a.reasons }),
+      openedAt,
+    ],
   );
   return fix(res.rows[0]);
 }
@@ -103,12 +137,19 @@ export async function setAlertStatus(db: pg.ClientBase | pg.Pool, id: number, st
   const res =
     status === 'acknowledged'
       ? await db.query(`UPDATE alerts SET status = 'acknowledged', acknowledged_at = now() WHERE id = $1 RETURNING *`, [id])
-      : await db.query(`UPDATE alerts SET status = 'resolved', resolved_at = now(), resolved_reason = $2 WHERE id = $1 RETURNING *`, [id, reason ?? 'resolved by hand']);
+      : await db.query(`UPDATE alerts SET status = 'resolved', resolved_at = now(), resolved_reason = $2 WHERE id = $1 RETURNING *`, [
+          id,
+          reason ?? 'resolved by hand',
+        ]);
   return fix(res.rows[0]);
 }
 
 export async function wasDelivered(db: pg.ClientBase | pg.Pool, alertId: number, channel: string, revision: string): Promise<boolean> {
-  const res = await db.query(`SELECT 1 FROM alert_deliveries WHERE alert_id = $1 AND channel = $2 AND revision = $3 AND status = 'delivered'`, [alertId, channel, revision]);
+  const res = await db.query(`SELECT 1 FROM alert_deliveries WHERE alert_id = $1 AND channel = $2 AND revision = $3 AND status = 'delivered'`, [
+    alertId,
+    channel,
+    revision,
+  ]);
   return res.rowCount! > 0;
 }
 

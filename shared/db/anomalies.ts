@@ -30,7 +30,21 @@ export async function replaceAnomalies(client: pg.ClientBase, date: string, kind
     const values: unknown[] = [];
     const tuples = part.map((r, j) => {
       const b = j * 13;
-      values.push(r.date, r.entity_kind, r.entity_key, r.service, new Date(r.window_start), new Date(r.window_end), r.score, Math.round(r.severity), r.detectors, r.anomaly_type, JSON.stringify(r.explanation), r.model_name, r.model_version);
+      values.push(
+        r.date,
+        r.entity_kind,
+        r.entity_key,
+        r.service,
+        new Date(r.window_start),
+        new Date(r.window_end),
+        r.score,
+        Math.round(r.severity),
+        r.detectors,
+        r.anomaly_type,
+        JSON.stringify(r.explanation),
+        r.model_name,
+        r.model_version,
+      );
       return `(${Array.from({ length: 13 }, (_, k) => `$${b + k + 1}`).join(',')})`;
     });
     await client.query(

@@ -27,7 +27,11 @@ const COLUMNS = `name, version, detectors, params, to_char(train_from, 'YYYY-MM-
   data_fingerprint, metrics, artifact_uri, stage, created_at, promoted_at, note`;
 
 const fix = (r: Record<string, unknown>): ModelVersion =>
-  ({ ...r, created_at: new Date(r.created_at as string).toISOString(), promoted_at: r.promoted_at ? new Date(r.promoted_at as string).toISOString() : null }) as ModelVersion;
+  ({
+    ...r,
+    created_at: new Date(r.created_at as string).toISOString(),
+    promoted_at: r.promoted_at ? new Date(r.promoted_at as string).toISOString() : null,
+  }) as ModelVersion;
 
 /** Next version number, allocated under a row lock so concurrent trainings never collide. */
 export async function registerCandidate(
@@ -45,9 +49,10 @@ export async function registerCandidate(
 }
 
 export async function getModel(db: pg.Pool | pg.ClientBase, name: string, version?: number): Promise<ModelVersion | undefined> {
-  const res = version === undefined
-    ? await db.query(`SELECT ${COLUMNS} FROM models WHERE name = $1 AND stage = 'production'`, [name])
-    : await db.query(`SELECT ${COLUMNS} FROM models WHERE name = $1 AND version = $2`, [name, version]);
+  const res =
+    version === undefined
+      ? await db.query(`SELECT ${COLUMNS} FROM models WHERE name = $1 AND stage = 'production'`, [name])
+      : await db.query(`SELECT ${COLUMNS} FROM models WHERE name = $1 AND version = $2`, [name, version]);
   return res.rows[0] ? fix(res.rows[0]) : undefined;
 }
 
@@ -67,7 +72,10 @@ export async function promote(client: pg.ClientBase, name: string, version: numb
   const target = await getModel(client, name, version);
   if (!target) throw new BadInputError(`model ${name} has no version ${version}; see \`sentinel models list\``);
   await client.query(`UPDATE models SET stage = 'archived' WHERE name = $1 AND stage = 'production' AND version <> $2`, [name, version]);
-  const res = await client.query(`UPDATE models SET stage = 'production', promoted_at = now(), note = $3 WHERE name = $1 AND version = $2 RETURNING ${COLUMNS}`, [name, version, note]);
+  const res = await client.query(
+    `UPDATE models SET stage = 'production', promoted_at = now(), note = $3 WHERE name = $1 AND version = $2 RETURNING ${COLUMNS}`,
+    [name, version, note],
+  );
   return fix(res.rows[0]);
 }
 
@@ -85,8 +93,15 @@ export async function rollback(client: pg.ClientBase, name: string): Promise<{ f
   );
   if (!prev.rows[0]) throw new BadInputError(`model ${name} has no earlier production version to roll back to`);
   const to = fix(prev.rows[0]);
-  await client.query(`UPDATE models SET stage = 'archived', note = $3 WHERE name = $1 AND version = $2`, [name, current.version, `rolled back to v${to.version}`]);
-  const res = await client.query(`UPDATE models SET stage = 'production', promoted_at = now(), note = $3 WHERE name = $1 AND version = $2 RETURNING ${COLUMNS}`, [name, to.version, `rollback from v${current.version}`]);
+  await client.query(`UPDATE models SET stage = 'archived', note = $3 WHERE name = $1 AND version = $2`, [
+    name,
+    current.version,
+    `rolled back to v${to.version}`,
+  ]);
+  const res = await client.query(
+    `UPDATE models SET stage = 'production', promoted_at = now(), note = $3 WHERE name = $1 AND version = $2 RETURNING ${COLUMNS}`,
+    [name, to.version, `rollback from v${current.version}`],
+  );
   return { from: current, to: fix(res.rows[0]) };
 }
 
@@ -96,6 +111,10 @@ export async function rollback(client: pg.ClientBase, name: string): Promise<{ f
  */
 export function promotionDecision(candidate: number, production: number | undefined, margin: number): { promote: boolean; reason: string } {
   if (production === undefined) return { promote: true, reason: 'no production version yet' };
-  if (candidate >= production - margin) return { promote: true, reason: `validation ${candidate.toFixed(4)} ≥ production ${production.toFixed(4)} − margin ${margin}` };
-  return { promote: false, reason: `validation ${candidate.toFixed(4)} is worse than production ${production.toFixed(4)} by more than ${margin}; production kept` };
+  if (candidate >= production - margin)
+    return { promote: true, reason: `validation ${candidate.toFixed(4)} ≥ production ${production.toFixed(4)} − margin ${margin}` };
+  return {
+    promote: false,
+    reason: `validation ${candidate.toFixed(4)} is worse than production ${production.toFixed(4)} by more than ${margin}; production kept`,
+  };
 }

@@ -1,28 +1,24 @@
-import {
-  DeleteObjectsCommand,
-  GetObjectCommand,
-  ListObjectsV2Command,
-  NoSuchKey,
-  PutObjectCommand,
-  S3Client,
-} from '@aws-sdk/client-s3';
+import { DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { ObjectStore } from './objectStore';
 import { BadInputError, ExternalServiceError } from '../errors';
+import { loadProcessConfig } from '../config';
 
 /**
  * S3 (or MinIO) as the lake. The SDK reads AWS_ENDPOINT_URL_S3, AWS_ACCESS_KEY_ID,
- * AWS_SECRET_ACCESS_KEY and AWS_REGION itself; path-style addressing is on by default because
+ * AWS_SECRET_ACCESS_KEY itself and the region through config (AWS_REGION); path-style addressing is on by default because
  * MinIO and most S3-compatible stores need it. A PUT is atomic on S3, so no temp-and-rename; the
  * manifest commit is a conditional PUT (If-Match / If-None-Match), which AWS S3 and MinIO enforce.
  */
 export function createS3Store(bucket: string, prefix: string, options: { forcePathStyle: boolean; client?: S3Client }): ObjectStore {
-  const client = options.client ?? new S3Client({ forcePathStyle: options.forcePathStyle, region: process.env.AWS_REGION ?? 'us-east-1' });
+  const client = options.client ?? new S3Client({ forcePathStyle: options.forcePathStyle, region: loadProcessConfig().awsRegion });
   const base = prefix.replace(/^\/+|\/+$/g, '');
   const full = (key: string) => (base ? `${base}/${key}` : key);
   const uri = `s3://${bucket}/${base ? base + '/' : ''}`;
   const wrap = (what: string, err: unknown): never => {
     const name = (err as { name?: string }).name ?? 'Error';
-    throw new ExternalServiceError(`S3 ${what} failed (${name}) at ${uri}: ${(err as Error).message}. Check the endpoint, bucket and credentials.`, { cause: err });
+    throw new ExternalServiceError(`S3 ${what} failed (${name}) at ${uri}: ${(err as Error).message}. Check the endpoint, bucket and credentials.`, {
+      cause: err,
+    });
   };
   async function getVersioned(key: string): Promise<{ bytes: Uint8Array; version: string } | undefined> {
     try {

@@ -4,7 +4,12 @@ import { BadInputError } from '../../shared/errors';
 import type { Channel } from './deliver';
 
 const channelList = z.array(
-  z.object({ name: z.string().min(1), url: z.string().url(), format: z.enum(['json', 'slack']).default('json'), minSeverity: z.number().min(0).max(100).optional() }),
+  z.object({
+    name: z.string().min(1),
+    url: z.string().url(),
+    format: z.enum(['json', 'slack']).default('json'),
+    minSeverity: z.number().min(0).max(100).optional(),
+  }),
 );
 
 /** Delivery channels from config: SENTINEL_ALERT_CHANNELS (JSON list) plus SENTINEL_WEBHOOK_URL. */

@@ -2,10 +2,20 @@ import { z } from 'zod';
 import { runStep, type StepOptions } from '../../shared/runtime';
 import { inTransaction } from '../../shared/db/database';
 import { listAnomalies } from '../../shared/db/anomalies';
-import { autoResolve, extendAlert, insertAlert, recentAlerts, recordDelivery, refreshAnomalyCounts, wasDelivered, type AlertRow } from '../../shared/db/alerts';
+import {
+  alertsByIds,
+  autoResolve,
+  extendAlert,
+  insertAlert,
+  recentAlerts,
+  recordDelivery,
+  refreshAnomalyCounts,
+  wasDelivered,
+  type AlertRow,
+} from '../../shared/db/alerts';
 import { dayStart } from '../../shared/dates';
 import { parseOptions } from '../options';
-import { reasonOf } from '../report/summary';
+import { reasonOf } from '../../shared/anomalyReasons';
 import { groupIncidents, matchOpenAlert } from './incidents';
 import { channelsFromConfig } from './channels';
 import { deliver } from './deliver';
@@ -30,12 +40,24 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
       cfg.alertGroupGapMinutes * 60_000,
     );
     if (opts.dryRun) {
-      return { date: opts.date, dryRun: true, anomalies: anomalies.length, incidents: incidents.length, channels: channels.map((c) => c.name), wouldAlert: incidents.map((i) => i.summary) };
+      return {
+        date: opts.date,
+        dryRun: true,
+        anomalies: anomalies.length,
+        incidents: incidents.length,
+        channels: channels.map((c) => c.name),
+        wouldAlert: incidents.map((i) => i.summary),
+      };
     }
     const endOfDay = new Date(dayStart(opts.date) + 86_400_000);
     const touched: AlertRow[] = await inTransaction(pool, async (client) => {
       const since = new Date(dayStart(opts.date) - cfg.alertCooldownMinutes * 60_000);
-      const open = (await recentAlerts(client, since)).map((a) => ({ id: a.id, dedupKey: a.dedup_key, firstSeen: Date.parse(a.first_seen), lastSeen: Date.parse(a.last_seen) }));
+      const open = (await recentAlerts(client, since)).map((a) => ({
+        id: a.id,
+        dedupKey: a.dedup_key,
+        firstSeen: Date.parse(a.first_seen),
+        lastSeen: Date.parse(a.last_seen),
+      }));
       const rows: AlertRow[] = [];
       for (const incident of incidents) {
         const match = matchOpenAlert(incident, open, cfg.alertCooldownMinutes * 60_000);
@@ -47,11 +69,13 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
       await refreshAnomalyCounts(client, [...new Set(rows.map((r) => r.id))]);
       return rows;
     });
-    const resolved = await inTransaction(pool, (c) => autoResolve(c, new Date(endOfDay.getTime() - cfg.alertQuietMinutes * 60_000), endOfDay, cfg.alertQuietMinutes));
+    const resolved = await inTransaction(pool, (c) =>
+      autoResolve(c, new Date(endOfDay.getTime() - cfg.alertQuietMinutes * 60_000), endOfDay, cfg.alertQuietMinutes),
+    );
 
     const deliveries = { delivered: 0, failed: 0, skipped: 0 };
     const ids = [...new Set(touched.map((t) => t.id))];
-    const current = new Map((await pool.query('SELECT * FROM alerts WHERE id = ANY($1)', [ids])).rows.map((r) => [Number(r.id), r]));
+    const current = new Map((await alertsByIds(pool, ids)).map((r) => [r.id, r]));
     for (const id of ids) {
       const a = current.get(id)!;
       const alert = {
@@ -74,9 +98,21 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
         const outcome = await deliver(alert, channel);
         await recordDelivery(pool, { alertId: id, channel: channel.name, revision: alert.last_seen, ...outcome });
         deliveries[outcome.status]++;
-        if (outcome.status === 'failed') ctx.log.warn({ alertId: id, channel: channel.name, attempts: outcome.attempts, error: outcome.error }, 'alert delivery failed (recorded; a rerun retries it)');
+        if (outcome.status === 'failed')
+          ctx.log.warn(
+            { alertId: id, channel: channel.name, attempts: outcome.attempts, error: outcome.error },
+            'alert delivery failed (recorded; a rerun retries it)',
+          );
       }
     }
-    return { date: opts.date, anomalies: anomalies.length, incidents: incidents.length, alerts: ids.length, autoResolved: resolved.length, channels: channels.length, ...deliveries };
+    return {
+      date: opts.date,
+      anomalies: anomalies.length,
+      incidents: incidents.length,
+      alerts: ids.length,
+      autoResolved: resolved.length,
+      channels: channels.length,
+      ...deliveries,
+    };
   });
 }

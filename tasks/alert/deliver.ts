@@ -48,7 +48,10 @@ export async function deliver(
       if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) return { status: 'failed', attempts: attempt, error };
     } catch (err) {
       // The URL may carry a token: report the error kind, never the URL.
-      error = (err as Error).name === 'TimeoutError' ? `timeout after ${policy.timeoutMs} ms` : `${(err as Error).name}: ${(err as { cause?: { code?: string } }).cause?.code ?? 'network error'}`;
+      error =
+        (err as Error).name === 'TimeoutError'
+          ? `timeout after ${policy.timeoutMs} ms`
+          : `${(err as Error).name}: ${(err as { cause?: { code?: string } }).cause?.code ?? 'network error'}`;
     }
     if (attempt < policy.attempts) await sleep(policy.baseDelayMs * 2 ** (attempt - 1));
   }

@@ -59,7 +59,8 @@ export function groupIncidents(anomalies: readonly AnomalyForAlert[], gapMs: num
     };
     out.push(current);
   }
-  for (const i of out) i.summary = `${i.anomalyType.replace(/_/g, ' ')} on ${i.service}: ${i.anomalyCount} anomalous ${i.anomalyCount === 1 ? 'window' : 'windows'} from ${new Date(i.firstSeen).toISOString()} to ${new Date(i.lastSeen).toISOString()} (max severity ${i.severity})`;
+  for (const i of out)
+    i.summary = `${i.anomalyType.replace(/_/g, ' ')} on ${i.service}: ${i.anomalyCount} anomalous ${i.anomalyCount === 1 ? 'window' : 'windows'} from ${new Date(i.firstSeen).toISOString()} to ${new Date(i.lastSeen).toISOString()} (max severity ${i.severity})`;
   return out;
 }
 

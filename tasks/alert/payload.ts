@@ -20,7 +20,10 @@ export function buildPayload(alert: AlertForDelivery, format: PayloadFormat): un
   return {
     text: `${icon} [log-sentinel] ${alert.summary}`,
     blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text: `${icon} *${alert.anomaly_type.replace(/_/g, ' ')}* on *${alert.service}* — severity ${alert.severity}` } },
+      {
+        type: 'section',
+        text: { type: 'mrkdwn', text: `${icon} *${alert.anomaly_type.replace(/_/g, ' ')}* on *${alert.service}* — severity ${alert.severity}` },
+      },
       { type: 'section', text: { type: 'mrkdwn', text: alert.summary } },
       ...(alert.reasons.length ? [{ type: 'context', elements: alert.reasons.map((r) => ({ type: 'mrkdwn', text: r })) }] : []),
     ],

@@ -15,7 +15,10 @@ export const alertsOptions = z.object({
 
 function formatTable(alerts: AlertRow[]): string {
   if (!alerts.length) return 'no alerts\n';
-  return alerts.map((a) => `${String(a.id).padStart(5)}  ${a.status.padEnd(12)} sev ${String(a.severity).padStart(3)}  ${a.first_seen}  ${a.summary}`).join('\n') + '\n';
+  return (
+    alerts.map((a) => `${String(a.id).padStart(5)}  ${a.status.padEnd(12)} sev ${String(a.severity).padStart(3)}  ${a.first_seen}  ${a.summary}`).join('\n') +
+    '\n'
+  );
 }
 
 /** `sentinel alerts list|ack|resolve`: the alert lifecycle open → acknowledged → resolved. */

@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { z } from 'zod';
-import { loadConfig } from '../../shared/config';
+import { configFromEnv, loadConfig } from '../../shared/config';
 import { createLogger } from '../../shared/logger';
 import { openDatabase } from '../../shared/db/database';
 import { parseOptions } from '../options';
@@ -28,9 +28,15 @@ export async function run(raw: unknown) {
   const opts = parseOptions(demoOptions, raw, 'demo');
   await rm(DEMO_HOME, { recursive: true, force: true });
   const lake = `file://./${DEMO_HOME}/lake`;
-  const env = { ...process.env, SENTINEL_LAKE: lake, SENTINEL_EMBEDDED_DB_DIR: `${DEMO_HOME}/pgdata`, DATABASE_URL: undefined, SENTINEL_SEED: String(opts.seed) };
+  const env = {
+    ...process.env,
+    SENTINEL_LAKE: lake,
+    SENTINEL_EMBEDDED_DB_DIR: `${DEMO_HOME}/pgdata`,
+    DATABASE_URL: undefined,
+    SENTINEL_SEED: String(opts.seed),
+  };
   const config = loadConfig(env);
-  const log = createLogger(process.env.LOG_LEVEL ?? 'warn');
+  const log = createLogger(configFromEnv(process.env).logLevel ?? 'warn');
   const progress = (line: string) => process.stderr.write(line + '\n');
   const started = performance.now();
   const gen = await generate({ from: opts.date, days: 1, logsPerDay: opts.logs, seed: opts.seed, lake }, { log, env });
@@ -43,7 +49,18 @@ export async function run(raw: unknown) {
     const seconds: Record<string, number> = { generate: gen.seconds };
     for (const t of result.timings) seconds[t.step] = (seconds[t.step] ?? 0) + t.seconds;
     seconds.total = Math.round(performance.now() - started) / 1000;
-    const out = { logs: gen.logs, anomalies: result.anomalies, labeledAnomalies: gen.anomalies, precision: e?.precision ?? null, recall: e?.recall ?? null, f1: e?.f1 ?? null, perIncident: e?.perIncident ?? null, perWindow: e?.perWindow ?? null, byType: e?.byType, seconds };
+    const out = {
+      logs: gen.logs,
+      anomalies: result.anomalies,
+      labeledAnomalies: gen.anomalies,
+      precision: e?.precision ?? null,
+      recall: e?.recall ?? null,
+      f1: e?.f1 ?? null,
+      perIncident: e?.perIncident ?? null,
+      perWindow: e?.perWindow ?? null,
+      byType: e?.byType,
+      seconds,
+    };
     if (opts.json) return out;
     process.stdout.write(result.report.text);
     process.stdout.write(`\ndemo finished in ${seconds.total.toFixed(1)} s; lake: ${DEMO_HOME}/lake${opts.html ? `; HTML report: ${opts.html}` : ''}\n`);

@@ -7,9 +7,9 @@ import { dayStart } from '../../shared/dates';
 import { BadInputError } from '../../shared/errors';
 import { interner } from '../../shared/interner';
 import { parseOptions } from '../options';
-import { loadFirstSeen } from '../parse/templateStore';
+import { loadFirstSeen } from '../../shared/templateStore';
 import { TimeWindowAggregator } from './timeWindows';
-import { SessionAggregator, sessionKeyExtractor, type SessionRow } from './sessions';
+import { SessionAggregator, sessionKeyExtractor, type SessionKeyExtractor, type SessionRow } from './sessions';
 import { tfidfRows } from './tfidf';
 
 export const featuresOptions = z.object({
@@ -44,14 +44,20 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
   const sessionGapMs = opts.sessionGap === 'none' ? Infinity : parseSpan(opts.sessionGap, '--session-gap') * 1000;
   if (sessionGapMs <= 0) throw new BadInputError(`--session-gap ${opts.sessionGap}: use a positive duration such as 30m, or none`);
   const allowedLatenessSeconds = parseSpan(opts.allowedLateness, '--allowed-lateness');
-  let keyOf;
+  let keyOf: SessionKeyExtractor;
   try {
     keyOf = sessionKeyExtractor(opts.sessionKey);
   } catch (err) {
     throw new BadInputError(`invalid --session-key "${opts.sessionKey}": ${(err as Error).message}`, { cause: err });
   }
   return runStep({ task: 'features', partition: opts.date, overrides: { lake: opts.lake }, ...step }, async (ctx) => {
-    const windows = new TimeWindowAggregator({ dayStart: dayStart(opts.date), windowSeconds, rollingWindows: 15, newTemplateHorizon: 10, allowedLatenessSeconds });
+    const windows = new TimeWindowAggregator({
+      dayStart: dayStart(opts.date),
+      windowSeconds,
+      rollingWindows: 15,
+      newTemplateHorizon: 10,
+      allowedLatenessSeconds,
+    });
     const sessions = new SessionAggregator(keyOf, sessionGapMs);
     // Closed sessions go out part by part: the step holds only the sessions still open.
     const sessionWriter = new PartitionWriter(ctx.lake, goldSessions, opts.date, ctx.runId);
@@ -69,7 +75,17 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     // (1,595 → 1,480 MB at 10M logs).
     const intern = interner();
     // Read only what windows and sessions use; the message only when a regex extracts the session key.
-    const needed = ['ts', 'service', 'level', 'latency_ms', 'status', 'user_id', 'session_id', 'template_id', ...(opts.sessionKey === 'session_id' ? [] : ['message'])];
+    const needed = [
+      'ts',
+      'service',
+      'level',
+      'latency_ms',
+      'status',
+      'user_id',
+      'session_id',
+      'template_id',
+      ...(opts.sessionKey === 'session_id' ? [] : ['message']),
+    ];
     for await (const batch of readPartition(ctx.lake, silverLogs, opts.date, 'run `sentinel parse --date ' + opts.date + '` first', needed)) {
       const c = batch.columns;
       for (let i = 0; i < batch.rows; i++) {
@@ -110,6 +126,14 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     await writePartition(ctx.lake, goldWindowTemplates, opts.date, [t.flush()], { runId: ctx.runId });
     await sessionWriter.write(sessionRows.flush());
     await sessionWriter.commit({ extra: { sessionKey: opts.sessionKey, sessionGap: opts.sessionGap } });
-    return { date: opts.date, events, windows: windowRows.length, windowTemplates: templateRows, sessions: sessionCount, lateEvents: windows.lateEvents, windowSeconds };
+    return {
+      date: opts.date,
+      events,
+      windows: windowRows.length,
+      windowTemplates: templateRows,
+      sessions: sessionCount,
+      lateEvents: windows.lateEvents,
+      windowSeconds,
+    };
   });
 }

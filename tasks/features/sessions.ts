@@ -63,7 +63,8 @@ export class SessionAggregator {
       let s = this.open.get(key);
       if (!s) {
         const closed = this.closedPerKey.get(key);
-        this.open.set(key, (s = { id: closed ? `${key}#${closed + 1}` : key, service: e.service, last: e.ts, events: [] }));
+        s = { id: closed ? `${key}#${closed + 1}` : key, service: e.service, last: e.ts, events: [] };
+        this.open.set(key, s);
       }
       if (e.ts > s.last) s.last = e.ts;
       s.events.push({ ts: e.ts, template: e.template_id, error: e.level === 'ERROR' || e.level === 'FATAL' });

@@ -4,7 +4,10 @@ import { SessionAggregator, sessionKeyExtractor } from './sessions';
 import { tfidfRows } from './tfidf';
 
 const day = Date.UTC(2026, 0, 5);
-const ev = (min: number, over: Partial<{ service: string; level: string; latency_ms: number | null; status: number | null; user_id: string | null; template_id: string }> = {}) => ({
+const ev = (
+  min: number,
+  over: Partial<{ service: string; level: string; latency_ms: number | null; status: number | null; user_id: string | null; template_id: string }> = {},
+) => ({
   ts: day + min * 60_000 + 1_000,
   service: 'api',
   level: 'INFO',
@@ -25,7 +28,16 @@ describe('TimeWindowAggregator', () => {
     const rows = agg.rows(new Map([['T2', day]]));
     expect(rows).toHaveLength(2 * 1440);
     const first = rows.find((r) => r.service === 'api' && r.window_start === day)!;
-    expect(first.features).toMatchObject({ count: 3, error_count: 1, distinct_users: 2, distinct_templates: 2, latency_p50: 20, new_templates: 1, hour_of_day: 0, day_of_week: 1 });
+    expect(first.features).toMatchObject({
+      count: 3,
+      error_count: 1,
+      distinct_users: 2,
+      distinct_templates: 2,
+      latency_p50: 20,
+      new_templates: 1,
+      hour_of_day: 0,
+      day_of_week: 1,
+    });
     expect(first.features.error_rate).toBeCloseTo(1 / 3);
     expect(first.features.status_5xx_rate).toBeCloseTo(1 / 3);
     expect(first.features.latency_p99).toBeCloseTo(29.8);
@@ -108,14 +120,24 @@ describe('sessions', () => {
     expect(agg.closeIdle().map((r) => r.session_id)).toEqual(['a']);
     agg.add({ ...base, ts: 40 * 60_000, session_id: 'a', template_id: 'C' });
     const rest = agg.rows();
-    expect(rest.map((r) => [r.session_id, r.sequence])).toEqual([['a#2', ['C']], ['b', ['B', 'B']]]);
+    expect(rest.map((r) => [r.session_id, r.sequence])).toEqual([
+      ['a#2', ['C']],
+      ['b', ['B', 'B']],
+    ]);
   });
 });
 
 describe('tfidfRows', () => {
   it('weighs templates that appear in fewer windows higher', () => {
     const rows = tfidfRows([
-      { window_start: 0, service: 'a', templates: new Map([['common', 1], ['rare', 1]]) },
+      {
+        window_start: 0,
+        service: 'a',
+        templates: new Map([
+          ['common', 1],
+          ['rare', 1],
+        ]),
+      },
       { window_start: 1, service: 'a', templates: new Map([['common', 2]]) },
       { window_start: 2, service: 'a', templates: new Map() },
     ]);

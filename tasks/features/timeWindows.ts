@@ -67,7 +67,18 @@ export interface TimeWindowOptions {
 
 const isFailure = (level: string) => level === 'ERROR' || level === 'FATAL' || level === 'WARN';
 
-const newAcc = (index: number): WindowAccumulator => ({ index, count: 0, errors: 0, warns: 0, latencies: [], s5xx: 0, s4xx: 0, withStatus: 0, users: new Set(), templates: new Map() });
+const newAcc = (index: number): WindowAccumulator => ({
+  index,
+  count: 0,
+  errors: 0,
+  warns: 0,
+  latencies: [],
+  s5xx: 0,
+  s4xx: 0,
+  withStatus: 0,
+  users: new Set(),
+  templates: new Map(),
+});
 
 function summarizeLatencies(values: readonly number[]): LatencySummary {
   const lat = Float64Array.from(values).sort();
@@ -109,10 +120,14 @@ export class TimeWindowAggregator {
       this.sealBefore(idx - this.latenessWindows);
     }
     let windows = this.byService.get(e.service);
-    if (!windows) this.byService.set(e.service, (windows = new Map()));
+    if (!windows) {
+      windows = new Map();
+      this.byService.set(e.service, windows);
+    }
     let acc = windows.get(idx);
     if (!acc) {
-      windows.set(idx, (acc = newAcc(idx)));
+      acc = newAcc(idx);
+      windows.set(idx, acc);
       if (idx < this.newestIndex - this.latenessWindows) seal(acc);
       else this.open.push(acc);
     }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { addDays } from '../../shared/dates';
-import { ANOMALY_TYPES, isEligible } from './anomalies';
+import { INJECTED_ANOMALY_TYPES } from '../../shared/schemas';
+import { isEligible } from './anomalies';
 import { planDay } from './generator';
 import { resolveGenerateOptions } from './options';
 
@@ -40,7 +41,7 @@ describe('anomaly plan', () => {
         expect(a.label.session_ids !== undefined).toBe(a.type === 'unusual_sequence');
       }
     }
-    for (const type of ANOMALY_TYPES) expect(counts[type]).toBe(14);
+    for (const type of INJECTED_ANOMALY_TYPES) expect(counts[type]).toBe(14);
   });
 
   it('puts rate-sensitive anomalies where the service is busy enough to show them in 1-minute windows', () => {
@@ -54,7 +55,8 @@ describe('anomaly plan', () => {
       for (const a of plan.anomalies) {
         if (!(a.type in minRate)) continue;
         const service = plan.services[a.serviceIndex];
-        const lowest = Math.min(...plan.rates[a.serviceIndex].slice(a.startMinute, a.endMinute)) * (a.type === 'latency_degradation' ? service.latencyShare : 1);
+        const lowest =
+          Math.min(...plan.rates[a.serviceIndex].slice(a.startMinute, a.endMinute)) * (a.type === 'latency_degradation' ? service.latencyShare : 1);
         sensitive++;
         if (lowest >= minRate[a.type]) met++;
         expect(lowest).toBeGreaterThan(3);
@@ -64,12 +66,16 @@ describe('anomaly plan', () => {
     const busy = planDay('2026-01-05', options({ logsPerDay: 1_000_000 }));
     for (const a of busy.anomalies) {
       const latencyShare = a.type === 'latency_degradation' ? busy.services[a.serviceIndex].latencyShare : 1;
-      if (a.type in minRate) expect(Math.min(...busy.rates[a.serviceIndex].slice(a.startMinute, a.endMinute)) * latencyShare).toBeGreaterThanOrEqual(minRate[a.type]);
+      if (a.type in minRate)
+        expect(Math.min(...busy.rates[a.serviceIndex].slice(a.startMinute, a.endMinute)) * latencyShare).toBeGreaterThanOrEqual(minRate[a.type]);
     }
   });
 
   it('honours fractional rates, zero and restricted types', () => {
-    const total = Array.from({ length: 20 }, (_, d) => planDay(addDays('2026-01-05', d), options({ anomaliesPerDay: 0.5 })).labels.length).reduce((s, n) => s + n, 0);
+    const total = Array.from({ length: 20 }, (_, d) => planDay(addDays('2026-01-05', d), options({ anomaliesPerDay: 0.5 })).labels.length).reduce(
+      (s, n) => s + n,
+      0,
+    );
     expect(total).toBeGreaterThan(4);
     expect(total).toBeLessThan(16);
     expect(planDay('2026-01-05', options({ anomaliesPerDay: 0 })).labels).toEqual([]);
@@ -96,6 +102,14 @@ describe('anomaly plan', () => {
     const labels = planDay('2026-01-05', options()).labels;
     const roundTrip = JSON.parse(JSON.stringify(labels));
     for (const l of roundTrip) expect(anomalyLabelSchema.parse(l)).toEqual(l);
-    expect(Object.keys(roundTrip.find((l: { session_ids?: string[] }) => l.session_ids))).toEqual(['id', 'type', 'service', 'start', 'end', 'session_ids', 'description']);
+    expect(Object.keys(roundTrip.find((l: { session_ids?: string[] }) => l.session_ids))).toEqual([
+      'id',
+      'type',
+      'service',
+      'start',
+      'end',
+      'session_ids',
+      'description',
+    ]);
   });
 });

@@ -1,4 +1,5 @@
 import type { Random } from '../../shared/random';
+import type { InjectedAnomalyType } from '../../shared/schemas';
 import { MINUTE_MS, MINUTES_PER_DAY } from './dayClock';
 import type { MessageTemplate } from './messages';
 import { attackerIp, sessionId, userNumber } from './messageParts';
@@ -13,13 +14,11 @@ import { lowestRate } from './traffic';
  * The injection plan of one day: which anomalies, where, when and how strong. Planned before any
  * record is generated, so the labels exist up front and stay small whatever the volume.
  */
-export const ANOMALY_TYPES = ['volume_spike', 'error_burst', 'latency_degradation', 'new_template', 'traffic_drop', 'unusual_sequence'] as const;
-export type AnomalyType = (typeof ANOMALY_TYPES)[number];
 
 /** Ground truth, as written to labels.json (shared/schemas.ts anomalyLabelSchema). */
 export interface GeneratedLabel {
   id: string;
-  type: AnomalyType;
+  type: InjectedAnomalyType;
   service: string;
   /** ISO instant, inclusive. Anomalies start and end on whole minutes, so 1-minute windows are either in or out. */
   start: string;
@@ -40,7 +39,7 @@ export interface PlannedSession {
 }
 
 export interface PlannedAnomaly {
-  type: AnomalyType;
+  type: InjectedAnomalyType;
   serviceIndex: number;
   /** Minutes of the day, [startMinute, endMinute). */
   startMinute: number;
@@ -67,7 +66,7 @@ export interface DayPlanInput {
   /** Expected records per minute per service (traffic.ts). */
   rates: readonly Float64Array[];
   anomaliesPerDay: number;
-  types: readonly AnomalyType[];
+  types: readonly InjectedAnomalyType[];
 }
 
 /** No anomaly in the first half hour: rolling baselines of the day need some history. */
@@ -86,7 +85,7 @@ export const MAX_ANOMALIES_PER_DAY = 48;
  * from an ordinary quiet minute, error share and latency percentiles need a few samples.
  * Placement tries random times and services until these hold, else takes the busiest candidate.
  */
-const MIN_RATE: Record<AnomalyType, number> = {
+const MIN_RATE: Record<InjectedAnomalyType, number> = {
   volume_spike: 10,
   error_burst: 10,
   latency_degradation: 8,
@@ -96,7 +95,7 @@ const MIN_RATE: Record<AnomalyType, number> = {
 };
 const PLACEMENT_TRIES = 40;
 
-export function isEligible(type: AnomalyType, service: Service): boolean {
+export function isEligible(type: InjectedAnomalyType, service: Service): boolean {
   switch (type) {
     case 'unusual_sequence':
       return service.sessions;
@@ -114,7 +113,7 @@ export function isEligible(type: AnomalyType, service: Service): boolean {
 }
 
 /** Types that can happen with these services (e.g. unusual_sequence needs the session service). */
-export function possibleTypes(types: readonly AnomalyType[], services: readonly Service[]): AnomalyType[] {
+export function possibleTypes(types: readonly InjectedAnomalyType[], services: readonly Service[]): InjectedAnomalyType[] {
   return types.filter((t) => services.some((s) => isEligible(t, s)));
 }
 
@@ -136,7 +135,7 @@ export function planAnomalies(rng: Random, input: DayPlanInput): PlannedAnomaly[
     const hi = bounds[i + 1];
     const half = MIN_GAP_MINUTES / 2;
     const duration = intBetween(rng, MIN_DURATION, Math.min(MAX_DURATION, hi - lo - MIN_GAP_MINUTES));
-    const candidates = input.services.map((s, idx) => idx).filter((idx) => isEligible(type, input.services[idx]));
+    const candidates = input.services.map((_, idx) => idx).filter((idx) => isEligible(type, input.services[idx]));
     let best = { score: -Infinity, start: 0, serviceIndex: candidates[0] };
     for (let t = 0; t < PLACEMENT_TRIES; t++) {
       const start = intBetween(rng, lo + half, hi - half - duration);
@@ -148,7 +147,15 @@ export function planAnomalies(rng: Random, input: DayPlanInput): PlannedAnomaly[
       if (score > best.score) best = { score, start, serviceIndex };
       if (score >= 1) break;
     }
-    const anomaly = shapeAnomaly(rng, type, best.serviceIndex, best.start, best.start + duration, input, () => NOVEL_TEMPLATES[novelIndex++ % NOVEL_TEMPLATES.length]);
+    const anomaly = shapeAnomaly(
+      rng,
+      type,
+      best.serviceIndex,
+      best.start,
+      best.start + duration,
+      input,
+      () => NOVEL_TEMPLATES[novelIndex++ % NOVEL_TEMPLATES.length],
+    );
     anomaly.label.id = `${input.date}-a${String(i + 1).padStart(2, '0')}`;
     plan.push(anomaly);
   });
@@ -176,7 +183,7 @@ function slotBounds(count: number): number[] {
 /** Sizes and details of one anomaly, and its label. */
 function shapeAnomaly(
   rng: Random,
-  type: AnomalyType,
+  type: InjectedAnomalyType,
   serviceIndex: number,
   startMinute: number,
   endMinute: number,
@@ -194,7 +201,15 @@ function shapeAnomaly(
     endMinute,
     magnitude: 1,
     // session_ids before description: the key order of labels.json follows the documented shape.
-    label: { id: '', type, service: service.name, start: new Date(startMs).toISOString(), end: new Date(endMs).toISOString(), session_ids: undefined, description: '' },
+    label: {
+      id: '',
+      type,
+      service: service.name,
+      start: new Date(startMs).toISOString(),
+      end: new Date(endMs).toISOString(),
+      session_ids: undefined,
+      description: '',
+    },
   };
   const during = `on ${service.name} for ${minutes} min`;
   switch (type) {

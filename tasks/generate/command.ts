@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { runStep, type StepOptions } from '../../shared/runtime';
 import { putJson, type ObjectStore } from '../../shared/store/objectStore';
 import { openStore } from '../../shared/store/openStore';
-import { labelsKey } from '../report/labels';
+import { labelsKey } from '../../shared/labels';
 import { parseOptions } from '../options';
 import { generateLogs } from './generator';
 import { generateOptionsSchema } from './options';
@@ -30,7 +30,11 @@ async function gzipLines(lines: readonly GeneratedLine[]): Promise<Uint8Array> {
   });
   const step = 4096;
   for (let i = 0; i < lines.length; i += step) {
-    const text = lines.slice(i, i + step).map(toJsonLine).join('\n') + '\n';
+    const text =
+      lines
+        .slice(i, i + step)
+        .map(toJsonLine)
+        .join('\n') + '\n';
     if (!gzip.write(text)) await new Promise((r) => gzip.once('drain', r));
   }
   gzip.end();

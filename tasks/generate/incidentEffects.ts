@@ -27,7 +27,8 @@ export function effectTable(anomalies: readonly PlannedAnomaly[], serviceCount: 
   for (const a of anomalies) {
     if (a.type === 'unusual_sequence') continue; // injected as whole sessions, not per minute
     for (let m = a.startMinute; m < a.endMinute; m++) {
-      const e = (table[a.serviceIndex][m] ??= { volume: 1, errorShare: undefined, dominantError: undefined, latency: 1, novel: undefined, novelPerMinute: 0 });
+      const e = table[a.serviceIndex][m] ?? { volume: 1, errorShare: undefined, dominantError: undefined, latency: 1, novel: undefined, novelPerMinute: 0 };
+      table[a.serviceIndex][m] = e;
       if (a.type === 'volume_spike' || a.type === 'traffic_drop') e.volume *= a.magnitude;
       else if (a.type === 'error_burst') {
         e.errorShare = a.magnitude;

@@ -3,7 +3,15 @@ import { anomalousSessionIds, labelIndex, windowOverlapsAnomaly } from './labels
 
 const labels = [
   { id: 'a1', type: 'volume_spike', service: 'api-gateway', start: '2026-01-05T10:00:00.000Z', end: '2026-01-05T10:05:00.000Z', description: 'x' },
-  { id: 'a2', type: 'unusual_sequence', service: 'user-activity', start: '2026-01-05T12:00:00.000Z', end: '2026-01-05T12:10:00.000Z', session_ids: ['s-1', 's-2'], description: 'y' },
+  {
+    id: 'a2',
+    type: 'unusual_sequence',
+    service: 'user-activity',
+    start: '2026-01-05T12:00:00.000Z',
+    end: '2026-01-05T12:10:00.000Z',
+    session_ids: ['s-1', 's-2'],
+    description: 'y',
+  },
 ];
 const t = (hhmm: string) => Date.parse(`2026-01-05T${hhmm}:00.000Z`);
 

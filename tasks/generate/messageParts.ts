@@ -89,7 +89,23 @@ const ATTACKER_FIRST_OCTETS = [45, 91, 103, 185, 193, 194];
 
 export const CATEGORIES = ['electronics', 'books', 'garden', 'toys', 'fashion', 'sports', 'kitchen', 'beauty', 'grocery', 'automotive'];
 /** Single words, so a search message always has the same number of tokens. */
-export const SEARCH_WORDS = ['headphones', 'laptop', 'sneakers', 'blender', 'tent', 'lego', 'jacket', 'monitor', 'kettle', 'backpack', 'novel', 'drill', 'lamp', 'yoga-mat', 'charger'];
+export const SEARCH_WORDS = [
+  'headphones',
+  'laptop',
+  'sneakers',
+  'blender',
+  'tent',
+  'lego',
+  'jacket',
+  'monitor',
+  'kettle',
+  'backpack',
+  'novel',
+  'drill',
+  'lamp',
+  'yoga-mat',
+  'charger',
+];
 export const TABLES = ['orders', 'order_items', 'users', 'products', 'inventory', 'payments', 'carts', 'addresses'];
 export const CACHE_PREFIXES = ['session', 'product', 'cart', 'user', 'price', 'reco'];
 export const TOPICS = ['orders.created', 'payments.captured', 'emails.outbound', 'inventory.updates', 'search.reindex'];

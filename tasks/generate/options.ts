@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { ANOMALY_TYPES, MAX_ANOMALIES_PER_DAY } from './anomalies';
+import { INJECTED_ANOMALY_TYPES } from '../../shared/schemas';
+import { MAX_ANOMALIES_PER_DAY } from './anomalies';
 import { DEFAULT_SERVICE_COUNT, MAX_SERVICE_COUNT } from './services';
 
 /**
@@ -17,7 +18,10 @@ export const generateOptionsSchema = z.object({
   /** Mean anomalies per day over all services (fractions allowed: 0.5 = one every other day). */
   anomaliesPerDay: z.coerce.number().min(0).max(MAX_ANOMALIES_PER_DAY).default(12),
   /** Restrict the injected types (default: all, about equally often). */
-  anomalyTypes: z.array(z.enum(ANOMALY_TYPES)).min(1).default([...ANOMALY_TYPES]),
+  anomalyTypes: z
+    .array(z.enum(INJECTED_ANOMALY_TYPES))
+    .min(1)
+    .default([...INJECTED_ANOMALY_TYPES]),
   /** Share of output lines that are deliberately malformed (0 = none). */
   malformedRate: z.coerce.number().min(0).max(0.5).default(0),
 });

@@ -1,7 +1,21 @@
 import type { Random } from '../../shared/random';
 import { levelOfStatus, type ServiceKind } from './messages';
 import type { GeneratedRecord } from './records';
-import { CACHE_PREFIXES, CATEGORIES, clientIp, CRON_JOBS, hex8, internalIp, JOB_TYPES, SEARCH_WORDS, SERVICE_NAMES, TABLES, TOPICS, traceId, userId } from './messageParts';
+import {
+  CACHE_PREFIXES,
+  CATEGORIES,
+  clientIp,
+  CRON_JOBS,
+  hex8,
+  internalIp,
+  JOB_TYPES,
+  SEARCH_WORDS,
+  SERVICE_NAMES,
+  TABLES,
+  TOPICS,
+  traceId,
+  userId,
+} from './messageParts';
 import { intBetween, pick } from './sampling';
 
 /** Infrastructure services: gateway, database, auth, cache, queue worker, search, scheduler. */

@@ -60,7 +60,10 @@ export class WeightedChoice<T> {
     if (items.length === 0) throw new Error('WeightedChoice needs at least one item');
     this.cumulative = new Float64Array(items.length);
     let sum = 0;
-    items.forEach((item, i) => (this.cumulative[i] = sum += weightOf(item)));
+    items.forEach((item, i) => {
+      sum += weightOf(item);
+      this.cumulative[i] = sum;
+    });
     this.total = sum;
   }
 

@@ -44,7 +44,9 @@ export function renderSession(rng: Random, service: Service, spec: SessionSpec, 
     if (t >= clock.endMs) break;
     const rec = newRecord(clock.iso(t), service.name, host, 'INFO');
     fillSessionEvent(rng, step.kind, step.fromNewIp, state, rec, t);
-    (buckets[clock.minuteOf(t)] ??= []).push(rec);
+    const minute = clock.minuteOf(t);
+    buckets[minute] ??= [];
+    buckets[minute].push(rec);
     emitted++;
   }
   return emitted;

@@ -36,7 +36,13 @@ describe('session grammar', () => {
   });
 
   it('explains what is wrong', () => {
-    expect(sequenceViolation([{ kind: 'login', fromNewIp: false }, { kind: 'view', fromNewIp: false }, { kind: 'payment', fromNewIp: false }])).toMatch(/payment without checkout/);
+    expect(
+      sequenceViolation([
+        { kind: 'login', fromNewIp: false },
+        { kind: 'view', fromNewIp: false },
+        { kind: 'payment', fromNewIp: false },
+      ]),
+    ).toMatch(/payment without checkout/);
     expect(sequenceViolation([{ kind: 'view', fromNewIp: false }])).toMatch(/before login/);
   });
 });

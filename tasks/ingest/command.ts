@@ -8,7 +8,7 @@ import { parseOptions } from '../options';
 import type { Batch } from '../../shared/parquet';
 import { createLineParser } from './lineParser';
 import { emptyCounts, ingestLines, quarantineShare, type BronzeRow, type IngestCounts, type QuarantineRow } from './ingest';
-import { listSource, readLines } from './sourceFiles';
+import { listSource, readLines } from '../../shared/sourceFiles';
 
 export const ingestOptions = z.object({
   date: z.string(),

@@ -16,7 +16,15 @@ export const modelsOptions = z.object({
 function formatTable(models: ModelVersion[]): string {
   const head = 'name      version  stage       trained on               detectors                                   validation';
   const rows = models.map((m) =>
-    [m.name.padEnd(9), String(m.version).padStart(7), ' ', m.stage.padEnd(11), `${m.train_from}..${m.train_to}`.padEnd(24), m.detectors.join(',').padEnd(43), (m.metrics.validation ?? NaN).toFixed(4)].join(' '),
+    [
+      m.name.padEnd(9),
+      String(m.version).padStart(7),
+      ' ',
+      m.stage.padEnd(11),
+      `${m.train_from}..${m.train_to}`.padEnd(24),
+      m.detectors.join(',').padEnd(43),
+      (m.metrics.validation ?? NaN).toFixed(4),
+    ].join(' '),
   );
   return [head, ...rows].join('\n') + '\n';
 }

@@ -3,18 +3,19 @@ import { runStep, type StepOptions } from '../../shared/runtime';
 import { inTransaction } from '../../shared/db/database';
 import { getModel } from '../../shared/db/models';
 import { listAnomalies } from '../../shared/db/anomalies';
+import { upsertModelMetrics, type MetricEntry } from '../../shared/db/metrics';
 import { readManifest, readPartition, readPartitionAll } from '../../shared/lake';
 import { scoredWindows, silverLogs } from '../../shared/schemas';
 import { BadInputError, GateClosedError } from '../../shared/errors';
 import { getJson, putJson } from '../../shared/store/objectStore';
 import { loadModelJson } from '../../shared/models/artifacts';
 import type { ModelBundle } from '../../shared/models/bundle';
-import { ksAgainst, profileFromQuantiles, psiAgainst } from '../../shared/models/profile';
 import { loadWindowData } from '../../shared/models/trainingData';
 import { evaluateDetections } from '../../shared/eventEvaluation';
-import { loadLabels } from '../report/labels';
+import { loadLabels } from '../../shared/labels';
 import { parseOptions } from '../options';
 import { DEFAULT_THRESHOLDS, retrainDecision, type MonitorFacts } from './decision';
+import { featureDrift, scoreShift, UnseenTemplates } from './drift';
 
 export const monitorOptions = z.object({
   date: z.string(),
@@ -52,7 +53,10 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
   return runStep({ task: 'monitor', partition: opts.date, overrides: { lake: opts.lake }, ...step }, async (ctx) => {
     if (opts.gate) {
       const summary = await getJson<MonitorSummary>(ctx.lake, summaryKey(opts.date));
-      if (!summary) throw new BadInputError(`no monitoring summary for ${opts.date} at ${ctx.lake.uri}${summaryKey(opts.date)}: run \`sentinel monitor --date ${opts.date}\` first`);
+      if (!summary)
+        throw new BadInputError(
+          `no monitoring summary for ${opts.date} at ${ctx.lake.uri}${summaryKey(opts.date)}: run \`sentinel monitor --date ${opts.date}\` first`,
+        );
       if (!summary.retrain) throw new GateClosedError(`retraining not recommended for ${opts.date}: no threshold crossed`);
       ctx.log.warn({ reasons: summary.reasons }, 'retraining recommended');
       return { date: opts.date, retrain: true, reasons: summary.reasons };
@@ -63,37 +67,22 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     const bundle = await loadModelJson<ModelBundle>(ctx.lake, opts.name, model.version);
 
     const windows = await loadWindowData(ctx.lake, [opts.date], bundle.windows.columns);
-    const m = windows.matrix;
-    const featurePsi: Record<string, number> = {};
-    const featureKs: Record<string, number> = {};
-    m.columns.forEach((c, j) => {
-      const profile = bundle.profiles[c];
-      if (!profile) return;
-      const values = Float64Array.from({ length: m.rows }, (_, r) => m.data[r * m.columns.length + j]);
-      featurePsi[c] = psiAgainst(profile, values);
-      featureKs[c] = ksAgainst(profile, values);
-    });
+    const { featurePsi, featureKs } = featureDrift(windows.matrix, bundle.profiles);
 
-    if (!(await readManifest(ctx.lake, scoredWindows, opts.date))) throw new BadInputError(`no scored windows for ${opts.date}: run \`sentinel score --date ${opts.date}\` first`);
+    if (!(await readManifest(ctx.lake, scoredWindows, opts.date)))
+      throw new BadInputError(`no scored windows for ${opts.date}: run \`sentinel score --date ${opts.date}\` first`);
     const scored = await readPartitionAll(ctx.lake, scoredWindows, opts.date);
-    const windowRows = scored.columns.entity_kind.map((k, i) => (k === 'window' ? i : -1)).filter((i) => i >= 0);
-    const scores = windowRows.map((i) => (scored.columns.score as Float64Array)[i]);
-    const anomalous = windowRows.filter((i) => scored.columns.anomalous[i]).length;
-    const scorePsi = psiAgainst(profileFromQuantiles(bundle.scoreQuantiles), scores);
+    const { scorePsi, anomalyRate } = scoreShift(
+      {
+        entityKind: scored.columns.entity_kind as string[],
+        score: scored.columns.score as Float64Array,
+        anomalous: scored.columns.anomalous as (boolean | null)[],
+      },
+      bundle.scoreQuantiles,
+    );
 
-    const vocabulary = new Set(bundle.vocabulary);
-    const unseen = new Set<string>();
-    let events = 0;
-    let unseenEvents = 0;
-    for await (const b of readPartition(ctx.lake, silverLogs, opts.date, undefined, ['template_id'])) {
-      for (const t of b.columns.template_id as string[]) {
-        events++;
-        if (!vocabulary.has(t)) {
-          unseenEvents++;
-          unseen.add(t);
-        }
-      }
-    }
+    const unseen = new UnseenTemplates(bundle.vocabulary);
+    for await (const b of readPartition(ctx.lake, silverLogs, opts.date, undefined, ['template_id'])) unseen.add(b.columns.template_id as string[]);
 
     const labels = await loadLabels(ctx.lake, opts.date, opts.date);
     let quality: MonitorSummary['quality'] = null;
@@ -104,19 +93,24 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     const facts: MonitorFacts = {
       featurePsi,
       scorePsi,
-      unseenTemplateShare: events ? unseenEvents / events : 0,
-      newTemplates: unseen.size,
-      anomalyRate: windowRows.length ? anomalous / windowRows.length : 0,
+      unseenTemplateShare: unseen.share,
+      newTemplates: unseen.templates.size,
+      anomalyRate,
       expectedAnomalyRate: bundle.expectedAnomalyRate,
       modelAgeDays: Math.round((Date.parse(opts.date) - Date.parse(model.train_to)) / 86_400_000),
     };
-    const decision = retrainDecision(facts, { psi: opts.psiThreshold, unseenTemplateShare: opts.unseenTemplateShare, anomalyRateFactor: opts.anomalyRateFactor, maxModelAgeDays: opts.maxModelAgeDays });
+    const decision = retrainDecision(facts, {
+      psi: opts.psiThreshold,
+      unseenTemplateShare: opts.unseenTemplateShare,
+      anomalyRateFactor: opts.anomalyRateFactor,
+      maxModelAgeDays: opts.maxModelAgeDays,
+    });
     const summary: MonitorSummary = { date: opts.date, model: opts.name, modelVersion: model.version, ...facts, featureKs, quality, ...decision };
 
-    const metrics: [string, number | null, object][] = [
+    const metrics: MetricEntry[] = [
       ['max_feature_psi', Math.max(0, ...Object.values(featurePsi)), { featurePsi, featureKs }],
       ['score_psi', scorePsi, {}],
-      ['unseen_template_share', facts.unseenTemplateShare, { newTemplates: unseen.size, examples: [...unseen].slice(0, 20) }],
+      ['unseen_template_share', facts.unseenTemplateShare, { newTemplates: unseen.templates.size, examples: [...unseen.templates].slice(0, 20) }],
       ['anomaly_rate', facts.anomalyRate, { expected: facts.expectedAnomalyRate }],
       ['model_age_days', facts.modelAgeDays, { trainTo: model.train_to }],
       ['precision', quality?.precision ?? null, {}],
@@ -124,18 +118,20 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
       ['f1', quality?.f1 ?? null, {}],
       ['retrain_recommended', decision.retrain ? 1 : 0, { reasons: decision.reasons }],
     ];
-    await inTransaction(pool, async (client) => {
-      for (const [metric, value, details] of metrics) {
-        await client.query(
-          `INSERT INTO model_metrics (date, model_name, model_version, metric, value, details) VALUES ($1, $2, $3, $4, $5, $6)
-           ON CONFLICT (date, model_name, metric) DO UPDATE SET model_version = EXCLUDED.model_version, value = EXCLUDED.value, details = EXCLUDED.details, computed_at = now()`,
-          [opts.date, opts.name, model.version, metric, value, JSON.stringify(details)],
-        );
-      }
-    });
+    await inTransaction(pool, (client) => upsertModelMetrics(client, opts.date, opts.name, model.version, metrics));
     await putJson(ctx.lake, summaryKey(opts.date), summary);
     if (decision.retrain) ctx.log.warn({ reasons: decision.reasons }, 'retraining recommended');
     else ctx.log.info('no drift above thresholds; retraining not needed');
-    return { date: opts.date, modelVersion: model.version, retrain: decision.retrain, reasons: decision.reasons, maxFeaturePsi: metrics[0][1], scorePsi, unseenTemplateShare: facts.unseenTemplateShare, anomalyRate: facts.anomalyRate, modelAgeDays: facts.modelAgeDays };
+    return {
+      date: opts.date,
+      modelVersion: model.version,
+      retrain: decision.retrain,
+      reasons: decision.reasons,
+      maxFeaturePsi: metrics[0][1],
+      scorePsi,
+      unseenTemplateShare: facts.unseenTemplateShare,
+      anomalyRate: facts.anomalyRate,
+      modelAgeDays: facts.modelAgeDays,
+    };
   });
 }

@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { retrainDecision } from './decision';
 
 describe('retrainDecision', () => {
-  const calm = { featurePsi: { count: 0.02 }, scorePsi: 0.01, unseenTemplateShare: 0, newTemplates: 0, anomalyRate: 0.01, expectedAnomalyRate: 0.01, modelAgeDays: 1 };
+  const calm = {
+    featurePsi: { count: 0.02 },
+    scorePsi: 0.01,
+    unseenTemplateShare: 0,
+    newTemplates: 0,
+    anomalyRate: 0.01,
+    expectedAnomalyRate: 0.01,
+    modelAgeDays: 1,
+  };
   it('keeps a healthy model', () => {
     expect(retrainDecision(calm)).toEqual({ retrain: false, reasons: [] });
   });

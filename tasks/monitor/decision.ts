@@ -13,6 +13,7 @@ export interface MonitorThresholds {
   maxModelAgeDays: number;
 }
 
+/** The one source of the defaults: monitor's flags and the monitoring DAG's params follow it (test/vocabulary.test.ts). */
 export const DEFAULT_THRESHOLDS: MonitorThresholds = { psi: 0.25, unseenTemplateShare: 0.05, anomalyRateFactor: 5, maxModelAgeDays: 7 };
 
 export interface MonitorFacts {
@@ -27,10 +28,21 @@ export interface MonitorFacts {
 
 export function retrainDecision(f: MonitorFacts, t: MonitorThresholds = DEFAULT_THRESHOLDS): { retrain: boolean; reasons: string[] } {
   const reasons: string[] = [];
-  const drifted = Object.entries(f.featurePsi).filter(([, v]) => v > t.psi).sort(([, a], [, b]) => b - a);
-  if (drifted.length) reasons.push(`feature drift: ${drifted.slice(0, 5).map(([k, v]) => `${k} PSI ${v.toFixed(2)}`).join(', ')} (threshold ${t.psi})`);
+  const drifted = Object.entries(f.featurePsi)
+    .filter(([, v]) => v > t.psi)
+    .sort(([, a], [, b]) => b - a);
+  if (drifted.length)
+    reasons.push(
+      `feature drift: ${drifted
+        .slice(0, 5)
+        .map(([k, v]) => `${k} PSI ${v.toFixed(2)}`)
+        .join(', ')} (threshold ${t.psi})`,
+    );
   if (f.scorePsi > t.psi) reasons.push(`score distribution shifted: PSI ${f.scorePsi.toFixed(2)} (threshold ${t.psi})`);
-  if (f.unseenTemplateShare > t.unseenTemplateShare) reasons.push(`${(f.unseenTemplateShare * 100).toFixed(1)} % of events have templates unknown to the model (${f.newTemplates} templates; threshold ${(t.unseenTemplateShare * 100).toFixed(1)} %)`);
+  if (f.unseenTemplateShare > t.unseenTemplateShare)
+    reasons.push(
+      `${(f.unseenTemplateShare * 100).toFixed(1)} % of events have templates unknown to the model (${f.newTemplates} templates; threshold ${(t.unseenTemplateShare * 100).toFixed(1)} %)`,
+    );
   const ratio = f.expectedAnomalyRate > 0 ? f.anomalyRate / f.expectedAnomalyRate : 0;
   if (f.expectedAnomalyRate > 0 && (ratio > t.anomalyRateFactor || (f.anomalyRate > 0 && ratio < 1 / t.anomalyRateFactor))) {
     reasons.push(`anomaly rate ${(f.anomalyRate * 100).toFixed(2)} % is far from the expected ${(f.expectedAnomalyRate * 100).toFixed(2)} %`);

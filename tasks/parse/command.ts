@@ -4,8 +4,8 @@ import { readPartition, writePartition } from '../../shared/lake';
 import { bronzeLogs, silverLogs } from '../../shared/schemas';
 import type { WritableBatch } from '../../shared/parquet';
 import { parseOptions } from '../options';
-import { createTemplateMiner } from './templateMiner';
-import { loadFirstSeen, loadMinerState, recordFirstSeen, saveSnapshot } from './templateStore';
+import { createTemplateMiner } from '../../shared/parsing/templateMiner';
+import { loadFirstSeen, loadMinerState, recordFirstSeen, saveSnapshot } from '../../shared/templateStore';
 
 export const parseStepOptions = z.object({ date: z.string(), lake: z.string().optional() });
 

@@ -59,7 +59,9 @@ export async function runPipeline(opts: PipelineOptions, shared: { log: Logger; 
   const model = await timed('train', `${opts.from}..${trainTo}`, () => train({ from: opts.from, to: trainTo, lake, alertRate: opts.alertRate }, step));
   let anomalies = 0;
   for (const date of dates) anomalies += (await timed('score', date, () => score({ date, lake }, step))).anomalies;
-  const report = await timed('report', `${opts.from}..${opts.to}`, () => buildReport({ from: opts.from, to: opts.to, labels: opts.labels, lake, format: 'text' }, step));
+  const report = await timed('report', `${opts.from}..${opts.to}`, () =>
+    buildReport({ from: opts.from, to: opts.to, labels: opts.labels, lake, format: 'text' }, step),
+  );
   return { from: opts.from, to: opts.to, ...counts, anomalies, modelVersion: model.version, report, timings };
 }
 

@@ -1,8 +1,9 @@
 import { writeFile } from 'node:fs/promises';
 import { z } from 'zod';
-import type pg from 'pg';
 import { runStep, type StepOptions, type StepContext } from '../../shared/runtime';
 import { listAnomalies } from '../../shared/db/anomalies';
+import { listOpenAlerts } from '../../shared/db/alerts';
+import { listMetrics } from '../../shared/db/metrics';
 import { readManifest, readPartitionAll } from '../../shared/lake';
 import { goldWindows } from '../../shared/schemas';
 import { scoredPartitions } from './scoredPartitions';
@@ -12,11 +13,11 @@ import { evaluateDetections, evaluateSessions, parseSessionLabels } from '../../
 import { evaluateByUnit } from '../../shared/unitEvaluation';
 import { readFile } from 'node:fs/promises';
 import { BadInputError } from '../../shared/errors';
-import { loadLabels } from './labels';
+import { loadLabels } from '../../shared/labels';
 import { formatText, summarize } from './summary';
 import { evaluateLineLabels, formatLineEvaluation } from './lineLabels';
 import type { EvaluationWindows } from '../../shared/lineEvaluation';
-import { renderHtml, type MetricPoint, type OpenAlert, type TimelinePoint } from './html';
+import { renderHtml, type TimelinePoint } from './html';
 
 export const reportOptions = z.object({
   from: z.string(),
@@ -63,17 +64,6 @@ async function scoreValues(ctx: StepContext, dates: string[]): Promise<number[]>
   return out;
 }
 
-async function monitoring(pool: pg.Pool, from: string, to: string): Promise<{ metrics: MetricPoint[]; alerts: OpenAlert[] }> {
-  const metrics = await pool.query(`SELECT to_char(date, 'YYYY-MM-DD') AS date, metric, value FROM model_metrics WHERE date BETWEEN $1 AND $2 AND value IS NOT NULL ORDER BY date, metric`, [from, to]);
-  const alerts = await pool.query(
-    `SELECT id, service, anomaly_type, severity, status, first_seen, last_seen, summary FROM alerts WHERE status <> 'resolved' ORDER BY severity DESC, first_seen LIMIT 100`,
-  );
-  return {
-    metrics: metrics.rows.map((r) => ({ date: r.date, metric: r.metric, value: Number(r.value) })),
-    alerts: alerts.rows.map((r) => ({ ...r, id: Number(r.id), first_seen: new Date(r.first_seen).toISOString(), last_seen: new Date(r.last_seen).toISOString() })),
-  };
-}
-
 /** Anomalies of the range, with metrics when labels exist; the HTML report when asked. */
 export async function buildReport(raw: unknown, step: Partial<StepOptions> = {}) {
   const opts = parseOptions(reportOptions, raw, 'report');
@@ -87,8 +77,16 @@ export async function buildReport(raw: unknown, step: Partial<StepOptions> = {})
     const sessionEvaluation = opts.sessionLabels ? evaluateSessions(await scoredSessions(ctx, dates), await readSessionLabels(opts.sessionLabels)) : undefined;
     const lineEvaluation = opts.lineLabels ? await evaluateLineLabels(ctx, dates, lineWindowings(opts), opts.normalLabel) : undefined;
     if (opts.html) {
-      const { metrics, alerts } = await monitoring(db.pool, opts.from, opts.to);
-      const html = renderHtml({ summary, timeline: await timeline(ctx, dates), anomalyTimes: rows.map((r) => r.window_start), scores: await scoreValues(ctx, dates), metrics, alerts });
+      const metrics = await listMetrics(db.pool, opts.from, opts.to);
+      const alerts = await listOpenAlerts(db.pool);
+      const html = renderHtml({
+        summary,
+        timeline: await timeline(ctx, dates),
+        anomalyTimes: rows.map((r) => r.window_start),
+        scores: await scoreValues(ctx, dates),
+        metrics,
+        alerts,
+      });
       await writeFile(opts.html, html);
       ctx.log.info({ file: opts.html }, 'HTML report written');
     }
@@ -121,7 +119,8 @@ async function readSessionLabels(file: string): Promise<Map<string, boolean>> {
 async function scoredSessions(ctx: StepContext, dates: string[]): Promise<{ key: string; anomalous: boolean }[]> {
   const out: { key: string; anomalous: boolean }[] = [];
   for await (const s of scoredPartitions(ctx.lake, dates)) {
-    for (let i = 0; i < s.rows; i++) if (s.columns.entity_kind[i] === 'session') out.push({ key: s.columns.entity_key[i] as string, anomalous: s.columns.anomalous[i] === true });
+    for (let i = 0; i < s.rows; i++)
+      if (s.columns.entity_kind[i] === 'session') out.push({ key: s.columns.entity_key[i] as string, anomalous: s.columns.anomalous[i] === true });
   }
   return out;
 }

@@ -52,7 +52,10 @@ function lineChart(points: { x: number; y: number }[], opts: { color: string; la
   const yMax = Math.max(...ys, 0) * 1.05 || 1;
   const sx = scale(x0, x1, PAD, W - 10);
   const sy = scale(0, yMax, H - 25, 10);
-  const path = points.filter((p) => Number.isFinite(p.y)).map((p) => `${sx(p.x).toFixed(1)},${sy(p.y).toFixed(1)}`).join(' ');
+  const path = points
+    .filter((p) => Number.isFinite(p.y))
+    .map((p) => `${sx(p.x).toFixed(1)},${sy(p.y).toFixed(1)}`)
+    .join(' ');
   const marks = (opts.marks ?? []).map((m) => `<line x1="${sx(m).toFixed(1)}" x2="${sx(m).toFixed(1)}" y1="10" y2="${H - 25}" class="mark"/>`).join('');
   const fmt = opts.yFormat ?? ((v: number) => v.toFixed(0));
   const ticks = [0, 0.5, 1].map((f) => `<text x="${PAD - 4}" y="${sy(yMax * f) + 4}" text-anchor="end">${esc(fmt(yMax * f))}</text>`).join('');
@@ -109,12 +112,31 @@ table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ddd;padding
 .kpi{display:inline-block;margin-right:2em;font-size:18px}</style></head><body>
 <h1>log-sentinel report</h1><p>${esc(s.from)} .. ${esc(s.to)}</p>
 <div><span class="kpi">${s.anomalies} anomalies</span>${e ? `<span class="kpi">precision ${pct(e.precision)}</span><span class="kpi">recall ${pct(e.recall)}</span><span class="kpi">F1 ${pct(e.f1)}</span>` : ''}</div>
-<h2>Volume (all services) with anomalies marked</h2>${lineChart(d.timeline.map((p) => ({ x: p.t, y: p.count })), { color: '#1f78b4', label: 'log volume', marks: d.anomalyTimes })}
-<h2>Error rate</h2>${lineChart(d.timeline.map((p) => ({ x: p.t, y: p.errorRate })), { color: '#ff7f00', label: 'error rate', marks: d.anomalyTimes, yFormat: (v) => pct(v) })}
+<h2>Volume (all services) with anomalies marked</h2>${lineChart(
+    d.timeline.map((p) => ({ x: p.t, y: p.count })),
+    { color: '#1f78b4', label: 'log volume', marks: d.anomalyTimes },
+  )}
+<h2>Error rate</h2>${lineChart(
+    d.timeline.map((p) => ({ x: p.t, y: p.errorRate })),
+    { color: '#ff7f00', label: 'error rate', marks: d.anomalyTimes, yFormat: (v) => pct(v) },
+  )}
 <h2>Score distribution</h2><p>Combined calibrated score of every window (log scale); red bars are over the threshold.</p>${histogram(d.scores, d.threshold)}
-<h2>Top anomalies</h2>${table(['start', 'service', 'severity', 'type', 'detectors', 'reason'], s.top.map((t) => [t.start, t.service, t.severity, t.type ?? '', t.detectors.join(', '), t.reason]))}
-${e ? `<h2>Against labels</h2>${table(['type', 'precision', 'recall', 'F1', 'found'], Object.entries(e.byType).map(([k, m]) => [k, pct(m.precision), pct(m.recall), pct(m.f1), `${m.found}/${m.incidents}`]))}` : ''}
-<h2>Open alerts</h2>${table(['id', 'service', 'type', 'severity', 'status', 'first seen', 'last seen', 'summary'], d.alerts.map((a) => [a.id, a.service, a.anomaly_type, a.severity, a.status, a.first_seen, a.last_seen, a.summary]))}
+<h2>Top anomalies</h2>${table(
+    ['start', 'service', 'severity', 'type', 'detectors', 'reason'],
+    s.top.map((t) => [t.start, t.service, t.severity, t.type ?? '', t.detectors.join(', '), t.reason]),
+  )}
+${
+  e
+    ? `<h2>Against labels</h2>${table(
+        ['type', 'precision', 'recall', 'F1', 'found'],
+        Object.entries(e.byType).map(([k, m]) => [k, pct(m.precision), pct(m.recall), pct(m.f1), `${m.found}/${m.incidents}`]),
+      )}`
+    : ''
+}
+<h2>Open alerts</h2>${table(
+    ['id', 'service', 'type', 'severity', 'status', 'first seen', 'last seen', 'summary'],
+    d.alerts.map((a) => [a.id, a.service, a.anomaly_type, a.severity, a.status, a.first_seen, a.last_seen, a.summary]),
+  )}
 <h2>Monitoring</h2>${metricCharts || '<p class="empty">no monitoring metrics yet (run <code>sentinel monitor</code>)</p>'}
 </body></html>\n`;
 }

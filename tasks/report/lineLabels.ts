@@ -25,7 +25,11 @@ export async function evaluateLineLabels(ctx: StepContext, dates: string[], wind
   for await (const s of scoredPartitions(ctx.lake, dates)) {
     for (let i = 0; i < s.rows; i++) {
       if (s.columns.entity_kind[i] !== 'window' || s.columns.anomalous[i] !== true) continue;
-      flagged.push({ service: s.columns.service[i] as string, start: (s.columns.window_start as Float64Array)[i], end: (s.columns.window_end as Float64Array)[i] });
+      flagged.push({
+        service: s.columns.service[i] as string,
+        start: (s.columns.window_start as Float64Array)[i],
+        end: (s.columns.window_end as Float64Array)[i],
+      });
     }
   }
   if (!lines.length) {
@@ -43,5 +47,13 @@ export async function evaluateLineLabels(ctx: StepContext, dates: string[], wind
 export function formatLineEvaluation(results: readonly LineEvaluation[]): string {
   const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
   const head = `per line labels (${results[0].lines} labeled lines, ${results[0].anomalousLines} anomalous, ${results[0].flaggedLines} in flagged windows):\n`;
-  return head + results.map((r) => `  windows of ${r.windowing.padEnd(9)} ${String(r.windows).padStart(6)} windows, ${String(r.anomalousWindows).padStart(5)} anomalous: precision ${pct(r.precision)}  recall ${pct(r.recall)}  F1 ${pct(r.f1)}\n`).join('');
+  return (
+    head +
+    results
+      .map(
+        (r) =>
+          `  windows of ${r.windowing.padEnd(9)} ${String(r.windows).padStart(6)} windows, ${String(r.anomalousWindows).padStart(5)} anomalous: precision ${pct(r.precision)}  recall ${pct(r.recall)}  F1 ${pct(r.f1)}\n`,
+      )
+      .join('')
+  );
 }

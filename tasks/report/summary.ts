@@ -1,6 +1,7 @@
 import type { AnomalyRow } from '../../shared/db/anomalies';
 import type { Evaluation } from '../../shared/eventEvaluation';
 import type { UnitEvaluation } from '../../shared/unitEvaluation';
+import { reasonOf } from '../../shared/anomalyReasons';
 
 /** What `report` prints: counts by service, type and severity, the top anomalies, and metrics. */
 export interface ReportSummary {
@@ -15,16 +16,6 @@ export interface ReportSummary {
 }
 
 const bump = (o: Record<string, number>, k: string) => (o[k] = (o[k] ?? 0) + 1);
-
-/** One line that says why: the explanation's own summary, or its top features. */
-export function reasonOf(explanation: unknown): string {
-  const e = explanation as { summary?: string; contributions?: { feature: string; value: number; expected: number }[]; findings?: { text: string }[] } | null;
-  if (e?.summary) return e.summary;
-  if (e?.findings?.length) return e.findings.slice(0, 2).map((f) => f.text).join('; ');
-  return (e?.contributions ?? []).slice(0, 3).map((c) => `${c.feature}=${round(c.value)} (normal ${round(c.expected)})`).join(', ');
-}
-
-export const round = (v: number) => (Number.isFinite(v) ? Math.round(v * 100) / 100 : v);
 
 export function summarize(from: string, to: string, rows: readonly AnomalyRow[], evaluation?: Evaluation & Partial<UnitEvaluation>, topN = 10): ReportSummary {
   const byService: Record<string, number> = {};
@@ -56,9 +47,24 @@ export function summarize(from: string, to: string, rows: readonly AnomalyRow[],
 const pct = (v: number) => (v * 100).toFixed(1).padStart(5) + ' %';
 
 export function formatText(s: ReportSummary): string {
-  const lines = [`log-sentinel report ${s.from} .. ${s.to}`, `anomalies: ${s.anomalies}  (critical ${s.bySeverity.critical}, high ${s.bySeverity.high}, medium ${s.bySeverity.medium}, low ${s.bySeverity.low})`, ''];
-  lines.push('by service: ' + Object.entries(s.byService).map(([k, v]) => `${k} ${v}`).join(', '));
-  lines.push('by type:    ' + Object.entries(s.byType).map(([k, v]) => `${k} ${v}`).join(', '), '');
+  const lines = [
+    `log-sentinel report ${s.from} .. ${s.to}`,
+    `anomalies: ${s.anomalies}  (critical ${s.bySeverity.critical}, high ${s.bySeverity.high}, medium ${s.bySeverity.medium}, low ${s.bySeverity.low})`,
+    '',
+  ];
+  lines.push(
+    'by service: ' +
+      Object.entries(s.byService)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', '),
+  );
+  lines.push(
+    'by type:    ' +
+      Object.entries(s.byType)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', '),
+    '',
+  );
   if (s.top.length) {
     lines.push('top anomalies:');
     for (const t of s.top) lines.push(`  ${t.start}  ${t.service.padEnd(16)} sev ${String(t.severity).padStart(3)}  ${(t.type ?? '?').padEnd(20)} ${t.reason}`);
@@ -66,15 +72,22 @@ export function formatText(s: ReportSummary): string {
   }
   const e = s.evaluation;
   if (e) {
-    lines.push(`against labels: precision ${pct(e.precision)}  recall ${pct(e.recall)}  F1 ${pct(e.f1)}  (incidents ${e.found}/${e.incidents} found, ${e.truePositives} correct and ${e.falsePositives} false detections)`);
+    lines.push(
+      `against labels: precision ${pct(e.precision)}  recall ${pct(e.recall)}  F1 ${pct(e.f1)}  (incidents ${e.found}/${e.incidents} found, ${e.truePositives} correct and ${e.falsePositives} false detections)`,
+    );
     if (e.perIncident && e.perWindow) {
       const i = e.perIncident;
       const w = e.perWindow;
-      lines.push(`  per incident: precision ${pct(i.precision)}  recall ${pct(i.recall)}  F1 ${pct(i.f1)}  (${i.truePositives} of ${i.truePositives + i.falsePositives} detected incidents real; ${i.found} of ${i.incidents} labeled found)`);
-      lines.push(`  per window:   precision ${pct(w.precision)}  recall ${pct(w.recall)}  F1 ${pct(w.f1)}  (${w.truePositives} of ${w.truePositives + w.falsePositives} flagged windows/sessions labeled; ${w.found} of ${w.incidents} labeled windows/sessions flagged)`);
+      lines.push(
+        `  per incident: precision ${pct(i.precision)}  recall ${pct(i.recall)}  F1 ${pct(i.f1)}  (${i.truePositives} of ${i.truePositives + i.falsePositives} detected incidents real; ${i.found} of ${i.incidents} labeled found)`,
+      );
+      lines.push(
+        `  per window:   precision ${pct(w.precision)}  recall ${pct(w.recall)}  F1 ${pct(w.f1)}  (${w.truePositives} of ${w.truePositives + w.falsePositives} flagged windows/sessions labeled; ${w.found} of ${w.incidents} labeled windows/sessions flagged)`,
+      );
     }
     lines.push('  type                   precision   recall      F1   found');
-    for (const [type, m] of Object.entries(e.byType)) lines.push(`  ${type.padEnd(22)} ${pct(m.precision)}  ${pct(m.recall)}  ${pct(m.f1)}   ${m.found}/${m.incidents}`);
+    for (const [type, m] of Object.entries(e.byType))
+      lines.push(`  ${type.padEnd(22)} ${pct(m.precision)}  ${pct(m.recall)}  ${pct(m.f1)}   ${m.found}/${m.incidents}`);
     if (e.missed.length) lines.push('  missed: ' + e.missed.map((m) => `${m.type}@${m.service} ${m.start}`).join('; '));
   }
   return lines.join('\n') + '\n';

@@ -13,8 +13,8 @@ import { explainSession } from '../../shared/models/sessionModel';
 import { withTemplateTexts } from './templateTexts';
 import { emptySessionData, loadWindowData, readSessionParts, windowKey } from '../../shared/models/trainingData';
 import { parseOptions } from '../options';
-import { inferAnomalyType } from './anomalyType';
 import { SampleLineCollector } from './sampleLines';
+import { sessionAnomaly, windowAnomaly, type PendingAnomaly } from './anomalyRows';
 
 export const scoreOptions = z.object({
   date: z.string(),
@@ -61,18 +61,14 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
       const full = scored.push(row);
       if (full) await scoredWriter.write(full);
     };
-    const anomalies: (AnomalyRow & { interesting: Set<string> })[] = [];
+    const origin = { date: opts.date, model_name: opts.name, model_version: model.version };
+    const anomalies: PendingAnomaly[] = [];
     for (const v of scores.windows) {
       const key = windowKey(m.service[v.row], m.windowStart[v.row]);
       const common = { entity_key: key, service: m.service[v.row], window_start: m.windowStart[v.row], window_end: m.windowStart[v.row] + windowMs, score: v.score, severity: v.severity };
       await pushScored({ entity_kind: 'window', ...common, anomalous: v.anomalous, detectors: JSON.stringify(v.detectors) });
       if (!v.anomalous) continue;
-      const contributions = scores.explain(v.row);
-      const interesting = new Set(contributions.filter((c) => c.feature.startsWith('template:')).map((c) => c.feature.slice('template:'.length)));
-      anomalies.push({
-        date: opts.date, entity_kind: 'window', ...common, detectors: v.detectors, anomaly_type: inferAnomalyType(contributions, v.detectors),
-        explanation: { detectors: v.detectors, contributions }, model_name: opts.name, model_version: model.version, interesting,
-      });
+      anomalies.push(windowAnomaly(origin, common, v.detectors, scores.explain(v.row)));
     }
     let sessionCount = 0;
     const sessionModel = await loadSessions(bundle);
@@ -84,11 +80,7 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
         await pushScored({ entity_kind: 'session', ...common, anomalous: v.anomalous, detectors: JSON.stringify(v.detectors) });
         if (!v.anomalous) continue;
         const findings = await explainSession(sessionModel!, sessions.sequences[i], v.detectors);
-        anomalies.push({
-          date: opts.date, entity_kind: 'session', ...common, detectors: v.detectors, anomaly_type: 'unusual_sequence',
-          explanation: { detectors: v.detectors, findings, sequence: sessions.sequences[i].slice(0, 30) },
-          model_name: opts.name, model_version: model.version, interesting: new Set(findings.flatMap((f) => f.events)),
-        });
+        anomalies.push(sessionAnomaly(origin, common, v.detectors, findings, sessions.sequences[i]));
       }
       sessionCount += sessions.ids.length;
     }

@@ -1,8 +1,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { BadInputError } from '../../shared/errors';
-import { decodeLines } from '../ingest/sourceFiles';
-import { createTemplateMiner } from '../parse/templateMiner';
+import { decodeLines } from '../../shared/sourceFiles';
+import { createTemplateMiner } from '../../shared/parsing/templateMiner';
 import { parseOptions } from '../options';
 import { csvField, structureLines, structuredToCsv, templatesToCsv, type StructuredLog } from './structured';
 
@@ -42,9 +42,17 @@ export async function run(raw: unknown) {
   else process.stdout.write(csv);
   if (opts.templatesOut) await writeFile(opts.templatesOut, templatesToCsv(log));
   const templates = new Set(log.rows.map((r) => r.EventId)).size;
-  if (log.unmatchedLines.length) process.stderr.write(`sentinel templates: ${log.unmatchedLines.length} lines did not match the format (first: line ${log.unmatchedLines[0]})\n`);
+  if (log.unmatchedLines.length)
+    process.stderr.write(`sentinel templates: ${log.unmatchedLines.length} lines did not match the format (first: line ${log.unmatchedLines[0]})\n`);
   // With CSV on stdout, the summary goes to stderr to keep stdout a clean CSV.
-  const summary = { file, lines: log.rows.length, unmatched: log.unmatchedLines.length, templates, seconds: Math.round(seconds * 1000) / 1000, linesPerSecond: Math.round(log.rows.length / Math.max(seconds, 1e-6)) };
+  const summary = {
+    file,
+    lines: log.rows.length,
+    unmatched: log.unmatchedLines.length,
+    templates,
+    seconds: Math.round(seconds * 1000) / 1000,
+    linesPerSecond: Math.round(log.rows.length / Math.max(seconds, 1e-6)),
+  };
   if (!opts.out) {
     process.stderr.write(JSON.stringify(summary) + '\n');
     return undefined;

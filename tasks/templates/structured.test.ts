@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createTemplateMiner } from '../parse/templateMiner';
+import { createTemplateMiner } from '../../shared/parsing/templateMiner';
 import { csvField, structureLines, structuredToCsv, templatesToCsv } from './structured';
 
 const ZOOKEEPER_LINES = [
@@ -16,7 +16,14 @@ describe('structureLines', () => {
     expect(log.unmatchedLines).toEqual([3]);
     expect(log.rows.map((r) => r.LineId)).toEqual([1, 2, 4]);
     expect(log.rows[0]).toMatchObject({
-      fields: { Date: '2015-08-01', Time: '10:12:33,418', Level: 'INFO', Node: 'NIOServerCxn.Factory', Id: '197', Content: 'Accepted socket connection from /10.10.34.12:51922' },
+      fields: {
+        Date: '2015-08-01',
+        Time: '10:12:33,418',
+        Level: 'INFO',
+        Node: 'NIOServerCxn.Factory',
+        Id: '197',
+        Content: 'Accepted socket connection from /10.10.34.12:51922',
+      },
       EventTemplate: 'Accepted socket connection from <IP>',
     });
     expect(log.rows[2].EventId).toBe(log.rows[0].EventId);
@@ -50,7 +57,9 @@ describe('CSV output', () => {
     const csv = structuredToCsv(log);
     const [header, row1, row2, end] = csv.split('\n');
     expect(header).toBe('LineId,Time,Level,Content,EventId,EventTemplate');
-    expect(row1).toBe(`1,Sun Dec 04 04:47:44 2005,error,mod_jk child workerEnv in error state 6,${log.rows[0].EventId},mod_jk child workerEnv in error state <NUM>`);
+    expect(row1).toBe(
+      `1,Sun Dec 04 04:47:44 2005,error,mod_jk child workerEnv in error state 6,${log.rows[0].EventId},mod_jk child workerEnv in error state <NUM>`,
+    );
     expect(row2).toBe(`2,Sun Dec 04 04:47:45 2005,notice,"said ""hi"", then left",${log.rows[1].EventId},"said ""hi"", then left"`);
     expect(end).toBe('');
   });

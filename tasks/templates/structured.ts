@@ -6,7 +6,7 @@
  * built from the saved state to keep ids stable across runs.
  */
 import { compileLogFormat, knownLogFormat, type CompiledLogFormat } from '../../shared/logFormat';
-import { createTemplateMiner, type TemplateMiner } from '../parse/templateMiner';
+import { createTemplateMiner, type TemplateMiner } from '../../shared/parsing/templateMiner';
 
 export interface StructuredRow {
   /**
@@ -29,11 +29,7 @@ export interface StructuredLog {
 }
 
 /** `logFormat`: a format string, a known format name (hdfs, bgl, ...) or an already compiled format. */
-export function structureLines(
-  lines: Iterable<string>,
-  logFormat: string | CompiledLogFormat,
-  miner: TemplateMiner = createTemplateMiner(),
-): StructuredLog {
+export function structureLines(lines: Iterable<string>, logFormat: string | CompiledLogFormat, miner: TemplateMiner = createTemplateMiner()): StructuredLog {
   const format = typeof logFormat === 'string' ? compileLogFormat(knownLogFormat(logFormat) ?? logFormat) : logFormat;
   const matched: Array<{ LineId: number; fields: Record<string, string>; templateId: string }> = [];
   const unmatchedLines: number[] = [];

@@ -7,8 +7,8 @@ import { dateRange } from '../../shared/dates';
 import { SIGNAL_FEATURES } from '../../shared/schemas';
 import { saveModelJson, loadModelJson } from '../../shared/models/artifacts';
 import { fitModelBundle, validationScore, type ModelBundle } from '../../shared/models/bundle';
-import { loadLabels } from '../report/labels';
-import { alertRateOption, parseOptions } from '../options';
+import { loadLabels } from '../../shared/labels';
+import { alertRateOption, DEFAULT_ALERT_RATE, parseOptions } from '../options';
 import { BadInputError } from '../../shared/errors';
 import { DEFAULT_WINDOW_DETECTORS } from '../../shared/detectors/registry';
 import { loadSessionData, loadWindowData } from '../../shared/models/trainingData';
@@ -17,9 +17,12 @@ import { mirrorToMlflow } from './mlflowMirror';
 export const trainOptions = z.object({
   from: z.string(),
   to: z.string(),
-  name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'lower-case letters, digits, - and _').default('sentinel'),
+  name: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_-]*$/, 'lower-case letters, digits, - and _')
+    .default('sentinel'),
   detectors: z.string().default(DEFAULT_WINDOW_DETECTORS.join(',')),
-  alertRate: alertRateOption.default('auto'),
+  alertRate: alertRateOption.default(DEFAULT_ALERT_RATE),
   promoteMargin: z.coerce.number().min(0).default(0.02),
   combine: z.enum(['max', 'mean']).default('max'),
   /** `name=weight,...` for --combine mean, e.g. robust_baseline=2,isolation_forest=1. */
@@ -40,11 +43,14 @@ export const trainOptions = z.object({
  */
 export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
   const opts = parseOptions(trainOptions, raw, 'train');
-  const detectors = opts.detectors.split(',').map((d) => d.trim()).filter(Boolean);
+  const detectors = opts.detectors
+    .split(',')
+    .map((d) => d.trim())
+    .filter(Boolean);
   const dates = dateRange(opts.from, opts.to);
   return runStep({ task: 'train', partition: `${opts.from}..${opts.to}`, overrides: { lake: opts.lake, seed: opts.seed }, ...step }, async (ctx) => {
     // Same Gold content, params and code as a registered version: return it, train nothing.
-    const fingerprint = await trainingFingerprint(ctx.lake, dates, { ...opts, lake: undefined, seed: ctx.config.seed, code: process.env.SENTINEL_VERSION });
+    const fingerprint = await trainingFingerprint(ctx.lake, dates, { ...opts, lake: undefined, seed: ctx.config.seed, code: ctx.config.version });
     const same = await findByFingerprint((await ctx.db()).pool, opts.name, fingerprint);
     if (same) {
       const reason = `version ${same.version} was trained on the same data and params (fingerprint ${fingerprint}); nothing trained`;
@@ -104,14 +110,36 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     const mlflowRunId = await mirrorToMlflow(ctx, {
       name: opts.name,
       version: registered.version,
-      params: { ...params, detectors: detectors.join(','), promoteMargin: opts.promoteMargin, trainFrom: opts.from, trainTo: opts.to, dataFingerprint: fingerprint },
+      params: {
+        ...params,
+        detectors: detectors.join(','),
+        promoteMargin: opts.promoteMargin,
+        trainFrom: opts.from,
+        trainTo: opts.to,
+        dataFingerprint: fingerprint,
+      },
       metrics: { ...metrics, ...(productionScore === undefined ? {} : { productionValidation: productionScore }) },
-      tags: { 'sentinel.stage': decision.promote ? 'production' : 'candidate', 'sentinel.decision': decision.reason, 'sentinel.artifact_uri': registered.artifact_uri },
+      tags: {
+        'sentinel.stage': decision.promote ? 'production' : 'candidate',
+        'sentinel.decision': decision.reason,
+        'sentinel.artifact_uri': registered.artifact_uri,
+      },
       bundle,
     });
     return {
-      name: opts.name, version: registered.version, reused: false, promoted: decision.promote, reason: decision.reason, validation: candidateScore.value, productionValidation: productionScore ?? null,
-      windows: windows.matrix.rows, sessions: sessions.ids.length, fitSeconds, mlflowRunId, alertRate: opts.alertRate, thresholds: thresholdSummary(bundle),
+      name: opts.name,
+      version: registered.version,
+      reused: false,
+      promoted: decision.promote,
+      reason: decision.reason,
+      validation: candidateScore.value,
+      productionValidation: productionScore ?? null,
+      windows: windows.matrix.rows,
+      sessions: sessions.ids.length,
+      fitSeconds,
+      mlflowRunId,
+      alertRate: opts.alertRate,
+      thresholds: thresholdSummary(bundle),
     };
   });
 }
@@ -119,10 +147,12 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
 /** `robust_baseline=2,isolation_forest=1` → weights, each naming a detector being trained. */
 function parseWeights(text: string | undefined, detectors: readonly string[]): Record<string, number> | undefined {
   if (!text) return undefined;
-  const weights = Object.fromEntries(text.split(',').map((pair) => {
-    const [name, weight] = pair.split('=');
-    return [name, Number(weight)];
-  }));
+  const weights = Object.fromEntries(
+    text.split(',').map((pair) => {
+      const [name, weight] = pair.split('=');
+      return [name, Number(weight)];
+    }),
+  );
   const unknown = Object.keys(weights).filter((name) => !detectors.includes(name));
   if (unknown.length) throw new BadInputError(`--weights names ${unknown.join(', ')}, which --detectors does not include (${detectors.join(', ')})`);
   return weights;
@@ -131,7 +161,19 @@ function parseWeights(text: string | undefined, detectors: readonly string[]): R
 /** Per detector: its threshold, where it came from (alert-rate quantile, own test, or floor) and the share of training rows it flags. */
 function thresholdSummary(bundle: ModelBundle) {
   return [
-    ...bundle.windows.thresholds.map((t) => ({ detector: t.detector, unit: 'window', threshold: t.threshold, source: t.source, trainingShare: t.trainingShare })),
-    ...(bundle.sessions?.detectors ?? []).map((d) => ({ detector: d.name, unit: 'session', threshold: d.threshold.value, source: d.threshold.source, trainingShare: d.threshold.trainingShare })),
+    ...bundle.windows.thresholds.map((t) => ({
+      detector: t.detector,
+      unit: 'window',
+      threshold: t.threshold,
+      source: t.source,
+      trainingShare: t.trainingShare,
+    })),
+    ...(bundle.sessions?.detectors ?? []).map((d) => ({
+      detector: d.name,
+      unit: 'session',
+      threshold: d.threshold.value,
+      source: d.threshold.source,
+      trainingShare: d.threshold.trainingShare,
+    })),
   ];
 }

@@ -20,7 +20,21 @@ let failNext = 1;
 
 const anomaly = (date: string, service: string, type: string, hh: number, mm: number, severity = 80): AnomalyRow => {
   const start = Date.parse(`${date}T${String(hh).padStart(2, '0')}:${String(mm).padStart(2, '0')}:00Z`);
-  return { date, entity_kind: 'window', entity_key: `${service}@${start}`, service, window_start: start, window_end: start + 60_000, score: 0.99, severity, detectors: ['robust_baseline'], anomaly_type: type, explanation: { summary: `${type} on ${service}` }, model_name: 'windows', model_version: 1 };
+  return {
+    date,
+    entity_kind: 'window',
+    entity_key: `${service}@${start}`,
+    service,
+    window_start: start,
+    window_end: start + 60_000,
+    score: 0.99,
+    severity,
+    detectors: ['robust_baseline'],
+    anomaly_type: type,
+    explanation: { summary: `${type} on ${service}` },
+    model_name: 'windows',
+    model_version: 1,
+  };
 };
 
 beforeAll(async () => {
@@ -45,12 +59,28 @@ afterAll(async () => {
   await drop?.();
 });
 
-const step = () => ({ log, database, env: { ...process.env, DATABASE_URL: url, SENTINEL_WEBHOOK_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook/secret-token`, SENTINEL_ALERT_MIN_SEVERITY: '60' } });
+const step = () => ({
+  log,
+  database,
+  env: {
+    ...process.env,
+    DATABASE_URL: url,
+    SENTINEL_WEBHOOK_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook/secret-token`,
+    SENTINEL_ALERT_MIN_SEVERITY: '60',
+  },
+});
 
 describe('alert step', () => {
   it('groups neighbouring windows into incidents, retries a failed delivery, and never re-sends on rerun', async () => {
     const day = '2026-04-01';
-    const rows = [anomaly(day, 'api', 'latency_degradation', 10, 0), anomaly(day, 'api', 'latency_degradation', 10, 1), anomaly(day, 'api', 'latency_degradation', 10, 3, 95), anomaly(day, 'db', 'error_burst', 12, 0), anomaly(day, 'db', 'error_burst', 13, 0, 40), anomaly(day, 'web', 'volume_spike', 15, 0, 40)];
+    const rows = [
+      anomaly(day, 'api', 'latency_degradation', 10, 0),
+      anomaly(day, 'api', 'latency_degradation', 10, 1),
+      anomaly(day, 'api', 'latency_degradation', 10, 3, 95),
+      anomaly(day, 'db', 'error_burst', 12, 0),
+      anomaly(day, 'db', 'error_burst', 13, 0, 40),
+      anomaly(day, 'web', 'volume_spike', 15, 0, 40),
+    ];
     await inTransaction(database.pool, (c) => replaceAnomalies(c, day, ['window'], rows));
 
     const first = await alert({ date: day }, step());

@@ -53,7 +53,9 @@ describe.runIf(process.env.SENTINEL_TEST_DOCKER === '1')('step image', () => {
   it('runs as a non-root user with OCI labels', async () => {
     const info = await docker.getImage(IMAGE).inspect();
     expect(info.Config.User).not.toMatch(/^(|0|root)$/);
-    expect(Object.keys(info.Config.Labels ?? {})).toEqual(expect.arrayContaining(['org.opencontainers.image.version', 'org.opencontainers.image.revision', 'org.opencontainers.image.source']));
+    expect(Object.keys(info.Config.Labels ?? {})).toEqual(
+      expect.arrayContaining(['org.opencontainers.image.version', 'org.opencontainers.image.revision', 'org.opencontainers.image.source']),
+    );
   });
 
   it('ingests a partition from MinIO and prints its JSON result', async () => {

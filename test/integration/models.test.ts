@@ -18,6 +18,12 @@ import { run as alert } from '../../tasks/alert/command';
 import { buildReport } from '../../tasks/report/command';
 import { readFile } from 'node:fs/promises';
 
+/** The parts of MLflow's runs/get answer the test reads. */
+interface MlflowRun {
+  info: unknown;
+  data: { params: { key: string; value: string }[]; metrics: { key: string; value: number }[]; tags: { key: string; value: string }[] };
+}
+
 /**
  * The model registry and monitoring against real PostgreSQL (the lake is a local directory here;
  * S3 is covered by pipeline.test.ts): promotion rule, rejection of a worse candidate, manual promote
@@ -69,17 +75,25 @@ describe('model registry', () => {
 
     expect(await models({ action: 'promote', version: 2, lake }, step())).toMatchObject({ promoted: 2 });
     const listed = (await models({ action: 'list', json: true, lake }, step())).models;
-    expect(listed).toEqual([{ version: 2, stage: 'production' }, { version: 1, stage: 'archived' }]);
+    expect(listed).toEqual([
+      { version: 2, stage: 'production' },
+      { version: 1, stage: 'archived' },
+    ]);
     expect(await models({ action: 'rollback', lake }, step())).toMatchObject({ rolledBackFrom: 2, production: 1 });
     expect((await models({ action: 'show', lake }, step())).model?.version).toBe(1);
   }, 300_000);
 
   it('records --combine and --weights with the version and rejects weights of detectors it does not train', async () => {
-    const weighted = await train({ from: NORMAL, to: NORMAL, lake, name: 'weighted', combine: 'mean', weights: 'robust_baseline=2,isolation_forest=1' }, step());
+    const weighted = await train(
+      { from: NORMAL, to: NORMAL, lake, name: 'weighted', combine: 'mean', weights: 'robust_baseline=2,isolation_forest=1' },
+      step(),
+    );
     const shown = (await models({ action: 'show', name: 'weighted', lake }, step())).model;
     expect(shown?.version).toBe(weighted.version);
     expect(shown?.params).toMatchObject({ combine: 'mean', weights: { robust_baseline: 2, isolation_forest: 1 } });
-    await expect(train({ from: NORMAL, to: NORMAL, lake, name: 'weighted', weights: 'lstm_autoencoder=1' }, step())).rejects.toThrow(/--weights names lstm_autoencoder, which --detectors does not include/);
+    await expect(train({ from: NORMAL, to: NORMAL, lake, name: 'weighted', weights: 'lstm_autoencoder=1' }, step())).rejects.toThrow(
+      /--weights names lstm_autoencoder, which --detectors does not include/,
+    );
   }, 120_000);
 
   it('trains the next-event LSTM on sessions when asked, stores it with the version and scores sessions with it', async () => {
@@ -93,7 +107,10 @@ describe('model registry', () => {
     expect(trained.thresholds).toContainEqual(expect.objectContaining({ detector: 'lstm_next_event', unit: 'session', source: 'auto' }));
     const scored = await score({ date: NORMAL, lake, name: 'sessions' }, step());
     expect(scored.sessions).toBeGreaterThan(100);
-    const rows = await database.pool.query(`SELECT detectors, explanation FROM anomalies WHERE date = $1 AND entity_kind = 'session' AND model_name = 'sessions'`, [NORMAL]);
+    const rows = await database.pool.query(
+      `SELECT detectors, explanation FROM anomalies WHERE date = $1 AND entity_kind = 'session' AND model_name = 'sessions'`,
+      [NORMAL],
+    );
     for (const r of rows.rows) {
       expect(r.detectors).toEqual(['lstm_next_event']);
       expect(r.explanation.findings[0].text).toMatch(/was not among the \d+ predicted next events/);
@@ -101,7 +118,9 @@ describe('model registry', () => {
   }, 300_000);
 
   it('rejects an unknown detector with a clear message', async () => {
-    await expect(train({ from: NORMAL, to: NORMAL, lake, detectors: 'robust_baseline,magic' }, step())).rejects.toThrow(/unknown detector\(s\) magic; choose from/);
+    await expect(train({ from: NORMAL, to: NORMAL, lake, detectors: 'robust_baseline,magic' }, step())).rejects.toThrow(
+      /unknown detector\(s\) magic; choose from/,
+    );
   });
 });
 
@@ -148,15 +167,17 @@ describe('MLflow mirror (optional)', () => {
   it('logs params, metrics and model.json of each trained version to a real MLflow server', async () => {
     const trained = await train({ from: NORMAL, to: NORMAL, lake, name: 'mirror' }, withTracking(trackingUri));
     expect(trained.mlflowRunId).toMatch(/^[0-9a-f]{32}$/);
-    const run = ((await (await fetch(`${trackingUri}/api/2.0/mlflow/runs/get?run_id=${trained.mlflowRunId}`)).json()) as { run: any }).run;
+    const run = ((await (await fetch(`${trackingUri}/api/2.0/mlflow/runs/get?run_id=${trained.mlflowRunId}`)).json()) as { run: MlflowRun }).run;
     expect(run.info).toMatchObject({ status: 'FINISHED', run_name: `mirror-v${trained.version}` });
     const params = Object.fromEntries(run.data.params.map((p: { key: string; value: string }) => [p.key, p.value]));
     expect(params).toMatchObject({ trainFrom: NORMAL, trainTo: NORMAL, detectors: 'robust_baseline,isolation_forest,rare_templates' });
     const validation = run.data.metrics.find((m: { key: string }) => m.key === 'validation');
-    expect(validation.value).toBeCloseTo(trained.validation, 6);
+    expect(validation?.value).toBeCloseTo(trained.validation, 6);
     const tags = Object.fromEntries(run.data.tags.map((t: { key: string; value: string }) => [t.key, t.value]));
     expect(tags).toMatchObject({ 'sentinel.model': 'mirror', 'sentinel.version': String(trained.version), 'sentinel.stage': 'production' });
-    const artifacts = (await (await fetch(`${trackingUri}/api/2.0/mlflow/artifacts/list?run_id=${trained.mlflowRunId}`)).json()) as { files: { path: string; file_size: number }[] };
+    const artifacts = (await (await fetch(`${trackingUri}/api/2.0/mlflow/artifacts/list?run_id=${trained.mlflowRunId}`)).json()) as {
+      files: { path: string; file_size: number }[];
+    };
     expect(artifacts.files).toEqual([expect.objectContaining({ path: 'model.json', is_dir: false })]);
     expect(artifacts.files[0].file_size).toBeGreaterThan(1000);
   }, 120_000);

@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { createMemoryStore } from '../../shared/store/memoryStore';
+import { createMemoryStore } from './store/memoryStore';
 import { readLines } from './sourceFiles';
 
 describe('readLines', () => {

@@ -1,11 +1,5 @@
-import type { Contribution } from '../../shared/detectors/types';
-
-/**
- * Names the kind of anomaly from what deviated most, so alerts can group by type and a person
- * reads "latency_degradation" instead of a feature list. The first strong contribution decides.
- */
-export const ANOMALY_TYPES = ['volume_spike', 'traffic_drop', 'error_burst', 'latency_degradation', 'new_template', 'unusual_sequence', 'other'] as const;
-export type AnomalyType = (typeof ANOMALY_TYPES)[number];
+import type { Contribution } from './detectors/types';
+import type { AnomalyType } from './schemas';
 
 const BY_FEATURE: [RegExp, (z: number) => AnomalyType][] = [
   [/^(new_templates|template:|rare_template)/, () => 'new_template'],
@@ -24,6 +18,10 @@ function direction(c: Contribution): number {
   return Number.isFinite(c.value) && Number.isFinite(c.expected) && c.value !== c.expected ? Math.sign(c.value - c.expected) : Math.sign(c.z);
 }
 
+/**
+ * Names the kind of anomaly from what deviated most, so alerts can group by type and a person
+ * reads "latency_degradation" instead of a feature list. The first strong contribution decides.
+ */
 export function inferAnomalyType(contributions: readonly Contribution[], detectors: readonly string[]): AnomalyType {
   if (detectors.includes('rare_templates') && !contributions.some((c) => /^(error|latency|count)/.test(c.feature) && Math.abs(c.z) > 6)) return 'new_template';
   for (const c of contributions) {

@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import type { ObjectStore } from '../../shared/store/objectStore';
-import { getJson } from '../../shared/store/objectStore';
-import { anomalyLabelSchema, type AnomalyLabel } from '../../shared/schemas';
-import { dateRange } from '../../shared/dates';
-import { BadInputError } from '../../shared/errors';
+import type { ObjectStore } from './store/objectStore';
+import { getJson } from './store/objectStore';
+import { anomalyLabelSchema, type AnomalyLabel } from './schemas';
+import { dateRange } from './dates';
+import { BadInputError } from './errors';
 
 /** Where `generate` puts the ground truth for a date (never in landing/, which ingest reads). */
 export const labelsKey = (date: string) => `labels/date=${date}/labels.json`;
@@ -21,7 +21,9 @@ export function parseLabels(text: string, source: string): AnomalyLabel[] {
   const parsed = labelsFile.safeParse(Array.isArray(json) ? json : (json as { labels?: unknown })?.labels);
   if (!parsed.success) {
     const i = parsed.error.issues[0];
-    throw new BadInputError(`labels file ${source}: item ${i.path.join('.')}: ${i.message}. Expected [{id, type, service, start, end}] as written by \`sentinel generate\`.`);
+    throw new BadInputError(
+      `labels file ${source}: item ${i.path.join('.')}: ${i.message}. Expected [{id, type, service, start, end}] as written by \`sentinel generate\`.`,
+    );
   }
   return parsed.data;
 }

@@ -1,5 +1,5 @@
-import type { ObjectStore } from '../../shared/store/objectStore';
-import { getJson, putJson } from '../../shared/store/objectStore';
+import type { ObjectStore } from './store/objectStore';
+import { getJson, putJson } from './store/objectStore';
 
 /**
  * The persisted template store: the miner's state (so template ids stay stable across days) and

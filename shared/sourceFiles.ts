@@ -2,10 +2,10 @@ import { stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
-import type { ObjectStore } from '../../shared/store/objectStore';
-import { openStore } from '../../shared/store/openStore';
-import { createLocalStore } from '../../shared/store/localStore';
-import { BadInputError } from '../../shared/errors';
+import type { ObjectStore } from './store/objectStore';
+import { openStore } from './store/openStore';
+import { createLocalStore } from './store/localStore';
+import { BadInputError } from './errors';
 
 /**
  * Where ingest reads from: by default the lake's `landing/date=D/`; or `--source`, a local file or

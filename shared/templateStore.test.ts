@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createMemoryStore } from '../../shared/store/memoryStore';
+import { createMemoryStore } from './store/memoryStore';
 import { loadFirstSeen, loadMinerState, saveSnapshot } from './templateStore';
 
 describe('template store snapshots', () => {
@@ -7,7 +7,15 @@ describe('template store snapshots', () => {
     const lake = createMemoryStore();
     expect(await loadMinerState(lake, '2026-01-01')).toBeUndefined();
     await saveSnapshot(lake, '2026-01-01', { v: 1 }, new Map([['t1', 10]]));
-    await saveSnapshot(lake, '2026-01-02', { v: 2 }, new Map([['t1', 10], ['t2', 20]]));
+    await saveSnapshot(
+      lake,
+      '2026-01-02',
+      { v: 2 },
+      new Map([
+        ['t1', 10],
+        ['t2', 20],
+      ]),
+    );
     // Rerun of 01-02 starts where its first run started; 01-03 continues from 01-02.
     expect(await loadMinerState(lake, '2026-01-02')).toEqual({ v: 1 });
     expect(await loadMinerState(lake, '2026-01-03')).toEqual({ v: 2 });
