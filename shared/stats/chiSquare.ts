@@ -4,13 +4,13 @@
  * (Numerical Recipes §6.2). Accurate to ~1e-12, which p-value thresholds need far less than.
  */
 function logGamma(x: number): number {
-  const c = [76.18009172947146, -86.50532032941677, 24.01409824083091, -1.231739572450155, 0.1208650973866179e-2, -0.5395239384953e-5];
+  const c = [76.18009172947146, -86.50532032941678, 24.01409824083091, -1.231739572450155, 0.1208650973866179e-2, -0.5395239384953e-5];
   let y = x;
   let t = x + 5.5;
   t -= (x + 0.5) * Math.log(t);
   let s = 1.000000000190015;
   for (const v of c) s += v / ++y;
-  return -t + Math.log((2.5066282746310005 * s) / x);
+  return -t + Math.log((2.5066282746310007 * s) / x);
 }
 
 function upperGamma(a: number, x: number): number {
