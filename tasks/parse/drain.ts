@@ -5,8 +5,9 @@
  * Pure: no I/O, no clock, no randomness. The whole state round-trips through JSON.
  *
  * Two additions to Drain3, both in DrainConfig: masked tokens route like numeric ones, and the
- * word rule keeps lines that differ in plain words apart (`wordVariantLimit: 0` gives plain Drain3).
- * On the loghub 2k samples the word rule lifts grouping accuracy from 0.74 to 0.94 (bench/templates.ts).
+ * word rule keeps lines that differ in plain words apart until one position has taken many distinct
+ * words, then merges those clusters into one (`wordVariantLimit: 0` gives plain Drain3).
+ * Merged clusters' ids stay resolvable as aliases of the surviving one (`resolve`, state `aliases`).
  *
  * Template ids: `T` + 12 hex digits of a 64-bit FNV-1a hash of the template text the cluster was
  * created with. Why not sequential numbers: a content hash gives the same id to the same event in
@@ -15,6 +16,8 @@
  * not change when the template later generalizes. On a (rare) collision the text is re-hashed with
  * a counter, which stays deterministic for a given input order.
  */
+
+import { SiblingIndex } from './siblingIndex';
 
 export const WILDCARD = '<*>';
 
@@ -35,11 +38,11 @@ export interface DrainConfig {
    * The word rule. Plain Drain merges any two lines that are similar enough, so `begin`/`end`,
    * `true`/`false`, `GET`/`POST`, `Started`/`Stopped` end up as one `<*>` template. But differing
    * plain words (no digit, no placeholder) usually name different events, while values carry digits
-   * or get masked. So a template that differs from a line in two plain words is a "word variant"
-   * and the line does not join it (see also `settledWordLines`). Word-valued variables (user names,
-   * ...) must not make one template per value, though: once this many word variants in a leaf
-   * would otherwise take the line, it joins the most similar one and the words become `<*>`.
-   * 0 turns the word rule off (plain Drain3 behaviour).
+   * or get masked. So a template that differs from a line in a plain word is a "word variant" and
+   * the line does not join it (see also `settledWordLines`). Word-valued variables (user names,
+   * service names) must not make one template per value, though: once this many clusters are equal
+   * but for one position (siblingIndex.ts), that position is a variable and they merge into the
+   * oldest, whose id the others become aliases of. 0 turns the word rule off (plain Drain3).
    */
   wordVariantLimit: number;
   /**
@@ -55,7 +58,7 @@ export const DEFAULT_DRAIN_CONFIG: Readonly<DrainConfig> = Object.freeze({
   similarityThreshold: 0.4,
   maxChildren: 100,
   parametrizeNumericTokens: true,
-  wordVariantLimit: 8,
+  wordVariantLimit: 6,
   settledWordLines: 20,
 });
 
@@ -83,7 +86,10 @@ export interface DrainCluster {
 export interface DrainState {
   version: 1;
   config: DrainConfig;
-  clusters: Array<{ id: string; template: string; size: number; path: string[] }>;
+  /** `extraPaths`: the leaves of clusters merged into this one, which route their lines here. */
+  clusters: Array<{ id: string; template: string; size: number; path: string[]; extraPaths?: string[][] }>;
+  /** Ids of merged clusters → the id they were merged into (absent in states saved before merging existed). */
+  aliases?: Record<string, string>;
 }
 
 interface Cluster {
@@ -94,6 +100,10 @@ interface Cluster {
   size: number;
   /** Tree keys from the root to the leaf holding this cluster (first key: the token count). */
   path: string[];
+  /** Leaves of clusters merged into this one: it is filed there too, so their lines still find it. */
+  extraPaths: string[][];
+  /** Creation order: a merge keeps the oldest cluster. */
+  seq: number;
 }
 
 interface TreeNode {
@@ -114,6 +124,10 @@ export class Drain {
   private readonly clustersById = new Map<string, Cluster>();
   /** Clusters in creation order (the state's order). */
   private readonly clusterList: Cluster[] = [];
+  /** Merged-away id → surviving id (always the final one: chains are flattened). */
+  private readonly aliases = new Map<string, string>();
+  private readonly siblings = new SiblingIndex();
+  private nextSeq = 0;
 
   private readonly learningRules: MatchRules;
 
@@ -127,13 +141,77 @@ export class Drain {
   add(line: string | readonly string[]): DrainAddResult {
     const tokens = typeof line === 'string' ? tokenize(line) : [...line];
     const found = this.treeSearch(tokens, false);
-    if (!found) return withChange(describe(this.createCluster(tokens), tokens), 'created');
+    if (!found) {
+      const created = this.createCluster(tokens);
+      const target = this.mergeSiblings(created);
+      return withChange(describe(target ?? created, tokens), target ? 'updated' : 'created');
+    }
     found.size++;
     const merged = mergeTemplate(found.tokens, tokens);
     if (merged === found.tokens) return withChange(describe(found, tokens), 'none');
+    this.siblings.remove(found.id, found.tokens);
     found.tokens = merged;
     found.text = undefined;
-    return withChange(describe(found, tokens), 'updated');
+    this.siblings.add(found.id, found.tokens);
+    return withChange(describe(this.mergeSiblings(found) ?? found, tokens), 'updated');
+  }
+
+  /** The id a template id stands for now: itself, or the cluster it was merged into. */
+  resolve(id: string): string {
+    return this.aliases.get(id) ?? id;
+  }
+
+  /**
+   * The word rule's second half: when `cluster` and its siblings at some position (equal but there)
+   * number `wordVariantLimit`, or one of them already has `<*>` there, that position holds a value:
+   * all of them merge into the oldest. Returns the surviving cluster, or null when nothing merged.
+   */
+  private mergeSiblings(cluster: Cluster): Cluster | null {
+    const limit = this.config.wordVariantLimit;
+    if (limit === 0) return null;
+    for (const { position: i, ids } of this.siblings.siblingGroups(cluster.tokens)) {
+      const group = ids.map((id) => this.clustersById.get(id)!);
+      if (group.length < limit && !group.some((c) => c.tokens[i] === WILDCARD)) continue;
+      group.sort((a, b) => a.seq - b.seq);
+      const [target, ...others] = group;
+      this.mergeInto(target, others);
+      return target;
+    }
+    return null;
+  }
+
+  private mergeInto(target: Cluster, others: readonly Cluster[]): void {
+    this.siblings.remove(target.id, target.tokens);
+    for (const other of others) {
+      this.siblings.remove(other.id, other.tokens);
+      target.tokens = mergeTemplate(target.tokens, other.tokens);
+      target.size += other.size;
+      for (const path of [other.path, ...other.extraPaths]) {
+        const leaf = this.leafAt(path);
+        leaf.clusters.splice(leaf.clusters.indexOf(other), 1);
+        if (!leaf.clusters.includes(target)) {
+          leaf.clusters.push(target);
+          target.extraPaths.push(path);
+        }
+      }
+      this.clustersById.delete(other.id);
+      this.clusterList.splice(this.clusterList.indexOf(other), 1);
+      this.aliases.set(other.id, target.id);
+      for (const [from, to] of this.aliases) if (to === other.id) this.aliases.set(from, target.id);
+    }
+    target.text = undefined;
+    this.siblings.add(target.id, target.tokens);
+  }
+
+  /** The leaf at a key path, created when missing. */
+  private leafAt(path: readonly string[]): TreeNode {
+    let node = this.root;
+    for (const key of path) {
+      let child = node.children.get(key);
+      if (!child) node.children.set(key, (child = newNode()));
+      node = child;
+    }
+    return node;
   }
 
   /**
@@ -153,8 +231,9 @@ export class Drain {
     return this.clusterList.map((c) => ({ id: c.id, template: c.tokens.join(' '), size: c.size }));
   }
 
+  /** The cluster by id, also by the id of a cluster merged into it. */
   cluster(id: string): DrainCluster | undefined {
-    const c = this.clustersById.get(id);
+    const c = this.clustersById.get(this.resolve(id));
     return c && { id: c.id, template: c.tokens.join(' '), size: c.size };
   }
 
@@ -162,7 +241,14 @@ export class Drain {
     return {
       version: 1,
       config: { ...this.config },
-      clusters: this.clusterList.map((c) => ({ id: c.id, template: c.tokens.join(' '), size: c.size, path: [...c.path] })),
+      clusters: this.clusterList.map((c) => ({
+        id: c.id,
+        template: c.tokens.join(' '),
+        size: c.size,
+        path: [...c.path],
+        ...(c.extraPaths.length > 0 ? { extraPaths: c.extraPaths.map((p) => [...p]) } : {}),
+      })),
+      ...(this.aliases.size > 0 ? { aliases: Object.fromEntries(this.aliases) } : {}),
     };
   }
 
@@ -173,17 +259,17 @@ export class Drain {
     const drain = new Drain(state.config);
     for (const saved of state.clusters) {
       if (drain.clustersById.has(saved.id)) throw new Error(`Drain state lists template ${saved.id} twice`);
-      const cluster: Cluster = { id: saved.id, tokens: tokenize(saved.template), size: saved.size, path: [...saved.path] };
+      const extraPaths = (saved.extraPaths ?? []).map((p) => [...p]);
+      const cluster: Cluster = { id: saved.id, tokens: tokenize(saved.template), size: saved.size, path: [...saved.path], extraPaths, seq: drain.nextSeq++ };
       if (cluster.path[0] !== String(cluster.tokens.length)) throw new Error(`Drain state: template ${saved.id} is not filed under its token count`);
-      let node = drain.root;
-      for (const key of cluster.path) {
-        let child = node.children.get(key);
-        if (!child) node.children.set(key, (child = newNode()));
-        node = child;
-      }
-      node.clusters.push(cluster);
+      for (const path of [cluster.path, ...extraPaths]) drain.leafAt(path).clusters.push(cluster);
       drain.clustersById.set(cluster.id, cluster);
       drain.clusterList.push(cluster);
+      drain.siblings.add(cluster.id, cluster.tokens);
+    }
+    for (const [from, to] of Object.entries(state.aliases ?? {})) {
+      if (!drain.clustersById.has(to)) throw new Error(`Drain state: alias ${from} points to unknown template ${to}`);
+      drain.aliases.set(from, to);
     }
     return drain;
   }
@@ -213,17 +299,13 @@ export class Drain {
   private createCluster(tokens: string[]): Cluster {
     const text = tokens.join(' ');
     let id = templateIdFor(text);
-    for (let n = 1; this.clustersById.has(id); n++) id = templateIdFor(`${text}\u0000${n}`);
-    const cluster: Cluster = { id, tokens, size: 1, path: this.pathFor(tokens) };
-    let node = this.root;
-    for (const key of cluster.path) {
-      let child = node.children.get(key);
-      if (!child) node.children.set(key, (child = newNode()));
-      node = child;
-    }
-    node.clusters.push(cluster);
+    // An alias is taken too: an old id must keep naming the cluster it was merged into.
+    for (let n = 1; this.clustersById.has(id) || this.aliases.has(id); n++) id = templateIdFor(`${text}\u0000${n}`);
+    const cluster: Cluster = { id, tokens, size: 1, path: this.pathFor(tokens), extraPaths: [], seq: this.nextSeq++ };
+    this.leafAt(cluster.path).clusters.push(cluster);
     this.clustersById.set(id, cluster);
     this.clusterList.push(cluster);
+    this.siblings.add(id, tokens);
     return cluster;
   }
 
@@ -278,13 +360,10 @@ const EXACT: MatchRules = { threshold: 1, includeParams: true, wordVariantLimit:
 /**
  * Drain3's fast_match: similarity = equal tokens / length; the highest similarity wins, ties go to
  * the template with more wildcards, then to the older cluster. With the word rule, word variants
- * (see DrainConfig.wordVariantLimit) only count when no other template qualifies and at least
- * `wordVariantLimit` of them reach the threshold.
+ * (see DrainConfig.wordVariantLimit) never match: many of them merge instead (Drain.mergeSiblings).
  */
 function bestMatch(clusters: readonly Cluster[], tokens: readonly string[], rules: MatchRules): Cluster | null {
   const best = { cluster: null as Cluster | null, sim: -1, params: -1 };
-  const bestVariant = { cluster: null as Cluster | null, sim: -1, params: -1 };
-  let variants = 0;
   for (const cluster of clusters) {
     const t = cluster.tokens;
     if (t.length !== tokens.length) continue;
@@ -295,21 +374,16 @@ function bestMatch(clusters: readonly Cluster[], tokens: readonly string[], rule
     for (let i = 0; i < t.length; i++) {
       if (t[i] === WILDCARD) params++;
       else if (t[i] === tokens[i]) same++;
-      else if (rules.wordVariantLimit > 0 && !wordVariant && !isVariableToken(t[i]) && (settled || !isVariableToken(tokens[i]))) {
+      else if (rules.wordVariantLimit > 0 && !isVariableToken(t[i]) && (settled || !isVariableToken(tokens[i]))) {
         wordVariant = true;
+        break;
       }
     }
+    if (wordVariant) continue;
     const sim = t.length === 0 ? 1 : (rules.includeParams ? same + params : same) / t.length;
-    if (wordVariant) {
-      if (sim < rules.threshold) continue;
-      variants++;
-      keepBetter(bestVariant, cluster, sim, params);
-    } else {
-      keepBetter(best, cluster, sim, params);
-    }
+    keepBetter(best, cluster, sim, params);
   }
-  if (best.cluster && best.sim >= rules.threshold) return best.cluster;
-  return variants > 0 && variants >= rules.wordVariantLimit ? bestVariant.cluster : null;
+  return best.cluster && best.sim >= rules.threshold ? best.cluster : null;
 }
 
 function keepBetter(best: { cluster: Cluster | null; sim: number; params: number }, cluster: Cluster, sim: number, params: number): void {

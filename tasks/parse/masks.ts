@@ -22,6 +22,9 @@ export interface MaskRule {
 const START = '(?<![A-Za-z0-9_])';
 const END = '(?![A-Za-z0-9_])';
 
+/** One label of a host name: letters, digits and inner dashes. */
+const HOST_LABEL = '[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?';
+
 export const DEFAULT_MASKS: readonly MaskRule[] = [
   // Canonical 8-4-4-4-12 UUIDs (request ids, instance ids).
   { name: 'UUID', pattern: `${START}[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}${END}`, flags: 'i' },
@@ -34,6 +37,11 @@ export const DEFAULT_MASKS: readonly MaskRule[] = [
   // File paths: Unix with two or more segments, not glued to a word (`/var/log/x.log`, but not the
   // date in 2016/9/27), and Windows (`C:\\dir\\file`).
   { name: 'PATH', pattern: `(?<![\\w.])(?:/[\\w.$@%+~-]+){2,}/?|${START}[A-Za-z]:\\\\[^\\s"'<>]*` },
+  // Host names: dot-separated labels ending in a top-level domain, generic (`mail.example.com`) or a
+  // country code after two more labels (`proxy.cse.cuhk.edu.hk`). A name carries no digit as often
+  // as not, so NUM cannot catch it, yet it is a value. Reverse-DNS names (`com.example.Foo`,
+  // `com.tencent.mm`) are code, not hosts: they start with the TLD, and are left alone.
+  { name: 'HOST', pattern: `(?<![\\w.-])(?!(?:com|org|net|edu|gov|java|javax|android)\\.)(?:${HOST_LABEL}\\.)+(?:com|net|org|edu|gov|mil|info|biz|localdomain|local|internal|lan)(?![\\w.-])|(?<![\\w.-])(?!(?:com|org|net|edu|gov|java|javax|android)\\.)(?:${HOST_LABEL}\\.){2,}[a-z]{2}(?![\\w.-])` },
   // Hex: 0x-prefixed, or runs of 6+ hex digits that mix digits and letters (hashes, object ids).
   { name: 'HEX', pattern: `${START}0[xX][0-9a-fA-F]+${END}|${START}(?=[0-9a-fA-F]*[a-fA-F])(?=[0-9a-fA-F]*[0-9])[0-9a-fA-F]{6,}${END}` },
   // Numbers: integers, decimals, dotted versions (1.7601.23505), signed; not inside words.
@@ -48,7 +56,8 @@ export interface MaskedToken {
   values: string[];
 }
 
-const PLAIN_CACHE_SIZE = 50_000;
+/** Masked tokens remembered (plain words and values alike); past it the cache starts over. */
+const TOKEN_CACHE_SIZE = 50_000;
 const BARE_INTEGER = /^[-+]?\d+$/;
 
 export interface Masker {
@@ -71,8 +80,14 @@ export function createMasker(rules: readonly MaskRule[] = DEFAULT_MASKS): Masker
   });
   if (compiled.length === 0) return { maskToken: (token) => ({ text: token, values: [] }) };
   const mayMatch = anyRuleRegex(rules);
-  // Plain words repeat endlessly in logs: remember the ones no rule can match (bounded, frozen results).
-  const plain = new Map<string, MaskedToken>();
+  // Tokens repeat endlessly in logs, values too (`0`, a host name, a port): remember results
+  // (bounded, frozen: callers share them).
+  const cache = new Map<string, MaskedToken>();
+  const remember = (token: string, result: MaskedToken): MaskedToken => {
+    if (cache.size >= TOKEN_CACHE_SIZE) cache.clear();
+    cache.set(token, result);
+    return result;
+  };
   const NO_VALUES: string[] = Object.freeze([]) as unknown as string[];
 
   // With the default rules a bare integer can only be a NUM (every earlier rule needs a letter, a
@@ -82,13 +97,11 @@ export function createMasker(rules: readonly MaskRule[] = DEFAULT_MASKS): Masker
   return {
     maskToken(token) {
       if (integersAreNum && BARE_INTEGER.test(token)) return { text: '<NUM>', values: [token] };
-      const known = plain.get(token);
+      const known = cache.get(token);
       if (known) return known;
       // Most tokens are plain words: one combined test instead of one scan per rule.
       if (mayMatch && !mayMatch.test(token)) {
-        const result = Object.freeze({ text: token, values: NO_VALUES });
-        if (plain.size < PLAIN_CACHE_SIZE) plain.set(token, result);
-        return result;
+        return remember(token, Object.freeze({ text: token, values: NO_VALUES }));
       }
       // Segments: strings are literal text still open to later rules; objects are masked values.
       let segments: Array<string | { value: string; placeholder: string }> = [token];
@@ -114,7 +127,7 @@ export function createMasker(rules: readonly MaskRule[] = DEFAULT_MASKS): Masker
         }
         segments = next;
       }
-      if (segments.length === 1 && typeof segments[0] === 'string') return { text: token, values: [] };
+      if (segments.length === 1 && typeof segments[0] === 'string') return remember(token, Object.freeze({ text: token, values: NO_VALUES }));
       let text = '';
       const values: string[] = [];
       for (const seg of segments) {
@@ -124,7 +137,8 @@ export function createMasker(rules: readonly MaskRule[] = DEFAULT_MASKS): Masker
           values.push(seg.value);
         }
       }
-      return { text, values };
+      Object.freeze(values);
+      return remember(token, Object.freeze({ text, values }));
     },
   };
 }

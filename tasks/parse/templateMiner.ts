@@ -6,8 +6,9 @@
  */
 import { Drain, DEFAULT_DRAIN_CONFIG, WILDCARD, tokenize, type ChangeType, type DrainCluster, type DrainConfig, type DrainState } from './drain';
 import { createMasker, DEFAULT_MASKS, type MaskRule } from './masks';
+import { DEFAULT_TOKEN_RULES, messageTokens, type TokenRules } from './messageTokens';
 
-export interface TemplateMinerConfig extends DrainConfig {
+export interface TemplateMinerConfig extends DrainConfig, TokenRules {
   /** Applied in order to every whitespace-free token before clustering. */
   masks: readonly MaskRule[];
 }
@@ -15,6 +16,7 @@ export interface TemplateMinerConfig extends DrainConfig {
 /** Every setting in one place, Drain3 style: depth 4, similarity 0.4, 100 children, numeric routing, default masks. */
 export const DEFAULT_TEMPLATE_MINER_CONFIG: Readonly<TemplateMinerConfig> = Object.freeze({
   ...DEFAULT_DRAIN_CONFIG,
+  ...DEFAULT_TOKEN_RULES,
   masks: DEFAULT_MASKS,
 });
 
@@ -31,6 +33,8 @@ export type MatchResult = Omit<MineResult, 'changeType'>;
 export interface TemplateMinerState {
   version: 1;
   masks: MaskRule[];
+  /** Absent in states saved before these rules existed: they then take the defaults. */
+  tokenRules?: TokenRules;
   drain: DrainState;
 }
 
@@ -44,7 +48,10 @@ export interface TemplateMiner {
   match(content: string): MatchResult | null;
   /** Current templates in creation order. */
   templates(): DrainCluster[];
+  /** The template by id; an id merged into another template gives that one. */
   template(id: string): DrainCluster | undefined;
+  /** The id a template id stands for now: itself, or the template it was merged into. */
+  resolve(id: string): string;
   toState(): TemplateMinerState;
 }
 
@@ -61,6 +68,7 @@ const MATCHING_SETTINGS = ['similarityThreshold', 'wordVariantLimit', 'settledWo
 export function createTemplateMiner(config: Partial<TemplateMinerConfig> = {}, state?: TemplateMinerState): TemplateMiner {
   let drain: Drain;
   let masks: readonly MaskRule[];
+  let tokenRules: TokenRules;
   if (state) {
     if (state.version !== 1 || !state.drain) throw new Error('not a template miner state (version 1 expected)');
     for (const key of ['depth', 'maxChildren', 'parametrizeNumericTokens'] as const) {
@@ -71,25 +79,16 @@ export function createTemplateMiner(config: Partial<TemplateMinerConfig> = {}, s
     const matching = Object.fromEntries(MATCHING_SETTINGS.filter((k) => config[k] !== undefined).map((k) => [k, config[k]]));
     drain = Drain.fromState({ ...state.drain, config: { ...state.drain.config, ...matching } });
     masks = config.masks ?? state.masks;
+    tokenRules = { ...DEFAULT_TOKEN_RULES, ...state.tokenRules, ...pickTokenRules(config) };
   } else {
     drain = new Drain(config);
     masks = config.masks ?? DEFAULT_MASKS;
+    tokenRules = { ...DEFAULT_TOKEN_RULES, ...pickTokenRules(config) };
   }
   const masker = createMasker(masks);
-  const fullConfig: Readonly<TemplateMinerConfig> = Object.freeze({ ...drain.config, masks });
+  const fullConfig: Readonly<TemplateMinerConfig> = Object.freeze({ ...drain.config, ...tokenRules, masks });
 
-  /** Tokens, their masked form, and the masked-out values of each token. */
-  function prepare(content: string) {
-    const tokens = tokenize(content);
-    const masked: string[] = new Array(tokens.length);
-    const values: string[][] = new Array(tokens.length);
-    for (let i = 0; i < tokens.length; i++) {
-      const m = masker.maskToken(tokens[i]);
-      masked[i] = m.text;
-      values[i] = m.values;
-    }
-    return { tokens, masked, values };
-  }
+  const prepare = (content: string) => messageTokens(content, masker, tokenRules);
 
   /** A `<*>` position gives the whole original token; a kept token gives what its masks cut out. */
   const templateTokensCache = new Map<string, string[]>();
@@ -124,7 +123,16 @@ export function createTemplateMiner(config: Partial<TemplateMinerConfig> = {}, s
     },
     templates: () => drain.clusters(),
     template: (id) => drain.cluster(id),
-    toState: () => ({ version: 1, masks: masks.map((m) => ({ ...m })), drain: drain.toState() }),
+    resolve: (id) => drain.resolve(id),
+    toState: () => ({ version: 1, masks: masks.map((m) => ({ ...m })), tokenRules: { ...tokenRules }, drain: drain.toState() }),
   };
   return miner;
+}
+
+/** The token rules set in a config (undefined ones left out, so they do not override). */
+function pickTokenRules(config: Partial<TokenRules>): Partial<TokenRules> {
+  const out: Partial<TokenRules> = {};
+  if (config.valueRuns !== undefined) out.valueRuns = config.valueRuns;
+  if (config.joinAdjacentValues !== undefined) out.joinAdjacentValues = config.joinAdjacentValues;
+  return out;
 }
