@@ -420,13 +420,34 @@ export function isVariableToken(token: string): boolean {
 
 /** `T` + 12 hex digits of FNV-1a 64 over the UTF-8 bytes: short, stable across platforms and versions. */
 export function templateIdFor(text: string): string {
-  let hash = 0xcbf29ce484222325n;
-  for (const byte of new TextEncoder().encode(text)) {
-    hash ^= BigInt(byte);
-    hash = (hash * 0x100000001b3n) & 0xffffffffffffffffn;
+  // FNV-1a 64 in four 16-bit limbs, without BigInt (an id is made for every new cluster): the same
+  // hash = (hash ^ byte) * 0x100000001b3 mod 2^64, from 0xcbf29ce484222325. The prime is
+  // 2^40 + 0x1b3, so the product is hash * 0x1b3 plus hash shifted left by 40 bits.
+  let h0 = 0x2325;
+  let h1 = 0x8422;
+  let h2 = 0x9ce4;
+  let h3 = 0xcbf2;
+  for (const byte of UTF8.encode(text)) {
+    h0 ^= byte;
+    const shifted2 = (h0 << 8) & 0xffff;
+    const shifted3 = ((h0 >>> 8) | (h1 << 8)) & 0xffff;
+    let t = h0 * 0x1b3;
+    const n0 = t & 0xffff;
+    t = h1 * 0x1b3 + (t >>> 16);
+    const n1 = t & 0xffff;
+    t = h2 * 0x1b3 + shifted2 + (t >>> 16);
+    const n2 = t & 0xffff;
+    t = h3 * 0x1b3 + shifted3 + (t >>> 16);
+    h3 = t & 0xffff;
+    h2 = n2;
+    h1 = n1;
+    h0 = n0;
   }
-  return `T${hash.toString(16).padStart(16, '0').slice(0, 12)}`;
+  return `T${hex4(h3)}${hex4(h2)}${hex4(h1)}`;
 }
+
+const UTF8 = new TextEncoder();
+const hex4 = (limb: number) => limb.toString(16).padStart(4, '0');
 
 function definedOnly<T extends object>(obj: T): Partial<T> {
   return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as Partial<T>;

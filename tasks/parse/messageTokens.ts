@@ -11,7 +11,7 @@
  */
 import { WILDCARD, tokenize } from './drain';
 import type { Masker } from './masks';
-import { markValueRuns, RUN_MARK, type ValueRun } from './valueRuns';
+import { valueRunAt } from './valueRuns';
 
 export interface MessageTokens {
   /** Original text of each token (a merged value run keeps its inner spaces). */
@@ -32,40 +32,27 @@ export interface TokenRules {
 
 export const DEFAULT_TOKEN_RULES: Readonly<TokenRules> = Object.freeze({ valueRuns: true, joinAdjacentValues: true });
 
-const NO_RUNS = { runs: [] as ValueRun[] };
-
 export function messageTokens(content: string, masker: Masker, rules: Readonly<TokenRules> = DEFAULT_TOKEN_RULES): MessageTokens {
-  const { marked, runs } = rules.valueRuns ? markValueRuns(content) : { marked: content, ...NO_RUNS };
-  const raw = tokenize(marked);
-  const tokens: string[] = [];
-  const masked: string[] = [];
-  const values: string[][] = [];
-  let run = 0;
-  /** Whether the last pushed token is a pure value, and how many raw tokens it holds. */
+  // Written in place: a run or a join only ever shortens the list, so `tokens` reuses `raw`.
+  const raw = tokenize(content);
+  const tokens = raw;
+  const n = raw.length;
+  const masked: string[] = new Array(n);
+  const values: string[][] = new Array(n);
+  let count = 0;
+  /** Whether the last kept token is a pure value (step 3). */
   let lastPure = false;
-  for (let i = 0; i < raw.length; i++) {
+  for (let i = 0; i < n; i++) {
     let token = raw[i];
     let text: string;
     let vals: string[];
-    if (runs.length > 0 && token.includes(RUN_MARK)) {
-      const pieces = token.split(RUN_MARK);
-      token = '';
-      text = '';
-      vals = [];
-      for (let p = 0; p < pieces.length; p++) {
-        if (pieces[p] !== '') {
-          const m = masker.maskToken(pieces[p]);
-          text += m.text;
-          vals.push(...m.values);
-          token += pieces[p];
-        }
-        if (p < pieces.length - 1) {
-          const r: ValueRun = runs[run++];
-          text += r.placeholder;
-          vals.push(r.text);
-          token += r.text;
-        }
-      }
+    const run = rules.valueRuns ? valueRunAt(raw, i) : null;
+    if (run) {
+      // Step 1: the run is one token; glued punctuation around it stays text.
+      token = run.before + run.text + run.after;
+      text = run.before + run.placeholder + run.after;
+      vals = [run.text];
+      i += run.tokenCount - 1;
     } else {
       const m = masker.maskToken(token);
       text = m.text;
@@ -74,17 +61,19 @@ export function messageTokens(content: string, masker: Masker, rules: Readonly<T
     const pure = rules.joinAdjacentValues && vals.length > 0 && isPureValue(text);
     if (pure && lastPure) {
       // Step 3: join with the previous pure value; the whole stretch is one parameter.
-      const last = tokens.length - 1;
+      const last = count - 1;
       tokens[last] += ' ' + token;
       masked[last] = WILDCARD;
       values[last] = [tokens[last]];
       continue;
     }
-    tokens.push(token);
-    masked.push(text);
-    values.push(vals);
+    tokens[count] = token;
+    masked[count] = text;
+    values[count] = vals;
+    count++;
     lastPure = pure;
   }
+  if (count < n) tokens.length = masked.length = values.length = count;
   return { tokens, masked, values };
 }
 

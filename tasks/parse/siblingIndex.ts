@@ -13,7 +13,7 @@ const WILDCARD = '<*>';
 
 /** Sibling groups by key; a key is the position and the template with that position blanked. */
 export class SiblingIndex {
-  private readonly groups = new Map<string, string[]>();
+  private readonly groups = new Map<number, string[]>();
 
   /** Files the cluster under every position that can hold a word variable. */
   add(id: string, tokens: readonly string[]): void {
@@ -66,15 +66,19 @@ function countConstants(tokens: readonly string[]): number {
 }
 
 /**
- * Key of one position: the token count, the position and hashes of the tokens before and after it.
- * Hashes instead of the blanked text, because a template of n tokens has n keys, and joining n
- * texts of n tokens is quadratic (lines with hundreds of tokens exist). Two independent 32-bit
- * hashes per side and the token count make a false sibling practically impossible.
+ * Key of one position: a 53-bit hash of the token count, the position and the tokens before and
+ * after it. A hash instead of the blanked text, because a template of n tokens has n keys, and
+ * joining n texts of n tokens is quadratic (lines with hundreds of tokens exist). Two independent
+ * 32-bit hashes per side go into it: a false sibling is practically impossible (about 2^-53 per
+ * pair of keys), and it would only merge two clusters.
  */
-function keyFrom(length: number, position: number, prefix: Uint32Array, suffix: Uint32Array): string {
+function keyFrom(length: number, position: number, prefix: Uint32Array, suffix: Uint32Array): number {
   const p = position * 2;
   const q = (position + 1) * 2;
-  return `${length}:${position}:${prefix[p]}:${prefix[p + 1]}:${suffix[q]}:${suffix[q + 1]}`;
+  // Fold the two sides, the position and the length into 53 bits: a number key allocates no string.
+  const a = Math.imul(prefix[p] ^ Math.imul(suffix[q], 0x9e3779b1) ^ position, 0x85ebca6b) ^ length;
+  const b = Math.imul(prefix[p + 1] ^ Math.imul(suffix[q + 1], 0xc2b2ae35) ^ (length << 16), 0x27d4eb2f) ^ position;
+  return (a >>> 0) * 0x200000 + ((b >>> 0) & 0x1fffff);
 }
 
 /**
@@ -115,8 +119,8 @@ function tokenHashes(token: string): [number, number] {
   return [h1 >>> 0, h2 >>> 0];
 }
 
-function siblingKeys(tokens: readonly string[]): Array<{ position: number; key: string }> {
-  const keys: Array<{ position: number; key: string }> = [];
+function siblingKeys(tokens: readonly string[]): Array<{ position: number; key: number }> {
+  const keys: Array<{ position: number; key: number }> = [];
   let hashes: ReturnType<typeof sideHashes> | undefined;
   const constants = countConstants(tokens);
   for (let i = 0; i < tokens.length; i++) {
