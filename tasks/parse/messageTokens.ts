@@ -3,7 +3,8 @@
  * out. Three steps, each a general rule about what a variable looks like rather than a rule for
  * one log format:
  * 1. multi-token values (dates, quantities; valueRuns.ts) become one token each;
- * 2. every token goes through the masks (masks.ts);
+ * 2. every token goes through the masks (masks.ts), and a plain word named by the noun before it
+ *    (`user cyrus`, `user=cyrus`; namedValues.ts) is a value too;
  * 3. adjacent tokens that are nothing but values and punctuation (`<QTY> (<QTY>)`, `<IP> <NUM>`)
  *    become one `<*>` token: one variable can print as one token or as several (`0 bytes` vs
  *    `1190 bytes (1.16 KB)`), and only the constant words around it say which event it is.
@@ -11,6 +12,7 @@
  */
 import { WILDCARD, tokenize } from './drain';
 import type { Masker } from './masks';
+import { isNamedValue, namedKeyValue } from './namedValues';
 import { valueRunAt } from './valueRuns';
 
 export interface MessageTokens {
@@ -28,9 +30,11 @@ export interface TokenRules {
   valueRuns: boolean;
   /** Step 3: adjacent pure-value tokens become one `<*>` token. */
   joinAdjacentValues: boolean;
+  /** Step 2, second half: `user cyrus` → `user <*>`. */
+  namedValues: boolean;
 }
 
-export const DEFAULT_TOKEN_RULES: Readonly<TokenRules> = Object.freeze({ valueRuns: true, joinAdjacentValues: true });
+export const DEFAULT_TOKEN_RULES: Readonly<TokenRules> = Object.freeze({ valueRuns: true, joinAdjacentValues: true, namedValues: true });
 
 export function messageTokens(content: string, masker: Masker, rules: Readonly<TokenRules> = DEFAULT_TOKEN_RULES): MessageTokens {
   // Written in place: a run or a join only ever shortens the list, so `tokens` reuses `raw`.
@@ -42,8 +46,12 @@ export function messageTokens(content: string, masker: Masker, rules: Readonly<T
   let count = 0;
   /** Whether the last kept token is a pure value (step 3). */
   let lastPure = false;
+  /** The raw token before this one (raw is overwritten behind the loop, so it is kept here). */
+  let previous: string | undefined;
   for (let i = 0; i < n; i++) {
     let token = raw[i];
+    const before = previous;
+    previous = token;
     let text: string;
     let vals: string[];
     const run = rules.valueRuns ? valueRunAt(raw, i) : null;
@@ -53,12 +61,25 @@ export function messageTokens(content: string, masker: Masker, rules: Readonly<T
       text = run.before + run.placeholder + run.after;
       vals = [run.text];
       i += run.tokenCount - 1;
+      previous = raw[i];
     } else {
       const m = masker.maskToken(token);
       text = m.text;
       vals = m.values;
+      if (rules.namedValues && vals.length === 0) {
+        if (isNamedValue(before, token)) {
+          text = WILDCARD;
+          vals = [token];
+        } else {
+          const kv = namedKeyValue(token);
+          if (kv) {
+            text = `${kv.key}=${WILDCARD}`;
+            vals = [kv.value];
+          }
+        }
+      }
     }
-    const pure = rules.joinAdjacentValues && vals.length > 0 && isPureValue(text);
+    const pure = rules.joinAdjacentValues && ((vals.length > 0 && isPureValue(text)) || EMPTY_VALUES.has(token));
     if (pure && lastPure) {
       // Step 3: join with the previous pure value; the whole stretch is one parameter.
       const last = count - 1;
@@ -76,6 +97,9 @@ export function messageTokens(content: string, masker: Masker, rules: Readonly<T
   if (count < n) tokens.length = masked.length = values.length = count;
   return { tokens, masked, values };
 }
+
+/** A value printed empty (`connection from 1.2.3.4 () at ...`): it joins adjacent values like one. */
+const EMPTY_VALUES = new Set(['()', '[]', '{}', '<>', "''", '""']);
 
 /**
  * Only placeholders and punctuation: `<NUM>`, `(<QTY>)`, `<HOST>:<NUM>,`; not `size=<NUM>` or

@@ -134,5 +134,6 @@ function pickTokenRules(config: Partial<TokenRules>): Partial<TokenRules> {
   const out: Partial<TokenRules> = {};
   if (config.valueRuns !== undefined) out.valueRuns = config.valueRuns;
   if (config.joinAdjacentValues !== undefined) out.joinAdjacentValues = config.joinAdjacentValues;
+  if (config.namedValues !== undefined) out.namedValues = config.namedValues;
   return out;
 }
