@@ -113,9 +113,14 @@ interface TreeNode {
 
 const newNode = (): TreeNode => ({ children: new Map(), clusters: [] });
 
+/** Whitespace other than single spaces between tokens. */
+const IRREGULAR_SPACE = /[^\S ]| {2}/;
+
 export function tokenize(line: string): string[] {
   const trimmed = line.trim();
-  return trimmed === '' ? [] : trimmed.split(/\s+/);
+  if (trimmed === '') return [];
+  // Most messages are single-space separated: splitting on a string is several times cheaper.
+  return IRREGULAR_SPACE.test(trimmed) ? trimmed.split(/\s+/) : trimmed.split(' ');
 }
 
 export class Drain {
@@ -140,20 +145,34 @@ export class Drain {
   /** Learns from one line (or its tokens): joins or creates a cluster. */
   add(line: string | readonly string[]): DrainAddResult {
     const tokens = typeof line === 'string' ? tokenize(line) : [...line];
+    const { cluster, changeType } = this.learnTokens(tokens);
+    return withChange(describe(cluster, tokens), changeType);
+  }
+
+  /**
+   * `add` without the parameters, for callers that extract their own (the template miner takes
+   * them from the unmasked tokens). Takes ownership of `tokens`: the caller must not change them.
+   */
+  learn(tokens: string[]): { templateId: string; template: string; changeType: ChangeType } {
+    const { cluster, changeType } = this.learnTokens(tokens);
+    return { templateId: cluster.id, template: (cluster.text ??= cluster.tokens.join(' ')), changeType };
+  }
+
+  private learnTokens(tokens: string[]): { cluster: Cluster; changeType: ChangeType } {
     const found = this.treeSearch(tokens, false);
     if (!found) {
       const created = this.createCluster(tokens);
       const target = this.mergeSiblings(created);
-      return withChange(describe(target ?? created, tokens), target ? 'updated' : 'created');
+      return target ? { cluster: target, changeType: 'updated' } : { cluster: created, changeType: 'created' };
     }
     found.size++;
     const merged = mergeTemplate(found.tokens, tokens);
-    if (merged === found.tokens) return withChange(describe(found, tokens), 'none');
-    this.siblings.remove(found.id, found.tokens);
+    if (merged === found.tokens) return { cluster: found, changeType: 'none' };
+    this.siblings.remove(found.id);
     found.tokens = merged;
     found.text = undefined;
     this.siblings.add(found.id, found.tokens);
-    return withChange(describe(this.mergeSiblings(found) ?? found, tokens), 'updated');
+    return { cluster: this.mergeSiblings(found) ?? found, changeType: 'updated' };
   }
 
   /** The id a template id stands for now: itself, or the cluster it was merged into. */
@@ -169,7 +188,7 @@ export class Drain {
   private mergeSiblings(cluster: Cluster): Cluster | null {
     const limit = this.config.wordVariantLimit;
     if (limit === 0) return null;
-    for (const { position: i, ids } of this.siblings.siblingGroups(cluster.tokens)) {
+    for (const { position: i, ids } of this.siblings.siblingGroups(cluster.id)) {
       const group = ids.map((id) => this.clustersById.get(id)!);
       if (group.length < limit && !group.some((c) => c.tokens[i] === WILDCARD)) continue;
       group.sort((a, b) => a.seq - b.seq);
@@ -181,9 +200,9 @@ export class Drain {
   }
 
   private mergeInto(target: Cluster, others: readonly Cluster[]): void {
-    this.siblings.remove(target.id, target.tokens);
+    this.siblings.remove(target.id);
     for (const other of others) {
-      this.siblings.remove(other.id, other.tokens);
+      this.siblings.remove(other.id);
       target.tokens = mergeTemplate(target.tokens, other.tokens);
       target.size += other.size;
       for (const path of [other.path, ...other.extraPaths]) {

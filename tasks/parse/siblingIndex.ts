@@ -14,36 +14,40 @@ const WILDCARD = '<*>';
 /** Sibling groups by key; a key is the position and the template with that position blanked. */
 export class SiblingIndex {
   private readonly groups = new Map<number, string[]>();
+  /** The keys each cluster is filed under, so removing and looking up need no rehashing. */
+  private readonly keysById = new Map<string, Array<{ position: number; key: number }>>();
 
   /** Files the cluster under every position that can hold a word variable. */
   add(id: string, tokens: readonly string[]): void {
-    for (const { key } of siblingKeys(tokens)) {
+    const keys = siblingKeys(tokens);
+    this.keysById.set(id, keys);
+    for (const { key } of keys) {
       const group = this.groups.get(key);
       if (group) group.push(id);
       else this.groups.set(key, [id]);
     }
   }
 
-  remove(id: string, tokens: readonly string[]): void {
-    for (const { key } of siblingKeys(tokens)) {
+  remove(id: string): void {
+    for (const { key } of this.keysById.get(id) ?? []) {
       const group = this.groups.get(key);
       if (!group) continue;
       const at = group.indexOf(id);
       if (at >= 0) group.splice(at, 1);
       if (group.length === 0) this.groups.delete(key);
     }
+    this.keysById.delete(id);
   }
 
   /**
-   * For each position where siblings exist: the ids of the clusters equal to `tokens` everywhere
-   * but there (the template itself included when filed), in filing order.
+   * For each position where the filed cluster `id` has siblings: the ids of the clusters equal to
+   * it everywhere but there (itself included), in filing order.
    */
-  siblingGroups(tokens: readonly string[]): Array<{ position: number; ids: readonly string[] }> {
+  siblingGroups(id: string): Array<{ position: number; ids: readonly string[] }> {
     const out: Array<{ position: number; ids: readonly string[] }> = [];
-    const keys = siblingKeys(tokens);
-    for (let k = 0; k < keys.length; k++) {
-      const ids = this.groups.get(keys[k].key);
-      if (ids && ids.length >= 2) out.push({ position: keys[k].position, ids });
+    for (const { position, key } of this.keysById.get(id) ?? []) {
+      const ids = this.groups.get(key);
+      if (ids && ids.length >= 2) out.push({ position, ids });
     }
     return out;
   }

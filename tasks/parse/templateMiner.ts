@@ -108,7 +108,7 @@ export function createTemplateMiner(config: Partial<TemplateMinerConfig> = {}, s
     config: fullConfig,
     add(content) {
       const { tokens, masked, values } = prepare(content);
-      const r = drain.add(masked);
+      const r = drain.learn(masked);
       return { templateId: r.templateId, template: r.template, params: paramsOf(r.template, tokens, values), changeType: r.changeType };
     },
     mine(contents) {
