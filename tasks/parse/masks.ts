@@ -72,8 +72,28 @@ export interface Masker {
   maskToken(token: string): MaskedToken;
 }
 
+interface CompiledRules {
+  compiled: Array<{ placeholder: string; regex: RegExp; gate: RegExp | undefined }>;
+  /** Matches wherever any rule could: the quick reject for plain words. */
+  anyGate: RegExp | undefined;
+  mayMatch: RegExp | undefined;
+}
+
+/**
+ * Compiled regexes per rule list: a miner is made per parse run and per benchmark round, and
+ * compiling a dozen regexes each time costs more than mining a small file. Sharing is safe: every
+ * use resets `lastIndex` and runs synchronously.
+ */
+const compiledRules = new WeakMap<readonly MaskRule[], CompiledRules>();
+
 /** Throws when a rule's name or pattern is unusable. */
 export function createMasker(rules: readonly MaskRule[] = DEFAULT_MASKS): Masker {
+  let known = compiledRules.get(rules);
+  if (!known) compiledRules.set(rules, (known = compileRules(rules)));
+  return maskerFrom(rules, known);
+}
+
+function compileRules(rules: readonly MaskRule[]): CompiledRules {
   const compiled = rules.map((rule) => {
     // Drain recognizes placeholders by this shape (a masked token is a variable); see drain.ts.
     if (!/^(?:\*|[A-Z][A-Z0-9_]*)$/.test(rule.name)) throw new Error(`mask name "${rule.name}" must be * or upper-case letters, digits and _ (e.g. NUM)`);
@@ -84,14 +104,18 @@ export function createMasker(rules: readonly MaskRule[] = DEFAULT_MASKS): Masker
     } catch (err) {
       throw new Error(`mask ${rule.name}: ${(err as Error).message}`, { cause: err });
     }
-    return { placeholder: `<${rule.name}>`, regex, requires: rule.requires?.length ? rule.requires : undefined };
+    return { placeholder: `<${rule.name}>`, regex, gate: rule.requires?.length ? anyOf(rule.requires) : undefined };
   });
-  if (compiled.length === 0) return { maskToken: (token) => ({ text: token, values: [] }) };
   // When every rule says what a token must contain, those checks are the quick reject; else one
   // regex of all patterns is.
-  const allGated = compiled.every((c) => c.requires);
-  const mayMatch = allGated ? undefined : anyRuleRegex(rules);
-  const gateOpen = (token: string, requires: readonly string[] | undefined) => !requires || requires.some((r) => token.includes(r));
+  const allGated = compiled.length > 0 && compiled.every((c) => c.gate);
+  const anyGate = allGated ? anyOf(rules.flatMap((r) => r.requires ?? [])) : undefined;
+  const mayMatch = allGated || compiled.length === 0 ? undefined : anyRuleRegex(rules);
+  return { compiled, anyGate, mayMatch };
+}
+
+function maskerFrom(rules: readonly MaskRule[], { compiled, anyGate, mayMatch }: CompiledRules): Masker {
+  if (compiled.length === 0) return { maskToken: (token) => ({ text: token, values: [] }) };
   // Tokens repeat endlessly in logs, values too (`0`, a host name, a port): remember results
   // (bounded, frozen: callers share them).
   const cache = new Map<string, MaskedToken>();
@@ -112,13 +136,13 @@ export function createMasker(rules: readonly MaskRule[] = DEFAULT_MASKS): Masker
       const known = cache.get(token);
       if (known) return known;
       // Most tokens are plain words: reject them with cheap tests instead of one scan per rule.
-      if (allGated ? !compiled.some((c) => gateOpen(token, c.requires)) : mayMatch && !mayMatch.test(token)) {
+      if (anyGate ? !anyGate.test(token) : mayMatch && !mayMatch.test(token)) {
         return remember(token, Object.freeze({ text: token, values: NO_VALUES }));
       }
       // Segments: strings are literal text still open to later rules; objects are masked values.
       let segments: Array<string | { value: string; placeholder: string }> = [token];
-      for (const { placeholder, regex, requires } of compiled) {
-        if (!gateOpen(token, requires)) continue;
+      for (const { placeholder, regex, gate } of compiled) {
+        if (gate && !gate.test(token)) continue;
         const next: typeof segments = [];
         for (const seg of segments) {
           if (typeof seg !== 'string') {
@@ -154,6 +178,15 @@ export function createMasker(rules: readonly MaskRule[] = DEFAULT_MASKS): Masker
       return { text, values };
     },
   };
+}
+
+/** A regex that finds any of the texts (a character class when they are all single characters). */
+function anyOf(texts: readonly string[]): RegExp {
+  const escape = (t: string) => t.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
+  const chars = [...new Set(texts.filter((t) => t.length === 1))];
+  const longer = [...new Set(texts.filter((t) => t.length > 1))];
+  const parts = [...(chars.length ? [`[${chars.map(escape).join('')}]`] : []), ...longer.map(escape)];
+  return new RegExp(parts.join('|'));
 }
 
 /**
