@@ -57,14 +57,14 @@ const HOST_OFF = DEFAULT_MASKS.filter((m) => m.name !== 'HOST');
 function losoGrid(): Array<{ label: string; config: Partial<TemplateMinerConfig> }> {
   const grid: Array<{ label: string; config: Partial<TemplateMinerConfig>; rulesOn: number }> = [];
   const onOff = [false, true];
-  for (const valueRuns of onOff) for (const joinAdjacentValues of onOff) for (const host of onOff) for (const namedValues of onOff) {
-    for (const similarityThreshold of [DEFAULT_TEMPLATE_MINER_CONFIG.similarityThreshold, 0.5, 0.3]) {
-      for (const wordVariantLimit of [DEFAULT_TEMPLATE_MINER_CONFIG.wordVariantLimit, 4, 5, 8]) {
-        const rules = [valueRuns && 'runs', joinAdjacentValues && 'join', host && 'host', namedValues && 'named'].filter(Boolean).join('+') || 'none';
+  for (const valueRuns of onOff) for (const joinAdjacentValues of onOff) for (const host of onOff) for (const namedValues of onOff) for (const absorbCovered of onOff) {
+    for (const similarityThreshold of [DEFAULT_TEMPLATE_MINER_CONFIG.similarityThreshold, 0.5]) {
+      for (const wordVariantLimit of [DEFAULT_TEMPLATE_MINER_CONFIG.wordVariantLimit, 5, 8]) {
+        const rules = [valueRuns && 'runs', joinAdjacentValues && 'join', host && 'host', namedValues && 'named', absorbCovered && 'absorb'].filter(Boolean).join('+') || 'none';
         grid.push({
           label: `sim ${similarityThreshold} K ${wordVariantLimit} rules ${rules}`,
-          config: { valueRuns, joinAdjacentValues, namedValues, masks: host ? DEFAULT_MASKS : HOST_OFF, similarityThreshold, wordVariantLimit },
-          rulesOn: Number(valueRuns) + Number(joinAdjacentValues) + Number(host) + Number(namedValues),
+          config: { valueRuns, joinAdjacentValues, namedValues, absorbCovered, masks: host ? DEFAULT_MASKS : HOST_OFF, similarityThreshold, wordVariantLimit },
+          rulesOn: Number(valueRuns) + Number(joinAdjacentValues) + Number(host) + Number(namedValues) + Number(absorbCovered),
         });
       }
     }
@@ -153,9 +153,9 @@ function printLoso(samples: Sample[], rows: Row[]): void {
     return parsingMetrics(ids, templates, sample.trueIds, sample.trueTemplates).ga;
   }));
   const loso = leaveOneOut(scores);
-  const defaultIndex = grid.findIndex((g) => g.config.valueRuns && g.config.joinAdjacentValues && g.config.namedValues && g.config.masks === DEFAULT_MASKS
+  const defaultIndex = grid.findIndex((g) => g.config.valueRuns && g.config.joinAdjacentValues && g.config.namedValues && g.config.absorbCovered && g.config.masks === DEFAULT_MASKS
     && g.config.similarityThreshold === DEFAULT_TEMPLATE_MINER_CONFIG.similarityThreshold && g.config.wordVariantLimit === DEFAULT_TEMPLATE_MINER_CONFIG.wordVariantLimit);
-  console.log(`\nLeave-one-system-out GA (${grid.length} settings: similarity, word-variable limit K, rules runs/join/host/named on or off)\n`);
+  console.log(`\nLeave-one-system-out GA (${grid.length} settings: similarity, word-variable limit K, rules runs/join/host/named/absorb on or off)\n`);
   console.log(`${'held out'.padEnd(12)} ${'GA default'.padStart(11)} ${'GA LOSO'.padStart(11)}  setting chosen on the other nine`);
   samples.forEach((sample, s) => {
     console.log(`${sample.system.padEnd(12)} ${rows[s].ga.toFixed(3).padStart(11)} ${loso.folds[s].score.toFixed(3).padStart(11)}  ${grid[loso.folds[s].chosen].label}`);

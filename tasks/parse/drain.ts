@@ -51,6 +51,11 @@ export interface DrainConfig {
    * too. Below it, a word may still turn out to be a value (`ws=null`, then `ws=WorkSource{10113}`).
    */
   settledWordLines: number;
+  /**
+   * When a template gains wildcards, clusters of its leaf that it now covers merge into the oldest
+   * (Drain.absorbCovered). Part of the word rule: off with it.
+   */
+  absorbCovered: boolean;
 }
 
 export const DEFAULT_DRAIN_CONFIG: Readonly<DrainConfig> = Object.freeze({
@@ -60,6 +65,7 @@ export const DEFAULT_DRAIN_CONFIG: Readonly<DrainConfig> = Object.freeze({
   parametrizeNumericTokens: true,
   wordVariantLimit: 6,
   settledWordLines: 20,
+  absorbCovered: true,
 });
 
 export type ChangeType = 'created' | 'updated' | 'none';
@@ -172,7 +178,7 @@ export class Drain {
     found.tokens = merged;
     found.text = undefined;
     this.siblings.add(found.id, found.tokens);
-    return { cluster: this.mergeSiblings(found) ?? found, changeType: 'updated' };
+    return { cluster: this.mergeSiblings(found) ?? this.absorbCovered(found) ?? found, changeType: 'updated' };
   }
 
   /** The id a template id stands for now: itself, or the cluster it was merged into. */
@@ -197,6 +203,21 @@ export class Drain {
       return target;
     }
     return null;
+  }
+
+  /**
+   * A template that just gained wildcards may now cover older clusters of its leaf (equal to it
+   * wherever it is not `<*>`): they are the same event, told apart only because the variable had
+   * not been recognized yet (two word variables at once, say a user and a host name). They merge
+   * into the oldest. Returns the surviving cluster, or null when nothing was covered.
+   */
+  private absorbCovered(cluster: Cluster): Cluster | null {
+    if (this.config.wordVariantLimit === 0 || !this.config.absorbCovered) return null;
+    const covered = this.leafAt(cluster.path).clusters.filter((c) => c !== cluster && covers(cluster.tokens, c.tokens));
+    if (covered.length === 0) return null;
+    const group = [cluster, ...covered].sort((a, b) => a.seq - b.seq);
+    this.mergeInto(group[0], group.slice(1));
+    return group[0];
   }
 
   private mergeInto(target: Cluster, others: readonly Cluster[]): void {
@@ -379,10 +400,13 @@ const EXACT: MatchRules = { threshold: 1, includeParams: true, wordVariantLimit:
 /**
  * Drain3's fast_match: similarity = equal tokens / length; the highest similarity wins, ties go to
  * the template with more wildcards, then to the older cluster. With the word rule, word variants
- * (see DrainConfig.wordVariantLimit) never match: many of them merge instead (Drain.mergeSiblings).
+ * (see DrainConfig.wordVariantLimit) only match when the leaf holds `wordVariantLimit` of them;
+ * siblings among them (one differing place) merge instead (Drain.mergeSiblings).
  */
 function bestMatch(clusters: readonly Cluster[], tokens: readonly string[], rules: MatchRules): Cluster | null {
   const best = { cluster: null as Cluster | null, sim: -1, params: -1 };
+  const bestVariant = { cluster: null as Cluster | null, sim: -1, params: -1 };
+  let variants = 0;
   for (const cluster of clusters) {
     const t = cluster.tokens;
     if (t.length !== tokens.length) continue;
@@ -393,16 +417,21 @@ function bestMatch(clusters: readonly Cluster[], tokens: readonly string[], rule
     for (let i = 0; i < t.length; i++) {
       if (t[i] === WILDCARD) params++;
       else if (t[i] === tokens[i]) same++;
-      else if (rules.wordVariantLimit > 0 && !isVariableToken(t[i]) && (settled || !isVariableToken(tokens[i]))) {
+      else if (rules.wordVariantLimit > 0 && !wordVariant && !isVariableToken(t[i]) && (settled || !isVariableToken(tokens[i]))) {
         wordVariant = true;
-        break;
       }
     }
-    if (wordVariant) continue;
     const sim = t.length === 0 ? 1 : (rules.includeParams ? same + params : same) / t.length;
-    keepBetter(best, cluster, sim, params);
+    if (!wordVariant) keepBetter(best, cluster, sim, params);
+    else if (sim >= rules.threshold) {
+      variants++;
+      keepBetter(bestVariant, cluster, sim, params);
+    }
   }
-  return best.cluster && best.sim >= rules.threshold ? best.cluster : null;
+  if (best.cluster && best.sim >= rules.threshold) return best.cluster;
+  // Word variants that differ in more than one place are never siblings (two word variables, say
+  // a user and a host name): once a leaf holds this many of them, the line joins the most similar.
+  return rules.wordVariantLimit > 0 && variants >= rules.wordVariantLimit ? bestVariant.cluster : null;
 }
 
 function keepBetter(best: { cluster: Cluster | null; sim: number; params: number }, cluster: Cluster, sim: number, params: number): void {
@@ -411,6 +440,13 @@ function keepBetter(best: { cluster: Cluster | null; sim: number; params: number
     best.sim = sim;
     best.params = params;
   }
+}
+
+/** Whether `template` matches `tokens` wherever it is not `<*>` (same length). */
+function covers(template: readonly string[], tokens: readonly string[]): boolean {
+  if (template.length !== tokens.length) return false;
+  for (let i = 0; i < template.length; i++) if (template[i] !== WILDCARD && template[i] !== tokens[i]) return false;
+  return true;
 }
 
 /** Differing tokens become `<*>`. Returns the same array when nothing changes (cheap "none" check). */
@@ -481,5 +517,6 @@ function validateConfig(config: DrainConfig): DrainConfig {
   for (const key of ['wordVariantLimit', 'settledWordLines'] as const) {
     if (!Number.isInteger(config[key]) || config[key] < 0) throw new Error(`Drain ${key} must be an integer >= 0 (got ${config[key]})`);
   }
+  if (typeof config.absorbCovered !== 'boolean') throw new Error(`Drain absorbCovered must be true or false (got ${config.absorbCovered})`);
   return config;
 }

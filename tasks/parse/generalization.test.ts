@@ -103,6 +103,17 @@ describe('single-word variables', () => {
     expect(templateOf(miner, ids[0])).toBe('xinetd removing service <*> now');
   });
 
+  it('two word variables in one line (a user and a bare host name): one event once the leaf is crowded', () => {
+    const users = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi', 'ivan', 'judy'];
+    const hosts = ['gateway', 'bastion', 'jumpbox', 'router', 'printer', 'laptop', 'desktop', 'kiosk', 'scanner', 'tablet'];
+    const miner = createTemplateMiner();
+    const ids = finalIds(miner, users.map((u, i) => `Accepted publickey for ${u} from ${hosts[i]} via ssh`));
+    // No two lines are siblings (they differ in two places); the word rule keeps the first few
+    // apart, then a line joins the most similar, and the template that gained wildcards absorbs the others.
+    expect(new Set(ids).size).toBe(1);
+    expect(templateOf(miner, ids[0])).toBe('Accepted publickey for <*> from <*> via ssh');
+  });
+
   it('a few words at one place name different events: kept apart', () => {
     const miner = createTemplateMiner();
     const lines = ['GET', 'POST', 'DELETE', 'GET', 'POST'].map((m, i) => `10.0.0.${i} "${m} /v2/servers/detail" status: 200 len: 1893 time: 0.25`);

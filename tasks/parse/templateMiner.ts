@@ -56,7 +56,7 @@ export interface TemplateMiner {
 }
 
 /** Settings that only decide how new messages match; a saved state can take new values for them. */
-const MATCHING_SETTINGS = ['similarityThreshold', 'wordVariantLimit', 'settledWordLines'] as const;
+const MATCHING_SETTINGS = ['similarityThreshold', 'wordVariantLimit', 'settledWordLines', 'absorbCovered'] as const;
 
 /**
  * With a state, the tree-shaping settings (depth, maxChildren, parametrizeNumericTokens) are the
