@@ -165,6 +165,23 @@ function printLoso(samples: Sample[], rows: Row[]): void {
   const bestOverall = scores.map((row, c) => ({ c, mean: row.reduce((a, b) => a + b, 0) / row.length })).sort((a, b) => b.mean - a.mean)[0];
   console.log(`\ndefault setting: ${grid[defaultIndex].label}, mean GA ${(scores[defaultIndex].reduce((a, b) => a + b, 0) / samples.length).toFixed(3)}`);
   console.log(`best single setting on all ten: ${grid[bestOverall.c].label}, mean GA ${bestOverall.mean.toFixed(3)}`);
+
+  // Ablation: the default with one rule off, per system (a rule that only moves one system shows here).
+  const d = grid[defaultIndex].config;
+  const ablations: Array<[string, (c: Partial<TemplateMinerConfig>) => boolean]> = [
+    ['value runs', (c) => !c.valueRuns && c.joinAdjacentValues! && c.namedValues! && c.absorbCovered! && c.masks === DEFAULT_MASKS],
+    ['join values', (c) => c.valueRuns! && !c.joinAdjacentValues && c.namedValues! && c.absorbCovered! && c.masks === DEFAULT_MASKS],
+    ['HOST mask', (c) => c.valueRuns! && c.joinAdjacentValues! && c.namedValues! && c.absorbCovered! && c.masks === HOST_OFF],
+    ['named values', (c) => c.valueRuns! && c.joinAdjacentValues! && !c.namedValues && c.absorbCovered! && c.masks === DEFAULT_MASKS],
+    ['absorb covered', (c) => c.valueRuns! && c.joinAdjacentValues! && c.namedValues! && !c.absorbCovered && c.masks === DEFAULT_MASKS],
+  ];
+  console.log(`\nAblation: mean GA with one rule off (default otherwise), and the systems it moves`);
+  for (const [name, isIt] of ablations) {
+    const c = grid.findIndex((g) => isIt(g.config) && g.config.similarityThreshold === d.similarityThreshold && g.config.wordVariantLimit === d.wordVariantLimit);
+    const moved = samples.map((sample, s) => ({ system: sample.system, delta: scores[defaultIndex][s] - scores[c][s] })).filter((m) => Math.abs(m.delta) >= 0.0005);
+    const mean = scores[c].reduce((a, b) => a + b, 0) / samples.length;
+    console.log(`${('- ' + name).padEnd(18)} ${mean.toFixed(3)}  ${moved.map((m) => `${m.system} ${m.delta > 0 ? '+' : ''}${m.delta.toFixed(3)} with the rule`).join(', ') || 'no system moves'}`);
+  }
 }
 
 /** For tuning: every true template whose lines are not exactly one predicted group. */
