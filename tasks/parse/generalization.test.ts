@@ -69,6 +69,26 @@ describe('variables of any shape, default settings', () => {
     expect(miner.add('connection from 10.1.1.1 (a.example.com) at Tue Aug  2 11:00:00 2005').params).toContain('Tue Aug 2 11:00:00 2005');
   });
 
+  it('a date with a zone name before the year is one variable; an upper-case word after a time is not', () => {
+    const miner = createTemplateMiner();
+    const ids = finalIds(miner, ['kernel #38 built (Release Date: Fri Dec 10 19:02:14 EST 2004)', 'kernel #39 built (Release Date: Mon Sep 27 22:15:07 EDT 2004)']);
+    expect(new Set(ids).size).toBe(1);
+    expect(templateOf(miner, ids[0])).toBe('kernel #<NUM> built (Release Date: <DATE>)');
+    expect(createTemplateMiner().add('at Jul 24 02:04:59 INFO started').template).toBe('at <DATE> INFO started');
+  });
+
+  it('a list of numbered names of any length is one variable, a single numbered word is not', () => {
+    const miner = createTemplateMiner();
+    const ids = finalIds(miner, [
+      'failed to resolve data source name an14 an15 an16 an17',
+      'failed to resolve data source name an142 an143',
+      'failed to resolve data source name cn1 cn2 cn3 cn4 cn5 cn6 cn7',
+    ]);
+    expect(new Set(ids).size).toBe(1);
+    expect(templateOf(miner, ids[0])).toBe('failed to resolve data source name <*>');
+    expect(miner.add('Accepted password for root from 10.0.0.1 port 22 ssh2').template).toBe('Accepted password for root from <IP> port <NUM> ssh2');
+  });
+
   it('quantities with their unit are one variable, and optional value parts do not split the event', () => {
     const lines = [
       'proxy.example.com:5070 close, 0 bytes sent, 0 bytes received, lifetime 00:01',

@@ -7,7 +7,9 @@
  *    (`user cyrus`, `user=cyrus`; namedValues.ts) is a value too;
  * 3. adjacent tokens that are nothing but values and punctuation (`<QTY> (<QTY>)`, `<IP> <NUM>`)
  *    become one `<*>` token: one variable can print as one token or as several (`0 bytes` vs
- *    `1190 bytes (1.16 KB)`), and only the constant words around it say which event it is.
+ *    `1190 bytes (1.16 KB)`), and only the constant words around it say which event it is. So do
+ *    lists of numbered names (`an14 an15 an16`): one such word may be a constant (`ssh2`), a run
+ *    of them is a list of values of any length.
  * Pure: no state besides the masker's cache.
  */
 import { WILDCARD, tokenize } from './drain';
@@ -44,8 +46,9 @@ export function messageTokens(content: string, masker: Masker, rules: Readonly<T
   const masked: string[] = new Array(n);
   const values: string[][] = new Array(n);
   let count = 0;
-  /** Whether the last kept token is a pure value (step 3). */
+  /** Whether the last kept token is a pure value, or a numbered name (step 3). */
   let lastPure = false;
+  let lastNumbered = false;
   /** The raw token before this one (raw is overwritten behind the loop, so it is kept here). */
   let previous: string | undefined;
   for (let i = 0; i < n; i++) {
@@ -80,7 +83,8 @@ export function messageTokens(content: string, masker: Masker, rules: Readonly<T
       }
     }
     const pure = rules.joinAdjacentValues && ((vals.length > 0 && isPureValue(text)) || EMPTY_VALUES.has(token));
-    if (pure && lastPure) {
+    const numbered = rules.joinAdjacentValues && vals.length === 0 && NUMBERED_NAME.test(token);
+    if ((pure && lastPure) || (numbered && lastNumbered)) {
       // Step 3: join with the previous pure value; the whole stretch is one parameter.
       const last = count - 1;
       tokens[last] += ' ' + token;
@@ -93,10 +97,14 @@ export function messageTokens(content: string, masker: Masker, rules: Readonly<T
     values[count] = vals;
     count++;
     lastPure = pure;
+    lastNumbered = numbered;
   }
   if (count < n) tokens.length = masked.length = values.length = count;
   return { tokens, masked, values };
 }
+
+/** A name with a number (`an14`, `cn304,`): in a run of them, a list of values. */
+const NUMBERED_NAME = /^[A-Za-z]{1,12}\d+[,;]?$/;
 
 /** A value printed empty (`connection from 1.2.3.4 () at ...`): it joins adjacent values like one. */
 const EMPTY_VALUES = new Set(['()', '[]', '{}', '<>', "''", '""']);
