@@ -83,7 +83,7 @@ export function messageTokens(content: string, masker: Masker, rules: Readonly<T
       }
     }
     const pure = rules.joinAdjacentValues && ((vals.length > 0 && isPureValue(text)) || EMPTY_VALUES.has(token));
-    const numbered = rules.joinAdjacentValues && vals.length === 0 && NUMBERED_NAME.test(token);
+    const numbered = rules.joinAdjacentValues && vals.length === 0 && endsInDigit(token) && NUMBERED_NAME.test(token);
     if ((pure && lastPure) || (numbered && lastNumbered)) {
       // Step 3: join with the previous pure value; the whole stretch is one parameter.
       const last = count - 1;
@@ -105,6 +105,14 @@ export function messageTokens(content: string, masker: Masker, rules: Readonly<T
 
 /** A name with a number (`an14`, `cn304,`): in a run of them, a list of values. */
 const NUMBERED_NAME = /^[A-Za-z]{1,12}\d+[,;]?$/;
+
+/** Cheap pre-check for NUMBERED_NAME (it runs for every plain token): the last or second-last character is a digit. */
+function endsInDigit(token: string): boolean {
+  const last = token.charCodeAt(token.length - 1);
+  if (last >= 48 && last <= 57) return true;
+  const before = token.charCodeAt(token.length - 2);
+  return (last === 44 || last === 59) && before >= 48 && before <= 57;
+}
 
 /** A value printed empty (`connection from 1.2.3.4 () at ...`): it joins adjacent values like one. */
 const EMPTY_VALUES = new Set(['()', '[]', '{}', '<>', "''", '""']);

@@ -10,6 +10,8 @@ import { DEFAULT_TOKEN_RULES, messageTokens, type MessageTokens, type TokenRules
 
 /** Messages whose tokens are remembered; past it the cache starts over. */
 const MESSAGE_CACHE_SIZE = 20_000;
+/** How often the message cache checks that it pays (see createTemplateMiner). */
+const CACHE_CHECK_EVERY = 512;
 
 export interface TemplateMinerConfig extends DrainConfig, TokenRules {
   /** Applied in order to every whitespace-free token before clustering. */
@@ -94,10 +96,23 @@ export function createTemplateMiner(config: Partial<TemplateMinerConfig> = {}, s
   // Logs repeat whole messages (a third to four fifths of the lines of most loghub samples): the
   // tokens of a message do not depend on the miner's state, so they are remembered (bounded).
   // Nothing downstream changes these arrays (Drain copies a template before generalizing it).
+  // Where messages rarely repeat (HDFS: every line names its block), remembering them only costs:
+  // after every CACHE_CHECK_EVERY lookups, the cache stays off for as long if fewer than one in
+  // eight of them hit.
   const prepared = new Map<string, MessageTokens>();
+  let lookups = 0;
+  let hits = 0;
+  let remembering = true;
   const prepare = (content: string): MessageTokens => {
+    if (++lookups === CACHE_CHECK_EVERY) {
+      remembering = !remembering || hits * 8 >= lookups;
+      if (!remembering) prepared.clear();
+      lookups = hits = 0;
+    }
+    if (!remembering) return messageTokens(content, masker, tokenRules);
     let known = prepared.get(content);
-    if (!known) {
+    if (known) hits++;
+    else {
       if (prepared.size >= MESSAGE_CACHE_SIZE) prepared.clear();
       prepared.set(content, (known = messageTokens(content, masker, tokenRules)));
     }
