@@ -141,8 +141,11 @@ function maskerFrom(rules: readonly MaskRule[], { compiled, anyGate, mayMatch }:
       }
       // Segments: strings are literal text still open to later rules; objects are masked values.
       let segments: Array<string | { value: string; placeholder: string }> = [token];
+      // `open`: text still open to later rules (once a rule masked the whole token, the rest skip).
+      let open = token;
       for (const { placeholder, regex, gate } of compiled) {
-        if (gate && !gate.test(token)) continue;
+        if (open === '') break;
+        if (gate && !gate.test(open)) continue;
         const next: typeof segments = [];
         for (const seg of segments) {
           if (typeof seg !== 'string') {
@@ -161,6 +164,11 @@ function maskerFrom(rules: readonly MaskRule[], { compiled, anyGate, mayMatch }:
             last = m.index + m[0].length;
           }
           if (last < seg.length) next.push(last === 0 ? seg : seg.slice(last));
+        }
+        if (next.length !== segments.length || next.some((seg, i) => seg !== segments[i])) {
+          // Gates look at the text between masked values only: joined with a space, which no rule
+          // needs, so a gate cannot see a match across a masked value.
+          open = next.filter((seg): seg is string => typeof seg === 'string').join(' ');
         }
         segments = next;
       }
