@@ -160,4 +160,18 @@ describe('template ids across days', () => {
     expect(day3.resolve(day1Ids[2])).toBe(merged);
     expect(day3.add('xinetd removing service daytime now').templateId).toBe(merged);
   });
+
+  it('a state saved between two days continues exactly like one long run, merges included', () => {
+    const services = ['chargen', 'daytime', 'echo', 'eklogin', 'ftp', 'klogin', 'kshell', 'telnet'];
+    const day1 = [...services.slice(0, 4).map((x) => `xinetd removing service ${x} now`), 'session opened for user root by (uid=0)', 'VM Started (Lifecycle Event)'];
+    const day2 = [...services.slice(4).map((x) => `xinetd removing service ${x} now`), 'session opened for user news by (uid=0)', 'VM Stopped (Lifecycle Event)', 'xinetd removing service echo now'];
+    const long = createTemplateMiner();
+    const expected = [...day1, ...day2].map((l) => long.add(l));
+    const first = createTemplateMiner();
+    const got = day1.map((l) => first.add(l));
+    const second = createTemplateMiner({}, JSON.parse(JSON.stringify(first.toState())));
+    got.push(...day2.map((l) => second.add(l)));
+    expect(got).toEqual(expected);
+    expect(second.toState()).toEqual(long.toState());
+  });
 });
