@@ -1,7 +1,9 @@
 /**
- * The mining API of the parse step (Drain3's TemplateMiner): split a message into tokens, mask each
- * token, feed the masked tokens to Drain, and report the template id, the template and the
- * parameters (the original text behind every `<*>` and every mask placeholder, in order).
+ * The mining API of the parse step (Drain3's TemplateMiner): split a message into tokens and mask
+ * them (messageTokens.ts: multi-token values, masks, named values, joined values), feed the masked
+ * tokens to Drain, and report the template id, the template and the parameters (the original text
+ * behind every `<*>` and every mask placeholder, in order). Drain may merge templates later; the
+ * merged-away ids stay resolvable (`resolve`, `template`).
  * Pure: state in, state out (`toState()`), no I/O.
  */
 import { Drain, DEFAULT_DRAIN_CONFIG, WILDCARD, tokenize, type ChangeType, type DrainCluster, type DrainConfig, type DrainState } from './drain';
