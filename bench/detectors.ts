@@ -112,7 +112,8 @@ function mineLines(file: string, format: string): { fields: Record<string, strin
     fields.push(f);
     templates.push(miner.add(f.Content).templateId);
   }
-  return { fields, templates };
+  // Ids as known after the whole file: a later merge may have folded a line's template into an older one.
+  return { fields, templates: templates.map((id) => miner.resolve(id)) };
 }
 
 export function benchBgl(windowLines = 20): Record<string, unknown>[] {

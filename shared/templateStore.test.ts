@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createMemoryStore } from './store/memoryStore';
-import { loadFirstSeen, loadMinerState, saveSnapshot } from './templateStore';
+import { createTemplateMiner } from './parsing/templateMiner';
+import { loadFirstSeen, loadMinerState, loadTemplateAliases, saveSnapshot } from './templateStore';
 
 describe('template store snapshots', () => {
   it('parses a date from the snapshot before it, so reruns see the same state and later days continue', async () => {
@@ -22,5 +23,18 @@ describe('template store snapshots', () => {
     // features of 01-02 see the templates first seen on 01-02 too.
     expect([...(await loadFirstSeen(lake, '2026-01-02', true)).keys()]).toEqual(['t1', 't2']);
     expect([...(await loadFirstSeen(lake, '2026-01-02', false)).keys()]).toEqual(['t1']);
+  });
+
+  it('keeps merged-away template ids resolvable: aliases come from the saved miner state', async () => {
+    const lake = createMemoryStore();
+    const miner = createTemplateMiner({ wordVariantLimit: 3 });
+    const ids = ['alpha', 'beta', 'gamma'].map((w) => miner.add(`job ${w} finished in time`).templateId);
+    await saveSnapshot(lake, '2026-01-01', miner.toState(), new Map(ids.map((id, i) => [id, i])));
+    const aliases = await loadTemplateAliases(lake, '2026-01-01');
+    expect(aliases.get(ids[1])).toBe(ids[0]);
+    expect(await loadTemplateAliases(lake, '2025-12-31')).toEqual(new Map());
+    // A later day without merges still knows the earlier ones (the state carries them on).
+    await saveSnapshot(lake, '2026-01-02', createTemplateMiner({}, miner.toState()).toState(), new Map());
+    expect((await loadTemplateAliases(lake, '2026-01-02')).get(ids[1])).toBe(ids[0]);
   });
 });

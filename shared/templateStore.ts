@@ -30,6 +30,17 @@ export async function loadMinerState<T>(lake: ObjectStore, date: string): Promis
 }
 
 /**
+ * Template ids merged into others, as known after parsing `date` (inclusive: features run after
+ * parse): merged-away id → surviving id. Silver rows written before a merge carry the old id, so
+ * readers map ids through this to count one event under one id.
+ */
+export async function loadTemplateAliases(lake: ObjectStore, date: string): Promise<Map<string, string>> {
+  const from = await snapshotDate(lake, date, true);
+  const state = from ? await getJson<{ drain?: { aliases?: Record<string, string> } }>(lake, snapshotKey(from, 'miner.json')) : undefined;
+  return new Map(Object.entries(state?.drain?.aliases ?? {}));
+}
+
+/**
  * First-seen times known before `date` (parse) or including it (features, after parse ran for it).
  */
 export async function loadFirstSeen(lake: ObjectStore, date: string, inclusive: boolean): Promise<Map<string, number>> {

@@ -5,8 +5,9 @@
  * Pure: no I/O, no clock, no randomness. The whole state round-trips through JSON.
  *
  * Two additions to Drain3, both in DrainConfig: masked tokens route like numeric ones, and the
- * word rule keeps lines that differ in plain words apart (`wordVariantLimit: 0` gives plain Drain3).
- * On the loghub 2k samples the word rule lifts grouping accuracy from 0.74 to 0.94 (bench/templates.ts).
+ * word rule keeps lines that differ in plain words apart until one position has taken many distinct
+ * words, then merges those clusters into one (`wordVariantLimit: 0` gives plain Drain3).
+ * Merged clusters' ids stay resolvable as aliases of the surviving one (`resolve`, state `aliases`).
  *
  * Template ids: `T` + 12 hex digits of a 64-bit FNV-1a hash of the template text the cluster was
  * created with. Why not sequential numbers: a content hash gives the same id to the same event in
@@ -15,6 +16,8 @@
  * not change when the template later generalizes. On a (rare) collision the text is re-hashed with
  * a counter, which stays deterministic for a given input order.
  */
+
+import { SiblingIndex } from './siblingIndex';
 
 export const WILDCARD = '<*>';
 
@@ -35,11 +38,11 @@ export interface DrainConfig {
    * The word rule. Plain Drain merges any two lines that are similar enough, so `begin`/`end`,
    * `true`/`false`, `GET`/`POST`, `Started`/`Stopped` end up as one `<*>` template. But differing
    * plain words (no digit, no placeholder) usually name different events, while values carry digits
-   * or get masked. So a template that differs from a line in two plain words is a "word variant"
-   * and the line does not join it (see also `settledWordLines`). Word-valued variables (user names,
-   * ...) must not make one template per value, though: once this many word variants in a leaf
-   * would otherwise take the line, it joins the most similar one and the words become `<*>`.
-   * 0 turns the word rule off (plain Drain3 behaviour).
+   * or get masked. So a template that differs from a line in a plain word is a "word variant" and
+   * the line does not join it (see also `settledWordLines`). Word-valued variables (user names,
+   * service names) must not make one template per value, though: once this many clusters are equal
+   * but for one position (siblingIndex.ts), that position is a variable and they merge into the
+   * oldest, whose id the others become aliases of. 0 turns the word rule off (plain Drain3).
    */
   wordVariantLimit: number;
   /**
@@ -48,6 +51,11 @@ export interface DrainConfig {
    * too. Below it, a word may still turn out to be a value (`ws=null`, then `ws=WorkSource{10113}`).
    */
   settledWordLines: number;
+  /**
+   * When a template gains wildcards, clusters of its leaf that it now covers merge into the oldest
+   * (Drain.absorbCovered). Part of the word rule: off with it.
+   */
+  absorbCovered: boolean;
 }
 
 export const DEFAULT_DRAIN_CONFIG: Readonly<DrainConfig> = Object.freeze({
@@ -55,8 +63,9 @@ export const DEFAULT_DRAIN_CONFIG: Readonly<DrainConfig> = Object.freeze({
   similarityThreshold: 0.4,
   maxChildren: 100,
   parametrizeNumericTokens: true,
-  wordVariantLimit: 8,
+  wordVariantLimit: 6,
   settledWordLines: 20,
+  absorbCovered: true,
 });
 
 export type ChangeType = 'created' | 'updated' | 'none';
@@ -83,7 +92,10 @@ export interface DrainCluster {
 export interface DrainState {
   version: 1;
   config: DrainConfig;
-  clusters: Array<{ id: string; template: string; size: number; path: string[] }>;
+  /** `extraPaths`: the leaves of clusters merged into this one, which route their lines here. */
+  clusters: Array<{ id: string; template: string; size: number; path: string[]; extraPaths?: string[][] }>;
+  /** Ids of merged clusters → the id they were merged into (absent in states saved before merging existed). */
+  aliases?: Record<string, string>;
 }
 
 interface Cluster {
@@ -94,6 +106,10 @@ interface Cluster {
   size: number;
   /** Tree keys from the root to the leaf holding this cluster (first key: the token count). */
   path: string[];
+  /** Leaves of clusters merged into this one: it is filed there too, so their lines still find it. */
+  extraPaths: string[][];
+  /** Creation order: a merge keeps the oldest cluster. */
+  seq: number;
 }
 
 interface TreeNode {
@@ -103,9 +119,14 @@ interface TreeNode {
 
 const newNode = (): TreeNode => ({ children: new Map(), clusters: [] });
 
+/** Whitespace other than single spaces between tokens. */
+const IRREGULAR_SPACE = /[^\S ]| {2}/;
+
 export function tokenize(line: string): string[] {
   const trimmed = line.trim();
-  return trimmed === '' ? [] : trimmed.split(/\s+/);
+  if (trimmed === '') return [];
+  // Most messages are single-space separated: splitting on a string is several times cheaper.
+  return IRREGULAR_SPACE.test(trimmed) ? trimmed.split(/\s+/) : trimmed.split(' ');
 }
 
 export class Drain {
@@ -114,6 +135,10 @@ export class Drain {
   private readonly clustersById = new Map<string, Cluster>();
   /** Clusters in creation order (the state's order). */
   private readonly clusterList: Cluster[] = [];
+  /** Merged-away id → surviving id (always the final one: chains are flattened). */
+  private readonly aliases = new Map<string, string>();
+  private readonly siblings = new SiblingIndex();
+  private nextSeq = 0;
 
   private readonly learningRules: MatchRules;
 
@@ -126,14 +151,107 @@ export class Drain {
   /** Learns from one line (or its tokens): joins or creates a cluster. */
   add(line: string | readonly string[]): DrainAddResult {
     const tokens = typeof line === 'string' ? tokenize(line) : [...line];
+    const { cluster, changeType } = this.learnTokens(tokens);
+    return withChange(describe(cluster, tokens), changeType);
+  }
+
+  /**
+   * `add` without the parameters, for callers that extract their own (the template miner takes
+   * them from the unmasked tokens). Takes ownership of `tokens`: the caller must not change them.
+   */
+  learn(tokens: string[]): { templateId: string; template: string; changeType: ChangeType } {
+    const { cluster, changeType } = this.learnTokens(tokens);
+    return { templateId: cluster.id, template: (cluster.text ??= cluster.tokens.join(' ')), changeType };
+  }
+
+  private learnTokens(tokens: string[]): { cluster: Cluster; changeType: ChangeType } {
     const found = this.treeSearch(tokens, false);
-    if (!found) return withChange(describe(this.createCluster(tokens), tokens), 'created');
+    if (!found) {
+      const created = this.createCluster(tokens);
+      const target = this.mergeSiblings(created);
+      return target ? { cluster: target, changeType: 'updated' } : { cluster: created, changeType: 'created' };
+    }
     found.size++;
     const merged = mergeTemplate(found.tokens, tokens);
-    if (merged === found.tokens) return withChange(describe(found, tokens), 'none');
+    if (merged === found.tokens) return { cluster: found, changeType: 'none' };
+    this.siblings.remove(found.id);
     found.tokens = merged;
     found.text = undefined;
-    return withChange(describe(found, tokens), 'updated');
+    this.siblings.add(found.id, found.tokens);
+    return { cluster: this.mergeSiblings(found) ?? this.absorbCovered(found) ?? found, changeType: 'updated' };
+  }
+
+  /** The id a template id stands for now: itself, or the cluster it was merged into. */
+  resolve(id: string): string {
+    return this.aliases.get(id) ?? id;
+  }
+
+  /**
+   * The word rule's second half: when `cluster` and its siblings at some position (equal but there)
+   * number `wordVariantLimit`, or one of them already has `<*>` there, that position holds a value:
+   * all of them merge into the oldest. Returns the surviving cluster, or null when nothing merged.
+   */
+  private mergeSiblings(cluster: Cluster): Cluster | null {
+    const limit = this.config.wordVariantLimit;
+    if (limit === 0) return null;
+    for (const { position: i, ids } of this.siblings.siblingGroups(cluster.id)) {
+      const group = ids.map((id) => this.clustersById.get(id)!);
+      if (group.length < limit && !group.some((c) => c.tokens[i] === WILDCARD)) continue;
+      group.sort((a, b) => a.seq - b.seq);
+      const [target, ...others] = group;
+      this.mergeInto(target, others);
+      return target;
+    }
+    return null;
+  }
+
+  /**
+   * A template that just gained wildcards may now cover older clusters of its leaf (equal to it
+   * wherever it is not `<*>`): they are the same event, told apart only because the variable had
+   * not been recognized yet (two word variables at once, say a user and a host name). They merge
+   * into the oldest. Returns the surviving cluster, or null when nothing was covered.
+   */
+  private absorbCovered(cluster: Cluster): Cluster | null {
+    if (this.config.wordVariantLimit === 0 || !this.config.absorbCovered) return null;
+    const covered = this.leafAt(cluster.path).clusters.filter((c) => c !== cluster && covers(cluster.tokens, c.tokens));
+    if (covered.length === 0) return null;
+    const group = [cluster, ...covered].sort((a, b) => a.seq - b.seq);
+    this.mergeInto(group[0], group.slice(1));
+    return group[0];
+  }
+
+  private mergeInto(target: Cluster, others: readonly Cluster[]): void {
+    this.siblings.remove(target.id);
+    for (const other of others) {
+      this.siblings.remove(other.id);
+      target.tokens = mergeTemplate(target.tokens, other.tokens);
+      target.size += other.size;
+      for (const path of [other.path, ...other.extraPaths]) {
+        const leaf = this.leafAt(path);
+        leaf.clusters.splice(leaf.clusters.indexOf(other), 1);
+        if (!leaf.clusters.includes(target)) {
+          leaf.clusters.push(target);
+          target.extraPaths.push(path);
+        }
+      }
+      this.clustersById.delete(other.id);
+      this.clusterList.splice(this.clusterList.indexOf(other), 1);
+      this.aliases.set(other.id, target.id);
+      for (const [from, to] of this.aliases) if (to === other.id) this.aliases.set(from, target.id);
+    }
+    target.text = undefined;
+    this.siblings.add(target.id, target.tokens);
+  }
+
+  /** The leaf at a key path, created when missing. */
+  private leafAt(path: readonly string[]): TreeNode {
+    let node = this.root;
+    for (const key of path) {
+      let child = node.children.get(key);
+      if (!child) node.children.set(key, (child = newNode()));
+      node = child;
+    }
+    return node;
   }
 
   /**
@@ -153,8 +271,9 @@ export class Drain {
     return this.clusterList.map((c) => ({ id: c.id, template: c.tokens.join(' '), size: c.size }));
   }
 
+  /** The cluster by id, also by the id of a cluster merged into it. */
   cluster(id: string): DrainCluster | undefined {
-    const c = this.clustersById.get(id);
+    const c = this.clustersById.get(this.resolve(id));
     return c && { id: c.id, template: c.tokens.join(' '), size: c.size };
   }
 
@@ -162,7 +281,14 @@ export class Drain {
     return {
       version: 1,
       config: { ...this.config },
-      clusters: this.clusterList.map((c) => ({ id: c.id, template: c.tokens.join(' '), size: c.size, path: [...c.path] })),
+      clusters: this.clusterList.map((c) => ({
+        id: c.id,
+        template: c.tokens.join(' '),
+        size: c.size,
+        path: [...c.path],
+        ...(c.extraPaths.length > 0 ? { extraPaths: c.extraPaths.map((p) => [...p]) } : {}),
+      })),
+      ...(this.aliases.size > 0 ? { aliases: Object.fromEntries(this.aliases) } : {}),
     };
   }
 
@@ -173,17 +299,17 @@ export class Drain {
     const drain = new Drain(state.config);
     for (const saved of state.clusters) {
       if (drain.clustersById.has(saved.id)) throw new Error(`Drain state lists template ${saved.id} twice`);
-      const cluster: Cluster = { id: saved.id, tokens: tokenize(saved.template), size: saved.size, path: [...saved.path] };
+      const extraPaths = (saved.extraPaths ?? []).map((p) => [...p]);
+      const cluster: Cluster = { id: saved.id, tokens: tokenize(saved.template), size: saved.size, path: [...saved.path], extraPaths, seq: drain.nextSeq++ };
       if (cluster.path[0] !== String(cluster.tokens.length)) throw new Error(`Drain state: template ${saved.id} is not filed under its token count`);
-      let node = drain.root;
-      for (const key of cluster.path) {
-        let child = node.children.get(key);
-        if (!child) node.children.set(key, (child = newNode()));
-        node = child;
-      }
-      node.clusters.push(cluster);
+      for (const path of [cluster.path, ...extraPaths]) drain.leafAt(path).clusters.push(cluster);
       drain.clustersById.set(cluster.id, cluster);
       drain.clusterList.push(cluster);
+      drain.siblings.add(cluster.id, cluster.tokens);
+    }
+    for (const [from, to] of Object.entries(state.aliases ?? {})) {
+      if (!drain.clustersById.has(to)) throw new Error(`Drain state: alias ${from} points to unknown template ${to}`);
+      drain.aliases.set(from, to);
     }
     return drain;
   }
@@ -213,17 +339,13 @@ export class Drain {
   private createCluster(tokens: string[]): Cluster {
     const text = tokens.join(' ');
     let id = templateIdFor(text);
-    for (let n = 1; this.clustersById.has(id); n++) id = templateIdFor(`${text}\u0000${n}`);
-    const cluster: Cluster = { id, tokens, size: 1, path: this.pathFor(tokens) };
-    let node = this.root;
-    for (const key of cluster.path) {
-      let child = node.children.get(key);
-      if (!child) node.children.set(key, (child = newNode()));
-      node = child;
-    }
-    node.clusters.push(cluster);
+    // An alias is taken too: an old id must keep naming the cluster it was merged into.
+    for (let n = 1; this.clustersById.has(id) || this.aliases.has(id); n++) id = templateIdFor(`${text}\u0000${n}`);
+    const cluster: Cluster = { id, tokens, size: 1, path: this.pathFor(tokens), extraPaths: [], seq: this.nextSeq++ };
+    this.leafAt(cluster.path).clusters.push(cluster);
     this.clustersById.set(id, cluster);
     this.clusterList.push(cluster);
+    this.siblings.add(id, tokens);
     return cluster;
   }
 
@@ -278,8 +400,8 @@ const EXACT: MatchRules = { threshold: 1, includeParams: true, wordVariantLimit:
 /**
  * Drain3's fast_match: similarity = equal tokens / length; the highest similarity wins, ties go to
  * the template with more wildcards, then to the older cluster. With the word rule, word variants
- * (see DrainConfig.wordVariantLimit) only count when no other template qualifies and at least
- * `wordVariantLimit` of them reach the threshold.
+ * (see DrainConfig.wordVariantLimit) only match when the leaf holds `wordVariantLimit` of them;
+ * siblings among them (one differing place) merge instead (Drain.mergeSiblings).
  */
 function bestMatch(clusters: readonly Cluster[], tokens: readonly string[], rules: MatchRules): Cluster | null {
   const best = { cluster: null as Cluster | null, sim: -1, params: -1 };
@@ -300,16 +422,16 @@ function bestMatch(clusters: readonly Cluster[], tokens: readonly string[], rule
       }
     }
     const sim = t.length === 0 ? 1 : (rules.includeParams ? same + params : same) / t.length;
-    if (wordVariant) {
-      if (sim < rules.threshold) continue;
+    if (!wordVariant) keepBetter(best, cluster, sim, params);
+    else if (sim >= rules.threshold) {
       variants++;
       keepBetter(bestVariant, cluster, sim, params);
-    } else {
-      keepBetter(best, cluster, sim, params);
     }
   }
   if (best.cluster && best.sim >= rules.threshold) return best.cluster;
-  return variants > 0 && variants >= rules.wordVariantLimit ? bestVariant.cluster : null;
+  // Word variants that differ in more than one place are never siblings (two word variables, say
+  // a user and a host name): once a leaf holds this many of them, the line joins the most similar.
+  return rules.wordVariantLimit > 0 && variants >= rules.wordVariantLimit ? bestVariant.cluster : null;
 }
 
 function keepBetter(best: { cluster: Cluster | null; sim: number; params: number }, cluster: Cluster, sim: number, params: number): void {
@@ -318,6 +440,13 @@ function keepBetter(best: { cluster: Cluster | null; sim: number; params: number
     best.sim = sim;
     best.params = params;
   }
+}
+
+/** Whether `template` matches `tokens` wherever it is not `<*>` (same length). */
+function covers(template: readonly string[], tokens: readonly string[]): boolean {
+  if (template.length !== tokens.length) return false;
+  for (let i = 0; i < template.length; i++) if (template[i] !== WILDCARD && template[i] !== tokens[i]) return false;
+  return true;
 }
 
 /** Differing tokens become `<*>`. Returns the same array when nothing changes (cheap "none" check). */
@@ -346,13 +475,34 @@ export function isVariableToken(token: string): boolean {
 
 /** `T` + 12 hex digits of FNV-1a 64 over the UTF-8 bytes: short, stable across platforms and versions. */
 export function templateIdFor(text: string): string {
-  let hash = 0xcbf29ce484222325n;
-  for (const byte of new TextEncoder().encode(text)) {
-    hash ^= BigInt(byte);
-    hash = (hash * 0x100000001b3n) & 0xffffffffffffffffn;
+  // FNV-1a 64 in four 16-bit limbs, without BigInt (an id is made for every new cluster): the same
+  // hash = (hash ^ byte) * 0x100000001b3 mod 2^64, from 0xcbf29ce484222325. The prime is
+  // 2^40 + 0x1b3, so the product is hash * 0x1b3 plus hash shifted left by 40 bits.
+  let h0 = 0x2325;
+  let h1 = 0x8422;
+  let h2 = 0x9ce4;
+  let h3 = 0xcbf2;
+  for (const byte of UTF8.encode(text)) {
+    h0 ^= byte;
+    const shifted2 = (h0 << 8) & 0xffff;
+    const shifted3 = ((h0 >>> 8) | (h1 << 8)) & 0xffff;
+    let t = h0 * 0x1b3;
+    const n0 = t & 0xffff;
+    t = h1 * 0x1b3 + (t >>> 16);
+    const n1 = t & 0xffff;
+    t = h2 * 0x1b3 + shifted2 + (t >>> 16);
+    const n2 = t & 0xffff;
+    t = h3 * 0x1b3 + shifted3 + (t >>> 16);
+    h3 = t & 0xffff;
+    h2 = n2;
+    h1 = n1;
+    h0 = n0;
   }
-  return `T${hash.toString(16).padStart(16, '0').slice(0, 12)}`;
+  return `T${hex4(h3)}${hex4(h2)}${hex4(h1)}`;
 }
+
+const UTF8 = new TextEncoder();
+const hex4 = (limb: number) => limb.toString(16).padStart(4, '0');
 
 function definedOnly<T extends object>(obj: T): Partial<T> {
   return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as Partial<T>;
@@ -367,5 +517,6 @@ function validateConfig(config: DrainConfig): DrainConfig {
   for (const key of ['wordVariantLimit', 'settledWordLines'] as const) {
     if (!Number.isInteger(config[key]) || config[key] < 0) throw new Error(`Drain ${key} must be an integer >= 0 (got ${config[key]})`);
   }
+  if (typeof config.absorbCovered !== 'boolean') throw new Error(`Drain absorbCovered must be true or false (got ${config.absorbCovered})`);
   return config;
 }

@@ -16,29 +16,45 @@ export interface MaskRule {
   pattern: string;
   /** Regex flags besides `g` (which is always added), e.g. `i`. */
   flags?: string;
+  /**
+   * Texts of which a token must contain one for the pattern to match at all (`.` for an IPv4
+   * address). Only a shortcut: tokens without any of them skip the regex.
+   */
+  requires?: string[];
 }
 
 // Lookarounds meaning "not glued to a letter, digit or _": `t761`, `md5`, `x86_64` are words, not numbers.
 const START = '(?<![A-Za-z0-9_])';
 const END = '(?![A-Za-z0-9_])';
 
+/** Every digit, for rules that need one (`requires`). */
+const DIGITS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
+
+/** One label of a host name: letters, digits and inner dashes. */
+const HOST_LABEL = '[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?';
+
 export const DEFAULT_MASKS: readonly MaskRule[] = [
   // Canonical 8-4-4-4-12 UUIDs (request ids, instance ids).
-  { name: 'UUID', pattern: `${START}[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}${END}`, flags: 'i' },
+  { name: 'UUID', pattern: `${START}[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}${END}`, flags: 'i', requires: ['-'] },
   // URLs before paths: the scheme's `//` would otherwise start a path.
-  { name: 'URL', pattern: `${START}[A-Za-z][A-Za-z0-9+.-]*://[^\\s"'<>]+` },
+  { name: 'URL', pattern: `${START}[A-Za-z][A-Za-z0-9+.-]*://[^\\s"'<>]+`, requires: ['://'] },
   // HDFS block ids (blk_-123...): the id of the HDFS session; the `_` keeps NUM from seeing them.
-  { name: 'BLK', pattern: 'blk_-?\\d+' },
+  { name: 'BLK', pattern: 'blk_-?\\d+', requires: ['blk_'] },
   // IPv4 with optional port, also `/10.0.0.1:50010` as Java prints socket addresses.
-  { name: 'IP', pattern: `/?(?<![0-9.])\\d{1,3}(?:\\.\\d{1,3}){3}(?::\\d{1,5})?(?![0-9]|\\.\\d)` },
+  { name: 'IP', pattern: `/?(?<![0-9.])\\d{1,3}(?:\\.\\d{1,3}){3}(?::\\d{1,5})?(?![0-9]|\\.\\d)`, requires: ['.'] },
   // File paths: Unix with two or more segments, not glued to a word (`/var/log/x.log`, but not the
   // date in 2016/9/27), and Windows (`C:\\dir\\file`).
-  { name: 'PATH', pattern: `(?<![\\w.])(?:/[\\w.$@%+~-]+){2,}/?|${START}[A-Za-z]:\\\\[^\\s"'<>]*` },
+  { name: 'PATH', pattern: `(?<![\\w.])(?:/[\\w.$@%+~-]+){2,}/?|${START}[A-Za-z]:\\\\[^\\s"'<>]*`, requires: ['/', '\\'] },
+  // Host names: dot-separated labels ending in a top-level domain, generic (`mail.example.com`) or a
+  // country code after two more labels (`proxy.cse.cuhk.edu.hk`). A name carries no digit as often
+  // as not, so NUM cannot catch it, yet it is a value. Reverse-DNS names (`com.example.Foo`,
+  // `com.tencent.mm`) are code, not hosts: they start with the TLD, and are left alone.
+  { name: 'HOST', pattern: `(?<![\\w.-])(?!(?:com|org|net|edu|gov|java|javax|android)\\.)(?:${HOST_LABEL}\\.)+(?:com|net|org|edu|gov|mil|info|biz|localdomain|local|internal|lan)(?![\\w.-])|(?<![\\w.-])(?!(?:com|org|net|edu|gov|java|javax|android)\\.)(?:${HOST_LABEL}\\.){2,}[a-z]{2}(?![\\w.-])`, requires: ['.'] },
   // Hex: 0x-prefixed, or runs of 6+ hex digits that mix digits and letters (hashes, object ids).
-  { name: 'HEX', pattern: `${START}0[xX][0-9a-fA-F]+${END}|${START}(?=[0-9a-fA-F]*[a-fA-F])(?=[0-9a-fA-F]*[0-9])[0-9a-fA-F]{6,}${END}` },
+  { name: 'HEX', pattern: `${START}0[xX][0-9a-fA-F]+${END}|${START}(?=[0-9a-fA-F]*[a-fA-F])(?=[0-9a-fA-F]*[0-9])[0-9a-fA-F]{6,}${END}`, requires: DIGITS },
   // Numbers: integers, decimals, dotted versions (1.7601.23505), signed; not inside words.
   // A dot before counts as glued too: `v6.1.7601` is a version word, not `v6.` + a number.
-  { name: 'NUM', pattern: `(?<![A-Za-z0-9_.])[-+]?\\d+(?:\\.\\d+)*${END}` },
+  { name: 'NUM', pattern: `(?<![A-Za-z0-9_.])[-+]?\\d+(?:\\.\\d+)*${END}`, requires: DIGITS },
 ];
 
 export interface MaskedToken {
@@ -48,15 +64,36 @@ export interface MaskedToken {
   values: string[];
 }
 
-const PLAIN_CACHE_SIZE = 50_000;
+/** Masked tokens remembered (plain words and values alike); past it the cache starts over. */
+const TOKEN_CACHE_SIZE = 50_000;
 const BARE_INTEGER = /^[-+]?\d+$/;
 
 export interface Masker {
   maskToken(token: string): MaskedToken;
 }
 
+interface CompiledRules {
+  compiled: Array<{ placeholder: string; regex: RegExp; gate: RegExp | undefined }>;
+  /** Matches wherever any rule could: the quick reject for plain words. */
+  anyGate: RegExp | undefined;
+  mayMatch: RegExp | undefined;
+}
+
+/**
+ * Compiled regexes per rule list: a miner is made per parse run and per benchmark round, and
+ * compiling a dozen regexes each time costs more than mining a small file. Sharing is safe: every
+ * use resets `lastIndex` and runs synchronously.
+ */
+const compiledRules = new WeakMap<readonly MaskRule[], CompiledRules>();
+
 /** Throws when a rule's name or pattern is unusable. */
 export function createMasker(rules: readonly MaskRule[] = DEFAULT_MASKS): Masker {
+  let known = compiledRules.get(rules);
+  if (!known) compiledRules.set(rules, (known = compileRules(rules)));
+  return maskerFrom(rules, known);
+}
+
+function compileRules(rules: readonly MaskRule[]): CompiledRules {
   const compiled = rules.map((rule) => {
     // Drain recognizes placeholders by this shape (a masked token is a variable); see drain.ts.
     if (!/^(?:\*|[A-Z][A-Z0-9_]*)$/.test(rule.name)) throw new Error(`mask name "${rule.name}" must be * or upper-case letters, digits and _ (e.g. NUM)`);
@@ -67,12 +104,26 @@ export function createMasker(rules: readonly MaskRule[] = DEFAULT_MASKS): Masker
     } catch (err) {
       throw new Error(`mask ${rule.name}: ${(err as Error).message}`, { cause: err });
     }
-    return { placeholder: `<${rule.name}>`, regex };
+    return { placeholder: `<${rule.name}>`, regex, gate: rule.requires?.length ? anyOf(rule.requires) : undefined };
   });
+  // When every rule says what a token must contain, those checks are the quick reject; else one
+  // regex of all patterns is.
+  const allGated = compiled.length > 0 && compiled.every((c) => c.gate);
+  const anyGate = allGated ? anyOf(rules.flatMap((r) => r.requires ?? [])) : undefined;
+  const mayMatch = allGated || compiled.length === 0 ? undefined : anyRuleRegex(rules);
+  return { compiled, anyGate, mayMatch };
+}
+
+function maskerFrom(rules: readonly MaskRule[], { compiled, anyGate, mayMatch }: CompiledRules): Masker {
   if (compiled.length === 0) return { maskToken: (token) => ({ text: token, values: [] }) };
-  const mayMatch = anyRuleRegex(rules);
-  // Plain words repeat endlessly in logs: remember the ones no rule can match (bounded, frozen results).
-  const plain = new Map<string, MaskedToken>();
+  // Tokens repeat endlessly in logs, values too (`0`, a host name, a port): remember results
+  // (bounded, frozen: callers share them).
+  const cache = new Map<string, MaskedToken>();
+  const remember = (token: string, result: MaskedToken): MaskedToken => {
+    if (cache.size >= TOKEN_CACHE_SIZE) cache.clear();
+    cache.set(token, result);
+    return result;
+  };
   const NO_VALUES: string[] = Object.freeze([]) as unknown as string[];
 
   // With the default rules a bare integer can only be a NUM (every earlier rule needs a letter, a
@@ -82,17 +133,19 @@ export function createMasker(rules: readonly MaskRule[] = DEFAULT_MASKS): Masker
   return {
     maskToken(token) {
       if (integersAreNum && BARE_INTEGER.test(token)) return { text: '<NUM>', values: [token] };
-      const known = plain.get(token);
+      const known = cache.get(token);
       if (known) return known;
-      // Most tokens are plain words: one combined test instead of one scan per rule.
-      if (mayMatch && !mayMatch.test(token)) {
-        const result = Object.freeze({ text: token, values: NO_VALUES });
-        if (plain.size < PLAIN_CACHE_SIZE) plain.set(token, result);
-        return result;
+      // Most tokens are plain words: reject them with cheap tests instead of one scan per rule.
+      if (anyGate ? !anyGate.test(token) : mayMatch && !mayMatch.test(token)) {
+        return remember(token, Object.freeze({ text: token, values: NO_VALUES }));
       }
       // Segments: strings are literal text still open to later rules; objects are masked values.
       let segments: Array<string | { value: string; placeholder: string }> = [token];
-      for (const { placeholder, regex } of compiled) {
+      // `open`: text still open to later rules (once a rule masked the whole token, the rest skip).
+      let open = token;
+      for (const { placeholder, regex, gate } of compiled) {
+        if (open === '') break;
+        if (gate && !gate.test(open)) continue;
         const next: typeof segments = [];
         for (const seg of segments) {
           if (typeof seg !== 'string') {
@@ -112,9 +165,14 @@ export function createMasker(rules: readonly MaskRule[] = DEFAULT_MASKS): Masker
           }
           if (last < seg.length) next.push(last === 0 ? seg : seg.slice(last));
         }
+        if (next.length !== segments.length || next.some((seg, i) => seg !== segments[i])) {
+          // Gates look at the text between masked values only: joined with a space, which no rule
+          // needs, so a gate cannot see a match across a masked value.
+          open = next.filter((seg): seg is string => typeof seg === 'string').join(' ');
+        }
         segments = next;
       }
-      if (segments.length === 1 && typeof segments[0] === 'string') return { text: token, values: [] };
+      if (segments.length === 1 && typeof segments[0] === 'string') return remember(token, Object.freeze({ text: token, values: NO_VALUES }));
       let text = '';
       const values: string[] = [];
       for (const seg of segments) {
@@ -124,9 +182,19 @@ export function createMasker(rules: readonly MaskRule[] = DEFAULT_MASKS): Masker
           values.push(seg.value);
         }
       }
+      // Values are mostly unique (ids, addresses): remembering them would only churn the cache.
       return { text, values };
     },
   };
+}
+
+/** A regex that finds any of the texts (a character class when they are all single characters). */
+function anyOf(texts: readonly string[]): RegExp {
+  const escape = (t: string) => t.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
+  const chars = [...new Set(texts.filter((t) => t.length === 1))];
+  const longer = [...new Set(texts.filter((t) => t.length > 1))];
+  const parts = [...(chars.length ? [`[${chars.map(escape).join('')}]`] : []), ...longer.map(escape)];
+  return new RegExp(parts.join('|'));
 }
 
 /**

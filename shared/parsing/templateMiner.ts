@@ -1,13 +1,21 @@
 /**
- * The mining API of the parse step (Drain3's TemplateMiner): split a message into tokens, mask each
- * token, feed the masked tokens to Drain, and report the template id, the template and the
- * parameters (the original text behind every `<*>` and every mask placeholder, in order).
+ * The mining API of the parse step (Drain3's TemplateMiner): split a message into tokens and mask
+ * them (messageTokens.ts: multi-token values, masks, named values, joined values), feed the masked
+ * tokens to Drain, and report the template id, the template and the parameters (the original text
+ * behind every `<*>` and every mask placeholder, in order). Drain may merge templates later; the
+ * merged-away ids stay resolvable (`resolve`, `template`).
  * Pure: state in, state out (`toState()`), no I/O.
  */
 import { Drain, DEFAULT_DRAIN_CONFIG, WILDCARD, tokenize, type ChangeType, type DrainCluster, type DrainConfig, type DrainState } from './drain';
 import { createMasker, DEFAULT_MASKS, type MaskRule } from './masks';
+import { DEFAULT_TOKEN_RULES, messageTokens, type MessageTokens, type TokenRules } from './messageTokens';
 
-export interface TemplateMinerConfig extends DrainConfig {
+/** Messages whose tokens are remembered; past it the cache starts over. */
+const MESSAGE_CACHE_SIZE = 20_000;
+/** How often the message cache checks that it pays (see createTemplateMiner). */
+const CACHE_CHECK_EVERY = 512;
+
+export interface TemplateMinerConfig extends DrainConfig, TokenRules {
   /** Applied in order to every whitespace-free token before clustering. */
   masks: readonly MaskRule[];
 }
@@ -15,6 +23,7 @@ export interface TemplateMinerConfig extends DrainConfig {
 /** Every setting in one place, Drain3 style: depth 4, similarity 0.4, 100 children, numeric routing, default masks. */
 export const DEFAULT_TEMPLATE_MINER_CONFIG: Readonly<TemplateMinerConfig> = Object.freeze({
   ...DEFAULT_DRAIN_CONFIG,
+  ...DEFAULT_TOKEN_RULES,
   masks: DEFAULT_MASKS,
 });
 
@@ -31,6 +40,8 @@ export type MatchResult = Omit<MineResult, 'changeType'>;
 export interface TemplateMinerState {
   version: 1;
   masks: MaskRule[];
+  /** Absent in states saved before these rules existed: they then take the defaults. */
+  tokenRules?: TokenRules;
   drain: DrainState;
 }
 
@@ -44,12 +55,15 @@ export interface TemplateMiner {
   match(content: string): MatchResult | null;
   /** Current templates in creation order. */
   templates(): DrainCluster[];
+  /** The template by id; an id merged into another template gives that one. */
   template(id: string): DrainCluster | undefined;
+  /** The id a template id stands for now: itself, or the template it was merged into. */
+  resolve(id: string): string;
   toState(): TemplateMinerState;
 }
 
 /** Settings that only decide how new messages match; a saved state can take new values for them. */
-const MATCHING_SETTINGS = ['similarityThreshold', 'wordVariantLimit', 'settledWordLines'] as const;
+const MATCHING_SETTINGS = ['similarityThreshold', 'wordVariantLimit', 'settledWordLines', 'absorbCovered'] as const;
 
 /**
  * With a state, the tree-shaping settings (depth, maxChildren, parametrizeNumericTokens) are the
@@ -61,6 +75,7 @@ const MATCHING_SETTINGS = ['similarityThreshold', 'wordVariantLimit', 'settledWo
 export function createTemplateMiner(config: Partial<TemplateMinerConfig> = {}, state?: TemplateMinerState): TemplateMiner {
   let drain: Drain;
   let masks: readonly MaskRule[];
+  let tokenRules: TokenRules;
   if (state) {
     if (state.version !== 1 || !state.drain) throw new Error('not a template miner state (version 1 expected)');
     for (const key of ['depth', 'maxChildren', 'parametrizeNumericTokens'] as const) {
@@ -71,25 +86,40 @@ export function createTemplateMiner(config: Partial<TemplateMinerConfig> = {}, s
     const matching = Object.fromEntries(MATCHING_SETTINGS.filter((k) => config[k] !== undefined).map((k) => [k, config[k]]));
     drain = Drain.fromState({ ...state.drain, config: { ...state.drain.config, ...matching } });
     masks = config.masks ?? state.masks;
+    tokenRules = { ...DEFAULT_TOKEN_RULES, ...state.tokenRules, ...pickTokenRules(config) };
   } else {
     drain = new Drain(config);
     masks = config.masks ?? DEFAULT_MASKS;
+    tokenRules = { ...DEFAULT_TOKEN_RULES, ...pickTokenRules(config) };
   }
   const masker = createMasker(masks);
-  const fullConfig: Readonly<TemplateMinerConfig> = Object.freeze({ ...drain.config, masks });
+  const fullConfig: Readonly<TemplateMinerConfig> = Object.freeze({ ...drain.config, ...tokenRules, masks });
 
-  /** Tokens, their masked form, and the masked-out values of each token. */
-  function prepare(content: string) {
-    const tokens = tokenize(content);
-    const masked: string[] = new Array(tokens.length);
-    const values: string[][] = new Array(tokens.length);
-    for (let i = 0; i < tokens.length; i++) {
-      const m = masker.maskToken(tokens[i]);
-      masked[i] = m.text;
-      values[i] = m.values;
+  // Logs repeat whole messages (a third to four fifths of the lines of most loghub samples): the
+  // tokens of a message do not depend on the miner's state, so they are remembered (bounded).
+  // Nothing downstream changes these arrays (Drain copies a template before generalizing it).
+  // Where messages rarely repeat (HDFS: every line names its block), remembering them only costs:
+  // after every CACHE_CHECK_EVERY lookups, the cache stays off for as long if fewer than one in
+  // eight of them hit.
+  const prepared = new Map<string, MessageTokens>();
+  let lookups = 0;
+  let hits = 0;
+  let remembering = true;
+  const prepare = (content: string): MessageTokens => {
+    if (++lookups === CACHE_CHECK_EVERY) {
+      remembering = !remembering || hits * 8 >= lookups;
+      if (!remembering) prepared.clear();
+      lookups = hits = 0;
     }
-    return { tokens, masked, values };
-  }
+    if (!remembering) return messageTokens(content, masker, tokenRules);
+    let known = prepared.get(content);
+    if (known) hits++;
+    else {
+      if (prepared.size >= MESSAGE_CACHE_SIZE) prepared.clear();
+      prepared.set(content, (known = messageTokens(content, masker, tokenRules)));
+    }
+    return known;
+  };
 
   /** A `<*>` position gives the whole original token; a kept token gives what its masks cut out. */
   const templateTokensCache = new Map<string, string[]>();
@@ -109,7 +139,7 @@ export function createTemplateMiner(config: Partial<TemplateMinerConfig> = {}, s
     config: fullConfig,
     add(content) {
       const { tokens, masked, values } = prepare(content);
-      const r = drain.add(masked);
+      const r = drain.learn(masked);
       return { templateId: r.templateId, template: r.template, params: paramsOf(r.template, tokens, values), changeType: r.changeType };
     },
     mine(contents) {
@@ -124,7 +154,17 @@ export function createTemplateMiner(config: Partial<TemplateMinerConfig> = {}, s
     },
     templates: () => drain.clusters(),
     template: (id) => drain.cluster(id),
-    toState: () => ({ version: 1, masks: masks.map((m) => ({ ...m })), drain: drain.toState() }),
+    resolve: (id) => drain.resolve(id),
+    toState: () => ({ version: 1, masks: masks.map((m) => ({ ...m })), tokenRules: { ...tokenRules }, drain: drain.toState() }),
   };
   return miner;
+}
+
+/** The token rules set in a config (undefined ones left out, so they do not override). */
+function pickTokenRules(config: Partial<TokenRules>): Partial<TokenRules> {
+  const out: Partial<TokenRules> = {};
+  if (config.valueRuns !== undefined) out.valueRuns = config.valueRuns;
+  if (config.joinAdjacentValues !== undefined) out.joinAdjacentValues = config.joinAdjacentValues;
+  if (config.namedValues !== undefined) out.namedValues = config.namedValues;
+  return out;
 }

@@ -35,6 +35,13 @@ describe('structureLines', () => {
     expect(log.rows.map((r) => r.EventTemplate)).toEqual(['job <*> finished', 'job <*> finished']);
   });
 
+  it('reports the final id on every row when later lines merged templates (a word variable)', () => {
+    const services = ['chargen', 'daytime', 'echo', 'eklogin', 'ftp', 'klogin'];
+    const log = structureLines(services.map((s) => `INFO removing service ${s} now`), '<Level> <Content>');
+    expect(new Set(log.rows.map((r) => r.EventId)).size).toBe(1);
+    expect(log.rows[0].EventTemplate).toBe('removing service <*> now');
+  });
+
   it('uses the miner it is given, so ids continue from saved state', () => {
     const miner = createTemplateMiner();
     const idBefore = miner.add('Accepted socket connection from /10.0.0.1:1').templateId;

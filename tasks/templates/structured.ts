@@ -43,13 +43,12 @@ export function structureLines(lines: Iterable<string>, logFormat: string | Comp
     }
     matched.push({ LineId: lineNumber, fields, templateId: miner.add(fields.Content).templateId });
   }
-  // Second pass: templates only settle after the last line, and every row shows the final one.
-  const rows = matched.map((m) => ({
-    LineId: m.LineId,
-    fields: m.fields,
-    EventId: m.templateId,
-    EventTemplate: miner.template(m.templateId)?.template ?? '',
-  }));
+  // Second pass: templates only settle after the last line, and every row shows the final one
+  // under its final id (a later line may have merged the row's template into an older one).
+  const rows = matched.map((m) => {
+    const id = miner.resolve(m.templateId);
+    return { LineId: m.LineId, fields: m.fields, EventId: id, EventTemplate: miner.template(id)?.template ?? '' };
+  });
   return { fields: format.fields, rows, unmatchedLines };
 }
 
