@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from airflow.providers.standard.operators.trigger_dagrun import TriggerDagRunOperator
-from airflow.providers.standard.sensors.external_task import ExternalTaskSensor
 from airflow.sdk import Param
 
 from sentinel_infra.dag import sentinel_dag
-from sentinel_infra.factory import sentinel_step
+from sentinel_infra.factory import sentinel_step, wait_for_step
 
 DOC = """
 ### log_sentinel_monitoring
@@ -40,14 +37,7 @@ with sentinel_dag(
         "max_model_age_days": Param(7, type="integer", minimum=1, description="retrain models older than this"),
     },
 ) as dag:
-    wait_for_scores = ExternalTaskSensor(
-        task_id="wait_for_scores",
-        external_dag_id="log_sentinel_daily",
-        external_task_id="score",
-        mode="reschedule",
-        poke_interval=300,
-        timeout=int(timedelta(hours=12).total_seconds()),
-    )
+    wait_for_scores = wait_for_step("wait_for_scores", "log_sentinel_daily", "score")
     monitor = sentinel_step(
         "monitor",
         "monitor",

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from airflow.providers.standard.sensors.external_task import ExternalTaskSensor
 from airflow.sdk import Param
 
 from sentinel_infra.config import DETECTORS_PATTERN
 from sentinel_infra.dag import sentinel_dag
-from sentinel_infra.factory import sentinel_step
+from sentinel_infra.factory import sentinel_step, wait_for_step
 
 DOC = """
 ### log_sentinel_retrain
@@ -55,14 +54,7 @@ with sentinel_dag(
     },
 ) as dag:
     # The day's features must exist: wait for the daily DAG's features task of the same logical date.
-    wait_for_features = ExternalTaskSensor(
-        task_id="wait_for_features",
-        external_dag_id="log_sentinel_daily",
-        external_task_id="features",
-        mode="reschedule",
-        poke_interval=300,
-        timeout=int(timedelta(hours=12).total_seconds()),
-    )
+    wait_for_features = wait_for_step("wait_for_features", "log_sentinel_daily", "features")
     last_day = "{{ params.to_date or ds }}"
     train = sentinel_step(
         "train",

@@ -62,7 +62,8 @@ def test_retrain_waits_for_features_then_trains(dagbag):
     dag = dagbag.dags["log_sentinel_retrain"]
     assert downstream(dag) == {"wait_for_features": {"train"}, "train": set()}
     sensor = dag.get_task("wait_for_features")
-    assert (sensor.external_dag_id, sensor.external_task_id, sensor.mode) == (
+    assert (type(sensor).__name__, sensor.external_dag_id, sensor.external_task_id, sensor.mode) == (
+        "StepDoneSensor",
         "log_sentinel_daily",
         "features",
         "reschedule",
@@ -80,6 +81,12 @@ def test_monitoring_gates_the_retrain_trigger(dagbag):
         "retrain_gate": {"trigger_retrain"},
         "trigger_retrain": set(),
     }
+    sensor = dag.get_task("wait_for_scores")
+    assert (type(sensor).__name__, sensor.external_dag_id, sensor.external_task_id) == (
+        "StepDoneSensor",
+        "log_sentinel_daily",
+        "score",
+    )
     gate = dag.get_task("retrain_gate")
     assert gate.skip_on_exit_code == [99] or gate.skip_on_exit_code == 99 or 99 in gate.skip_on_exit_code
     assert dag.get_task("trigger_retrain").trigger_dag_id == "log_sentinel_retrain"

@@ -13,11 +13,11 @@ from airflow.dag_processing.dagbag import DagBag
 from airflow.providers.cncf.kubernetes.operators.pod import KubernetesPodOperator
 from airflow.providers.docker.operators.docker import DockerOperator
 from airflow.providers.standard.operators.trigger_dagrun import TriggerDagRunOperator
-from airflow.providers.standard.sensors.external_task import ExternalTaskSensor
 
 from conftest import DAGS
 from sentinel_infra import config
 from sentinel_infra.dag import DEFAULT_ARGS, OWNER, TAG
+from sentinel_infra.sensors import StepDoneSensor
 
 
 def all_tasks(dagbag: DagBag):
@@ -66,7 +66,7 @@ def test_every_task_has_the_owner_and_retry_policy(dagbag):
 
 
 #: The only operators a DAG may use besides the factory's: planning in Python, sensors, triggers.
-NON_CONTAINER_OPERATORS = {"_PythonDecoratedOperator", ExternalTaskSensor.__name__, TriggerDagRunOperator.__name__}
+NON_CONTAINER_OPERATORS = {"_PythonDecoratedOperator", StepDoneSensor.__name__, TriggerDagRunOperator.__name__}
 
 
 @pytest.fixture(params=["kubernetes", "docker"])
