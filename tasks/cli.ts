@@ -67,6 +67,7 @@ program
   .option('--service <name>', 'service name for text logs (default: their Component field)')
   .option('--max-quarantine-share <share>', 'fail when more than this share of records is quarantined (default 0.05)')
   .option('--allow-other-dates', 'keep records whose timestamp is outside the partition date')
+  .option('--skip-if-empty', 'no input files is "nothing to do" (exit 99, the DAG skips the day), not bad input (exit 2)')
   .action(action('ingest'));
 
 program

@@ -15,6 +15,8 @@ import { BadInputError, ExternalServiceError } from '../errors';
  * MinIO and most S3-compatible stores need it. A PUT is atomic on S3, so no temp-and-rename.
  */
 export function createS3Store(bucket: string, prefix: string, options: { forcePathStyle: boolean; client?: S3Client }): ObjectStore {
+  // The SDK's multi-line "will require node >=22" warning on every client; the images pin Node 20 on purpose.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const client = options.client ?? new S3Client({ forcePathStyle: options.forcePathStyle, region: process.env.AWS_REGION ?? 'us-east-1' });
   const base = prefix.replace(/^\/+|\/+$/g, '');
   const full = (key: string) => (base ? `${base}/${key}` : key);
