@@ -4,6 +4,8 @@ is driven through the pinned provider's own failure path with a fake pod or Dock
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 from unittest import mock
 
 import pendulum
@@ -128,7 +130,12 @@ def test_docker_exit_3_fails_for_a_retry_and_99_skips(monkeypatch):
 
 def test_plan_fails_at_once_on_a_reversed_range(dagbag):
     plan = dagbag.dags["log_sentinel_daily"].get_task("plan")
+    day = datetime(2026, 1, 5, tzinfo=UTC)
+    manual = SimpleNamespace(logical_date=day, data_interval_start=day - timedelta(days=1), run_type="manual")
     with pytest.raises(AirflowFailException, match="before"):
-        plan.python_callable(params={"date_from": "2026-01-05", "date_to": "2026-01-01"}, ds="2026-01-05")
-    [record] = plan.python_callable(params={}, ds="2026-01-05")
+        plan.python_callable(params={"date_from": "2026-01-05", "date_to": "2026-01-01"}, dag_run=manual)
+    [record] = plan.python_callable(params={}, dag_run=manual)
     assert record["ingest"] == ["--date", "2026-01-05"]
+    scheduled = SimpleNamespace(logical_date=day, data_interval_start=day, run_type="scheduled")
+    [record] = plan.python_callable(params={}, dag_run=scheduled)
+    assert record["ingest"] == ["--date", "2026-01-05", "--skip-if-empty"]
