@@ -26,15 +26,30 @@ with sentinel_dag(
     finish_within_hours=2,
     params={
         "psi_threshold": Param(
-            0.25, type="number", exclusiveMinimum=0, description="feature or score PSI that recommends retraining"
+            0.25,
+            type="number",
+            exclusiveMinimum=0,
+            title="PSI threshold",
+            description="feature or score PSI that recommends retraining",
         ),
         "unseen_template_share": Param(
-            0.05, type="number", minimum=0, maximum=1, description="share of events with templates unknown to the model"
+            0.05,
+            type="number",
+            minimum=0,
+            maximum=1,
+            title="Unseen template share",
+            description="share of events with templates unknown to the model",
         ),
         "anomaly_rate_factor": Param(
-            5, type="number", minimum=1, description="anomaly rate this many times off the expected rate"
+            5,
+            type="number",
+            minimum=1,
+            title="Anomaly rate factor",
+            description="anomaly rate this many times off the expected rate",
         ),
-        "max_model_age_days": Param(7, type="integer", minimum=1, description="retrain models older than this"),
+        "max_model_age_days": Param(
+            7, type="integer", minimum=1, title="Maximum model age (days)", description="retrain models older than this"
+        ),
     },
 ) as dag:
     wait_for_scores = wait_for_step("wait_for_scores", "log_sentinel_daily", "score")

@@ -30,13 +30,25 @@ with sentinel_dag(
     catchup=False,
     max_active_runs=1,
     params={
-        "train_days": Param(14, type="integer", minimum=1, maximum=90, description="trailing days of Gold to train on"),
+        "train_days": Param(
+            14,
+            type="integer",
+            minimum=1,
+            maximum=90,
+            title="Training days",
+            description="trailing days of Gold to train on",
+        ),
         "to_date": Param(
-            None, type=["null", "string"], format="date", description="last training date (default: the logical date)"
+            None,
+            type=["null", "string"],
+            format="date",
+            title="Last training date",
+            description="last training date (default: the logical date)",
         ),
         "detectors": Param(
             "robust_baseline,isolation_forest,rare_templates",
             type="string",
+            title="Detectors",
             description="comma-separated window detectors, plus session detectors to replace the default session set "
             "(invariants, rare_events, sequence_transitions)",
             pattern=DETECTORS_PATTERN,
@@ -45,11 +57,16 @@ with sentinel_dag(
             "auto",
             type="string",
             pattern=r"^(auto|0?\.\d*[1-9]\d*)$",
+            title="Alert rate",
             description="share of training windows and sessions each detector may flag (e.g. 0.01); "
             "auto: 0.005 for windows, each session detector's own test",
         ),
         "promote_margin": Param(
-            0.02, type="number", minimum=0, description="promote unless worse than production by more than this"
+            0.02,
+            type="number",
+            minimum=0,
+            title="Promotion margin",
+            description="promote unless worse than production by more than this",
         ),
     },
 ) as dag:

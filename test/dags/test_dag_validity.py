@@ -106,3 +106,9 @@ def test_every_container_task_comes_from_the_factory(runner_dagbag):
         else:
             assert cls.__name__ in NON_CONTAINER_OPERATORS, where
     assert containers >= 9
+
+
+def test_every_param_has_a_title_for_the_trigger_form(dagbag):
+    for dag in dagbag.dags.values():
+        for name in dag.params:
+            assert dag.params.get_param(name).schema.get("title"), f"{dag.dag_id}.{name}"
