@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { existsSync, writeFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT, exitCodeOf, SentinelError } from '../shared/errors';
 import { DEFAULT_SESSION_DETECTORS, DEFAULT_WINDOW_DETECTORS, SESSION_DETECTOR_NAMES, WINDOW_DETECTOR_NAMES } from '../shared/detectors/registry';
@@ -209,6 +210,8 @@ program.parseAsync(process.argv).catch((err: unknown) => {
   }
   const message = err instanceof Error ? err.message : String(err);
   process.stderr.write(`sentinel: ${message}\n`);
+  // In a Kubernetes pod the same line becomes the container's termination message, shown in the task's failure.
+  if (existsSync('/dev/termination-log')) try { writeFileSync('/dev/termination-log', message); } catch { /* read-only: logs have it */ }
   if (!(err instanceof SentinelError) && err instanceof Error && err.stack) process.stderr.write(err.stack + '\n');
   process.exitCode = exitCodeOf(err);
 });
