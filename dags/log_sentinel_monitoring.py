@@ -16,6 +16,10 @@ against the expected rate and the model age, and stores them in `model_metrics` 
 plots them). **retrain_gate** exits 0 when retraining is recommended and 99 when not (the task is
 then *skipped*), so **trigger_retrain** runs `log_sentinel_retrain` only after drift. The reasons are
 in the monitor task's log and in `monitoring/date=D/summary.json`.
+
+**wait_for_scores** waits for every `score` instance (all dates of a range run) of the daily run with
+the same logical date. It fails at once when that run failed (fix it, Clear it, then Clear this
+task) and skips when the day was skipped (no landing data).
 """
 
 with sentinel_dag(
