@@ -5,16 +5,22 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 
-def partition_day(logical_date: datetime, data_interval_start: datetime | None) -> str:
+def partition_day(logical_date: datetime | None, data_interval_start: datetime | None) -> str | None:
     """The day a run processes: its logical date when that is a midnight (scheduled runs, backfills, a
     date picked in the trigger form), else its data interval's (the form's default logical date is "now",
-    whose data interval is the last complete day)."""
+    whose data interval is the last complete day). None for a run without a logical date."""
+    if logical_date is None:
+        return None
     midnight = (logical_date.hour, logical_date.minute, logical_date.second, logical_date.microsecond) == (0, 0, 0, 0)
     return (logical_date if midnight or data_interval_start is None else data_interval_start).date().isoformat()
 
 
-def partition_dates(ds: str, date_from: str | None = None, date_to: str | None = None, max_days: int = 31) -> list[str]:
+def partition_dates(
+    ds: str | None, date_from: str | None = None, date_to: str | None = None, max_days: int = 31
+) -> list[str]:
     """The logical date, or every date of a range given at trigger time (inclusive)."""
+    if ds is None and not (date_from and date_to):
+        raise ValueError("this run has no logical date: trigger it with one, or give both date_from and date_to")
     if not date_from and not date_to:
         return [ds]
     start = date.fromisoformat(date_from or ds)

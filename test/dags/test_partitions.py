@@ -44,3 +44,10 @@ def test_only_scheduled_runs_skip_a_day_without_landing_data():
     assert scheduled["ingest"] == ["--date", "2026-01-02", "--skip-if-empty"]
     [manual] = step_arguments(["2026-01-02"], {})
     assert manual["ingest"] == ["--date", "2026-01-02"]
+
+
+def test_a_run_without_a_logical_date_needs_a_whole_range():
+    assert partition_day(None, None) is None
+    assert partition_dates(None, "2026-01-02", "2026-01-03") == ["2026-01-02", "2026-01-03"]
+    with pytest.raises(ValueError, match="no logical date"):
+        partition_dates(None, "2026-01-02")
