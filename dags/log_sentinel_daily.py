@@ -6,17 +6,21 @@ from airflow.sdk import Asset, Param, task
 from airflow.sdk.exceptions import AirflowFailException
 
 from sentinel_infra.dag import sentinel_dag
+from sentinel_infra.exit_codes import GATE_CLOSED
 from sentinel_infra.factory import sentinel_mapped_step
-from sentinel_infra.partitions import partition_dates, step_arguments
+from sentinel_infra.partitions import partition_dates, partition_day, step_arguments
 
 GOLD_WINDOWS = Asset("log-sentinel://gold/windows")
+RANGE, INPUT, SCORING = "Dates (empty: the run's day)", "Input", "Scoring and alerts"
 
 DOC = """
 ### log_sentinel_daily
 Turns one day of logs into scored anomalies and alerts: **ingest → parse → features → score →
 alert** and **report**, one Kubernetes pod (or Docker container) per step and partition.
 
-* Runs for the **logical date** (`{{ ds }}`), never "today": backfills and reruns are exact.
+* Runs for the **logical date** (`{{ ds }}`), never "today": backfills and reruns are exact. Left at
+  the form's default ("now"), a manual run processes the last complete day (its data interval).
+* A scheduled run of a day whose logs never landed ends **skipped** (ingest exits 99), not failed.
 * Trigger with `date_from`/`date_to` to process a range in one run: every step fans out over the
   dates (dynamic task mapping). `parse` runs one date at a time: it updates the template store.
 * Every task replaces its partition atomically, so *Clear* on a failed task is always safe.
@@ -35,39 +39,67 @@ with sentinel_dag(
             None,
             type=["null", "string"],
             format="date",
-            description="first date of a range (default: the logical date)",
+            title="First date",
+            description="process a range of dates from this one (default: the run's day)",
+            section=RANGE,
         ),
-        "date_to": Param(None, type=["null", "string"], format="date", description="last date of a range (inclusive)"),
+        "date_to": Param(
+            None,
+            type=["null", "string"],
+            format="date",
+            title="Last date",
+            description="last date of the range, inclusive; not before the first date, at most 31 days",
+            section=RANGE,
+        ),
         "source": Param(
             None,
             type=["null", "string"],
+            title="Source",
             description="ingest from this file or s3:// prefix instead of <lake>/landing/date=D/",
+            section=INPUT,
         ),
         "log_format": Param(
-            None, type=["null", "string"], description="loghub-style format of plain-text logs, e.g. hdfs"
+            None,
+            type=["null", "string"],
+            title="Log format",
+            description="loghub-style format of plain-text logs, e.g. hdfs",
+            section=INPUT,
         ),
         "model_version": Param(
-            None, type=["null", "integer"], minimum=1, description="score with this model version instead of production"
+            None,
+            type=["integer", "null"],
+            minimum=1,
+            title="Model version",
+            description="score with this registered model version (a whole number) instead of production",
+            section=SCORING,
         ),
-        "dry_run": Param(False, type="boolean", description="alert: print what would be sent, send nothing"),
+        "dry_run": Param(
+            False,
+            type=["boolean", "null"],
+            title="Dry run",
+            description="alert: print what would be sent, send nothing",
+            section=SCORING,
+        ),
     },
 ) as dag:
 
     @task
-    def plan(params=None, ds=None) -> list[dict[str, list[str]]]:
+    def plan(params=None, dag_run=None) -> list[dict[str, list[str]]]:
         """The dates of this run, each with every step's arguments. A bad range fails at once (no retry)."""
+        day = partition_day(dag_run.logical_date, dag_run.data_interval_start)
         try:
-            dates = partition_dates(ds, params.get("date_from"), params.get("date_to"))
+            dates = partition_dates(day, params.get("date_from"), params.get("date_to"))
         except ValueError as err:
             raise AirflowFailException(str(err)) from err
-        return step_arguments(dates, params)
+        return step_arguments(dates, params, skip_if_empty=dag_run.run_type == "scheduled")
 
     dates = plan()
 
     def mapped(step: str, **overrides):
         return sentinel_mapped_step(step, step, dates.map(lambda record, step=step: record[step]), **overrides)
 
-    ingest = mapped("ingest")
+    # 99: a scheduled run of a day whose logs never landed (ingest --skip-if-empty); the day is skipped.
+    ingest = mapped("ingest", skip_on_exit_code=GATE_CLOSED)
     parse = mapped("parse", max_active_tis_per_dag=1)
     features = mapped("features", outlets=[GOLD_WINDOWS])
     score = mapped("score")

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from airflow.providers.standard.operators.trigger_dagrun import TriggerDagRunOperator
-from airflow.providers.standard.sensors.external_task import ExternalTaskSensor
 from airflow.sdk import Param
 
 from sentinel_infra.config import MONITOR_THRESHOLDS
 from sentinel_infra.dag import sentinel_dag
-from sentinel_infra.factory import sentinel_step
+from sentinel_infra.factory import sentinel_step, wait_for_step
 
 DOC = """
 ### log_sentinel_monitoring
@@ -20,6 +17,10 @@ against the expected rate and the model age, and stores them in `model_metrics` 
 plots them). **retrain_gate** exits 0 when retraining is recommended and 99 when not (the task is
 then *skipped*), so **trigger_retrain** runs `log_sentinel_retrain` only after drift. The reasons are
 in the monitor task's log and in `monitoring/date=D/summary.json`.
+
+**wait_for_scores** waits for every `score` instance (all dates of a range run) of the daily run with
+the same logical date. It fails at once when that run failed (fix it, Clear it, then Clear this
+task) and skips when the day was skipped (no landing data).
 """
 
 with sentinel_dag(
@@ -33,6 +34,7 @@ with sentinel_dag(
             MONITOR_THRESHOLDS["psi_threshold"],
             type="number",
             exclusiveMinimum=0,
+            title="PSI threshold",
             description="feature or score PSI that recommends retraining",
         ),
         "unseen_template_share": Param(
@@ -40,30 +42,26 @@ with sentinel_dag(
             type="number",
             minimum=0,
             maximum=1,
+            title="Unseen template share",
             description="share of events with templates unknown to the model",
         ),
         "anomaly_rate_factor": Param(
             MONITOR_THRESHOLDS["anomaly_rate_factor"],
             type="number",
             minimum=1,
+            title="Anomaly rate factor",
             description="anomaly rate this many times off the expected rate",
         ),
         "max_model_age_days": Param(
             MONITOR_THRESHOLDS["max_model_age_days"],
             type="integer",
             minimum=1,
+            title="Maximum model age (days)",
             description="retrain models older than this",
         ),
     },
 ) as dag:
-    wait_for_scores = ExternalTaskSensor(
-        task_id="wait_for_scores",
-        external_dag_id="log_sentinel_daily",
-        external_task_id="score",
-        mode="reschedule",
-        poke_interval=300,
-        timeout=int(timedelta(hours=12).total_seconds()),
-    )
+    wait_for_scores = wait_for_step("wait_for_scores", "log_sentinel_daily", "score")
     monitor = sentinel_step(
         "monitor",
         "monitor",

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from airflow.providers.standard.sensors.external_task import ExternalTaskSensor
 from airflow.sdk import Param
 
 from sentinel_infra.config import DEFAULT_ALERT_RATE, DETECTORS_PATTERN
 from sentinel_infra.dag import sentinel_dag
-from sentinel_infra.factory import sentinel_step
+from sentinel_infra.factory import sentinel_step, wait_for_step
 
 DOC = """
 ### log_sentinel_retrain
@@ -31,13 +30,25 @@ with sentinel_dag(
     catchup=False,
     max_active_runs=1,
     params={
-        "train_days": Param(14, type="integer", minimum=1, maximum=90, description="trailing days of Gold to train on"),
+        "train_days": Param(
+            14,
+            type="integer",
+            minimum=1,
+            maximum=90,
+            title="Training days",
+            description="trailing days of Gold to train on",
+        ),
         "to_date": Param(
-            None, type=["null", "string"], format="date", description="last training date (default: the logical date)"
+            None,
+            type=["null", "string"],
+            format="date",
+            title="Last training date",
+            description="last training date (default: the logical date)",
         ),
         "detectors": Param(
             "robust_baseline,isolation_forest,rare_templates",
             type="string",
+            title="Detectors",
             description="comma-separated window detectors, plus session detectors to replace the default session set "
             "(invariants, rare_events, sequence_transitions)",
             pattern=DETECTORS_PATTERN,
@@ -46,23 +57,21 @@ with sentinel_dag(
             DEFAULT_ALERT_RATE,
             type="string",
             pattern=r"^(auto|0?\.\d*[1-9]\d*)$",
+            title="Alert rate",
             description="share of training windows and sessions each detector may flag (e.g. 0.01); "
             "auto: 0.005 for windows, each session detector's own test",
         ),
         "promote_margin": Param(
-            0.02, type="number", minimum=0, description="promote unless worse than production by more than this"
+            0.02,
+            type="number",
+            minimum=0,
+            title="Promotion margin",
+            description="promote unless worse than production by more than this",
         ),
     },
 ) as dag:
     # The day's features must exist: wait for the daily DAG's features task of the same logical date.
-    wait_for_features = ExternalTaskSensor(
-        task_id="wait_for_features",
-        external_dag_id="log_sentinel_daily",
-        external_task_id="features",
-        mode="reschedule",
-        poke_interval=300,
-        timeout=int(timedelta(hours=12).total_seconds()),
-    )
+    wait_for_features = wait_for_step("wait_for_features", "log_sentinel_daily", "features")
     last_day = "{{ params.to_date or ds }}"
     train = sentinel_step(
         "train",

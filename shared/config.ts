@@ -111,3 +111,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   if (!parsed.success) throw invalid(parsed.error);
   return parsed.data;
 }
+
+/**
+ * The AWS SDK prints a multi-line "will require node >= 22" warning for every S3 client; the images
+ * pin Node 20 on purpose. The SDK reads this variable itself, so it is set here, where the
+ * environment is owned, before a client is made.
+ */
+export function quietAwsSdkNodeWarning(env: NodeJS.ProcessEnv = process.env): void {
+  env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+}

@@ -56,13 +56,31 @@ export async function runStep<T extends object>(options: StepOptions, body: (ctx
     const result = await body(ctx);
     const seconds = Math.round(performance.now() - started) / 1000;
     log.info({ result, seconds }, `${options.task} finished`);
+    summary(config.logLevel, `${options.task}${options.partition ? ' ' + options.partition : ''}: done in ${seconds} s${facts(result)}`);
     return { ...result, runId, seconds };
   } catch (err) {
     const seconds = Math.round(performance.now() - started) / 1000;
-    if (err instanceof GateClosedError) log.info({ seconds, reason: err.message }, `${options.task} gate closed`);
+    if (err instanceof GateClosedError) {
+      log.info({ seconds, reason: err.message }, `${options.task} gate closed`);
+      summary(config.logLevel, `${options.task}${options.partition ? ' ' + options.partition : ''}: skipped (${err.message})`);
+    }
     else log.error({ err, seconds }, `${options.task} failed`);
     throw err;
   } finally {
     if (ownsDatabase && database) await database.close();
   }
+}
+
+/** The step's last human line on stderr (before the CLI's JSON result on stdout; an error is the CLI's `sentinel: …` line). */
+function summary(level: string, line: string): void {
+  if (level !== 'silent') process.stderr.write(line + '\n');
+}
+
+/** `, key=value` for the result's first few numbers and short strings. */
+export function facts(result: object, max = 6): string {
+  const parts = Object.entries(result)
+    .filter(([, v]) => typeof v === 'number' || typeof v === 'boolean' || (typeof v === 'string' && v.length <= 80))
+    .slice(0, max)
+    .map(([k, v]) => `${k}=${v}`);
+  return parts.length ? `, ${parts.join(' ')}` : '';
 }

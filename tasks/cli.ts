@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { existsSync, writeFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT, exitCodeOf, SentinelError } from '../shared/errors';
 import { loadProcessConfig } from '../shared/config';
@@ -77,6 +78,7 @@ program
   .option('--service <name>', 'service name for text logs (default: their Component field)')
   .option('--max-quarantine-share <share>', 'fail when more than this share of records is quarantined (default 0.05)')
   .option('--allow-other-dates', 'keep records whose timestamp is outside the partition date')
+  .option('--skip-if-empty', 'no input files is "nothing to do" (exit 99, the DAG skips the day), not bad input (exit 2)')
   .action(action('ingest'));
 
 program
@@ -255,6 +257,8 @@ program.parseAsync(process.argv).catch((err: unknown) => {
   }
   const message = err instanceof Error ? err.message : String(err);
   process.stderr.write(`sentinel: ${message}\n`);
+  // In a Kubernetes pod the same line becomes the container's termination message, shown in the task's failure.
+  if (existsSync('/dev/termination-log')) try { writeFileSync('/dev/termination-log', message); } catch { /* read-only: logs have it */ }
   if (!(err instanceof SentinelError) && err instanceof Error && err.stack) process.stderr.write(err.stack + '\n');
   process.exitCode = exitCodeOf(err);
 });

@@ -41,6 +41,8 @@ MONITOR_THRESHOLDS = {
 RUNNER = os.environ.get("SENTINEL_RUNNER", "kubernetes")
 #: Retries per task (with exponential backoff); tests set 0 to fail fast.
 TASK_RETRIES = int(os.environ.get("SENTINEL_TASK_RETRIES", "2"))
+#: How often a sensor looks at the other DAG's step (it gives its worker slot back in between); tests set less.
+SENSOR_POKE_SECONDS = int(os.environ.get("SENTINEL_SENSOR_POKE_SECONDS", "300"))
 IMAGE_REGISTRY = os.environ.get("SENTINEL_IMAGE_REGISTRY", "log-sentinel")
 #: Pinned: the version and git rev `make images` built (sentinel_infra/images.py), not a moving tag.
 IMAGE_TAG = os.environ.get("SENTINEL_IMAGE_TAG") or built_tag()

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from airflow.providers.docker.exceptions import DockerContainerFailedException
 from airflow.providers.docker.operators.docker import DockerOperator
+from airflow.sdk.exceptions import AirflowException
 
 from sentinel_infra.exit_codes import docker_exit_code, fail_fast
 
@@ -20,6 +21,15 @@ def read_env_file(path: str) -> dict[str, str]:
             key, value = line.split("=", 1)
             env[key.strip()] = value.strip()
     return env
+
+
+def step_error(logs: list[str | bytes]) -> str | None:
+    """The step's own error: the CLI's last `sentinel: <message>` line (shared/errors.ts, tasks/cli.ts)."""
+    for line in reversed(logs):
+        text = (line.decode(errors="replace") if isinstance(line, bytes) else line).strip()
+        if text.startswith("sentinel: "):
+            return text.removeprefix("sentinel: ")
+    return None
 
 
 class SentinelDockerOperator(DockerOperator):
@@ -37,5 +47,9 @@ class SentinelDockerOperator(DockerOperator):
         try:
             return super().execute(context)
         except DockerContainerFailedException as failure:
-            fail_fast(docker_exit_code(str(failure)), failure)
-            raise
+            # The container's lines are logged at INFO; the task's failure (its last ERROR line) says why.
+            code, error = docker_exit_code(str(failure)), step_error(failure.logs or [])
+            fail_fast(code, failure, error)
+            if error is None:
+                raise
+            raise AirflowException(f"{error} (exit code {code})") from failure

@@ -40,12 +40,14 @@ def action_for(exit_code: int | None, skip_on: Container[int] = ()) -> Action:
     return Action.RETRY
 
 
-def fail_fast(exit_code: int | None, failure: BaseException) -> None:
-    """Called with an operator's failure: raises AirflowFailException when retrying cannot help."""
+def fail_fast(exit_code: int | None, failure: BaseException, error: str | None = None) -> None:
+    """Called with an operator's failure: raises AirflowFailException when retrying cannot help.
+    `error` is the step's own message, when the operator has it."""
     if action_for(exit_code) is Action.FAIL:
         from airflow.sdk.exceptions import AirflowFailException
 
-        raise AirflowFailException(f"exit code {exit_code}, not retried ({NOT_RETRIED[exit_code]})") from failure
+        why = f"{error} — " if error else ""
+        raise AirflowFailException(f"{why}exit code {exit_code}, not retried ({NOT_RETRIED[exit_code]})") from failure
 
 
 _DOCKER_STATUS = re.compile(r"'StatusCode': (-?\d+)")

@@ -8,6 +8,7 @@ rule (sentinel_infra/exit_codes.py): 2 bad input and 4 quality gate fail at once
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from sentinel_infra import config
@@ -78,3 +79,18 @@ def sentinel_mapped_step(task_id: str, step: str, arguments, **overrides: Any):
     """The same step mapped over a list of argument lists (an XComArg): one task instance per partition."""
     cls, kwargs, field = _build(task_id, step, overrides)
     return cls.partial(**kwargs).expand(**{field: arguments})
+
+
+def wait_for_step(task_id: str, dag_id: str, step: str):
+    """Wait for `step` of DAG `dag_id` on this run's logical date: all its map indexes done; fails at once
+    when it failed, skips when it was skipped (sentinel_infra/sensors.py)."""
+    from sentinel_infra.sensors import StepDoneSensor
+
+    return StepDoneSensor(
+        task_id=task_id,
+        external_dag_id=dag_id,
+        external_task_id=step,
+        mode="reschedule",
+        poke_interval=config.SENSOR_POKE_SECONDS,
+        timeout=int(timedelta(hours=12).total_seconds()),
+    )

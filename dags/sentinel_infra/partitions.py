@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 
-def partition_dates(ds: str, date_from: str | None = None, date_to: str | None = None, max_days: int = 31) -> list[str]:
+def partition_day(logical_date: datetime | None, data_interval_start: datetime | None) -> str | None:
+    """The day a run processes: its logical date when that is a midnight (scheduled runs, backfills, a
+    date picked in the trigger form), else its data interval's (the form's default logical date is "now",
+    whose data interval is the last complete day). None for a run without a logical date."""
+    if logical_date is None:
+        return None
+    midnight = (logical_date.hour, logical_date.minute, logical_date.second, logical_date.microsecond) == (0, 0, 0, 0)
+    return (logical_date if midnight or data_interval_start is None else data_interval_start).date().isoformat()
+
+
+def partition_dates(
+    ds: str | None, date_from: str | None = None, date_to: str | None = None, max_days: int = 31
+) -> list[str]:
     """The logical date, or every date of a range given at trigger time (inclusive)."""
+    if ds is None and not (date_from and date_to):
+        raise ValueError("this run has no logical date: trigger it with one, or give both date_from and date_to")
     if not date_from and not date_to:
         return [ds]
     start = date.fromisoformat(date_from or ds)
@@ -19,8 +33,11 @@ def partition_dates(ds: str, date_from: str | None = None, date_to: str | None =
     return [(start + timedelta(days=i)).isoformat() for i in range(days)]
 
 
-def step_arguments(dates: list[str], params: dict) -> list[dict[str, list[str]]]:
+def step_arguments(dates: list[str], params: dict, skip_if_empty: bool = False) -> list[dict[str, list[str]]]:
     """Per date, every step's argument list. Optional flags appear only when their param is set.
+
+    `skip_if_empty` (scheduled runs): a day whose logs never landed is skipped (ingest exits 99), not
+    failed, so a fresh deployment does not start red; a manual run or backfill of such a day fails.
 
     One record per date because Airflow maps over a task's whole return value: each step maps over
     `plan.map(lambda r: r[step])`.
@@ -29,6 +46,8 @@ def step_arguments(dates: list[str], params: dict) -> list[dict[str, list[str]]]
     ingest_extra = ["--source", params["source"]] if params.get("source") else []
     if params.get("log_format"):
         ingest_extra += ["--log-format", params["log_format"]]
+    if skip_if_empty:
+        ingest_extra.append("--skip-if-empty")
     score_extra = ["--model-version", str(params["model_version"])] if params.get("model_version") else []
     alert_extra = ["--dry-run"] if params.get("dry_run") else []
     return [

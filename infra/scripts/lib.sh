@@ -5,6 +5,11 @@ STATE_DIR="$REPO_ROOT/.sentinel"
 # Builds that are safe to reuse across clones (MinIO binary, base image tarball) live here.
 CACHE_DIR="${SENTINEL_CACHE_DIR:-$HOME/.cache/log-sentinel}"
 mkdir -p "$STATE_DIR" "$CACHE_DIR"
+# Local and test credentials, one place. Not words: Airflow masks secret values in every log line and in
+# the UI, and a password like "sentinel" turned `log-sentinel/score:dev` into `log-***/score:dev`.
+PG_PASSWORD=ls-pg-3b9d
+MINIO_USER=ls-minio-7f3a
+MINIO_PASSWORD=ls-minio-secret-5c2e
 
 log() { printf '[%s] %s\n' "$(basename "$0")" "$*" >&2; }
 die() { log "error: $*"; exit 1; }

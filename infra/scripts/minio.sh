@@ -10,7 +10,7 @@ MINIO_VERSION=v0.0.0-20260212201848-7aac2a2c5b7c
 BIN="$CACHE_DIR/bin/minio-$MINIO_VERSION"
 DATA="$STATE_DIR/minio"
 PIDFILE="$STATE_DIR/minio.pid"
-export MINIO_ROOT_USER=sentinel MINIO_ROOT_PASSWORD=sentinel-secret
+export MINIO_ROOT_USER=$MINIO_USER MINIO_ROOT_PASSWORD=$MINIO_PASSWORD
 
 healthy() { curl -fsS http://127.0.0.1:9000/minio/health/live >/dev/null; }
 

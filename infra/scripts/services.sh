@@ -11,10 +11,10 @@ up() {
   local docker_ok=0
   if "$dir/dockerd.sh" up; then docker_ok=1; fi
   cat >"$STATE_DIR/services.env" <<ENV
-SENTINEL_TEST_DATABASE_URL=postgres://sentinel:sentinel@127.0.0.1:5432/sentinel_test
+SENTINEL_TEST_DATABASE_URL=postgres://sentinel:$PG_PASSWORD@127.0.0.1:5432/sentinel_test
 AWS_ENDPOINT_URL_S3=http://127.0.0.1:9000
-AWS_ACCESS_KEY_ID=sentinel
-AWS_SECRET_ACCESS_KEY=sentinel-secret
+AWS_ACCESS_KEY_ID=$MINIO_USER
+AWS_SECRET_ACCESS_KEY=$MINIO_PASSWORD
 AWS_REGION=us-east-1
 SENTINEL_TEST_BUCKET=sentinel-test
 SENTINEL_TEST_DOCKER=$docker_ok

@@ -1,7 +1,7 @@
 import { DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { ObjectStore } from './objectStore';
 import { BadInputError, ExternalServiceError } from '../errors';
-import { loadProcessConfig } from '../config';
+import { loadProcessConfig, quietAwsSdkNodeWarning } from '../config';
 
 /**
  * S3 (or MinIO) as the lake. The SDK reads AWS_ENDPOINT_URL_S3, AWS_ACCESS_KEY_ID,
@@ -10,6 +10,7 @@ import { loadProcessConfig } from '../config';
  * manifest commit is a conditional PUT (If-Match / If-None-Match), which AWS S3 and MinIO enforce.
  */
 export function createS3Store(bucket: string, prefix: string, options: { forcePathStyle: boolean; client?: S3Client }): ObjectStore {
+  quietAwsSdkNodeWarning();
   const client = options.client ?? new S3Client({ forcePathStyle: options.forcePathStyle, region: loadProcessConfig().awsRegion });
   const base = prefix.replace(/^\/+|\/+$/g, '');
   const full = (key: string) => (base ? `${base}/${key}` : key);

@@ -3,7 +3,7 @@ import { runStep, type StepOptions } from '../../shared/runtime';
 import { PartitionWriter, writePartition, writeUncommitted } from '../../shared/lake';
 import { BatchBuilder } from '../../shared/batchBuilder';
 import { bronzeLogs, quarantine } from '../../shared/schemas';
-import { QualityGateError, BadInputError } from '../../shared/errors';
+import { QualityGateError, BadInputError, GateClosedError } from '../../shared/errors';
 import { parseOptions } from '../options';
 import type { Batch } from '../../shared/parquet';
 import { createLineParser } from './lineParser';
@@ -18,6 +18,7 @@ export const ingestOptions = z.object({
   service: z.string().optional(),
   maxQuarantineShare: z.coerce.number().min(0).max(1).optional(),
   allowOtherDates: z.boolean().default(false),
+  skipIfEmpty: z.boolean().default(false),
   lake: z.string().optional(),
 });
 
@@ -27,6 +28,8 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
   return runStep({ task: 'ingest', partition: opts.date, overrides: { lake: opts.lake, maxQuarantineShare: opts.maxQuarantineShare }, ...step }, async (ctx) => {
     const listing = await listSource(opts.source, ctx.lake, opts.date, ctx.config.s3ForcePathStyle);
     if (listing.keys.length === 0) {
+      // A scheduled run of a day whose logs never landed (a new deployment): skipped, not failed.
+      if (opts.skipIfEmpty) throw new GateClosedError(`no input files in ${listing.describe}: nothing to ingest for ${opts.date}`);
       throw new BadInputError(`no input files in ${listing.describe}: run \`sentinel generate\`, copy logs there, or pass --source`);
     }
     const parseLine = createLineParser(opts);

@@ -13,7 +13,7 @@ import psycopg2
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-ADMIN_URL = os.environ.get("SENTINEL_TEST_DATABASE_URL", "postgres://sentinel:sentinel@127.0.0.1:5432/sentinel_test")
+ADMIN_URL = os.environ.get("SENTINEL_TEST_DATABASE_URL", "postgres://sentinel:ls-pg-3b9d@127.0.0.1:5432/sentinel_test")
 BUCKET = os.environ.get("SENTINEL_TEST_BUCKET", "sentinel-test")
 STEP_IMAGES = ("ingest", "parse", "features", "score", "alert", "report", "train", "monitor")
 
@@ -53,8 +53,8 @@ class Sandbox:
             "DATABASE_URL": self.database_url,
             "SENTINEL_LAKE": self.lake,
             "AWS_ENDPOINT_URL_S3": os.environ.get("AWS_ENDPOINT_URL_S3", "http://127.0.0.1:9000"),
-            "AWS_ACCESS_KEY_ID": os.environ.get("AWS_ACCESS_KEY_ID", "sentinel"),
-            "AWS_SECRET_ACCESS_KEY": os.environ.get("AWS_SECRET_ACCESS_KEY", "sentinel-secret"),
+            "AWS_ACCESS_KEY_ID": os.environ.get("AWS_ACCESS_KEY_ID", "ls-minio-7f3a"),
+            "AWS_SECRET_ACCESS_KEY": os.environ.get("AWS_SECRET_ACCESS_KEY", "ls-minio-secret-5c2e"),
             "AWS_REGION": os.environ.get("AWS_REGION", "us-east-1"),
             "LOG_LEVEL": "warn",
         }

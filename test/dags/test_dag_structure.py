@@ -42,7 +42,28 @@ def test_daily_params_are_json_schema_for_the_trigger_form(dagbag):
     assert set(params.keys()) == {"date_from", "date_to", "source", "log_format", "model_version", "dry_run"}
     schema = params.get_param("date_from").schema
     assert schema["type"] == ["null", "string"] and schema["format"] == "date"
-    assert params.get_param("dry_run").schema["type"] == "boolean"
+    # Every field has a title and a section; optional fields carry no "required" asterisk in the form
+    # (the UI marks a typed field required unless its type includes "null").
+    for name in params:
+        schema = params.get_param(name).schema
+        assert schema.get("title") and schema.get("section"), name
+        assert isinstance(schema["type"], list) and "null" in schema["type"], name
+    assert params.get_param("dry_run").schema["type"] == ["boolean", "null"]
+    assert params.get_param("model_version").schema["type"] == ["integer", "null"]
+
+
+@pytest.mark.parametrize(
+    ("name", "value"), [("model_version", 2.5), ("model_version", 0), ("date_from", "2026-13-01"), ("date_to", "06/05")]
+)
+def test_daily_trigger_form_rejects_bad_values(dagbag, name, value):
+    import copy
+
+    from airflow.exceptions import ParamValidationError
+
+    params = copy.deepcopy(dagbag.dags["log_sentinel_daily"].params)
+    with pytest.raises(ParamValidationError):
+        params[name] = value
+        params.validate()
 
 
 def test_retrain_trigger_form_rejects_unknown_detectors(dagbag):
@@ -62,7 +83,8 @@ def test_retrain_waits_for_features_then_trains(dagbag):
     dag = dagbag.dags["log_sentinel_retrain"]
     assert downstream(dag) == {"wait_for_features": {"train"}, "train": set()}
     sensor = dag.get_task("wait_for_features")
-    assert (sensor.external_dag_id, sensor.external_task_id, sensor.mode) == (
+    assert (type(sensor).__name__, sensor.external_dag_id, sensor.external_task_id, sensor.mode) == (
+        "StepDoneSensor",
         "log_sentinel_daily",
         "features",
         "reschedule",
@@ -80,6 +102,12 @@ def test_monitoring_gates_the_retrain_trigger(dagbag):
         "retrain_gate": {"trigger_retrain"},
         "trigger_retrain": set(),
     }
+    sensor = dag.get_task("wait_for_scores")
+    assert (type(sensor).__name__, sensor.external_dag_id, sensor.external_task_id) == (
+        "StepDoneSensor",
+        "log_sentinel_daily",
+        "score",
+    )
     gate = dag.get_task("retrain_gate")
     assert gate.skip_on_exit_code == [99] or gate.skip_on_exit_code == 99 or 99 in gate.skip_on_exit_code
     assert dag.get_task("trigger_retrain").trigger_dag_id == "log_sentinel_retrain"

@@ -13,11 +13,11 @@ from airflow.dag_processing.dagbag import DagBag
 from airflow.providers.cncf.kubernetes.operators.pod import KubernetesPodOperator
 from airflow.providers.docker.operators.docker import DockerOperator
 from airflow.providers.standard.operators.trigger_dagrun import TriggerDagRunOperator
-from airflow.providers.standard.sensors.external_task import ExternalTaskSensor
 
 from conftest import DAGS
 from sentinel_infra import config
 from sentinel_infra.dag import DEFAULT_ARGS, OWNER, TAG
+from sentinel_infra.sensors import StepDoneSensor
 
 
 def all_tasks(dagbag: DagBag):
@@ -66,7 +66,7 @@ def test_every_task_has_the_owner_and_retry_policy(dagbag):
 
 
 #: The only operators a DAG may use besides the factory's: planning in Python, sensors, triggers.
-NON_CONTAINER_OPERATORS = {"_PythonDecoratedOperator", ExternalTaskSensor.__name__, TriggerDagRunOperator.__name__}
+NON_CONTAINER_OPERATORS = {"_PythonDecoratedOperator", StepDoneSensor.__name__, TriggerDagRunOperator.__name__}
 
 
 @pytest.fixture(params=["kubernetes", "docker"])
@@ -106,3 +106,9 @@ def test_every_container_task_comes_from_the_factory(runner_dagbag):
         else:
             assert cls.__name__ in NON_CONTAINER_OPERATORS, where
     assert containers >= 9
+
+
+def test_every_param_has_a_title_for_the_trigger_form(dagbag):
+    for dag in dagbag.dags.values():
+        for name in dag.params:
+            assert dag.params.get_param(name).schema.get("title"), f"{dag.dag_id}.{name}"

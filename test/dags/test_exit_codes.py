@@ -4,6 +4,8 @@ is driven through the pinned provider's own failure path with a fake pod or Dock
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 from unittest import mock
 
 import pendulum
@@ -100,12 +102,12 @@ def test_pod_gate_closed_skips_and_success_passes(monkeypatch):
     pod_cleanup(step_task("kubernetes", monkeypatch), 0)
 
 
-def docker_run(task, exit_code: int):
+def docker_run(task, exit_code: int, lines: tuple[bytes, ...] = (b"a log line\n",)):
     """The provider's own execute → _run_image path against a fake Docker client."""
     cli = mock.MagicMock()
     cli.images.return_value = [{"Id": "img"}]  # present: no pull
     cli.create_container.return_value = {"Id": "c1"}
-    cli.attach.return_value = iter([b"a log line\n"])
+    cli.attach.return_value = iter(lines)
     cli.wait.return_value = {"Error": None, "StatusCode": exit_code}
     with mock.patch.object(DockerOperator, "cli", new_callable=mock.PropertyMock, return_value=cli):
         return task.execute(context={})
@@ -115,6 +117,19 @@ def docker_run(task, exit_code: int):
 def test_docker_exit_2_and_4_fail_without_retry(monkeypatch, exit_code):
     with pytest.raises(AirflowFailException, match=f"exit code {exit_code}, not retried"):
         docker_run(step_task("docker", monkeypatch), exit_code)
+
+
+def test_the_step_error_is_the_task_failure_message(monkeypatch):
+    lines = (
+        b'{"level":50,"msg":"ingest failed"}\n',
+        b"sentinel: no input files in s3://lake/landing/date=2026-01-02/\n",
+    )
+    with pytest.raises(
+        AirflowFailException, match=r"^no input files in s3://lake/landing/date=2026-01-02/ — exit code 2"
+    ):
+        docker_run(step_task("docker", monkeypatch), 2, lines)
+    with pytest.raises(AirflowException, match=r"^S3 down \(exit code 3\)$"):
+        docker_run(step_task("docker", monkeypatch), 3, (b"sentinel: S3 down\n",))
 
 
 def test_docker_exit_3_fails_for_a_retry_and_99_skips(monkeypatch):
@@ -128,7 +143,12 @@ def test_docker_exit_3_fails_for_a_retry_and_99_skips(monkeypatch):
 
 def test_plan_fails_at_once_on_a_reversed_range(dagbag):
     plan = dagbag.dags["log_sentinel_daily"].get_task("plan")
+    day = datetime(2026, 1, 5, tzinfo=UTC)
+    manual = SimpleNamespace(logical_date=day, data_interval_start=day - timedelta(days=1), run_type="manual")
     with pytest.raises(AirflowFailException, match="before"):
-        plan.python_callable(params={"date_from": "2026-01-05", "date_to": "2026-01-01"}, ds="2026-01-05")
-    [record] = plan.python_callable(params={}, ds="2026-01-05")
+        plan.python_callable(params={"date_from": "2026-01-05", "date_to": "2026-01-01"}, dag_run=manual)
+    [record] = plan.python_callable(params={}, dag_run=manual)
     assert record["ingest"] == ["--date", "2026-01-05"]
+    scheduled = SimpleNamespace(logical_date=day, data_interval_start=day, run_type="scheduled")
+    [record] = plan.python_callable(params={}, dag_run=scheduled)
+    assert record["ingest"] == ["--date", "2026-01-05", "--skip-if-empty"]

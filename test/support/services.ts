@@ -7,11 +7,11 @@ import { CreateBucketCommand, HeadBucketCommand, S3Client } from '@aws-sdk/clien
  * (infra/scripts/services.sh up); the defaults below match that script. No mocks: when a service
  * is down the tests fail and say how to start it.
  */
-export const TEST_DATABASE_URL = process.env.SENTINEL_TEST_DATABASE_URL ?? 'postgres://sentinel:sentinel@127.0.0.1:5432/sentinel_test';
+export const TEST_DATABASE_URL = process.env.SENTINEL_TEST_DATABASE_URL ?? 'postgres://sentinel:ls-pg-3b9d@127.0.0.1:5432/sentinel_test';
 export const TEST_S3_ENV = {
   AWS_ENDPOINT_URL_S3: process.env.AWS_ENDPOINT_URL_S3 ?? 'http://127.0.0.1:9000',
-  AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? 'sentinel',
-  AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? 'sentinel-secret',
+  AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? 'ls-minio-7f3a',
+  AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? 'ls-minio-secret-5c2e',
   AWS_REGION: process.env.AWS_REGION ?? 'us-east-1',
 };
 export const TEST_BUCKET = process.env.SENTINEL_TEST_BUCKET ?? 'sentinel-test';
