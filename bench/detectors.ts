@@ -64,7 +64,12 @@ export async function benchGenerated(seed = 42, days = 4, logsPerDay = 400_000):
   const allLabels = (await loadLabels(lake, testDate, testDate)) ?? [];
   const labels = allLabels.filter((l) => !l.session_ids);
   const sessionLabels = allLabels.filter((l) => l.session_ids);
-  const truth = Array.from({ length: test.matrix.rows }, (_, r) => labels.some((l) => l.service === test.matrix.service[r] && test.matrix.windowStart[r] < Date.parse(l.end) && test.matrix.windowStart[r] + 60_000 > Date.parse(l.start)));
+  const truth = Array.from({ length: test.matrix.rows }, (_, r) =>
+    labels.some(
+      (l) =>
+        l.service === test.matrix.service[r] && test.matrix.windowStart[r] < Date.parse(l.end) && test.matrix.windowStart[r] + 60_000 > Date.parse(l.start),
+    ),
+  );
   const rows: Record<string, unknown>[] = [];
   let byType: Record<string, { precision: number; recall: number }> = {};
   const recallByDetector: [string, Record<string, { recall: number }>][] = [];
@@ -77,10 +82,47 @@ export async function benchGenerated(seed = 42, days = 4, logsPerDay = 400_000):
     const scoreS = (performance.now() - t) / 1000;
     const flagged = scored.windows.filter((v) => v.anomalous);
     // Types inferred as \`score\` does, so a false alarm counts against the type it was reported as.
-    const e = evaluateDetections(flagged.map((v) => ({ entity_kind: 'window' as const, entity_key: '', service: test.matrix.service[v.row], window_start: test.matrix.windowStart[v.row], window_end: test.matrix.windowStart[v.row] + 60_000, anomaly_type: inferAnomalyType(scored.explain(v.row), v.detectors) })), labels);
-    const sessionDetections = scored.sessions.flatMap((v, i) => (v.anomalous ? [{ entity_kind: 'session' as const, entity_key: testSessions.ids[i], service: testSessions.service[i], window_start: testSessions.start[i], window_end: testSessions.end[i], anomaly_type: 'unusual_sequence' }] : []));
+    const e = evaluateDetections(
+      flagged.map((v) => ({
+        entity_kind: 'window' as const,
+        entity_key: '',
+        service: test.matrix.service[v.row],
+        window_start: test.matrix.windowStart[v.row],
+        window_end: test.matrix.windowStart[v.row] + 60_000,
+        anomaly_type: inferAnomalyType(scored.explain(v.row), v.detectors),
+      })),
+      labels,
+    );
+    const sessionDetections = scored.sessions.flatMap((v, i) =>
+      v.anomalous
+        ? [
+            {
+              entity_kind: 'session' as const,
+              entity_key: testSessions.ids[i],
+              service: testSessions.service[i],
+              window_start: testSessions.start[i],
+              window_end: testSessions.end[i],
+              anomaly_type: 'unusual_sequence',
+            },
+          ]
+        : [],
+    );
     const s = evaluateDetections(sessionDetections, sessionLabels);
-    rows.push({ seed, name, sessionPrecision: s.precision, sessionRecall: s.recall, precision: e.precision, recall: e.recall, f1: e.f1, auc: rocAuc(scored.windows.map((v) => v.score), truth), trainS, scoreS });
+    rows.push({
+      seed,
+      name,
+      sessionPrecision: s.precision,
+      sessionRecall: s.recall,
+      precision: e.precision,
+      recall: e.recall,
+      f1: e.f1,
+      auc: rocAuc(
+        scored.windows.map((v) => v.score),
+        truth,
+      ),
+      trainS,
+      scoreS,
+    });
     if (name === 'ensemble (default)') byType = e.byType;
     if (detectors.length === 1 || name === 'ensemble (default)') recallByDetector.push([name, e.byType]);
   }
@@ -88,10 +130,24 @@ export async function benchGenerated(seed = 42, days = 4, logsPerDay = 400_000):
   printTable(
     `Generated data, seed ${seed}: train ${dates[0]}..${dates[days - 2]}, score ${testDate} (${logsPerDay.toLocaleString('en')} logs/day, 12 services); event-based P/R/F1, window ROC AUC`,
     ['detectors', 'precision', 'recall', 'F1', 'AUC', 'session P', 'session R', 'train s', 'score s'],
-    rows.map((r) => [r.name as string, r.precision as number, r.recall as number, r.f1 as number, r.auc as number, r.sessionPrecision as number, r.sessionRecall as number, r.trainS as number, r.scoreS as number]),
+    rows.map((r) => [
+      r.name as string,
+      r.precision as number,
+      r.recall as number,
+      r.f1 as number,
+      r.auc as number,
+      r.sessionPrecision as number,
+      r.sessionRecall as number,
+      r.trainS as number,
+      r.scoreS as number,
+    ]),
     `Sessions (${sessionLabels.length} labeled unusual_sequence incidents): the default session detectors; naming lstm_next_event replaces them with the next-event LSTM alone.`,
   );
-  printTable(`Default ensemble per anomaly type, seed ${seed} (window types; unusual_sequence is the session model's)`, ['type', 'precision', 'recall'], Object.entries(byType).map(([t, s]) => [t, s.precision, s.recall]));
+  printTable(
+    `Default ensemble per anomaly type, seed ${seed} (window types; unusual_sequence is the session model's)`,
+    ['type', 'precision', 'recall'],
+    Object.entries(byType).map(([t, s]) => [t, s.precision, s.recall]),
+  );
   printTable(
     `Which detector sees which type, seed ${seed}: recall of each detector alone`,
     ['type', ...recallByDetector.map(([name]) => name)],

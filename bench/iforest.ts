@@ -61,7 +61,10 @@ function sklearn(csv: string, labels: boolean[]): { train: number; score: number
 export function benchIsolationForest(): Record<string, unknown>[] {
   const dir = mkdtempSync(path.join(tmpdir(), 'sentinel-iforest-'));
   const results: Record<string, unknown>[] = [];
-  for (const [name, correlated] of [['independent', false], ['correlated', true]] as const) {
+  for (const [name, correlated] of [
+    ['independent', false],
+    ['correlated', true],
+  ] as const) {
     const { x, labels } = dataset(100_000, 20, 7, correlated);
     let train = 0;
     let score = 0;

@@ -25,7 +25,11 @@ export async function benchLstm(days = 30, services = 12): Promise<Record<string
       for (let j = 0; j < cols; j++) data[r * cols + j] = (10 + j) * daily * (0.9 + 0.2 * rng.next());
     }
   }
-  const windows: WindowData = { matrix: { columns: SIGNAL_FEATURES, rows, data, service, windowStart }, templates: Array.from({ length: rows }, () => new Map()), windowSeconds: 60 };
+  const windows: WindowData = {
+    matrix: { columns: SIGNAL_FEATURES, rows, data, service, windowStart },
+    templates: Array.from({ length: rows }, () => new Map()),
+    windowSeconds: 60,
+  };
   const sessions = emptySessionData();
   const lines: string[] = [];
   const started = performance.now();
@@ -34,8 +38,16 @@ export async function benchLstm(days = 30, services = 12): Promise<Record<string
     console.log(`  ${l}`);
   });
   const seconds = (performance.now() - started) / 1000;
-  const backend = lines.find((l) => l.includes('backend'))?.split(' ').pop() ?? '?';
+  const backend =
+    lines
+      .find((l) => l.includes('backend'))
+      ?.split(' ')
+      .pop() ?? '?';
   const epochs = lines.filter((l) => /epoch \d+/.test(l)).length;
-  printTable(`LSTM autoencoder training budget (target < 120 s on the fallback backend)`, ['windows', 'backend', 'epochs', 'seconds'], [[rows, backend, epochs, seconds]]);
+  printTable(
+    `LSTM autoencoder training budget (target < 120 s on the fallback backend)`,
+    ['windows', 'backend', 'epochs', 'seconds'],
+    [[rows, backend, epochs, seconds]],
+  );
   return { rows, backend, epochs, seconds };
 }

@@ -13,7 +13,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { prf, rocAuc } from '../shared/metrics';
-import { compileLogFormat, KNOWN_LOG_FORMATS } from '../shared/logFormat';
+import { compileLogFormat } from '../shared/logFormat';
 import { createTemplateMiner } from '../shared/parsing/templateMiner';
 import { DEFAULT_SESSION_DETECTORS, SESSION_DETECTOR_NAMES } from '../shared/detectors/sessions/registry';
 import { fitSessionModel, loadSessionModel, scoreSessions, type AlertRate } from '../shared/models/sessionModel';
@@ -21,7 +21,8 @@ import { printTable } from './table';
 
 const DATASETS = path.resolve(process.env.SENTINEL_DATASETS ?? '../shared/datasets');
 const HDFS_FORMAT = '<Date> <Time> <Pid> <Level> <Component>: <Content>';
-const PEERS = 'Peers on the full 2 % block sample (dataset README; issue 10): scikit-learn IsolationForest F1 0.63–0.83, loglizer-style PCA 0.77, invariants mining 0.96; loglizer on HDFS_v1: IF 0.802, PCA 0.769, IM 0.915.';
+const PEERS =
+  'Peers on the full 2 % block sample (dataset README; issue 10): scikit-learn IsolationForest F1 0.63–0.83, loglizer-style PCA 0.77, invariants mining 0.96; loglizer on HDFS_v1: IF 0.802, PCA 0.769, IM 0.915.';
 
 interface Blocks {
   ids: string[];
@@ -32,10 +33,25 @@ interface Blocks {
 }
 
 /** HDFS `yyMMdd` + `HHmmss` → epoch ms (UTC). */
-const hdfsTime = (date: string, time: string) => Date.UTC(2000 + Number(date.slice(0, 2)), Number(date.slice(2, 4)) - 1, Number(date.slice(4, 6)), Number(time.slice(0, 2)), Number(time.slice(2, 4)), Number(time.slice(4, 6)));
+const hdfsTime = (date: string, time: string) =>
+  Date.UTC(
+    2000 + Number(date.slice(0, 2)),
+    Number(date.slice(2, 4)) - 1,
+    Number(date.slice(4, 6)),
+    Number(time.slice(0, 2)),
+    Number(time.slice(2, 4)),
+    Number(time.slice(4, 6)),
+  );
 
 function readLabels(file: string): Map<string, boolean> {
-  return new Map(readFileSync(file, 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')).map(([id, label]) => [id, label === 'Anomaly'] as const));
+  return new Map(
+    readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(','))
+      .map(([id, label]) => [id, label === 'Anomaly'] as const),
+  );
 }
 
 /** Template mining with the default miner, grouped per block as `features --session-key 'blk_-?\d+' --session-gap none` does. */
@@ -73,14 +89,37 @@ async function detectorRows(blocks: Blocks, withHalves: boolean): Promise<(strin
   const rows: (string | number)[][] = [];
   for (const [name, detectors] of configs) {
     const all = await verdicts(blocks.sequences, blocks.starts, blocks.sequences, detectors, 'auto');
-    const e = prf(all.map((v) => v.anomalous), blocks.truth);
-    const row: (string | number)[] = [name, e.precision, e.recall, e.f1, rocAuc(all.map((v) => v.score), blocks.truth)];
+    const e = prf(
+      all.map((v) => v.anomalous),
+      blocks.truth,
+    );
+    const row: (string | number)[] = [
+      name,
+      e.precision,
+      e.recall,
+      e.f1,
+      rocAuc(
+        all.map((v) => v.score),
+        blocks.truth,
+      ),
+    ];
     if (withHalves) {
       for (const h of [0, 1]) {
         const trainIdx = blocks.ids.map((_, i) => i).filter((i) => halfOf(blocks.ids[i]) === h);
         const testIdx = blocks.ids.map((_, i) => i).filter((i) => halfOf(blocks.ids[i]) !== h);
-        const v = await verdicts(trainIdx.map((i) => blocks.sequences[i]), trainIdx.map((i) => blocks.starts[i]), testIdx.map((i) => blocks.sequences[i]), detectors, 'auto');
-        row.push(prf(v.map((x) => x.anomalous), testIdx.map((i) => blocks.truth[i])).f1);
+        const v = await verdicts(
+          trainIdx.map((i) => blocks.sequences[i]),
+          trainIdx.map((i) => blocks.starts[i]),
+          testIdx.map((i) => blocks.sequences[i]),
+          detectors,
+          'auto',
+        );
+        row.push(
+          prf(
+            v.map((x) => x.anomalous),
+            testIdx.map((i) => blocks.truth[i]),
+          ).f1,
+        );
       }
     }
     rows.push(row);
@@ -95,7 +134,11 @@ function cli(env: NodeJS.ProcessEnv, ...args: string[]): string {
 }
 
 /** The README's HDFS recipe, default settings: what a user gets. */
-function recipe(logFile: string, labelFile: string, alertRates: string[]): { alertRate: string; precision: number; recall: number; f1: number; falsePositives: number }[] {
+function recipe(
+  logFile: string,
+  labelFile: string,
+  alertRates: string[],
+): { alertRate: string; precision: number; recall: number; f1: number; falsePositives: number }[] {
   const dir = mkdtempSync(path.join(tmpdir(), 'sentinel-hdfs-'));
   const env: NodeJS.ProcessEnv = { ...process.env, SENTINEL_LAKE: `file://${dir}/lake`, SENTINEL_EMBEDDED_DB_DIR: `${dir}/pg`, LOG_LEVEL: 'warn' };
   delete env.DATABASE_URL;

@@ -18,14 +18,14 @@ export function benchSteps(logs = 1_000_000, only?: readonly string[], print = t
   const env: NodeJS.ProcessEnv = { ...process.env, SENTINEL_LAKE: `file://${dir}/lake`, SENTINEL_EMBEDDED_DB_DIR: `${dir}/pg`, LOG_LEVEL: 'warn' };
   delete env.DATABASE_URL;
   const hasTime = existsSync('/usr/bin/time');
-  const steps: [string, string[], (r: any) => number][] = [
+  const steps: [string, string[], (r: Record<string, number>) => number][] = [
     ['generate', ['generate', '--from', DATE, '--logs-per-day', String(logs)], (r) => r.logs],
     ['ingest', ['ingest', '--date', DATE], (r) => r.read],
     ['parse', ['parse', '--date', DATE], (r) => r.rows],
     ['features', ['features', '--date', DATE], (r) => r.events ?? r.rows ?? r.windows],
     ['train', ['train', '--from', DATE, '--to', DATE], (r) => r.windows],
     ['score', ['score', '--date', DATE], (r) => r.windows],
-    ['monitor', ['monitor', '--date', DATE], (r) => 1],
+    ['monitor', ['monitor', '--date', DATE], () => 1],
     ['alert', ['alert', '--date', DATE], (r) => r.anomalies],
     ['report', ['report', '--from', DATE, '--to', DATE, '--format', 'json'], (r) => r.anomalies],
   ];
@@ -57,7 +57,13 @@ export function benchSteps(logs = 1_000_000, only?: readonly string[], print = t
   }
   const dataSteps = rows.filter((r) => DATA_STEPS.includes(r.step as string));
   const endToEndSeconds = dataSteps.reduce((sum, r) => sum + (r.seconds as number), 0);
-  const endToEnd = { step: `end to end (${DATA_STEPS.join('+')})`, rows: logs, seconds: endToEndSeconds, rowsPerSecond: logs / endToEndSeconds, peakRssMb: Math.max(...dataSteps.map((r) => r.peakRssMb as number)) };
+  const endToEnd = {
+    step: `end to end (${DATA_STEPS.join('+')})`,
+    rows: logs,
+    seconds: endToEndSeconds,
+    rowsPerSecond: logs / endToEndSeconds,
+    peakRssMb: Math.max(...dataSteps.map((r) => r.peakRssMb as number)),
+  };
   if (print) {
     printTable(
       `Steps on ${logs.toLocaleString('en')} generated logs (one process per step, bundled CLI, embedded PostgreSQL)`,
@@ -74,7 +80,13 @@ export function benchScale(logs = 1_000_000, factor = 10): Record<string, unknow
   const only = ['generate', 'ingest', 'parse', 'features', 'train', 'score'];
   const small = benchSteps(logs, only, false);
   const large = benchSteps(logs * factor, only, false);
-  const rows = small.map((r, i) => ({ step: r.step, small: r.peakRssMb, large: large[i].peakRssMb, smallRate: r.rowsPerSecond, largeRate: large[i].rowsPerSecond }));
+  const rows = small.map((r, i) => ({
+    step: r.step,
+    small: r.peakRssMb,
+    large: large[i].peakRssMb,
+    smallRate: r.rowsPerSecond,
+    largeRate: large[i].rowsPerSecond,
+  }));
   printTable(
     `Peak RSS as the partition grows ${factor}× (${logs.toLocaleString('en')} → ${(logs * factor).toLocaleString('en')} logs in one date)`,
     ['step', `RSS MB ${logs / 1e6}M`, `RSS MB ${(logs * factor) / 1e6}M`, `rows/s ${logs / 1e6}M`, `rows/s ${(logs * factor) / 1e6}M`],

@@ -59,18 +59,33 @@ const HOST_OFF = DEFAULT_MASKS.filter((m) => m.name !== 'HOST');
 function losoGrid(): Array<{ label: string; config: Partial<TemplateMinerConfig> }> {
   const grid: Array<{ label: string; config: Partial<TemplateMinerConfig>; rulesOn: number }> = [];
   const onOff = [false, true];
-  for (const valueRuns of onOff) for (const joinAdjacentValues of onOff) for (const host of onOff) for (const namedValues of onOff) for (const absorbCovered of onOff) {
-    for (const similarityThreshold of [DEFAULT_TEMPLATE_MINER_CONFIG.similarityThreshold, 0.5]) {
-      for (const wordVariantLimit of [DEFAULT_TEMPLATE_MINER_CONFIG.wordVariantLimit, 5, 8]) {
-        const rules = [valueRuns && 'runs', joinAdjacentValues && 'join', host && 'host', namedValues && 'named', absorbCovered && 'absorb'].filter(Boolean).join('+') || 'none';
-        grid.push({
-          label: `sim ${similarityThreshold} K ${wordVariantLimit} rules ${rules}`,
-          config: { valueRuns, joinAdjacentValues, namedValues, absorbCovered, masks: host ? DEFAULT_MASKS : HOST_OFF, similarityThreshold, wordVariantLimit },
-          rulesOn: Number(valueRuns) + Number(joinAdjacentValues) + Number(host) + Number(namedValues) + Number(absorbCovered),
-        });
-      }
-    }
-  }
+  for (const valueRuns of onOff)
+    for (const joinAdjacentValues of onOff)
+      for (const host of onOff)
+        for (const namedValues of onOff)
+          for (const absorbCovered of onOff) {
+            for (const similarityThreshold of [DEFAULT_TEMPLATE_MINER_CONFIG.similarityThreshold, 0.5]) {
+              for (const wordVariantLimit of [DEFAULT_TEMPLATE_MINER_CONFIG.wordVariantLimit, 5, 8]) {
+                const rules =
+                  [valueRuns && 'runs', joinAdjacentValues && 'join', host && 'host', namedValues && 'named', absorbCovered && 'absorb']
+                    .filter(Boolean)
+                    .join('+') || 'none';
+                grid.push({
+                  label: `sim ${similarityThreshold} K ${wordVariantLimit} rules ${rules}`,
+                  config: {
+                    valueRuns,
+                    joinAdjacentValues,
+                    namedValues,
+                    absorbCovered,
+                    masks: host ? DEFAULT_MASKS : HOST_OFF,
+                    similarityThreshold,
+                    wordVariantLimit,
+                  },
+                  rulesOn: Number(valueRuns) + Number(joinAdjacentValues) + Number(host) + Number(namedValues) + Number(absorbCovered),
+                });
+              }
+            }
+          }
   return grid.sort((a, b) => a.rulesOn - b.rulesOn);
 }
 
@@ -157,17 +172,29 @@ function benchSystem(sample: Sample): Row {
 
 function printLoso(samples: Sample[], rows: Row[]): void {
   const grid = losoGrid();
-  const scores = grid.map(({ config }) => samples.map((sample) => {
-    const { ids, templates } = parse(sample, config);
-    return parsingMetrics(ids, templates, sample.trueIds, sample.trueTemplates).ga;
-  }));
+  const scores = grid.map(({ config }) =>
+    samples.map((sample) => {
+      const { ids, templates } = parse(sample, config);
+      return parsingMetrics(ids, templates, sample.trueIds, sample.trueTemplates).ga;
+    }),
+  );
   const loso = leaveOneOut(scores);
-  const defaultIndex = grid.findIndex((g) => g.config.valueRuns && g.config.joinAdjacentValues && g.config.namedValues && g.config.absorbCovered && g.config.masks === DEFAULT_MASKS
-    && g.config.similarityThreshold === DEFAULT_TEMPLATE_MINER_CONFIG.similarityThreshold && g.config.wordVariantLimit === DEFAULT_TEMPLATE_MINER_CONFIG.wordVariantLimit);
+  const defaultIndex = grid.findIndex(
+    (g) =>
+      g.config.valueRuns &&
+      g.config.joinAdjacentValues &&
+      g.config.namedValues &&
+      g.config.absorbCovered &&
+      g.config.masks === DEFAULT_MASKS &&
+      g.config.similarityThreshold === DEFAULT_TEMPLATE_MINER_CONFIG.similarityThreshold &&
+      g.config.wordVariantLimit === DEFAULT_TEMPLATE_MINER_CONFIG.wordVariantLimit,
+  );
   console.log(`\nLeave-one-system-out GA (${grid.length} settings: similarity, word-variable limit K, rules runs/join/host/named/absorb on or off)\n`);
   console.log(`${'held out'.padEnd(12)} ${'GA default'.padStart(11)} ${'GA LOSO'.padStart(11)}  setting chosen on the other nine`);
   samples.forEach((sample, s) => {
-    console.log(`${sample.system.padEnd(12)} ${rows[s].ga.toFixed(3).padStart(11)} ${loso.folds[s].score.toFixed(3).padStart(11)}  ${grid[loso.folds[s].chosen].label}`);
+    console.log(
+      `${sample.system.padEnd(12)} ${rows[s].ga.toFixed(3).padStart(11)} ${loso.folds[s].score.toFixed(3).padStart(11)}  ${grid[loso.folds[s].chosen].label}`,
+    );
   });
   const plain = rows.reduce((a, r) => a + r.ga, 0) / rows.length;
   console.log(`${'mean'.padEnd(12)} ${plain.toFixed(3).padStart(11)} ${loso.mean.toFixed(3).padStart(11)}`);
@@ -186,10 +213,16 @@ function printLoso(samples: Sample[], rows: Row[]): void {
   ];
   console.log(`\nAblation: mean GA with one rule off (default otherwise), and the systems it moves`);
   for (const [name, isIt] of ablations) {
-    const c = grid.findIndex((g) => isIt(g.config) && g.config.similarityThreshold === d.similarityThreshold && g.config.wordVariantLimit === d.wordVariantLimit);
-    const moved = samples.map((sample, s) => ({ system: sample.system, delta: scores[defaultIndex][s] - scores[c][s] })).filter((m) => Math.abs(m.delta) >= 0.0005);
+    const c = grid.findIndex(
+      (g) => isIt(g.config) && g.config.similarityThreshold === d.similarityThreshold && g.config.wordVariantLimit === d.wordVariantLimit,
+    );
+    const moved = samples
+      .map((sample, s) => ({ system: sample.system, delta: scores[defaultIndex][s] - scores[c][s] }))
+      .filter((m) => Math.abs(m.delta) >= 0.0005);
     const mean = scores[c].reduce((a, b) => a + b, 0) / samples.length;
-    console.log(`${('- ' + name).padEnd(18)} ${mean.toFixed(3)}  ${moved.map((m) => `${m.system} ${m.delta > 0 ? '+' : ''}${m.delta.toFixed(3)} with the rule`).join(', ') || 'no system moves'}`);
+    console.log(
+      `${('- ' + name).padEnd(18)} ${mean.toFixed(3)}  ${moved.map((m) => `${m.system} ${m.delta > 0 ? '+' : ''}${m.delta.toFixed(3)} with the rule`).join(', ') || 'no system moves'}`,
+    );
   }
 }
 
@@ -197,9 +230,13 @@ function printLoso(samples: Sample[], rows: Row[]): void {
 function printErrors(miner: ReturnType<typeof createTemplateMiner>, predicted: string[], sample: Sample): void {
   const { trueIds: truth, contents, trueTemplates } = sample;
   const byTruth = new Map<string, number[]>();
-  truth.forEach((t, i) => byTruth.set(t, [...(byTruth.get(t) ?? []), i]));
+  truth.forEach((t, i) => {
+    byTruth.set(t, [...(byTruth.get(t) ?? []), i]);
+  });
   const byPred = new Map<string, number[]>();
-  predicted.forEach((p, i) => byPred.set(p, [...(byPred.get(p) ?? []), i]));
+  predicted.forEach((p, i) => {
+    byPred.set(p, [...(byPred.get(p) ?? []), i]);
+  });
   for (const [t, lines] of byTruth) {
     const preds = new Set(lines.map((i) => predicted[i]));
     const ok = preds.size === 1 && byPred.get(predicted[lines[0]])!.length === lines.length;
@@ -208,7 +245,9 @@ function printErrors(miner: ReturnType<typeof createTemplateMiner>, predicted: s
     for (const p of preds) {
       const members = byPred.get(p)!;
       const otherTruths = new Set(members.map((i) => truth[i]));
-      console.log(`   → ${p} [${members.filter((i) => truth[i] === t).length}/${members.length}, truths ${[...otherTruths].join(',')}] ${miner.template(p)?.template}`);
+      console.log(
+        `   → ${p} [${members.filter((i) => truth[i] === t).length}/${members.length}, truths ${[...otherTruths].join(',')}] ${miner.template(p)?.template}`,
+      );
       console.log(`      e.g. ${contents[members.find((i) => truth[i] === t)!]}`);
     }
   }
@@ -221,9 +260,25 @@ function printTable(rows: Row[]): void {
   const count = (n: number) => Math.round(n).toLocaleString('en-US');
   line(['system', 'lines', 'true tpl', 'found tpl', 'GA', 'PA', 'FGA', 'FTA', 'GA drain3', 'lines/s', 'lines/CPU-s']);
   for (const r of rows) {
-    line([r.system, String(r.lines), String(r.trueTemplates), String(r.foundTemplates), ...[r.ga, r.pa, r.fga, r.fta, r.gaDrain3Rules].map((v) => v.toFixed(3)), count(r.linesPerSecond), count(r.linesPerCpuSecond)]);
+    line([
+      r.system,
+      String(r.lines),
+      String(r.trueTemplates),
+      String(r.foundTemplates),
+      ...[r.ga, r.pa, r.fga, r.fta, r.gaDrain3Rules].map((v) => v.toFixed(3)),
+      count(r.linesPerSecond),
+      count(r.linesPerCpuSecond),
+    ]);
   }
-  line(['average', '', '', '', ...[mean((r) => r.ga), mean((r) => r.pa), mean((r) => r.fga), mean((r) => r.fta), mean((r) => r.gaDrain3Rules)].map((v) => v.toFixed(3)), count(mean((r) => r.linesPerSecond)), count(mean((r) => r.linesPerCpuSecond))]);
+  line([
+    'average',
+    '',
+    '',
+    '',
+    ...[mean((r) => r.ga), mean((r) => r.pa), mean((r) => r.fga), mean((r) => r.fta), mean((r) => r.gaDrain3Rules)].map((v) => v.toFixed(3)),
+    count(mean((r) => r.linesPerSecond)),
+    count(mean((r) => r.linesPerCpuSecond)),
+  ]);
   console.log(`\nlines/s: in process after warm-up, median of ${TIMING_ROUNDS} rounds of >= ${MIN_TIMING_MS} ms per system, wall clock`);
   console.log(`and per second of this process's CPU time (load from other processes on a shared machine skews it less).`);
   console.log(`GA drain3: same tokens and masks, word rule off (wordVariantLimit 0), i.e. plain Drain3 clustering.`);

@@ -33,7 +33,8 @@ export const configSchema = z.object({
     .string()
     .min(1)
     .superRefine((v, ctx) => {
-      if (!/^postgres(ql)?:\/\//i.test(v)) ctx.addIssue({ code: 'custom', message: `DATABASE_URL ${redactUrl(v)} is not a postgres://user:password@host:port/database URL` });
+      if (!/^postgres(ql)?:\/\//i.test(v))
+        ctx.addIssue({ code: 'custom', message: `DATABASE_URL ${redactUrl(v)} is not a postgres://user:password@host:port/database URL` });
     })
     .optional(),
   embeddedDbDir: z.string().min(1).default('./.sentinel/pgdata'),

@@ -14,8 +14,12 @@ const MAX_TIME = Date.UTC(10000, 0, 1); // exclusive
 export function isCalendarTime(year: number, month0: number, day: number, hour = 0, minute = 0, second = 0): boolean {
   const d = new Date(Date.UTC(year, month0, day, hour, minute, second));
   return (
-    d.getUTCFullYear() === year && d.getUTCMonth() === month0 && d.getUTCDate() === day &&
-    d.getUTCHours() === hour && d.getUTCMinutes() === minute && d.getUTCSeconds() === second
+    d.getUTCFullYear() === year &&
+    d.getUTCMonth() === month0 &&
+    d.getUTCDate() === day &&
+    d.getUTCHours() === hour &&
+    d.getUTCMinutes() === minute &&
+    d.getUTCSeconds() === second
   );
 }
 
@@ -39,7 +43,10 @@ export function dayStart(date: string): number {
 
 export function addDays(date: string, days: number): string {
   const t = dayStart(date) + days * DAY_MS;
-  if (!isSupportedTime(t)) throw new BadInputError(`${date} ${days >= 0 ? '+' : '-'} ${Math.abs(days)} days is outside ${FIRST_DATE}..${LAST_DATE} (past ${LAST_DATE} or before ${FIRST_DATE})`);
+  if (!isSupportedTime(t))
+    throw new BadInputError(
+      `${date} ${days >= 0 ? '+' : '-'} ${Math.abs(days)} days is outside ${FIRST_DATE}..${LAST_DATE} (past ${LAST_DATE} or before ${FIRST_DATE})`,
+    );
   return new Date(t).toISOString().slice(0, 10);
 }
 

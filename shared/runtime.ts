@@ -63,8 +63,7 @@ export async function runStep<T extends object>(options: StepOptions, body: (ctx
     if (err instanceof GateClosedError) {
       log.info({ seconds, reason: err.message }, `${options.task} gate closed`);
       summary(config.logLevel, `${options.task}${options.partition ? ' ' + options.partition : ''}: skipped (${err.message})`);
-    }
-    else log.error({ err, seconds }, `${options.task} failed`);
+    } else log.error({ err, seconds }, `${options.task} failed`);
     throw err;
   } finally {
     if (ownsDatabase && database) await database.close();

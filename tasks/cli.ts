@@ -258,7 +258,12 @@ program.parseAsync(process.argv).catch((err: unknown) => {
   const message = err instanceof Error ? err.message : String(err);
   process.stderr.write(`sentinel: ${message}\n`);
   // In a Kubernetes pod the same line becomes the container's termination message, shown in the task's failure.
-  if (existsSync('/dev/termination-log')) try { writeFileSync('/dev/termination-log', message); } catch { /* read-only: logs have it */ }
+  if (existsSync('/dev/termination-log'))
+    try {
+      writeFileSync('/dev/termination-log', message);
+    } catch {
+      /* read-only: logs have it */
+    }
   if (!(err instanceof SentinelError) && err instanceof Error && err.stack) process.stderr.write(err.stack + '\n');
   process.exitCode = exitCodeOf(err);
 });

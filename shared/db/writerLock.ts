@@ -30,7 +30,8 @@ export async function acquireWriterLock(dataDir: string, waitMs: number): Promis
       await handle.close();
       return { release: () => rm(path, { force: true }) };
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new ExternalServiceError(`cannot create the lock ${path}: ${(err as Error).message}`, { cause: err });
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST')
+        throw new ExternalServiceError(`cannot create the lock ${path}: ${(err as Error).message}`, { cause: err });
     }
     const pid = Number.parseInt(await readFile(path, 'utf8').catch(() => ''), 10);
     if (Number.isInteger(pid) && pid > 0 && !running(pid)) {

@@ -107,7 +107,8 @@ function resolveParams(p: IsolationForestParams): Resolved {
   const maxSamples = p.maxSamples ?? 256;
   const maxFeatures = p.maxFeatures ?? 1;
   const contamination = p.targetFalsePositiveRate ?? p.contamination ?? 'auto';
-  if (!Number.isInteger(nEstimators) || nEstimators < 1) throw new BadInputError(`isolation_forest: nEstimators must be a positive integer, got ${nEstimators}`);
+  if (!Number.isInteger(nEstimators) || nEstimators < 1)
+    throw new BadInputError(`isolation_forest: nEstimators must be a positive integer, got ${nEstimators}`);
   if (!Number.isInteger(maxSamples) || maxSamples < 2) throw new BadInputError(`isolation_forest: maxSamples must be an integer >= 2, got ${maxSamples}`);
   if (!(maxFeatures > 0 && maxFeatures <= 1)) throw new BadInputError(`isolation_forest: maxFeatures is a fraction in (0, 1], got ${maxFeatures}`);
   if (contamination !== 'auto' && !(contamination > 0 && contamination <= 0.5)) {
@@ -327,30 +328,30 @@ function scorePrepared(model: IsolationForestModel, data: Float64Array, rows: nu
       let n2 = root;
       let n3 = root;
       for (let d = treeDepth[t]; d > 0; d--) {
-        n0 = child[n0] + (+(data[b0 + feature[n0]] > threshold[n0]));
-        n1 = child[n1] + (+(data[b1 + feature[n1]] > threshold[n1]));
-        n2 = child[n2] + (+(data[b2 + feature[n2]] > threshold[n2]));
-        n3 = child[n3] + (+(data[b3 + feature[n3]] > threshold[n3]));
+        n0 = child[n0] + +(data[b0 + feature[n0]] > threshold[n0]);
+        n1 = child[n1] + +(data[b1 + feature[n1]] > threshold[n1]);
+        n2 = child[n2] + +(data[b2 + feature[n2]] > threshold[n2]);
+        n3 = child[n3] + +(data[b3 + feature[n3]] > threshold[n3]);
       }
       s0 += leafPath[n0];
       s1 += leafPath[n1];
       s2 += leafPath[n2];
       s3 += leafPath[n3];
     }
-    out[r] = Math.pow(2, s0 * norm);
-    out[r + 1] = Math.pow(2, s1 * norm);
-    out[r + 2] = Math.pow(2, s2 * norm);
-    out[r + 3] = Math.pow(2, s3 * norm);
+    out[r] = 2 ** (s0 * norm);
+    out[r + 1] = 2 ** (s1 * norm);
+    out[r + 2] = 2 ** (s2 * norm);
+    out[r + 3] = 2 ** (s3 * norm);
   }
   for (let r = full; r < rows; r++) {
     const base = r * cols;
     let total = 0;
     for (let t = 0; t < trees; t++) {
       let node = start[t];
-      for (let d = treeDepth[t]; d > 0; d--) node = child[node] + (+(data[base + feature[node]] > threshold[node]));
+      for (let d = treeDepth[t]; d > 0; d--) node = child[node] + +(data[base + feature[node]] > threshold[node]);
       total += leafPath[node];
     }
-    out[r] = Math.pow(2, total * norm);
+    out[r] = 2 ** (total * norm);
   }
   return out;
 }
@@ -433,7 +434,24 @@ export function explainIsolationForest(model: IsolationForestModel, x: FeatureMa
 const ARTIFACT_KIND = 'isolation_forest';
 const ARTIFACT_VERSION = 1;
 
-export function isolationForestToArtifact(model: IsolationForestModel): unknown {
+/** The JSON form: typed arrays as base64 strings. */
+interface IsolationForestArtifact {
+  kind: string;
+  version: number;
+  columns: readonly string[];
+  nEstimators: number;
+  maxSamples: number;
+  maxFeatures: number;
+  heightLimit: number;
+  contamination: 'auto' | number;
+  seed: number;
+  decisionThreshold: number;
+  medians: string;
+  scales: string;
+  nodes: Record<'start' | 'feature' | 'threshold' | 'left' | 'right' | 'size', string>;
+}
+
+export function isolationForestToArtifact(model: IsolationForestModel): IsolationForestArtifact {
   const n = model.nodes;
   return {
     kind: ARTIFACT_KIND,
@@ -460,7 +478,7 @@ export function isolationForestToArtifact(model: IsolationForestModel): unknown 
 }
 
 export function isolationForestFromArtifact(artifact: unknown): IsolationForestModel {
-  const a = artifact as Record<string, any>;
+  const a = artifact as IsolationForestArtifact | undefined;
   if (!a || a.kind !== ARTIFACT_KIND || a.version !== ARTIFACT_VERSION) {
     throw new BadInputError(`not an isolation_forest v${ARTIFACT_VERSION} artifact (kind ${a?.kind}, version ${a?.version})`);
   }

@@ -26,7 +26,7 @@ describe('lstm autoencoder', () => {
   it('cuts per-service sequences in time order, the last one ending at the last window', () => {
     const seqs = sequencesOf(signal(), 20, 20);
     expect(seqs.length).toBe(24);
-    expect(seqs.every((s) => s.length === 20 && s.every((r) => (r < 240) === (s[0] < 240)))).toBe(true);
+    expect(seqs.every((s) => s.length === 20 && s.every((r) => r < 240 === s[0] < 240))).toBe(true);
   });
 
   it('is reproducible with a seed, round-trips through its artifact and scores the broken window highest', async () => {

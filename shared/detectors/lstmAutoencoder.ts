@@ -90,23 +90,47 @@ export async function fitLstm(tf: Tf, x: FeatureMatrix, params: LstmParams = {},
   const f = x.columns.length;
   const rng = createRandom(seed);
   const all = sequencesOf(x, length, Math.max(1, Math.floor(length / 2)));
-  if (all.length < 4) throw new BadInputError(`lstm_autoencoder: need at least 4 sequences of ${length} windows per service, got ${all.length}; train on more days or use a shorter --sequence-length`);
+  if (all.length < 4)
+    throw new BadInputError(
+      `lstm_autoencoder: need at least 4 sequences of ${length} windows per service, got ${all.length}; train on more days or use a shorter --sequence-length`,
+    );
   for (let i = all.length - 1; i > 0; i--) {
     const j = Math.floor(rng.next() * (i + 1));
     [all[i], all[j]] = [all[j], all[i]];
   }
   const train = all.slice(0, params.maxSequences ?? 2000);
   const net = tf.sequential();
-  net.add(tf.layers.lstm({ units, inputShape: [length, f], kernelInitializer: tf.initializers.glorotUniform({ seed }), recurrentInitializer: tf.initializers.orthogonal({ seed: seed + 1 }) }));
+  net.add(
+    tf.layers.lstm({
+      units,
+      inputShape: [length, f],
+      kernelInitializer: tf.initializers.glorotUniform({ seed }),
+      recurrentInitializer: tf.initializers.orthogonal({ seed: seed + 1 }),
+    }),
+  );
   net.add(tf.layers.repeatVector({ n: length }));
-  net.add(tf.layers.lstm({ units, returnSequences: true, kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 2 }), recurrentInitializer: tf.initializers.orthogonal({ seed: seed + 3 }) }));
+  net.add(
+    tf.layers.lstm({
+      units,
+      returnSequences: true,
+      kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 2 }),
+      recurrentInitializer: tf.initializers.orthogonal({ seed: seed + 3 }),
+    }),
+  );
   net.add(tf.layers.timeDistributed({ layer: tf.layers.dense({ units: f, kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 4 }) }) }));
   net.compile({ optimizer: tf.train.adam(params.learningRate ?? 0.005), loss: 'meanSquaredError' });
   const input = tensorOf(tf, x, train, length, inputScale);
   let epochsRun = 0;
   let finalLoss = NaN;
   try {
-    ({ epochsRun, finalLoss } = await fitWithEarlyStopping(tf, net, input, input, { name: 'lstm_autoencoder', epochs: params.epochs ?? 15, batchSize: params.batchSize ?? 64, patience: params.patience ?? 2 }, progress));
+    ({ epochsRun, finalLoss } = await fitWithEarlyStopping(
+      tf,
+      net,
+      input,
+      input,
+      { name: 'lstm_autoencoder', epochs: params.epochs ?? 15, batchSize: params.batchSize ?? 64, patience: params.patience ?? 2 },
+      progress,
+    ));
   } finally {
     input.dispose();
   }

@@ -76,13 +76,20 @@ function pairsOf(tokens: readonly number[], history: number): { context: number[
 
 function contextTensor(tf: Tf, pairs: readonly { context: number[] }[], history: number, classes: number): TF.Tensor3D {
   const buf = new Float32Array(pairs.length * history * classes);
-  pairs.forEach((p, s) => p.context.forEach((token, t) => {
-    buf[(s * history + t) * classes + token] = 1;
-  }));
+  pairs.forEach((p, s) => {
+    p.context.forEach((token, t) => {
+      buf[(s * history + t) * classes + token] = 1;
+    });
+  });
   return tf.tensor3d(buf, [pairs.length, history, classes]);
 }
 
-export async function fitNextEvent(tf: Tf, sequences: readonly string[][], params: NextEventParams = {}, progress: (line: string) => void = () => {}): Promise<NextEventModel> {
+export async function fitNextEvent(
+  tf: Tf,
+  sequences: readonly string[][],
+  params: NextEventParams = {},
+  progress: (line: string) => void = () => {},
+): Promise<NextEventModel> {
   const history = params.history ?? 10;
   const seed = params.seed ?? 42;
   const vocabulary = [...new Set(sequences.flat())].sort();
@@ -98,14 +105,34 @@ export async function fitNextEvent(tf: Tf, sequences: readonly string[][], param
   }
   const train = pairs.slice(0, params.maxPairs ?? 20_000);
   const net = tf.sequential();
-  net.add(tf.layers.lstm({ units: params.units ?? 32, inputShape: [history, classes], kernelInitializer: tf.initializers.glorotUniform({ seed }), recurrentInitializer: tf.initializers.orthogonal({ seed: seed + 1 }) }));
+  net.add(
+    tf.layers.lstm({
+      units: params.units ?? 32,
+      inputShape: [history, classes],
+      kernelInitializer: tf.initializers.glorotUniform({ seed }),
+      recurrentInitializer: tf.initializers.orthogonal({ seed: seed + 1 }),
+    }),
+  );
   net.add(tf.layers.dense({ units: classes, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 2 }) }));
   net.compile({ optimizer: tf.train.adam(0.01), loss: 'categoricalCrossentropy' });
   const x = contextTensor(tf, train, history, classes);
-  const y = tf.oneHot(tf.tensor1d(train.map((p) => p.next), 'int32'), classes);
+  const y = tf.oneHot(
+    tf.tensor1d(
+      train.map((p) => p.next),
+      'int32',
+    ),
+    classes,
+  );
   let epochsRun = 0;
   try {
-    ({ epochsRun } = await fitWithEarlyStopping(tf, net, x, y, { name: 'lstm_next_event', epochs: params.epochs ?? 10, batchSize: params.batchSize ?? 128, patience: params.patience ?? 2 }, progress));
+    ({ epochsRun } = await fitWithEarlyStopping(
+      tf,
+      net,
+      x,
+      y,
+      { name: 'lstm_next_event', epochs: params.epochs ?? 10, batchSize: params.batchSize ?? 128, patience: params.patience ?? 2 },
+      progress,
+    ));
   } finally {
     x.dispose();
     y.dispose();

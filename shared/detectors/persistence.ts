@@ -5,7 +5,9 @@
  * windows included, since each has one high neighbour. Rows may come in any order.
  */
 export function medianOfThree(scores: Float64Array, service: readonly string[], windowStart: Float64Array, windowMs: number): Float64Array {
-  const order = Array.from({ length: scores.length }, (_, i) => i).sort((a, b) => (service[a] < service[b] ? -1 : service[a] > service[b] ? 1 : windowStart[a] - windowStart[b]));
+  const order = Array.from({ length: scores.length }, (_, i) => i).sort((a, b) =>
+    service[a] < service[b] ? -1 : service[a] > service[b] ? 1 : windowStart[a] - windowStart[b],
+  );
   const out = new Float64Array(scores.length);
   order.forEach((row, k) => {
     const adjacent = (j: number) => {

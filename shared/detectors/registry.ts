@@ -13,7 +13,8 @@ export function checkDetectorNames(names: readonly string[]): void {
   const known = [...Object.keys(WINDOW_DETECTORS), ...Object.keys(SESSION_DETECTORS)];
   const unknown = names.filter((n) => !known.includes(n));
   if (unknown.length) throw new BadInputError(`unknown detector(s) ${unknown.join(', ')}; choose from ${known.join(', ')}`);
-  if (!windowDetectors(names).length) throw new BadInputError('--detectors names no window detector; name at least one of ' + Object.keys(WINDOW_DETECTORS).join(', '));
+  if (!windowDetectors(names).length)
+    throw new BadInputError('--detectors names no window detector; name at least one of ' + Object.keys(WINDOW_DETECTORS).join(', '));
 }
 
 export function windowDetectors(names: readonly string[]): string[] {

@@ -85,7 +85,17 @@ describe('rare templates', () => {
   it('damps a template that appears only once in the window', () => {
     const [once, many] = scoreRareTemplates(model, ['api', 'api'], [new Map([['new', 1]]), new Map([['new', 3]])]);
     expect(once).toBeCloseTo(many / 3, 6);
-    expect(explainRareTemplates(model, 'api', new Map([['new', 3], ['common', 9]]), 1)[0].feature).toBe('template:new');
+    expect(
+      explainRareTemplates(
+        model,
+        'api',
+        new Map([
+          ['new', 3],
+          ['common', 9],
+        ]),
+        1,
+      )[0].feature,
+    ).toBe('template:new');
   });
 });
 
@@ -108,4 +118,3 @@ describe('calibration and persistence', () => {
     expect(Array.from(out)).toEqual([0, 0, 0, 0, 7, 7, 0, 0]);
   });
 });
-

@@ -135,7 +135,12 @@ export function fitRobustBaseline(x: FeatureMatrix, params: RobustBaselineParams
     kinds,
     countIndex,
     services,
-    global: bucketStats(x, Array.from({ length: x.rows }, (_, i) => i), relativeFloor, kinds),
+    global: bucketStats(
+      x,
+      Array.from({ length: x.rows }, (_, i) => i),
+      relativeFloor,
+      kinds,
+    ),
   };
 }
 
@@ -209,7 +214,13 @@ export function explainRobustBaseline(model: RobustBaselineModel, x: FeatureMatr
   const b = rowZ(model, x, idx, row, z);
   const xc = x.columns.length;
   return model.columns
-    .map((feature, j) => ({ feature, value: x.data[row * xc + idx[j]], expected: model.kinds[j] === 'log' || model.kinds[j] === 'logCount' ? Math.expm1(b.median[j]) : b.median[j], z: z[j], rank: model.upper[j] ? z[j] : Math.abs(z[j]) }))
+    .map((feature, j) => ({
+      feature,
+      value: x.data[row * xc + idx[j]],
+      expected: model.kinds[j] === 'log' || model.kinds[j] === 'logCount' ? Math.expm1(b.median[j]) : b.median[j],
+      z: z[j],
+      rank: model.upper[j] ? z[j] : Math.abs(z[j]),
+    }))
     .sort((a, c) => c.rank - a.rank || a.feature.localeCompare(c.feature))
     .slice(0, Math.max(0, top))
     .map(({ rank: _rank, ...c }) => c);

@@ -14,11 +14,16 @@ describe('sequenceTransitions', () => {
     const [a, b, c] = scoreTransitions(model, [normal[0], ['login', 'pay', 'logout'], ['login', 'view', 'export_all', 'logout']]);
     expect(a).toBe(0);
     expect(b).toBeCloseTo(1 / 4);
-    expect(unusualTransitions(model, ["login", "pay", "logout"]).map((t) => `${t.from}->${t.to}`)).toEqual(["login->pay"]);
+    expect(unusualTransitions(model, ['login', 'pay', 'logout']).map((t) => `${t.from}->${t.to}`)).toEqual(['login->pay']);
     expect(c).toBeGreaterThan(0.3);
   });
 
   it('explains which transitions were unusual, including a missing start', () => {
-    expect(unusualTransitions(model, ['pay', 'logout'])).toEqual([{ from: '^', to: 'pay', position: 0, probability: 0 }, { from: 'pay', to: 'logout', position: 1, probability: 1 }].filter((t) => t.probability < 0.01));
+    expect(unusualTransitions(model, ['pay', 'logout'])).toEqual(
+      [
+        { from: '^', to: 'pay', position: 0, probability: 0 },
+        { from: 'pay', to: 'logout', position: 1, probability: 1 },
+      ].filter((t) => t.probability < 0.01),
+    );
   });
 });

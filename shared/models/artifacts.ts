@@ -17,7 +17,10 @@ export async function saveModelJson(lake: ObjectStore, name: string, version: nu
 
 export async function loadModelJson<T>(lake: ObjectStore, name: string, version: number): Promise<T> {
   const bundle = await getJson<T>(lake, modelPrefix(name, version) + 'model.json');
-  if (!bundle) throw new BadInputError(`model ${name} v${version} has no artifact at ${lake.uri}${modelPrefix(name, version)}model.json; was the lake changed? Retrain with \`sentinel train\`.`);
+  if (!bundle)
+    throw new BadInputError(
+      `model ${name} v${version} has no artifact at ${lake.uri}${modelPrefix(name, version)}model.json; was the lake changed? Retrain with \`sentinel train\`.`,
+    );
   return bundle;
 }
 

@@ -37,7 +37,9 @@ describe('the model bundle', () => {
       const training = windows(Array.from({ length: 400 }, (_, i) => i % 7));
       const bundle = await fitModelBundle(training, emptySessionData(), { detectors: ['toy_error_count'], alertRate: 0.01, seed: 1 });
       // The 0.99 quantile of 0..6 is 6, above the floor 5.
-      expect(bundle.windows.thresholds).toEqual([{ detector: 'toy_error_count', threshold: 6, source: 'quantile', trainingShare: expect.closeTo(57 / 400, 5) }]);
+      expect(bundle.windows.thresholds).toEqual([
+        { detector: 'toy_error_count', threshold: 6, source: 'quantile', trainingShare: expect.closeTo(57 / 400, 5) },
+      ]);
       const scored = await scoreBundle(JSON.parse(JSON.stringify(bundle)), windows([1, 40, 2]), emptySessionData());
       expect(scored.windows.map((v) => v.anomalous)).toEqual([false, true, false]);
       expect(scored.windows[1].detectors).toEqual(['toy_error_count']);

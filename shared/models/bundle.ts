@@ -14,7 +14,16 @@ import type { Contribution } from '../detectors/types';
 import { medianOfThree } from '../detectors/persistence';
 import { quantileSorted } from '../quantiles';
 import type { AnomalyLabel } from '../schemas';
-import { fitSessionModel, loadSessionModel, scoreQuantiles, scoreSessions, type AlertRate, type LiveSessionModel, type SessionModel, type SessionVerdict } from './sessionModel';
+import {
+  fitSessionModel,
+  loadSessionModel,
+  scoreQuantiles,
+  scoreSessions,
+  type AlertRate,
+  type LiveSessionModel,
+  type SessionModel,
+  type SessionVerdict,
+} from './sessionModel';
 import { profileOf, type FeatureProfile } from './profile';
 import type { SessionData, WindowData } from './trainingData';
 
@@ -104,7 +113,10 @@ async function scoreWindows(live: readonly LiveWindowDetector[], data: WindowDat
   for (const { entry, detector, model } of live) {
     const pass = await detector.score(model, data);
     passes.set(entry.name, pass);
-    raw.set(entry.name, detector.persistent && persistence === 'median3' ? medianOfThree(pass.scores, m.service, m.windowStart, data.windowSeconds * 1000) : pass.scores);
+    raw.set(
+      entry.name,
+      detector.persistent && persistence === 'median3' ? medianOfThree(pass.scores, m.service, m.windowStart, data.windowSeconds * 1000) : pass.scores,
+    );
   }
   return { raw, passes };
 }
@@ -136,7 +148,12 @@ function describeWindowThreshold(t: WindowThreshold): string {
     : `${t.detector}: threshold ${Number(t.threshold.toPrecision(3))} from the alert-rate quantile of training scores (${share})`;
 }
 
-export async function fitModelBundle(windows: WindowData, sessions: SessionData, params: BundleParams, progress: (line: string) => void = () => {}): Promise<ModelBundle> {
+export async function fitModelBundle(
+  windows: WindowData,
+  sessions: SessionData,
+  params: BundleParams,
+  progress: (line: string) => void = () => {},
+): Promise<ModelBundle> {
   checkDetectorNames(params.detectors);
   const columns = [...windows.matrix.columns];
   const alertRate = windowAlertRate(params);
@@ -173,7 +190,14 @@ export async function fitModelBundle(windows: WindowData, sessions: SessionData,
   });
   const vocabulary = new Set<string>();
   for (const t of windows.templates) for (const id of t.keys()) vocabulary.add(id);
-  const sessionModel = sessions.ids.length >= 10 ? await fitSessionModel(sessions.sequences, { detectors: sessionDetectors(params.detectors), alertRate: params.alertRate, seed: params.seed, starts: sessions.start }, progress) : null;
+  const sessionModel =
+    sessions.ids.length >= 10
+      ? await fitSessionModel(
+          sessions.sequences,
+          { detectors: sessionDetectors(params.detectors), alertRate: params.alertRate, seed: params.seed, starts: sessions.start },
+          progress,
+        )
+      : null;
   if (!sessionModel) progress(`sessions: only ${sessions.ids.length} sessions, no session model`);
   return {
     kind: 'log-sentinel/bundle',
@@ -224,7 +248,8 @@ export async function scoreSessionSequences(live: LiveSessionModel | null, seque
 
 /** Scores windows (and sessions, when the bundle has a session model). */
 export async function scoreBundle(bundle: ModelBundle, windows: WindowData, sessions: SessionData): Promise<BundleScores> {
-  if (bundle.kind !== 'log-sentinel/bundle' || bundle.version !== 3) throw new BadInputError(`unsupported model artifact (kind ${bundle.kind}, version ${bundle.version}); retrain with \`sentinel train\``);
+  if (bundle.kind !== 'log-sentinel/bundle' || bundle.version !== 3)
+    throw new BadInputError(`unsupported model artifact (kind ${bundle.kind}, version ${bundle.version}); retrain with \`sentinel train\``);
   const live = await loadWindowDetectors(bundle.windows.detectors);
   const scored = await scoreWindows(live, windows, bundle.windows.persistence);
   const combinedScores = Float64Array.from({ length: windows.matrix.rows }, (_, r) => combined(bundle, scored, r));
@@ -245,14 +270,30 @@ export async function scoreBundle(bundle: ModelBundle, windows: WindowData, sess
  * when the day has labels, otherwise how close the flagged share is to the target alert rate
  * (1 = exactly on target), so a model that suddenly flags everything or nothing loses.
  */
-export async function validationScore(bundle: ModelBundle, windows: WindowData, sessions: SessionData, labels: AnomalyLabel[] | undefined, _files?: unknown): Promise<{ value: number; details: Record<string, number> }> {
+export async function validationScore(
+  bundle: ModelBundle,
+  windows: WindowData,
+  sessions: SessionData,
+  labels: AnomalyLabel[] | undefined,
+  _files?: unknown,
+): Promise<{ value: number; details: Record<string, number> }> {
   const scores = await scoreBundle(bundle, windows, sessions);
   const flagged = scores.windows.filter((v) => v.anomalous);
   const rate = flagged.length / Math.max(1, scores.windows.length);
-  if (labels && labels.length) {
+  if (labels?.length) {
     const { evaluateDetections } = await import('../eventEvaluation');
-    const detections = flagged.map((v) => ({ entity_kind: 'window' as const, entity_key: '', service: windows.matrix.service[v.row], window_start: windows.matrix.windowStart[v.row], window_end: windows.matrix.windowStart[v.row] + 60_000, anomaly_type: null }));
-    const e = evaluateDetections(detections, labels.filter((l) => !l.session_ids));
+    const detections = flagged.map((v) => ({
+      entity_kind: 'window' as const,
+      entity_key: '',
+      service: windows.matrix.service[v.row],
+      window_start: windows.matrix.windowStart[v.row],
+      window_end: windows.matrix.windowStart[v.row] + 60_000,
+      anomaly_type: null,
+    }));
+    const e = evaluateDetections(
+      detections,
+      labels.filter((l) => !l.session_ids),
+    );
     return { value: e.f1, details: { validationPrecision: e.precision, validationRecall: e.recall, validationF1: e.f1, validationAnomalyRate: rate } };
   }
   const target = windowAlertRate(bundle.params);

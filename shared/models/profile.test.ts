@@ -24,4 +24,3 @@ describe('PSI against a training profile', () => {
     expect(Number.isFinite(psiAgainst(p, new Float64Array(10).fill(9)))).toBe(true);
   });
 });
-

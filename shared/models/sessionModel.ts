@@ -153,8 +153,15 @@ export async function fitSessionModel(training: Sequences, params: SessionModelP
     const model = await detector.fromArtifact(artifact);
     const scores = await detector.score(model, training);
     const threshold = chooseThreshold(scores, params.alertRate, detector.autoThreshold(model, scores), detector.floor);
-    scores.forEach((s, i) => (flagged[i] |= fires(s, threshold) ? 1 : 0));
-    detectors.push({ name, artifact, threshold, calibration: { ...calibrate(scores, 1, 0), threshold: threshold.value, severitySpan: Math.max(threshold.value, 1e-9) } });
+    scores.forEach((s, i) => {
+      if (fires(s, threshold)) flagged[i] = 1;
+    });
+    detectors.push({
+      name,
+      artifact,
+      threshold,
+      calibration: { ...calibrate(scores, 1, 0), threshold: threshold.value, severitySpan: Math.max(threshold.value, 1e-9) },
+    });
     progress(`${describeThreshold(name, threshold, params.alertRate)}; fitted on ${training.length} sessions in ${Math.round(performance.now() - started)} ms`);
   }
   const flaggedShare = flagged.reduce((s, x) => s + x, 0) / Math.max(1, training.length);
@@ -167,7 +174,8 @@ export interface LiveSessionModel {
 }
 
 export async function loadSessionModel(model: SessionModel): Promise<LiveSessionModel> {
-  if (model.kind !== 'sessions' || model.version !== 2) throw new BadInputError('the model bundle has a session model from an older version; retrain with `sentinel train`');
+  if (model.kind !== 'sessions' || model.version !== 2)
+    throw new BadInputError('the model bundle has a session model from an older version; retrain with `sentinel train`');
   const live = new Map<string, unknown>();
   for (const d of model.detectors) live.set(d.name, await detectorNamed(d.name).fromArtifact(d.artifact));
   return { model, live };
@@ -186,7 +194,7 @@ export async function scoreSessions({ model, live }: LiveSessionModel, sessions:
 }
 
 /** Why a session was flagged: the findings of each detector that fired, most unusual first. */
-export async function explainSession({ model, live }: LiveSessionModel, session: readonly string[], fired: readonly string[], top = 3): Promise<SessionFinding[]> {
+export async function explainSession({ live }: LiveSessionModel, session: readonly string[], fired: readonly string[], top = 3): Promise<SessionFinding[]> {
   const out: SessionFinding[] = [];
   for (const name of fired) out.push(...(await detectorNamed(name).explain(live.get(name), session, top)));
   return out;

@@ -9,7 +9,17 @@ async function writeSessions(store: ReturnType<typeof createMemoryStore>, date: 
   const b = new BatchBuilder(goldSessions, 400);
   const parts = [];
   for (let i = 0; i < n; i++) {
-    const full = b.push({ session_id: `${date}-s${i}`, service: 'shop', start: i, end: i + 1, event_count: 2, error_count: 0, duration_s: 0.001, sequence: JSON.stringify(['A', 'B']), template_counts: '{"A":1,"B":1}' });
+    const full = b.push({
+      session_id: `${date}-s${i}`,
+      service: 'shop',
+      start: i,
+      end: i + 1,
+      event_count: 2,
+      error_count: 0,
+      duration_s: 0.001,
+      sequence: JSON.stringify(['A', 'B']),
+      template_counts: '{"A":1,"B":1}',
+    });
     if (full) parts.push(full);
   }
   parts.push(b.flush());

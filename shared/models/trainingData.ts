@@ -76,7 +76,11 @@ function concatMatrices(parts: FeatureMatrix[]): FeatureMatrix {
   return { columns: cols, rows, data, service, windowStart };
 }
 
-export async function loadWindowData(lake: ObjectStore, dates: readonly string[], columns: readonly string[]): Promise<WindowData & { fingerprint: string; missing: string[] }> {
+export async function loadWindowData(
+  lake: ObjectStore,
+  dates: readonly string[],
+  columns: readonly string[],
+): Promise<WindowData & { fingerprint: string; missing: string[] }> {
   const matrices: FeatureMatrix[] = [];
   const templates: Map<string, number>[] = [];
   const hash = createHash('sha256');
@@ -99,7 +103,15 @@ export async function loadWindowData(lake: ObjectStore, dates: readonly string[]
   return { matrix: concatMatrices(matrices), templates, windowSeconds, fingerprint: hash.digest('hex').slice(0, 16), missing };
 }
 
-export const emptySessionData = (): SessionData => ({ ids: [], service: [], start: new Float64Array(0), end: new Float64Array(0), sequences: [], eventCount: new Float64Array(0), errorCount: new Float64Array(0) });
+export const emptySessionData = (): SessionData => ({
+  ids: [],
+  service: [],
+  start: new Float64Array(0),
+  end: new Float64Array(0),
+  sequences: [],
+  eventCount: new Float64Array(0),
+  errorCount: new Float64Array(0),
+});
 
 /** A committed Gold sessions partition, one part file at a time (none when the date has no sessions). */
 export async function* readSessionParts(lake: ObjectStore, date: string): AsyncGenerator<SessionData> {
@@ -152,5 +164,13 @@ export async function loadSessionData(lake: ObjectStore, dates: readonly string[
       }
     }
   }
-  return { ids, service, sequences, start: Float64Array.from(starts), end: Float64Array.from(ends), eventCount: Float64Array.from(events), errorCount: Float64Array.from(errors) };
+  return {
+    ids,
+    service,
+    sequences,
+    start: Float64Array.from(starts),
+    end: Float64Array.from(ends),
+    eventCount: Float64Array.from(events),
+    errorCount: Float64Array.from(errors),
+  };
 }

@@ -214,7 +214,11 @@ describe('Drain state', () => {
   it('resolves id collisions deterministically, without touching existing ids', () => {
     // A saved cluster that already owns the id the new line's text would hash to.
     const taken = templateIdFor('disk full on node 3');
-    const state: DrainState = { version: 1, config: { ...DEFAULT_DRAIN_CONFIG }, clusters: [{ id: taken, template: 'completely other text here', size: 1, path: ['4', 'completely'] }] };
+    const state: DrainState = {
+      version: 1,
+      config: { ...DEFAULT_DRAIN_CONFIG },
+      clusters: [{ id: taken, template: 'completely other text here', size: 1, path: ['4', 'completely'] }],
+    };
     const a = Drain.fromState(state).add('disk full on node 3');
     const b = Drain.fromState(state).add('disk full on node 3');
     expect(a.templateId).not.toBe(taken);
@@ -239,7 +243,11 @@ describe('Drain state', () => {
   });
 
   it('reads states saved before merges existed (no aliases, no extra paths)', () => {
-    const old: DrainState = { version: 1, config: { ...DEFAULT_DRAIN_CONFIG }, clusters: [{ id: 'T1', template: 'disk full on node <*>', size: 3, path: ['5', 'disk'] }] };
+    const old: DrainState = {
+      version: 1,
+      config: { ...DEFAULT_DRAIN_CONFIG },
+      clusters: [{ id: 'T1', template: 'disk full on node <*>', size: 3, path: ['5', 'disk'] }],
+    };
     const drain = Drain.fromState(old);
     expect(drain.add('disk full on node 7').templateId).toBe('T1');
     expect(drain.resolve('T1')).toBe('T1');

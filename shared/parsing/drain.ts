@@ -263,7 +263,11 @@ export class Drain {
     const tokens = typeof line === 'string' ? tokenize(line) : [...line];
     const found =
       this.treeSearch(tokens, true) ??
-      bestMatch(this.clusterList.filter((c) => c.tokens.length === tokens.length), tokens, EXACT);
+      bestMatch(
+        this.clusterList.filter((c) => c.tokens.length === tokens.length),
+        tokens,
+        EXACT,
+      );
     return found ? describe(found, tokens) : null;
   }
 
@@ -293,7 +297,7 @@ export class Drain {
   }
 
   static fromState(state: DrainState): Drain {
-    if (!state || state.version !== 1 || !Array.isArray(state.clusters)) {
+    if (state?.version !== 1 || !Array.isArray(state.clusters)) {
       throw new Error('not a Drain state (version 1 with a clusters list expected)');
     }
     const drain = new Drain(state.config);

@@ -27,7 +27,10 @@ describe('variables of any shape, default settings', () => {
   it('sshd: "Failed password for X from ..." with a bare user name merges once many names were seen', () => {
     const users = ['root', 'admin', 'test', 'oracle', 'guest', 'ftp', 'mysql', 'www'];
     const miner = createTemplateMiner();
-    const ids = finalIds(miner, users.map((u, i) => `Failed password for ${u} from 10.0.${i}.7 port 22 ssh2`));
+    const ids = finalIds(
+      miner,
+      users.map((u, i) => `Failed password for ${u} from 10.0.${i}.7 port 22 ssh2`),
+    );
     expect(new Set(ids).size).toBe(1);
     expect(templateOf(miner, ids[0])).toBe('Failed password for <*> from <IP> port <NUM> ssh2');
   });
@@ -71,7 +74,10 @@ describe('variables of any shape, default settings', () => {
 
   it('a date with a zone name before the year is one variable; an upper-case word after a time is not', () => {
     const miner = createTemplateMiner();
-    const ids = finalIds(miner, ['kernel #38 built (Release Date: Fri Dec 10 19:02:14 EST 2004)', 'kernel #39 built (Release Date: Mon Sep 27 22:15:07 EDT 2004)']);
+    const ids = finalIds(miner, [
+      'kernel #38 built (Release Date: Fri Dec 10 19:02:14 EST 2004)',
+      'kernel #39 built (Release Date: Mon Sep 27 22:15:07 EDT 2004)',
+    ]);
     expect(new Set(ids).size).toBe(1);
     expect(templateOf(miner, ids[0])).toBe('kernel #<NUM> built (Release Date: <DATE>)');
     expect(createTemplateMiner().add('at Jul 24 02:04:59 INFO started').template).toBe('at <DATE> INFO started');
@@ -118,7 +124,10 @@ describe('single-word variables', () => {
   it('a word that takes many values at one place is a variable: one event', () => {
     const services = ['chargen', 'daytime', 'echo', 'eklogin', 'ftp', 'klogin', 'kshell', 'telnet'];
     const miner = createTemplateMiner();
-    const ids = finalIds(miner, services.map((s) => `xinetd removing service ${s} now`));
+    const ids = finalIds(
+      miner,
+      services.map((s) => `xinetd removing service ${s} now`),
+    );
     expect(new Set(ids).size).toBe(1);
     expect(templateOf(miner, ids[0])).toBe('xinetd removing service <*> now');
   });
@@ -127,7 +136,10 @@ describe('single-word variables', () => {
     const users = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi', 'ivan', 'judy'];
     const hosts = ['gateway', 'bastion', 'jumpbox', 'router', 'printer', 'laptop', 'desktop', 'kiosk', 'scanner', 'tablet'];
     const miner = createTemplateMiner();
-    const ids = finalIds(miner, users.map((u, i) => `Accepted publickey for ${u} from ${hosts[i]} via ssh`));
+    const ids = finalIds(
+      miner,
+      users.map((u, i) => `Accepted publickey for ${u} from ${hosts[i]} via ssh`),
+    );
     // No two lines are siblings (they differ in two places); the word rule keeps the first few
     // apart, then a line joins the most similar, and the template that gained wildcards absorbs the others.
     expect(new Set(ids).size).toBe(1);
@@ -139,7 +151,10 @@ describe('single-word variables', () => {
     const lines = ['GET', 'POST', 'DELETE', 'GET', 'POST'].map((m, i) => `10.0.0.${i} "${m} /v2/servers/detail" status: 200 len: 1893 time: 0.25`);
     const ids = finalIds(miner, lines);
     expect(new Set(ids).size).toBe(3);
-    const states = finalIds(createTemplateMiner(), ['Started', 'Stopped', 'Paused', 'Resumed'].map((w) => `[instance: 42] VM ${w} (Lifecycle Event)`));
+    const states = finalIds(
+      createTemplateMiner(),
+      ['Started', 'Stopped', 'Paused', 'Resumed'].map((w) => `[instance: 42] VM ${w} (Lifecycle Event)`),
+    );
     expect(new Set(states).size).toBe(4);
   });
 });
@@ -163,8 +178,17 @@ describe('template ids across days', () => {
 
   it('a state saved between two days continues exactly like one long run, merges included', () => {
     const services = ['chargen', 'daytime', 'echo', 'eklogin', 'ftp', 'klogin', 'kshell', 'telnet'];
-    const day1 = [...services.slice(0, 4).map((x) => `xinetd removing service ${x} now`), 'session opened for user root by (uid=0)', 'VM Started (Lifecycle Event)'];
-    const day2 = [...services.slice(4).map((x) => `xinetd removing service ${x} now`), 'session opened for user news by (uid=0)', 'VM Stopped (Lifecycle Event)', 'xinetd removing service echo now'];
+    const day1 = [
+      ...services.slice(0, 4).map((x) => `xinetd removing service ${x} now`),
+      'session opened for user root by (uid=0)',
+      'VM Started (Lifecycle Event)',
+    ];
+    const day2 = [
+      ...services.slice(4).map((x) => `xinetd removing service ${x} now`),
+      'session opened for user news by (uid=0)',
+      'VM Stopped (Lifecycle Event)',
+      'xinetd removing service echo now',
+    ];
     const long = createTemplateMiner();
     const expected = [...day1, ...day2].map((l) => long.add(l));
     const first = createTemplateMiner();

@@ -49,7 +49,11 @@ export const DEFAULT_MASKS: readonly MaskRule[] = [
   // country code after two more labels (`proxy.cse.cuhk.edu.hk`). A name carries no digit as often
   // as not, so NUM cannot catch it, yet it is a value. Reverse-DNS names (`com.example.Foo`,
   // `com.tencent.mm`) are code, not hosts: they start with the TLD, and are left alone.
-  { name: 'HOST', pattern: `(?<![\\w.-])(?!(?:com|org|net|edu|gov|java|javax|android)\\.)(?:${HOST_LABEL}\\.)+(?:com|net|org|edu|gov|mil|info|biz|localdomain|local|internal|lan)(?![\\w.-])|(?<![\\w.-])(?!(?:com|org|net|edu|gov|java|javax|android)\\.)(?:${HOST_LABEL}\\.){2,}[a-z]{2}(?![\\w.-])`, requires: ['.'] },
+  {
+    name: 'HOST',
+    pattern: `(?<![\\w.-])(?!(?:com|org|net|edu|gov|java|javax|android)\\.)(?:${HOST_LABEL}\\.)+(?:com|net|org|edu|gov|mil|info|biz|localdomain|local|internal|lan)(?![\\w.-])|(?<![\\w.-])(?!(?:com|org|net|edu|gov|java|javax|android)\\.)(?:${HOST_LABEL}\\.){2,}[a-z]{2}(?![\\w.-])`,
+    requires: ['.'],
+  },
   // Hex: 0x-prefixed, or runs of 6+ hex digits that mix digits and letters (hashes, object ids).
   { name: 'HEX', pattern: `${START}0[xX][0-9a-fA-F]+${END}|${START}(?=[0-9a-fA-F]*[a-fA-F])(?=[0-9a-fA-F]*[0-9])[0-9a-fA-F]{6,}${END}`, requires: DIGITS },
   // Numbers: integers, decimals, dotted versions (1.7601.23505), signed; not inside words.
@@ -190,10 +194,10 @@ function maskerFrom(rules: readonly MaskRule[], { compiled, anyGate, mayMatch }:
 
 /** A regex that finds any of the texts (a character class when they are all single characters). */
 function anyOf(texts: readonly string[]): RegExp {
-  const escape = (t: string) => t.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
+  const escapeRegex = (t: string) => t.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
   const chars = [...new Set(texts.filter((t) => t.length === 1))];
   const longer = [...new Set(texts.filter((t) => t.length > 1))];
-  const parts = [...(chars.length ? [`[${chars.map(escape).join('')}]`] : []), ...longer.map(escape)];
+  const parts = [...(chars.length ? [`[${chars.map(escapeRegex).join('')}]`] : []), ...longer.map(escapeRegex)];
   return new RegExp(parts.join('|'));
 }
 

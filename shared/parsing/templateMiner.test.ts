@@ -49,11 +49,13 @@ describe('template miner', () => {
   });
 
   it('separates events that differ in a plain word, as Drain alone would not', () => {
-    const ids = createTemplateMiner().mine([
-      '[instance: 3edec1e4-9678-4a3a-a21b-a145a4ee5e61] VM Started (Lifecycle Event)',
-      '[instance: 3edec1e4-9678-4a3a-a21b-a145a4ee5e61] VM Paused (Lifecycle Event)',
-      '[instance: 96abccce-8d1f-4e07-b6d1-4b2ab87e23b4] VM Started (Lifecycle Event)',
-    ]).map((r) => r.templateId);
+    const ids = createTemplateMiner()
+      .mine([
+        '[instance: 3edec1e4-9678-4a3a-a21b-a145a4ee5e61] VM Started (Lifecycle Event)',
+        '[instance: 3edec1e4-9678-4a3a-a21b-a145a4ee5e61] VM Paused (Lifecycle Event)',
+        '[instance: 96abccce-8d1f-4e07-b6d1-4b2ab87e23b4] VM Started (Lifecycle Event)',
+      ])
+      .map((r) => r.templateId);
     expect(ids[0]).not.toBe(ids[1]);
     expect(ids[2]).toBe(ids[0]);
   });
@@ -123,7 +125,10 @@ describe('template miner state', () => {
     custom.add('opened TCK-42 for ops');
     const state = custom.toState();
     expect(createTemplateMiner({}, state).add('opened TCK-77 for ops').template).toBe('opened <TICKET> for ops');
-    expect(createTemplateMiner({ similarityThreshold: 0.6, wordVariantLimit: 0 }, state).config).toMatchObject({ similarityThreshold: 0.6, wordVariantLimit: 0 });
+    expect(createTemplateMiner({ similarityThreshold: 0.6, wordVariantLimit: 0 }, state).config).toMatchObject({
+      similarityThreshold: 0.6,
+      wordVariantLimit: 0,
+    });
     expect(createTemplateMiner({}, state).config).toMatchObject({ similarityThreshold: 0.4, wordVariantLimit: 6 });
     expect(() => createTemplateMiner({ depth: 6 }, state)).toThrow(/depth=4/);
     expect(() => createTemplateMiner({}, { version: 2 } as unknown as TemplateMinerState)).toThrow(/not a template miner state/);

@@ -33,15 +33,16 @@ const FULL_DAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Satu
 const DATE_WORDS = new Set([...MONTHS.split('|'), ...DAYS.split('|'), ...FULL_MONTHS, ...FULL_DAYS]);
 
 const UNITS = new Set(
-  'B KB MB GB TB PB KiB MiB GiB TiB byte bytes ms us ns s sec secs second seconds min mins minute minutes h hr hrs hour hours day days msec msecs millisecond milliseconds Hz KHz MHz GHz %'.split(' '),
+  'B KB MB GB TB PB KiB MiB GiB TiB byte bytes ms us ns s sec secs second seconds min mins minute minutes h hr hrs hour hours day days msec msecs millisecond milliseconds Hz KHz MHz GHz %'.split(
+    ' ',
+  ),
 );
 
 /**
  * A time of day, with an optional AM/PM and zone. A zone name (`EST`, `CEST`) counts only before a
  * year (`19:02:14 EST 2004`): an upper-case word after a time may as well be a log level.
  */
-const CLOCK =
-  '\\d{1,2}:\\d{2}(?::\\d{2}(?:[.,]\\d+)?)?(?:\\s?[AaPp][Mm])?(?:\\s(?:Z|UTC|GMT|[+-]\\d{2}:?\\d{2}|[A-Z]{2,5}(?=\\s\\d{4}\\b)))?';
+const CLOCK = '\\d{1,2}:\\d{2}(?::\\d{2}(?:[.,]\\d+)?)?(?:\\s?[AaPp][Mm])?(?:\\s(?:Z|UTC|GMT|[+-]\\d{2}:?\\d{2}|[A-Z]{2,5}(?=\\s\\d{4}\\b)))?';
 const MONTH = `(?:${MONTHS})[a-z]*\\.?`;
 /** Month-name dates: `Sun Jul 24 02:04:59 2005`, `24 Jul 2005 02:04:59`, `Jul 24, 2005`, `Jul 24 02:04:59`. */
 const NAMED_DATE = `(?:(?:${DAYS})[a-z]*,?\\s)?(?:${MONTH}\\s\\d{1,2},?|\\d{1,2}\\s${MONTH})(?:\\s\\d{4}\\b)?(?:\\s${CLOCK})?(?:\\s\\d{4}\\b)?`;

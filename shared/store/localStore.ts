@@ -24,9 +24,13 @@ async function withLock<T>(target: string, fn: () => Promise<T>): Promise<T> {
       break;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const age = await stat(lock).then((s) => Date.now() - s.mtimeMs, () => 0);
+      const age = await stat(lock).then(
+        (s) => Date.now() - s.mtimeMs,
+        () => 0,
+      );
       if (age > STALE_LOCK_MS) await rm(lock, { force: true });
-      else if (Date.now() > deadline) throw new ExternalServiceError(`lock ${lock} held for over ${LOCK_WAIT_MS / 1000} s; if no sentinel process is running, delete it`);
+      else if (Date.now() > deadline)
+        throw new ExternalServiceError(`lock ${lock} held for over ${LOCK_WAIT_MS / 1000} s; if no sentinel process is running, delete it`);
       else await new Promise((r) => setTimeout(r, 20));
     }
   }
@@ -100,7 +104,14 @@ export function createLocalStore(rootDir: string): ObjectStore {
     },
     async listModified(prefix) {
       const keys = await list(prefix);
-      const times = await Promise.all(keys.map((k) => stat(pathOf(k)).then((s) => s.mtime, () => undefined)));
+      const times = await Promise.all(
+        keys.map((k) =>
+          stat(pathOf(k)).then(
+            (s) => s.mtime,
+            () => undefined,
+          ),
+        ),
+      );
       return keys.flatMap((key, i) => (times[i] ? [{ key, modified: times[i] }] : []));
     },
     async getVersioned(key) {

@@ -27,7 +27,10 @@ export function createMemoryStore(uri = 'memory://'): ObjectStore & { objects: M
       for (const k of keys) objects.delete(k);
     },
     async listModified(prefix) {
-      return [...objects.keys()].filter((k) => k.startsWith(prefix)).sort().map((key) => ({ key, modified: modified.get(key) ?? new Date(0) }));
+      return [...objects.keys()]
+        .filter((k) => k.startsWith(prefix))
+        .sort()
+        .map((key) => ({ key, modified: modified.get(key) ?? new Date(0) }));
     },
     async getVersioned(key) {
       const bytes = objects.get(key);

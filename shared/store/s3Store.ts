@@ -67,7 +67,9 @@ export function createS3Store(bucket: string, prefix: string, options: { forcePa
       // S3 conditional writes: If-Match <etag> replaces only that version, If-None-Match * only creates.
       // 412: another writer changed it; 409: a concurrent conditional write is in progress (also lost).
       try {
-        await client.send(new PutObjectCommand({ Bucket: bucket, Key: full(key), Body: bytes, ...(expected === undefined ? { IfNoneMatch: '*' } : { IfMatch: expected }) }));
+        await client.send(
+          new PutObjectCommand({ Bucket: bucket, Key: full(key), Body: bytes, ...(expected === undefined ? { IfNoneMatch: '*' } : { IfMatch: expected }) }),
+        );
         return true;
       } catch (err) {
         const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;

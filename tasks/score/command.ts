@@ -65,7 +65,14 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     const anomalies: PendingAnomaly[] = [];
     for (const v of scores.windows) {
       const key = windowKey(m.service[v.row], m.windowStart[v.row]);
-      const common = { entity_key: key, service: m.service[v.row], window_start: m.windowStart[v.row], window_end: m.windowStart[v.row] + windowMs, score: v.score, severity: v.severity };
+      const common = {
+        entity_key: key,
+        service: m.service[v.row],
+        window_start: m.windowStart[v.row],
+        window_end: m.windowStart[v.row] + windowMs,
+        score: v.score,
+        severity: v.severity,
+      };
       await pushScored({ entity_kind: 'window', ...common, anomalous: v.anomalous, detectors: JSON.stringify(v.detectors) });
       if (!v.anomalous) continue;
       anomalies.push(windowAnomaly(origin, common, v.detectors, scores.explain(v.row)));
@@ -76,7 +83,14 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
       const verdicts = await scoreSessionSequences(sessionModel, sessions.sequences);
       for (let i = 0; i < verdicts.length; i++) {
         const v = verdicts[i];
-        const common = { entity_key: sessions.ids[i], service: sessions.service[i], window_start: sessions.start[i], window_end: sessions.end[i], score: v.score, severity: v.severity };
+        const common = {
+          entity_key: sessions.ids[i],
+          service: sessions.service[i],
+          window_start: sessions.start[i],
+          window_end: sessions.end[i],
+          score: v.score,
+          severity: v.severity,
+        };
         await pushScored({ entity_kind: 'session', ...common, anomalous: v.anomalous, detectors: JSON.stringify(v.detectors) });
         if (!v.anomalous) continue;
         const findings = await explainSession(sessionModel!, sessions.sequences[i], v.detectors);
@@ -87,13 +101,24 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
 
     // Sample lines: one streaming pass over Silver, keyed like the anomalies.
     const interestingByKey = new Map(anomalies.map((a) => [a.entity_key, a.interesting]));
-    const collector = new SampleLineCollector(anomalies.map((a) => a.entity_key), 3, interestingByKey);
+    const collector = new SampleLineCollector(
+      anomalies.map((a) => a.entity_key),
+      3,
+      interestingByKey,
+    );
     // Session findings name template ids; the Silver pass also picks up their texts for people.
     const namedTemplates = new Set(anomalies.filter((a) => a.entity_kind === 'session').flatMap((a) => [...a.interesting]));
     const templateTexts = new Map<string, string>();
     if (anomalies.length) {
       // Messages stay Arrow vectors: only the few kept lines are decoded into strings.
-      for await (const b of readPartition(ctx.lake, silverLogs, opts.date, undefined, ['ts', 'service', 'level', 'template_id', 'template', 'message', 'session_id'], ['message'])) {
+      for await (const b of readPartition(
+        ctx.lake,
+        silverLogs,
+        opts.date,
+        undefined,
+        ['ts', 'service', 'level', 'template_id', 'template', 'message', 'session_id'],
+        ['message'],
+      )) {
         const ts = b.columns.ts as Float64Array;
         const messages = b.arrow!.message;
         for (let i = 0; i < b.rows; i++) {
@@ -110,13 +135,25 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
         }
       }
     }
-    const rows: AnomalyRow[] = anomalies.map(({ interesting: _i, ...a }) => ({ ...a, explanation: { ...withTemplateTexts(a.explanation as Record<string, unknown>, templateTexts), sample_lines: collector.get(a.entity_key) } }));
+    const rows: AnomalyRow[] = anomalies.map(({ interesting: _i, ...a }) => ({
+      ...a,
+      explanation: { ...withTemplateTexts(a.explanation as Record<string, unknown>, templateTexts), sample_lines: collector.get(a.entity_key) },
+    }));
 
     await scoredWriter.write(scored.flush());
     const written = await scoredWriter.commit({ extra: { model: opts.name, modelVersion: model.version } });
     await inTransaction(pool, (client) => replaceAnomalies(client, opts.date, ['window', 'session'], rows));
     const byType: Record<string, number> = {};
     for (const r of rows) byType[r.anomaly_type ?? 'other'] = (byType[r.anomaly_type ?? 'other'] ?? 0) + 1;
-    return { date: opts.date, model: opts.name, modelVersion: model.version, windows: m.rows, sessions: sessionCount, scored: written.rows, anomalies: rows.length, byType };
+    return {
+      date: opts.date,
+      model: opts.name,
+      modelVersion: model.version,
+      windows: m.rows,
+      sessions: sessionCount,
+      scored: written.rows,
+      anomalies: rows.length,
+      byType,
+    };
   });
 }

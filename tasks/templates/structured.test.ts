@@ -37,7 +37,10 @@ describe('structureLines', () => {
 
   it('reports the final id on every row when later lines merged templates (a word variable)', () => {
     const services = ['chargen', 'daytime', 'echo', 'eklogin', 'ftp', 'klogin'];
-    const log = structureLines(services.map((s) => `INFO removing service ${s} now`), '<Level> <Content>');
+    const log = structureLines(
+      services.map((s) => `INFO removing service ${s} now`),
+      '<Level> <Content>',
+    );
     expect(new Set(log.rows.map((r) => r.EventId)).size).toBe(1);
     expect(log.rows[0].EventTemplate).toBe('removing service <*> now');
   });

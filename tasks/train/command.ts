@@ -55,7 +55,15 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     if (same) {
       const reason = `version ${same.version} was trained on the same data and params (fingerprint ${fingerprint}); nothing trained`;
       ctx.log.info({ version: same.version, stage: same.stage }, reason);
-      return { name: opts.name, version: same.version, reused: true, promoted: same.stage === 'production', reason, validation: same.metrics.validation ?? null, mlflowRunId: null };
+      return {
+        name: opts.name,
+        version: same.version,
+        reused: true,
+        promoted: same.stage === 'production',
+        reason,
+        validation: same.metrics.validation ?? null,
+        mlflowRunId: null,
+      };
     }
     const windows = await loadWindowData(ctx.lake, dates, SIGNAL_FEATURES);
     if (windows.missing.length) ctx.log.warn({ missing: windows.missing }, 'some dates have no Gold windows; training without them');

@@ -40,11 +40,15 @@ describe('sentinel CLI', () => {
     [['generate', '--from', '2026-02-30'], /invalid --from "2026-02-30"/],
     [['generate', '--from', '0000-01-01'], /invalid --from "0000-01-01".*1970-01-01 to 9999-12-31/],
     [['generate', '--from', '9999-12-31', '--days', '2'], /past 9999-12-31/],
-  ])('rejects %j with exit 2', async (args, message) => {
-    const r = await sentinel(args);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(message);
-  }, 60_000);
+  ])(
+    'rejects %j with exit 2',
+    async (args, message) => {
+      const r = await sentinel(args);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(message);
+    },
+    60_000,
+  );
 
   it('passes models --version to the command instead of printing the program version', async () => {
     const show = await sentinel(['models', 'show', '--version', '1']);
@@ -55,7 +59,10 @@ describe('sentinel CLI', () => {
     expect(promote.code).toBe(2);
     expect(promote.stderr).toMatch(/version 1/);
     // --lake still works before and after the command name.
-    for (const args of [['--lake', join(cwd, 'other'), 'ingest', '--date', '2026-01-05'], ['ingest', '--date', '2026-01-05', '--lake', join(cwd, 'other')]]) {
+    for (const args of [
+      ['--lake', join(cwd, 'other'), 'ingest', '--date', '2026-01-05'],
+      ['ingest', '--date', '2026-01-05', '--lake', join(cwd, 'other')],
+    ]) {
       const r = await sentinel(args);
       expect(r.code).toBe(2);
       expect(r.stderr).toContain(`no input files in file://${join(cwd, 'other')}/landing/date=2026-01-05/`);

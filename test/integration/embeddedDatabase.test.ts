@@ -27,8 +27,19 @@ afterAll(async () => {
 });
 
 const row = (key: string, score: number): AnomalyRow => ({
-  date: '2026-03-02', entity_kind: 'window', entity_key: key, service: 's', window_start: 0, window_end: 60_000,
-  score, severity: 50, detectors: ['d'], anomaly_type: null, explanation: {}, model_name: 'm', model_version: 1,
+  date: '2026-03-02',
+  entity_kind: 'window',
+  entity_key: key,
+  service: 's',
+  window_start: 0,
+  window_end: 60_000,
+  score,
+  severity: 50,
+  detectors: ['d'],
+  anomaly_type: null,
+  explanation: {},
+  model_name: 'm',
+  model_version: 1,
 });
 
 /** The CLI on an embedded database in `dbDir`; killed after 30 s, so a hang fails the test. */
@@ -49,7 +60,7 @@ describe('embedded database', () => {
     expect((await db.pool.query('SELECT 1 AS x')).rows).toEqual([{ x: 1 }]);
   });
 
-  it('refuses a second process with exit 3 and the holder\'s pid', async () => {
+  it("refuses a second process with exit 3 and the holder's pid", async () => {
     const started = Date.now();
     const r = sentinelCli(['models', 'list', '--lake', join(root, 'lake')], dir);
     expect(r.status).toBe(EXIT.externalService);
@@ -65,7 +76,10 @@ describe('embedded database', () => {
       client.release();
     }
     const rows = await listAnomalies(db.pool, '2026-03-02', '2026-03-02');
-    expect(rows.map((r) => [r.entity_key, r.score]).sort()).toEqual([['a', 3], ['b', 2]]);
+    expect(rows.map((r) => [r.entity_key, r.score]).sort()).toEqual([
+      ['a', 3],
+      ['b', 2],
+    ]);
   });
 
   it('takes over the lock of a dead process, and a damaged data dir exits 3 within seconds', async () => {

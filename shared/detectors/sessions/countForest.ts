@@ -5,7 +5,14 @@
  * contamination='auto').
  */
 import { countEvents, vocabularyOf } from './eventCounts';
-import { fitIsolationForest, isolationForestFromArtifact, isolationForestToArtifact, scoreIsolationForest, explainIsolationForest, type IsolationForestModel } from '../isolationForest';
+import {
+  fitIsolationForest,
+  isolationForestFromArtifact,
+  isolationForestToArtifact,
+  scoreIsolationForest,
+  explainIsolationForest,
+  type IsolationForestModel,
+} from '../isolationForest';
 import type { FeatureMatrix } from '../types';
 import type { SessionDetector, Sequences } from './types';
 

@@ -121,12 +121,20 @@ export function mineInvariants(training: Sequences, params: InvariantsParams = {
   const cols = Array.from({ length: m }, (_, j) => column(counts, distinct.first, j));
   const found = new Map<string, Invariant>();
   const accept = (columns: number[], coefficients: number[]): Invariant | null => {
-    const { support, active } = activeSupport(columns.map((j) => cols[j]), coefficients, distinct.weight);
+    const { support, active } = activeSupport(
+      columns.map((j) => cols[j]),
+      coefficients,
+      distinct.weight,
+    );
     return support >= minSupport && active >= minActive ? { columns, coefficients, support } : null;
   };
   const keep = (inv: Invariant) => found.set(`${inv.columns}|${inv.coefficients}`, inv);
   const tripleOf = (columns: number[]): Invariant | null => {
-    const coefficients = integerNullVector(columns.map((j) => cols[j]), distinct.weight, maxCoefficient);
+    const coefficients = integerNullVector(
+      columns.map((j) => cols[j]),
+      distinct.weight,
+      maxCoefficient,
+    );
     return coefficients ? accept(columns, coefficients) : null;
   };
   // A pair that some sessions break may be part of a longer relation that holds more often
@@ -162,7 +170,11 @@ export function mineInvariants(training: Sequences, params: InvariantsParams = {
   }
   // Triples among the most common events that no pair relates: rarer events hold too little evidence.
   const presence = cols.map((c) => c.reduce((s, x, r) => s + (x > 0 ? distinct.weight[r] : 0), 0));
-  const common = Array.from({ length: m }, (_, j) => j).filter((j) => presence[j] >= minActive).sort((a, b) => presence[b] - presence[a] || a - b).slice(0, params.maxTripleEvents ?? 40).sort((a, b) => a - b);
+  const common = Array.from({ length: m }, (_, j) => j)
+    .filter((j) => presence[j] >= minActive)
+    .sort((a, b) => presence[b] - presence[a] || a - b)
+    .slice(0, params.maxTripleEvents ?? 40)
+    .sort((a, b) => a - b);
   for (let a = 0; a < common.length; a++) {
     for (let b = a + 1; b < common.length; b++) {
       for (let c = b + 1; c < common.length; c++) {
@@ -179,7 +191,9 @@ export function mineInvariants(training: Sequences, params: InvariantsParams = {
 function residual(inv: Invariant, counts: EventCounts, row: number): number {
   const m = counts.vocabulary.length;
   let s = 0;
-  inv.columns.forEach((j, k) => (s += inv.coefficients[k] * counts.data[row * m + j]));
+  inv.columns.forEach((j, k) => {
+    s += inv.coefficients[k] * counts.data[row * m + j];
+  });
   return s;
 }
 
@@ -213,7 +227,10 @@ export const invariantsDetector: SessionDetector<InvariantsModel> = {
   autoThreshold: () => 1,
   async explain(model, session, top) {
     const counts = countEvents(model.vocabulary, [session]);
-    return model.invariants.filter((inv) => residual(inv, counts, 0) !== 0).slice(0, top).map((inv) => describe(model, inv, counts));
+    return model.invariants
+      .filter((inv) => residual(inv, counts, 0) !== 0)
+      .slice(0, top)
+      .map((inv) => describe(model, inv, counts));
   },
   toArtifact: async (model) => model,
   async fromArtifact(artifact) {

@@ -69,7 +69,7 @@ export function fitPcaResidual(training: Sequences): PcaResidualModel {
   let qThreshold = 0;
   if (phi[0] > 0 && phi[1] > 0) {
     const h0 = 1 - (2 * phi[0] * phi[2]) / (3 * phi[1] ** 2);
-    qThreshold = phi[0] * Math.pow((C_ALPHA * Math.sqrt(2 * phi[1] * h0 * h0)) / phi[0] + 1 + (phi[1] * h0 * (h0 - 1)) / phi[0] ** 2, 1 / h0);
+    qThreshold = phi[0] * ((C_ALPHA * Math.sqrt(2 * phi[1] * h0 * h0)) / phi[0] + 1 + (phi[1] * h0 * (h0 - 1)) / phi[0] ** 2) ** (1 / h0);
   }
   return { kind: 'pca_residual', vocabulary, idf, mean, axes, components: k, qThreshold: Number.isFinite(qThreshold) ? qThreshold : 0 };
 }

@@ -96,7 +96,9 @@ function percent(x: number): string {
 }
 
 function burstText(burst: Burst | undefined): string {
-  return burst ? `, ${burst.observed} of them in the hour from ${new Date(burst.bucketStart).toISOString().slice(0, 16)}Z where the traffic predicts ${burst.expected.toFixed(1)}` : '';
+  return burst
+    ? `, ${burst.observed} of them in the hour from ${new Date(burst.bucketStart).toISOString().slice(0, 16)}Z where the traffic predicts ${burst.expected.toFixed(1)}`
+    : '';
 }
 
 function findingText(model: RareEventsModel, event: string, count: number, seenIn: number): string {
@@ -127,7 +129,8 @@ export const rareEventsDetector: SessionDetector<RareEventsModel> = {
   toArtifact: async (model) => model,
   async fromArtifact(artifact) {
     const a = artifact as RareEventsModel;
-    if (a?.kind !== 'rare_events' || typeof a.seenIn !== 'object' || typeof a.bursts !== 'object' || typeof a.repeats !== 'object') throw new BadInputError('not a rare_events artifact; retrain with `sentinel train`');
+    if (a?.kind !== 'rare_events' || typeof a.seenIn !== 'object' || typeof a.bursts !== 'object' || typeof a.repeats !== 'object')
+      throw new BadInputError('not a rare_events artifact; retrain with `sentinel train`');
     return a;
   },
 };

@@ -11,7 +11,7 @@ import { rareEventsDetector } from './rareEvents';
 import { transitionsDetector } from './transitions';
 import type { SessionDetector } from './types';
 
-export const SESSION_DETECTORS: Record<string, SessionDetector<any>> = Object.fromEntries(
+export const SESSION_DETECTORS: Record<string, SessionDetector<unknown>> = Object.fromEntries(
   [invariantsDetector, rareEventsDetector, transitionsDetector, pcaResidualDetector, countForestDetector, nextEventDetector].map((d) => [d.name, d]),
 );
 

@@ -54,7 +54,10 @@ describe('rare_events', () => {
   it('scores a session by its rarest event and says how rare it was in training', async () => {
     const training = jobSessions(1000);
     const model = await rareEventsDetector.fit(training, { seed: 1 });
-    const [common, unseen] = await rareEventsDetector.score(model, [['open', 'write', 'ack', 'close'], ['open', 'panic', 'close']]);
+    const [common, unseen] = await rareEventsDetector.score(model, [
+      ['open', 'write', 'ack', 'close'],
+      ['open', 'panic', 'close'],
+    ]);
     expect(unseen).toBeGreaterThan(rareEventsDetector.autoThreshold(model, new Float64Array()));
     expect(common).toBeLessThan(rareEventsDetector.floor);
     const [finding] = await rareEventsDetector.explain(model, ['open', 'retry', 'close'], 1);
@@ -84,17 +87,26 @@ describe('rare_events and bursts', () => {
     const training = sessions.map((s, i) => (i % 100 === 7 ? [...s, 'decline'] : i >= 500 && i < 524 ? [...s, 'disk_error'] : s));
     const model = await rareEventsDetector.fit(training, { seed: 1, starts });
     const threshold = rareEventsDetector.autoThreshold(model, new Float64Array());
-    const [decline, diskError] = await rareEventsDetector.score(model, [['open', 'decline', 'close'], ['open', 'disk_error', 'close']]);
+    const [decline, diskError] = await rareEventsDetector.score(model, [
+      ['open', 'decline', 'close'],
+      ['open', 'disk_error', 'close'],
+    ]);
     expect(decline).toBeLessThan(threshold);
     expect(diskError).toBeGreaterThanOrEqual(threshold);
     const [finding] = await rareEventsDetector.explain(model, ['open', 'disk_error', 'close'], 1);
-    expect(finding.text).toMatch(/^disk_error \(×1\) is in 1.0 % of training sessions \(23 of 2400\), 23 of them in the hour from 1970-01-01T05:00Z where the traffic predicts 1.0$/);
+    expect(finding.text).toMatch(
+      /^disk_error \(×1\) is in 1.0 % of training sessions \(23 of 2400\), 23 of them in the hour from 1970-01-01T05:00Z where the traffic predicts 1.0$/,
+    );
   });
 });
 
 describe('every session detector', () => {
   const training = jobSessions(400, 3);
-  const probe: Sequences = [['open', 'write', 'ack', 'close'], ['open', 'write', 'write', 'ack', 'close'], ['open', 'panic']];
+  const probe: Sequences = [
+    ['open', 'write', 'ack', 'close'],
+    ['open', 'write', 'write', 'ack', 'close'],
+    ['open', 'panic'],
+  ];
   for (const [name, detector] of Object.entries(SESSION_DETECTORS)) {
     if (name === 'lstm_next_event') continue; // TensorFlow.js: covered in nextEventLstm.test.ts
     it(`${name}: the same seed gives the same scores, and the JSON artifact scores the same`, async () => {

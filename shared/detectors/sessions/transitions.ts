@@ -15,15 +15,18 @@ export const transitionsDetector: SessionDetector<TransitionModel> = {
   // Its own test: a fifth of the session's steps are transitions training almost never made.
   autoThreshold: () => 0.2,
   explain: async (model, session, top) =>
-    unusualTransitions(model, session).slice(0, top).map((t) => ({
-      detector: 'sequence_transitions',
-      text: `${label(t.from)} → ${label(t.to)} at step ${t.position + 1}: P = ${t.probability.toFixed(4)} in training`,
-      events: [t.from, t.to].filter((e) => e !== '^' && e !== '$'),
-    })),
+    unusualTransitions(model, session)
+      .slice(0, top)
+      .map((t) => ({
+        detector: 'sequence_transitions',
+        text: `${label(t.from)} → ${label(t.to)} at step ${t.position + 1}: P = ${t.probability.toFixed(4)} in training`,
+        events: [t.from, t.to].filter((e) => e !== '^' && e !== '$'),
+      })),
   toArtifact: async (model) => model,
   async fromArtifact(artifact) {
     const a = artifact as TransitionModel;
-    if (typeof a?.counts !== 'object' || typeof a.totals !== 'object') throw new BadInputError('not a sequence_transitions artifact; retrain with `sentinel train`');
+    if (typeof a?.counts !== 'object' || typeof a.totals !== 'object')
+      throw new BadInputError('not a sequence_transitions artifact; retrain with `sentinel train`');
     return a;
   },
 };

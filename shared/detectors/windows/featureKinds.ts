@@ -11,6 +11,7 @@ export const RATE_LIKE = /_rate$/;
 
 export function scalerParams(columns: readonly string[]): RobustBaselineParams {
   const kinds: Record<string, FeatureKind> = {};
-  for (const c of columns) kinds[c] = VOLUME_LIKE.test(c) ? 'logCount' : COUNT_LIKE.test(c) ? 'count' : RATE_LIKE.test(c) ? 'rate' : /^latency_/.test(c) ? 'log' : 'value';
+  for (const c of columns)
+    kinds[c] = VOLUME_LIKE.test(c) ? 'logCount' : COUNT_LIKE.test(c) ? 'count' : RATE_LIKE.test(c) ? 'rate' : /^latency_/.test(c) ? 'log' : 'value';
   return { upperOnly: columns.filter((c) => UPPER_ONLY.test(c)), kinds };
 }

@@ -5,7 +5,14 @@
  * least 3 robust σ from its seasonal median score 0. Without it the forest flagged quiet minutes
  * with 2–3 background errors (nothing a person could act on).
  */
-import { explainIsolationForest, fitIsolationForest, isolationForestFromArtifact, isolationForestToArtifact, scoreIsolationForest, type IsolationForestModel } from '../isolationForest';
+import {
+  explainIsolationForest,
+  fitIsolationForest,
+  isolationForestFromArtifact,
+  isolationForestToArtifact,
+  scoreIsolationForest,
+  type IsolationForestModel,
+} from '../isolationForest';
 import { explainRobustBaseline, fitRobustBaseline, robustBaseline, robustZMatrix, type RobustBaselineModel } from '../robustBaseline';
 import type { Contribution, FeatureMatrix } from '../types';
 import { scalerParams } from './featureKinds';

@@ -8,7 +8,7 @@ import { rareTemplatesWindows } from './rareTemplatesWindows';
 import { robustBaselineWindows } from './robustBaselineWindows';
 import type { WindowDetector } from './types';
 
-export const WINDOW_DETECTORS: Record<string, WindowDetector<any>> = Object.fromEntries(
+export const WINDOW_DETECTORS: Record<string, WindowDetector<unknown>> = Object.fromEntries(
   [robustBaselineWindows, forestWindows, rareTemplatesWindows, lstmWindows].map((d) => [d.name, d]),
 );
 

@@ -11,7 +11,13 @@ describe('window detector inputs', () => {
   });
 
   it('zeroes forest scores of rows with no feature past the deviation, ignoring missing values', () => {
-    const z = { columns: ['a', 'b'], rows: 3, data: Float64Array.from([2.9, -2.5, NaN, -3.2, NaN, 1]), service: ['s', 's', 's'], windowStart: new Float64Array(3) };
+    const z = {
+      columns: ['a', 'b'],
+      rows: 3,
+      data: Float64Array.from([2.9, -2.5, NaN, -3.2, NaN, 1]),
+      service: ['s', 's', 's'],
+      windowStart: new Float64Array(3),
+    };
     expect(Array.from(requireDeviation(Float64Array.from([0.7, 0.8, 0.9]), z, 3))).toEqual([0, 0.8, 0]);
   });
 });
