@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRandom } from '../../random';
 import { mineInvariants, invariantsDetector } from './invariants';
+import { burstOf } from './bursts';
 import { rareEventsDetector } from './rareEvents';
 import { SESSION_DETECTORS } from './registry';
 import type { Sequences } from './types';
@@ -97,6 +98,19 @@ describe('rare_events and bursts', () => {
     expect(finding.text).toMatch(
       /^disk_error \(×1\) is in 1.0 % of training sessions \(23 of 2400\), 23 of them in the hour from 1970-01-01T05:00Z where the traffic predicts 1.0$/,
     );
+  });
+});
+
+describe('bursts', () => {
+  it('a routine event that one incident also produced stays routine: most of its sessions follow the traffic', () => {
+    const hour = 3_600_000;
+    const traffic = new Map(Array.from({ length: 48 }, (_, h) => [h, 100] as [number, number]));
+    // 2 resets every hour, plus 20 more in hour 30 (an attack): clustered, but 85 % routine.
+    const resets = [...Array.from({ length: 96 }, (_, i) => Math.floor(i / 2) * hour), ...Array.from({ length: 20 }, () => 30 * hour)];
+    expect(burstOf(resets, traffic, 4800)).toBeNull();
+    // An error that only ever comes in two hours.
+    const errors = Array.from({ length: 40 }, (_, i) => (i < 20 ? 10 : 31) * hour);
+    expect(burstOf(errors, traffic, 4800)).toMatchObject({ bucketStart: 10 * hour, observed: 20 });
   });
 });
 
