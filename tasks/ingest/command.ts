@@ -8,7 +8,7 @@ import { parseOptions } from '../options';
 import type { Batch } from '../../shared/parquet';
 import { createLineParser } from './lineParser';
 import { emptyCounts, ingestLines, quarantineShare, type BronzeRow, type IngestCounts, type QuarantineRow } from './ingest';
-import { listSource, readLines } from '../../shared/sourceFiles';
+import { listSource, readLines, type DecodedLines } from '../../shared/sourceFiles';
 
 export const ingestOptions = z.object({
   date: z.string(),
@@ -36,13 +36,13 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
 
     async function* bronzeBatches(): AsyncGenerator<Batch> {
       // The next file is fetched and decompressed while this one is parsed.
-      let next: Promise<string[]> | undefined = readLines(listing.store, listing.keys[0]);
+      let next: Promise<DecodedLines> | undefined = readLines(listing.store, listing.keys[0]);
       for (let k = 0; k < listing.keys.length; k++) {
         const key = listing.keys[k];
-        const lines = await next!;
+        const { lines, invalidUtf8 } = await next!;
         next = k + 1 < listing.keys.length ? readLines(listing.store, listing.keys[k + 1]) : undefined;
         next?.catch(() => undefined); // awaited on the next turn, which rethrows
-        for (const item of ingestLines({ name: key, lines }, parseLine, counts)) {
+        for (const item of ingestLines({ name: key, lines, invalidUtf8 }, parseLine, counts)) {
           if (item.kind === 'quarantine') quarantined.push(item.row);
           else {
             const full = records.push(item.row);
@@ -60,8 +60,8 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     const qBuilder = new BatchBuilder<QuarantineRow>(quarantine, Number.MAX_SAFE_INTEGER);
     for (const q of quarantined) qBuilder.push(q);
 
-    if (counts.read !== counts.written + counts.quarantined) {
-      throw new Error(`ingest lost records: read ${counts.read}, written ${counts.written}, quarantined ${counts.quarantined}`);
+    if (counts.read !== counts.written + counts.quarantined + counts.blank) {
+      throw new Error(`ingest lost records: read ${counts.read}, written ${counts.written}, quarantined ${counts.quarantined}, blank ${counts.blank}`);
     }
     const share = quarantineShare(counts);
     const summary = { date: opts.date, source: listing.describe, ...counts, quarantineShare: Number(share.toFixed(6)) };
