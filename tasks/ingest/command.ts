@@ -81,8 +81,9 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
       );
     }
 
-    const bronze = await bronzeWriter.commit({ extra: { counts } });
+    // The quarantine first, then Bronze naming it: parse refuses a Bronze whose quarantine is another run's.
     await writePartition(ctx.lake, quarantine, opts.date, [qBuilder.flush()], { runId: ctx.runId, extra: { reasons: counts.reasons } });
+    const bronze = await bronzeWriter.commit({ extra: { counts }, companions: { quarantine: ctx.runId } });
     if (bronze.rows !== counts.written) throw new Error(`ingest lost records: counted ${counts.written}, Bronze holds ${bronze.rows}`);
     return summary;
   });
