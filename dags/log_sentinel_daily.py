@@ -10,6 +10,8 @@ from sentinel_infra.factory import sentinel_mapped_step
 from sentinel_infra.partitions import partition_dates, step_arguments
 
 GOLD_WINDOWS = Asset("log-sentinel://gold/windows")
+# The `source` param: an s3:// prefix only. Local paths (/proc/self/environ) are refused here and by ingest.
+SOURCE_PATTERN = r"^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/\S*)?$"
 
 DOC = """
 ### log_sentinel_daily
@@ -41,7 +43,9 @@ with sentinel_dag(
         "source": Param(
             None,
             type=["null", "string"],
-            description="ingest from this file or s3:// prefix instead of <lake>/landing/date=D/",
+            # Trust boundary (issue 14 item 10): only s3:// prefixes; ingest enforces local roots itself.
+            pattern=SOURCE_PATTERN,
+            description="ingest from this s3:// prefix instead of <lake>/landing/date=D/",
         ),
         "log_format": Param(
             None, type=["null", "string"], description="loghub-style format of plain-text logs, e.g. hdfs"

@@ -33,10 +33,17 @@ export const configSchema = z.object({
     .string()
     .min(1)
     .superRefine((v, ctx) => {
-      if (!/^postgres(ql)?:\/\//i.test(v)) ctx.addIssue({ code: 'custom', message: `DATABASE_URL ${redactUrl(v)} is not a postgres://user:password@host:port/database URL` });
+      if (!/^postgres(ql)?:\/\//i.test(v))
+        ctx.addIssue({ code: 'custom', message: `DATABASE_URL ${redactUrl(v)} is not a postgres://user:password@host:port/database URL` });
     })
     .optional(),
   embeddedDbDir: z.string().min(1).default('./.sentinel/pgdata'),
+  /**
+   * Local directories `ingest --source` may read (files and directories under them). Default: only
+   * the lake's landing zone (when the lake is a local directory). s3:// sources are always allowed.
+   * A trust boundary: a DAG parameter must not make a pod copy /proc/self/environ into the lake.
+   */
+  sourceRoots: z.array(z.string().min(1)).optional(),
   s3ForcePathStyle: z.boolean().default(true),
   logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   runId: z.string().min(1).optional(),
@@ -70,6 +77,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Partial<Config> {
     lake: env.SENTINEL_LAKE,
     databaseUrl: env.DATABASE_URL,
     embeddedDbDir: env.SENTINEL_EMBEDDED_DB_DIR,
+    sourceRoots: env.SENTINEL_SOURCE_ROOTS?.split(',')
+      .map((r) => r.trim())
+      .filter(Boolean),
     s3ForcePathStyle: envBoolean(env.SENTINEL_S3_FORCE_PATH_STYLE),
     logLevel: env.LOG_LEVEL,
     runId: env.SENTINEL_RUN_ID,

@@ -1,5 +1,6 @@
-import { stat } from 'node:fs/promises';
-import { basename, dirname } from 'node:path';
+import { realpath, stat } from 'node:fs/promises';
+import { basename, dirname, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { isUtf8 } from 'node:buffer';
 import { gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
@@ -9,8 +10,9 @@ import { createLocalStore } from './store/localStore';
 import { BadInputError } from './errors';
 
 /**
- * Where ingest reads from: by default the lake's `landing/date=D/`; or `--source`, a local file or
- * directory, or an `s3://bucket/prefix`. Hidden files and markers (`_SUCCESS`) are skipped.
+ * Where ingest reads from: by default the lake's `landing/date=D/`; or `--source`, an
+ * `s3://bucket/prefix`, or a local file or directory under one of the allowed roots (`sourceRoots`,
+ * default the local lake's landing zone). Hidden files and markers (`_SUCCESS`) are skipped.
  */
 export interface SourceListing {
   readonly store: ObjectStore;
@@ -23,7 +25,41 @@ const isDataKey = (k: string) => {
   return name !== '' && !name.startsWith('_') && !name.startsWith('.') && !name.endsWith('.json') && !name.endsWith('.labels.json');
 };
 
-export async function listSource(source: string | undefined, lake: ObjectStore, date: string, forcePathStyle: boolean): Promise<SourceListing> {
+export interface SourceRules {
+  forcePathStyle: boolean;
+  /** The lake URI (its landing zone is the default root) and the configured roots, if any. */
+  lake: string;
+  sourceRoots?: readonly string[];
+}
+
+/** The local directories a `--source` may be under: the configured roots, else a local lake's landing zone. */
+export function allowedSourceRoots(rules: Pick<SourceRules, 'lake' | 'sourceRoots'>): string[] {
+  if (rules.sourceRoots) return rules.sourceRoots.map((r) => resolve(r.replace(/^file:\/\//, '')));
+  if (/^(s3|memory):\/\//.test(rules.lake)) return [];
+  const lakePath = rules.lake.startsWith('file://.') ? rules.lake.slice('file://'.length) : rules.lake.startsWith('file://') ? fileURLToPath(rules.lake) : rules.lake;
+  return [resolve(lakePath, 'landing')];
+}
+
+const isUnder = (path: string, root: string) => path === root || path.startsWith(root.endsWith(sep) ? root : root + sep);
+
+/** A local `--source` resolved through symlinks, or BadInputError (exit 2) when it is outside every allowed root. */
+async function checkLocalSource(source: string, path: string, roots: readonly string[]): Promise<string> {
+  const refuse = () =>
+    new BadInputError(
+      `--source ${source} is outside the allowed source roots (${roots.length ? roots.join(', ') : 'none: the lake is not a local directory'}): ` +
+        'use an s3:// URI, a path under one of those roots, or add a directory to SENTINEL_SOURCE_ROOTS',
+    );
+  const lexical = resolve(path);
+  if (!roots.some((r) => isUnder(lexical, r))) throw refuse();
+  const real = await realpath(lexical).catch(() => undefined);
+  if (!real) throw new BadInputError(`--source ${source} does not exist`);
+  const realRoots = await Promise.all(roots.map((r) => realpath(r).catch(() => r)));
+  if (!realRoots.some((r) => isUnder(real, r))) throw refuse(); // a symlink out of the root
+  return real;
+}
+
+export async function listSource(source: string | undefined, lake: ObjectStore, date: string, rules: SourceRules): Promise<SourceListing> {
+  const { forcePathStyle } = rules;
   if (!source) {
     const prefix = `landing/date=${date}/`;
     return { store: lake, keys: (await lake.list(prefix)).filter(isDataKey), describe: `${lake.uri}${prefix}` };
@@ -34,9 +70,8 @@ export async function listSource(source: string | undefined, lake: ObjectStore, 
     const store = openStore(`s3://${bucket}`, { forcePathStyle });
     return { store, keys: (await store.list(rest.join('/'))).filter(isDataKey), describe: source };
   }
-  const path = source.replace(/^file:\/\//, '');
-  const info = await stat(path).catch(() => undefined);
-  if (!info) throw new BadInputError(`--source ${source} does not exist`);
+  const path = await checkLocalSource(source, source.replace(/^file:\/\//, ''), allowedSourceRoots(rules));
+  const info = await stat(path);
   if (info.isFile()) return { store: createLocalStore(dirname(path)), keys: [basename(path)], describe: path };
   const store = createLocalStore(path);
   return { store, keys: (await store.list('')).filter(isDataKey), describe: path };

@@ -25,7 +25,7 @@ export const ingestOptions = z.object({
 export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
   const opts = parseOptions(ingestOptions, raw, 'ingest');
   return runStep({ task: 'ingest', partition: opts.date, overrides: { lake: opts.lake, maxQuarantineShare: opts.maxQuarantineShare }, ...step }, async (ctx) => {
-    const listing = await listSource(opts.source, ctx.lake, opts.date, ctx.config.s3ForcePathStyle);
+    const listing = await listSource(opts.source, ctx.lake, opts.date, { forcePathStyle: ctx.config.s3ForcePathStyle, lake: ctx.config.lake, sourceRoots: ctx.config.sourceRoots });
     if (listing.keys.length === 0) {
       throw new BadInputError(`no input files in ${listing.describe}: run \`sentinel generate\`, copy logs there, or pass --source`);
     }
