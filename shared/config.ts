@@ -63,6 +63,13 @@ export const configSchema = z.object({
   alertCooldownMinutes: z.number().nonnegative().default(60),
   /** Open alerts with no new anomaly for this long are resolved automatically. */
   alertQuietMinutes: z.number().positive().default(120),
+  /**
+   * Webhook deliveries of one alert run stop starting (and in-flight ones are cut) after this many
+   * seconds; what is left stays pending for the next run. Below the alert pod's 900 s deadline.
+   */
+  alertDeliveryBudgetSeconds: z.number().positive().max(840).default(600),
+  /** Webhook deliveries in flight at once. */
+  alertDeliveryConcurrency: z.number().int().min(1).max(32).default(4),
   mlflowTrackingUri: z.string().url().optional(),
 });
 
@@ -93,6 +100,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Partial<Config> {
     alertGroupGapMinutes: envNumber(env.SENTINEL_ALERT_GROUP_GAP_MINUTES),
     alertCooldownMinutes: envNumber(env.SENTINEL_ALERT_COOLDOWN_MINUTES),
     alertQuietMinutes: envNumber(env.SENTINEL_ALERT_QUIET_MINUTES),
+    alertDeliveryBudgetSeconds: envNumber(env.SENTINEL_ALERT_DELIVERY_BUDGET_SECONDS),
+    alertDeliveryConcurrency: envNumber(env.SENTINEL_ALERT_DELIVERY_CONCURRENCY),
     mlflowTrackingUri: env.MLFLOW_TRACKING_URI,
     tfBackend: env.SENTINEL_TF_BACKEND,
     parquetWorker: env.SENTINEL_PARQUET_WORKER === undefined || env.SENTINEL_PARQUET_WORKER === '' ? undefined : env.SENTINEL_PARQUET_WORKER !== '0',
