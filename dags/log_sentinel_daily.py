@@ -12,6 +12,8 @@ from sentinel_infra.partitions import partition_dates, partition_day, step_argum
 
 GOLD_WINDOWS = Asset("log-sentinel://gold/windows")
 RANGE, INPUT, SCORING = "Dates (empty: the run's day)", "Input", "Scoring and alerts"
+# The `source` param: an s3:// prefix only. Local paths (/proc/self/environ) are refused here and by ingest.
+SOURCE_PATTERN = r"^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/\S*)?$"
 
 DOC = """
 ### log_sentinel_daily
@@ -55,7 +57,9 @@ with sentinel_dag(
             None,
             type=["null", "string"],
             title="Source",
-            description="ingest from this file or s3:// prefix instead of <lake>/landing/date=D/",
+            # Trust boundary (issue 14 item 10): only s3:// prefixes; ingest enforces local roots itself.
+            pattern=SOURCE_PATTERN,
+            description="ingest from this s3:// prefix instead of <lake>/landing/date=D/",
             section=INPUT,
         ),
         "log_format": Param(

@@ -38,6 +38,12 @@ export const configSchema = z.object({
     })
     .optional(),
   embeddedDbDir: z.string().min(1).default('./.sentinel/pgdata'),
+  /**
+   * Local directories `ingest --source` may read (files and directories under them). Default: only
+   * the lake's landing zone (when the lake is a local directory). s3:// sources are always allowed.
+   * A trust boundary: a DAG parameter must not make a pod copy /proc/self/environ into the lake.
+   */
+  sourceRoots: z.array(z.string().min(1)).optional(),
   s3ForcePathStyle: z.boolean().default(true),
   logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   runId: z.string().min(1).optional(),
@@ -57,6 +63,13 @@ export const configSchema = z.object({
   alertCooldownMinutes: z.number().nonnegative().default(60),
   /** Open alerts with no new anomaly for this long are resolved automatically. */
   alertQuietMinutes: z.number().positive().default(120),
+  /**
+   * Webhook deliveries of one alert run stop starting (and in-flight ones are cut) after this many
+   * seconds; what is left stays pending for the next run. Below the alert pod's 900 s deadline.
+   */
+  alertDeliveryBudgetSeconds: z.number().positive().max(840).default(600),
+  /** Webhook deliveries in flight at once. */
+  alertDeliveryConcurrency: z.number().int().min(1).max(32).default(4),
   mlflowTrackingUri: z.string().url().optional(),
 });
 
@@ -71,6 +84,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Partial<Config> {
     lake: env.SENTINEL_LAKE,
     databaseUrl: env.DATABASE_URL,
     embeddedDbDir: env.SENTINEL_EMBEDDED_DB_DIR,
+    sourceRoots: env.SENTINEL_SOURCE_ROOTS?.split(',')
+      .map((r) => r.trim())
+      .filter(Boolean),
     s3ForcePathStyle: envBoolean(env.SENTINEL_S3_FORCE_PATH_STYLE),
     logLevel: env.LOG_LEVEL,
     runId: env.SENTINEL_RUN_ID,
@@ -84,6 +100,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Partial<Config> {
     alertGroupGapMinutes: envNumber(env.SENTINEL_ALERT_GROUP_GAP_MINUTES),
     alertCooldownMinutes: envNumber(env.SENTINEL_ALERT_COOLDOWN_MINUTES),
     alertQuietMinutes: envNumber(env.SENTINEL_ALERT_QUIET_MINUTES),
+    alertDeliveryBudgetSeconds: envNumber(env.SENTINEL_ALERT_DELIVERY_BUDGET_SECONDS),
+    alertDeliveryConcurrency: envNumber(env.SENTINEL_ALERT_DELIVERY_CONCURRENCY),
     mlflowTrackingUri: env.MLFLOW_TRACKING_URI,
     tfBackend: env.SENTINEL_TF_BACKEND,
     parquetWorker: env.SENTINEL_PARQUET_WORKER === undefined || env.SENTINEL_PARQUET_WORKER === '' ? undefined : env.SENTINEL_PARQUET_WORKER !== '0',

@@ -33,6 +33,12 @@ export class ExternalServiceError extends SentinelError {
 /** Another run committed the same lake partition first (compare-and-swap lost); a retry reruns the step on top of it. */
 export class CommitConflictError extends ExternalServiceError {}
 
+/**
+ * The outputs of one step run that a reader needs together do not belong to the same run: the step
+ * stopped between its commits. Exit 3, so Airflow retries; rerunning the named step heals it.
+ */
+export class InconsistentCommitError extends ExternalServiceError {}
+
 /** The data passed through but failed a configured quality limit (e.g. too much quarantined). */
 export class QualityGateError extends SentinelError {
   override readonly exitCode = EXIT.qualityGate;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createMemoryStore } from './store/memoryStore';
-import { committedDates, readManifest, readPartitionAll, writePartition } from './lake';
+import { checkCompanion, committedDates, readManifest, readPartitionAll, writePartition } from './lake';
+import { EXIT, exitCodeOf } from './errors';
 import { quarantine } from './schemas';
 import type { Batch } from './parquet';
 
@@ -40,5 +41,24 @@ describe('lake partitions', () => {
     await store.put('bronze/quarantine/date=2026-01-06/part-x-00000.parquet', new Uint8Array([1, 2, 3]));
     expect(await committedDates(store, quarantine)).toEqual([]);
     await expect(readPartitionAll(store, quarantine, '2026-01-06', 'run ingest first')).rejects.toThrow(/no committed partition .*run ingest first/);
+  });
+
+  it('records companions in the manifest; checkCompanion passes the named run and manifests without companions', async () => {
+    const store = createMemoryStore();
+    const main = await writePartition(store, quarantine, '2026-01-07', [batch(1)], { runId: 'b', companions: { templates: 'b' } });
+    expect((await readManifest(store, quarantine, '2026-01-07'))?.companions).toEqual({ templates: 'b' });
+    expect(() => checkCompanion(main, 'templates', 'b', 'parse')).not.toThrow();
+    const err = (() => {
+      try {
+        checkCompanion(main, 'templates', 'a', 'parse');
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(exitCodeOf(err)).toBe(EXIT.externalService);
+    expect((err as Error).message).toMatch(/goes with templates of run b, but the lake holds run a: .*Rerun parse for 2026-01-07/);
+    const legacy = await writePartition(store, quarantine, '2026-01-08', [batch(1)], { runId: 'c' });
+    expect(legacy.companions).toBeUndefined();
+    expect(() => checkCompanion(legacy, 'templates', undefined, 'parse')).not.toThrow();
   });
 });

@@ -4,7 +4,7 @@ import { getJson } from './store/objectStore';
 import { decodeParquet, type Batch, type TableSpec, type WritableBatch } from './parquet';
 import { ParquetEncoder } from './parquetEncoder';
 import { BatchBuilder } from './batchBuilder';
-import { BadInputError, CommitConflictError } from './errors';
+import { BadInputError, CommitConflictError, InconsistentCommitError } from './errors';
 
 /**
  * Date partitions with a commit manifest. A partition is `<table>/date=YYYY-MM-DD/`; its data files
@@ -28,6 +28,11 @@ export interface PartitionManifest {
   readonly committedAt: string;
   /** Step-specific counts (e.g. ingest's read/written/quarantined). */
   readonly extra?: Record<string, unknown>;
+  /**
+   * The run ids of the step's other outputs, committed before this manifest (e.g. Bronze names its
+   * quarantine). A reader of a companion checks that it holds the named run (`checkCompanion`).
+   */
+  readonly companions?: Readonly<Record<string, string>>;
 }
 
 export const MANIFEST = '_SUCCESS';
@@ -45,6 +50,13 @@ export function partitionPrefix(spec: TableSpec, date: string): string {
 
 export async function readManifest(store: ObjectStore, spec: TableSpec, date: string): Promise<PartitionManifest | undefined> {
   return getJson<PartitionManifest>(store, partitionPrefix(spec, date) + MANIFEST);
+}
+
+export interface CommitOptions {
+  extra?: Record<string, unknown>;
+  companions?: Record<string, string>;
+  now?: Date;
+  graceMs?: number;
 }
 
 /**
@@ -89,7 +101,7 @@ export class PartitionWriter {
    * Writes the manifest if no other run committed since this one started (else CommitConflictError),
    * then removes parts that were unreferenced for longer than the grace period.
    */
-  async commit(options: { extra?: Record<string, unknown>; now?: Date; graceMs?: number } = {}): Promise<PartitionManifest> {
+  async commit(options: CommitOptions = {}): Promise<PartitionManifest> {
     const base = await this.base;
     while (this.inFlight.length) await this.inFlight.shift();
     // An empty partition still gets one (empty) part file, so readers see its schema.
@@ -107,6 +119,7 @@ export class PartitionWriter {
       files: this.files,
       committedAt: (options.now ?? new Date()).toISOString(),
       extra: options.extra,
+      ...(options.companions ? { companions: options.companions } : {}),
     };
     const bytes = Buffer.from(JSON.stringify(manifest, null, 2) + '\n', 'utf8');
     if (!(await this.store.putIfVersion(this.prefix + MANIFEST, bytes, base?.version))) {
@@ -162,7 +175,7 @@ export async function writePartition(
   spec: TableSpec,
   date: string,
   batches: Iterable<WritableBatch> | AsyncIterable<WritableBatch>,
-  options: { runId: string; extra?: Record<string, unknown>; now?: Date; graceMs?: number },
+  options: CommitOptions & { runId: string },
 ): Promise<PartitionManifest> {
   const writer = new PartitionWriter(store, spec, date, options.runId);
   for await (const batch of batches) await writer.write(batch);
@@ -186,13 +199,34 @@ export async function writeUncommitted(store: ObjectStore, spec: TableSpec, date
  * `batch.arrow`, for a step that passes them through to its output unread.
  */
 export async function* readPartition(store: ObjectStore, spec: TableSpec, date: string, hint?: string, columns?: readonly string[], arrow?: readonly string[]): AsyncGenerator<Batch> {
+  yield* readCommitted(store, spec, await requireManifest(store, spec, date, hint), columns, arrow);
+}
+
+/** The current manifest of a partition, or BadInputError naming it (and `hint`, what to run first). */
+export async function requireManifest(store: ObjectStore, spec: TableSpec, date: string, hint?: string): Promise<PartitionManifest> {
   const manifest = await readManifest(store, spec, date);
-  if (!manifest) {
-    throw new BadInputError(
-      `no committed partition ${store.uri}${partitionPrefix(spec, date)}${hint ? `: ${hint}` : ''}`,
-    );
-  }
+  if (!manifest) throw new BadInputError(`no committed partition ${store.uri}${partitionPrefix(spec, date)}${hint ? `: ${hint}` : ''}`);
+  return manifest;
+}
+
+/** The parts a given manifest lists (one a reader already checked), as `readPartition` streams them. */
+export async function* readCommitted(store: ObjectStore, spec: TableSpec, manifest: PartitionManifest, columns?: readonly string[], arrow?: readonly string[]): AsyncGenerator<Batch> {
   for (const f of manifest.files) yield decodeParquet(spec, await store.get(f.key), `${store.uri}${f.key}`, columns, arrow);
+}
+
+/**
+ * Multi-output commits (docs/decisions.md 37): a step commits its secondary outputs first
+ * and its main manifest last, naming their run ids. A reader that uses a companion calls this with
+ * the run id the companion holds; a mismatch means the step stopped between its commits, and only a
+ * rerun of that step makes the set whole. Manifests from before companions were named pass.
+ */
+export function checkCompanion(main: PartitionManifest, companion: string, actualRunId: string | undefined, step: string): void {
+  const named = main.companions?.[companion];
+  if (named === undefined || named === actualRunId) return;
+  throw new InconsistentCommitError(
+    `${main.table} for ${main.date} (run ${main.runId}) goes with ${companion} of run ${named}, but the lake holds ${actualRunId ? `run ${actualRunId}` : 'none'}: ` +
+      `a run of ${step} stopped between its commits. Rerun ${step} for ${main.date} (\`sentinel ${step} --date ${main.date}\`).`,
+  );
 }
 
 /** Reads a whole committed partition into one batch (for small tables such as Gold windows). */

@@ -29,6 +29,8 @@ export interface StepOptions {
   database?: Database;
   /** Parent logger (pipeline); otherwise a new one. */
   log?: Logger;
+  /** Wraps the opened lake store: the seam crash-injection tests use to fail a chosen write. */
+  wrapLake?: (lake: ObjectStore) => ObjectStore;
 }
 
 export async function runStep<T extends object>(options: StepOptions, body: (ctx: StepContext) => Promise<T>): Promise<T & { runId: string; seconds: number }> {
@@ -36,7 +38,8 @@ export async function runStep<T extends object>(options: StepOptions, body: (ctx
   const runId = config.runId ?? `${options.task}-${randomUUID().slice(0, 8)}`;
   const base = options.log ?? createLogger(config.logLevel);
   const log = base.child({ task: options.task, runId, ...(options.partition ? { partition: options.partition } : {}) });
-  const lake = openStore(config.lake, { forcePathStyle: config.s3ForcePathStyle });
+  const opened = openStore(config.lake, { forcePathStyle: config.s3ForcePathStyle });
+  const lake = options.wrapLake ? options.wrapLake(opened) : opened;
   let database = options.database;
   const ownsDatabase = !database;
   const ctx: StepContext = {

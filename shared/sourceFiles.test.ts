@@ -10,8 +10,18 @@ describe('readLines', () => {
     await store.put('landing/b.jsonl.gz', new TextEncoder().encode('plain\r\ntext'));
     const broken = gzipSync('x'.repeat(1000)).subarray(0, 20);
     await store.put('landing/c.gz', broken);
-    expect(await readLines(store, 'landing/a.log')).toEqual(['one', 'two']);
-    expect(await readLines(store, 'landing/b.jsonl.gz')).toEqual(['plain', 'text']);
+    expect((await readLines(store, 'landing/a.log')).lines).toEqual(['one', 'two']);
+    expect((await readLines(store, 'landing/b.jsonl.gz')).lines).toEqual(['plain', 'text']);
     await expect(readLines(store, 'landing/c.gz')).rejects.toThrow(/landing\/c\.gz starts like gzip but does not decompress/);
+  });
+
+  it('reports the lines with invalid UTF-8 and the byte where each goes wrong', async () => {
+    const store = createMemoryStore();
+    const bad = Buffer.concat([Buffer.from('ok\r\norders-'), Buffer.from([0xc3, 0x28]), Buffer.from('db\n\ntrunc '), Buffer.from([0xe2, 0x82]), Buffer.from('\n')]);
+    await store.put('landing/u.log', bad);
+    const read = await readLines(store, 'landing/u.log');
+    expect(read.lines).toHaveLength(4);
+    expect([...read.invalidUtf8]).toEqual([[1, 7], [3, 6]]);
+    expect((await readLines(store, 'landing/a.log').catch(() => undefined))?.invalidUtf8.size ?? 0).toBe(0);
   });
 });

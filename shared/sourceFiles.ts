@@ -1,5 +1,7 @@
-import { stat } from 'node:fs/promises';
-import { basename, dirname } from 'node:path';
+import { realpath, stat } from 'node:fs/promises';
+import { basename, dirname, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { isUtf8 } from 'node:buffer';
 import { gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import type { ObjectStore } from './store/objectStore';
@@ -8,8 +10,9 @@ import { createLocalStore } from './store/localStore';
 import { BadInputError } from './errors';
 
 /**
- * Where ingest reads from: by default the lake's `landing/date=D/`; or `--source`, a local file or
- * directory, or an `s3://bucket/prefix`. Hidden files and markers (`_SUCCESS`) are skipped.
+ * Where ingest reads from: by default the lake's `landing/date=D/`; or `--source`, an
+ * `s3://bucket/prefix`, or a local file or directory under one of the allowed roots (`sourceRoots`,
+ * default the local lake's landing zone). Hidden files and markers (`_SUCCESS`) are skipped.
  */
 export interface SourceListing {
   readonly store: ObjectStore;
@@ -22,7 +25,41 @@ const isDataKey = (k: string) => {
   return name !== '' && !name.startsWith('_') && !name.startsWith('.') && !name.endsWith('.json') && !name.endsWith('.labels.json');
 };
 
-export async function listSource(source: string | undefined, lake: ObjectStore, date: string, forcePathStyle: boolean): Promise<SourceListing> {
+export interface SourceRules {
+  forcePathStyle: boolean;
+  /** The lake URI (its landing zone is the default root) and the configured roots, if any. */
+  lake: string;
+  sourceRoots?: readonly string[];
+}
+
+/** The local directories a `--source` may be under: the configured roots, else a local lake's landing zone. */
+export function allowedSourceRoots(rules: Pick<SourceRules, 'lake' | 'sourceRoots'>): string[] {
+  if (rules.sourceRoots) return rules.sourceRoots.map((r) => resolve(r.replace(/^file:\/\//, '')));
+  if (/^(s3|memory):\/\//.test(rules.lake)) return [];
+  const lakePath = rules.lake.startsWith('file://.') ? rules.lake.slice('file://'.length) : rules.lake.startsWith('file://') ? fileURLToPath(rules.lake) : rules.lake;
+  return [resolve(lakePath, 'landing')];
+}
+
+const isUnder = (path: string, root: string) => path === root || path.startsWith(root.endsWith(sep) ? root : root + sep);
+
+/** A local `--source` resolved through symlinks, or BadInputError (exit 2) when it is outside every allowed root. */
+async function checkLocalSource(source: string, path: string, roots: readonly string[]): Promise<string> {
+  const refuse = () =>
+    new BadInputError(
+      `--source ${source} is outside the allowed source roots (${roots.length ? roots.join(', ') : 'none: the lake is not a local directory'}): ` +
+        'use an s3:// URI, a path under one of those roots, or add a directory to SENTINEL_SOURCE_ROOTS',
+    );
+  const lexical = resolve(path);
+  if (!roots.some((r) => isUnder(lexical, r))) throw refuse();
+  const real = await realpath(lexical).catch(() => undefined);
+  if (!real) throw new BadInputError(`--source ${source} does not exist`);
+  const realRoots = await Promise.all(roots.map((r) => realpath(r).catch(() => r)));
+  if (!realRoots.some((r) => isUnder(real, r))) throw refuse(); // a symlink out of the root
+  return real;
+}
+
+export async function listSource(source: string | undefined, lake: ObjectStore, date: string, rules: SourceRules): Promise<SourceListing> {
+  const { forcePathStyle } = rules;
   if (!source) {
     const prefix = `landing/date=${date}/`;
     return { store: lake, keys: (await lake.list(prefix)).filter(isDataKey), describe: `${lake.uri}${prefix}` };
@@ -33,9 +70,8 @@ export async function listSource(source: string | undefined, lake: ObjectStore, 
     const store = openStore(`s3://${bucket}`, { forcePathStyle });
     return { store, keys: (await store.list(rest.join('/'))).filter(isDataKey), describe: source };
   }
-  const path = source.replace(/^file:\/\//, '');
-  const info = await stat(path).catch(() => undefined);
-  if (!info) throw new BadInputError(`--source ${source} does not exist`);
+  const path = await checkLocalSource(source, source.replace(/^file:\/\//, ''), allowedSourceRoots(rules));
+  const info = await stat(path);
   if (info.isFile()) return { store: createLocalStore(dirname(path)), keys: [basename(path)], describe: path };
   const store = createLocalStore(path);
   return { store, keys: (await store.list('')).filter(isDataKey), describe: path };
@@ -43,22 +79,63 @@ export async function listSource(source: string | undefined, lake: ObjectStore, 
 
 const gunzipAsync = promisify(gunzip);
 
+/** A file's lines; `invalidUtf8` maps a line's index (0-based) to the byte offset in it where UTF-8 decoding fails. */
+export interface DecodedLines {
+  readonly lines: string[];
+  readonly invalidUtf8: ReadonlyMap<number, number>;
+}
+
 /**
  * A file's lines. gzip is detected by magic bytes, not by name: landing files are often misnamed.
  * Decompression runs on libuv's thread pool, so ingest can read the next file while it parses this one.
+ * Invalid UTF-8 is reported per line (ingest quarantines those lines) rather than silently replaced.
  */
-export async function readLines(store: ObjectStore, key: string): Promise<string[]> {
+export async function readLines(store: ObjectStore, key: string): Promise<DecodedLines> {
   const bytes = await store.get(key);
+  let raw: Buffer;
   try {
-    return await decodeLines(bytes);
+    raw = await decompress(bytes);
   } catch (err) {
     throw new BadInputError(`${store.uri}${key} starts like gzip but does not decompress (${(err as Error).message}): replace or remove the file`, { cause: err });
   }
+  return decodeChecked(raw);
 }
 
+/** Lines as text, invalid UTF-8 replaced with U+FFFD (for tools that only look, such as `templates`). */
 export async function decodeLines(bytes: Uint8Array): Promise<string[]> {
-  const raw = bytes.length > 2 && bytes[0] === 0x1f && bytes[1] === 0x8b ? await gunzipAsync(bytes) : Buffer.from(bytes);
+  return decodeChecked(await decompress(bytes)).lines;
+}
+
+async function decompress(bytes: Uint8Array): Promise<Buffer> {
+  return bytes.length > 2 && bytes[0] === 0x1f && bytes[1] === 0x8b ? await gunzipAsync(bytes) : Buffer.from(bytes);
+}
+
+function decodeChecked(raw: Buffer): DecodedLines {
   const lines = raw.toString('utf8').split(/\r?\n/);
   if (lines.length && lines[lines.length - 1] === '') lines.pop(); // the final newline ends a line, it doesn't start one
-  return lines;
+  const invalidUtf8 = new Map<number, number>();
+  if (isUtf8(raw)) return { lines, invalidUtf8 }; // the fast path: almost every file
+  let start = 0;
+  for (let i = 0; start < raw.length; i++) {
+    let end = raw.indexOf(0x0a, start);
+    if (end < 0) end = raw.length;
+    const bad = firstInvalidUtf8(raw, start, end > start && raw[end - 1] === 0x0d ? end - 1 : end);
+    if (bad >= 0) invalidUtf8.set(i, bad - start);
+    start = end + 1;
+  }
+  return { lines, invalidUtf8 };
+}
+
+/** The index of the first byte in [from, to) that is not part of a well-formed UTF-8 sequence, or -1. */
+export function firstInvalidUtf8(b: Uint8Array, from: number, to: number): number {
+  for (let i = from; i < to; ) {
+    const c = b[i];
+    const n = c < 0x80 ? 1 : c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+    if (n === 0 || i + n > to) return i;
+    for (let k = 1; k < n; k++) if ((b[i + k] & 0xc0) !== 0x80) return i;
+    // Overlong forms, surrogates and code points past U+10FFFF.
+    if ((c === 0xe0 && b[i + 1] < 0xa0) || (c === 0xed && b[i + 1] > 0x9f) || (c === 0xf0 && b[i + 1] < 0x90) || (c === 0xf4 && b[i + 1] > 0x8f)) return i;
+    i += n;
+  }
+  return -1;
 }

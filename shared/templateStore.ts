@@ -1,5 +1,6 @@
 import type { ObjectStore } from './store/objectStore';
 import { getJson, putJson } from './store/objectStore';
+import { sha256 } from './lake';
 
 /**
  * The persisted template store: the miner's state (so template ids stay stable across days) and
@@ -11,7 +12,16 @@ import { getJson, putJson } from './store/objectStore';
  * lake run one at a time (the daily DAG limits the parse task to one instance).
  */
 const PREFIX = 'state/templates/';
-const snapshotKey = (date: string, file: 'miner.json' | 'first_seen.json') => `${PREFIX}date=${date}/${file}`;
+const snapshotKey = (date: string, file: 'miner.json' | 'first_seen.json' | 'snapshot.json') => `${PREFIX}date=${date}/${file}`;
+
+/** Written after both snapshot files: which parse run wrote them, and their digests. */
+interface SnapshotMarker {
+  runId: string;
+  miner: string;
+  firstSeen: string;
+}
+
+const jsonBytes = (value: unknown) => Buffer.from(JSON.stringify(value, null, 2) + '\n', 'utf8');
 
 /** The latest snapshot date before `date` (or up to and including it), if any. */
 async function snapshotDate(lake: ObjectStore, date: string, inclusive: boolean): Promise<string | undefined> {
@@ -49,11 +59,29 @@ export async function loadFirstSeen(lake: ObjectStore, date: string, inclusive: 
   return new Map(Object.entries(obj));
 }
 
-/** Saves the state after parsing `date`; first_seen.json is written last and marks the snapshot complete. */
-export async function saveSnapshot(lake: ObjectStore, date: string, minerState: unknown, firstSeen: ReadonlyMap<string, number>): Promise<void> {
-  await putJson(lake, snapshotKey(date, 'miner.json'), minerState);
-  const sorted = Object.fromEntries([...firstSeen.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  await putJson(lake, snapshotKey(date, 'first_seen.json'), sorted);
+/**
+ * Saves the state after parsing `date` by run `runId`: miner.json, first_seen.json, then snapshot.json
+ * naming the run and both files' digests. Parse commits Silver after this, naming the run, so
+ * features can tell a snapshot that belongs to the Silver it reads (`snapshotRunId`).
+ */
+export async function saveSnapshot(lake: ObjectStore, date: string, minerState: unknown, firstSeen: ReadonlyMap<string, number>, runId: string): Promise<void> {
+  const miner = jsonBytes(minerState);
+  await lake.put(snapshotKey(date, 'miner.json'), miner);
+  const sorted = jsonBytes(Object.fromEntries([...firstSeen.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
+  await lake.put(snapshotKey(date, 'first_seen.json'), sorted);
+  await putJson(lake, snapshotKey(date, 'snapshot.json'), { runId, miner: sha256(miner), firstSeen: sha256(sorted) } satisfies SnapshotMarker);
+}
+
+/**
+ * The parse run whose snapshot of `date` the lake holds whole: the marker's run, when both files
+ * still have the digests it recorded; undefined when the snapshot is missing or was partly
+ * overwritten by a run that stopped before its marker.
+ */
+export async function snapshotRunId(lake: ObjectStore, date: string): Promise<string | undefined> {
+  const marker = await getJson<SnapshotMarker>(lake, snapshotKey(date, 'snapshot.json'));
+  if (!marker) return undefined;
+  const [miner, firstSeen] = await Promise.all([lake.getOptional(snapshotKey(date, 'miner.json')), lake.getOptional(snapshotKey(date, 'first_seen.json'))]);
+  return miner && firstSeen && sha256(miner) === marker.miner && sha256(firstSeen) === marker.firstSeen ? marker.runId : undefined;
 }
 
 /** Keeps the earliest timestamp per template, so reruns and backfills never move it later. */

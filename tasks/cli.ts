@@ -72,7 +72,7 @@ program
   .command('ingest')
   .description('landing files → Bronze Parquet for one date; bad records go to bronze/quarantine with a reason')
   .requiredOption('--date <date>', 'partition date (YYYY-MM-DD)')
-  .option('--source <uri>', 'a file, a directory or an s3:// prefix (default: <lake>/landing/date=D/)')
+  .option('--source <uri>', 'an s3:// prefix, or a file or directory under SENTINEL_SOURCE_ROOTS (default: <lake>/landing/date=D/)')
   .option('--log-format <format>', 'loghub-style format for text lines, e.g. "<Date> <Time> <Level> <Component>: <Content>", or a known name (hdfs, bgl, ...)')
   .option('--timestamp-format <pattern>', 'e.g. "yyyy-MM-dd HH:mm:ss,SSS", "iso", "epoch" (default: detect)')
   .option('--service <name>', 'service name for text logs (default: their Component field)')

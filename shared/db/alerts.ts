@@ -155,7 +155,7 @@ export async function wasDelivered(db: pg.ClientBase | pg.Pool, alertId: number,
 
 export async function recordDelivery(
   db: pg.ClientBase | pg.Pool,
-  d: { alertId: number; channel: string; revision: string; status: 'delivered' | 'failed'; attempts: number; error?: string },
+  d: { alertId: number; channel: string; revision: string; status: 'delivered' | 'failed' | 'pending'; attempts: number; error?: string },
 ): Promise<void> {
   await db.query(
     `INSERT INTO alert_deliveries (alert_id, channel, revision, status, attempts, last_error, delivered_at)
@@ -163,5 +163,19 @@ export async function recordDelivery(
      ON CONFLICT (alert_id, channel, revision) DO UPDATE SET status = EXCLUDED.status,
        attempts = alert_deliveries.attempts + EXCLUDED.attempts, last_error = EXCLUDED.last_error, delivered_at = EXCLUDED.delivered_at`,
     [d.alertId, d.channel, d.revision, d.status, d.attempts, d.error ?? null],
+  );
+}
+
+/** Deliveries left pending by an earlier run whose time budget ran out: the next run sends them first. */
+export async function pendingDeliveries(db: pg.ClientBase | pg.Pool): Promise<{ alertId: number; channel: string; revision: string }[]> {
+  const res = await db.query(`SELECT alert_id, channel, revision FROM alert_deliveries WHERE status = 'pending' ORDER BY alert_id, channel`);
+  return res.rows.map((r) => ({ alertId: Number(r.alert_id), channel: r.channel, revision: new Date(r.revision).toISOString() }));
+}
+
+/** A pending delivery of an alert that has grown since: the newer revision is sent instead. */
+export async function supersedeDelivery(db: pg.ClientBase | pg.Pool, d: { alertId: number; channel: string; revision: string }): Promise<void> {
+  await db.query(
+    `UPDATE alert_deliveries SET status = 'skipped', last_error = 'superseded by a newer revision' WHERE alert_id = $1 AND channel = $2 AND revision = $3 AND status = 'pending'`,
+    [d.alertId, d.channel, d.revision],
   );
 }

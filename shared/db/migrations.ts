@@ -109,4 +109,14 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'pending alert deliveries',
+    // A delivery the alert step had no time left for (its budget ran out) waits for the next run.
+    sql: `
+      ALTER TABLE alert_deliveries DROP CONSTRAINT alert_deliveries_status_check;
+      ALTER TABLE alert_deliveries ADD CONSTRAINT alert_deliveries_status_check CHECK (status IN ('delivered', 'failed', 'skipped', 'pending'));
+      CREATE INDEX alert_deliveries_pending ON alert_deliveries (alert_id) WHERE status = 'pending';
+    `,
+  },
 ];

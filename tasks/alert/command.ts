@@ -8,8 +8,10 @@ import {
   extendAlert,
   insertAlert,
   recentAlerts,
+  pendingDeliveries,
   recordDelivery,
   refreshAnomalyCounts,
+  supersedeDelivery,
   wasDelivered,
   type AlertRow,
 } from '../../shared/db/alerts';
@@ -18,7 +20,24 @@ import { parseOptions } from '../options';
 import { reasonOf } from '../../shared/anomalyReasons';
 import { groupIncidents, matchOpenAlert } from './incidents';
 import { channelsFromConfig } from './channels';
-import { deliver } from './deliver';
+import { DEFAULT_RETRY, deliver, idempotencyKey, runBounded, type Channel, type DeliveryOutcome } from './deliver';
+import type { AlertForDelivery } from './payload';
+
+/** An alert row as webhooks receive it. */
+function forDelivery(a: AlertRow): AlertForDelivery {
+  return {
+    id: a.id,
+    service: a.service,
+    anomaly_type: a.anomaly_type,
+    severity: a.severity,
+    status: a.status,
+    first_seen: new Date(a.first_seen).toISOString(),
+    last_seen: new Date(a.last_seen).toISOString(),
+    anomaly_count: a.anomaly_count,
+    summary: a.summary,
+    reasons: a.details?.reasons ?? [],
+  };
+}
 
 export const alertOptions = z.object({ date: z.string(), dryRun: z.boolean().default(false), lake: z.string().optional() });
 
@@ -26,7 +45,8 @@ export const alertOptions = z.object({ date: z.string(), dryRun: z.boolean().def
  * anomalies of a date → incidents → alerts (deduplicated against open ones) → webhook deliveries.
  * Times come from the data and the partition date, never the wall clock, so backfills and reruns
  * decide the same way. A delivery is keyed by (alert, channel, last_seen): a rerun sends nothing
- * new, a grown incident is sent again.
+ * new, a grown incident is sent again. Deliveries run 4 at a time within a time budget; what the
+ * budget leaves is recorded pending and sent first by the next run.
  */
 export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
   const opts = parseOptions(alertOptions, raw, 'alert');
@@ -73,37 +93,53 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
       autoResolve(c, new Date(endOfDay.getTime() - cfg.alertQuietMinutes * 60_000), endOfDay, cfg.alertQuietMinutes),
     );
 
-    const deliveries = { delivered: 0, failed: 0, skipped: 0 };
+    // Deliveries: those an earlier run left pending first, then this run's; at most
+    // alertDeliveryConcurrency in flight, and none started (in-flight ones cut) after the budget.
+    const started = Date.now();
+    const deadline = started + cfg.alertDeliveryBudgetSeconds * 1000;
+    const deliveries = { delivered: 0, failed: 0, skipped: 0, pending: 0 };
     const ids = [...new Set(touched.map((t) => t.id))];
-    const current = new Map((await alertsByIds(pool, ids)).map((r) => [r.id, r]));
+    const pending = await pendingDeliveries(pool);
+    const current = new Map((await alertsByIds(pool, [...new Set([...ids, ...pending.map((p) => p.alertId)])])).map((r) => [r.id, r]));
+    const jobs = new Map<string, { alert: AlertForDelivery; channel: Channel }>();
+    for (const p of pending) {
+      const a = current.get(p.alertId);
+      const channel = channels.find((c) => c.name === p.channel);
+      if (!a || !channel) continue; // the channel is no longer configured: it stays pending
+      const alert = forDelivery(a);
+      if (alert.last_seen !== p.revision) await supersedeDelivery(pool, p);
+      else jobs.set(idempotencyKey(alert, channel), { alert, channel });
+    }
     for (const id of ids) {
-      const a = current.get(id)!;
-      const alert = {
-        id,
-        service: a.service,
-        anomaly_type: a.anomaly_type,
-        severity: a.severity,
-        status: a.status,
-        first_seen: new Date(a.first_seen).toISOString(),
-        last_seen: new Date(a.last_seen).toISOString(),
-        anomaly_count: a.anomaly_count,
-        summary: a.summary,
-        reasons: a.details?.reasons ?? [],
-      };
+      const alert = forDelivery(current.get(id)!);
       for (const channel of channels) {
-        if (alert.severity < channel.minSeverity || (await wasDelivered(pool, id, channel.name, alert.last_seen))) {
-          deliveries.skipped++;
-          continue;
-        }
-        const outcome = await deliver(alert, channel);
-        await recordDelivery(pool, { alertId: id, channel: channel.name, revision: alert.last_seen, ...outcome });
-        deliveries[outcome.status]++;
-        if (outcome.status === 'failed')
-          ctx.log.warn(
-            { alertId: id, channel: channel.name, attempts: outcome.attempts, error: outcome.error },
-            'alert delivery failed (recorded; a rerun retries it)',
-          );
+        const key = idempotencyKey(alert, channel);
+        if (jobs.has(key)) continue;
+        if (alert.severity < channel.minSeverity || (await wasDelivered(pool, id, channel.name, alert.last_seen))) deliveries.skipped++;
+        else jobs.set(key, { alert, channel });
       }
+    }
+    const record = async ({ alert, channel }: { alert: AlertForDelivery; channel: Channel }, outcome: DeliveryOutcome) => {
+      await recordDelivery(pool, { alertId: alert.id, channel: channel.name, revision: alert.last_seen, ...outcome });
+      deliveries[outcome.status]++;
+      if (outcome.status === 'failed')
+        ctx.log.warn(
+          { alertId: alert.id, channel: channel.name, attempts: outcome.attempts, error: outcome.error },
+          'alert delivery failed (recorded; a rerun retries it)',
+        );
+    };
+    await runBounded(
+      [...jobs.values()],
+      cfg.alertDeliveryConcurrency,
+      deadline,
+      async (job) => record(job, await deliver(job.alert, job.channel, DEFAULT_RETRY, undefined, deadline)),
+      (job) => record(job, { status: 'pending', attempts: 0, error: "the run's delivery time budget ran out" }),
+    );
+    if (deliveries.pending) {
+      ctx.log.warn(
+        { pending: deliveries.pending, budgetSeconds: cfg.alertDeliveryBudgetSeconds },
+        'alert deliveries left pending: the time budget ran out (the next alert run sends them first)',
+      );
     }
     return {
       date: opts.date,

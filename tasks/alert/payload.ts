@@ -14,8 +14,12 @@ export interface AlertForDelivery {
 
 export type PayloadFormat = 'json' | 'slack';
 
-export function buildPayload(alert: AlertForDelivery, format: PayloadFormat): unknown {
-  if (format === 'json') return { source: 'log-sentinel', alert };
+/**
+ * `idempotencyKey` (alert id, channel, revision) is in the JSON body, not only a header, so a receiver
+ * that stores bodies can drop the redelivery that follows a crash or a cut-off attempt.
+ */
+export function buildPayload(alert: AlertForDelivery, format: PayloadFormat, idempotencyKey: string): unknown {
+  if (format === 'json') return { source: 'log-sentinel', idempotency_key: idempotencyKey, alert };
   const icon = alert.severity >= 90 ? ':rotating_light:' : alert.severity >= 75 ? ':warning:' : ':information_source:';
   return {
     text: `${icon} [log-sentinel] ${alert.summary}`,

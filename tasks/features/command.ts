@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { runStep, type StepOptions } from '../../shared/runtime';
-import { PartitionWriter, readPartition, writePartition } from '../../shared/lake';
+import { checkCompanion, PartitionWriter, readCommitted, requireManifest, writePartition } from '../../shared/lake';
 import { BatchBuilder } from '../../shared/batchBuilder';
 import { goldSessions, goldWindows, goldWindowTemplates, silverLogs, WINDOW_FEATURES } from '../../shared/schemas';
 import { dayStart } from '../../shared/dates';
 import { BadInputError } from '../../shared/errors';
 import { interner } from '../../shared/interner';
 import { parseOptions } from '../options';
-import { loadFirstSeen, loadTemplateAliases } from '../../shared/templateStore';
+import { loadFirstSeen, loadTemplateAliases, snapshotRunId } from '../../shared/templateStore';
 import { TimeWindowAggregator } from './timeWindows';
 import { SessionAggregator, sessionKeyExtractor, type SessionKeyExtractor, type SessionRow } from './sessions';
 import { tfidfRows } from './tfidf';
@@ -74,6 +74,9 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     // Every decoded row is its own string; sessions keep one per event, so share one per template id
     // (1,595 → 1,480 MB at 10M logs).
     const intern = interner();
+    // Silver must go with the template snapshot its parse run saved (crash between parse's commits).
+    const silver = await requireManifest(ctx.lake, silverLogs, opts.date, `run \`sentinel parse --date ${opts.date}\` first`);
+    checkCompanion(silver, 'templates', await snapshotRunId(ctx.lake, opts.date), 'parse');
     // Rows parsed before a template merged into an older one carry the old id: count them under the surviving one.
     const aliases = await loadTemplateAliases(ctx.lake, opts.date);
     // Read only what windows and sessions use; the message only when a regex extracts the session key.
@@ -88,7 +91,7 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
       'template_id',
       ...(opts.sessionKey === 'session_id' ? [] : ['message']),
     ];
-    for await (const batch of readPartition(ctx.lake, silverLogs, opts.date, 'run `sentinel parse --date ' + opts.date + '` first', needed)) {
+    for await (const batch of readCommitted(ctx.lake, silverLogs, silver, needed)) {
       const c = batch.columns;
       for (let i = 0; i < batch.rows; i++) {
         const e = {

@@ -8,7 +8,7 @@ import { parseOptions } from '../options';
 import type { Batch } from '../../shared/parquet';
 import { createLineParser } from './lineParser';
 import { emptyCounts, ingestLines, quarantineShare, type BronzeRow, type IngestCounts, type QuarantineRow } from './ingest';
-import { listSource, readLines } from '../../shared/sourceFiles';
+import { listSource, readLines, type DecodedLines } from '../../shared/sourceFiles';
 
 export const ingestOptions = z.object({
   date: z.string(),
@@ -26,7 +26,7 @@ export const ingestOptions = z.object({
 export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
   const opts = parseOptions(ingestOptions, raw, 'ingest');
   return runStep({ task: 'ingest', partition: opts.date, overrides: { lake: opts.lake, maxQuarantineShare: opts.maxQuarantineShare }, ...step }, async (ctx) => {
-    const listing = await listSource(opts.source, ctx.lake, opts.date, ctx.config.s3ForcePathStyle);
+    const listing = await listSource(opts.source, ctx.lake, opts.date, { forcePathStyle: ctx.config.s3ForcePathStyle, lake: ctx.config.lake, sourceRoots: ctx.config.sourceRoots });
     if (listing.keys.length === 0) {
       // A scheduled run of a day whose logs never landed (a new deployment): skipped, not failed.
       if (opts.skipIfEmpty) throw new GateClosedError(`no input files in ${listing.describe}: nothing to ingest for ${opts.date}`);
@@ -39,13 +39,13 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
 
     async function* bronzeBatches(): AsyncGenerator<Batch> {
       // The next file is fetched and decompressed while this one is parsed.
-      let next: Promise<string[]> | undefined = readLines(listing.store, listing.keys[0]);
+      let next: Promise<DecodedLines> | undefined = readLines(listing.store, listing.keys[0]);
       for (let k = 0; k < listing.keys.length; k++) {
         const key = listing.keys[k];
-        const lines = await next!;
+        const { lines, invalidUtf8 } = await next!;
         next = k + 1 < listing.keys.length ? readLines(listing.store, listing.keys[k + 1]) : undefined;
         next?.catch(() => undefined); // awaited on the next turn, which rethrows
-        for (const item of ingestLines({ name: key, lines }, parseLine, counts)) {
+        for (const item of ingestLines({ name: key, lines, invalidUtf8 }, parseLine, counts)) {
           if (item.kind === 'quarantine') quarantined.push(item.row);
           else {
             const full = records.push(item.row);
@@ -63,8 +63,8 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     const qBuilder = new BatchBuilder<QuarantineRow>(quarantine, Number.MAX_SAFE_INTEGER);
     for (const q of quarantined) qBuilder.push(q);
 
-    if (counts.read !== counts.written + counts.quarantined) {
-      throw new Error(`ingest lost records: read ${counts.read}, written ${counts.written}, quarantined ${counts.quarantined}`);
+    if (counts.read !== counts.written + counts.quarantined + counts.blank) {
+      throw new Error(`ingest lost records: read ${counts.read}, written ${counts.written}, quarantined ${counts.quarantined}, blank ${counts.blank}`);
     }
     const share = quarantineShare(counts);
     const summary = { date: opts.date, source: listing.describe, ...counts, quarantineShare: Number(share.toFixed(6)) };
@@ -84,8 +84,9 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
       );
     }
 
-    const bronze = await bronzeWriter.commit({ extra: { counts } });
+    // The quarantine first, then Bronze naming it: parse refuses a Bronze whose quarantine is another run's.
     await writePartition(ctx.lake, quarantine, opts.date, [qBuilder.flush()], { runId: ctx.runId, extra: { reasons: counts.reasons } });
+    const bronze = await bronzeWriter.commit({ extra: { counts }, companions: { quarantine: ctx.runId } });
     if (bronze.rows !== counts.written) throw new Error(`ingest lost records: counted ${counts.written}, Bronze holds ${bronze.rows}`);
     return summary;
   });

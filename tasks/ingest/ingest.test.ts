@@ -22,8 +22,8 @@ describe('ingestLines', () => {
     const items = [...ingestLines({ name: 'landing/a.jsonl', lines }, parse, counts)];
     const records = items.filter((i) => i.kind === 'record');
     const quarantined = items.filter((i) => i.kind === 'quarantine');
-    expect(counts).toMatchObject({ files: 1, read: 8, written: 2, quarantined: 6 });
-    expect(counts.read).toBe(counts.written + counts.quarantined);
+    expect(counts).toMatchObject({ files: 1, read: 9, written: 2, quarantined: 6, blank: 1 });
+    expect(counts.read).toBe(counts.written + counts.quarantined + counts.blank);
     expect(quarantined.map((q) => q.row.source_line)).toEqual([2, 3, 5, 6, 7, 8]);
     const reasons = quarantined.map((q) => (q.row as { reason: string }).reason);
     expect(reasons[0]).toMatch(/not valid JSON/);
@@ -56,5 +56,42 @@ describe('ingestLines', () => {
     expect(q[0].reason).toMatch(/timestamp 100000000000000000000 is out of range/);
     expect(q[1].reason).toMatch(/out of range/);
     expect(q[2].reason).toMatch(/unparseable timestamp "2026-02-30T00:00:00Z"/);
+  });
+});
+
+describe('hostile and odd input (issue 14, item 8)', () => {
+  const parse = createLineParser({ date: '2026-01-05' });
+  const ok = (extra = {}) => good('2026-01-05T10:00:00Z', extra);
+
+  it('quarantines a string field given as an object or array, naming the field and keying the reason precisely', () => {
+    const counts = emptyCounts();
+    const lines = [ok({ user_id: { $gt: '' } }), ok({ host: ['a', 'b'] }), ok({ user_id: 42 }), ok({ status: 999 })];
+    const items = [...ingestLines({ name: 'a.jsonl', lines }, parse, counts)];
+    const q = items.filter((i) => i.kind === 'quarantine').map((i) => (i.row as { reason: string }).reason);
+    expect(q[0]).toMatch(/field "user_id" must be a string, got object/);
+    expect(q[1]).toMatch(/field "host" must be a string, got array/);
+    expect(q[2]).toMatch(/field "status"/);
+    expect(items[2].row).toMatchObject({ user_id: '42' });
+    expect(counts.reasons).toEqual({ 'field:user_id:type': 1, 'field:host:type': 1, 'field:status:too_big': 1 });
+  });
+
+  it('quarantines a JSON record without a level, as the contract requires', () => {
+    const counts = emptyCounts();
+    const [item] = [...ingestLines({ name: 'a.jsonl', lines: [JSON.stringify({ ts: '2026-01-05T10:00:00Z', service: 'api', message: 'm' })] }, parse, counts)];
+    expect(item.kind).toBe('quarantine');
+    expect((item.row as { reason: string }).reason).toMatch(/no level field/);
+    expect(counts.reasons).toEqual({ 'level:missing': 1 });
+  });
+
+  it('quarantines a line with invalid UTF-8 at its byte offset, and counts blank lines so the counts add up to the lines read', () => {
+    const counts = emptyCounts();
+    const lines = [ok(), '', '   ', ok({ service: 'orders-\uFFFDdb' }), ok()];
+    const items = [...ingestLines({ name: 'a.jsonl', lines, invalidUtf8: new Map([[3, 45]]) }, parse, counts)];
+    expect(counts).toMatchObject({ read: 5, written: 2, quarantined: 1, blank: 2 });
+    expect(counts.read).toBe(counts.written + counts.quarantined + counts.blank);
+    const q = items.find((i) => i.kind === 'quarantine')!.row as { reason: string; source_line: number };
+    expect(q).toMatchObject({ source_line: 4, reason: 'invalid UTF-8 at byte 45' });
+    expect(counts.reasons).toEqual({ utf8: 1 });
+    expect(quarantineShare(counts)).toBeCloseTo(1 / 3);
   });
 });

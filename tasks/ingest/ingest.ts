@@ -5,6 +5,8 @@ import type { LineResult } from './records';
 export interface SourceLines {
   readonly name: string;
   readonly lines: Iterable<string>;
+  /** Line index (0-based) → byte offset of invalid UTF-8 in that line (see shared/sourceFiles.ts). */
+  readonly invalidUtf8?: ReadonlyMap<number, number>;
 }
 
 export interface BronzeRow extends LogRecord {
@@ -22,17 +24,20 @@ export interface QuarantineRow {
 
 export interface IngestCounts {
   files: number;
+  /** Physical lines read: `read = written + quarantined + blank`. */
   read: number;
   written: number;
   quarantined: number;
-  /** Quarantine reasons with their counts (reason text up to the first parenthesis or quote). */
+  /** Lines with nothing but whitespace: not records, but counted so the sum is the lines read. */
+  blank: number;
+  /** Quarantine reasons with their counts, by precise key (`field:user_id:type`, `level:missing`, `utf8`, ...). */
   reasons: Record<string, number>;
 }
 
 export type IngestItem = { kind: 'record'; row: BronzeRow } | { kind: 'quarantine'; row: QuarantineRow };
 
 export function emptyCounts(): IngestCounts {
-  return { files: 0, read: 0, written: 0, quarantined: 0, reasons: {} };
+  return { files: 0, read: 0, written: 0, quarantined: 0, blank: 0, reasons: {} };
 }
 
 const NOT_BLANK = /\S/;
@@ -41,18 +46,21 @@ const NOT_BLANK = /\S/;
 const MAX_RAW = 8_192;
 
 /**
- * Every line is either a record or a quarantine row: nothing is dropped, so
- * `read = written + quarantined` holds by construction (and the command checks it anyway).
- * Blank lines are not records and are not counted as read.
+ * Every line is a record, a quarantine row or blank: nothing is dropped, so
+ * `read = written + quarantined + blank` holds by construction (and the command checks it anyway).
  */
 export function* ingestLines(source: SourceLines, parseLine: (line: string) => LineResult, counts: IngestCounts): Generator<IngestItem> {
   counts.files++;
   let lineNo = 0;
   for (const line of source.lines) {
     lineNo++;
-    if (!NOT_BLANK.test(line)) continue;
     counts.read++;
-    const result = parseLine(line);
+    if (!NOT_BLANK.test(line)) {
+      counts.blank++;
+      continue;
+    }
+    const badByte = source.invalidUtf8?.get(lineNo - 1);
+    const result: LineResult = badByte === undefined ? parseLine(line) : { ok: false, reason: `invalid UTF-8 at byte ${badByte}`, key: 'utf8' };
     if (result.ok) {
       counts.written++;
       // The record is this line's own fresh object: extend it rather than copy it (1M copies cost GC time).
@@ -62,13 +70,15 @@ export function* ingestLines(source: SourceLines, parseLine: (line: string) => L
       yield { kind: 'record', row };
     } else {
       counts.quarantined++;
-      const key = result.reason.split(/[("]/)[0].trim();
+      const key = result.key;
       counts.reasons[key] = (counts.reasons[key] ?? 0) + 1;
       yield { kind: 'quarantine', row: { source_file: source.name, source_line: lineNo, raw: line.slice(0, MAX_RAW), reason: result.reason } };
     }
   }
 }
 
+/** The share of non-blank lines quarantined. */
 export function quarantineShare(counts: IngestCounts): number {
-  return counts.read === 0 ? 0 : counts.quarantined / counts.read;
+  const records = counts.written + counts.quarantined;
+  return records === 0 ? 0 : counts.quarantined / records;
 }

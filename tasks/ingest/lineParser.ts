@@ -38,9 +38,9 @@ export function createLineParser(options: LineParserOptions): (line: string) => 
       ? parseJsonLine(line, parseTs, options.service)
       : matcher
         ? parseTextLine(line, matcher, parseTs, options.service)
-        : ({ ok: false, reason: 'not a JSON object and no --log-format was given for text lines' } as const);
+        : ({ ok: false, reason: 'not a JSON object and no --log-format was given for text lines', key: 'format:missing' } as const);
     if (result.ok && !options.allowOtherDates && (result.record.ts < from || result.record.ts >= to)) {
-      return { ok: false, reason: `timestamp ${new Date(result.record.ts).toISOString()} is outside partition ${options.date} (ingest that date, or pass --allow-other-dates)` };
+      return { ok: false, key: 'timestamp:other_date', reason: `timestamp ${new Date(result.record.ts).toISOString()} is outside partition ${options.date} (ingest that date, or pass --allow-other-dates)` };
     }
     return result;
   };

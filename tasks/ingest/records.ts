@@ -7,7 +7,10 @@ import { FIRST_DATE, isSupportedTime, LAST_DATE } from '../../shared/dates';
  * aliases (ts/timestamp/@timestamp/time, msg/message, severity/level, app/component/service);
  * text lines go through a loghub-style format (Date, Time, Level, Component, Content, ...).
  */
-export type LineResult = { ok: true; record: LogRecord } | { ok: false; reason: string };
+export type LineResult = { ok: true; record: LogRecord } | { ok: false; reason: string; key: string };
+
+/** A quarantine reason and its summary key (`reasons` in ingest's summary counts by key). */
+const fail = (key: string, reason: string): LineResult => ({ ok: false, reason, key });
 
 export interface LineMatcher {
   readonly fields: readonly string[];
@@ -20,6 +23,7 @@ const LEVEL_ALIASES: Record<string, Level> = {
   I: 'INFO', W: 'WARN', E: 'ERROR', F: 'FATAL', FINE: 'DEBUG', FINER: 'TRACE', FINEST: 'TRACE',
 };
 
+/** A level name or alias; a text format without a <Level> field gives undefined, read as INFO. JSON records must have one. */
 export function normalizeLevel(raw: unknown): Level | undefined {
   if (raw === undefined || raw === null || raw === '') return 'INFO';
   const up = String(raw).trim().toUpperCase();
@@ -36,11 +40,23 @@ function validate(candidate: Record<string, unknown>): LineResult {
   const parsed = rawRecordSchema.safeParse(candidate);
   if (parsed.success) return { ok: true, record: parsed.data };
   const issue = parsed.error.issues[0];
-  return { ok: false, reason: `field "${issue.path.join('.')}": ${issue.message}` };
+  const field = issue.path.join('.');
+  return fail(`field:${field}:${issue.code}`, `field "${field}": ${issue.message}`);
 }
 
 /** Epoch numbers can be anything (1e20): outside the supported dates they fit neither the lake nor the database. */
-const outOfRange = (raw: unknown): LineResult => ({ ok: false, reason: `timestamp ${JSON.stringify(raw)} is out of range (supported: ${FIRST_DATE} to ${LAST_DATE} UTC)` });
+const outOfRange = (raw: unknown): LineResult => fail('timestamp:range', `timestamp ${JSON.stringify(raw)} is out of range (supported: ${FIRST_DATE} to ${LAST_DATE} UTC)`);
+
+/** JSON fields stored as text: a number or boolean is written as text, an object or array is refused. */
+const TEXT_FIELDS = {
+  service: ['service', 'app', 'application', 'component', 'logger'],
+  message: ['message', 'msg', 'content', 'log'],
+  host: ['host', 'hostname', 'node'],
+  user_id: ['user_id', 'user', 'uid'],
+  session_id: ['session_id', 'session'],
+  trace_id: ['trace_id', 'traceId', 'request_id'],
+  label: ['label'],
+} as const;
 
 function toTimestamp(value: unknown, parseTs: TimestampParser): number | undefined {
   if (typeof value === 'number') return value > 1e11 ? value : value * 1000; // ms vs s
@@ -53,31 +69,37 @@ export function parseJsonLine(line: string, parseTs: TimestampParser, defaultSer
   try {
     obj = JSON.parse(line);
   } catch (err) {
-    return { ok: false, reason: `not valid JSON (${(err as Error).message})` };
+    return fail('json', `not valid JSON (${(err as Error).message})`);
   }
-  if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) return { ok: false, reason: 'JSON line is not an object' };
+  if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) return fail('json:not_object', 'JSON line is not an object');
   const o = obj as Record<string, unknown>;
   const rawTs = pick(o, ['ts', 'timestamp', '@timestamp', 'time', 'datetime']);
-  if (rawTs === undefined) return { ok: false, reason: 'no timestamp field (ts, timestamp, @timestamp, time)' };
+  if (rawTs === undefined) return fail('timestamp:missing', 'no timestamp field (ts, timestamp, @timestamp, time)');
   const ts = toTimestamp(rawTs, parseTs);
-  if (ts === undefined) return { ok: false, reason: `unparseable timestamp ${JSON.stringify(rawTs)}; set --timestamp-format` };
+  if (ts === undefined) return fail('timestamp:unparseable', `unparseable timestamp ${JSON.stringify(rawTs)}; set --timestamp-format`);
   if (!isSupportedTime(ts)) return outOfRange(rawTs);
-  const level = normalizeLevel(pick(o, ['level', 'severity', 'lvl', 'loglevel']));
-  if (!level) return { ok: false, reason: `unknown level ${JSON.stringify(pick(o, ['level', 'severity']))}` };
+  const rawLevel = pick(o, ['level', 'severity', 'lvl', 'loglevel']);
+  // docs/contracts.md: level is required in a JSON record (text formats without <Level> read as INFO).
+  if (rawLevel === undefined || rawLevel === '') return fail('level:missing', 'no level field (level, severity, lvl, loglevel)');
+  const level = typeof rawLevel === 'string' ? normalizeLevel(rawLevel) : undefined;
+  if (!level) return fail('level:unknown', `unknown level ${JSON.stringify(rawLevel)}`);
   const num = (v: unknown) => (v === undefined || v === null || v === '' ? null : typeof v === 'number' ? v : Number(v));
-  const str = (v: unknown) => (v === undefined || v === null ? null : String(v));
+  const text: Record<string, string | null> = {};
+  for (const [field, aliases] of Object.entries(TEXT_FIELDS)) {
+    const v = pick(o, aliases);
+    if (typeof v === 'object' && v !== null) {
+      return fail(`field:${field}:type`, `field "${field}" must be a string, got ${Array.isArray(v) ? 'array' : 'object'}`);
+    }
+    text[field] = v === undefined || v === null ? null : String(v);
+  }
   return validate({
+    ...text,
     ts,
-    service: pick(o, ['service', 'app', 'application', 'component', 'logger']) ?? defaultService,
+    service: text.service ?? defaultService,
     level,
-    message: pick(o, ['message', 'msg', 'content', 'log']),
-    host: str(pick(o, ['host', 'hostname', 'node'])),
+    message: text.message ?? undefined,
     latency_ms: num(pick(o, ['latency_ms', 'duration_ms', 'latency', 'elapsed_ms'])),
     status: num(pick(o, ['status', 'status_code', 'http_status'])),
-    user_id: str(pick(o, ['user_id', 'user', 'uid'])),
-    session_id: str(pick(o, ['session_id', 'session'])),
-    trace_id: str(pick(o, ['trace_id', 'traceId', 'request_id'])),
-    label: str(pick(o, ['label'])),
   });
 }
 
@@ -90,14 +112,14 @@ function timestampText(f: Record<string, string>): string | undefined {
 
 export function parseTextLine(line: string, matcher: LineMatcher, parseTs: TimestampParser, defaultService: string | undefined): LineResult {
   const f = matcher.match(line);
-  if (!f) return { ok: false, reason: `line does not match the log format (fields: ${matcher.fields.join(', ')})` };
+  if (!f) return fail('format', `line does not match the log format (fields: ${matcher.fields.join(', ')})`);
   const tsText = timestampText(f);
-  if (tsText === undefined) return { ok: false, reason: 'the log format has no Date/Time/Timestamp field' };
+  if (tsText === undefined) return fail('timestamp:missing', 'the log format has no Date/Time/Timestamp field');
   const ts = parseTs(tsText);
-  if (ts === undefined) return { ok: false, reason: `unparseable timestamp "${tsText}"; set --timestamp-format` };
+  if (ts === undefined) return fail('timestamp:unparseable', `unparseable timestamp "${tsText}"; set --timestamp-format`);
   if (!isSupportedTime(ts)) return outOfRange(tsText);
   const level = normalizeLevel(f.Level ?? f.Type);
-  if (!level) return { ok: false, reason: `unknown level "${f.Level}"` };
+  if (!level) return fail('level:unknown', `unknown level "${f.Level}"`);
   return validate({
     ts,
     service: defaultService ?? f.Component ?? f.Program ?? f.Service ?? 'unknown',

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { runStep, type StepOptions } from '../../shared/runtime';
-import { readPartition, writePartition } from '../../shared/lake';
-import { bronzeLogs, silverLogs } from '../../shared/schemas';
+import { checkCompanion, PartitionWriter, readCommitted, readManifest, requireManifest } from '../../shared/lake';
+import { bronzeLogs, quarantine, silverLogs } from '../../shared/schemas';
 import type { WritableBatch } from '../../shared/parquet';
 import { parseOptions } from '../options';
 import { createTemplateMiner } from '../../shared/parsing/templateMiner';
@@ -27,11 +27,14 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     const miner = createTemplateMiner(undefined, await loadMinerState(ctx.lake, opts.date));
     const firstSeen = await loadFirstSeen(ctx.lake, opts.date, false);
     const templatesBefore = firstSeen.size;
+    // Bronze must go with the quarantine its ingest run committed (crash between ingest's commits).
+    const bronzeManifest = await requireManifest(ctx.lake, bronzeLogs, opts.date, `run \`sentinel ingest --date ${opts.date}\` first`);
+    checkCompanion(bronzeManifest, 'quarantine', (await readManifest(ctx.lake, quarantine, opts.date))?.runId, 'ingest');
     // Column by column: Silver is Bronze (same part sizes) with the message normalized and three
     // columns added, so no per-row objects are built (they made GC a fifth of the step's time).
     // Columns parse does not read go from Bronze's Arrow vectors straight into Silver.
     async function* silverBatches(): AsyncGenerator<WritableBatch> {
-      for await (const bronze of readPartition(ctx.lake, bronzeLogs, opts.date, `run \`sentinel ingest --date ${opts.date}\` first`, undefined, PASSED_THROUGH)) {
+      for await (const bronze of readCommitted(ctx.lake, bronzeLogs, bronzeManifest, undefined, PASSED_THROUGH)) {
         const c = bronze.columns;
         const n = bronze.rows;
         const ts = c.ts as Float64Array;
@@ -53,8 +56,11 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
       }
     }
 
-    const manifest = await writePartition(ctx.lake, silverLogs, opts.date, silverBatches(), { runId: ctx.runId });
-    await saveSnapshot(ctx.lake, opts.date, miner.toState(), firstSeen);
+    // The snapshot first, then Silver naming it: features refuses a Silver whose snapshot is another run's.
+    const silver = new PartitionWriter(ctx.lake, silverLogs, opts.date, ctx.runId);
+    for await (const batch of silverBatches()) await silver.write(batch);
+    await saveSnapshot(ctx.lake, opts.date, miner.toState(), firstSeen, ctx.runId);
+    const manifest = await silver.commit({ companions: { templates: ctx.runId } });
     const templates = firstSeen.size;
     return { date: opts.date, rows: manifest.rows, templates, newTemplates: templates - templatesBefore };
   });

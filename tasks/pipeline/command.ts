@@ -45,13 +45,14 @@ export async function runPipeline(opts: PipelineOptions, shared: { log: Logger; 
     progress(`${name.padEnd(9)} ${date ?? ''} ${r.seconds.toFixed(1)} s`);
     return r;
   };
-  const counts = { read: 0, written: 0, quarantined: 0 };
+  const counts = { read: 0, written: 0, quarantined: 0, blank: 0 };
   for (const date of dates) {
     const source = opts.source;
     const i = await timed('ingest', date, () => ingest({ date, source, logFormat: opts.logFormat, lake, allowOtherDates: false }, step));
     counts.read += i.read;
     counts.written += i.written;
     counts.quarantined += i.quarantined;
+    counts.blank += i.blank;
     await timed('parse', date, () => parse({ date, lake }, step));
     await timed('features', date, () => features({ date, lake }, step));
   }

@@ -53,7 +53,7 @@ describe('pipeline on MinIO + PostgreSQL', () => {
     expect(gen.logs).toBeGreaterThan(250_000);
 
     const ing = await ingest({ date: DATE, lake }, step());
-    expect(ing.read).toBe(ing.written + ing.quarantined);
+    expect(ing.read).toBe(ing.written + ing.quarantined + ing.blank);
     expect(ing.quarantined).toBeGreaterThan(0);
     expect(ing.quarantineShare).toBeLessThan(0.05);
     const store = openStore(lake);
