@@ -149,12 +149,17 @@ function parseManifest(bytes: Uint8Array): PartitionManifest {
  * they have been unreferenced for that long too: `unreferencedSince` is when the manifest that stopped
  * listing them was committed (undefined: no manifest ever did).
  */
-async function removeUnreferenced(store: ObjectStore, prefix: string, keep: ReadonlySet<string>, unreferencedSince: string | undefined, graceMs: number, now: Date): Promise<string[]> {
+async function removeUnreferenced(
+  store: ObjectStore,
+  prefix: string,
+  keep: ReadonlySet<string>,
+  unreferencedSince: string | undefined,
+  graceMs: number,
+  now: Date,
+): Promise<string[]> {
   if (unreferencedSince !== undefined && now.getTime() - Date.parse(unreferencedSince) < graceMs) return [];
   const objects = await store.listModified(prefix);
-  const stale = objects
-    .filter((o) => !o.key.endsWith('/' + MANIFEST) && !keep.has(o.key) && now.getTime() - o.modified.getTime() >= graceMs)
-    .map((o) => o.key);
+  const stale = objects.filter((o) => !o.key.endsWith('/' + MANIFEST) && !keep.has(o.key) && now.getTime() - o.modified.getTime() >= graceMs).map((o) => o.key);
   if (stale.length) await store.delete(stale);
   return stale;
 }
@@ -198,7 +203,14 @@ export async function writeUncommitted(store: ObjectStore, spec: TableSpec, date
  * projection); the batches then hold only them. `arrow`: columns to keep as Arrow vectors in
  * `batch.arrow`, for a step that passes them through to its output unread.
  */
-export async function* readPartition(store: ObjectStore, spec: TableSpec, date: string, hint?: string, columns?: readonly string[], arrow?: readonly string[]): AsyncGenerator<Batch> {
+export async function* readPartition(
+  store: ObjectStore,
+  spec: TableSpec,
+  date: string,
+  hint?: string,
+  columns?: readonly string[],
+  arrow?: readonly string[],
+): AsyncGenerator<Batch> {
   yield* readCommitted(store, spec, await requireManifest(store, spec, date, hint), columns, arrow);
 }
 
@@ -210,7 +222,13 @@ export async function requireManifest(store: ObjectStore, spec: TableSpec, date:
 }
 
 /** The parts a given manifest lists (one a reader already checked), as `readPartition` streams them. */
-export async function* readCommitted(store: ObjectStore, spec: TableSpec, manifest: PartitionManifest, columns?: readonly string[], arrow?: readonly string[]): AsyncGenerator<Batch> {
+export async function* readCommitted(
+  store: ObjectStore,
+  spec: TableSpec,
+  manifest: PartitionManifest,
+  columns?: readonly string[],
+  arrow?: readonly string[],
+): AsyncGenerator<Batch> {
   for (const f of manifest.files) yield decodeParquet(spec, await store.get(f.key), `${store.uri}${f.key}`, columns, arrow);
 }
 

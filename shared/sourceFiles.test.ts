@@ -17,11 +17,20 @@ describe('readLines', () => {
 
   it('reports the lines with invalid UTF-8 and the byte where each goes wrong', async () => {
     const store = createMemoryStore();
-    const bad = Buffer.concat([Buffer.from('ok\r\norders-'), Buffer.from([0xc3, 0x28]), Buffer.from('db\n\ntrunc '), Buffer.from([0xe2, 0x82]), Buffer.from('\n')]);
+    const bad = Buffer.concat([
+      Buffer.from('ok\r\norders-'),
+      Buffer.from([0xc3, 0x28]),
+      Buffer.from('db\n\ntrunc '),
+      Buffer.from([0xe2, 0x82]),
+      Buffer.from('\n'),
+    ]);
     await store.put('landing/u.log', bad);
     const read = await readLines(store, 'landing/u.log');
     expect(read.lines).toHaveLength(4);
-    expect([...read.invalidUtf8]).toEqual([[1, 7], [3, 6]]);
+    expect([...read.invalidUtf8]).toEqual([
+      [1, 7],
+      [3, 6],
+    ]);
     expect((await readLines(store, 'landing/a.log').catch(() => undefined))?.invalidUtf8.size ?? 0).toBe(0);
   });
 });

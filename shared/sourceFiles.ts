@@ -36,7 +36,11 @@ export interface SourceRules {
 export function allowedSourceRoots(rules: Pick<SourceRules, 'lake' | 'sourceRoots'>): string[] {
   if (rules.sourceRoots) return rules.sourceRoots.map((r) => resolve(r.replace(/^file:\/\//, '')));
   if (/^(s3|memory):\/\//.test(rules.lake)) return [];
-  const lakePath = rules.lake.startsWith('file://.') ? rules.lake.slice('file://'.length) : rules.lake.startsWith('file://') ? fileURLToPath(rules.lake) : rules.lake;
+  const lakePath = rules.lake.startsWith('file://.')
+    ? rules.lake.slice('file://'.length)
+    : rules.lake.startsWith('file://')
+      ? fileURLToPath(rules.lake)
+      : rules.lake;
   return [resolve(lakePath, 'landing')];
 }
 
@@ -96,7 +100,9 @@ export async function readLines(store: ObjectStore, key: string): Promise<Decode
   try {
     raw = await decompress(bytes);
   } catch (err) {
-    throw new BadInputError(`${store.uri}${key} starts like gzip but does not decompress (${(err as Error).message}): replace or remove the file`, { cause: err });
+    throw new BadInputError(`${store.uri}${key} starts like gzip but does not decompress (${(err as Error).message}): replace or remove the file`, {
+      cause: err,
+    });
   }
   return decodeChecked(raw);
 }

@@ -80,7 +80,10 @@ export async function openDatabase(options: { databaseUrl?: string; embeddedDbDi
   } catch (err) {
     await pool.end().catch(() => undefined);
     await emb?.stop();
-    throw new ExternalServiceError(`cannot use PostgreSQL at ${redactUrl(url)}: ${(err as Error).message}. Check DATABASE_URL and that the server is running.`, { cause: err });
+    throw new ExternalServiceError(
+      `cannot use PostgreSQL at ${redactUrl(url)}: ${(err as Error).message}. Check DATABASE_URL and that the server is running.`,
+      { cause: err },
+    );
   }
   return {
     pool,

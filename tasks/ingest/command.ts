@@ -25,69 +25,76 @@ export const ingestOptions = z.object({
 /** landing → bronze/logs (+ bronze/quarantine) for one date. */
 export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
   const opts = parseOptions(ingestOptions, raw, 'ingest');
-  return runStep({ task: 'ingest', partition: opts.date, overrides: { lake: opts.lake, maxQuarantineShare: opts.maxQuarantineShare }, ...step }, async (ctx) => {
-    const listing = await listSource(opts.source, ctx.lake, opts.date, { forcePathStyle: ctx.config.s3ForcePathStyle, lake: ctx.config.lake, sourceRoots: ctx.config.sourceRoots });
-    if (listing.keys.length === 0) {
-      // A scheduled run of a day whose logs never landed (a new deployment): skipped, not failed.
-      if (opts.skipIfEmpty) throw new GateClosedError(`no input files in ${listing.describe}: nothing to ingest for ${opts.date}`);
-      throw new BadInputError(`no input files in ${listing.describe}: run \`sentinel generate\`, copy logs there, or pass --source`);
-    }
-    const parseLine = createLineParser(opts);
-    const counts: IngestCounts = emptyCounts();
-    const quarantined: QuarantineRow[] = [];
-    const records = new BatchBuilder<BronzeRow>(bronzeLogs, ctx.config.rowsPerPart);
-
-    async function* bronzeBatches(): AsyncGenerator<Batch> {
-      // The next file is fetched and decompressed while this one is parsed.
-      let next: Promise<DecodedLines> | undefined = readLines(listing.store, listing.keys[0]);
-      for (let k = 0; k < listing.keys.length; k++) {
-        const key = listing.keys[k];
-        const { lines, invalidUtf8 } = await next!;
-        next = k + 1 < listing.keys.length ? readLines(listing.store, listing.keys[k + 1]) : undefined;
-        next?.catch(() => undefined); // awaited on the next turn, which rethrows
-        for (const item of ingestLines({ name: key, lines, invalidUtf8 }, parseLine, counts)) {
-          if (item.kind === 'quarantine') quarantined.push(item.row);
-          else {
-            const full = records.push(item.row);
-            if (full) yield full;
-          }
-        }
-        ctx.log.debug({ file: key, read: counts.read }, 'file ingested');
+  return runStep(
+    { task: 'ingest', partition: opts.date, overrides: { lake: opts.lake, maxQuarantineShare: opts.maxQuarantineShare }, ...step },
+    async (ctx) => {
+      const listing = await listSource(opts.source, ctx.lake, opts.date, {
+        forcePathStyle: ctx.config.s3ForcePathStyle,
+        lake: ctx.config.lake,
+        sourceRoots: ctx.config.sourceRoots,
+      });
+      if (listing.keys.length === 0) {
+        // A scheduled run of a day whose logs never landed (a new deployment): skipped, not failed.
+        if (opts.skipIfEmpty) throw new GateClosedError(`no input files in ${listing.describe}: nothing to ingest for ${opts.date}`);
+        throw new BadInputError(`no input files in ${listing.describe}: run \`sentinel generate\`, copy logs there, or pass --source`);
       }
-      if (records.rows > 0) yield records.flush();
-    }
+      const parseLine = createLineParser(opts);
+      const counts: IngestCounts = emptyCounts();
+      const quarantined: QuarantineRow[] = [];
+      const records = new BatchBuilder<BronzeRow>(bronzeLogs, ctx.config.rowsPerPart);
 
-    // Bronze parts are written as they fill, but committed only once the run passes the gate.
-    const bronzeWriter = new PartitionWriter(ctx.lake, bronzeLogs, opts.date, ctx.runId);
-    for await (const batch of bronzeBatches()) await bronzeWriter.write(batch);
-    const qBuilder = new BatchBuilder<QuarantineRow>(quarantine, Number.MAX_SAFE_INTEGER);
-    for (const q of quarantined) qBuilder.push(q);
+      async function* bronzeBatches(): AsyncGenerator<Batch> {
+        // The next file is fetched and decompressed while this one is parsed.
+        let next: Promise<DecodedLines> | undefined = readLines(listing.store, listing.keys[0]);
+        for (let k = 0; k < listing.keys.length; k++) {
+          const key = listing.keys[k];
+          const { lines, invalidUtf8 } = await next!;
+          next = k + 1 < listing.keys.length ? readLines(listing.store, listing.keys[k + 1]) : undefined;
+          next?.catch(() => undefined); // awaited on the next turn, which rethrows
+          for (const item of ingestLines({ name: key, lines, invalidUtf8 }, parseLine, counts)) {
+            if (item.kind === 'quarantine') quarantined.push(item.row);
+            else {
+              const full = records.push(item.row);
+              if (full) yield full;
+            }
+          }
+          ctx.log.debug({ file: key, read: counts.read }, 'file ingested');
+        }
+        if (records.rows > 0) yield records.flush();
+      }
 
-    if (counts.read !== counts.written + counts.quarantined + counts.blank) {
-      throw new Error(`ingest lost records: read ${counts.read}, written ${counts.written}, quarantined ${counts.quarantined}, blank ${counts.blank}`);
-    }
-    const share = quarantineShare(counts);
-    const summary = { date: opts.date, source: listing.describe, ...counts, quarantineShare: Number(share.toFixed(6)) };
-    if (counts.quarantined > 0) {
-      const sample = quarantined.slice(0, 3).map((q) => `${q.source_file}:${q.source_line}: ${q.reason}`);
-      ctx.log.warn({ quarantined: counts.quarantined, reasons: counts.reasons, sample }, 'records quarantined (see bronze/quarantine)');
-    }
-    if (share > ctx.config.maxQuarantineShare) {
-      // A rejected run commits nothing: the previous commit stays current. Its quarantine report is
-      // kept uncommitted for inspection (vacuum removes it, like the uncommitted Bronze parts).
-      const report = await writeUncommitted(ctx.lake, quarantine, opts.date, `rejected-${ctx.runId}`, qBuilder.flush());
-      const first = quarantined[0];
-      throw new QualityGateError(
-        `${counts.quarantined} of ${counts.read} records (${(share * 100).toFixed(1)} %) were quarantined for ${opts.date}, over the limit of ${(ctx.config.maxQuarantineShare * 100).toFixed(1)} %. ` +
-          `First: ${first.source_file} line ${first.source_line}: ${first.reason}. Nothing was committed; the quarantine report kept at ${ctx.lake.uri}${report}. ` +
-          `Fix the input or the --log-format/--timestamp-format, or raise --max-quarantine-share.`,
-      );
-    }
+      // Bronze parts are written as they fill, but committed only once the run passes the gate.
+      const bronzeWriter = new PartitionWriter(ctx.lake, bronzeLogs, opts.date, ctx.runId);
+      for await (const batch of bronzeBatches()) await bronzeWriter.write(batch);
+      const qBuilder = new BatchBuilder<QuarantineRow>(quarantine, Number.MAX_SAFE_INTEGER);
+      for (const q of quarantined) qBuilder.push(q);
 
-    // The quarantine first, then Bronze naming it: parse refuses a Bronze whose quarantine is another run's.
-    await writePartition(ctx.lake, quarantine, opts.date, [qBuilder.flush()], { runId: ctx.runId, extra: { reasons: counts.reasons } });
-    const bronze = await bronzeWriter.commit({ extra: { counts }, companions: { quarantine: ctx.runId } });
-    if (bronze.rows !== counts.written) throw new Error(`ingest lost records: counted ${counts.written}, Bronze holds ${bronze.rows}`);
-    return summary;
-  });
+      if (counts.read !== counts.written + counts.quarantined + counts.blank) {
+        throw new Error(`ingest lost records: read ${counts.read}, written ${counts.written}, quarantined ${counts.quarantined}, blank ${counts.blank}`);
+      }
+      const share = quarantineShare(counts);
+      const summary = { date: opts.date, source: listing.describe, ...counts, quarantineShare: Number(share.toFixed(6)) };
+      if (counts.quarantined > 0) {
+        const sample = quarantined.slice(0, 3).map((q) => `${q.source_file}:${q.source_line}: ${q.reason}`);
+        ctx.log.warn({ quarantined: counts.quarantined, reasons: counts.reasons, sample }, 'records quarantined (see bronze/quarantine)');
+      }
+      if (share > ctx.config.maxQuarantineShare) {
+        // A rejected run commits nothing: the previous commit stays current. Its quarantine report is
+        // kept uncommitted for inspection (vacuum removes it, like the uncommitted Bronze parts).
+        const report = await writeUncommitted(ctx.lake, quarantine, opts.date, `rejected-${ctx.runId}`, qBuilder.flush());
+        const first = quarantined[0];
+        throw new QualityGateError(
+          `${counts.quarantined} of ${counts.read} records (${(share * 100).toFixed(1)} %) were quarantined for ${opts.date}, over the limit of ${(ctx.config.maxQuarantineShare * 100).toFixed(1)} %. ` +
+            `First: ${first.source_file} line ${first.source_line}: ${first.reason}. Nothing was committed; the quarantine report kept at ${ctx.lake.uri}${report}. ` +
+            `Fix the input or the --log-format/--timestamp-format, or raise --max-quarantine-share.`,
+        );
+      }
+
+      // The quarantine first, then Bronze naming it: parse refuses a Bronze whose quarantine is another run's.
+      await writePartition(ctx.lake, quarantine, opts.date, [qBuilder.flush()], { runId: ctx.runId, extra: { reasons: counts.reasons } });
+      const bronze = await bronzeWriter.commit({ extra: { counts }, companions: { quarantine: ctx.runId } });
+      if (bronze.rows !== counts.written) throw new Error(`ingest lost records: counted ${counts.written}, Bronze holds ${bronze.rows}`);
+      return summary;
+    },
+  );
 }

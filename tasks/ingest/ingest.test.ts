@@ -39,7 +39,13 @@ describe('ingestLines', () => {
   it('parses text lines with a loghub format', () => {
     const parse = createLineParser({ date: '2008-11-09', logFormat: 'hdfs' });
     const counts = emptyCounts();
-    const [item] = [...ingestLines({ name: 'hdfs.log', lines: ['081109 203615 148 INFO dfs.DataNode$PacketResponder: PacketResponder 1 for block blk_38865049064139660 terminating'] }, parse, counts)];
+    const [item] = [
+      ...ingestLines(
+        { name: 'hdfs.log', lines: ['081109 203615 148 INFO dfs.DataNode$PacketResponder: PacketResponder 1 for block blk_38865049064139660 terminating'] },
+        parse,
+        counts,
+      ),
+    ];
     expect(item.kind).toBe('record');
     expect(item.row).toMatchObject({ ts: Date.UTC(2008, 10, 9, 20, 36, 15), level: 'INFO', service: 'dfs.DataNode$PacketResponder' });
     expect((item.row as { message: string }).message).toMatch(/^PacketResponder 1 for block/);
@@ -47,12 +53,21 @@ describe('ingestLines', () => {
 
   it('quarantines out-of-range numeric and impossible timestamps with file, line and reason', () => {
     const parse = createLineParser({ date: '2026-01-05', allowOtherDates: true });
-    const lines = [JSON.stringify({ ts: 1e20, service: 'api', level: 'INFO', message: 'm' }), JSON.stringify({ ts: 8.7e15, service: 'api', level: 'INFO', message: 'm' }), good('2026-02-30T00:00:00Z'), good('2026-01-05T10:00:00Z')];
+    const lines = [
+      JSON.stringify({ ts: 1e20, service: 'api', level: 'INFO', message: 'm' }),
+      JSON.stringify({ ts: 8.7e15, service: 'api', level: 'INFO', message: 'm' }),
+      good('2026-02-30T00:00:00Z'),
+      good('2026-01-05T10:00:00Z'),
+    ];
     const counts = emptyCounts();
     const items = [...ingestLines({ name: 'landing/b.jsonl', lines }, parse, counts)];
     expect(counts).toMatchObject({ read: 4, written: 1, quarantined: 3 });
     const q = items.filter((i) => i.kind === 'quarantine').map((i) => i.row as { source_file: string; source_line: number; reason: string });
-    expect(q.map((r) => [r.source_file, r.source_line])).toEqual([['landing/b.jsonl', 1], ['landing/b.jsonl', 2], ['landing/b.jsonl', 3]]);
+    expect(q.map((r) => [r.source_file, r.source_line])).toEqual([
+      ['landing/b.jsonl', 1],
+      ['landing/b.jsonl', 2],
+      ['landing/b.jsonl', 3],
+    ]);
     expect(q[0].reason).toMatch(/timestamp 100000000000000000000 is out of range/);
     expect(q[1].reason).toMatch(/out of range/);
     expect(q[2].reason).toMatch(/unparseable timestamp "2026-02-30T00:00:00Z"/);

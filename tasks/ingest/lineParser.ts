@@ -20,7 +20,10 @@ export function resolveLogFormat(logFormat: string): LineMatcher {
   try {
     return compileLogFormat(known ?? logFormat);
   } catch (err) {
-    throw new BadInputError(`invalid --log-format "${logFormat}": ${(err as Error).message}. Use <Field> headers and <Content>, or one of: ${Object.keys(KNOWN_LOG_FORMATS).join(', ')}`, { cause: err });
+    throw new BadInputError(
+      `invalid --log-format "${logFormat}": ${(err as Error).message}. Use <Field> headers and <Content>, or one of: ${Object.keys(KNOWN_LOG_FORMATS).join(', ')}`,
+      { cause: err },
+    );
   }
 }
 
@@ -40,7 +43,11 @@ export function createLineParser(options: LineParserOptions): (line: string) => 
         ? parseTextLine(line, matcher, parseTs, options.service)
         : ({ ok: false, reason: 'not a JSON object and no --log-format was given for text lines', key: 'format:missing' } as const);
     if (result.ok && !options.allowOtherDates && (result.record.ts < from || result.record.ts >= to)) {
-      return { ok: false, key: 'timestamp:other_date', reason: `timestamp ${new Date(result.record.ts).toISOString()} is outside partition ${options.date} (ingest that date, or pass --allow-other-dates)` };
+      return {
+        ok: false,
+        key: 'timestamp:other_date',
+        reason: `timestamp ${new Date(result.record.ts).toISOString()} is outside partition ${options.date} (ingest that date, or pass --allow-other-dates)`,
+      };
     }
     return result;
   };

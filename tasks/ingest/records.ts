@@ -18,9 +18,26 @@ export interface LineMatcher {
 }
 
 const LEVEL_ALIASES: Record<string, Level> = {
-  WARNING: 'WARN', ERR: 'ERROR', SEVERE: 'ERROR', FAILURE: 'ERROR', CRITICAL: 'FATAL', CRIT: 'FATAL',
-  EMERG: 'FATAL', ALERT: 'FATAL', NOTICE: 'INFO', INFORMATION: 'INFO', VERBOSE: 'DEBUG', V: 'DEBUG', D: 'DEBUG',
-  I: 'INFO', W: 'WARN', E: 'ERROR', F: 'FATAL', FINE: 'DEBUG', FINER: 'TRACE', FINEST: 'TRACE',
+  WARNING: 'WARN',
+  ERR: 'ERROR',
+  SEVERE: 'ERROR',
+  FAILURE: 'ERROR',
+  CRITICAL: 'FATAL',
+  CRIT: 'FATAL',
+  EMERG: 'FATAL',
+  ALERT: 'FATAL',
+  NOTICE: 'INFO',
+  INFORMATION: 'INFO',
+  VERBOSE: 'DEBUG',
+  V: 'DEBUG',
+  D: 'DEBUG',
+  I: 'INFO',
+  W: 'WARN',
+  E: 'ERROR',
+  F: 'FATAL',
+  FINE: 'DEBUG',
+  FINER: 'TRACE',
+  FINEST: 'TRACE',
 };
 
 /** A level name or alias; a text format without a <Level> field gives undefined, read as INFO. JSON records must have one. */
@@ -45,7 +62,8 @@ function validate(candidate: Record<string, unknown>): LineResult {
 }
 
 /** Epoch numbers can be anything (1e20): outside the supported dates they fit neither the lake nor the database. */
-const outOfRange = (raw: unknown): LineResult => fail('timestamp:range', `timestamp ${JSON.stringify(raw)} is out of range (supported: ${FIRST_DATE} to ${LAST_DATE} UTC)`);
+const outOfRange = (raw: unknown): LineResult =>
+  fail('timestamp:range', `timestamp ${JSON.stringify(raw)} is out of range (supported: ${FIRST_DATE} to ${LAST_DATE} UTC)`);
 
 /** JSON fields stored as text: a number or boolean is written as text, an object or array is refused. */
 const TEXT_FIELDS = {

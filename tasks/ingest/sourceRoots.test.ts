@@ -28,7 +28,13 @@ const attempt = (source: string, lake: string, env: NodeJS.ProcessEnv = {}) =>
 describe('ingest --source trust boundary', () => {
   it('refuses /proc/self/environ and paths outside the lake landing zone with exit 2', async () => {
     const { lake, other } = setup();
-    for (const source of ['/proc/self/environ', 'file:///proc/self/environ', other, join(lake, 'landing', '..', '..', 'other'), join(lake, 'landing', 'escape')]) {
+    for (const source of [
+      '/proc/self/environ',
+      'file:///proc/self/environ',
+      other,
+      join(lake, 'landing', '..', '..', 'other'),
+      join(lake, 'landing', 'escape'),
+    ]) {
       const err = await attempt(source, lake);
       expect(exitCodeOf(err), source).toBe(EXIT.badInput);
       expect((err as Error).message).toMatch(/is outside the allowed source roots .*SENTINEL_SOURCE_ROOTS/);

@@ -46,7 +46,9 @@ export function compileTimestampPattern(pattern: string, defaultYear = 1970): Ti
     const m = matcher.exec(text);
     if (!m) return undefined;
     const v: Record<string, string> = {};
-    keys.forEach((k, i) => (v[k] = m[i + 1]));
+    keys.forEach((k, i) => {
+      v[k] = m[i + 1];
+    });
     const year = v.year ? Number(v.year) : v.year2 ? 2000 + Number(v.year2) : defaultYear;
     const month = v.monthName ? MONTHS.indexOf(v.monthName.toLowerCase()) : Number(v.month ?? 1) - 1;
     if (month < 0 || month > 11) return undefined;
