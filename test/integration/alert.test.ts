@@ -2,9 +2,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../support/services';
+import { windowAnomaly } from '../support/anomalyRows';
 import { createLogger } from '../../shared/logger';
 import { openDatabase, inTransaction, type Database } from '../../shared/db/database';
-import { replaceAnomalies, type AnomalyRow } from '../../shared/db/anomalies';
+import { replaceAnomalies } from '../../shared/db/anomalies';
 import { listAlerts } from '../../shared/db/alerts';
 import { run as alert } from '../../tasks/alert/command';
 import { run as alerts } from '../../tasks/alerts/command';
@@ -18,24 +19,7 @@ let server: Server;
 const received: { body: { alert: { id: number; summary: string } }; status: number }[] = [];
 let failNext = 1;
 
-const anomaly = (date: string, service: string, type: string, hh: number, mm: number, severity = 80): AnomalyRow => {
-  const start = Date.parse(`${date}T${String(hh).padStart(2, '0')}:${String(mm).padStart(2, '0')}:00Z`);
-  return {
-    date,
-    entity_kind: 'window',
-    entity_key: `${service}@${start}`,
-    service,
-    window_start: start,
-    window_end: start + 60_000,
-    score: 0.99,
-    severity,
-    detectors: ['robust_baseline'],
-    anomaly_type: type,
-    explanation: { summary: `${type} on ${service}` },
-    model_name: 'windows',
-    model_version: 1,
-  };
-};
+const anomaly = windowAnomaly;
 
 beforeAll(async () => {
   const db = await createTestDatabase();

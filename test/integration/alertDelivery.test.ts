@@ -2,9 +2,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../support/services';
+import { windowAnomaly } from '../support/anomalyRows';
 import { createLogger } from '../../shared/logger';
 import { openDatabase, inTransaction, type Database } from '../../shared/db/database';
-import { replaceAnomalies, type AnomalyRow } from '../../shared/db/anomalies';
+import { replaceAnomalies } from '../../shared/db/anomalies';
 import { run as alert } from '../../tasks/alert/command';
 
 /**
@@ -23,24 +24,7 @@ let maxOpen = 0;
 const hung: ServerResponse[] = [];
 const delivered: { key: string; header: string | undefined }[] = [];
 
-const anomaly = (date: string, service: string): AnomalyRow => {
-  const start = Date.parse(`${date}T10:00:00Z`);
-  return {
-    date,
-    entity_kind: 'window',
-    entity_key: `${service}@${start}`,
-    service,
-    window_start: start,
-    window_end: start + 60_000,
-    score: 0.99,
-    severity: 80,
-    detectors: ['robust_baseline'],
-    anomaly_type: 'error_burst',
-    explanation: { summary: `error_burst on ${service}` },
-    model_name: 'windows',
-    model_version: 1,
-  };
-};
+const anomaly = windowAnomaly;
 
 function receive(req: IncomingMessage, res: ServerResponse) {
   open++;
