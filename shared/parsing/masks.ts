@@ -150,6 +150,7 @@ function maskerFrom(rules: readonly MaskRule[], { compiled, anyGate, mayMatch }:
       for (const { placeholder, regex, gate } of compiled) {
         if (open === '') break;
         if (gate && !gate.test(open)) continue;
+        let changed = false;
         const next: typeof segments = [];
         for (const seg of segments) {
           if (typeof seg !== 'string') {
@@ -163,17 +164,17 @@ function maskerFrom(rules: readonly MaskRule[], { compiled, anyGate, mayMatch }:
               regex.lastIndex++; // an empty match masks nothing; step over it
               continue;
             }
+            changed = true;
             if (m.index > last) next.push(seg.slice(last, m.index));
             next.push({ value: m[0], placeholder });
             last = m.index + m[0].length;
           }
           if (last < seg.length) next.push(last === 0 ? seg : seg.slice(last));
         }
-        if (next.length !== segments.length || next.some((seg, i) => seg !== segments[i])) {
-          // Gates look at the text between masked values only: joined with a space, which no rule
-          // needs, so a gate cannot see a match across a masked value.
-          open = next.filter((seg): seg is string => typeof seg === 'string').join(' ');
-        }
+        if (!changed) continue; // nothing masked: the segments stand as they were
+        // Gates look at the text between masked values only: joined with a space, which no rule
+        // needs, so a gate cannot see a match across a masked value.
+        open = next.filter((seg): seg is string => typeof seg === 'string').join(' ');
         segments = next;
       }
       if (segments.length === 1 && typeof segments[0] === 'string') return remember(token, Object.freeze({ text: token, values: NO_VALUES }));
