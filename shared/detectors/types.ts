@@ -1,7 +1,8 @@
 /**
- * The one contract every detector implements (loglizer/logai style: fit, score, explain; looked up by name).
- * Scores are "higher = more anomalous" in the detector's own units; `shared/detectors/ensemble` calibrates
- * them to a common scale. Models are plain data so they serialize to JSON artifacts in the lake.
+ * The matrix-level contract of the robust baseline and the forest (fit, score, explain on a feature
+ * matrix). The bundle sees window detectors through ./windows/types and session detectors through
+ * ./sessions/types; shared/models/bundle calibrates raw scores to a common scale. Models are plain
+ * data so they serialize to JSON artifacts in the lake.
  */
 
 /** Row-major numeric features with the keys that identify each row. */

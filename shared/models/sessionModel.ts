@@ -5,7 +5,7 @@
  * - `--alert-rate R`: the (1 − R) quantile of the detector's training scores, so R moves every
  *   detector;
  * - `--alert-rate auto` (the default): the detector's own statistical test (invariant broken, event
- *   in under 2 % of sessions, Q-statistic, ...), as scikit-learn's contamination='auto';
+ *   in under 0.5 % of sessions, Q-statistic, ...), as scikit-learn's contamination='auto';
  * and in both cases never at or below the detector's floor, the score of a session with nothing
  * unusual, so a clean day raises nothing.
  */
