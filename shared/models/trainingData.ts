@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { ObjectStore } from '../store/objectStore';
 import { readManifest, readPartition, readPartitionAll } from '../lake';
 import { goldSessions, goldWindows, goldWindowTemplates } from '../schemas';
@@ -10,8 +9,8 @@ import { interner } from '../interner';
 
 /**
  * Gold partitions → what detectors consume: a FeatureMatrix of window features, per-row template
- * counts, and session sequences. Also a fingerprint of the exact inputs (the manifests' run ids and
- * row counts), stored with the model so a version names the data it was trained on.
+ * counts, and session sequences. (What a version was trained on is named by
+ * shared/trainingFingerprint, which hashes the Gold content.)
  */
 export interface WindowData {
   matrix: FeatureMatrix;
@@ -76,14 +75,9 @@ function concatMatrices(parts: FeatureMatrix[]): FeatureMatrix {
   return { columns: cols, rows, data, service, windowStart };
 }
 
-export async function loadWindowData(
-  lake: ObjectStore,
-  dates: readonly string[],
-  columns: readonly string[],
-): Promise<WindowData & { fingerprint: string; missing: string[] }> {
+export async function loadWindowData(lake: ObjectStore, dates: readonly string[], columns: readonly string[]): Promise<WindowData & { missing: string[] }> {
   const matrices: FeatureMatrix[] = [];
   const templates: Map<string, number>[] = [];
-  const hash = createHash('sha256');
   const missing: string[] = [];
   let windowSeconds = 60;
   for (const date of dates) {
@@ -92,7 +86,6 @@ export async function loadWindowData(
       missing.push(date);
       continue;
     }
-    hash.update(`${date}:${manifest.runId}:${manifest.rows};`);
     const w = await readPartitionAll(lake, goldWindows, date);
     const t = await readPartitionAll(lake, goldWindowTemplates, date, `run \`sentinel features --date ${date}\``);
     if (w.rows) windowSeconds = Number((w.columns.window_seconds as ArrayLike<number>)[0]);
@@ -100,7 +93,7 @@ export async function loadWindowData(
     templates.push(...attachTemplates(w, t));
   }
   if (!matrices.length) throw new BadInputError(`no Gold windows for ${dates[0]}..${dates[dates.length - 1]}: run \`sentinel features\` for those dates first`);
-  return { matrix: concatMatrices(matrices), templates, windowSeconds, fingerprint: hash.digest('hex').slice(0, 16), missing };
+  return { matrix: concatMatrices(matrices), templates, windowSeconds, missing };
 }
 
 export const emptySessionData = (): SessionData => ({
