@@ -163,8 +163,6 @@ export function mineInvariants(training: Sequences, params: InvariantsParams = {
       const pair = ratio && accept([i, j], [ratio[1], -ratio[0]]);
       if (!pair) continue;
       paired.add(`${i},${j}`);
-      // A pair that some sessions break may be part of a relation with a third event that holds
-      // more often (received = responded + re-replicated): keep the relation that holds best.
       keep(extend(pair));
     }
   }

@@ -68,16 +68,23 @@ function countsOf(session: readonly string[]): Map<string, number> {
 /** Training sessions with at least `count` (≥ 2) occurrences of the event. */
 const repeatedIn = (model: RareEventsModel, event: string, count: number) => model.repeats[event]?.[Math.min(count, MAX_COUNT) - 2] ?? 0;
 
+/** Events the model knows (the Bonferroni factor of the repeat test), counted once per model, not per scored event. */
+const knownEvents = new WeakMap<RareEventsModel, number>();
+const eventsIn = (model: RareEventsModel) => knownEvents.get(model) ?? knownEvents.set(model, Object.keys(model.seenIn).length).get(model)!;
+
+/** How rare it is to see the event at all: its share of training sessions, four times rarer when it bursts. */
+const presenceRarity = (model: RareEventsModel, event: string) => rarityOf(model, model.seenIn[event] ?? 0) + (model.bursts[event] ? BURST_WEIGHT : 0);
+
 /**
  * How rare it is to see the event at all, or this many times. A repeat count is one more test per
  * event, so its tail share is multiplied by the number of events (Bonferroni): without that, every
  * event's own 0.5 % tail added up to 4 % of generated sessions flagged.
  */
 const eventRarity = (model: RareEventsModel, event: string, count = 1) => {
-  const presence = rarityOf(model, model.seenIn[event] ?? 0) + (model.bursts[event] ? BURST_WEIGHT : 0);
+  const presence = presenceRarity(model, event);
   if (count < 2 || !(event in model.seenIn)) return presence;
   // (k + 1) / (n + 1): the conformal p-value of "this many or more", conservative for counts no training session reached.
-  const repeat = -Math.log10((Object.keys(model.seenIn).length * (repeatedIn(model, event, count) + 1)) / (model.sessions + 1));
+  const repeat = -Math.log10((eventsIn(model) * (repeatedIn(model, event, count) + 1)) / (model.sessions + 1));
   return Math.max(presence, repeat);
 };
 const rarityOf = (model: RareEventsModel, seenIn: number) => -Math.log10((seenIn + 0.5) / (model.sessions + 1));
@@ -103,8 +110,7 @@ function burstText(burst: Burst | undefined): string {
 
 function findingText(model: RareEventsModel, event: string, count: number, seenIn: number): string {
   if (seenIn === 0) return `${event} (×${count}) was never seen in ${model.sessions} training sessions`;
-  const presence = rarityOf(model, seenIn) + (model.bursts[event] ? BURST_WEIGHT : 0);
-  if (count >= 2 && eventRarity(model, event, count) > presence) {
+  if (count >= 2 && eventRarity(model, event, count) > presenceRarity(model, event)) {
     const repeated = repeatedIn(model, event, count);
     return `${event} ×${count}: ${count} or more times in ${percent(share(model, repeated))} of training sessions (${repeated} of ${model.sessions})`;
   }
