@@ -4,7 +4,6 @@
  * 20 lines, unsupervised: templates mined by our parser, labels only for scoring). HDFS sessions:
  * bench/sessions.ts. Published unsupervised references are printed beside.
  */
-import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -20,6 +19,7 @@ import { fitIsolationForest, scoreIsolationForest } from '../shared/detectors/is
 import { fitRareTemplates, scoreRareTemplates } from '../shared/detectors/rareTemplates';
 import { loadLabels } from '../shared/labels';
 import { printTable } from './table';
+import { cli, embeddedEnv } from './cli';
 import { inferAnomalyType } from '../shared/anomalyType';
 import type { LineEvaluation } from '../shared/lineEvaluation';
 
@@ -33,19 +33,6 @@ const CONFIGS: [string, string[]][] = [
   ['ensemble + lstm', ['robust_baseline', 'isolation_forest', 'rare_templates', 'lstm_autoencoder']],
   ['ensemble + lstm_next_event', ['robust_baseline', 'isolation_forest', 'rare_templates', 'lstm_next_event']],
 ];
-
-/** Runs the built CLI; returns its last stdout line (the JSON result). */
-function cli(env: NodeJS.ProcessEnv, ...args: string[]): string {
-  const out = spawnSync('node', ['bin/sentinel.mjs', ...args], { env, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
-  if (out.status !== 0) throw new Error(`sentinel ${args.join(' ')} exited ${out.status}: ${out.stderr.slice(-1500)}`);
-  return out.stdout.trim().split('\n').pop() ?? '';
-}
-
-function embeddedEnv(dir: string): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, SENTINEL_LAKE: `file://${dir}/lake`, SENTINEL_EMBEDDED_DB_DIR: `${dir}/pg`, LOG_LEVEL: 'warn' };
-  delete env.DATABASE_URL;
-  return env;
-}
 
 export async function benchGenerated(seed = 42, days = 4, logsPerDay = 400_000): Promise<Record<string, unknown>[]> {
   const dir = mkdtempSync(path.join(tmpdir(), 'sentinel-quality-'));

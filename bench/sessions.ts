@@ -7,7 +7,6 @@
  * - HDFS_20000 (blocks cut short): the same in-process table.
  * Peer levels (loglizer-style, unsupervised, per-block event-count matrix) are printed beside.
  */
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +17,8 @@ import { createTemplateMiner } from '../shared/parsing/templateMiner';
 import { DEFAULT_SESSION_DETECTORS, SESSION_DETECTOR_NAMES } from '../shared/detectors/sessions/registry';
 import { fitSessionModel, loadSessionModel, scoreSessions, type AlertRate } from '../shared/models/sessionModel';
 import { printTable } from './table';
+import { parseSessionLabels } from '../shared/eventEvaluation';
+import { cli, embeddedEnv } from './cli';
 
 const DATASETS = path.resolve(process.env.SENTINEL_DATASETS ?? '../shared/datasets');
 const HDFS_FORMAT = '<Date> <Time> <Pid> <Level> <Component>: <Content>';
@@ -43,17 +44,6 @@ const hdfsTime = (date: string, time: string) =>
     Number(time.slice(4, 6)),
   );
 
-function readLabels(file: string): Map<string, boolean> {
-  return new Map(
-    readFileSync(file, 'utf8')
-      .trim()
-      .split('\n')
-      .slice(1)
-      .map((l) => l.split(','))
-      .map(([id, label]) => [id, label === 'Anomaly'] as const),
-  );
-}
-
 /** Template mining with the default miner, grouped per block as `features --session-key 'blk_-?\d+' --session-gap none` does. */
 function minedBlocks(logFile: string, labelFile: string): Blocks {
   const compiled = compileLogFormat(HDFS_FORMAT);
@@ -69,7 +59,7 @@ function minedBlocks(logFile: string, labelFile: string): Blocks {
     (byBlock.get(id) ?? byBlock.set(id, []).get(id)!).push(template);
     if (!startOf.has(id)) startOf.set(id, hdfsTime(f.Date, f.Time));
   }
-  const labels = readLabels(labelFile);
+  const labels = parseSessionLabels(readFileSync(labelFile, 'utf8'));
   const ids = [...byBlock.keys()].filter((id) => labels.has(id));
   return { ids, sequences: ids.map((id) => byBlock.get(id)!), starts: ids.map((id) => startOf.get(id)!), truth: ids.map((id) => labels.get(id)!) };
 }
@@ -127,12 +117,6 @@ async function detectorRows(blocks: Blocks, withHalves: boolean): Promise<(strin
   return rows;
 }
 
-function cli(env: NodeJS.ProcessEnv, ...args: string[]): string {
-  const out = spawnSync('node', ['bin/sentinel.mjs', ...args], { env, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
-  if (out.status !== 0) throw new Error(`sentinel ${args.join(' ')} exited ${out.status}: ${out.stderr.slice(-1500)}`);
-  return out.stdout.trim().split('\n').pop() ?? '';
-}
-
 /** The README's HDFS recipe, default settings: what a user gets. */
 function recipe(
   logFile: string,
@@ -140,8 +124,7 @@ function recipe(
   alertRates: string[],
 ): { alertRate: string; precision: number; recall: number; f1: number; falsePositives: number }[] {
   const dir = mkdtempSync(path.join(tmpdir(), 'sentinel-hdfs-'));
-  const env: NodeJS.ProcessEnv = { ...process.env, SENTINEL_LAKE: `file://${dir}/lake`, SENTINEL_EMBEDDED_DB_DIR: `${dir}/pg`, LOG_LEVEL: 'warn' };
-  delete env.DATABASE_URL;
+  const env = embeddedEnv(dir);
   const date = '2008-11-09';
   mkdirSync(`${dir}/lake/landing/date=${date}`, { recursive: true });
   copyFileSync(logFile, `${dir}/lake/landing/date=${date}/${path.basename(logFile)}`);
