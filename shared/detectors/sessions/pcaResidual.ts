@@ -18,6 +18,8 @@ export interface PcaResidualModel {
   axes: number[];
   components: number;
   qThreshold: number;
+  /** Training sessions: an event never seen in them weighs as one seen once (idf log(n + 1)). */
+  sessions: number;
 }
 
 const VARIANCE_KEPT = 0.95;
@@ -71,7 +73,7 @@ export function fitPcaResidual(training: Sequences): PcaResidualModel {
     const h0 = 1 - (2 * phi[0] * phi[2]) / (3 * phi[1] ** 2);
     qThreshold = phi[0] * ((C_ALPHA * Math.sqrt(2 * phi[1] * h0 * h0)) / phi[0] + 1 + (phi[1] * h0 * (h0 - 1)) / phi[0] ** 2) ** (1 / h0);
   }
-  return { kind: 'pca_residual', vocabulary, idf, mean, axes, components: k, qThreshold: Number.isFinite(qThreshold) ? qThreshold : 0 };
+  return { kind: 'pca_residual', vocabulary, idf, mean, axes, components: k, qThreshold: Number.isFinite(qThreshold) ? qThreshold : 0, sessions: counts.rows };
 }
 
 export function scorePcaResidual(model: PcaResidualModel, sessions: Sequences): Float64Array {
@@ -79,7 +81,7 @@ export function scorePcaResidual(model: PcaResidualModel, sessions: Sequences): 
   return Float64Array.from({ length: counts.rows }, (_, r) => {
     const e = residual(model, weighted(model, counts, r));
     // Events training never saw are outside the normal subspace by definition: each adds its weight².
-    return e.reduce((s, v) => s + v * v, 0) + counts.unseen[r] * Math.log(counts.rows + 1) ** 2;
+    return e.reduce((s, v) => s + v * v, 0) + counts.unseen[r] * Math.log(model.sessions + 1) ** 2;
   });
 }
 
@@ -105,7 +107,8 @@ export const pcaResidualDetector: SessionDetector<PcaResidualModel> = {
   toArtifact: async (model) => model,
   async fromArtifact(artifact) {
     const a = artifact as PcaResidualModel;
-    if (a?.kind !== 'pca_residual' || !Array.isArray(a.axes)) throw new BadInputError('not a pca_residual artifact; retrain with `sentinel train`');
+    if (a?.kind !== 'pca_residual' || !Array.isArray(a.axes) || typeof a.sessions !== 'number')
+      throw new BadInputError('not a pca_residual artifact; retrain with `sentinel train`');
     return a;
   },
 };

@@ -130,6 +130,8 @@ describe('every session detector', () => {
       expect(Array.from(await detector.score(b, probe))).toEqual(Array.from(scoresA));
       const restored = await detector.fromArtifact(JSON.parse(JSON.stringify(await detector.toArtifact(a))));
       expect(Array.from(await detector.score(restored, probe))).toEqual(Array.from(scoresA));
+      // A session's score does not depend on which sessions are scored with it.
+      expect((await detector.score(a, [probe[2]]))[0]).toBe(scoresA[2]);
       // The broken session never scores below the clean one (the forest cannot isolate an all-zero column, so it may tie).
       expect(scoresA[2]).toBeGreaterThanOrEqual(scoresA[0]);
     });
