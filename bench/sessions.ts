@@ -30,6 +30,8 @@ interface Blocks {
   sequences: string[][];
   /** Each block's first line (epoch ms): the session start `features` records. */
   starts: number[];
+  /** Each line's time (epoch ms, to the second as HDFS logs it), parallel to the sequence. */
+  times: Float64Array[];
   truth: boolean[];
 }
 
@@ -49,7 +51,7 @@ function minedBlocks(logFile: string, labelFile: string): Blocks {
   const compiled = compileLogFormat(HDFS_FORMAT);
   const miner = createTemplateMiner();
   const byBlock = new Map<string, string[]>();
-  const startOf = new Map<string, number>();
+  const timesOf = new Map<string, number[]>();
   for (const line of readFileSync(logFile, 'utf8').split('\n')) {
     const f = line.trim() ? compiled.match(line) : null;
     if (!f) continue;
@@ -57,16 +59,29 @@ function minedBlocks(logFile: string, labelFile: string): Blocks {
     const id = /blk_-?\d+/.exec(f.Content)?.[0];
     if (!id) continue;
     (byBlock.get(id) ?? byBlock.set(id, []).get(id)!).push(template);
-    if (!startOf.has(id)) startOf.set(id, hdfsTime(f.Date, f.Time));
+    (timesOf.get(id) ?? timesOf.set(id, []).get(id)!).push(hdfsTime(f.Date, f.Time));
   }
   const labels = parseSessionLabels(readFileSync(labelFile, 'utf8'));
   const ids = [...byBlock.keys()].filter((id) => labels.has(id));
-  return { ids, sequences: ids.map((id) => byBlock.get(id)!), starts: ids.map((id) => startOf.get(id)!), truth: ids.map((id) => labels.get(id)!) };
+  const times = ids.map((id) => Float64Array.from(timesOf.get(id)!));
+  return { ids, sequences: ids.map((id) => byBlock.get(id)!), starts: times.map((t) => t[0]), times, truth: ids.map((id) => labels.get(id)!) };
 }
 
-async function verdicts(train: string[][], starts: number[], test: string[][], detectors: string[], alertRate: AlertRate) {
-  const model = await fitSessionModel(train, { detectors, alertRate, seed: 42, starts });
-  return scoreSessions(await loadSessionModel(model), test);
+interface BlockSet {
+  sequences: string[][];
+  starts: number[];
+  times: Float64Array[];
+}
+
+const subset = (blocks: Blocks, idx: number[]): BlockSet => ({
+  sequences: idx.map((i) => blocks.sequences[i]),
+  starts: idx.map((i) => blocks.starts[i]),
+  times: idx.map((i) => blocks.times[i]),
+});
+
+async function verdicts(train: BlockSet, test: BlockSet, detectors: string[], alertRate: AlertRate) {
+  const model = await fitSessionModel(train.sequences, { detectors, alertRate, seed: 42, starts: train.starts, times: train.times });
+  return scoreSessions(await loadSessionModel(model), test.sequences, test.times);
 }
 
 const halfOf = (id: string) => createHash('sha256').update(id).digest()[0] % 2;
@@ -78,7 +93,7 @@ async function detectorRows(blocks: Blocks, withHalves: boolean): Promise<(strin
   ];
   const rows: (string | number)[][] = [];
   for (const [name, detectors] of configs) {
-    const all = await verdicts(blocks.sequences, blocks.starts, blocks.sequences, detectors, 'auto');
+    const all = await verdicts(blocks, blocks, detectors, 'auto');
     const e = prf(
       all.map((v) => v.anomalous),
       blocks.truth,
@@ -97,13 +112,7 @@ async function detectorRows(blocks: Blocks, withHalves: boolean): Promise<(strin
       for (const h of [0, 1]) {
         const trainIdx = blocks.ids.map((_, i) => i).filter((i) => halfOf(blocks.ids[i]) === h);
         const testIdx = blocks.ids.map((_, i) => i).filter((i) => halfOf(blocks.ids[i]) !== h);
-        const v = await verdicts(
-          trainIdx.map((i) => blocks.sequences[i]),
-          trainIdx.map((i) => blocks.starts[i]),
-          testIdx.map((i) => blocks.sequences[i]),
-          detectors,
-          'auto',
-        );
+        const v = await verdicts(subset(blocks, trainIdx), subset(blocks, testIdx), detectors, 'auto');
         row.push(
           prf(
             v.map((x) => x.anomalous),

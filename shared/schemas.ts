@@ -131,6 +131,8 @@ export const goldSessions: TableSpec = {
     { name: 'duration_s', type: 'float64' },
     /** JSON array of template ids in time order. */
     { name: 'sequence', type: 'utf8' },
+    /** JSON array of each event's time in ms after `start`, parallel to `sequence`. */
+    { name: 'offsets_ms', type: 'utf8' },
     /** JSON object template id → count. */
     { name: 'template_counts', type: 'utf8' },
   ],

@@ -194,7 +194,7 @@ export async function fitModelBundle(
     sessions.ids.length >= 10
       ? await fitSessionModel(
           sessions.sequences,
-          { detectors: sessionDetectors(params.detectors), alertRate: params.alertRate, seed: params.seed, starts: sessions.start },
+          { detectors: sessionDetectors(params.detectors), alertRate: params.alertRate, seed: params.seed, starts: sessions.start, times: sessions.times },
           progress,
         )
       : null;
@@ -241,9 +241,9 @@ export async function loadSessions(bundle: ModelBundle): Promise<LiveSessionMode
   return bundle.sessions ? loadSessionModel(bundle.sessions) : null;
 }
 
-/** Verdicts of the bundle's session detectors on these sequences (none when it has no session model). */
-export async function scoreSessionSequences(live: LiveSessionModel | null, sequences: readonly string[][]): Promise<SessionVerdict[]> {
-  return live && sequences.length ? scoreSessions(live, sequences) : [];
+/** Verdicts of the bundle's session detectors on these sessions (none when it has no session model). */
+export async function scoreSessionSequences(live: LiveSessionModel | null, sessions: Pick<SessionData, 'sequences' | 'times'>): Promise<SessionVerdict[]> {
+  return live && sessions.sequences.length ? scoreSessions(live, sessions.sequences, sessions.times) : [];
 }
 
 /** Scores windows (and sessions, when the bundle has a session model). */
@@ -254,7 +254,7 @@ export async function scoreBundle(bundle: ModelBundle, windows: WindowData, sess
   const scored = await scoreWindows(live, windows, bundle.windows.persistence);
   const combinedScores = Float64Array.from({ length: windows.matrix.rows }, (_, r) => combined(bundle, scored, r));
   const verdicts = windowVerdicts(bundle, scored, combinedScores);
-  const sessionVerdicts = await scoreSessionSequences(await loadSessions(bundle), sessions.sequences);
+  const sessionVerdicts = await scoreSessionSequences(await loadSessions(bundle), sessions);
   const explain = (row: number, top = 5): Contribution[] => {
     const v = verdicts[row];
     const names = v.detectors.length ? v.detectors : bundle.windows.detectors.map((d) => d.name);

@@ -11,7 +11,7 @@
  */
 import { calibrate, severityOf, type Calibration } from '../detectors/calibration';
 import { SESSION_DETECTORS } from '../detectors/sessions/registry';
-import type { SessionDetector, SessionFinding, Sequences } from '../detectors/sessions/types';
+import type { SessionDetector, SessionFinding, SessionTimes, Sequences } from '../detectors/sessions/types';
 import { BadInputError } from '../errors';
 import { quantileSorted } from '../quantiles';
 
@@ -134,6 +134,8 @@ export interface SessionModelParams {
   seed: number;
   /** Start time of each training session (epoch ms), when known. */
   starts?: ArrayLike<number>;
+  /** Event times of each training session, when known (order detectors ignore ties). */
+  times?: SessionTimes;
 }
 
 function detectorNamed(name: string): SessionDetector<unknown> {
@@ -149,9 +151,11 @@ export async function fitSessionModel(training: Sequences, params: SessionModelP
     const started = performance.now();
     const detector = detectorNamed(name);
     // Score through the JSON artifact, as `score` will: a serialization bug shows up at training time.
-    const artifact = JSON.parse(JSON.stringify(await detector.toArtifact(await detector.fit(training, { seed: params.seed, starts: params.starts }))));
+    const artifact = JSON.parse(
+      JSON.stringify(await detector.toArtifact(await detector.fit(training, { seed: params.seed, starts: params.starts, times: params.times }))),
+    );
     const model = await detector.fromArtifact(artifact);
-    const scores = await detector.score(model, training);
+    const scores = await detector.score(model, training, params.times);
     const threshold = chooseThreshold(scores, params.alertRate, detector.autoThreshold(model, scores), detector.floor);
     scores.forEach((s, i) => {
       if (fires(s, threshold)) flagged[i] = 1;
@@ -162,7 +166,10 @@ export async function fitSessionModel(training: Sequences, params: SessionModelP
       threshold,
       calibration: { ...calibrate(scores, 1, 0), threshold: threshold.value, severitySpan: Math.max(threshold.value, 1e-9) },
     });
-    progress(`${describeThreshold(name, threshold, params.alertRate)}; fitted on ${training.length} sessions in ${Math.round(performance.now() - started)} ms`);
+    const note = detector.note?.(model);
+    progress(
+      `${describeThreshold(name, threshold, params.alertRate)}; fitted on ${training.length} sessions in ${Math.round(performance.now() - started)} ms${note ? `; ${note}` : ''}`,
+    );
   }
   const flaggedShare = flagged.reduce((s, x) => s + x, 0) / Math.max(1, training.length);
   return { kind: 'sessions', version: 2, alertRate: params.alertRate, trainingSessions: training.length, detectors, flaggedShare };
@@ -181,9 +188,9 @@ export async function loadSessionModel(model: SessionModel): Promise<LiveSession
   return { model, live };
 }
 
-export async function scoreSessions({ model, live }: LiveSessionModel, sessions: Sequences): Promise<SessionVerdict[]> {
+export async function scoreSessions({ model, live }: LiveSessionModel, sessions: Sequences, times?: SessionTimes): Promise<SessionVerdict[]> {
   const raw = new Map<string, Float64Array>();
-  for (const d of model.detectors) raw.set(d.name, await detectorNamed(d.name).score(live.get(d.name), sessions));
+  for (const d of model.detectors) raw.set(d.name, await detectorNamed(d.name).score(live.get(d.name), sessions, times));
   return sessions.map((_, i) => {
     const fired = model.detectors.filter((d) => fires(raw.get(d.name)![i], d.threshold)).map((d) => d.name);
     const score = Math.max(0, ...model.detectors.map((d) => raw.get(d.name)![i] / Math.max(d.threshold.value, 1e-9)));
@@ -194,8 +201,14 @@ export async function scoreSessions({ model, live }: LiveSessionModel, sessions:
 }
 
 /** Why a session was flagged: the findings of each detector that fired, most unusual first. */
-export async function explainSession({ live }: LiveSessionModel, session: readonly string[], fired: readonly string[], top = 3): Promise<SessionFinding[]> {
+export async function explainSession(
+  { live }: LiveSessionModel,
+  session: readonly string[],
+  fired: readonly string[],
+  top = 3,
+  times?: ArrayLike<number>,
+): Promise<SessionFinding[]> {
   const out: SessionFinding[] = [];
-  for (const name of fired) out.push(...(await detectorNamed(name).explain(live.get(name), session, top)));
+  for (const name of fired) out.push(...(await detectorNamed(name).explain(live.get(name), session, top, times)));
   return out;
 }

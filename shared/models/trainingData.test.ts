@@ -18,6 +18,7 @@ async function writeSessions(store: ReturnType<typeof createMemoryStore>, date: 
       error_count: 0,
       duration_s: 0.001,
       sequence: JSON.stringify(['A', 'B']),
+      offsets_ms: '[0,1]',
       template_counts: '{"A":1,"B":1}',
     });
     if (full) parts.push(full);
@@ -37,6 +38,8 @@ describe('loadSessionData', () => {
     const sample = await loadSessionData(store, dates, { maxSessions: 300, seed: 7 });
     expect(sample.ids).toHaveLength(300);
     expect(sample.start).toHaveLength(300);
+    // Event times are start + offset, parallel to the sequence.
+    expect(sample.times.map((t) => Array.from(t))).toEqual(Array.from(sample.start, (start) => [start, start + 1]));
     expect(new Set(sample.ids).size).toBe(300);
     // Both days are represented about equally (uniform over all 2,000), not just the first 300 seen.
     const secondDay = sample.ids.filter((id) => id.startsWith('2026-01-06')).length;

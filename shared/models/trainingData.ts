@@ -26,6 +26,8 @@ export interface SessionData {
   start: Float64Array;
   end: Float64Array;
   sequences: string[][];
+  /** Each event's time (epoch ms), parallel to its sequence. */
+  times: Float64Array[];
   eventCount: Float64Array;
   errorCount: Float64Array;
 }
@@ -102,6 +104,7 @@ export const emptySessionData = (): SessionData => ({
   start: new Float64Array(0),
   end: new Float64Array(0),
   sequences: [],
+  times: [],
   eventCount: new Float64Array(0),
   errorCount: new Float64Array(0),
 });
@@ -115,6 +118,10 @@ export async function* readSessionParts(lake: ObjectStore, date: string): AsyncG
       ids: s.columns.session_id as string[],
       service: s.columns.service as string[],
       sequences: (s.columns.sequence as string[]).map((text) => (JSON.parse(text) as string[]).map(intern)),
+      times: (s.columns.offsets_ms as string[]).map((text, i) => {
+        const start = (s.columns.start as Float64Array)[i];
+        return Float64Array.from(JSON.parse(text) as number[], (offset) => start + offset);
+      }),
       start: s.columns.start as Float64Array,
       end: s.columns.end as Float64Array,
       eventCount: s.columns.event_count as Float64Array,
@@ -136,6 +143,7 @@ export async function loadSessionData(lake: ObjectStore, dates: readonly string[
   const ids: string[] = [];
   const service: string[] = [];
   const sequences: string[][] = [];
+  const times: Float64Array[] = [];
   const starts: number[] = [];
   const ends: number[] = [];
   const events: number[] = [];
@@ -150,6 +158,7 @@ export async function loadSessionData(lake: ObjectStore, dates: readonly string[
         ids[slot] = part.ids[i];
         service[slot] = part.service[i];
         sequences[slot] = part.sequences[i];
+        times[slot] = part.times[i];
         starts[slot] = part.start[i];
         ends[slot] = part.end[i];
         events[slot] = part.eventCount[i];
@@ -161,6 +170,7 @@ export async function loadSessionData(lake: ObjectStore, dates: readonly string[
     ids,
     service,
     sequences,
+    times,
     start: Float64Array.from(starts),
     end: Float64Array.from(ends),
     eventCount: Float64Array.from(events),

@@ -35,7 +35,12 @@ export function parseDuration(text: string): number {
 }
 
 /** Sessions rows → Gold rows (lists and maps as JSON text). */
-const goldSessionRow = (r: SessionRow) => ({ ...r, sequence: JSON.stringify(r.sequence), template_counts: JSON.stringify(r.template_counts) });
+const goldSessionRow = (r: SessionRow) => ({
+  ...r,
+  sequence: JSON.stringify(r.sequence),
+  offsets_ms: JSON.stringify(r.offsets_ms),
+  template_counts: JSON.stringify(r.template_counts),
+});
 
 /** silver/logs → gold/windows, gold/window_templates, gold/sessions for one date. */
 export async function run(raw: unknown, step: Partial<StepOptions> = {}) {

@@ -20,6 +20,8 @@ export interface SessionRow {
   error_count: number;
   duration_s: number;
   sequence: string[];
+  /** Each event's time, in ms after `start`, parallel to `sequence`: order detectors need to know which events tie. */
+  offsets_ms: number[];
   template_counts: Record<string, number>;
 }
 
@@ -110,6 +112,7 @@ function toRow(s: SessionAcc): SessionRow {
     error_count: events.filter((ev) => ev.error).length,
     duration_s: (events[events.length - 1].ts - events[0].ts) / 1000,
     sequence: events.map((ev) => ev.template),
+    offsets_ms: events.map((ev) => ev.ts - events[0].ts),
     template_counts: counts,
   };
 }

@@ -80,7 +80,7 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     let sessionCount = 0;
     const sessionModel = await loadSessions(bundle);
     for await (const sessions of sessionModel ? readSessionParts(ctx.lake, opts.date) : []) {
-      const verdicts = await scoreSessionSequences(sessionModel, sessions.sequences);
+      const verdicts = await scoreSessionSequences(sessionModel, sessions);
       for (let i = 0; i < verdicts.length; i++) {
         const v = verdicts[i];
         const common = {
@@ -93,7 +93,7 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
         };
         await pushScored({ entity_kind: 'session', ...common, anomalous: v.anomalous, detectors: JSON.stringify(v.detectors) });
         if (!v.anomalous) continue;
-        const findings = await explainSession(sessionModel!, sessions.sequences[i], v.detectors);
+        const findings = await explainSession(sessionModel!, sessions.sequences[i], v.detectors, 3, sessions.times[i]);
         anomalies.push(sessionAnomaly(origin, common, v.detectors, findings, sessions.sequences[i]));
       }
       sessionCount += sessions.ids.length;

@@ -11,7 +11,9 @@
  *
  * An event repeated more often than training sessions repeat it (login failed ×11) is rare too:
  * the share of training sessions with at least that many, times the number of events (one more
- * test per event), must pass the same 0.5 %.
+ * test per event), must pass the same 0.5 %. So must the share of training sessions in which the
+ * event makes up at least as large a part of the session: a long visit views more pages, and 23
+ * views in 34 events is an ordinary visit's mix, while 8 failed logins in 11 events is not.
  */
 import { BadInputError } from '../../errors';
 import { vocabularyOf } from './eventCounts';
@@ -28,7 +30,12 @@ export interface RareEventsModel {
   bursts: Record<string, Burst>;
   /** Event → training sessions with at least c occurrences, at index c − 2 (c ≥ 2; presence is seenIn). */
   repeats: Record<string, number[]>;
+  /** Event → training sessions in which it is at least q % of the session's events, at index q (0–100). */
+  shares: Record<string, number[]>;
 }
+
+/** An event's part of a session, in whole percent (rounded down, so the tail it reads is never too thin). */
+const percentOf = (count: number, length: number) => Math.floor((100 * count) / Math.max(1, length));
 
 /** Counts above this are scored as this (the tail is already tiny there). */
 const MAX_COUNT = 1000;
@@ -39,9 +46,11 @@ export function fitRareEvents(training: Sequences, starts?: ArrayLike<number>): 
   const seenIn: Record<string, number> = Object.fromEntries(vocabularyOf(training).map((e) => [e, 0]));
   const startsOf = new Map<string, number[]>();
   const repeats: Record<string, number[]> = {};
+  const shares: Record<string, number[]> = {};
   training.forEach((s, i) => {
     for (const [e, count] of countsOf(s)) {
       seenIn[e]++;
+      (shares[e] ??= new Array(101).fill(0))[percentOf(count, s.length)]++;
       if (starts) (startsOf.get(e) ?? startsOf.set(e, []).get(e)!).push(starts[i]);
       const tail = (repeats[e] ??= []);
       for (let c = 2; c <= Math.min(count, MAX_COUNT); c++) tail[c - 2] = (tail[c - 2] ?? 0) + 1;
@@ -56,7 +65,9 @@ export function fitRareEvents(training: Sequences, starts?: ArrayLike<number>): 
       if (burst) bursts[e] = burst;
     }
   }
-  return { kind: 'rare_events', sessions: training.length, seenIn, bursts, repeats };
+  // Per percent bin → at least that percent: a suffix sum.
+  for (const bins of Object.values(shares)) for (let q = 99; q >= 0; q--) bins[q] += bins[q + 1];
+  return { kind: 'rare_events', sessions: training.length, seenIn, bursts, repeats, shares };
 }
 
 function countsOf(session: readonly string[]): Map<string, number> {
@@ -67,6 +78,9 @@ function countsOf(session: readonly string[]): Map<string, number> {
 
 /** Training sessions with at least `count` (≥ 2) occurrences of the event. */
 const repeatedIn = (model: RareEventsModel, event: string, count: number) => model.repeats[event]?.[Math.min(count, MAX_COUNT) - 2] ?? 0;
+
+/** Training sessions in which the event is at least this percent of the events. */
+const dominatedIn = (model: RareEventsModel, event: string, percent: number) => model.shares[event]?.[percent] ?? 0;
 
 /** Events the model knows (the Bonferroni factor of the repeat test), counted once per model, not per scored event. */
 const knownEvents = new WeakMap<RareEventsModel, number>();
@@ -80,11 +94,13 @@ const presenceRarity = (model: RareEventsModel, event: string) => rarityOf(model
  * event, so its tail share is multiplied by the number of events (Bonferroni): without that, every
  * event's own 0.5 % tail added up to 4 % of generated sessions flagged.
  */
-const eventRarity = (model: RareEventsModel, event: string, count = 1) => {
+const eventRarity = (model: RareEventsModel, event: string, count = 1, length = count) => {
   const presence = presenceRarity(model, event);
   if (count < 2 || !(event in model.seenIn)) return presence;
-  // (k + 1) / (n + 1): the conformal p-value of "this many or more", conservative for counts no training session reached.
-  const repeat = -Math.log10((eventsIn(model) * (repeatedIn(model, event, count) + 1)) / (model.sessions + 1));
+  // (k + 1) / (n + 1): the conformal p-value of "this many or more", conservative for counts no
+  // training session reached; the repeat must be as rare in its share of the session, so the larger k counts.
+  const k = Math.max(repeatedIn(model, event, count), dominatedIn(model, event, percentOf(count, length)));
+  const repeat = -Math.log10((eventsIn(model) * (k + 1)) / (model.sessions + 1));
   return Math.max(presence, repeat);
 };
 const rarityOf = (model: RareEventsModel, seenIn: number) => -Math.log10((seenIn + 0.5) / (model.sessions + 1));
@@ -93,7 +109,7 @@ const share = (model: RareEventsModel, seenIn: number) => seenIn / Math.max(1, m
 export function scoreRareEvents(model: RareEventsModel, sessions: Sequences): Float64Array {
   return Float64Array.from(sessions, (s) => {
     let best = 0;
-    for (const [e, count] of countsOf(s)) best = Math.max(best, eventRarity(model, e, count));
+    for (const [e, count] of countsOf(s)) best = Math.max(best, eventRarity(model, e, count, s.length));
     return best;
   });
 }
@@ -108,11 +124,16 @@ function burstText(burst: Burst | undefined): string {
     : '';
 }
 
-function findingText(model: RareEventsModel, event: string, count: number, seenIn: number): string {
+function findingText(model: RareEventsModel, event: string, count: number, length: number, seenIn: number): string {
   if (seenIn === 0) return `${event} (×${count}) was never seen in ${model.sessions} training sessions`;
-  if (count >= 2 && eventRarity(model, event, count) > presenceRarity(model, event)) {
+  if (count >= 2 && eventRarity(model, event, count, length) > presenceRarity(model, event)) {
     const repeated = repeatedIn(model, event, count);
-    return `${event} ×${count}: ${count} or more times in ${percent(share(model, repeated))} of training sessions (${repeated} of ${model.sessions})`;
+    const part = percentOf(count, length);
+    const dominated = dominatedIn(model, event, part);
+    return (
+      `${event} ×${count}: ${count} or more times in ${percent(share(model, repeated))} of training sessions (${repeated} of ${model.sessions}), ` +
+      `${part} % or more of a session's events in ${percent(share(model, dominated))} (${dominated})`
+    );
   }
   return `${event} (×${count}) is in ${percent(share(model, seenIn))} of training sessions (${seenIn} of ${model.sessions})${burstText(model.bursts[event])}`;
 }
@@ -127,15 +148,21 @@ export const rareEventsDetector: SessionDetector<RareEventsModel> = {
   autoThreshold: (model) => rarityOf(model, RARE_EVENT_SHARE * model.sessions),
   async explain(model, session, top): Promise<SessionFinding[]> {
     return [...countsOf(session)]
-      .map(([event, count]) => ({ event, count, seenIn: model.seenIn[event] ?? 0, rarity: eventRarity(model, event, count) }))
+      .map(([event, count]) => ({ event, count, seenIn: model.seenIn[event] ?? 0, rarity: eventRarity(model, event, count, session.length) }))
       .sort((a, b) => b.rarity - a.rarity || a.event.localeCompare(b.event))
       .slice(0, top)
-      .map(({ event, count, seenIn }) => ({ detector: 'rare_events', text: findingText(model, event, count, seenIn), events: [event] }));
+      .map(({ event, count, seenIn }) => ({ detector: 'rare_events', text: findingText(model, event, count, session.length, seenIn), events: [event] }));
   },
   toArtifact: async (model) => model,
   async fromArtifact(artifact) {
     const a = artifact as RareEventsModel;
-    if (a?.kind !== 'rare_events' || typeof a.seenIn !== 'object' || typeof a.bursts !== 'object' || typeof a.repeats !== 'object')
+    if (
+      a?.kind !== 'rare_events' ||
+      typeof a.seenIn !== 'object' ||
+      typeof a.bursts !== 'object' ||
+      typeof a.repeats !== 'object' ||
+      typeof a.shares !== 'object'
+    )
       throw new BadInputError('not a rare_events artifact; retrain with `sentinel train`');
     return a;
   },

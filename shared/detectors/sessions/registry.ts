@@ -6,14 +6,17 @@
 import { countForestDetector } from './countForest';
 import { invariantsDetector } from './invariants';
 import { nextEventDetector } from './nextEvent';
+import { orderInvariantsDetector } from './orderInvariants';
 import { pcaResidualDetector } from './pcaResidual';
 import { rareEventsDetector } from './rareEvents';
 import { transitionsDetector } from './transitions';
 import type { SessionDetector } from './types';
 
 export const SESSION_DETECTORS: Record<string, SessionDetector<unknown>> = Object.fromEntries(
-  [invariantsDetector, rareEventsDetector, transitionsDetector, pcaResidualDetector, countForestDetector, nextEventDetector].map((d) => [d.name, d]),
+  [invariantsDetector, rareEventsDetector, orderInvariantsDetector, transitionsDetector, pcaResidualDetector, countForestDetector, nextEventDetector].map(
+    (d) => [d.name, d],
+  ),
 );
 
 export const SESSION_DETECTOR_NAMES = Object.keys(SESSION_DETECTORS);
-export const DEFAULT_SESSION_DETECTORS = ['invariants', 'rare_events', 'sequence_transitions'];
+export const DEFAULT_SESSION_DETECTORS = ['invariants', 'rare_events', 'sequence_transitions', 'order_invariants'];

@@ -75,7 +75,25 @@ describe('rare_events and repeats', () => {
     expect(usual).toBeLessThan(threshold);
     expect(repeated).toBeGreaterThanOrEqual(threshold);
     const [finding] = await rareEventsDetector.explain(model, tenWrites, 1);
-    expect(finding.text).toBe('ack ×10: 10 or more times in 0 % of training sessions (0 of 2000)');
+    expect(finding.text).toBe("ack ×10: 10 or more times in 0 % of training sessions (0 of 2000), 45 % or more of a session's events in 0 % (0)");
+  });
+
+  it('does not flag a long session whose mix of events is ordinary: more views in a longer visit', async () => {
+    // Visits of 1–20 page views, with up to as many cart actions.
+    const random = createRandom(5);
+    const visits = Array.from({ length: 2000 }, () => {
+      const views = 1 + random.int(20);
+      return ['open', ...Array.from({ length: views }, () => 'view'), ...Array.from({ length: random.int(views + 1) }, () => 'cart'), 'close'];
+    });
+    const model = await rareEventsDetector.fit(visits, { seed: 1 });
+    const threshold = rareEventsDetector.autoThreshold(model, new Float64Array());
+    // 30 views, more than any training visit, but 57 % of the visit's events, as in many visits.
+    const long = ['open', ...Array.from({ length: 30 }, () => 'view'), ...Array.from({ length: 21 }, () => 'cart'), 'close'];
+    // 30 views that are nearly the whole visit: no training visit is like that.
+    const onlyViews = ['open', ...Array.from({ length: 30 }, () => 'view'), 'close'];
+    const [longScore, onlyViewsScore] = await rareEventsDetector.score(model, [long, onlyViews]);
+    expect(longScore).toBeLessThan(threshold);
+    expect(onlyViewsScore).toBeGreaterThanOrEqual(threshold);
   });
 });
 

@@ -16,11 +16,18 @@ export interface SessionFinding {
 }
 
 export type Sequences = readonly (readonly string[])[];
+/**
+ * Per session, each event's time (epoch ms), parallel to its sequence; absent where the lake holds
+ * none (sessions written before `features` kept them). Order detectors treat equal times as no order.
+ */
+export type SessionTimes = readonly (ArrayLike<number> | undefined)[];
 
 export interface SessionFitParams {
   seed: number;
   /** Start time (epoch ms) of each training session, when known: rare_events tests for bursts. */
   starts?: ArrayLike<number>;
+  /** Event times of each training session, when known. */
+  times?: SessionTimes;
 }
 
 export interface SessionDetector<Model = unknown> {
@@ -28,11 +35,13 @@ export interface SessionDetector<Model = unknown> {
   /** A raw score at or below this is a session with nothing unusual: the threshold never goes lower. */
   readonly floor: number;
   fit(training: Sequences, params: SessionFitParams): Promise<Model>;
-  score(model: Model, sessions: Sequences): Promise<Float64Array>;
+  score(model: Model, sessions: Sequences, times?: SessionTimes): Promise<Float64Array>;
   /** The threshold of the detector's own test, from the model and its training scores. */
   autoThreshold(model: Model, trainingScores: Float64Array): number;
   /** Why one session scored high, most unusual first. */
-  explain(model: Model, session: readonly string[], top: number): Promise<SessionFinding[]>;
+  explain(model: Model, session: readonly string[], top: number, times?: ArrayLike<number>): Promise<SessionFinding[]>;
+  /** A remark for the training summary, such as why the detector stood down on this data. */
+  note?(model: Model): string | undefined;
   toArtifact(model: Model): Promise<unknown>;
   fromArtifact(artifact: unknown): Promise<Model>;
 }

@@ -1,0 +1,185 @@
+/**
+ * Order invariants: relations about the order of events that hold in nearly every training
+ * session, the temporal invariants of Perracotta (Yang et al., ICSE 2006) and Synoptic (Beschastnikh
+ * et al., FSE 2011), mined without labels:
+ * - `A precedes B`: every session with B has an A before its first B (checkout before payment);
+ * - `A followed by B`: every session with A has a B after its last A (open, then close);
+ * - `A never followed by B`: no B after the first A (nothing after logout).
+ * A session that breaks one skipped, reversed or continued a step of its workflow, which counts
+ * alone cannot see. Unlike first-order transitions, these relations are about whole sessions, so
+ * lines that interleave (three datanodes logging the same block) do not break them: a relation
+ * that interleaving breaks in more than 2 % of sessions is never mined.
+ *
+ * Mined as `invariants` is: a relation must hold in ROUTINE_SHARE (98 %) of the training sessions
+ * it is about (those with B, with A, or with both), and those must number at least 50, the fewest
+ * on which a 98 % share can be observed.
+ */
+import { BadInputError } from '../../errors';
+import { vocabularyOf } from './eventCounts';
+import { eventOrderEvidence, unresolvedOrderNote, type EventOrderEvidence } from './eventOrder';
+import { ROUTINE_SHARE } from './routine';
+import type { SessionDetector, SessionFinding, SessionTimes, Sequences } from './types';
+
+export type OrderRelationKind = 'precedes' | 'followed_by' | 'never_followed_by';
+
+export interface OrderRelation {
+  kind: OrderRelationKind;
+  /** Vocabulary indices of A and B in "A <kind> B". */
+  a: number;
+  b: number;
+  /** Share of the training sessions the relation is about in which it holds. */
+  support: number;
+}
+
+export interface OrderInvariantsModel {
+  kind: 'order_invariants';
+  vocabulary: string[];
+  relations: OrderRelation[];
+  /** Whether the training log can order events at all (./eventOrder); no relation is mined when not. */
+  order: EventOrderEvidence;
+}
+
+/**
+ * When each event of the vocabulary first and last occurs in one session (−1: absent): its
+ * timestamp when known, else its position. Two events logged in the same millisecond (or the same
+ * second, in logs with second resolution) have no order, so a relation about them is not tested.
+ */
+interface Positions {
+  first: Float64Array;
+  last: Float64Array;
+  /** Vocabulary indices present in the session. */
+  present: number[];
+}
+
+function positionsOf(index: ReadonlyMap<string, number>, m: number, session: readonly string[], times?: ArrayLike<number>): Positions {
+  const first = new Float64Array(m).fill(-1);
+  const last = new Float64Array(m).fill(-1);
+  const present: number[] = [];
+  session.forEach((e, p) => {
+    const j = index.get(e);
+    if (j === undefined) return;
+    const at = times ? times[p] : p;
+    if (first[j] < 0) {
+      first[j] = at;
+      present.push(j);
+    }
+    last[j] = at;
+  });
+  return { first, last, present };
+}
+
+/** Whether the session keeps the relation; `undefined` when the relation is not about it or the order is a tie. */
+function keeps(kind: OrderRelationKind, a: number, b: number, pos: Positions): boolean | undefined {
+  const { first, last } = pos;
+  const before = (x: number, y: number) => (x === y ? undefined : x < y);
+  switch (kind) {
+    case 'precedes':
+      return first[b] < 0 ? undefined : first[a] < 0 ? false : before(first[a], first[b]);
+    case 'followed_by':
+      return first[a] < 0 ? undefined : last[b] < 0 ? false : before(last[a], last[b]);
+    case 'never_followed_by':
+      return first[a] < 0 || first[b] < 0 ? undefined : before(last[b], first[a]);
+  }
+}
+
+const KINDS: readonly OrderRelationKind[] = ['precedes', 'followed_by', 'never_followed_by'];
+
+export function mineOrderInvariants(training: Sequences, times?: SessionTimes, minSupport = ROUTINE_SHARE): OrderInvariantsModel {
+  const order = eventOrderEvidence(times);
+  if (!order.resolved) return { kind: 'order_invariants', vocabulary: [], relations: [], order };
+  const minActive = Math.ceil(1 / (1 - minSupport) - 1e-9);
+  const vocabulary = vocabularyOf(training);
+  const m = vocabulary.length;
+  const index = new Map(vocabulary.map((e, j) => [e, j]));
+  // Per kind and ordered pair: sessions the relation is about, and those that keep it. A relation
+  // about A and B is about a session only when it has A or B, so only present pairs are counted;
+  // `precedes` and `followed_by` are also about sessions where the other event is absent.
+  const active = KINDS.map(() => new Float64Array(m * m));
+  const held = KINDS.map(() => new Float64Array(m * m));
+  training.forEach((session, i) => {
+    const pos = positionsOf(index, m, session, times?.[i]);
+    const present = new Set(pos.present);
+    for (const a of pos.present) {
+      for (let b = 0; b < m; b++) {
+        if (a === b) continue;
+        KINDS.forEach((kind, k) => {
+          const verdict = keeps(kind, a, b, pos);
+          if (verdict === undefined) return;
+          active[k][a * m + b]++;
+          if (verdict) held[k][a * m + b]++;
+        });
+        // `b precedes a` with b absent is broken; the loop visits only present events as its first term.
+        if (!present.has(b)) active[0][b * m + a]++;
+      }
+    }
+  });
+  const relations: OrderRelation[] = [];
+  KINDS.forEach((kind, k) => {
+    for (let a = 0; a < m; a++) {
+      for (let b = 0; b < m; b++) {
+        const n = active[k][a * m + b];
+        if (a !== b && n >= minActive && held[k][a * m + b] / n >= minSupport) relations.push({ kind, a, b, support: held[k][a * m + b] / n });
+      }
+    }
+  });
+  // The most reliable relations first: they explain a session best.
+  relations.sort((x, y) => y.support - x.support || x.a - y.a || x.b - y.b);
+  return { kind: 'order_invariants', vocabulary, relations, order };
+}
+
+function brokenRelations(
+  model: OrderInvariantsModel,
+  session: readonly string[],
+  index: ReadonlyMap<string, number>,
+  times?: ArrayLike<number>,
+): OrderRelation[] {
+  const pos = positionsOf(index, model.vocabulary.length, session, times);
+  return model.relations.filter((r) => keeps(r.kind, r.a, r.b, pos) === false);
+}
+
+const indexOf = (model: OrderInvariantsModel) => new Map(model.vocabulary.map((e, j) => [e, j]));
+
+const RELATION_WORDS: Record<OrderRelationKind, (a: string, b: string) => string> = {
+  precedes: (a, b) => `${b} without ${a} before it`,
+  followed_by: (a, b) => `${a} not followed by ${b}`,
+  never_followed_by: (a, b) => `${b} after ${a}`,
+};
+
+const KEPT_WORDS: Record<OrderRelationKind, string> = {
+  precedes: 'with the second event have the first before it',
+  followed_by: 'with the first event have the second after it',
+  never_followed_by: 'with both have none of the second after the first',
+};
+
+function describe(model: OrderInvariantsModel, r: OrderRelation): SessionFinding {
+  const [a, b] = [model.vocabulary[r.a], model.vocabulary[r.b]];
+  return {
+    detector: 'order_invariants',
+    text: `${RELATION_WORDS[r.kind](a, b)}; ${(100 * r.support).toFixed(1)} % of the training sessions ${KEPT_WORDS[r.kind]}`,
+    events: [a, b],
+  };
+}
+
+export const orderInvariantsDetector: SessionDetector<OrderInvariantsModel> = {
+  name: 'order_invariants',
+  floor: 0,
+  fit: async (training, { times }) => mineOrderInvariants(training, times),
+  async score(model, sessions, times) {
+    const index = indexOf(model);
+    return Float64Array.from(sessions, (s, i) => brokenRelations(model, s, index, times?.[i]).length);
+  },
+  // As `invariants`: a session that breaks any mined relation is anomalous.
+  autoThreshold: () => 1,
+  explain: async (model, session, top, times) =>
+    brokenRelations(model, session, indexOf(model), times)
+      .slice(0, top)
+      .map((r) => describe(model, r)),
+  note: (model) => unresolvedOrderNote(model.order),
+  toArtifact: async (model) => model,
+  async fromArtifact(artifact) {
+    const a = artifact as OrderInvariantsModel;
+    if (a?.kind !== 'order_invariants' || !Array.isArray(a.relations) || typeof a.order?.resolved !== 'boolean')
+      throw new BadInputError('not an order_invariants artifact; retrain with `sentinel train`');
+    return a;
+  },
+};
