@@ -84,6 +84,11 @@ function keeps(kind: OrderRelationKind, a: number, b: number, pos: Positions): b
 
 const KINDS: readonly OrderRelationKind[] = ['precedes', 'followed_by', 'never_followed_by'];
 
+/** Per co-occurring ordered pair (a, b): sessions with both, then per kind the ties and the sessions that keep it. */
+const BOTH = 0;
+const TIED = [1, 2, 3] as const;
+const HELD = [4, 5, 6] as const;
+
 export function mineOrderInvariants(training: Sequences, times?: SessionTimes, minSupport = ROUTINE_SHARE): OrderInvariantsModel {
   const order = eventOrderEvidence(times);
   if (!order.resolved) return { kind: 'order_invariants', vocabulary: [], relations: [], order };
@@ -91,53 +96,78 @@ export function mineOrderInvariants(training: Sequences, times?: SessionTimes, m
   const vocabulary = vocabularyOf(training);
   const m = vocabulary.length;
   const index = new Map(vocabulary.map((e, j) => [e, j]));
-  // Per kind and ordered pair: sessions the relation is about, and those that keep it. A relation
-  // about A and B is about a session only when it has A or B, so only present pairs are counted;
-  // `precedes` and `followed_by` are also about sessions where the other event is absent.
-  const active = KINDS.map(() => new Float64Array(m * m));
-  const held = KINDS.map(() => new Float64Array(m * m));
+  const presence = new Float64Array(m);
+  for (const session of training) for (const j of new Set(session.map((e) => index.get(e)!))) presence[j]++;
+  // Every relation needs one of its events in 50 sessions and the other in 98 % of those, so
+  // rarer events take part in none: pairs are counted among the frequent ones only.
+  const frequent = presence.map((n) => (n >= minSupport * minActive ? 1 : 0));
+  // Only pairs that occur together are counted; a relation's sessions where the other event is
+  // absent follow from `presence` (precedes and followed_by are broken there, never_followed_by
+  // is not about them).
+  const pairs = new Map<number, Float64Array>();
   training.forEach((session, i) => {
     const pos = positionsOf(index, m, session, times?.[i]);
-    const present = new Set(pos.present);
-    for (const a of pos.present) {
-      for (let b = 0; b < m; b++) {
+    const present = pos.present.filter((j) => frequent[j]);
+    for (const a of present) {
+      for (const b of present) {
         if (a === b) continue;
+        const key = a * m + b;
+        const c = pairs.get(key) ?? pairs.set(key, new Float64Array(7)).get(key)!;
+        c[BOTH]++;
         KINDS.forEach((kind, k) => {
           const verdict = keeps(kind, a, b, pos);
-          if (verdict === undefined) return;
-          active[k][a * m + b]++;
-          if (verdict) held[k][a * m + b]++;
+          if (verdict === undefined) c[TIED[k]]++;
+          else if (verdict) c[HELD[k]]++;
         });
-        // `b precedes a` with b absent is broken; the loop visits only present events as its first term.
-        if (!present.has(b)) active[0][b * m + a]++;
       }
     }
   });
   const relations: OrderRelation[] = [];
-  KINDS.forEach((kind, k) => {
-    for (let a = 0; a < m; a++) {
-      for (let b = 0; b < m; b++) {
-        const n = active[k][a * m + b];
-        if (a !== b && n >= minActive && held[k][a * m + b] / n >= minSupport) relations.push({ kind, a, b, support: held[k][a * m + b] / n });
-      }
-    }
-  });
+  for (const [key, c] of pairs) {
+    const [a, b] = [Math.floor(key / m), key % m];
+    // Sessions each relation is about: with b (precedes), with a (followed_by), with both (never_followed_by); ties excluded.
+    const about = [presence[b], presence[a], c[BOTH]];
+    KINDS.forEach((kind, k) => {
+      const n = about[k] - c[TIED[k]];
+      const support = n > 0 ? c[HELD[k]] / n : 0;
+      if (n >= minActive && support >= minSupport) relations.push({ kind, a, b, support });
+    });
+  }
   // The most reliable relations first: they explain a session best.
-  relations.sort((x, y) => y.support - x.support || x.a - y.a || x.b - y.b);
+  relations.sort((x, y) => y.support - x.support || x.a - y.a || x.b - y.b || KINDS.indexOf(x.kind) - KINDS.indexOf(y.kind));
   return { kind: 'order_invariants', vocabulary, relations, order };
 }
 
-function brokenRelations(
-  model: OrderInvariantsModel,
-  session: readonly string[],
-  index: ReadonlyMap<string, number>,
-  times?: ArrayLike<number>,
-): OrderRelation[] {
-  const pos = positionsOf(index, model.vocabulary.length, session, times);
-  return model.relations.filter((r) => keeps(r.kind, r.a, r.b, pos) === false);
+/** The event whose presence makes a relation about a session: B of "A precedes B", A otherwise. */
+const triggerOf = (r: OrderRelation) => (r.kind === 'precedes' ? r.b : r.a);
+
+/** What scoring needs, built once per model: the vocabulary index and the relations by trigger event, in model order. */
+interface OrderIndex {
+  events: Map<string, number>;
+  byTrigger: Map<number, OrderRelation[]>;
+  rank: Map<OrderRelation, number>;
 }
 
-const indexOf = (model: OrderInvariantsModel) => new Map(model.vocabulary.map((e, j) => [e, j]));
+const indexes = new WeakMap<OrderInvariantsModel, OrderIndex>();
+
+function indexOf(model: OrderInvariantsModel): OrderIndex {
+  let idx = indexes.get(model);
+  if (!idx) {
+    const byTrigger = new Map<number, OrderRelation[]>();
+    for (const r of model.relations) (byTrigger.get(triggerOf(r)) ?? byTrigger.set(triggerOf(r), []).get(triggerOf(r))!).push(r);
+    idx = { events: new Map(model.vocabulary.map((e, j) => [e, j])), byTrigger, rank: new Map(model.relations.map((r, i) => [r, i])) };
+    indexes.set(model, idx);
+  }
+  return idx;
+}
+
+function brokenRelations(model: OrderInvariantsModel, session: readonly string[], times?: ArrayLike<number>): OrderRelation[] {
+  const { events, byTrigger, rank } = indexOf(model);
+  const pos = positionsOf(events, model.vocabulary.length, session, times);
+  const broken = pos.present.flatMap((j) => (byTrigger.get(j) ?? []).filter((r) => keeps(r.kind, r.a, r.b, pos) === false));
+  // Model order (most reliable first), whatever order the session's events came in.
+  return broken.length > 1 ? broken.sort((x, y) => rank.get(x)! - rank.get(y)!) : broken;
+}
 
 const RELATION_WORDS: Record<OrderRelationKind, (a: string, b: string) => string> = {
   precedes: (a, b) => `${b} without ${a} before it`,
@@ -164,14 +194,11 @@ export const orderInvariantsDetector: SessionDetector<OrderInvariantsModel> = {
   name: 'order_invariants',
   floor: 0,
   fit: async (training, { times }) => mineOrderInvariants(training, times),
-  async score(model, sessions, times) {
-    const index = indexOf(model);
-    return Float64Array.from(sessions, (s, i) => brokenRelations(model, s, index, times?.[i]).length);
-  },
+  score: async (model, sessions, times) => Float64Array.from(sessions, (s, i) => brokenRelations(model, s, times?.[i]).length),
   // As `invariants`: a session that breaks any mined relation is anomalous.
   autoThreshold: () => 1,
   explain: async (model, session, top, times) =>
-    brokenRelations(model, session, indexOf(model), times)
+    brokenRelations(model, session, times)
       .slice(0, top)
       .map((r) => describe(model, r)),
   note: (model) => unresolvedOrderNote(model.order),
