@@ -84,12 +84,18 @@ function bucketStats(x: FeatureMatrix, rows: readonly number[], relativeFloor: n
     const mad = medianInPlace(finite);
     median.push(Number.isNaN(m) ? 0 : m);
     const madSigma = Number.isNaN(mad) ? 0 : MAD_TO_SIGMA * mad;
-    // On a log scale (volumes, latencies): the MAD alone (meanAD only when MAD is 0), so an
-    // incident inside the training data cannot widen its own yardstick. On one day of history a ×7
-    // spike had z 3.9 with the meanAD in, 5.2 without (decision 29); a ×10 latency degradation
-    // filling 13 of its hour's 60 windows had z 3.3 with it and went unseen (decision 42).
-    const onLogScale = kinds[j] === 'logCount' || kinds[j] === 'log';
-    const scale = onLogScale ? (madSigma > 0 ? madSigma : 1.2533 * meanAd) : Math.max(madSigma, 1.2533 * meanAd);
+    // Volumes: the MAD alone (meanAD only when MAD is 0), so a spike or drop inside the training
+    // data cannot widen its own yardstick: on one day of history a ×7 spike had z 3.9 with the
+    // meanAD in, 5.2 without (decision 29). Heavy-tailed latencies keep the larger of the two, but
+    // with each deviation capped at 3 MAD-sigmas (a winsorized meanAD): a ×10 degradation that
+    // filled 13 of its hour's 60 training windows grew the plain meanAD until z was 3.3 (decision 42).
+    let scale: number;
+    if (kinds[j] === 'logCount') scale = madSigma > 0 ? madSigma : 1.2533 * meanAd;
+    else if (kinds[j] === 'log' && madSigma > 0) {
+      let capped = 0;
+      for (let i = 0; i < finite.length; i++) capped += Math.min(finite[i], 3 * madSigma);
+      scale = Math.max(madSigma, (1.2533 * capped) / finite.length);
+    } else scale = Math.max(madSigma, 1.2533 * meanAd);
     spread.push(Math.max(scale, relativeFloor * Math.abs(Number.isNaN(m) ? 0 : m), 1e-9));
   }
   return { n: rows.length, median, spread };
