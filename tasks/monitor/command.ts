@@ -16,6 +16,7 @@ import { loadLabels } from '../../shared/labels';
 import { parseOptions } from '../options';
 import { DEFAULT_THRESHOLDS, retrainDecision, type MonitorFacts } from './decision';
 import { featureDrift, scoreShift, UnseenTemplates } from './drift';
+import { crashPoint } from '../../shared/faultInjection';
 
 export const monitorOptions = z.object({
   date: z.string(),
@@ -119,7 +120,9 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
       ['retrain_recommended', decision.retrain ? 1 : 0, { reasons: decision.reasons }],
     ];
     await inTransaction(pool, (client) => upsertModelMetrics(client, opts.date, opts.name, model.version, metrics));
+    crashPoint('db:model-metrics:after-commit');
     await putJson(ctx.lake, summaryKey(opts.date), summary);
+    crashPoint('monitor:after-summary');
     if (decision.retrain) ctx.log.warn({ reasons: decision.reasons }, 'retraining recommended');
     else ctx.log.info('no drift above thresholds; retraining not needed');
     return {

@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { rename, writeFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { runStep, type StepOptions, type StepContext } from '../../shared/runtime';
 import { listAnomalies } from '../../shared/db/anomalies';
@@ -18,6 +18,7 @@ import { formatText, summarize } from './summary';
 import { evaluateLineLabels, formatLineEvaluation } from './lineLabels';
 import type { EvaluationWindows } from '../../shared/lineEvaluation';
 import { renderHtml, type TimelinePoint } from './html';
+import { crashPoint } from '../../shared/faultInjection';
 
 export const reportOptions = z.object({
   from: z.string(),
@@ -76,6 +77,7 @@ export async function buildReport(raw: unknown, step: Partial<StepOptions> = {})
     const summary = summarize(opts.from, opts.to, rows, evaluation);
     const sessionEvaluation = opts.sessionLabels ? evaluateSessions(await scoredSessions(ctx, dates), await readSessionLabels(opts.sessionLabels)) : undefined;
     const lineEvaluation = opts.lineLabels ? await evaluateLineLabels(ctx, dates, lineWindowings(opts), opts.normalLabel) : undefined;
+    crashPoint('report:after-read');
     if (opts.html) {
       const metrics = await listMetrics(db.pool, opts.from, opts.to);
       const alerts = await listOpenAlerts(db.pool);
@@ -87,7 +89,11 @@ export async function buildReport(raw: unknown, step: Partial<StepOptions> = {})
         metrics,
         alerts,
       });
-      await writeFile(opts.html, html);
+      // A temp file renamed over the report: a crash never leaves a half-written page where the last one was.
+      const temp = `${opts.html}.${ctx.runId}.tmp`;
+      await writeFile(temp, html);
+      crashPoint('report:html-before-rename');
+      await rename(temp, opts.html);
       ctx.log.info({ file: opts.html }, 'HTML report written');
     }
     const sessionText = sessionEvaluation

@@ -15,6 +15,7 @@ import { emptySessionData, loadWindowData, readSessionParts, windowKey } from '.
 import { parseOptions } from '../options';
 import { SampleLineCollector } from './sampleLines';
 import { sessionAnomaly, windowAnomaly, type PendingAnomaly } from './anomalyRows';
+import { crashPoint } from '../../shared/faultInjection';
 
 export const scoreOptions = z.object({
   date: z.string(),
@@ -143,6 +144,7 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     await scoredWriter.write(scored.flush());
     const written = await scoredWriter.commit({ extra: { model: opts.name, modelVersion: model.version } });
     await inTransaction(pool, (client) => replaceAnomalies(client, opts.date, ['window', 'session'], rows));
+    crashPoint('db:anomalies:after-commit');
     const byType: Record<string, number> = {};
     for (const r of rows) byType[r.anomaly_type ?? 'other'] = (byType[r.anomaly_type ?? 'other'] ?? 0) + 1;
     return {
