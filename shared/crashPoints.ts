@@ -1,7 +1,7 @@
 /**
  * The named points where a step can be killed for the crash-injection test
- * (test/integration/crashInjection.test.ts), per step of the daily pipeline, in the order a run
- * reaches them. With `SENTINEL_FAULT_INJECT=<point>` a process kills itself with SIGKILL at that
+ * (test/integration/crashInjection.test.ts), per step of the daily pipeline, in the order the test
+ * kills them (the first on a lake and database without the step's outputs). With `SENTINEL_FAULT_INJECT=<point>` a process kills itself with SIGKILL at that
  * point (shared/faultInjection.ts): no `finally`, no flush, no rollback, as an OOM kill or a lost
  * node would. The test iterates over this list, so a point added here is tested.
  *
@@ -23,9 +23,11 @@ export const CRASH_POINTS = {
     'lake:gold/windows:before-commit',
     'lake:gold/windows:after-commit',
   ],
+  // Reached only when no version has the same fingerprint (else train returns it and trains nothing).
   train: ['train:after-artifact', 'train:after-registry'],
   score: ['lake:scored/windows:part', 'lake:scored/windows:after-commit', 'db:anomalies:after-commit'],
-  alert: ['db:alerts:after-commit', 'db:auto-resolve:after-commit', 'alert:after-first-delivery'],
+  // A delivery point is reached only while something is left to deliver: first, on a fresh database.
+  alert: ['alert:after-first-delivery', 'db:alerts:after-commit', 'db:auto-resolve:after-commit'],
   monitor: ['db:model-metrics:after-commit', 'monitor:after-summary'],
   report: ['report:after-read', 'report:html-before-rename'],
 } as const;
