@@ -121,7 +121,8 @@ const sha = (bytes: Uint8Array | string) => createHash('sha256').update(bytes).d
 /** A partition by content: rows, each part's rows and sha256, the step's counts (not run ids or times). */
 async function partition(store: ObjectStore, spec: TableSpec) {
   const m = await readManifest(store, spec, DATE);
-  return m && { rows: m.rows, parts: m.files.map((f) => [f.rows, f.sha256]), extra: m.extra ?? null };
+  if (!m) throw new Error(`${spec.path} has no committed partition for ${DATE}`);
+  return { rows: m.rows, parts: m.files.map((f) => [f.rows, f.sha256]), extra: m.extra ?? null };
 }
 
 async function query<T = Record<string, unknown>>(t: Target, sql: string): Promise<T[]> {
@@ -135,21 +136,21 @@ async function outputs(step: CrashStep, t: Target): Promise<unknown> {
     case 'ingest': {
       const bronze = await partition(store, bronzeLogs);
       const q = await partition(store, quarantine);
-      const counts = (bronze?.extra as { counts: { read: number; written: number; quarantined: number; blank: number } }).counts;
+      const counts = (bronze.extra as { counts: { read: number; written: number; quarantined: number; blank: number } }).counts;
       expect(counts.read).toBe(counts.written + counts.quarantined + counts.blank);
-      expect(bronze?.rows).toBe(counts.written);
-      expect(q?.rows).toBe(counts.quarantined);
+      expect(bronze.rows).toBe(counts.written);
+      expect(q.rows).toBe(counts.quarantined);
       return { bronze, quarantine: q };
     }
     case 'parse': {
       const silver = await partition(store, silverLogs);
-      expect(silver?.rows).toBe((await readManifest(store, bronzeLogs, DATE))?.rows);
+      expect(silver.rows).toBe((await readManifest(store, bronzeLogs, DATE))?.rows);
       const snapshot = await Promise.all(['miner.json', 'first_seen.json'].map(async (f) => sha(await store.get(`state/templates/date=${DATE}/${f}`))));
       return { silver, snapshot };
     }
     case 'features': {
       const windows = await partition(store, goldWindows);
-      const events = (windows?.extra as { events: number }).events;
+      const events = (windows.extra as { events: number }).events;
       expect(events).toBe((await readManifest(store, silverLogs, DATE))?.rows);
       const counts = (await readPartitionAll(store, goldWindows, DATE)).columns.count as Float64Array;
       expect(counts.reduce((s, c) => s + c, 0)).toBe(events);
@@ -167,7 +168,7 @@ async function outputs(step: CrashStep, t: Target): Promise<unknown> {
       const scored = await partition(store, scoredWindows);
       const s = await readPartitionAll(store, scoredWindows, DATE);
       const gold = await Promise.all([goldWindows, goldSessions].map(async (spec) => (await readManifest(store, spec, DATE))?.rows ?? 0));
-      expect(scored?.rows).toBe(gold[0] + gold[1]);
+      expect(scored.rows).toBe(gold[0] + gold[1]);
       const anomalies = await query(
         t,
         `SELECT date::text, entity_kind, entity_key, service, window_start, window_end, score, severity, detectors, anomaly_type, explanation, model_name, model_version
