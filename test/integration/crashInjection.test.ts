@@ -105,11 +105,16 @@ async function runStep(step: CrashStep, t: Target): Promise<unknown> {
 }
 
 /** The real CLI with the fault armed: it must die by SIGKILL at that point. */
-function crashRun(step: CrashStep, t: Target, point: string): Promise<{ code: number | null; signal: string | null; stderr: string }> {
+function crashRun(
+  step: CrashStep,
+  t: Target,
+  point: string,
+  extraArgs: string[] = [],
+): Promise<{ code: number | null; signal: string | null; stderr: string }> {
   return new Promise((done) => {
     const child = execFile(
       process.execPath,
-      [BIN, ...ARGS[step](t)],
+      [BIN, ...ARGS[step](t), ...extraArgs],
       { env: { ...stepEnv(t), SENTINEL_FROM_SOURCE: '1', SENTINEL_FAULT_INJECT: point }, timeout: 120_000 },
       (_err, _stdout, stderr) => done({ code: child.exitCode, signal: child.signalCode, stderr }),
     );
@@ -312,6 +317,21 @@ describe('crash injection: every step killed at each crash point, then rerun', (
     },
     300_000,
   );
+
+  it('a score killed between its lake and database commits leaves a set monitor and report refuse until it is rerun', async () => {
+    // Another model version makes the two outputs differ: the lake names v2's anomalies, the database holds v1's.
+    const s = { log, database: crashed.database, env: stepEnv(crashed) };
+    const other = await train({ from: DATE, to: DATE, lake: crashed.lake, seed: 99, detectors: 'robust_baseline' }, s);
+    expect(other.version).toBe(2);
+    const killed = await crashRun('score', crashed, 'lake:scored/windows:after-commit', ['--model-version', '2']);
+    expect(killed.signal).toBe('SIGKILL');
+    const refusal = new RegExp(`a run of score stopped between its commits\\. Rerun score for ${DATE}`);
+    await expect(monitor({ date: DATE, lake: crashed.lake }, s)).rejects.toThrow(refusal);
+    await expect(buildReport({ from: DATE, to: DATE, lake: crashed.lake, format: 'json', html: crashed.html }, s)).rejects.toThrow(refusal);
+    await score({ date: DATE, lake: crashed.lake, modelVersion: 2 }, s);
+    await monitor({ date: DATE, lake: crashed.lake }, s);
+    expect((await query(crashed, 'SELECT DISTINCT model_version FROM anomalies')).map((r) => r.model_version)).toEqual([2]);
+  }, 120_000);
 
   it('left a mixed multi-output set (and its readers refused it) for each step that has one', () => {
     expect([...mixedSeen].sort()).toEqual(['features', 'ingest', 'parse']);
