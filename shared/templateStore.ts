@@ -34,6 +34,11 @@ async function snapshotDate(lake: ObjectStore, date: string, inclusive: boolean)
   return [...dates].sort().pop();
 }
 
+/** The date of the snapshot parsing `date` starts from (the latest before it), if any. */
+export function previousSnapshotDate(lake: ObjectStore, date: string): Promise<string | undefined> {
+  return snapshotDate(lake, date, false);
+}
+
 /** The miner state to parse `date` with: the snapshot saved after the previous parsed date. */
 export async function loadMinerState<T>(lake: ObjectStore, date: string): Promise<T | undefined> {
   const from = await snapshotDate(lake, date, false);
