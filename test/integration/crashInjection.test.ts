@@ -248,15 +248,16 @@ async function expectReadersRefuse(step: CrashStep, t: Target): Promise<void> {
   if (step === 'features') {
     // train checks the whole set first; score and monitor read windows with their templates, and sessions.
     await expect(trainingFingerprint(t.store, [DATE], {})).rejects.toThrow(refusal);
-    const windows = await readManifest(t.store, goldWindows, DATE);
-    const windowsRead = loadWindowData(t.store, [DATE], ['count']);
-    if (windows?.runId !== (await readManifest(t.store, goldWindowTemplates, DATE))?.runId) await expect(windowsRead).rejects.toThrow(refusal);
-    else await windowsRead;
-    const sessionsRead = (async () => {
+    // Which companion is mixed is decided first: a reader's promise is made only when awaited at once.
+    const [windows, templates, sessions] = await Promise.all([goldWindows, goldWindowTemplates, goldSessions].map((spec) => readManifest(t.store, spec, DATE)));
+    const readWindows = () => loadWindowData(t.store, [DATE], ['count']);
+    if (windows?.runId !== templates?.runId) await expect(readWindows()).rejects.toThrow(refusal);
+    else await readWindows();
+    const readSessions = async () => {
       for await (const _ of readSessionParts(t.store, DATE));
-    })();
-    if (windows?.runId !== (await readManifest(t.store, goldSessions, DATE))?.runId) await expect(sessionsRead).rejects.toThrow(refusal);
-    else await sessionsRead;
+    };
+    if (windows?.runId !== sessions?.runId) await expect(readSessions()).rejects.toThrow(refusal);
+    else await readSessions();
   }
 }
 
