@@ -34,7 +34,7 @@ function crashRun(args: string[], point: string): Promise<{ signal: string | nul
     const child = execFile(
       process.execPath,
       [BIN, ...args],
-      { env: { ...env, SENTINEL_FROM_SOURCE: '1', SENTINEL_FAULT_INJECT: point }, timeout: 120_000 },
+      { env: { ...env, SENTINEL_FROM_SOURCE: '1', SENTINEL_FAULT_INJECT: point }, timeout: 300_000 },
       (_e, _o, stderr) => done({ signal: child.signalCode, stderr }),
     );
   });
@@ -58,7 +58,7 @@ beforeAll(async () => {
   await ingest({ date: DATE }, step);
   await parse({ date: DATE }, step);
   await features({ date: DATE }, step);
-}, 120_000);
+}, 300_000);
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
@@ -73,7 +73,7 @@ describe('crash injection on the embedded defaults', () => {
     const rerun = await train({ from: DATE, to: DATE }, { log, env });
     expect(rerun).toMatchObject({ version: 1, reused: false });
     expect(await query<{ version: number; stage: string }>('SELECT version, stage FROM models')).toEqual([{ version: 1, stage: 'production' }]);
-  }, 180_000);
+  }, 600_000);
 
   it('score killed right after its database commit: the rerun leaves exactly the anomalies of the scored windows', async () => {
     const killed = await crashRun(['score', '--date', DATE], 'db:anomalies:after-commit');
@@ -86,5 +86,5 @@ describe('crash injection on the embedded defaults', () => {
     const rows = await query<{ n: number; keys: number }>('SELECT count(*)::int AS n, count(DISTINCT (entity_kind, entity_key))::int AS keys FROM anomalies');
     expect(rows).toEqual([{ n: anomalous, keys: anomalous }]);
     expect((await readManifest(store, scoredWindows, DATE))?.runId).toBe(rerun.runId);
-  }, 180_000);
+  }, 600_000);
 });

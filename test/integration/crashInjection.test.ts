@@ -115,7 +115,7 @@ function crashRun(
     const child = execFile(
       process.execPath,
       [BIN, ...ARGS[step](t), ...extraArgs],
-      { env: { ...stepEnv(t), SENTINEL_FROM_SOURCE: '1', SENTINEL_FAULT_INJECT: point }, timeout: 120_000 },
+      { env: { ...stepEnv(t), SENTINEL_FROM_SOURCE: '1', SENTINEL_FAULT_INJECT: point }, timeout: 300_000 },
       (_err, _stdout, stderr) => done({ code: child.exitCode, signal: child.signalCode, stderr }),
     );
   });
@@ -286,7 +286,7 @@ beforeAll(async () => {
     await runStep(step, clean);
     expected.set(step, await outputs(step, clean));
   }
-}, 300_000);
+}, 600_000);
 
 afterAll(async () => {
   for (const t of [clean, crashed]) {
@@ -316,7 +316,7 @@ describe('crash injection: every step killed at each crash point, then rerun', (
         expect({ point, outputs: await outputs(step, crashed) }).toEqual({ point, outputs: expected.get(step) });
       }
     },
-    300_000,
+    600_000,
   );
 
   it('a score killed between its lake and database commits leaves a set monitor and report refuse until it is rerun', async () => {
@@ -332,7 +332,7 @@ describe('crash injection: every step killed at each crash point, then rerun', (
     await score({ date: DATE, lake: crashed.lake, modelVersion: 2 }, s);
     await monitor({ date: DATE, lake: crashed.lake }, s);
     expect((await query(crashed, 'SELECT DISTINCT model_version FROM anomalies')).map((r) => r.model_version)).toEqual([2]);
-  }, 120_000);
+  }, 300_000);
 
   it('left a mixed multi-output set (and its readers refused it) for each step that has one', () => {
     expect([...mixedSeen].sort()).toEqual(['features', 'ingest', 'parse']);
