@@ -43,6 +43,12 @@ describe('config', () => {
     expect(loadProcessConfig({ SENTINEL_PARQUET_WORKER: 'false' }).parquetWorker).toBe(true);
   });
 
+  it('SENTINEL_FAULT_INJECT takes only a listed crash point, so a misspelt one never runs clean', () => {
+    expect(loadProcessConfig({}).faultInject).toBeUndefined();
+    expect(loadProcessConfig({ SENTINEL_FAULT_INJECT: 'lake:gold/windows:after-commit' }).faultInject).toBe('lake:gold/windows:after-commit');
+    expect(() => loadProcessConfig({ SENTINEL_FAULT_INJECT: 'lake:gold/window:after-commit' })).toThrow(/faultInject/);
+  });
+
   it('validates only the process-wide settings, and says which variable is wrong', () => {
     expect(loadProcessConfig({ SENTINEL_ALERT_MIN_SEVERITY: 'lots' }).awsRegion).toBe('us-east-1');
     expect(() => loadProcessConfig({ SENTINEL_TF_BACKEND: 'gpu' })).toThrow(/tfBackend/);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { BadInputError } from './errors';
 import { redactUrl } from './logger';
+import { ALL_CRASH_POINTS, type CrashPoint } from './crashPoints';
 
 /**
  * All settings in one place. Defaults here; the environment overrides them; command flags override
@@ -21,6 +22,8 @@ export const processConfigSchema = z.object({
   awsRegion: z.string().min(1).default('us-east-1'),
   /** Set in the image (images/Dockerfile). */
   version: z.string().min(1).default('0.1.0'),
+  /** Test only: kill the process with SIGKILL at this named point (shared/crashPoints.ts, shared/faultInjection.ts). */
+  faultInject: z.enum(ALL_CRASH_POINTS as [CrashPoint, ...CrashPoint[]]).optional(),
 });
 
 export type ProcessConfig = z.infer<typeof processConfigSchema>;
@@ -107,6 +110,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Partial<Config> {
     parquetWorker: env.SENTINEL_PARQUET_WORKER === undefined || env.SENTINEL_PARQUET_WORKER === '' ? undefined : env.SENTINEL_PARQUET_WORKER !== '0',
     awsRegion: env.AWS_REGION,
     version: env.SENTINEL_VERSION,
+    faultInject: env.SENTINEL_FAULT_INJECT,
   };
   return Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined && v !== '')) as Partial<Config>;
 }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createMemoryStore } from './store/memoryStore';
-import { checkCompanion, committedDates, readManifest, readPartitionAll, writePartition } from './lake';
+import { checkCompanion, committedDates, readManifest, readPartitionAll, requireCompanion, writePartition } from './lake';
 import { EXIT, exitCodeOf } from './errors';
-import { quarantine } from './schemas';
+import { bronzeLogs, quarantine } from './schemas';
 import type { Batch } from './parquet';
 
 const batch = (n: number, reason = 'r'): Batch => ({
@@ -60,5 +60,19 @@ describe('lake partitions', () => {
     const legacy = await writePartition(store, quarantine, '2026-01-08', [batch(1)], { runId: 'c' });
     expect(legacy.companions).toBeUndefined();
     expect(() => checkCompanion(legacy, 'templates', undefined, 'parse')).not.toThrow();
+  });
+  it('requireCompanion returns the companion the main manifest names, and refuses another run or none', async () => {
+    const store = createMemoryStore();
+    const date = '2026-01-09';
+    await writePartition(store, quarantine, date, [batch(2)], { runId: 'r1' });
+    // bronzeLogs stands in for any main table: only its manifest is read here.
+    const main = await writePartition(store, bronzeLogs, date, [], { runId: 'r1', companions: { quarantine: 'r1' } });
+    expect((await requireCompanion(store, main, quarantine, 'quarantine', 'ingest')).rows).toBe(2);
+    await writePartition(store, quarantine, date, [batch(1)], { runId: 'r2' });
+    await expect(requireCompanion(store, main, quarantine, 'quarantine', 'ingest')).rejects.toThrow(
+      /holds run r2: a run of ingest stopped between its commits/,
+    );
+    const alone = await writePartition(store, bronzeLogs, '2026-01-10', [], { runId: 'r3' });
+    await expect(requireCompanion(store, alone, quarantine, 'quarantine', 'ingest', 'run ingest')).rejects.toThrow(/no committed partition .*run ingest/);
   });
 });

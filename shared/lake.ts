@@ -5,6 +5,7 @@ import { decodeParquet, type Batch, type TableSpec, type WritableBatch } from '.
 import { ParquetEncoder } from './parquetEncoder';
 import { BatchBuilder } from './batchBuilder';
 import { BadInputError, CommitConflictError, InconsistentCommitError } from './errors';
+import { crashPoint } from './faultInjection';
 
 /**
  * Date partitions with a commit manifest. A partition is `<table>/date=YYYY-MM-DD/`; its data files
@@ -88,9 +89,11 @@ export class PartitionWriter {
     const key = `${this.prefix}part-${this.runId}-${String(this.files.length).padStart(5, '0')}.parquet`;
     const file: { key: string; rows: number; sha256?: string } = { key, rows: batch.rows };
     this.files.push(file);
-    const stored = this.encoder.encode(this.spec, batch).then((bytes) => {
+    const first = this.files.length === 1;
+    const stored = this.encoder.encode(this.spec, batch).then(async (bytes) => {
       file.sha256 = sha256(bytes);
-      return this.store.put(key, bytes);
+      await this.store.put(key, bytes);
+      if (first) crashPoint(`lake:${this.spec.path}:part`);
     });
     stored.catch(() => undefined); // awaited below or in commit, which rethrows
     this.inFlight.push(stored);
@@ -122,6 +125,7 @@ export class PartitionWriter {
       ...(options.companions ? { companions: options.companions } : {}),
     };
     const bytes = Buffer.from(JSON.stringify(manifest, null, 2) + '\n', 'utf8');
+    crashPoint(`lake:${this.spec.path}:before-commit`);
     if (!(await this.store.putIfVersion(this.prefix + MANIFEST, bytes, base?.version))) {
       const winner = await readManifest(this.store, this.spec, this.date).catch(() => undefined);
       throw new CommitConflictError(
@@ -129,6 +133,7 @@ export class PartitionWriter {
           `this run's output was not committed. Rerun the step if its output should replace that commit.`,
       );
     }
+    crashPoint(`lake:${this.spec.path}:after-commit`);
     // The replaced manifest's parts stay: a reader may hold it. They go at a later commit or vacuum.
     const keep = new Set([...this.files, ...(base?.manifest.files ?? [])].map((f) => f.key));
     await removeUnreferenced(this.store, this.prefix, keep, base?.manifest.committedAt, options.graceMs ?? VACUUM_GRACE_MS, new Date()).catch(() => undefined); // best effort: the next commit or vacuum retries
@@ -247,11 +252,36 @@ export function checkCompanion(main: PartitionManifest, companion: string, actua
   );
 }
 
+/**
+ * The current manifest of a companion output that `main` names, checked to be the run it names
+ * (`checkCompanion`): what a reader of a multi-output commit reads instead of the companion's
+ * manifest alone, e.g. gold/sessions of the gold/windows it goes with. BadInputError (with `hint`)
+ * when the companion was never committed.
+ */
+export async function requireCompanion(
+  store: ObjectStore,
+  main: PartitionManifest,
+  spec: TableSpec,
+  companion: string,
+  step: string,
+  hint?: string,
+): Promise<PartitionManifest> {
+  const manifest = await readManifest(store, spec, main.date);
+  checkCompanion(main, companion, manifest?.runId, step);
+  if (!manifest) throw new BadInputError(`no committed partition ${store.uri}${partitionPrefix(spec, main.date)}${hint ? `: ${hint}` : ''}`);
+  return manifest;
+}
+
+/** A whole manifest's parts in one batch (a manifest a reader already checked). */
+export async function readCommittedAll(store: ObjectStore, spec: TableSpec, manifest: PartitionManifest): Promise<Batch> {
+  const parts: Batch[] = [];
+  for await (const b of readCommitted(store, spec, manifest)) parts.push(b);
+  return concatBatches(spec, parts);
+}
+
 /** Reads a whole committed partition into one batch (for small tables such as Gold windows). */
 export async function readPartitionAll(store: ObjectStore, spec: TableSpec, date: string, hint?: string): Promise<Batch> {
-  const parts: Batch[] = [];
-  for await (const b of readPartition(store, spec, date, hint)) parts.push(b);
-  return concatBatches(spec, parts);
+  return readCommittedAll(store, spec, await requireManifest(store, spec, date, hint));
 }
 
 export function concatBatches(spec: TableSpec, parts: readonly Batch[]): Batch {

@@ -107,6 +107,12 @@ export const goldWindows: TableSpec = {
   ],
 };
 
+/**
+ * `features` commits Gold as one set: gold/window_templates and gold/sessions first, then
+ * gold/windows naming their run ids under these keys (`PartitionManifest.companions`).
+ */
+export const GOLD_COMPANIONS = { windowTemplates: 'window_templates', sessions: 'sessions' } as const;
+
 /** Long format: per window and service, the count and TF-IDF weight of each template. */
 export const goldWindowTemplates: TableSpec = {
   path: 'gold/window_templates',

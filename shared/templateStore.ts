@@ -1,6 +1,7 @@
 import type { ObjectStore } from './store/objectStore';
 import { getJson, putJson } from './store/objectStore';
 import { sha256 } from './lake';
+import { crashPoint } from './faultInjection';
 
 /**
  * The persisted template store: the miner's state (so template ids stay stable across days) and
@@ -31,6 +32,11 @@ async function snapshotDate(lake: ObjectStore, date: string, inclusive: boolean)
     if (m && (inclusive ? m[1] <= date : m[1] < date)) dates.add(m[1]);
   }
   return [...dates].sort().pop();
+}
+
+/** The date of the snapshot parsing `date` starts from (the latest before it), if any. */
+export function previousSnapshotDate(lake: ObjectStore, date: string): Promise<string | undefined> {
+  return snapshotDate(lake, date, false);
 }
 
 /** The miner state to parse `date` with: the snapshot saved after the previous parsed date. */
@@ -67,9 +73,11 @@ export async function loadFirstSeen(lake: ObjectStore, date: string, inclusive: 
 export async function saveSnapshot(lake: ObjectStore, date: string, minerState: unknown, firstSeen: ReadonlyMap<string, number>, runId: string): Promise<void> {
   const miner = jsonBytes(minerState);
   await lake.put(snapshotKey(date, 'miner.json'), miner);
+  crashPoint('templates:after-miner');
   const sorted = jsonBytes(Object.fromEntries([...firstSeen.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
   await lake.put(snapshotKey(date, 'first_seen.json'), sorted);
   await putJson(lake, snapshotKey(date, 'snapshot.json'), { runId, miner: sha256(miner), firstSeen: sha256(sorted) } satisfies SnapshotMarker);
+  crashPoint('templates:after-marker');
 }
 
 /**

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ObjectStore } from './store/objectStore';
-import { readManifest, sha256 } from './lake';
-import { goldSessions, goldWindows, goldWindowTemplates } from './schemas';
+import { checkCompanion, readManifest, sha256 } from './lake';
+import { GOLD_COMPANIONS, goldSessions, goldWindows, goldWindowTemplates } from './schemas';
 
 /**
  * What a model was trained on, by content: per date, each Gold table's part checksums and row counts
@@ -15,8 +15,12 @@ export async function trainingFingerprint(lake: ObjectStore, dates: readonly str
   const hash = createHash('sha256');
   hash.update(canonicalJson(params) + '\n');
   for (const date of dates) {
+    const windows = await readManifest(lake, goldWindows, date);
     for (const spec of TRAINING_TABLES) {
-      const manifest = await readManifest(lake, spec, date);
+      const manifest = spec === goldWindows ? windows : await readManifest(lake, spec, date);
+      // A Gold set a crash left half replaced is refused here, before anything is trained on it.
+      if (windows && spec !== goldWindows)
+        checkCompanion(windows, spec === goldSessions ? GOLD_COMPANIONS.sessions : GOLD_COMPANIONS.windowTemplates, manifest?.runId, 'features');
       hash.update(`${spec.path}/date=${date}:`);
       // Manifests committed before parts carried a checksum: hash the part itself.
       for (const f of manifest?.files ?? []) hash.update(`${f.rows}:${f.sha256 ?? sha256(await lake.get(f.key))};`);

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { createMemoryStore } from '../store/memoryStore';
 import { writePartition } from '../lake';
-import { goldSessions } from '../schemas';
+import { goldSessions, goldWindows } from '../schemas';
 import { BatchBuilder } from '../batchBuilder';
 import { loadSessionData } from './trainingData';
 
-async function writeSessions(store: ReturnType<typeof createMemoryStore>, date: string, n: number) {
+/** Gold sessions of a date, and (unless `windows` is false) the windows manifest features commits last, naming them. */
+async function writeSessions(store: ReturnType<typeof createMemoryStore>, date: string, n: number, runId = 'features-t', windows = true) {
   const b = new BatchBuilder(goldSessions, 400);
   const parts = [];
   for (let i = 0; i < n; i++) {
@@ -24,7 +25,8 @@ async function writeSessions(store: ReturnType<typeof createMemoryStore>, date: 
     if (full) parts.push(full);
   }
   parts.push(b.flush());
-  await writePartition(store, goldSessions, date, parts, { runId: 'features-t' });
+  await writePartition(store, goldSessions, date, parts, { runId });
+  if (windows) await writePartition(store, goldWindows, date, [], { runId, companions: { sessions: runId } });
 }
 
 describe('loadSessionData', () => {
@@ -46,5 +48,16 @@ describe('loadSessionData', () => {
     expect(secondDay).toBeGreaterThan(110);
     expect(secondDay).toBeLessThan(190);
     expect((await loadSessionData(store, dates, { maxSessions: 300, seed: 7 })).ids).toEqual(sample.ids);
+  });
+  it("reads a date's sessions only with the windows features committed them with", async () => {
+    const store = createMemoryStore();
+    // A features run that never reached its windows commit: its sessions are not read.
+    await writeSessions(store, '2026-01-07', 10, 'features-a', false);
+    expect((await loadSessionData(store, ['2026-01-07'])).ids).toEqual([]);
+    await writeSessions(store, '2026-01-07', 10, 'features-a');
+    expect((await loadSessionData(store, ['2026-01-07'])).ids).toHaveLength(10);
+    // A later run stopped between its sessions and windows commits: the set is mixed and refused.
+    await writeSessions(store, '2026-01-07', 5, 'features-b', false);
+    await expect(loadSessionData(store, ['2026-01-07'])).rejects.toThrow(/a run of features stopped between its commits\. Rerun features for 2026-01-07/);
   });
 });

@@ -1,6 +1,6 @@
 import type { ObjectStore } from '../store/objectStore';
-import { readManifest, readPartition, readPartitionAll } from '../lake';
-import { goldSessions, goldWindows, goldWindowTemplates } from '../schemas';
+import { checkCompanion, readCommitted, readCommittedAll, readManifest, requireCompanion } from '../lake';
+import { GOLD_COMPANIONS, goldSessions, goldWindows, goldWindowTemplates } from '../schemas';
 import type { FeatureMatrix } from '../detectors/types';
 import type { Batch } from '../parquet';
 import { BadInputError } from '../errors';
@@ -88,8 +88,17 @@ export async function loadWindowData(lake: ObjectStore, dates: readonly string[]
       missing.push(date);
       continue;
     }
-    const w = await readPartitionAll(lake, goldWindows, date);
-    const t = await readPartitionAll(lake, goldWindowTemplates, date, `run \`sentinel features --date ${date}\``);
+    // The templates must be the ones features committed with these windows (a crash between its commits).
+    const templatesManifest = await requireCompanion(
+      lake,
+      manifest,
+      goldWindowTemplates,
+      GOLD_COMPANIONS.windowTemplates,
+      'features',
+      `run \`sentinel features --date ${date}\``,
+    );
+    const w = await readCommittedAll(lake, goldWindows, manifest);
+    const t = await readCommittedAll(lake, goldWindowTemplates, templatesManifest);
     if (w.rows) windowSeconds = Number((w.columns.window_seconds as ArrayLike<number>)[0]);
     matrices.push(toMatrix(w, columns));
     templates.push(...attachTemplates(w, t));
@@ -109,11 +118,18 @@ export const emptySessionData = (): SessionData => ({
   errorCount: new Float64Array(0),
 });
 
-/** A committed Gold sessions partition, one part file at a time (none when the date has no sessions). */
+/**
+ * A committed Gold sessions partition, one part file at a time: the one committed with the date's
+ * gold/windows (InconsistentCommitError when features stopped between its commits). None when the
+ * date has no sessions, or no windows (sessions alone are a features run that never finished).
+ */
 export async function* readSessionParts(lake: ObjectStore, date: string): AsyncGenerator<SessionData> {
-  if (!(await readManifest(lake, goldSessions, date))) return;
+  const windows = await readManifest(lake, goldWindows, date);
+  const sessions = await readManifest(lake, goldSessions, date);
+  if (!windows || !sessions) return;
+  checkCompanion(windows, GOLD_COMPANIONS.sessions, sessions.runId, 'features');
   const intern = interner();
-  for await (const s of readPartition(lake, goldSessions, date)) {
+  for await (const s of readCommitted(lake, goldSessions, sessions)) {
     yield {
       ids: s.columns.session_id as string[],
       service: s.columns.service as string[],

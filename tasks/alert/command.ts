@@ -22,6 +22,7 @@ import { groupIncidents, matchOpenAlert } from './incidents';
 import { channelsFromConfig } from './channels';
 import { DEFAULT_RETRY, deliver, idempotencyKey, runBounded, type Channel, type DeliveryOutcome } from './deliver';
 import type { AlertForDelivery } from './payload';
+import { crashPoint } from '../../shared/faultInjection';
 
 /** An alert row as webhooks receive it. */
 function forDelivery(a: AlertRow): AlertForDelivery {
@@ -89,9 +90,11 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
       await refreshAnomalyCounts(client, [...new Set(rows.map((r) => r.id))]);
       return rows;
     });
+    crashPoint('db:alerts:after-commit');
     const resolved = await inTransaction(pool, (c) =>
       autoResolve(c, new Date(endOfDay.getTime() - cfg.alertQuietMinutes * 60_000), endOfDay, cfg.alertQuietMinutes),
     );
+    crashPoint('db:auto-resolve:after-commit');
 
     // Deliveries: those an earlier run left pending first, then this run's; at most
     // alertDeliveryConcurrency in flight, and none started (in-flight ones cut) after the budget.
@@ -121,6 +124,7 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     }
     const record = async ({ alert, channel }: { alert: AlertForDelivery; channel: Channel }, outcome: DeliveryOutcome) => {
       await recordDelivery(pool, { alertId: alert.id, channel: channel.name, revision: alert.last_seen, ...outcome });
+      crashPoint('alert:after-first-delivery');
       deliveries[outcome.status]++;
       if (outcome.status === 'failed')
         ctx.log.warn(

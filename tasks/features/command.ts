@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { runStep, type StepOptions } from '../../shared/runtime';
 import { checkCompanion, PartitionWriter, readCommitted, requireManifest, writePartition } from '../../shared/lake';
 import { BatchBuilder } from '../../shared/batchBuilder';
-import { goldSessions, goldWindows, goldWindowTemplates, silverLogs, WINDOW_FEATURES } from '../../shared/schemas';
+import { GOLD_COMPANIONS, goldSessions, goldWindows, goldWindowTemplates, silverLogs, WINDOW_FEATURES } from '../../shared/schemas';
 import { dayStart } from '../../shared/dates';
 import { BadInputError } from '../../shared/errors';
 import { interner } from '../../shared/interner';
@@ -42,7 +42,7 @@ const goldSessionRow = (r: SessionRow) => ({
   template_counts: JSON.stringify(r.template_counts),
 });
 
-/** silver/logs → gold/windows, gold/window_templates, gold/sessions for one date. */
+/** silver/logs → gold/windows, gold/window_templates, gold/sessions for one date, committed together. */
 export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
   const opts = parseOptions(featuresOptions, raw, 'features');
   const windowSeconds = parseDuration(opts.window);
@@ -132,10 +132,16 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
 
     const extra = { events, windowSeconds, features: WINDOW_FEATURES };
     const templateRows = t.rows;
-    await writePartition(ctx.lake, goldWindows, opts.date, [w.flush()], { runId: ctx.runId, extra });
-    await writePartition(ctx.lake, goldWindowTemplates, opts.date, [t.flush()], { runId: ctx.runId });
+    // One multi-output commit (docs/decisions.md 37): the companions first, gold/windows last naming
+    // them, so readers of Gold (train, score, monitor) refuse a set a crash left half replaced.
     await sessionWriter.write(sessionRows.flush());
     await sessionWriter.commit({ extra: { sessionKey: opts.sessionKey, sessionGap: opts.sessionGap } });
+    await writePartition(ctx.lake, goldWindowTemplates, opts.date, [t.flush()], { runId: ctx.runId });
+    await writePartition(ctx.lake, goldWindows, opts.date, [w.flush()], {
+      runId: ctx.runId,
+      extra,
+      companions: { [GOLD_COMPANIONS.windowTemplates]: ctx.runId, [GOLD_COMPANIONS.sessions]: ctx.runId },
+    });
     return {
       date: opts.date,
       events,

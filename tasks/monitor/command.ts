@@ -4,7 +4,7 @@ import { inTransaction } from '../../shared/db/database';
 import { getModel } from '../../shared/db/models';
 import { listAnomalies } from '../../shared/db/anomalies';
 import { upsertModelMetrics, type MetricEntry } from '../../shared/db/metrics';
-import { readManifest, readPartition, readPartitionAll } from '../../shared/lake';
+import { readCommittedAll, readManifest, readPartition } from '../../shared/lake';
 import { scoredWindows, silverLogs } from '../../shared/schemas';
 import { BadInputError, GateClosedError } from '../../shared/errors';
 import { getJson, putJson } from '../../shared/store/objectStore';
@@ -16,6 +16,8 @@ import { loadLabels } from '../../shared/labels';
 import { parseOptions } from '../options';
 import { DEFAULT_THRESHOLDS, retrainDecision, type MonitorFacts } from './decision';
 import { featureDrift, scoreShift, UnseenTemplates } from './drift';
+import { crashPoint } from '../../shared/faultInjection';
+import { checkScoredAnomalies } from '../../shared/scoredAnomalies';
 
 export const monitorOptions = z.object({
   date: z.string(),
@@ -69,9 +71,11 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     const windows = await loadWindowData(ctx.lake, [opts.date], bundle.windows.columns);
     const { featurePsi, featureKs } = featureDrift(windows.matrix, bundle.profiles);
 
-    if (!(await readManifest(ctx.lake, scoredWindows, opts.date)))
-      throw new BadInputError(`no scored windows for ${opts.date}: run \`sentinel score --date ${opts.date}\` first`);
-    const scored = await readPartitionAll(ctx.lake, scoredWindows, opts.date);
+    const scoredManifest = await readManifest(ctx.lake, scoredWindows, opts.date);
+    if (!scoredManifest) throw new BadInputError(`no scored windows for ${opts.date}: run \`sentinel score --date ${opts.date}\` first`);
+    const anomalies = await listAnomalies(pool, opts.date, opts.date);
+    checkScoredAnomalies(scoredManifest, anomalies);
+    const scored = await readCommittedAll(ctx.lake, scoredWindows, scoredManifest);
     const { scorePsi, anomalyRate } = scoreShift(
       {
         entityKind: scored.columns.entity_kind as string[],
@@ -87,7 +91,7 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     const labels = await loadLabels(ctx.lake, opts.date, opts.date);
     let quality: MonitorSummary['quality'] = null;
     if (labels) {
-      const e = evaluateDetections(await listAnomalies(pool, opts.date, opts.date), labels);
+      const e = evaluateDetections(anomalies, labels);
       quality = { precision: e.precision, recall: e.recall, f1: e.f1 };
     }
     const facts: MonitorFacts = {
@@ -119,7 +123,9 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
       ['retrain_recommended', decision.retrain ? 1 : 0, { reasons: decision.reasons }],
     ];
     await inTransaction(pool, (client) => upsertModelMetrics(client, opts.date, opts.name, model.version, metrics));
+    crashPoint('db:model-metrics:after-commit');
     await putJson(ctx.lake, summaryKey(opts.date), summary);
+    crashPoint('monitor:after-summary');
     if (decision.retrain) ctx.log.warn({ reasons: decision.reasons }, 'retraining recommended');
     else ctx.log.info('no drift above thresholds; retraining not needed');
     return {

@@ -5,7 +5,8 @@ import { bronzeLogs, quarantine, silverLogs } from '../../shared/schemas';
 import type { WritableBatch } from '../../shared/parquet';
 import { parseOptions } from '../options';
 import { createTemplateMiner } from '../../shared/parsing/templateMiner';
-import { loadFirstSeen, loadMinerState, recordFirstSeen, saveSnapshot } from '../../shared/templateStore';
+import { loadFirstSeen, loadMinerState, previousSnapshotDate, recordFirstSeen, saveSnapshot, snapshotRunId } from '../../shared/templateStore';
+import { InconsistentCommitError } from '../../shared/errors';
 
 export const parseStepOptions = z.object({ date: z.string(), lake: z.string().optional() });
 
@@ -24,6 +25,17 @@ const PASSED_THROUGH = bronzeLogs.columns.map((c) => c.name).filter((name) => ![
 export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
   const opts = parseOptions(parseStepOptions, raw, 'parse');
   return runStep({ task: 'parse', partition: opts.date, overrides: { lake: opts.lake }, ...step }, async (ctx) => {
+    // The snapshot this run continues from must be the one its date's Silver names: a parse of that
+    // date that stopped between its commits left a snapshot of a Silver never committed.
+    const previous = await previousSnapshotDate(ctx.lake, opts.date);
+    if (previous) {
+      const previousSilver = await readManifest(ctx.lake, silverLogs, previous);
+      if (!previousSilver)
+        throw new InconsistentCommitError(
+          `the template snapshot of ${previous} has no committed Silver: a run of parse stopped between its commits. Rerun parse for ${previous} (\`sentinel parse --date ${previous}\`).`,
+        );
+      checkCompanion(previousSilver, 'templates', await snapshotRunId(ctx.lake, previous), 'parse');
+    }
     const miner = createTemplateMiner(undefined, await loadMinerState(ctx.lake, opts.date));
     const firstSeen = await loadFirstSeen(ctx.lake, opts.date, false);
     const templatesBefore = firstSeen.size;

@@ -1,7 +1,7 @@
-import { writeFile } from 'node:fs/promises';
+import { rename, writeFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { runStep, type StepOptions, type StepContext } from '../../shared/runtime';
-import { listAnomalies } from '../../shared/db/anomalies';
+import { listAnomalies, type AnomalyRow } from '../../shared/db/anomalies';
 import { listOpenAlerts } from '../../shared/db/alerts';
 import { listMetrics } from '../../shared/db/metrics';
 import { readManifest, readPartitionAll } from '../../shared/lake';
@@ -18,6 +18,7 @@ import { formatText, summarize } from './summary';
 import { evaluateLineLabels, formatLineEvaluation } from './lineLabels';
 import type { EvaluationWindows } from '../../shared/lineEvaluation';
 import { renderHtml, type TimelinePoint } from './html';
+import { crashPoint } from '../../shared/faultInjection';
 
 export const reportOptions = z.object({
   from: z.string(),
@@ -54,9 +55,9 @@ async function timeline(ctx: StepContext, dates: string[]): Promise<TimelinePoin
   return [...byT.entries()].sort(([a], [b]) => a - b).map(([t, p]) => ({ t, count: p.count, errorRate: p.count ? p.errors / p.count : 0 }));
 }
 
-async function scoreValues(ctx: StepContext, dates: string[]): Promise<number[]> {
+async function scoreValues(ctx: StepContext, dates: string[], anomalies: readonly AnomalyRow[]): Promise<number[]> {
   const out: number[] = [];
-  for await (const s of scoredPartitions(ctx.lake, dates)) {
+  for await (const s of scoredPartitions(ctx.lake, dates, anomalies)) {
     const kinds = s.columns.entity_kind;
     const scores = s.columns.score as Float64Array;
     for (let i = 0; i < s.rows; i++) if (kinds[i] === 'window') out.push(scores[i]);
@@ -74,8 +75,11 @@ export async function buildReport(raw: unknown, step: Partial<StepOptions> = {})
     const labels = await loadLabels(ctx.lake, opts.from, opts.to, opts.labels);
     const evaluation = labels ? { ...evaluateDetections(rows, labels), ...evaluateByUnit(rows, labels) } : undefined;
     const summary = summarize(opts.from, opts.to, rows, evaluation);
-    const sessionEvaluation = opts.sessionLabels ? evaluateSessions(await scoredSessions(ctx, dates), await readSessionLabels(opts.sessionLabels)) : undefined;
-    const lineEvaluation = opts.lineLabels ? await evaluateLineLabels(ctx, dates, lineWindowings(opts), opts.normalLabel) : undefined;
+    const sessionEvaluation = opts.sessionLabels
+      ? evaluateSessions(await scoredSessions(ctx, dates, rows), await readSessionLabels(opts.sessionLabels))
+      : undefined;
+    const lineEvaluation = opts.lineLabels ? await evaluateLineLabels(ctx, dates, lineWindowings(opts), opts.normalLabel, rows) : undefined;
+    crashPoint('report:after-read');
     if (opts.html) {
       const metrics = await listMetrics(db.pool, opts.from, opts.to);
       const alerts = await listOpenAlerts(db.pool);
@@ -83,11 +87,15 @@ export async function buildReport(raw: unknown, step: Partial<StepOptions> = {})
         summary,
         timeline: await timeline(ctx, dates),
         anomalyTimes: rows.map((r) => r.window_start),
-        scores: await scoreValues(ctx, dates),
+        scores: await scoreValues(ctx, dates, rows),
         metrics,
         alerts,
       });
-      await writeFile(opts.html, html);
+      // A temp file renamed over the report: a crash never leaves a half-written page where the last one was.
+      const temp = `${opts.html}.${ctx.runId}.tmp`;
+      await writeFile(temp, html);
+      crashPoint('report:html-before-rename');
+      await rename(temp, opts.html);
       ctx.log.info({ file: opts.html }, 'HTML report written');
     }
     const sessionText = sessionEvaluation
@@ -116,9 +124,9 @@ async function readSessionLabels(file: string): Promise<Map<string, boolean>> {
 }
 
 /** Every scored session of the range with its verdict (not only the anomalous ones in PostgreSQL). */
-async function scoredSessions(ctx: StepContext, dates: string[]): Promise<{ key: string; anomalous: boolean }[]> {
+async function scoredSessions(ctx: StepContext, dates: string[], anomalies: readonly AnomalyRow[]): Promise<{ key: string; anomalous: boolean }[]> {
   const out: { key: string; anomalous: boolean }[] = [];
-  for await (const s of scoredPartitions(ctx.lake, dates)) {
+  for await (const s of scoredPartitions(ctx.lake, dates, anomalies)) {
     for (let i = 0; i < s.rows; i++)
       if (s.columns.entity_kind[i] === 'session') out.push({ key: s.columns.entity_key[i] as string, anomalous: s.columns.anomalous[i] === true });
   }

@@ -2,6 +2,7 @@ import type { StepContext } from '../../shared/runtime';
 import { readManifest, readPartition } from '../../shared/lake';
 import { silverLogs } from '../../shared/schemas';
 import { scoredPartitions } from './scoredPartitions';
+import type { AnomalyRow } from '../../shared/db/anomalies';
 import { BadInputError } from '../../shared/errors';
 import { evaluateLineWindows, flagLines, type EvaluationWindows, type FlaggedWindow, type LabeledLine, type LineEvaluation } from '../../shared/lineEvaluation';
 
@@ -9,7 +10,13 @@ import { evaluateLineWindows, flagLines, type EvaluationWindows, type FlaggedWin
  * `report --line-labels`: the labels each Silver line carries (ingested from a log format with
  * <Label>, e.g. BGL, or a JSON `label` field) against the scored windows, per evaluation window.
  */
-export async function evaluateLineLabels(ctx: StepContext, dates: string[], windowings: EvaluationWindows[], normalLabel: string): Promise<LineEvaluation[]> {
+export async function evaluateLineLabels(
+  ctx: StepContext,
+  dates: string[],
+  windowings: EvaluationWindows[],
+  normalLabel: string,
+  anomalies: readonly AnomalyRow[],
+): Promise<LineEvaluation[]> {
   const lines: LabeledLine[] = [];
   const flagged: FlaggedWindow[] = [];
   for (const date of dates) {
@@ -22,7 +29,7 @@ export async function evaluateLineLabels(ctx: StepContext, dates: string[], wind
       }
     }
   }
-  for await (const s of scoredPartitions(ctx.lake, dates)) {
+  for await (const s of scoredPartitions(ctx.lake, dates, anomalies)) {
     for (let i = 0; i < s.rows; i++) {
       if (s.columns.entity_kind[i] !== 'window' || s.columns.anomalous[i] !== true) continue;
       flagged.push({

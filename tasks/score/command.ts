@@ -15,6 +15,8 @@ import { emptySessionData, loadWindowData, readSessionParts, windowKey } from '.
 import { parseOptions } from '../options';
 import { SampleLineCollector } from './sampleLines';
 import { sessionAnomaly, windowAnomaly, type PendingAnomaly } from './anomalyRows';
+import { crashPoint } from '../../shared/faultInjection';
+import { anomalySet } from '../../shared/scoredAnomalies';
 
 export const scoreOptions = z.object({
   date: z.string(),
@@ -141,8 +143,11 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     }));
 
     await scoredWriter.write(scored.flush());
-    const written = await scoredWriter.commit({ extra: { model: opts.name, modelVersion: model.version } });
+    // The lake first, naming the anomaly set; then the rows. A crash between them leaves a set that
+    // monitor and report refuse until score is rerun (shared/scoredAnomalies.ts).
+    const written = await scoredWriter.commit({ extra: { model: opts.name, modelVersion: model.version, anomalies: anomalySet(rows) } });
     await inTransaction(pool, (client) => replaceAnomalies(client, opts.date, ['window', 'session'], rows));
+    crashPoint('db:anomalies:after-commit');
     const byType: Record<string, number> = {};
     for (const r of rows) byType[r.anomaly_type ?? 'other'] = (byType[r.anomaly_type ?? 'other'] ?? 0) + 1;
     return {

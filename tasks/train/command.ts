@@ -13,6 +13,7 @@ import { BadInputError } from '../../shared/errors';
 import { DEFAULT_WINDOW_DETECTORS } from '../../shared/detectors/registry';
 import { loadSessionData, loadWindowData } from '../../shared/models/trainingData';
 import { mirrorToMlflow } from './mlflowMirror';
+import { crashPoint } from '../../shared/faultInjection';
 
 export const trainOptions = z.object({
   from: z.string(),
@@ -108,11 +109,16 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
         metrics,
         artifactUriFor: (v) => `${ctx.lake.uri}models/${opts.name}/v${v}/`,
       });
+      // The artifact is written inside the registry transaction: a crash before COMMIT leaves an
+      // artifact no row names, which the rerun (the same version number) overwrites.
       await saveModelJson(ctx.lake, opts.name, m.version, bundle);
+      crashPoint('train:after-artifact');
       if (decision.promote) await promote(client, opts.name, m.version, decision.reason);
       else await setNote(client, opts.name, m.version, decision.reason);
       return m;
     });
+    // A crash from here on leaves the version registered: a rerun finds it by fingerprint (reused).
+    crashPoint('train:after-registry');
     if (!decision.promote) ctx.log.warn({ version: registered.version, reason: decision.reason }, 'candidate not promoted');
     else ctx.log.info({ version: registered.version, reason: decision.reason }, 'candidate promoted to production');
     const mlflowRunId = await mirrorToMlflow(ctx, {

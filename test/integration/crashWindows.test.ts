@@ -19,16 +19,16 @@ const DATE = '2026-03-05';
 const log = createLogger('silent');
 let lake: string;
 let store: ObjectStore;
-const line = (i: number) =>
+const line = (i: number, date = DATE) =>
   JSON.stringify({
-    ts: `${DATE}T10:${String(i % 60).padStart(2, '0')}:00Z`,
+    ts: `${date}T10:${String(i % 60).padStart(2, '0')}:00Z`,
     service: 'api',
     level: 'INFO',
     message: `${['GET', 'PUT', 'DELETE'][i % 3]} /items/${i} took ${i} ms`,
   });
-const landing = async (good: number, bad: number) => {
-  const lines = [...Array.from({ length: good }, (_, i) => line(i)), ...Array.from({ length: bad }, (_, i) => `garbage ${i}`)];
-  await store.put(`landing/date=${DATE}/app.jsonl`, Buffer.from(lines.join('\n') + '\n'));
+const landing = async (good: number, bad: number, date = DATE) => {
+  const lines = [...Array.from({ length: good }, (_, i) => line(i, date)), ...Array.from({ length: bad }, (_, i) => `garbage ${i}`)];
+  await store.put(`landing/date=${date}/app.jsonl`, Buffer.from(lines.join('\n') + '\n'));
 };
 
 /** A lake whose writes to a key ending in `suffix` fail, as if the process died just before them. */
@@ -112,5 +112,19 @@ describe('crash windows between the commits of one step', () => {
     await parse({ date: DATE, lake }, step());
     await features({ date: DATE, lake }, step());
     expect(await newTemplates()).toBe(expected);
+  });
+  it('parse of the next day refuses to continue from a snapshot whose Silver was never committed, and a rerun of parse heals it', async () => {
+    const NEXT = '2026-03-06';
+    await landing(80, 0, NEXT);
+    await ingest({ date: NEXT, lake }, step());
+    // Stopped after D's snapshot, before D's Silver commit: D+1 would mine on from a state no Silver goes with.
+    await expect(parse({ date: DATE, lake }, step(crashBefore(`silver/logs/date=${DATE}/_SUCCESS`)))).rejects.toThrow(/injected crash/);
+    const err = await parse({ date: NEXT, lake }, step()).catch((e: unknown) => e);
+    expect(exitCodeOf(err)).toBe(EXIT.externalService);
+    expect((err as Error).message).toMatch(new RegExp(`stopped between its commits\\. Rerun parse for ${DATE}`));
+    expect(await readManifest(store, silverLogs, NEXT)).toBeUndefined();
+
+    await parse({ date: DATE, lake }, step());
+    expect((await parse({ date: NEXT, lake }, step())).rows).toBe(80);
   });
 });
