@@ -66,9 +66,9 @@ export function messageTokens(content: string, masker: Masker, rules: Readonly<T
       i += run.tokenCount - 1;
       previous = raw[i];
     } else {
-      const m = masker.maskToken(token);
-      text = m.text;
-      vals = m.values;
+      const m = masker.maskOrNull(token);
+      text = m ? m.text : token;
+      vals = m ? m.values : NO_VALUES;
       if (rules.namedValues && vals.length === 0) {
         if (isNamedValue(before, token)) {
           text = WILDCARD;
@@ -102,6 +102,9 @@ export function messageTokens(content: string, masker: Masker, rules: Readonly<T
   if (count < n) tokens.length = masked.length = values.length = count;
   return { tokens, masked, values };
 }
+
+/** Shared by every token without values (frozen: nothing may add to it). */
+const NO_VALUES: string[] = Object.freeze([]) as unknown as string[];
 
 /** A name with a number (`an14`, `cn304,`): in a run of them, a list of values. */
 const NUMBERED_NAME = /^[A-Za-z]{1,12}\d+[,;]?$/;

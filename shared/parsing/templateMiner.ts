@@ -49,6 +49,8 @@ export interface TemplateMiner {
   readonly config: Readonly<TemplateMinerConfig>;
   /** Learns from one message (the Content part of a line, not the header). */
   add(content: string): MineResult;
+  /** `add` for callers that only need the template id: no parameters, no result object. */
+  learn(content: string): string;
   /** Learns from many messages, in order. */
   mine(contents: Iterable<string>): MineResult[];
   /** Inference only: the template that covers the message exactly, or null. Never changes state. */
@@ -142,6 +144,7 @@ export function createTemplateMiner(config: Partial<TemplateMinerConfig> = {}, s
       const r = drain.learn(masked);
       return { templateId: r.templateId, template: r.template, params: paramsOf(r.template, tokens, values), changeType: r.changeType };
     },
+    learn: (content) => drain.learn(prepare(content).masked).templateId,
     mine(contents) {
       const out: MineResult[] = [];
       for (const content of contents) out.push(miner.add(content));
