@@ -22,9 +22,9 @@ function constructedLog(lines: number): string {
   for (let i = 0; i < lines; i++) {
     const level = i % 7 === 0 ? 'WARN' : 'INFO';
     if (i % 5000 === 17) out.push('this line has no level');
-    else if (i % 3 === 0) out.push(`${level} session opened for user ${users[i % users.length]} by uid=${i % 1000}`);
-    else if (i % 3 === 1) out.push(`${level} wrote ${i * 7} bytes to /var/data/part-${i % 97}.bin in ${i % 300} ms, "ok" — naïve`);
-    else out.push(`${level} job ${i % 11 === 0 ? 'rebuild' : 'cleanup'} finished, code ${i % 4}`);
+    else if (i % 3 === 0) out.push(`${level}: session opened for user ${users[i % users.length]} by uid=${i % 1000}`);
+    else if (i % 3 === 1) out.push(`${level}: wrote ${i * 7} bytes to /var/data/part-${i % 97}.bin in ${i % 300} ms, "ok" — naïve`);
+    else out.push(`${level}: job ${i % 11 === 0 ? 'rebuild' : 'cleanup'} finished, code ${i % 4}`);
   }
   return out.map((l, i) => (i % 2 ? `${l}\r\n` : `${l}\n`)).join('');
 }
@@ -32,7 +32,7 @@ function constructedLog(lines: number): string {
 async function templatesOf(file: string, extra: Record<string, unknown> = {}) {
   const out = path.join(dir, `${path.basename(file)}.${Object.keys(extra).join('-')}.csv`);
   const templatesOut = `${out}.templates.csv`;
-  const summary = await run({ args: [file], logFormat: '<Level> <Content>', out, templatesOut, ...extra });
+  const summary = await run({ args: [file], logFormat: '<Level>: <Content>', out, templatesOut, ...extra });
   return { summary, csv: readFileSync(out, 'utf8'), templates: readFileSync(templatesOut, 'utf8') };
 }
 
@@ -45,7 +45,7 @@ describe('sentinel templates FILE (streamed in two passes)', () => {
 
   it('writes what the in-memory structureLines gives for the whole file, also across read chunks', async () => {
     expect(text.length).toBeGreaterThan(2 << 20);
-    const expected = structureLines(await decodeLines(readFileSync(plain)), '<Level> <Content>');
+    const expected = structureLines(await decodeLines(readFileSync(plain)), '<Level>: <Content>');
     const { summary, csv, templates } = await templatesOf(plain);
     expect(csv).toBe(eventsCsv(expected));
     expect(templates).toBe(templatesToCsv(expected));
@@ -58,7 +58,7 @@ describe('sentinel templates FILE (streamed in two passes)', () => {
   });
 
   it('writes every header field with --full, and reads gzip by its magic bytes', async () => {
-    const expected = structureLines(await decodeLines(readFileSync(plain)), '<Level> <Content>');
+    const expected = structureLines(await decodeLines(readFileSync(plain)), '<Level>: <Content>');
     const { csv } = await templatesOf(gzipped, { full: true });
     expect(csv).toBe(structuredToCsv(expected));
   });
