@@ -230,11 +230,13 @@ function maskerFrom(rules: readonly MaskRule[], { compiled, charBits, longTexts,
     // Null while no rule has matched: the token is then the only, literal segment.
     let segments: Segment[] | null = null;
     // `open`: text still open to later rules (once a rule masked the whole token, the rest skip).
-    let open = token;
+    // Built only when a later rule's gate needs it (undefined: not built since the last match).
+    let open: string | undefined = token;
+    let literal = true;
     for (const { placeholder, regex, gate, bit } of compiled) {
-      if (open === '') break;
+      if (!literal) break;
       // Until a rule matched, the token's bits answer the gate; after, the open text is re-checked.
-      if (gate && (segments === null && bit !== 0 ? (bits & bit) === 0 : !gate.test(open))) continue;
+      if (gate && (segments === null && bit !== 0 ? (bits & bit) === 0 : !gate.test((open ??= openText(segments!))))) continue;
       let next: Segment[] | null = null;
       const current: readonly Segment[] = segments ?? [token];
       for (let s = 0; s < current.length; s++) {
@@ -261,10 +263,9 @@ function maskerFrom(rules: readonly MaskRule[], { compiled, charBits, longTexts,
         }
       }
       if (!next) continue; // nothing masked: the segments stand as they were
-      // Gates look at the text between masked values only: joined with a space, which no rule
-      // needs, so a gate cannot see a match across a masked value.
-      open = next.filter((seg): seg is string => typeof seg === 'string').join(' ');
       segments = next;
+      open = undefined;
+      literal = next.some(isLiteral);
     }
     if (segments === null) {
       remember(token, PLAIN);
@@ -286,6 +287,16 @@ function maskerFrom(rules: readonly MaskRule[], { compiled, charBits, longTexts,
     maskOrNull,
     maskToken: (token) => maskOrNull(token) ?? Object.freeze({ text: token, values: NO_VALUES }),
   };
+}
+
+const isLiteral = (seg: Segment): seg is string => typeof seg === 'string';
+
+/**
+ * Gates look at the text between masked values only: joined with a space, which no rule needs, so
+ * a gate cannot see a match across a masked value.
+ */
+function openText(segments: readonly Segment[]): string {
+  return segments.filter(isLiteral).join(' ');
 }
 
 /** A regex that finds any of the texts (a character class when they are all single characters). */
