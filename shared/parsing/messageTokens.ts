@@ -82,7 +82,7 @@ export function messageTokens(content: string, masker: Masker, rules: Readonly<T
         }
       }
     }
-    const pure = rules.joinAdjacentValues && ((vals.length > 0 && isPureValue(text)) || EMPTY_VALUES.has(token));
+    const pure = rules.joinAdjacentValues && ((vals.length > 0 && isPureValue(text)) || (token.length === 2 && EMPTY_VALUES.has(token)));
     const numbered = rules.joinAdjacentValues && vals.length === 0 && endsInDigit(token) && NUMBERED_NAME.test(token);
     if ((pure && lastPure) || (numbered && lastNumbered)) {
       // Step 3: join with the previous pure value; the whole stretch is one parameter.
@@ -117,7 +117,7 @@ function endsInDigit(token: string): boolean {
   return (last === 44 || last === 59) && before >= 48 && before <= 57;
 }
 
-/** A value printed empty (`connection from 1.2.3.4 () at ...`): it joins adjacent values like one. */
+/** A value printed empty (`connection from 1.2.3.4 () at ...`): it joins adjacent values like one. Two characters each. */
 const EMPTY_VALUES = new Set(['()', '[]', '{}', '<>', "''", '""']);
 
 /**
