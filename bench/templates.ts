@@ -5,11 +5,14 @@
  * - leave-one-system-out GA: for each system, GA under the setting (constants and on/off rules) that
  *   scores best on the other nine (shared/leaveOneOut.ts), so a rule fitted to one system shows;
  * - mining throughput in process, median of 3 timed rounds per system.
- * Run: `npx tsx bench/templates.ts [--errors <System>] [--no-loso]`.
+ * - `templates FILE` on 1M+ HDFS lines, as a process (streamed: lines/s and peak RSS, median of 3).
+ * Run: `npx tsx bench/templates.ts [--errors <System>] [--no-loso] [--no-large]`.
  * Datasets: `$SENTINEL_DATASETS/loghub` (default `../shared/datasets`, relative to the repo).
  * Data: loghub (https://github.com/logpai/loghub), Zhu et al., ISSRE 2023.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { leaveOneOut } from '../shared/leaveOneOut';
@@ -30,6 +33,9 @@ const datasets = path.resolve(repoRoot, process.env.SENTINEL_DATASETS ?? '../sha
 const loghub = path.join(datasets, 'loghub');
 const errorsFor = process.argv.includes('--errors') ? process.argv[process.argv.indexOf('--errors') + 1] : undefined;
 const withLoso = !process.argv.includes('--no-loso');
+const withLarge = !process.argv.includes('--no-large');
+/** Copies of hdfs-sessions (113,014 lines each) in the large-file run: just over 1M lines. */
+const LARGE_FILE_COPIES = 9;
 
 interface Sample {
   system: string;
@@ -89,7 +95,7 @@ function losoGrid(): Array<{ label: string; config: Partial<TemplateMinerConfig>
   return grid.sort((a, b) => a.rulesOn - b.rulesOn);
 }
 
-function main(): void {
+async function main(): Promise<void> {
   if (!existsSync(loghub)) {
     console.error(`no loghub samples at ${loghub} (set SENTINEL_DATASETS to the datasets folder)`);
     process.exit(2);
@@ -98,6 +104,52 @@ function main(): void {
   const rows = samples.map(benchSystem);
   printTable(rows);
   if (withLoso) printLoso(samples, rows);
+  if (withLarge) await benchLargeFile();
+}
+
+/**
+ * `sentinel templates` as a user runs it, on a file of 1M+ HDFS lines: hdfs-sessions copied
+ * LARGE_FILE_COPIES times, each copy's block ids made its own (a digit appended), so sessions do
+ * not repeat whole. Wall time of the process (reading, mining, writing the CSV) and peak RSS.
+ */
+async function benchLargeFile(): Promise<void> {
+  const source = path.join(datasets, 'hdfs-sessions', 'HDFS_sessions.log');
+  if (!existsSync(source)) {
+    console.log(`\n(no ${source}: large-file run skipped)`);
+    return;
+  }
+  const dir = mkdtempSync(path.join(tmpdir(), 'sentinel-templates-bench-'));
+  try {
+    const file = path.join(dir, 'HDFS_large.log');
+    const text = readFileSync(source, 'utf8');
+    const out = createWriteStream(file);
+    for (let copy = 0; copy < LARGE_FILE_COPIES; copy++) {
+      if (!out.write(text.replace(/blk_(-?\d+)/g, `blk_$1${copy}`))) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+    }
+    await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+    const hasTime = existsSync('/usr/bin/time');
+    const runs: Array<{ seconds: number; lines: number; rssMb: number }> = [];
+    for (let r = 0; r < TIMING_ROUNDS; r++) {
+      const args = ['bin/sentinel.mjs', 'templates', file, '--log-format', 'hdfs', '--out', path.join(dir, 'out.csv')];
+      const started = performance.now();
+      const run = hasTime
+        ? spawnSync('/usr/bin/time', ['-f', 'maxrss_kb=%M', 'node', ...args], { cwd: repoRoot, encoding: 'utf8' })
+        : spawnSync('node', args, { cwd: repoRoot, encoding: 'utf8' });
+      const seconds = (performance.now() - started) / 1000;
+      if (run.status !== 0) throw new Error(`templates exited ${run.status}: ${run.stderr.slice(-1000)}`);
+      const summary = JSON.parse(run.stdout.trim().split('\n').pop()!);
+      runs.push({ seconds, lines: summary.lines, rssMb: Number(/maxrss_kb=(\d+)/.exec(run.stderr)?.[1] ?? NaN) / 1024 });
+    }
+    const median = runs.map((r) => r.seconds).sort((a, b) => a - b)[Math.floor(runs.length / 2)];
+    const lines = runs[0].lines;
+    console.log(`\n\`sentinel templates\` on ${lines.toLocaleString('en-US')} HDFS lines (hdfs-sessions × ${LARGE_FILE_COPIES}), one process per run`);
+    console.log(
+      `  ${median.toFixed(2)} s wall (median of ${TIMING_ROUNDS}), ${Math.round(lines / median).toLocaleString('en-US')} lines/s, peak RSS ${Math.max(...runs.map((r) => r.rssMb)).toFixed(0)} MB, load average ${loadavg()[0].toFixed(1)}`,
+    );
+    console.log('  (includes Node start-up, reading the file twice and writing the CSV: the work `templates` does for a user)');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 function loadSample(system: (typeof SYSTEMS)[number]): Sample {
@@ -325,4 +377,4 @@ function parseCsv(text: string): string[][] {
   return rows;
 }
 
-main();
+await main();

@@ -66,9 +66,9 @@ export function messageTokens(content: string, masker: Masker, rules: Readonly<T
       i += run.tokenCount - 1;
       previous = raw[i];
     } else {
-      const m = masker.maskToken(token);
-      text = m.text;
-      vals = m.values;
+      const m = masker.maskOrNull(token);
+      text = m ? m.text : token;
+      vals = m ? m.values : NO_VALUES;
       if (rules.namedValues && vals.length === 0) {
         if (isNamedValue(before, token)) {
           text = WILDCARD;
@@ -82,7 +82,7 @@ export function messageTokens(content: string, masker: Masker, rules: Readonly<T
         }
       }
     }
-    const pure = rules.joinAdjacentValues && ((vals.length > 0 && isPureValue(text)) || EMPTY_VALUES.has(token));
+    const pure = rules.joinAdjacentValues && ((vals.length > 0 && isPureValue(text)) || (token.length === 2 && EMPTY_VALUES.has(token)));
     const numbered = rules.joinAdjacentValues && vals.length === 0 && endsInDigit(token) && NUMBERED_NAME.test(token);
     if ((pure && lastPure) || (numbered && lastNumbered)) {
       // Step 3: join with the previous pure value; the whole stretch is one parameter.
@@ -103,6 +103,9 @@ export function messageTokens(content: string, masker: Masker, rules: Readonly<T
   return { tokens, masked, values };
 }
 
+/** Shared by every token without values (frozen: nothing may add to it). */
+const NO_VALUES: string[] = Object.freeze([]) as unknown as string[];
+
 /** A name with a number (`an14`, `cn304,`): in a run of them, a list of values. */
 const NUMBERED_NAME = /^[A-Za-z]{1,12}\d+[,;]?$/;
 
@@ -114,7 +117,7 @@ function endsInDigit(token: string): boolean {
   return (last === 44 || last === 59) && before >= 48 && before <= 57;
 }
 
-/** A value printed empty (`connection from 1.2.3.4 () at ...`): it joins adjacent values like one. */
+/** A value printed empty (`connection from 1.2.3.4 () at ...`): it joins adjacent values like one. Two characters each. */
 const EMPTY_VALUES = new Set(['()', '[]', '{}', '<>', "''", '""']);
 
 /**

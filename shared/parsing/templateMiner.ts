@@ -49,6 +49,8 @@ export interface TemplateMiner {
   readonly config: Readonly<TemplateMinerConfig>;
   /** Learns from one message (the Content part of a line, not the header). */
   add(content: string): MineResult;
+  /** `add` for callers that only need the template id: no parameters, no result object. */
+  learn(content: string): string;
   /** Learns from many messages, in order. */
   mine(contents: Iterable<string>): MineResult[];
   /** Inference only: the template that covers the message exactly, or null. Never changes state. */
@@ -85,7 +87,7 @@ export function createTemplateMiner(config: Partial<TemplateMinerConfig> = {}, s
     }
     const matching = Object.fromEntries(MATCHING_SETTINGS.filter((k) => config[k] !== undefined).map((k) => [k, config[k]]));
     drain = Drain.fromState({ ...state.drain, config: { ...state.drain.config, ...matching } });
-    masks = config.masks ?? state.masks;
+    masks = config.masks ?? sameAsDefault(state.masks);
     tokenRules = { ...DEFAULT_TOKEN_RULES, ...state.tokenRules, ...pickTokenRules(config) };
   } else {
     drain = new Drain(config);
@@ -142,6 +144,7 @@ export function createTemplateMiner(config: Partial<TemplateMinerConfig> = {}, s
       const r = drain.learn(masked);
       return { templateId: r.templateId, template: r.template, params: paramsOf(r.template, tokens, values), changeType: r.changeType };
     },
+    learn: (content) => drain.learn(prepare(content).masked).templateId,
     mine(contents) {
       const out: MineResult[] = [];
       for (const content of contents) out.push(miner.add(content));
@@ -158,6 +161,15 @@ export function createTemplateMiner(config: Partial<TemplateMinerConfig> = {}, s
     toState: () => ({ version: 1, masks: masks.map((m) => ({ ...m })), tokenRules: { ...tokenRules }, drain: drain.toState() }),
   };
   return miner;
+}
+
+/**
+ * A saved state holds a JSON copy of its masks: when that copy is the default list, the default
+ * list itself is used, so its compiled regexes and shortcuts (bare integers) apply on every day,
+ * not only on the first.
+ */
+function sameAsDefault(masks: readonly MaskRule[]): readonly MaskRule[] {
+  return JSON.stringify(masks) === JSON.stringify(DEFAULT_MASKS) ? DEFAULT_MASKS : masks;
 }
 
 /** The token rules set in a config (undefined ones left out, so they do not override). */

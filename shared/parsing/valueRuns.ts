@@ -31,6 +31,17 @@ const FULL_MONTHS = ['January', 'February', 'March', 'April', 'June', 'July', 'A
 const FULL_DAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 /** Words a date can start with. */
 const DATE_WORDS = new Set([...MONTHS.split('|'), ...DAYS.split('|'), ...FULL_MONTHS, ...FULL_DAYS]);
+/** Their first letters, by character code: most tokens are ruled out before hashing them for the Set. */
+const DATE_WORD_FIRST = new Uint8Array(128);
+for (const word of DATE_WORDS) DATE_WORD_FIRST[word.charCodeAt(0)] = 1;
+const DATE_WORD_MAX = Math.max(...[...DATE_WORDS].map((w) => w.length)) + 1;
+
+/** DATE_WORDS.has(withoutTrailingDot(token)), ruling out most tokens by length and first two letters. */
+function isDateWord(token: string): boolean {
+  const second = token.charCodeAt(1);
+  if (token.length < 3 || token.length > DATE_WORD_MAX || DATE_WORD_FIRST[token.charCodeAt(0)] !== 1 || second < 97 || second > 122) return false;
+  return DATE_WORDS.has(withoutTrailingDot(token));
+}
 
 const UNITS = new Set(
   'B KB MB GB TB PB KiB MiB GiB TiB byte bytes ms us ns s sec secs second seconds min mins minute minutes h hr hrs hour hours day days msec msecs millisecond milliseconds Hz KHz MHz GHz %'.split(
@@ -97,8 +108,8 @@ function dateAt(tokens: readonly string[], i: number, start: number): ValueRun |
   const head = start > 0 ? tokens[i].slice(start) : tokens[i];
   const numeric = head.length >= 8 && (head[4] === '-' || head[4] === '/');
   // A day number starts a date only before a month name (`24 Jul 2005`): small numbers are everywhere.
-  const dayFirst = !numeric && head.length <= 2 && i + 1 < tokens.length && DATE_WORDS.has(withoutTrailingDot(tokens[i + 1]));
-  if (!numeric && !dayFirst && !DATE_WORDS.has(withoutTrailingDot(head))) return null;
+  const dayFirst = !numeric && head.length <= 2 && i + 1 < tokens.length && isDateWord(tokens[i + 1]);
+  if (!numeric && !dayFirst && !isDateWord(head)) return null;
   let joined = head;
   const ends: number[] = [head.length];
   for (let k = i + 1; k < Math.min(tokens.length, i + MAX_DATE_TOKENS); k++) {

@@ -1,10 +1,15 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { once } from 'node:events';
+import { access, mkdtemp, open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { z } from 'zod';
 import { BadInputError } from '../../shared/errors';
-import { decodeLines } from '../../shared/sourceFiles';
+import { compileLogFormat, knownLogFormat, type CompiledLogFormat } from '../../shared/logFormat';
 import { createTemplateMiner } from '../../shared/parsing/templateMiner';
 import { parseOptions } from '../options';
-import { csvField, structureLines, structuredToCsv, templatesToCsv, type StructuredLog } from './structured';
+import { fileLines } from './fileLines';
+import { IdSpoolReader, IdSpoolWriter } from './idSpool';
+import { csvField, type StructuredLog } from './structured';
 
 export const templatesOptions = z.object({
   args: z.array(z.string()).length(1, 'give exactly one log file'),
@@ -21,41 +26,196 @@ export function eventsCsv(log: StructuredLog): string {
   return ['LineId,EventId,EventTemplate', ...log.rows.map((r) => [String(r.LineId), r.EventId, r.EventTemplate].map(csvField).join(','))].join('\n') + '\n';
 }
 
-/** `sentinel templates FILE --log-format F`: the template miner on its own, for any log file. */
+/** The spooled number of a line that does not fit the log format. */
+const UNMATCHED = 0xffffffff;
+
+/**
+ * `sentinel templates FILE --log-format F`: the template miner on its own, for any log file.
+ * Streams in two passes, so memory stays flat for any file size: the first learns from every line
+ * and spools each line's template number to a temporary file; the second writes every row with
+ * its final template (a later line may have merged or generalized it), as loghub's parsers do.
+ */
 export async function run(raw: unknown) {
   const opts = parseOptions(templatesOptions, raw, 'templates');
   const file = opts.args[0];
-  const bytes = await readFile(file).catch((err) => {
+  await access(file).catch((err) => {
     throw new BadInputError(`cannot read ${file}: ${(err as Error).message}`, { cause: err });
   });
-  const started = performance.now();
-  const lines = await decodeLines(bytes);
-  let log: StructuredLog;
+  let format: CompiledLogFormat;
   try {
-    log = structureLines(lines, opts.logFormat, createTemplateMiner({ similarityThreshold: opts.similarity, depth: opts.depth }));
+    format = compileLogFormat(knownLogFormat(opts.logFormat) ?? opts.logFormat);
   } catch (err) {
     throw new BadInputError(`--log-format "${opts.logFormat}": ${(err as Error).message}`, { cause: err });
   }
-  const seconds = (performance.now() - started) / 1000;
-  const csv = opts.full ? structuredToCsv(log) : eventsCsv(log);
-  if (opts.out) await writeFile(opts.out, csv);
-  else process.stdout.write(csv);
-  if (opts.templatesOut) await writeFile(opts.templatesOut, templatesToCsv(log));
-  const templates = new Set(log.rows.map((r) => r.EventId)).size;
-  if (log.unmatchedLines.length)
-    process.stderr.write(`sentinel templates: ${log.unmatchedLines.length} lines did not match the format (first: line ${log.unmatchedLines[0]})\n`);
-  // With CSV on stdout, the summary goes to stderr to keep stdout a clean CSV.
-  const summary = {
-    file,
-    lines: log.rows.length,
-    unmatched: log.unmatchedLines.length,
-    templates,
-    seconds: Math.round(seconds * 1000) / 1000,
-    linesPerSecond: Math.round(log.rows.length / Math.max(seconds, 1e-6)),
-  };
-  if (!opts.out) {
-    process.stderr.write(JSON.stringify(summary) + '\n');
-    return undefined;
+  const started = performance.now();
+  const spoolDir = await mkdtemp(path.join(tmpdir(), 'sentinel-templates-'));
+  try {
+    const spoolFile = path.join(spoolDir, 'ids');
+    const mined = await learnAll(file, format, opts, spoolFile);
+    const written = await writeRows(file, format, opts, spoolFile, mined);
+    const seconds = (performance.now() - started) / 1000;
+    if (mined.unmatched) process.stderr.write(`sentinel templates: ${mined.unmatched} lines did not match the format (first: line ${mined.firstUnmatched})\n`);
+    // With CSV on stdout, the summary goes to stderr to keep stdout a clean CSV.
+    const summary = {
+      file,
+      lines: mined.lines - mined.unmatched,
+      unmatched: mined.unmatched,
+      templates: written.templates,
+      seconds: Math.round(seconds * 1000) / 1000,
+      linesPerSecond: Math.round((mined.lines - mined.unmatched) / Math.max(seconds, 1e-6)),
+    };
+    if (!opts.out) {
+      process.stderr.write(JSON.stringify(summary) + '\n');
+      return undefined;
+    }
+    return summary;
+  } finally {
+    await rm(spoolDir, { recursive: true, force: true });
   }
-  return summary;
+}
+
+interface Mined {
+  lines: number;
+  unmatched: number;
+  firstUnmatched: number;
+  /** The final id and template of each spooled number, after the whole file. */
+  finalIds: string[];
+  finalTemplates: string[];
+}
+
+/** First pass: every line that fits the format teaches the miner; its template's number goes to the spool. */
+async function learnAll(file: string, format: CompiledLogFormat, opts: z.infer<typeof templatesOptions>, spoolFile: string): Promise<Mined> {
+  const miner = createTemplateMiner({ similarityThreshold: opts.similarity, depth: opts.depth });
+  const spool = new IdSpoolWriter(spoolFile);
+  const numberOf = new Map<string, number>();
+  const ids: string[] = [];
+  let lines = 0;
+  let unmatched = 0;
+  let firstUnmatched = 0;
+  try {
+    for await (const batch of fileLines(file)) {
+      for (const line of batch) {
+        lines++;
+        const fields = format.match(line);
+        if (!fields) {
+          if (unmatched++ === 0) firstUnmatched = lines;
+          spool.push(UNMATCHED);
+          continue;
+        }
+        const id = miner.learn(fields.Content);
+        let n = numberOf.get(id);
+        if (n === undefined) {
+          numberOf.set(id, (n = ids.length));
+          ids.push(id);
+        }
+        spool.push(n);
+      }
+    }
+  } catch (err) {
+    throw new BadInputError(`cannot read ${file}: ${(err as Error).message}`, { cause: err });
+  } finally {
+    spool.close();
+  }
+  const finalIds = ids.map((id) => miner.resolve(id));
+  const finalTemplates = finalIds.map((id) => miner.template(id)?.template ?? '');
+  return { lines, unmatched, firstUnmatched, finalIds, finalTemplates };
+}
+
+/** Second pass: the CSV rows from the spool (and, with --full, the file again for the header fields). */
+async function writeRows(file: string, format: CompiledLogFormat, opts: z.infer<typeof templatesOptions>, spoolFile: string, mined: Mined) {
+  const out = await textSink(opts.out);
+  const spool = new IdSpoolReader(spoolFile);
+  // Per spooled number, the row's tail (`,EventId,EventTemplate`): a few strings, not one per row.
+  const tails = mined.finalIds.map((id, n) => `,${csvField(id)},${csvField(mined.finalTemplates[n])}`);
+  const occurrences = new Map<string, number>();
+  try {
+    await out.write(opts.full ? ['LineId', ...format.fields, 'EventId', 'EventTemplate'].map(csvField).join(',') + '\n' : 'LineId,EventId,EventTemplate\n');
+    let lineId = 0;
+    const emit = (n: number, line: string | undefined): string => {
+      const finalId = mined.finalIds[n];
+      occurrences.set(finalId, (occurrences.get(finalId) ?? 0) + 1);
+      if (line === undefined) return `${lineId}${tails[n]}\n`;
+      const fields = format.match(line);
+      if (!fields) throw new Error(`${file}: line ${lineId} no longer fits the format (the file changed while it was read?)`);
+      return `${lineId},${format.fields.map((f) => csvField(fields[f] ?? '')).join(',')}${tails[n]}\n`;
+    };
+    if (opts.full) {
+      for await (const batch of fileLines(file)) {
+        let text = '';
+        for (const line of batch) {
+          lineId++;
+          const n = spool.next();
+          if (n !== UNMATCHED) text += emit(n, line);
+        }
+        await out.write(text);
+      }
+    } else {
+      const BATCH = 16_384;
+      while (lineId < mined.lines) {
+        let text = '';
+        for (const end = Math.min(mined.lines, lineId + BATCH); lineId < end; ) {
+          lineId++;
+          const n = spool.next();
+          if (n !== UNMATCHED) text += emit(n, undefined);
+        }
+        await out.write(text);
+      }
+    }
+    if (lineId !== mined.lines)
+      throw new Error(`${file}: ${lineId} lines on the second read, ${mined.lines} on the first (the file changed while it was read?)`);
+    await out.commit();
+  } catch (err) {
+    await out.abandon();
+    throw err;
+  } finally {
+    spool.close();
+  }
+  if (opts.templatesOut) {
+    // loghub's `_templates.csv`: `EventId,EventTemplate,Occurrences`, in order of first appearance.
+    const templateOf = new Map(mined.finalIds.map((id, n) => [id, mined.finalTemplates[n]]));
+    const sink = await textSink(opts.templatesOut);
+    let text = 'EventId,EventTemplate,Occurrences\n';
+    for (const [id, count] of occurrences) text += `${csvField(id)},${csvField(templateOf.get(id) ?? '')},${count}\n`;
+    await sink.write(text);
+    await sink.commit();
+  }
+  return { templates: occurrences.size };
+}
+
+interface TextSink {
+  write(text: string): Promise<void>;
+  /** Makes the output visible: a file appears whole under its name, or not at all. */
+  commit(): Promise<void>;
+  abandon(): Promise<void>;
+}
+
+/** stdout, or a file written beside its final name and renamed into place. */
+async function textSink(file: string | undefined): Promise<TextSink> {
+  if (!file) {
+    return {
+      async write(text) {
+        if (text && !process.stdout.write(text)) await once(process.stdout, 'drain');
+      },
+      async commit() {},
+      async abandon() {},
+    };
+  }
+  const partial = `${file}.${process.pid}.partial`;
+  let handle: FileHandle | undefined = await open(partial, 'w').catch((err) => {
+    throw new BadInputError(`cannot write ${file}: ${(err as Error).message}`, { cause: err });
+  });
+  return {
+    async write(text) {
+      if (text) await handle!.write(text);
+    },
+    async commit() {
+      await handle!.close();
+      handle = undefined;
+      await rename(partial, file);
+    },
+    async abandon() {
+      await handle?.close();
+      await rm(partial, { force: true });
+    },
+  };
 }
