@@ -67,6 +67,8 @@ def _kubernetes(task_id: str, step: str, overrides: dict[str, Any]):
         image_pull_policy="IfNotPresent",
         on_finish_action="delete_succeeded_pod",
         get_logs=True,
+        # On failure, the container's end (reason OOMKilled, exit code) and the pod's events in the task log.
+        log_events_on_failure=True,
         # A worker that dies mid-step reattaches to its pod on the next try instead of starting a
         # second one (Airflow 3.3+; successor of the deprecated reattach_on_restart).
         durable=True,
