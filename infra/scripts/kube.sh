@@ -92,7 +92,9 @@ kubeconfig() { # kubeconfig <file> <user> (--client-certificate=.. --client-key=
   local file=$1 user=$2; shift 2
   kubectl config --kubeconfig "$file" set-cluster sentinel --server "https://127.0.0.1:$API_PORT" \
     --certificate-authority "$PKI/ca.crt" --embed-certs >/dev/null
-  kubectl config --kubeconfig "$file" set-credentials "$user" "$@" --embed-certs >/dev/null
+  local embed=()
+  [[ $* == *--client-certificate* ]] && embed=(--embed-certs)
+  kubectl config --kubeconfig "$file" set-credentials "$user" "$@" "${embed[@]}" >/dev/null
   kubectl config --kubeconfig "$file" set-context sentinel --cluster sentinel --user "$user" >/dev/null
   kubectl config --kubeconfig "$file" use-context sentinel >/dev/null
   chmod 600 "$file"

@@ -74,8 +74,9 @@ def apply_step_secret(kubeconfig: str, host: str, env: dict[str, str]) -> dict[s
 
 
 class PodRecorder:
-    """Watches the namespace while a run goes on; keeps the last state of every pod it saw (the
-    operator deletes succeeded pods, so they cannot be listed afterwards)."""
+    """Polls the namespace while a run goes on and keeps the last state seen of every pod (the operator
+    deletes succeeded pods, so they cannot be listed afterwards). A step pod lives for seconds; a poll
+    every 0.3 s sees each one. (A watch was flaky here: "Too large resource version" from the cache.)"""
 
     def __init__(self, kubeconfig: str) -> None:
         self.api = client(kubeconfig)
@@ -84,15 +85,9 @@ class PodRecorder:
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self) -> None:
-        from kubernetes import watch
-
-        while not self._stop.is_set():
-            w = watch.Watch()
-            for event in w.stream(self.api.list_namespaced_pod, NAMESPACE, timeout_seconds=5):
-                pod = event["object"]
+        while not self._stop.wait(0.3):
+            for pod in self.api.list_namespaced_pod(NAMESPACE).items:
                 self.pods[pod.metadata.name] = pod
-                if self._stop.is_set():
-                    w.stop()
 
     def __enter__(self) -> PodRecorder:
         self._thread.start()
