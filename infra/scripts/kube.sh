@@ -142,12 +142,17 @@ GO
     (cd "$src" && CGO_ENABLED=0 GOTOOLCHAIN=local GOFLAGS=-buildvcs=false go build -trimpath -ldflags "-s -w" -o "$bin" .)
     rm -rf "$src"
   fi
+  # A docker-archive tarball made by hand (one layer: /pause), so the cluster needs no Docker engine.
   local ctx; ctx=$(mktemp -d)
-  cp "$bin" "$ctx/pause"
-  printf 'FROM scratch\nCOPY pause /pause\nUSER 65535:65535\nENTRYPOINT ["/pause"]\n' >"$ctx/Dockerfile"
-  DOCKER_BUILDKIT=0 docker build -q -t "$PAUSE_IMAGE" "$ctx" >/dev/null
+  mkdir -p "$ctx/rootfs" "$ctx/image"
+  cp "$bin" "$ctx/rootfs/pause"
+  tar -C "$ctx/rootfs" --owner 0 --group 0 --numeric-owner --mtime @0 -cf "$ctx/image/layer.tar" pause
+  local diff_id; diff_id=$(sha256sum "$ctx/image/layer.tar" | cut -d' ' -f1)
+  printf '{"architecture":"amd64","os":"linux","config":{"Entrypoint":["/pause"],"User":"65535:65535"},"rootfs":{"type":"layers","diff_ids":["sha256:%s"]}}' \
+    "$diff_id" >"$ctx/image/config.json"
+  printf '[{"Config":"config.json","RepoTags":["%s"],"Layers":["layer.tar"]}]' "$PAUSE_IMAGE" >"$ctx/image/manifest.json"
+  tar -C "$ctx/image" -cf - manifest.json config.json layer.tar | ctr_k8s images import - >/dev/null
   rm -rf "$ctx"
-  docker save "$PAUSE_IMAGE" | ctr_k8s images import - >/dev/null
 }
 
 # The step images the DAGs run (dags/sentinel_infra/images.py: image_tag.txt, else the checkout's tag).

@@ -97,8 +97,11 @@ class PodRecorder:
         self._stop.set()
         self._thread.join(timeout=15)
 
-    def by_component(self) -> dict[str, list]:
+    def by_component(self, dag_id: str) -> dict[str, list]:
+        """The pods of that DAG's tasks (the operator labels each pod with its dag_id), by step."""
         out: dict[str, list] = {}
         for pod in self.pods.values():
-            out.setdefault((pod.metadata.labels or {}).get("app.kubernetes.io/component"), []).append(pod)
+            labels = pod.metadata.labels or {}
+            if labels.get("dag_id") == dag_id:
+                out.setdefault(labels.get("app.kubernetes.io/component"), []).append(pod)
         return out

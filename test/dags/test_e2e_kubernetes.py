@@ -185,7 +185,7 @@ def test_daily_dag_runs_every_step_as_a_pod_and_equals_the_docker_runner(sandbox
 
     # One pod per step, each Succeeded, under the runner service account, env from the Secret only,
     # no API token, as uid 1000 on a read-only root (admitted by Pod Security `restricted`).
-    seen = pods.by_component()
+    seen = pods.by_component("log_sentinel_daily")
     for step in STEPS:
         [pod] = seen[step]
         spec = pod.spec
@@ -310,6 +310,7 @@ def test_a_killed_worker_reattaches_to_its_running_pod(sandbox, cluster, tmp_pat
             "SENTINEL_RUNNER": "kubernetes",
             "SENTINEL_K8S_CONFIG_FILE": cluster["SENTINEL_TEST_KUBE_AIRFLOW_KUBECONFIG"],
         },
+        ready_timeout=900,  # five DAG files parsed on loaded cores
     )
     try:
         server.patch("/api/v2/dags/k8s_slow", {"is_paused": False})
@@ -318,7 +319,7 @@ def test_a_killed_worker_reattaches_to_its_running_pod(sandbox, cluster, tmp_pat
                 "/api/v2/dags/k8s_slow/dagRuns", {"dag_run_id": "reattach", "logical_date": f"{DAY}T00:00:00Z"}
             )["dag_run_id"]
             deadline = time.time() + 300
-            while not any(p.status.phase == "Running" for p in pods.by_component().get("slow", [])):
+            while not any(p.status.phase == "Running" for p in pods.by_component("k8s_slow").get("slow", [])):
                 assert time.time() < deadline, "the slow pod never ran"
                 time.sleep(1)
             # The task process (`airflow worker -- <ti id>`) of our Airflow only: same process group.
@@ -334,6 +335,6 @@ def test_a_killed_worker_reattaches_to_its_running_pod(sandbox, cluster, tmp_pat
             state = server.wait_run("k8s_slow", run_id)
         ti = server.get(f"/api/v2/dags/k8s_slow/dagRuns/{run_id}/taskInstances/slow")
         assert state == "success" and ti["try_number"] == 2, (state, ti)
-        assert len(pods.by_component()["slow"]) == 1, "the retry started a second pod"
+        assert len(pods.by_component("k8s_slow")["slow"]) == 1, "the retry started a second pod"
     finally:
         server.stop()
