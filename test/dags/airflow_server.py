@@ -25,7 +25,7 @@ def free_port() -> int:
 
 
 class AirflowServer:
-    def __init__(self, box: Sandbox, home: Path, extra_env: dict[str, str], ready_timeout: float = 240) -> None:
+    def __init__(self, box: Sandbox, home: Path, extra_env: dict[str, str]) -> None:
         self.box = box
         self.home = home
         self.port = free_port()
@@ -68,7 +68,7 @@ class AirflowServer:
             start_new_session=True,
         )
         self.token = ""
-        self._wait_ready(ready_timeout)
+        self._wait_ready()
 
     def _wait_ready(self, timeout: float = 240) -> None:
         deadline = time.time() + timeout

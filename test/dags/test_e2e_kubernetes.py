@@ -9,11 +9,9 @@ from __future__ import annotations
 import json
 import os
 import re
-import signal
 import sqlite3
 import subprocess
 import textwrap
-import time
 
 import pytest
 
@@ -77,10 +75,6 @@ SCENARIOS = textwrap.dedent(
                 requests={"cpu": "100m", "memory": "40Mi"}, limits={"cpu": "1", "memory": "40Mi"}
             ),
         )
-
-    with DAG("k8s_slow", default_args={"retries": 1, "retry_delay": timedelta(seconds=1)}, **ARGS):
-        # Long enough to kill the worker that watches it.
-        sentinel_step("slow", "ingest", [], cmds=["node", "-e", "setTimeout(() => console.log('SLOW done'), 45000)"])
 
     with DAG("k8s_probe", **ARGS):
         # The step image and the step pod's settings, another command: who am I, what may I write.
@@ -295,46 +289,3 @@ def test_monitoring_and_retrain_dags_run_on_the_cluster(sandbox, cluster):
         -4000:
     ]
     assert sandbox.query("SELECT count(*) FROM models")[0][0] >= versions
-
-
-def test_a_killed_worker_reattaches_to_its_running_pod(sandbox, cluster, tmp_path):
-    """Airflow 3.3 with LocalExecutor: the task process dies (SIGKILL) while its pod runs; the retry
-    finds the pod through the identity `durable=True` stored, and follows it instead of starting another."""
-    from airflow_server import AirflowServer
-
-    server = AirflowServer(
-        sandbox,
-        tmp_path,
-        {
-            "AIRFLOW__CORE__DAGS_FOLDER": str(sandbox.dags),
-            "SENTINEL_RUNNER": "kubernetes",
-            "SENTINEL_K8S_CONFIG_FILE": cluster["SENTINEL_TEST_KUBE_AIRFLOW_KUBECONFIG"],
-        },
-        ready_timeout=900,  # five DAG files parsed on loaded cores
-    )
-    try:
-        server.patch("/api/v2/dags/k8s_slow", {"is_paused": False})
-        with PodRecorder(cluster["SENTINEL_TEST_KUBECONFIG"]) as pods:
-            run_id = server.post(
-                "/api/v2/dags/k8s_slow/dagRuns", {"dag_run_id": "reattach", "logical_date": f"{DAY}T00:00:00Z"}
-            )["dag_run_id"]
-            deadline = time.time() + 300
-            while not any(p.status.phase == "Running" for p in pods.by_component("k8s_slow").get("slow", [])):
-                assert time.time() < deadline, "the slow pod never ran"
-                time.sleep(1)
-            # The task process (`airflow worker -- <ti id>`) of our Airflow only: same process group.
-            workers = [
-                int(pid)
-                for pid in subprocess.run(
-                    ["pgrep", "-f", "^airflow worker -- "], capture_output=True, text=True
-                ).stdout.split()
-                if os.getpgid(int(pid)) == server.proc.pid
-            ]
-            assert len(workers) == 1, workers
-            os.kill(workers[0], signal.SIGKILL)
-            state = server.wait_run("k8s_slow", run_id)
-        ti = server.get(f"/api/v2/dags/k8s_slow/dagRuns/{run_id}/taskInstances/slow")
-        assert state == "success" and ti["try_number"] == 2, (state, ti)
-        assert len(pods.by_component("k8s_slow")["slow"]) == 1, "the retry started a second pod"
-    finally:
-        server.stop()
