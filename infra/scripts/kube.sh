@@ -284,12 +284,13 @@ start_relays() {
   }
   local port
   for port in 9000 5432; do
-    start "relay-$port" socat "TCP-LISTEN:$port,bind=$GATEWAY,reuseaddr,fork" "TCP:127.0.0.1:$port"
+    alive "relay-$port" || start "relay-$port" socat "TCP-LISTEN:$port,bind=$GATEWAY,reuseaddr,fork" "TCP:127.0.0.1:$port"
   done
 }
 
 up() {
   if alive kubelet && kubectl_admin get --raw /readyz >/dev/null 2>&1; then
+    start_relays # back if the bridge or a relay went away
     apply_project_manifests
     write_env
     log "cluster already up ($(status_line))"
