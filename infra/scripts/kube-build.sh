@@ -11,6 +11,10 @@ binaries=(kube-apiserver kubelet kube-controller-manager kube-scheduler)
 have_all() { for b in "${binaries[@]}"; do [[ -x $out/$b ]] || return 1; done; }
 if have_all; then echo "$out"; exit 0; fi
 
+# Kubernetes 1.32 needs Go 1.23 or newer (Debian 12's golang-go is 1.19: use bookworm-backports or go.dev's).
+go_minor=$(go env GOVERSION | sed -n 's/^go1\.\([0-9]*\).*/\1/p')
+[[ ${go_minor:-0} -ge 23 ]] || die "Kubernetes $KUBE_VERSION needs Go >= 1.23, found $(go env GOVERSION)"
+
 # A private module and build cache, dropped afterwards: about 4 GB nobody needs once the binaries exist.
 work="$CACHE_DIR/kubernetes-build"
 chmod -R u+w "$work" 2>/dev/null || true
