@@ -499,9 +499,9 @@ down() {
       [[ $kind == sysctl ]] && sysctl -qw "$name=$value" >/dev/null 2>&1 || true
     done <"$K/host-state"
   fi
-  # Keep the logs of the last run for a post-mortem; everything else goes.
-  rm -rf "$K-last-logs"
-  if [[ -d $LOGS ]]; then mv "$LOGS" "$K-last-logs"; fi
+  # The logs of the last run stay for a post-mortem, in the clone (.sentinel is git-ignored); all else goes.
+  rm -rf "$STATE_DIR/kube-last-logs"
+  if [[ -d $LOGS ]]; then mv "$LOGS" "$STATE_DIR/kube-last-logs"; fi
   rm -rf "$K" "$STATE_DIR/kube.env"
   log "down in $((SECONDS - t)) s"
 }
