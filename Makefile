@@ -21,8 +21,12 @@ build: dist/sentinel.mjs ## bundle the CLI into dist/sentinel.mjs
 demo: build ## generate a day of logs and run the whole pipeline on embedded defaults (no servers)
 	node bin/sentinel.mjs demo
 
-services: ## start PostgreSQL, MinIO and dockerd for the integration tests
+services: ## start PostgreSQL, MinIO and dockerd for the integration tests, and the test Kubernetes
 	infra/scripts/services.sh up
+	infra/scripts/kube.sh up
+
+kube-down: ## stop the test Kubernetes (infra/scripts/kube.sh) and undo its changes to the host
+	infra/scripts/kube.sh down
 
 airflow-venv: ## create the pinned Airflow virtualenv (.venv-airflow)
 	infra/scripts/airflow-venv.sh
@@ -59,4 +63,4 @@ down: ## stop the local stack
 clean: ## remove local lake, embedded database and build output
 	rm -rf .sentinel dist
 
-.PHONY: help install build demo services airflow-venv lint typecheck test check bench images up down clean
+.PHONY: help install build demo services kube-down airflow-venv lint typecheck test check bench images up down clean

@@ -52,6 +52,23 @@ IMAGE_TAG = os.environ.get("SENTINEL_IMAGE_TAG") or built_tag()
 NAMESPACE = os.environ.get("SENTINEL_K8S_NAMESPACE", "log-sentinel")
 SERVICE_ACCOUNT = os.environ.get("SENTINEL_K8S_SERVICE_ACCOUNT", "log-sentinel-runner")
 ENV_SECRET = os.environ.get("SENTINEL_K8S_SECRET", "log-sentinel-env")
+#: A kubeconfig file for the pod operator (a test cluster, infra/scripts/kube.sh). Empty: the Airflow
+#: connection `kubernetes_default` decides (in-cluster in production, infra/k8s/airflow-values.yaml).
+KUBECONFIG_FILE = os.environ.get("SENTINEL_K8S_CONFIG_FILE", "")
+
+# Pod security (Pod Security Standard `restricted`, infra/k8s/namespace.yaml): every step runs as the
+# non-root user of its image (images/Dockerfile `USER 1000:1000`, the `node` user; test_pod_specs.py
+# checks that they agree), on a read-only root filesystem, with no capabilities.
+RUN_AS_USER = 1000
+RUN_AS_GROUP = 1000
+#: The only writable paths, each an emptyDir (name: mount path). Steps read and write the lake and the
+#: database through the network (the pod's Secret sets both), so they write only temp files: Node's and
+#: tfjs's os.tmpdir(). The embedded defaults (./.sentinel/lake, ./.sentinel/pgdata) get no volume on
+#: purpose: a pod without SENTINEL_LAKE or DATABASE_URL fails at once (read-only file system) instead of
+#: writing its results into a volume that vanishes with the pod.
+WRITABLE_PATHS = {"tmp": "/tmp"}
+#: Upper bound of each emptyDir (the kubelet evicts a pod that writes more).
+WRITABLE_SIZE_LIMIT = "1Gi"
 
 # Docker: the same environment comes from a file read when the task runs (not stored in the DAG).
 DOCKER_ENV_FILE = os.environ.get("SENTINEL_DOCKER_ENV_FILE", "")

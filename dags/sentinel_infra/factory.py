@@ -14,6 +14,32 @@ from typing import Any
 from sentinel_infra import config
 
 
+def _pod_security():
+    """The pod- and container-level securityContext and the emptyDirs of the read-only root filesystem:
+    what Pod Security `restricted` demands, and no more privilege than a step needs."""
+    from kubernetes.client import models as k8s
+
+    pod = k8s.V1PodSecurityContext(
+        run_as_non_root=True,
+        run_as_user=config.RUN_AS_USER,
+        run_as_group=config.RUN_AS_GROUP,
+        fs_group=config.RUN_AS_GROUP,
+        seccomp_profile=k8s.V1SeccompProfile(type="RuntimeDefault"),
+    )
+    container = k8s.V1SecurityContext(
+        run_as_non_root=True,
+        allow_privilege_escalation=False,
+        read_only_root_filesystem=True,
+        capabilities=k8s.V1Capabilities(drop=["ALL"]),
+    )
+    volumes = [
+        k8s.V1Volume(name=name, empty_dir=k8s.V1EmptyDirVolumeSource(size_limit=config.WRITABLE_SIZE_LIMIT))
+        for name in config.WRITABLE_PATHS
+    ]
+    mounts = [k8s.V1VolumeMount(name=name, mount_path=path) for name, path in config.WRITABLE_PATHS.items()]
+    return pod, container, volumes, mounts
+
+
 def _kubernetes(task_id: str, step: str, overrides: dict[str, Any]):
     from kubernetes.client import models as k8s
 
@@ -21,6 +47,7 @@ def _kubernetes(task_id: str, step: str, overrides: dict[str, Any]):
 
     cfg = config.step_config(step)
     r = cfg.resources
+    pod_security, container_security, volumes, mounts = _pod_security()
     kwargs: dict[str, Any] = dict(
         task_id=task_id,
         name=f"sentinel-{step}",
@@ -32,16 +59,24 @@ def _kubernetes(task_id: str, step: str, overrides: dict[str, Any]):
         container_resources=k8s.V1ResourceRequirements(
             requests={"cpu": r.cpu, "memory": r.memory}, limits={"cpu": r.cpu_limit, "memory": r.memory_limit}
         ),
+        security_context=pod_security,
+        container_security_context=container_security,
+        volumes=volumes,
+        volume_mounts=mounts,
         labels={"app.kubernetes.io/name": "log-sentinel", "app.kubernetes.io/component": step},
         image_pull_policy="IfNotPresent",
         on_finish_action="delete_succeeded_pod",
         get_logs=True,
+        # On failure, the container's end (reason OOMKilled, exit code) and the pod's events in the task log.
+        log_events_on_failure=True,
         # A worker that dies mid-step reattaches to its pod on the next try instead of starting a
         # second one (Airflow 3.3+; successor of the deprecated reattach_on_restart).
         durable=True,
         startup_timeout_seconds=300,
         active_deadline_seconds=cfg.deadline_seconds,
     )
+    if config.KUBECONFIG_FILE:
+        kwargs["config_file"] = config.KUBECONFIG_FILE
     kwargs.update(overrides)
     return SentinelPodOperator, kwargs, "arguments"
 

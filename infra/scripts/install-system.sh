@@ -8,6 +8,11 @@ for pkg in postgresql docker.io python3-venv ca-certificates curl git time; do
   have_pkg "$pkg" || need+=("$pkg")
 done
 command -v go >/dev/null || need+=(golang-go)
+# The single-node Kubernetes of infra/scripts/kube.sh (the control plane itself is built from Go modules).
+for pkg in etcd-server containerd runc containernetworking-plugins conntrack socat iptables openssl; do
+  have_pkg "$pkg" || need+=("$pkg")
+done
+command -v kubectl >/dev/null || need+=(kubernetes-client)
 if ((${#need[@]})); then
   log "installing: ${need[*]}"
   as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q

@@ -148,3 +148,119 @@ def test_docker_runner_builds_the_same_step_as_a_container(monkeypatch, tmp_path
         monkeypatch.delenv("SENTINEL_RUNNER")
         importlib.reload(config)
         importlib.reload(factory)
+
+
+# Pod security (issue 14 item 12): what Pod Security `restricted` demands, checked on the rendered pod.
+def dockerfile_user() -> tuple[int, int]:
+    from conftest import REPO
+
+    [line] = [x for x in (REPO / "images/Dockerfile").read_text().splitlines() if x.startswith("USER ")]
+    uid, gid = line.split()[1].split(":")
+    return int(uid), int(gid)
+
+
+@pytest.mark.parametrize("step", ["ingest", "parse", "features", "train", "score", "monitor", "alert", "report"])
+def test_every_step_pod_runs_as_the_image_user_on_a_read_only_root_without_privileges(step):
+    from airflow.sdk import DAG
+
+    from sentinel_infra.factory import sentinel_step
+
+    with DAG("security_check", schedule=None, start_date=pendulum.datetime(2026, 1, 1)) as dag:
+        task = sentinel_step(step, step, ["--date", "{{ ds }}"])
+    pod = render_pod(dag, task)
+    uid, gid = dockerfile_user()
+    assert uid != 0 and gid != 0
+    assert pod["spec"]["securityContext"] == {
+        "runAsNonRoot": True,
+        "runAsUser": uid,
+        "runAsGroup": gid,
+        "fsGroup": gid,
+        "seccompProfile": {"type": "RuntimeDefault"},
+    }
+    c = container(pod)
+    assert c["securityContext"] == {
+        "runAsNonRoot": True,
+        "allowPrivilegeEscalation": False,
+        "readOnlyRootFilesystem": True,
+        "capabilities": {"drop": ["ALL"]},
+    }
+    # Every writable path is an emptyDir (bounded), and /tmp is one of them; nothing from the host.
+    volumes = {v["name"]: v for v in pod["spec"]["volumes"]}
+    mounts = {m["mountPath"]: m["name"] for m in c["volumeMounts"]}
+    assert mounts["/tmp"] in volumes
+    assert all(set(v) == {"name", "emptyDir"} and v["emptyDir"]["sizeLimit"] for v in volumes.values())
+    assert set(mounts.values()) == set(volumes)
+    assert not pod["spec"].get("hostNetwork") and not pod["spec"].get("hostPID")
+
+
+def test_daily_mapped_steps_carry_the_same_security_context(dags):
+    dag = dags["log_sentinel_daily"]
+    for step in ("ingest", "parse", "features", "score", "alert", "report"):
+        kw = dag.get_task(step).partial_kwargs
+        assert kw["security_context"].run_as_non_root and kw["security_context"].run_as_user == dockerfile_user()[0]
+        assert kw["container_security_context"].read_only_root_filesystem
+        assert kw["container_security_context"].capabilities.drop == ["ALL"]
+
+
+def test_kubeconfig_file_comes_from_config_and_is_absent_by_default(monkeypatch):
+    from airflow.sdk import DAG
+
+    from sentinel_infra import config, factory
+
+    with DAG("kubeconfig_default", schedule=None, start_date=pendulum.datetime(2026, 1, 1)):
+        assert factory.sentinel_step("score", "score", []).config_file is None
+    monkeypatch.setenv("SENTINEL_K8S_CONFIG_FILE", "/etc/test-cluster/kubeconfig")
+    importlib.reload(config)
+    try:
+        with DAG("kubeconfig_set", schedule=None, start_date=pendulum.datetime(2026, 1, 1)):
+            assert factory.sentinel_step("score", "score", []).config_file == "/etc/test-cluster/kubeconfig"
+    finally:
+        monkeypatch.delenv("SENTINEL_K8S_CONFIG_FILE")
+        importlib.reload(config)
+
+
+def k8s_manifest(name: str) -> list[dict]:
+    import yaml
+
+    from conftest import REPO
+
+    return [d for d in yaml.safe_load_all((REPO / "infra/k8s" / name).read_text()) if d]
+
+
+def test_namespace_enforces_pod_security_restricted():
+    [ns] = k8s_manifest("namespace.yaml")
+    labels = ns["metadata"]["labels"]
+    for mode in ("enforce", "audit", "warn"):
+        assert labels[f"pod-security.kubernetes.io/{mode}"] == "restricted"
+
+
+def test_network_policy_denies_ingress_and_allows_only_dns_s3_postgres_and_webhook_egress():
+    [policy] = k8s_manifest("networkpolicy.yaml")
+    [ns] = k8s_manifest("namespace.yaml")
+    spec = policy["spec"]
+    assert policy["metadata"]["namespace"] == ns["metadata"]["name"]
+    # It selects the step pods (their labels come from the factory).
+    assert spec["podSelector"]["matchLabels"] == {"app.kubernetes.io/name": "log-sentinel"}
+    assert set(spec["policyTypes"]) == {"Ingress", "Egress"} and spec["ingress"] == []
+    allowed = {(p["protocol"], p["port"]) for rule in spec["egress"] for p in rule["ports"]}
+    assert allowed == {("UDP", 53), ("TCP", 53), ("TCP", 443), ("TCP", 9000), ("TCP", 5432)}
+    # DNS only towards kube-dns; every egress rule names its ports (no rule opens everything).
+    [dns] = [r for r in spec["egress"] if {p["port"] for p in r["ports"]} == {53}]
+    assert dns["to"][0]["podSelector"]["matchLabels"] == {"k8s-app": "kube-dns"}
+    assert all(rule.get("ports") for rule in spec["egress"])
+
+
+def test_airflow_git_sync_is_pinned_to_a_revision_not_a_branch():
+    import re
+
+    import yaml
+
+    from conftest import REPO
+
+    values = yaml.safe_load((REPO / "infra/k8s/airflow-values.yaml").read_text())
+    sync = values["dags"]["gitSync"]
+    tag = next(e["value"] for e in values["env"] if e["name"] == "SENTINEL_IMAGE_TAG")
+    for key in ("ref", "rev"):
+        # A release tag or a commit SHA; HEAD or a branch name would follow every push.
+        assert re.fullmatch(r"v\d+\.\d+\.\d+|[0-9a-f]{40}", sync[key]), sync[key]
+    assert sync["ref"] == f"v{tag}"  # the DAGs and the images of the same release

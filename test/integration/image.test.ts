@@ -32,7 +32,17 @@ async function runStep(args: string[]): Promise<{ code: number; stdout: string; 
   const [result] = await docker.run(IMAGE, args, [out, err], {
     Tty: false,
     Env: Object.entries(env).map(([k, v]) => `${k}=${v}`),
-    HostConfig: { NetworkMode: 'host', AutoRemove: true },
+    // As the Kubernetes pods run it (dags/sentinel_infra/factory.py): the image's non-root user, a read-only
+    // root filesystem with only /tmp writable, no capabilities, no privilege escalation.
+    User: '1000:1000',
+    HostConfig: {
+      NetworkMode: 'host',
+      AutoRemove: true,
+      ReadonlyRootfs: true,
+      Tmpfs: { '/tmp': 'rw,noexec,nosuid,size=256m' },
+      CapDrop: ['ALL'],
+      SecurityOpt: ['no-new-privileges'],
+    },
   });
   return { code: (result as { StatusCode: number }).StatusCode, stdout, stderr };
 }
@@ -53,6 +63,8 @@ describe.runIf(process.env.SENTINEL_TEST_DOCKER === '1')('step image', () => {
   it('runs as a non-root user with OCI labels', async () => {
     const info = await docker.getImage(IMAGE).inspect();
     expect(info.Config.User).not.toMatch(/^(|0|root)$/);
+    // The uid the pods' securityContext names (dags/sentinel_infra/config.py RUN_AS_USER).
+    expect(info.Config.User).toBe('1000:1000');
     expect(Object.keys(info.Config.Labels ?? {})).toEqual(
       expect.arrayContaining(['org.opencontainers.image.version', 'org.opencontainers.image.revision', 'org.opencontainers.image.source']),
     );
