@@ -2,10 +2,6 @@ import { writeFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { runStep, type StepOptions, type StepContext } from '../../shared/runtime';
 import { listAnomalies } from '../../shared/db/anomalies';
-import { listOpenAlerts } from '../../shared/db/alerts';
-import { listMetrics } from '../../shared/db/metrics';
-import { readManifest, readPartitionAll } from '../../shared/lake';
-import { goldWindows } from '../../shared/schemas';
 import { scoredPartitions } from './scoredPartitions';
 import { dateRange } from '../../shared/dates';
 import { parseOptions } from '../options';
@@ -17,7 +13,11 @@ import { loadLabels } from '../../shared/labels';
 import { formatText, summarize } from './summary';
 import { evaluateLineLabels, formatLineEvaluation } from './lineLabels';
 import type { EvaluationWindows } from '../../shared/lineEvaluation';
-import { renderHtml, type TimelinePoint } from './html';
+import { loadExplorerInput } from './explorer/load';
+import { shapeExplorer } from './explorer/shape';
+import { renderExplorer } from './explorer/render';
+import { loadExplorerAssets } from './explorer/assets';
+import { joinKey } from '../../shared/store/objectStore';
 
 export const reportOptions = z.object({
   from: z.string(),
@@ -32,36 +32,16 @@ export const reportOptions = z.object({
   normalLabel: z.string().default('-'),
   format: z.enum(['text', 'json']).default('text'),
   html: z.string().optional(),
+  /** Also write the explorer to the lake, at reportKey(from, to): what the daily DAG links to. */
+  publish: z.boolean().default(false),
+  /** The model whose baseline the explorer draws (the one that scored the range, by default production). */
+  name: z.string().default('sentinel'),
   lake: z.string().optional(),
 });
 
-/** Volume and error rate over all services, per window, from Gold. */
-async function timeline(ctx: StepContext, dates: string[]): Promise<TimelinePoint[]> {
-  const byT = new Map<number, { count: number; errors: number }>();
-  for (const date of dates) {
-    if (!(await readManifest(ctx.lake, goldWindows, date))) continue;
-    const g = await readPartitionAll(ctx.lake, goldWindows, date);
-    const t = g.columns.window_start as Float64Array;
-    const c = g.columns.count as Float64Array;
-    const e = g.columns.error_count as Float64Array;
-    for (let i = 0; i < g.rows; i++) {
-      const p = byT.get(t[i]) ?? { count: 0, errors: 0 };
-      p.count += c[i];
-      p.errors += e[i];
-      byT.set(t[i], p);
-    }
-  }
-  return [...byT.entries()].sort(([a], [b]) => a - b).map(([t, p]) => ({ t, count: p.count, errorRate: p.count ? p.errors / p.count : 0 }));
-}
-
-async function scoreValues(ctx: StepContext, dates: string[]): Promise<number[]> {
-  const out: number[] = [];
-  for await (const s of scoredPartitions(ctx.lake, dates)) {
-    const kinds = s.columns.entity_kind;
-    const scores = s.columns.score as Float64Array;
-    for (let i = 0; i < s.rows; i++) if (kinds[i] === 'window') out.push(scores[i]);
-  }
-  return out;
+/** Where `--publish` puts the explorer in the lake: one page per date (a range gets its own key). */
+export function reportKey(from: string, to: string): string {
+  return from === to ? `reports/date=${from}/report.html` : `reports/range=${from}_${to}/report.html`;
 }
 
 /** Anomalies of the range, with metrics when labels exist; the HTML report when asked. */
@@ -76,25 +56,36 @@ export async function buildReport(raw: unknown, step: Partial<StepOptions> = {})
     const summary = summarize(opts.from, opts.to, rows, evaluation);
     const sessionEvaluation = opts.sessionLabels ? evaluateSessions(await scoredSessions(ctx, dates), await readSessionLabels(opts.sessionLabels)) : undefined;
     const lineEvaluation = opts.lineLabels ? await evaluateLineLabels(ctx, dates, lineWindowings(opts), opts.normalLabel) : undefined;
-    if (opts.html) {
-      const metrics = await listMetrics(db.pool, opts.from, opts.to);
-      const alerts = await listOpenAlerts(db.pool);
-      const html = renderHtml({
-        summary,
-        timeline: await timeline(ctx, dates),
-        anomalyTimes: rows.map((r) => r.window_start),
-        scores: await scoreValues(ctx, dates),
-        metrics,
-        alerts,
+    let published: string | undefined;
+    if (opts.html || opts.publish) {
+      const input = await loadExplorerInput(db.pool, ctx.lake, {
+        from: opts.from,
+        to: opts.to,
+        dates,
+        modelName: opts.name,
+        incidentGapMs: ctx.config.alertGroupGapMinutes * 60_000,
+        anomalies: rows,
       });
-      await writeFile(opts.html, html);
-      ctx.log.info({ file: opts.html }, 'HTML report written');
+      const html = renderExplorer(shapeExplorer(input), await loadExplorerAssets());
+      if (opts.html) {
+        await writeFile(opts.html, html);
+        ctx.log.info({ file: opts.html, bytes: Buffer.byteLength(html) }, 'HTML anomaly explorer written');
+      }
+      if (opts.publish) {
+        const key = reportKey(opts.from, opts.to);
+        await ctx.lake.put(key, Buffer.from(html, 'utf8'));
+        published = joinKey(ctx.lake.uri, key);
+        ctx.log.info({ report: published, bytes: Buffer.byteLength(html) }, `anomaly explorer published: ${published}`);
+      }
     }
     const sessionText = sessionEvaluation
       ? `\nper session (${sessionEvaluation.sessions} labeled sessions): precision ${(sessionEvaluation.precision * 100).toFixed(1)} %  recall ${(sessionEvaluation.recall * 100).toFixed(1)} %  F1 ${(sessionEvaluation.f1 * 100).toFixed(1)} %\n`
       : '';
     const lineText = lineEvaluation ? '\n' + formatLineEvaluation(lineEvaluation) : '';
-    return { summary: { ...summary, sessionEvaluation, lineEvaluation }, text: formatText(summary) + sessionText + lineText };
+    return {
+      summary: { ...summary, sessionEvaluation, lineEvaluation, ...(published ? { report: published } : {}) },
+      text: formatText(summary) + sessionText + lineText,
+    };
   });
 }
 
@@ -135,7 +126,13 @@ export async function run(raw: unknown) {
   if (format === 'text') {
     process.stdout.write(text);
     const e = summary.evaluation;
-    return { from: summary.from, to: summary.to, anomalies: summary.anomalies, ...(e ? { precision: e.precision, recall: e.recall, f1: e.f1 } : {}) };
+    return {
+      from: summary.from,
+      to: summary.to,
+      anomalies: summary.anomalies,
+      ...(e ? { precision: e.precision, recall: e.recall, f1: e.f1 } : {}),
+      ...(summary.report ? { report: summary.report } : {}),
+    };
   }
   return summary;
 }

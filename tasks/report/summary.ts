@@ -2,6 +2,7 @@ import type { AnomalyRow } from '../../shared/db/anomalies';
 import type { Evaluation } from '../../shared/eventEvaluation';
 import type { UnitEvaluation } from '../../shared/unitEvaluation';
 import { reasonOf } from '../../shared/anomalyReasons';
+import { severityLevel } from './severity';
 
 /** What `report` prints: counts by service, type and severity, the top anomalies, and metrics. */
 export interface ReportSummary {
@@ -24,10 +25,7 @@ export function summarize(from: string, to: string, rows: readonly AnomalyRow[],
   for (const r of rows) {
     bump(byService, r.service);
     bump(byType, r.anomaly_type ?? 'unknown');
-    if (r.severity >= 90) bySeverity.critical++;
-    else if (r.severity >= 75) bySeverity.high++;
-    else if (r.severity >= 60) bySeverity.medium++;
-    else bySeverity.low++;
+    bySeverity[severityLevel(r.severity)]++;
   }
   const top = [...rows]
     .sort((a, b) => b.severity - a.severity || b.score - a.score || a.window_start - b.window_start)
