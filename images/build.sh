@@ -24,6 +24,7 @@ for step in "${STEPS[@]}"; do
   stage="images/.stage/$step"
   rm -rf "$stage" && mkdir -p "$stage"
   cp dist/sentinel.mjs dist/parquetWorker.mjs dist/parquet_wasm_bg.wasm "$stage/"
+  [[ $step == report ]] && cp dist/explorer.html dist/echarts.min.js "$stage/"
   # The entrypoint is exactly `sentinel <step>`: the container's arguments follow the step name.
   printf "process.argv.splice(2, 0, '%s');\nawait import('./sentinel.mjs');\n" "$step" >"$stage/entry.mjs"
   [[ $TF_STEPS == *" $step "* ]] && node images/stage-modules.mjs "$stage" @tensorflow/tfjs @tensorflow/tfjs-backend-wasm >/dev/null
