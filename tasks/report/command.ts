@@ -82,7 +82,10 @@ export async function buildReport(raw: unknown, step: Partial<StepOptions> = {})
       ? `\nper session (${sessionEvaluation.sessions} labeled sessions): precision ${(sessionEvaluation.precision * 100).toFixed(1)} %  recall ${(sessionEvaluation.recall * 100).toFixed(1)} %  F1 ${(sessionEvaluation.f1 * 100).toFixed(1)} %\n`
       : '';
     const lineText = lineEvaluation ? '\n' + formatLineEvaluation(lineEvaluation) : '';
+    // anomalies and report first: the step's one-line summary prints them (shared/runtime facts).
     return {
+      anomalies: summary.anomalies,
+      ...(published ? { report: published } : {}),
       summary: { ...summary, sessionEvaluation, lineEvaluation, ...(published ? { report: published } : {}) },
       text: formatText(summary) + sessionText + lineText,
     };

@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +12,8 @@ import { run as features } from '../../tasks/features/command';
 import { run as train } from '../../tasks/train/command';
 import { run as score } from '../../tasks/score/command';
 import { run as alert } from '../../tasks/alert/command';
-import { buildReport } from '../../tasks/report/command';
+import { buildReport, reportKey } from '../../tasks/report/command';
+import { openStore } from '../../shared/store/openStore';
 import { createTestDatabase, createTestLake } from '../support/services';
 import { Browser } from '../support/browser';
 
@@ -139,6 +140,15 @@ describe('anomaly explorer in Chromium', () => {
     expect(critical.markers).toBe(expected);
     await browser.click('#f-severity option[value="low"]');
     expect((await browser.consoleLog()).filter((e) => e.level === 'SEVERE')).toEqual([]);
+  });
+
+  it('report --publish (the daily DAG) puts the same page in the lake at reports/date=D/report.html and names it', async () => {
+    const published = await buildReport({ from: DATE, to: DATE, lake, publish: true, format: 'json' }, step());
+    expect(reportKey(DATE, DATE)).toBe(`reports/date=${DATE}/report.html`);
+    expect(published.report).toBe(`${lake.replace(/\/+$/, '')}/reports/date=${DATE}/report.html`);
+    const html = Buffer.from(await openStore(lake).get(reportKey(DATE, DATE))).toString('utf8');
+    const local = await readFile(join(OUT, 'report.html'), 'utf8');
+    expect(html).toBe(local);
   });
 
   it('saves a screenshot for people to look at', async () => {
