@@ -53,7 +53,7 @@ export async function buildReport(raw: unknown, step: Partial<StepOptions> = {})
     const rows = await listAnomalies(db.pool, opts.from, opts.to);
     const labels = await loadLabels(ctx.lake, opts.from, opts.to, opts.labels);
     const evaluation = labels ? { ...evaluateDetections(rows, labels), ...evaluateByUnit(rows, labels) } : undefined;
-    const summary = summarize(opts.from, opts.to, rows, evaluation);
+    const summary = summarize(opts.from, opts.to, rows, evaluation, { incidentGapMs: ctx.config.alertGroupGapMinutes * 60_000 });
     const sessionEvaluation = opts.sessionLabels ? evaluateSessions(await scoredSessions(ctx, dates), await readSessionLabels(opts.sessionLabels)) : undefined;
     const lineEvaluation = opts.lineLabels ? await evaluateLineLabels(ctx, dates, lineWindowings(opts), opts.normalLabel) : undefined;
     let published: string | undefined;

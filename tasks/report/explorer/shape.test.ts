@@ -3,7 +3,7 @@ import type { AnomalyRow } from '../../../shared/db/anomalies';
 import type { AlertRow } from '../../../shared/db/alerts';
 import { DEFAULT_THRESHOLDS } from '../../monitor/decision';
 import { MONITOR_THRESHOLD_LINES } from './load';
-import { incidentsOf, round4, seriesOf, shapeExplorer, swimlaneBucket, type ExplorerAnomaly, type ExplorerInput } from './shape';
+import { incidentsOf, round4, roundScore, seriesOf, shapeExplorer, swimlaneBucket, type ExplorerAnomaly, type ExplorerInput } from './shape';
 
 const T0 = Date.UTC(2026, 0, 5);
 const MIN = 60_000;
@@ -170,7 +170,8 @@ describe('explorer data', () => {
     ]);
   });
 
-  it('rounds to four significant digits and turns non-finite values into gaps', () => {
+  it('rounds values to four significant digits and scores to six decimals, and turns non-finite values into gaps', () => {
     expect([round4(1234.5678), round4(0.000123456), round4(Number.NaN), round4(undefined), round4(Infinity)]).toEqual([1235, 0.0001235, null, null, null]);
+    expect([roundScore(0.99996123), roundScore(0.9991)]).toEqual([0.999961, 0.9991]);
   });
 });

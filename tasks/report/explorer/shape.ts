@@ -120,6 +120,9 @@ export interface ExplorerData {
 /** Four significant digits: the page shows values, not floating-point noise, and stays small. */
 export const round4 = (v: number | null | undefined): Num => (v === null || v === undefined || !Number.isFinite(v) ? null : Number(v.toPrecision(4)));
 
+/** Calibrated scores crowd just below 1 (0.9991 vs 0.99996 is the difference that matters): six decimals. */
+export const roundScore = (v: number | null | undefined): Num => (v === null || v === undefined || !Number.isFinite(v) ? null : Math.round(v * 1e6) / 1e6);
+
 const SWIMLANE_BUCKETS_MS = [5, 15, 60, 180, 360, 1440].map((m) => m * 60_000);
 
 /** The smallest bucket that keeps the swimlane at most `maxBuckets` columns wide. */
@@ -137,7 +140,7 @@ export function seriesOf(windows: readonly WindowRecord[], band?: BandOf): Recor
   const out: Record<string, ServiceSeries> = {};
   for (const [service, list] of [...byService].sort(([a], [b]) => a.localeCompare(b))) {
     list.sort((a, b) => a.t - b.t);
-    const s: ServiceSeries = { t: list.map((w) => w.t), values: {}, low: {}, high: {}, score: list.map((w) => round4(w.score)) };
+    const s: ServiceSeries = { t: list.map((w) => w.t), values: {}, low: {}, high: {}, score: list.map((w) => roundScore(w.score)) };
     for (const { name } of CHARTED_FEATURES) {
       s.values[name] = list.map((w) => round4(w.values[name]));
       if (!band) continue;
@@ -171,7 +174,7 @@ function toAnomaly(r: AnomalyRow, id: number): ExplorerAnomaly {
     level: severityLevel(r.severity),
     type: r.anomaly_type ?? 'other',
     detectors: r.detectors,
-    score: round4(r.score) ?? 0,
+    score: roundScore(r.score) ?? 0,
     reason: reasonOf(r.explanation),
     contributions: (e.contributions ?? [])
       .slice(0, 5)
@@ -259,7 +262,7 @@ export function shapeExplorer(input: ExplorerInput): ExplorerData {
     to: input.to,
     windowMs: input.windowMs,
     model: input.model ?? null,
-    scoreThreshold: round4(input.scoreThreshold),
+    scoreThreshold: roundScore(input.scoreThreshold),
     features: CHARTED_FEATURES.map((f) => ({ ...f })),
     services,
     series,
