@@ -3,7 +3,7 @@ import type { AnomalyRow } from '../../../shared/db/anomalies';
 import type { AlertRow } from '../../../shared/db/alerts';
 import { DEFAULT_THRESHOLDS } from '../../monitor/decision';
 import { MONITOR_THRESHOLD_LINES } from './load';
-import { incidentsOf, round4, roundScore, seriesOf, shapeExplorer, swimlaneBucket, type ExplorerAnomaly, type ExplorerInput } from './shape';
+import { chartResolution, incidentsOf, round4, roundScore, seriesOf, shapeExplorer, swimlaneBucket, type ExplorerAnomaly, type ExplorerInput } from './shape';
 
 const T0 = Date.UTC(2026, 0, 5);
 const MIN = 60_000;
@@ -85,6 +85,23 @@ describe('explorer data', () => {
     expect(series.web.low.error_count).toEqual([0, 0]);
     // No band for a feature the baseline does not model.
     expect(series.web.high.latency_p95).toBeUndefined();
+  });
+
+  it('charts long ranges at a coarser step: values and bands averaged, the score the highest', () => {
+    expect(chartResolution(86_400_000, MIN)).toBe(MIN);
+    expect(chartResolution(3 * 86_400_000, MIN)).toBe(5 * MIN);
+    expect(chartResolution(31 * 86_400_000, MIN)).toBe(60 * MIN);
+    const windows = [0, 1, 2, 3, 4, 5].map((m) => ({
+      service: 'api',
+      t: T0 + m * MIN,
+      values: { count: m, error_count: 0, latency_p95: 10, distinct_templates: 2 },
+      score: m / 10,
+    }));
+    const s = seriesOf(windows, () => ({ low: 1, high: 9 }), { start: T0, resolutionMs: 5 * MIN }).api;
+    expect(s.t).toEqual([T0, T0 + 5 * MIN]);
+    expect(s.values.count).toEqual([2, 5]);
+    expect(s.score).toEqual([0.4, 0.5]);
+    expect(s.high.count).toEqual([9, 9]);
   });
 
   it('groups anomalies into incidents as the alert step does, links their alert, and tags each anomaly', () => {

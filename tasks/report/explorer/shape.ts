@@ -105,6 +105,8 @@ export interface ExplorerData {
   from: string;
   to: string;
   windowMs: number;
+  /** The charts' time step: the window, coarser over long ranges (chartResolution). */
+  resolutionMs: number;
   model: string | null;
   scoreThreshold: number | null;
   features: { name: string; label: string; unit: string }[];
@@ -130,7 +132,53 @@ export function swimlaneBucket(spanMs: number, windowMs: number, maxBuckets = 12
   return SWIMLANE_BUCKETS_MS.find((b) => b >= windowMs && spanMs / b <= maxBuckets) ?? SWIMLANE_BUCKETS_MS[SWIMLANE_BUCKETS_MS.length - 1];
 }
 
-export function seriesOf(windows: readonly WindowRecord[], band?: BandOf): Record<string, ServiceSeries> {
+/**
+ * The charts' time step: the window, or coarser over long ranges so that a service has at most
+ * `maxPoints` points (a month of one-minute windows would be 44,640 per service and feature).
+ */
+export function chartResolution(spanMs: number, windowMs: number, maxPoints = 2880): number {
+  return [windowMs, ...SWIMLANE_BUCKETS_MS].find((r) => r >= windowMs && spanMs / r <= maxPoints) ?? SWIMLANE_BUCKETS_MS[SWIMLANE_BUCKETS_MS.length - 1];
+}
+
+/** One chart point: a window, or the windows of one resolution step (values and bands averaged, score the highest). */
+interface Point {
+  t: number;
+  score: number | undefined;
+  values: Record<string, number>;
+  low: Record<string, number | undefined>;
+  high: Record<string, number | undefined>;
+}
+
+const mean = (xs: readonly (number | undefined)[]): number | undefined => {
+  const finite = xs.filter((x): x is number => x !== undefined && Number.isFinite(x));
+  return finite.length ? finite.reduce((a, b) => a + b, 0) / finite.length : undefined;
+};
+
+function coarsen(points: readonly Point[], start: number, resolutionMs: number): Point[] {
+  const groups = new Map<number, Point[]>();
+  for (const p of points) {
+    const t = start + Math.floor((p.t - start) / resolutionMs) * resolutionMs;
+    const g = groups.get(t) ?? [];
+    g.push(p);
+    groups.set(t, g);
+  }
+  return [...groups].map(([t, g]) => {
+    const scores = g.map((p) => p.score).filter((x): x is number => x !== undefined);
+    const out: Point = { t, score: scores.length ? Math.max(...scores) : undefined, values: {}, low: {}, high: {} };
+    for (const { name } of CHARTED_FEATURES) {
+      out.values[name] = mean(g.map((p) => p.values[name])) ?? Number.NaN;
+      out.low[name] = mean(g.map((p) => p.low[name]));
+      out.high[name] = mean(g.map((p) => p.high[name]));
+    }
+    return out;
+  });
+}
+
+/**
+ * Per service, the charted features with their expected band, in time order. With a `grid` coarser
+ * than the windows, each point is a resolution step aligned to `grid.start`.
+ */
+export function seriesOf(windows: readonly WindowRecord[], band?: BandOf, grid?: { start: number; resolutionMs: number }): Record<string, ServiceSeries> {
   const byService = new Map<string, WindowRecord[]>();
   for (const w of windows) {
     const list = byService.get(w.service) ?? [];
@@ -140,15 +188,26 @@ export function seriesOf(windows: readonly WindowRecord[], band?: BandOf): Recor
   const out: Record<string, ServiceSeries> = {};
   for (const [service, list] of [...byService].sort(([a], [b]) => a.localeCompare(b))) {
     list.sort((a, b) => a.t - b.t);
-    const s: ServiceSeries = { t: list.map((w) => w.t), values: {}, low: {}, high: {}, score: list.map((w) => roundScore(w.score)) };
+    const banded = new Set<string>();
+    let points: Point[] = list.map((w) => {
+      const p: Point = { t: w.t, score: w.score, values: { ...w.values }, low: {}, high: {} };
+      for (const { name } of CHARTED_FEATURES) {
+        const b = band?.(service, w.t, name, w.values.count ?? Number.NaN);
+        if (!b) continue;
+        banded.add(name);
+        // Counts and latencies are never negative: the band starts at 0 at most (upward-only: at 0).
+        p.low[name] = Math.max(0, b.low ?? 0);
+        p.high[name] = Math.max(0, b.high);
+      }
+      return p;
+    });
+    if (grid && list.length > 1 && grid.resolutionMs > list[1].t - list[0].t) points = coarsen(points, grid.start, grid.resolutionMs);
+    const s: ServiceSeries = { t: points.map((p) => p.t), values: {}, low: {}, high: {}, score: points.map((p) => roundScore(p.score)) };
     for (const { name } of CHARTED_FEATURES) {
-      s.values[name] = list.map((w) => round4(w.values[name]));
-      if (!band) continue;
-      const bands = list.map((w) => band(service, w.t, name, w.values.count ?? Number.NaN));
-      if (bands.every((b) => b === undefined)) continue;
-      // Counts and latencies are never negative: the band starts at 0 at most (upward-only: at 0).
-      s.low[name] = bands.map((b) => (b ? round4(Math.max(0, b.low ?? 0)) : null));
-      s.high[name] = bands.map((b) => (b ? round4(Math.max(0, b.high)) : null));
+      s.values[name] = points.map((p) => round4(p.values[name]));
+      if (!banded.has(name)) continue;
+      s.low[name] = points.map((p) => round4(p.low[name]));
+      s.high[name] = points.map((p) => round4(p.high[name]));
     }
     out[service] = s;
   }
@@ -251,7 +310,8 @@ export function shapeExplorer(input: ExplorerInput): ExplorerData {
   const start = Date.parse(`${input.from}T00:00:00Z`);
   const end = Date.parse(`${input.to}T00:00:00Z`) + 86_400_000;
   const bucketMs = swimlaneBucket(end - start, input.windowMs);
-  const series = seriesOf(input.windows, input.band);
+  const resolutionMs = chartResolution(end - start, input.windowMs);
+  const series = seriesOf(input.windows, input.band, { start, resolutionMs });
   const anomalies = [...input.anomalies]
     .sort((a, b) => a.window_start - b.window_start || a.service.localeCompare(b.service) || a.entity_key.localeCompare(b.entity_key))
     .map(toAnomaly);
@@ -261,6 +321,7 @@ export function shapeExplorer(input: ExplorerInput): ExplorerData {
     from: input.from,
     to: input.to,
     windowMs: input.windowMs,
+    resolutionMs,
     model: input.model ?? null,
     scoreThreshold: roundScore(input.scoreThreshold),
     features: CHARTED_FEATURES.map((f) => ({ ...f })),
