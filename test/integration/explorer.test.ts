@@ -16,6 +16,9 @@ import { buildReport, reportKey } from '../../tasks/report/command';
 import { openStore } from '../../shared/store/openStore';
 import { createTestDatabase, createTestLake } from '../support/services';
 import { Browser } from '../support/browser';
+import { shapeExplorer } from '../../tasks/report/explorer/shape';
+import { renderExplorer } from '../../tasks/report/explorer/render';
+import { loadExplorerAssets } from '../../tasks/report/explorer/assets';
 
 /**
  * The anomaly explorer in a real headless Chromium: a small pipeline run on generated data (MinIO,
@@ -157,5 +160,65 @@ describe('anomaly explorer in Chromium', () => {
     const png = await browser.screenshot();
     expect(png.subarray(1, 4).toString()).toBe('PNG');
     await writeFile(join(OUT, 'explorer.png'), png);
+  });
+
+  it('never runs markup from the logs: a hostile service name, reason and log line stay text', async () => {
+    const t = Date.UTC(2026, 2, 9, 10);
+    const service = '<img src=x onerror="window.__xss=1">';
+    const data = shapeExplorer({
+      from: DATE,
+      to: DATE,
+      windowMs: 60_000,
+      windows: [0, 1, 2].map((m) => ({ service, t: t + m * 60_000, values: { count: 5, error_count: 0, latency_p95: 10, distinct_templates: 2 }, score: 0.5 })),
+      anomalies: [
+        {
+          date: DATE,
+          entity_kind: 'window',
+          entity_key: 'k',
+          service,
+          window_start: t + 60_000,
+          window_end: t + 120_000,
+          score: 0.9999,
+          severity: 95,
+          detectors: ['robust_baseline'],
+          anomaly_type: 'volume_spike',
+          explanation: {
+            summary: '<img src=y onerror="window.__xss=2"></script><script>window.__xss=3</script>',
+            sample_lines: [
+              {
+                ts: new Date(t).toISOString(),
+                level: 'ERROR',
+                template_id: 'T',
+                message: '<script>window.__xss=4</script><img src=z onerror="window.__xss=5">',
+              },
+            ],
+          },
+          model_name: 'sentinel',
+          model_version: 1,
+        },
+      ],
+      alerts: [],
+      incidentGapMs: 300_000,
+      metrics: [],
+      metricThresholds: {},
+    });
+    const file = join(OUT, 'hostile.html');
+    await writeFile(file, renderExplorer(data, await loadExplorerAssets()));
+    await browser.open(pathToFileURL(file).href);
+    await browser.waitFor("return document.body.dataset.ready === 'true'", 'the hostile page rendered');
+    // Every place a log-derived string is shown: both tooltips (HTML in ECharts), the tables and the detail.
+    const shown = await browser.execute<{ xss: unknown; images: number; text: string }>(`
+      const swim = echarts.getInstanceByDom(document.querySelector('#swimlane'));
+      swim.dispatchAction({ type: 'showTip', seriesIndex: 0, dataIndex: 0 });
+      const chart = echarts.getInstanceByDom(document.querySelector('.service-chart'));
+      const marks = chart.getOption().series.findIndex((s) => s.name === 'anomalies');
+      chart.dispatchAction({ type: 'showTip', seriesIndex: marks, dataIndex: 0 });
+      document.querySelector('#anomalies tbody tr').click();
+      return { xss: window.__xss ?? 'never set', images: document.querySelectorAll('img').length, text: document.body.innerText };`);
+    expect(shown.xss).toBe('never set');
+    expect(shown.images).toBe(0);
+    expect(shown.text).toContain('<img src=y onerror="window.__xss=2">');
+    expect(shown.text).toContain('<script>window.__xss=4</script>');
+    expect((await browser.consoleLog()).filter((e) => e.level === 'SEVERE')).toEqual([]);
   });
 });
