@@ -131,6 +131,24 @@ describe('explorer data', () => {
     expect(withoutExplanation).toMatchObject({ reason: '', samples: [], contributions: [] });
   });
 
+  it('names an incident’s deviating templates with a log line of each when a sample has one', () => {
+    const row = anomaly({
+      anomaly_type: 'new_template',
+      explanation: {
+        contributions: [
+          { feature: 'template:T1', value: 5, expected: 0, z: 9 },
+          { feature: 'template:T9', value: 2, expected: 0, z: 5 },
+        ],
+        sample_lines: [{ ts: new Date(T0).toISOString(), level: 'WARN', template_id: 'T1', message: 'Certificate CN=edge expires in 5 hours' }],
+      },
+    });
+    const [incident] = shapeExplorer(input({ anomalies: [row] })).incidents;
+    expect(incident.templates).toEqual([
+      { template: 'T1', example: 'Certificate CN=edge expires in 5 hours' },
+      { template: 'T9', example: null },
+    ]);
+  });
+
   it('keeps a session anomaly’s findings and their templates for the page', () => {
     const row = anomaly({
       entity_kind: 'session',

@@ -97,6 +97,8 @@ export interface ExplorerIncident {
   detectors: string[];
   /** Deviating features (windows) or events/templates (sessions), most frequent first. */
   deviating: string[];
+  /** The templates that deviated (template: features) or that the findings name, each with a log line of it when a sample has one. */
+  templates: { template: string; example: string | null }[];
   samples: SampleLine[];
   alert: { id: number; status: string } | null;
 }
@@ -283,6 +285,7 @@ export function incidentsOf(anomalies: ExplorerAnomaly[], alerts: readonly Alert
     reasons: g.reasons,
     detectors: [],
     deviating: [],
+    templates: [],
     samples: [],
     alert: null,
   }));
@@ -291,6 +294,15 @@ export function incidentsOf(anomalies: ExplorerAnomaly[], alerts: readonly Alert
     const members = anomalies.filter((a) => a.incident === i.id).sort((x, y) => y.severity - x.severity || x.start - y.start);
     i.detectors = [...new Set(members.flatMap((a) => a.detectors))].sort();
     i.deviating = mostFrequent(members.flatMap(deviatingOf), 5);
+    const samples = members.flatMap((a) => a.samples);
+    i.templates = [
+      ...new Set([
+        ...i.deviating.filter((d) => d.startsWith('template:')).map((d) => d.slice('template:'.length)),
+        ...members.flatMap((a) => a.findings.flatMap((f) => f.templates)),
+      ]),
+    ]
+      .slice(0, 5)
+      .map((template) => ({ template, example: samples.find((l) => l.template_id === template)?.message ?? null }));
     i.samples = members.flatMap((a) => a.samples).slice(0, 5);
     i.alert = alertOf(i, alerts);
   }
