@@ -14,7 +14,8 @@ import type { ModelBundle } from '../../../shared/models/bundle';
 import { goldWindows } from '../../../shared/schemas';
 import type { ObjectStore } from '../../../shared/store/objectStore';
 import { scoredPartitions } from '../scoredPartitions';
-import { CHARTED_FEATURES, type BandOf, type ExplorerInput, type WindowRecord } from './shape';
+import { CHARTED_FEATURES, type BandOf, type WindowRecord } from './series';
+import type { ExplorerInput } from './shape';
 
 /**
  * The monitor step's default thresholds (tasks/monitor/decision.ts DEFAULT_THRESHOLDS; a test keeps

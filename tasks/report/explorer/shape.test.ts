@@ -3,7 +3,8 @@ import type { AnomalyRow } from '../../../shared/db/anomalies';
 import type { AlertRow } from '../../../shared/db/alerts';
 import { DEFAULT_THRESHOLDS } from '../../monitor/decision';
 import { MONITOR_THRESHOLD_LINES } from './load';
-import { chartResolution, incidentsOf, round4, roundScore, seriesOf, shapeExplorer, swimlaneBucket, type ExplorerAnomaly, type ExplorerInput } from './shape';
+import { chartResolution, round4, roundScore, seriesOf } from './series';
+import { incidentsOf, shapeExplorer, swimlaneBucket, type ExplorerAnomaly, type ExplorerInput } from './shape';
 
 const T0 = Date.UTC(2026, 0, 5);
 const MIN = 60_000;
