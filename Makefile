@@ -13,15 +13,15 @@ $(NODE_MODULES_STAMP): package.json package-lock.json
 
 install: $(NODE_MODULES_STAMP) ## install Node dependencies (npm ci)
 
-dist/sentinel.mjs: $(NODE_MODULES_STAMP) $(shell find shared tasks -name '*.ts' ! -name '*.test.ts' 2>/dev/null) images/bundle.mjs
+dist/sentinel.mjs: $(NODE_MODULES_STAMP) $(shell find shared tasks -name '*.ts' ! -name '*.test.ts' 2>/dev/null) tasks/report/explorer/explorer.html images/bundle.mjs
 	npm run --silent build
 
 build: dist/sentinel.mjs ## bundle the CLI into dist/sentinel.mjs
 
-demo: build ## generate a day of logs and run the whole pipeline on embedded defaults (no servers)
+demo: build ## generate a day of logs, run the whole pipeline on embedded defaults (no servers), print commands to explore it
 	node bin/sentinel.mjs demo
 
-services: ## start PostgreSQL, MinIO and dockerd for the integration tests, and the test Kubernetes
+services: ## start PostgreSQL, MinIO, MLflow and dockerd for the integration tests, and the test Kubernetes
 	infra/scripts/services.sh up
 	infra/scripts/kube.sh up
 

@@ -26,6 +26,8 @@ alert** and **report**, one Kubernetes pod (or Docker container) per step and pa
 * Trigger with `date_from`/`date_to` to process a range in one run: every step fans out over the
   dates (dynamic task mapping). `parse` runs one date at a time: it updates the template store.
 * Every task replaces its partition atomically, so *Clear* on a failed task is always safe.
+* **report** writes the anomaly explorer (one offline HTML page) to the lake at
+  `reports/date=D/report.html`; its log ends with `anomaly explorer published: <link>`.
 * Exit codes: 2 bad input and 4 too many quarantined records fail at once (fix the data, then
   Clear); 3 S3/PostgreSQL unreachable is retried with backoff.
 """

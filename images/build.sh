@@ -24,13 +24,19 @@ for step in "${STEPS[@]}"; do
   stage="images/.stage/$step"
   rm -rf "$stage" && mkdir -p "$stage"
   cp dist/sentinel.mjs dist/parquetWorker.mjs dist/parquet_wasm_bg.wasm "$stage/"
+  [[ $step == report ]] && cp dist/explorer.html dist/echarts.min.js "$stage/"
   # The entrypoint is exactly `sentinel <step>`: the container's arguments follow the step name.
   printf "process.argv.splice(2, 0, '%s');\nawait import('./sentinel.mjs');\n" "$step" >"$stage/entry.mjs"
   [[ $TF_STEPS == *" $step "* ]] && node images/stage-modules.mjs "$stage" @tensorflow/tfjs @tensorflow/tfjs-backend-wasm >/dev/null
-  DOCKER_BUILDKIT=0 docker build -q -f images/Dockerfile \
+  # Output only when the build fails: on success the legacy builder's three-line deprecation notice,
+  # once per image, is all it would print (issue 15: a quieter CI log).
+  if ! out=$(DOCKER_BUILDKIT=0 docker build -q -f images/Dockerfile \
     --build-arg BASE_IMAGE="$BASE_IMAGE" --build-arg STEP="$step" \
     --build-arg VERSION="$VERSION" --build-arg REVISION="$REVISION" \
-    -t "log-sentinel/$step:$TAG" -t "log-sentinel/$step:dev" . >/dev/null
+    -t "log-sentinel/$step:$TAG" -t "log-sentinel/$step:dev" . 2>&1); then
+    echo "$out" >&2
+    exit 1
+  fi
 done
 # Only a build of every step: the DAGs must not name a tag that some step images lack.
 if ((ALL_STEPS)); then echo "$TAG" >dags/sentinel_infra/image_tag.txt; fi

@@ -42,4 +42,7 @@ await build({
   outfile: new URL('../dist/parquetWorker.mjs', import.meta.url).pathname,
 });
 copyFileSync(new URL('../node_modules/parquet-wasm/node/parquet_wasm_bg.wasm', import.meta.url), new URL('../dist/parquet_wasm_bg.wasm', import.meta.url));
+// The report's anomaly explorer reads its template and ECharts from beside the bundle (tasks/report/explorer/assets.ts).
+copyFileSync(new URL('../tasks/report/explorer/explorer.html', import.meta.url), new URL('../dist/explorer.html', import.meta.url));
+copyFileSync(new URL('../node_modules/echarts/dist/echarts.min.js', import.meta.url), new URL('../dist/echarts.min.js', import.meta.url));
 console.log(`dist/sentinel.mjs and dist/parquetWorker.mjs built in ${Date.now() - started} ms`);

@@ -169,7 +169,9 @@ program
   .option('--window-seconds <s>', 'with --line-labels: evaluation windows of T seconds')
   .option('--normal-label <label>', 'with --line-labels: the label of normal lines', '-')
   .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
-  .option('--html <file>', 'also write a self-contained HTML report')
+  .option('--html <file>', 'also write the anomaly explorer, one self-contained HTML page, to this file')
+  .option('--publish', 'also write the anomaly explorer to the lake: reports/date=D/report.html (what the daily DAG links to)')
+  .option('--name <name>', 'the model whose baseline the explorer draws when no anomaly names one', 'sentinel')
   .action(action('report'));
 
 program

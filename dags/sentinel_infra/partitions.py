@@ -57,7 +57,7 @@ def step_arguments(dates: list[str], params: dict, skip_if_empty: bool = False) 
             "features": ["--date", d],
             "score": ["--date", d, *score_extra],
             "alert": ["--date", d, *alert_extra],
-            "report": ["--from", d, "--to", d, "--format", "json"],
+            "report": ["--from", d, "--to", d, "--format", "json", "--publish"],
         }
         for d in dates
     ]

@@ -4,7 +4,8 @@ source "$(dirname "$0")/lib.sh"
 
 need=()
 have_pkg() { dpkg -s "$1" >/dev/null 2>&1; }
-for pkg in postgresql docker.io python3-venv ca-certificates curl git time; do
+# chromium + chromium-driver: the anomaly explorer is tested in a real headless browser (test/support/browser.ts).
+for pkg in postgresql docker.io python3-venv ca-certificates curl git time chromium chromium-driver; do
   have_pkg "$pkg" || need+=("$pkg")
 done
 command -v go >/dev/null || need+=(golang-go)

@@ -12,7 +12,8 @@ DATA="$STATE_DIR/minio"
 PIDFILE="$STATE_DIR/minio.pid"
 export MINIO_ROOT_USER=$MINIO_USER MINIO_ROOT_PASSWORD=$MINIO_PASSWORD
 
-healthy() { curl -fsS http://127.0.0.1:9000/minio/health/live >/dev/null; }
+# Quiet: "connection refused" before it starts is expected, not news (one line once it is up).
+healthy() { curl -fsS http://127.0.0.1:9000/minio/health/live >/dev/null 2>&1; }
 
 build() {
   [[ -x $BIN ]] && return

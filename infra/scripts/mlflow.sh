@@ -9,7 +9,7 @@ PIDFILE="$STATE_DIR/mlflow.pid"
 PORT=5000
 
 # /health answers even when the server's database is gone, so ask the tracking API itself.
-healthy() { curl -fsS -X POST -H 'content-type: application/json' -d '{"max_results": 1}' "http://127.0.0.1:$PORT/api/2.0/mlflow/experiments/search" >/dev/null; }
+healthy() { curl -fsS -X POST -H 'content-type: application/json' -d '{"max_results": 1}' "http://127.0.0.1:$PORT/api/2.0/mlflow/experiments/search" >/dev/null 2>&1; }
 
 up() {
   if healthy; then log "MLflow already up"; return; fi

@@ -186,17 +186,45 @@ function rowZ(model: RobustBaselineModel, x: FeatureMatrix, idx: number[], row: 
       continue;
     }
     const m = b.median[j];
-    let spread = b.spread[j];
-    if (model.kinds[j] === 'count') spread = Math.max(spread, Math.sqrt(Math.max(m, 1)));
-    // Poisson on a log scale: sd(log X) ≈ 1/√λ.
-    else if (model.kinds[j] === 'logCount') spread = Math.max(spread, 1 / Math.sqrt(Math.max(Math.expm1(m), 1)));
-    else if (model.kinds[j] === 'rate' && n > 0) {
-      const p = Math.min(Math.max(m, 0.5 / Math.max(n, 1)), 1 - 1e-6);
-      spread = Math.max(spread, Math.sqrt((p * (1 - p)) / n));
-    }
-    out[j] = (v - m) / spread;
+    out[j] = (v - m) / effectiveSpread(model.kinds[j], m, b.spread[j], n);
   }
   return b;
+}
+
+/** A bucket's spread with the floor of the feature's kind; `n` is the row's record count (rate floors). */
+function effectiveSpread(kind: FeatureKind, median: number, spread: number, n: number): number {
+  if (kind === 'count') return Math.max(spread, Math.sqrt(Math.max(median, 1)));
+  // Poisson on a log scale: sd(log X) ≈ 1/√λ.
+  if (kind === 'logCount') return Math.max(spread, 1 / Math.sqrt(Math.max(Math.expm1(median), 1)));
+  if (kind === 'rate' && n > 0) {
+    const p = Math.min(Math.max(median, 0.5 / Math.max(n, 1)), 1 - 1e-6);
+    return Math.max(spread, Math.sqrt((p * (1 - p)) / n));
+  }
+  return spread;
+}
+
+/**
+ * What the detector calls normal for one feature of one window: the values whose robust z stays
+ * within ±k (k: the detector's threshold), on the feature's own scale. `low` is null for upward-only
+ * features (no value below the median is anomalous). `count` is the window's record count (rate
+ * floors). Read by the report's expected bands, never by scoring.
+ */
+export function expectedBand(
+  model: RobustBaselineModel,
+  service: string,
+  windowStart: number,
+  feature: string,
+  k: number,
+  count: number,
+): { median: number; low: number | null; high: number } | undefined {
+  const j = model.columns.indexOf(feature);
+  if (j < 0) return undefined;
+  const b = bucketFor(model, service, windowStart);
+  const kind = model.kinds[j];
+  const m = b.median[j];
+  const spread = effectiveSpread(kind, m, b.spread[j], count);
+  const back = (v: number) => (kind === 'log' || kind === 'logCount' ? Math.expm1(v) : v);
+  return { median: back(m), low: model.upper[j] ? null : back(m - k * spread), high: back(m + k * spread) };
 }
 
 /** Score = the largest deviation over features, in robust standard units (upward only where configured). */

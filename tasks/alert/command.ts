@@ -18,7 +18,7 @@ import {
 import { dayStart } from '../../shared/dates';
 import { parseOptions } from '../options';
 import { reasonOf } from '../../shared/anomalyReasons';
-import { groupIncidents, matchOpenAlert } from './incidents';
+import { groupIncidents, matchOpenAlert } from '../../shared/incidents';
 import { channelsFromConfig } from './channels';
 import { DEFAULT_RETRY, deliver, idempotencyKey, runBounded, type Channel, type DeliveryOutcome } from './deliver';
 import type { AlertForDelivery } from './payload';

@@ -7,6 +7,7 @@ import { parseOptions } from '../options';
 import { run as generate } from '../generate/command';
 import { runPipeline } from '../pipeline/command';
 import { writeHtmlReport } from '../report/command';
+import { formatExploreCommands } from './explore';
 
 export const demoOptions = z.object({
   logs: z.coerce.number().int().positive().default(600_000),
@@ -63,7 +64,8 @@ export async function run(raw: unknown) {
     };
     if (opts.json) return out;
     process.stdout.write(result.report.text);
-    process.stdout.write(`\ndemo finished in ${seconds.total.toFixed(1)} s; lake: ${DEMO_HOME}/lake${opts.html ? `; HTML report: ${opts.html}` : ''}\n`);
+    process.stdout.write(`\ndemo finished in ${seconds.total.toFixed(1)} s; lake: ${DEMO_HOME}/lake${opts.html ? `; anomaly explorer: ${opts.html}` : ''}\n`);
+    process.stdout.write(formatExploreCommands(DEMO_HOME, opts.date));
     return undefined;
   } finally {
     await database.close();

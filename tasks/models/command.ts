@@ -13,20 +13,26 @@ export const modelsOptions = z.object({
   lake: z.string().optional(),
 });
 
-function formatTable(models: ModelVersion[]): string {
-  const head = 'name      version  stage       trained on               detectors                                   validation';
-  const rows = models.map((m) =>
-    [
-      m.name.padEnd(9),
-      String(m.version).padStart(7),
-      ' ',
-      m.stage.padEnd(11),
-      `${m.train_from}..${m.train_to}`.padEnd(24),
-      m.detectors.join(',').padEnd(43),
-      (m.metrics.validation ?? NaN).toFixed(4),
-    ].join(' '),
-  );
-  return [head, ...rows].join('\n') + '\n';
+/** Columns as wide as their widest cell (a long detector list no longer pushes the next column out of line). */
+export function formatTable(models: readonly ModelVersion[]): string {
+  const head = ['name', 'version', 'stage', 'trained on', 'validation', 'detectors'];
+  const rows = models.map((m) => [
+    m.name,
+    String(m.version),
+    m.stage,
+    `${m.train_from}..${m.train_to}`,
+    (m.metrics.validation ?? Number.NaN).toFixed(4),
+    m.detectors.join(','),
+  ]);
+  const widths = head.map((h, j) => Math.max(h.length, ...rows.map((r) => r[j].length)));
+  // Numbers right-aligned; the detector list last, so its length never shifts another column.
+  const right = new Set([1, 4]);
+  const line = (cells: string[]) =>
+    cells
+      .map((c, j) => (j === cells.length - 1 ? c : right.has(j) ? c.padStart(widths[j]) : c.padEnd(widths[j])))
+      .join('  ')
+      .trimEnd();
+  return [line(head), ...rows.map(line)].join('\n') + '\n';
 }
 
 /** `sentinel models list|show|promote|rollback` over the registry in PostgreSQL. */

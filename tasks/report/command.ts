@@ -2,10 +2,6 @@ import { rename, writeFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { runStep, type StepOptions, type StepContext } from '../../shared/runtime';
 import { listAnomalies, type AnomalyRow } from '../../shared/db/anomalies';
-import { listOpenAlerts } from '../../shared/db/alerts';
-import { listMetrics } from '../../shared/db/metrics';
-import { readManifest, readPartitionAll } from '../../shared/lake';
-import { goldWindows } from '../../shared/schemas';
 import { scoredPartitions } from './scoredPartitions';
 import { dateRange } from '../../shared/dates';
 import { parseOptions } from '../options';
@@ -17,8 +13,12 @@ import { loadLabels } from '../../shared/labels';
 import { formatText, summarize } from './summary';
 import { evaluateLineLabels, formatLineEvaluation } from './lineLabels';
 import type { EvaluationWindows } from '../../shared/lineEvaluation';
-import { renderHtml, type TimelinePoint } from './html';
 import { crashPoint } from '../../shared/faultInjection';
+import { loadExplorerInput } from './explorer/load';
+import { shapeExplorer } from './explorer/shape';
+import { renderExplorer } from './explorer/render';
+import { loadExplorerAssets } from './explorer/assets';
+import { joinKey } from '../../shared/store/objectStore';
 
 export const reportOptions = z.object({
   from: z.string(),
@@ -33,36 +33,16 @@ export const reportOptions = z.object({
   normalLabel: z.string().default('-'),
   format: z.enum(['text', 'json']).default('text'),
   html: z.string().optional(),
+  /** Also write the explorer to the lake, at reportKey(from, to): what the daily DAG links to. */
+  publish: z.boolean().default(false),
+  /** The model whose baseline the explorer draws (the one that scored the range, by default production). */
+  name: z.string().default('sentinel'),
   lake: z.string().optional(),
 });
 
-/** Volume and error rate over all services, per window, from Gold. */
-async function timeline(ctx: StepContext, dates: string[]): Promise<TimelinePoint[]> {
-  const byT = new Map<number, { count: number; errors: number }>();
-  for (const date of dates) {
-    if (!(await readManifest(ctx.lake, goldWindows, date))) continue;
-    const g = await readPartitionAll(ctx.lake, goldWindows, date);
-    const t = g.columns.window_start as Float64Array;
-    const c = g.columns.count as Float64Array;
-    const e = g.columns.error_count as Float64Array;
-    for (let i = 0; i < g.rows; i++) {
-      const p = byT.get(t[i]) ?? { count: 0, errors: 0 };
-      p.count += c[i];
-      p.errors += e[i];
-      byT.set(t[i], p);
-    }
-  }
-  return [...byT.entries()].sort(([a], [b]) => a - b).map(([t, p]) => ({ t, count: p.count, errorRate: p.count ? p.errors / p.count : 0 }));
-}
-
-async function scoreValues(ctx: StepContext, dates: string[], anomalies: readonly AnomalyRow[]): Promise<number[]> {
-  const out: number[] = [];
-  for await (const s of scoredPartitions(ctx.lake, dates, anomalies)) {
-    const kinds = s.columns.entity_kind;
-    const scores = s.columns.score as Float64Array;
-    for (let i = 0; i < s.rows; i++) if (kinds[i] === 'window') out.push(scores[i]);
-  }
-  return out;
+/** Where `--publish` puts the explorer in the lake: one page per date (a range gets its own key). */
+export function reportKey(from: string, to: string): string {
+  return from === to ? `reports/date=${from}/report.html` : `reports/range=${from}_${to}/report.html`;
 }
 
 /** Anomalies of the range, with metrics when labels exist; the HTML report when asked. */
@@ -74,35 +54,49 @@ export async function buildReport(raw: unknown, step: Partial<StepOptions> = {})
     const rows = await listAnomalies(db.pool, opts.from, opts.to);
     const labels = await loadLabels(ctx.lake, opts.from, opts.to, opts.labels);
     const evaluation = labels ? { ...evaluateDetections(rows, labels), ...evaluateByUnit(rows, labels) } : undefined;
-    const summary = summarize(opts.from, opts.to, rows, evaluation);
+    const summary = summarize(opts.from, opts.to, rows, evaluation, { incidentGapMs: ctx.config.alertGroupGapMinutes * 60_000 });
     const sessionEvaluation = opts.sessionLabels
       ? evaluateSessions(await scoredSessions(ctx, dates, rows), await readSessionLabels(opts.sessionLabels))
       : undefined;
     const lineEvaluation = opts.lineLabels ? await evaluateLineLabels(ctx, dates, lineWindowings(opts), opts.normalLabel, rows) : undefined;
     crashPoint('report:after-read');
-    if (opts.html) {
-      const metrics = await listMetrics(db.pool, opts.from, opts.to);
-      const alerts = await listOpenAlerts(db.pool);
-      const html = renderHtml({
-        summary,
-        timeline: await timeline(ctx, dates),
-        anomalyTimes: rows.map((r) => r.window_start),
-        scores: await scoreValues(ctx, dates, rows),
-        metrics,
-        alerts,
+    let published: string | undefined;
+    if (opts.html || opts.publish) {
+      const input = await loadExplorerInput(db.pool, ctx.lake, {
+        from: opts.from,
+        to: opts.to,
+        dates,
+        modelName: opts.name,
+        incidentGapMs: ctx.config.alertGroupGapMinutes * 60_000,
+        anomalies: rows,
       });
-      // A temp file renamed over the report: a crash never leaves a half-written page where the last one was.
-      const temp = `${opts.html}.${ctx.runId}.tmp`;
-      await writeFile(temp, html);
-      crashPoint('report:html-before-rename');
-      await rename(temp, opts.html);
-      ctx.log.info({ file: opts.html }, 'HTML report written');
+      const html = renderExplorer(shapeExplorer(input), await loadExplorerAssets());
+      if (opts.html) {
+        // A temp file renamed over the report: a crash never leaves a half-written page where the last one was.
+        const temp = `${opts.html}.${ctx.runId}.tmp`;
+        await writeFile(temp, html);
+        crashPoint('report:html-before-rename');
+        await rename(temp, opts.html);
+        ctx.log.info({ file: opts.html, bytes: Buffer.byteLength(html) }, 'HTML anomaly explorer written');
+      }
+      if (opts.publish) {
+        const key = reportKey(opts.from, opts.to);
+        await ctx.lake.put(key, Buffer.from(html, 'utf8'));
+        published = joinKey(ctx.lake.uri, key);
+        ctx.log.info({ report: published, bytes: Buffer.byteLength(html) }, `anomaly explorer published: ${published}`);
+      }
     }
     const sessionText = sessionEvaluation
       ? `\nper session (${sessionEvaluation.sessions} labeled sessions): precision ${(sessionEvaluation.precision * 100).toFixed(1)} %  recall ${(sessionEvaluation.recall * 100).toFixed(1)} %  F1 ${(sessionEvaluation.f1 * 100).toFixed(1)} %\n`
       : '';
     const lineText = lineEvaluation ? '\n' + formatLineEvaluation(lineEvaluation) : '';
-    return { summary: { ...summary, sessionEvaluation, lineEvaluation }, text: formatText(summary) + sessionText + lineText };
+    // anomalies and report first: the step's one-line summary prints them (shared/runtime facts).
+    return {
+      anomalies: summary.anomalies,
+      ...(published ? { report: published } : {}),
+      summary: { ...summary, sessionEvaluation, lineEvaluation, ...(published ? { report: published } : {}) },
+      text: formatText(summary) + sessionText + lineText,
+    };
   });
 }
 
@@ -143,7 +137,13 @@ export async function run(raw: unknown) {
   if (format === 'text') {
     process.stdout.write(text);
     const e = summary.evaluation;
-    return { from: summary.from, to: summary.to, anomalies: summary.anomalies, ...(e ? { precision: e.precision, recall: e.recall, f1: e.f1 } : {}) };
+    return {
+      from: summary.from,
+      to: summary.to,
+      anomalies: summary.anomalies,
+      ...(e ? { precision: e.precision, recall: e.recall, f1: e.f1 } : {}),
+      ...(summary.report ? { report: summary.report } : {}),
+    };
   }
   return summary;
 }

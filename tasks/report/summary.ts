@@ -2,6 +2,8 @@ import type { AnomalyRow } from '../../shared/db/anomalies';
 import type { Evaluation } from '../../shared/eventEvaluation';
 import type { UnitEvaluation } from '../../shared/unitEvaluation';
 import { reasonOf } from '../../shared/anomalyReasons';
+import { severityLevel } from './severity';
+import { groupIncidents } from '../../shared/incidents';
 
 /** What `report` prints: counts by service, type and severity, the top anomalies, and metrics. */
 export interface ReportSummary {
@@ -11,37 +13,64 @@ export interface ReportSummary {
   byService: Record<string, number>;
   byType: Record<string, number>;
   bySeverity: { low: number; medium: number; high: number; critical: number };
-  top: { service: string; entity: string; start: string; severity: number; type: string | null; detectors: string[]; reason: string }[];
+  /** The most severe incidents (neighbouring anomalies of one service and type, grouped as `alert` groups them), not single windows. */
+  topIncidents: { service: string; type: string; start: string; end: string; anomalies: number; severity: number; detectors: string[]; reason: string }[];
   evaluation?: Evaluation & Partial<UnitEvaluation>;
 }
 
 const bump = (o: Record<string, number>, k: string) => (o[k] = (o[k] ?? 0) + 1);
 
-export function summarize(from: string, to: string, rows: readonly AnomalyRow[], evaluation?: Evaluation & Partial<UnitEvaluation>, topN = 10): ReportSummary {
+export function summarize(
+  from: string,
+  to: string,
+  rows: readonly AnomalyRow[],
+  evaluation?: Evaluation & Partial<UnitEvaluation>,
+  options: { incidentGapMs?: number; topN?: number } = {},
+): ReportSummary {
   const byService: Record<string, number> = {};
   const byType: Record<string, number> = {};
   const bySeverity = { low: 0, medium: 0, high: 0, critical: 0 };
   for (const r of rows) {
     bump(byService, r.service);
     bump(byType, r.anomaly_type ?? 'unknown');
-    if (r.severity >= 90) bySeverity.critical++;
-    else if (r.severity >= 75) bySeverity.high++;
-    else if (r.severity >= 60) bySeverity.medium++;
-    else bySeverity.low++;
+    bySeverity[severityLevel(r.severity)]++;
   }
-  const top = [...rows]
-    .sort((a, b) => b.severity - a.severity || b.score - a.score || a.window_start - b.window_start)
+  return {
+    from,
+    to,
+    anomalies: rows.length,
+    byService,
+    byType,
+    bySeverity,
+    topIncidents: topIncidents(rows, options.incidentGapMs ?? 5 * 60_000, options.topN ?? 10),
+    evaluation,
+  };
+}
+
+/** Incidents by severity, then size: ten minutes of one outage are one line, not the whole top ten. */
+function topIncidents(rows: readonly AnomalyRow[], gapMs: number, topN: number): ReportSummary['topIncidents'] {
+  const withReason = rows.map((r) => ({ ...r, reason: reasonOf(r.explanation) }));
+  return groupIncidents(withReason, gapMs)
+    .sort((a, b) => b.severity - a.severity || b.anomalyCount - a.anomalyCount || a.firstSeen - b.firstSeen || a.service.localeCompare(b.service))
     .slice(0, topN)
-    .map((r) => ({
-      service: r.service,
-      entity: r.entity_kind === 'session' ? `session ${r.entity_key}` : 'window',
-      start: new Date(r.window_start).toISOString(),
-      severity: r.severity,
-      type: r.anomaly_type,
-      detectors: r.detectors,
-      reason: reasonOf(r.explanation),
+    .map((i) => ({
+      service: i.service,
+      type: i.anomalyType,
+      start: new Date(i.firstSeen).toISOString(),
+      end: new Date(i.lastSeen).toISOString(),
+      anomalies: i.anomalyCount,
+      severity: i.severity,
+      detectors: [
+        ...new Set(
+          withReason
+            .filter(
+              (r) => r.service === i.service && (r.anomaly_type ?? 'other') === i.anomalyType && r.window_start >= i.firstSeen && r.window_start <= i.lastSeen,
+            )
+            .flatMap((r) => r.detectors),
+        ),
+      ].sort(),
+      reason: i.reasons[0] ?? '',
     }));
-  return { from, to, anomalies: rows.length, byService, byType, bySeverity, top, evaluation };
 }
 
 const pct = (v: number) => (v * 100).toFixed(1).padStart(5) + ' %';
@@ -65,9 +94,13 @@ export function formatText(s: ReportSummary): string {
         .join(', '),
     '',
   );
-  if (s.top.length) {
-    lines.push('top anomalies:');
-    for (const t of s.top) lines.push(`  ${t.start}  ${t.service.padEnd(16)} sev ${String(t.severity).padStart(3)}  ${(t.type ?? '?').padEnd(20)} ${t.reason}`);
+  if (s.topIncidents.length) {
+    lines.push('top incidents:');
+    for (const t of s.topIncidents) {
+      const span = `${t.start.slice(0, 16).replace('T', ' ')}–${t.end.slice(11, 16)}`;
+      const windows = `${t.anomalies} ${t.anomalies === 1 ? 'anomaly' : 'anomalies'}`;
+      lines.push(`  ${span}  ${t.service.padEnd(20)} sev ${String(t.severity).padStart(3)}  ${t.type.padEnd(19)} ${windows.padEnd(13)} ${t.reason}`);
+    }
     lines.push('');
   }
   const e = s.evaluation;

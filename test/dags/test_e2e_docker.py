@@ -62,6 +62,8 @@ def test_daily_dag_scores_the_logical_date_in_containers(sandbox):
     assert n > 0 and n == distinct and first == last == DAY
     # Alerts were raised from them (the alert step ran in its container too).
     assert sandbox.query("SELECT count(*) FROM alerts")[0][0] > 0
+    # The report task published the anomaly explorer for the day and its log names the link.
+    assert f"{sandbox.lake}/reports/date={DAY}/report.html" in run.stdout + run.stderr
 
 
 def test_rerunning_the_day_replaces_and_never_duplicates(sandbox):

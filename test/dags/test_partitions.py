@@ -19,7 +19,7 @@ def test_logical_date_by_default_and_ranges_when_given():
 def test_optional_flags_only_when_set():
     args = step_arguments(["2026-01-02", "2026-01-03"], {"model_version": None, "dry_run": False})
     assert [a["score"] for a in args] == [["--date", "2026-01-02"], ["--date", "2026-01-03"]]
-    assert args[1]["report"] == ["--from", "2026-01-03", "--to", "2026-01-03", "--format", "json"]
+    assert args[1]["report"] == ["--from", "2026-01-03", "--to", "2026-01-03", "--format", "json", "--publish"]
     [one] = step_arguments(
         ["2026-01-02"], {"model_version": 3, "dry_run": True, "source": "s3://raw/app/", "log_format": "hdfs"}
     )

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { CreateBucketCommand, HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { quietAwsSdkNodeWarning } from '../../shared/config';
 
 /**
  * The real services the integration tests use. `make test` starts them
@@ -45,6 +46,7 @@ export async function createTestDatabase(): Promise<{ url: string; drop: () => P
 /** Sets the AWS variables for MinIO, ensures the bucket, and returns a unique lake URI. */
 export async function createTestLake(): Promise<string> {
   Object.assign(process.env, TEST_S3_ENV);
+  quietAwsSdkNodeWarning(); // as the steps do: nine lines of "node >= 22" per test file otherwise
   const client = new S3Client({ forcePathStyle: true, region: TEST_S3_ENV.AWS_REGION });
   try {
     await client.send(new HeadBucketCommand({ Bucket: TEST_BUCKET }));
