@@ -23,7 +23,11 @@ import type { ExplorerInput } from './shape';
  */
 export const MONITOR_THRESHOLD_LINES: Readonly<Record<string, number>> = { max_feature_psi: 0.25, unseen_template_share: 0.05 };
 
-async function windowsOf(lake: ObjectStore, dates: readonly string[], anomalies: readonly AnomalyRow[]): Promise<{ windows: WindowRecord[]; windowMs: number }> {
+async function windowsOf(
+  lake: ObjectStore,
+  dates: readonly string[],
+  anomalies: readonly AnomalyRow[],
+): Promise<{ windows: WindowRecord[]; windowMs: number }> {
   const windows: WindowRecord[] = [];
   let windowMs = 60_000;
   const byKey = new Map<string, WindowRecord>();
