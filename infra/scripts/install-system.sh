@@ -8,6 +8,9 @@ for pkg in postgresql docker.io python3-venv ca-certificates curl git time; do
   have_pkg "$pkg" || need+=("$pkg")
 done
 command -v go >/dev/null || need+=(golang-go)
+# The Kafka broker of the stream tests: a JDK to run it, Maven to fetch its jars (infra/scripts/kafka.sh).
+command -v java >/dev/null || need+=(default-jre-headless)
+command -v mvn >/dev/null || need+=(maven)
 if ((${#need[@]})); then
   log "installing: ${need[*]}"
   as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q
