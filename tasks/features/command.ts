@@ -8,7 +8,7 @@ import { BadInputError } from '../../shared/errors';
 import { interner } from '../../shared/interner';
 import { parseOptions } from '../options';
 import { loadFirstSeen, loadTemplateAliases, snapshotRunId } from '../../shared/templateStore';
-import { TimeWindowAggregator } from './timeWindows';
+import { TimeWindowAggregator } from '../../shared/features/timeWindows';
 import { SessionAggregator, sessionKeyExtractor, type SessionKeyExtractor, type SessionRow } from './sessions';
 import { tfidfRows } from './tfidf';
 
