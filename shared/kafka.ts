@@ -149,7 +149,7 @@ export async function openConsumerGroup(settings: KafkaSettings, options: Consum
     async lag(topic) {
       const lags = await consumer.getLag({ topics: [topic] });
       const out = new Map<string, number>();
-      for (const [t, perPartition] of lags) perPartition.forEach((v, p) => out.set(`${t}:${p}`, Math.max(0, Number(v))));
+      for (const [t, perPartition] of lags) for (const [p, v] of perPartition.entries()) out.set(`${t}:${p}`, Math.max(0, Number(v)));
       return out;
     },
     async close() {
