@@ -87,6 +87,10 @@ export interface ConsumerGroupStream {
   readonly stream: MessagesStream<string, string, string, string>;
   /** Commits, per partition, the offset after the last of these messages (a no-op for none). */
   commit(messages: readonly KafkaMessage[]): Promise<void>;
+  /** Commits these next offsets (partition → the first offset not yet covered by our writes). */
+  commitOffsets(topic: string, next: ReadonlyMap<number, number>): Promise<void>;
+  /** The partitions of the topic assigned to this member now. */
+  assigned(topic: string): number[];
   /** Records not yet consumed, per `topic:partition` (log end minus committed offset). */
   lag(topic: string): Promise<Map<string, number>>;
   close(): Promise<void>;
@@ -145,6 +149,19 @@ export async function openConsumerGroup(settings: KafkaSettings, options: Consum
         if (!prev || prev.offset < m.offset) last.set(m.partition, m);
       }
       await Promise.all([...last.values()].map((m) => m.commit()));
+    },
+    async commitOffsets(topic, next) {
+      if (!next.size) return;
+      // leaderEpoch -1: "unknown", which the broker accepts; the offset may be behind the last message consumed.
+      const offsets = [...next].map(([partition, offset]) => ({ topic, partition, offset: BigInt(offset), leaderEpoch: -1 }));
+      try {
+        await consumer.commit({ offsets });
+      } catch (err) {
+        throw new ExternalServiceError(`Kafka offset commit for group ${options.group} failed: ${(err as Error).message}`, { cause: err });
+      }
+    },
+    assigned(topic) {
+      return consumer.assignments?.find((a) => a.topic === topic)?.partitions ?? [];
     },
     async lag(topic) {
       const lags = await consumer.getLag({ topics: [topic] });
