@@ -51,6 +51,8 @@ export interface OutgoingRecord {
   headers?: Record<string, string>;
   /** Event time in epoch ms (the record's CreateTime). */
   timestamp?: number;
+  /** A partition of its own choosing (default: by key). */
+  partition?: number;
 }
 
 export interface KafkaProducer {
@@ -71,6 +73,7 @@ export function openProducer(settings: KafkaSettings): KafkaProducer {
             value: r.value,
             headers: r.headers,
             ...(r.timestamp !== undefined ? { timestamp: BigInt(r.timestamp) } : {}),
+            ...(r.partition !== undefined ? { partition: r.partition } : {}),
           })),
         });
       } catch (err) {

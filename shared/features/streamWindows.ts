@@ -2,9 +2,11 @@ import { addToWindow, newAcc, seal, windowRow, type SilverEvent, type WindowAccu
 
 /**
  * The 1-minute windows of `features`, kept per service as records stream in, and sealed by a
- * watermark: the newest event time seen minus the allowed lateness, taken per Kafka partition and
- * then the lowest of them (partitions are consumed side by side, one may be minutes ahead of another
- * in event time; a partition that has sent nothing yet does not hold the watermark back). A window is sealed once the
+ * watermark: the newest event time on the service's Kafka partition minus the allowed lateness.
+ * Records are keyed by service, so a service's records are in order on one partition; partitions are
+ * consumed side by side and may be hours apart in event time (after a restart, a rebalance, or while
+ * catching up), so one partition's time never seals another's windows. A service that goes silent
+ * still gets its empty windows sealed while its partition carries other services' records. A window is sealed once the
  * watermark passes its end; its row (the same `windowRow` as `features`) then waits in `pending`
  * until the caller has scored and written it and calls `release`. Windows a service had no events in
  * are sealed too, empty (silence is a signal), from the service's first window on.
@@ -39,6 +41,8 @@ export interface SealedWindow {
 }
 
 interface ServiceWindows {
+  /** The partition its records come on (records are keyed by service). */
+  partition: number;
   open: Map<number, OpenWindow>;
   /** The next window index to seal (every index before it is sealed). */
   nextToSeal: number;
@@ -46,7 +50,20 @@ interface ServiceWindows {
   history: number[];
 }
 
+/** Where a service's windows stand once the windows written so far are done: enough to resume exactly after a restart. */
+export interface ServiceProgress {
+  /** The first window not yet decided (its records are re-delivered after a restart). */
+  nextToSeal: number;
+  /** Counts of the decided windows before it, oldest first. */
+  history: number[];
+}
+
+const HISTORY_SLACK = 64;
+
 export class StreamWindows {
+  /** Progress restored from a snapshot, for services not seen yet in this process. */
+  private readonly restored = new Map<string, ServiceProgress>();
+
   private readonly services = new Map<string, ServiceWindows>();
   private readonly windowMs: number;
   private readonly rolling: number;
@@ -75,22 +92,16 @@ export class StreamWindows {
     return this.watermarkMs;
   }
 
-  /**
-   * The partitions that hold the watermark: those assigned to this consumer that have sent a record
-   * or may still (the caller drops one that stays silent past an idle timeout). Unset: every partition seen.
-   */
-  setPartitions(partitions: Iterable<number>): void {
-    this.expected = [...partitions];
+  /** A partition's watermark: its newest event time minus the allowed lateness. */
+  private partitionWatermark(partition: number): number {
+    const newest = this.newest.get(partition);
+    return newest === undefined ? -Infinity : newest - this.options.allowedLatenessMs;
   }
-
-  private expected: number[] | undefined;
 
   private updateWatermark(): void {
     let low = Infinity;
-    if (this.expected?.length) for (const p of this.expected) low = Math.min(low, this.newest.get(p) ?? -Infinity);
-    else for (const t of this.newest.values()) if (t < low) low = t;
-    // Never backwards (a partition that joins late, after a rebalance, starts behind).
-    if (Number.isFinite(low)) this.watermarkMs = Math.max(this.watermarkMs, low - this.options.allowedLatenessMs);
+    for (const p of this.newest.keys()) low = Math.min(low, this.partitionWatermark(p));
+    if (Number.isFinite(low)) this.watermarkMs = low;
   }
 
   /** Adds one event; false when its window is already sealed (a late event). */
@@ -100,7 +111,8 @@ export class StreamWindows {
     const idx = Math.floor(e.ts / this.windowMs);
     let s = this.services.get(e.service);
     if (!s) {
-      s = { open: new Map(), nextToSeal: idx, history: [] };
+      const restored = this.restored.get(e.service);
+      s = { partition: e.partition, open: new Map(), nextToSeal: restored?.nextToSeal ?? idx, history: restored ? [...restored.history] : [] };
       this.services.set(e.service, s);
     }
     if (idx < s.nextToSeal) {
@@ -121,17 +133,26 @@ export class StreamWindows {
   /** Seals every window whose end the watermark has passed; returns them (also kept in `pending`). */
   seal(firstSeen: ReadonlyMap<string, number>): SealedWindow[] {
     this.updateWatermark();
-    const sealBefore = Math.floor(this.watermark / this.windowMs); // windows with index < this have ended
     const out: SealedWindow[] = [];
     for (const service of [...this.services.keys()].sort()) {
       const s = this.services.get(service)!;
+      const sealBefore = Math.floor(this.partitionWatermark(s.partition) / this.windowMs); // windows with index < this have ended
       for (; s.nextToSeal < sealBefore; s.nextToSeal++) {
         const w = s.open.get(s.nextToSeal) ?? { acc: newAcc(s.nextToSeal), firstOffsets: new Map<number, number>() };
         s.open.delete(s.nextToSeal);
         seal(w.acc);
-        const row = windowRow(service, s.nextToSeal * this.windowMs, this.options.windowSeconds, w.acc, s.history, firstSeen, this.horizon);
+        const row = windowRow(
+          service,
+          s.nextToSeal * this.windowMs,
+          this.options.windowSeconds,
+          w.acc,
+          s.history.slice(-this.rolling),
+          firstSeen,
+          this.horizon,
+        );
         s.history.push(w.acc.count);
-        if (s.history.length > this.rolling) s.history.shift();
+        // Longer than the rolling window: a snapshot drops the counts of windows still pending.
+        if (s.history.length > this.rolling + HISTORY_SLACK) s.history.shift();
         out.push({ row, firstOffsets: w.firstOffsets });
       }
     }
@@ -146,6 +167,27 @@ export class StreamWindows {
   /** The caller wrote what these windows gave: their records no longer hold back the commit. */
   release(windows: ReadonlySet<SealedWindow>): void {
     this.pendingRows = this.pendingRows.filter((w) => !windows.has(w));
+  }
+
+  /**
+   * Per service on this partition: the decided windows' progress, for the snapshot written with each
+   * commit. After a crash, records of windows before `nextToSeal` are re-delivered but not counted
+   * again (their windows were written); the windows from there are rebuilt whole.
+   */
+  progress(partition: number): Record<string, ServiceProgress> {
+    const out: Record<string, ServiceProgress> = {};
+    for (const [service, s] of this.services) {
+      if (s.partition !== partition) continue;
+      const pending = this.pendingRows.filter((w) => w.row.service === service);
+      const firstPending = pending.length ? Math.floor(pending[0].row.window_start / this.windowMs) : s.nextToSeal;
+      out[service] = { nextToSeal: firstPending, history: s.history.slice(0, s.history.length - pending.length).slice(-this.rolling) };
+    }
+    return out;
+  }
+
+  /** Progress from the snapshot of a partition, applied to its services when they first appear. */
+  restore(progress: Record<string, ServiceProgress>): void {
+    for (const [service, p] of Object.entries(progress)) if (!this.services.has(service)) this.restored.set(service, p);
   }
 
   /** Partition → the lowest offset still needed by an open or pending window. */

@@ -14,6 +14,7 @@ import { LAST_DATE } from '../../shared/dates';
 import { parseOptions } from '../options';
 import { StreamProcessor, type IncomingRecord } from './processor';
 import { LandingWriter } from './landing';
+import { ProgressStore } from './progress';
 import { WindowScorer } from './windowScorer';
 import { ModelWatcher } from './modelWatcher';
 import { newTemplateRows } from './templateAnomalies';
@@ -36,7 +37,6 @@ export const streamOptions = z.object({
   batchMs: z.coerce.number().int().positive().default(100),
   port: z.coerce.number().int().min(0).max(65535).default(9464),
   modelCheckSeconds: z.coerce.number().positive().default(5),
-  idlePartitionSeconds: z.coerce.number().positive().default(10),
   lake: z.string().optional(),
 });
 
@@ -81,6 +81,7 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}, hooks: 
     const processor = new StreamProcessor(parseLine, miner, firstSeen, windows);
     const scorer = new WindowScorer();
     const landing = new LandingWriter(ctx.lake, opts.topic);
+    const progress = new ProgressStore(ctx.lake, opts.group, opts.topic);
 
     const settings = kafkaSettings(ctx.config, `sentinel-stream-${ctx.runId}`);
     const producer = openProducer(settings);
@@ -120,7 +121,6 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}, hooks: 
     hooks.stop?.addEventListener('abort', stop);
 
     const committed = new Map<number, number>();
-    const startedAt = Date.now();
     let lastModelCheck = Date.now();
     let lastLagCheck = 0;
     /** Milliseconds spent per phase of the micro-batches (in the final log line: where the time goes). */
@@ -142,15 +142,13 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}, hooks: 
         phases[phase] += now - t;
         t = now;
       };
+      for (const snapshot of await progress.loadNew(records.map((r) => r.partition))) windows.restore(snapshot);
       const outcome = processor.process(records);
-      // An assigned partition holds the watermark once it has sent a record, and before that for
-      // idlePartitionSeconds after the start (it may have nothing to send: fewer keys than partitions).
-      const idle = Date.now() - startedAt > opts.idlePartitionSeconds * 1000;
-      windows.setPartitions(consumer.assigned(opts.topic).filter((p) => !idle || windows.heardFrom(p)));
       windows.seal(processor.templatesFirstSeen);
       const model = models.current;
       lap('process');
-      const scored = model ? await scorer.score(model, windows.pending, false) : { decided: new Set<never>(), anomalies: [] };
+      // Without a model there is nothing to write for a window: it is decided as it seals.
+      const scored = model ? await scorer.score(model, windows.pending, false) : { decided: new Set(windows.pending), anomalies: [] };
       lap('score');
 
       await producer.send(
@@ -175,6 +173,7 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}, hooks: 
       for (const r of records) next.set(r.partition, Math.max(next.get(r.partition) ?? 0, r.offset + 1));
       for (const [p, hold] of holds) next.set(p, Math.min(next.get(p) ?? hold, hold));
       for (const [p, o] of [...next]) if (o <= (committed.get(p) ?? -1)) next.delete(p);
+      await Promise.all([...next.keys()].map((p) => progress.save(p, windows.progress(p))));
       await consumer.commitOffsets(opts.topic, next);
       for (const [p, o] of next) committed.set(p, o);
       lap('commit');

@@ -61,6 +61,9 @@ export interface BatchOutcome {
 const LINE_BREAKS = /\r?\n|\r/g;
 
 export class StreamProcessor {
+  /** Partition → event time of its latest good record. */
+  private readonly eventTimeOf = new Map<number, number>();
+
   constructor(
     private readonly parseLine: (line: string) => LineResult,
     private miner: TemplateMiner,
@@ -88,13 +91,15 @@ export class StreamProcessor {
       const result = /\S/.test(line) ? this.parseLine(line) : ({ ok: false, reason: 'empty record', key: 'empty' } as const);
       if (!result.ok) {
         out.quarantined.push({ record: r, line, reason: result.reason, key: result.key });
-        // Landed under the date it was produced: the daily ingest quarantines it there with its own reason.
-        out.landing.push({ date: dateOf(r.producedAt), partition: r.partition, offset: r.offset, line });
+        // Landed under the event date its partition is at (the producer's clock before any good record),
+        // so a replayed day keeps its bad lines, and the daily ingest quarantines them there with its own reason.
+        out.landing.push({ date: dateOf(this.eventTimeOf.get(r.partition) ?? r.producedAt), partition: r.partition, offset: r.offset, line });
         continue;
       }
       const rec = result.record;
       out.parsed++;
       out.eventTimes[i] = rec.ts;
+      this.eventTimeOf.set(r.partition, rec.ts);
       out.landing.push({ date: dateOf(rec.ts), partition: r.partition, offset: r.offset, line });
       const mined = this.miner.add(normalizeMessage(rec.message));
       const known = this.firstSeen.has(mined.templateId);
