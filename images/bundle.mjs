@@ -42,4 +42,6 @@ await build({
   outfile: new URL('../dist/parquetWorker.mjs', import.meta.url).pathname,
 });
 copyFileSync(new URL('../node_modules/parquet-wasm/node/parquet_wasm_bg.wasm', import.meta.url), new URL('../dist/parquet_wasm_bg.wasm', import.meta.url));
+// The Kafka client's CRC32C and compression codecs (@platformatic/wasm-utils) load `../dist/native.wasm` relative to the bundle.
+copyFileSync(new URL('../node_modules/@platformatic/wasm-utils/dist/native.wasm', import.meta.url), new URL('../dist/native.wasm', import.meta.url));
 console.log(`dist/sentinel.mjs and dist/parquetWorker.mjs built in ${Date.now() - started} ms`);
