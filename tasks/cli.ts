@@ -263,7 +263,7 @@ program
   .option('--dead-letter-topic <topic>', 'topic for bad records (default: <topic>.dlq)')
   .addOption(new Option('--offset-reset <where>', 'where a group without committed offsets starts').choices(['earliest', 'latest']).default('earliest'))
   .option('--name <name>', 'model name in the registry', 'sentinel')
-  .option('--batch-records <n>', 'micro-batch size', '5000')
+  .option('--batch-records <n>', 'largest micro-batch', '20000')
   .option('--batch-ms <ms>', 'a micro-batch closes this long after its first record', '100')
   .option('--port <port>', '/healthz, /readyz and /metrics (0: any free port)', '9464')
   .option('--model-check-seconds <s>', 'how often to look for a newly promoted model', '5')

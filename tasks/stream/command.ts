@@ -33,7 +33,7 @@ export const streamOptions = z.object({
   deadLetterTopic: z.string().optional(),
   offsetReset: z.enum(['earliest', 'latest']).default('earliest'),
   name: z.string().default('sentinel'),
-  batchRecords: z.coerce.number().int().positive().default(5000),
+  batchRecords: z.coerce.number().int().positive().default(20_000),
   batchMs: z.coerce.number().int().positive().default(100),
   port: z.coerce.number().int().min(0).max(65535).default(9464),
   modelCheckSeconds: z.coerce.number().positive().default(5),
@@ -124,7 +124,7 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}, hooks: 
     let lastModelCheck = Date.now();
     let lastLagCheck = 0;
     /** Milliseconds spent per phase of the micro-batches (in the final log line: where the time goes). */
-    const phases = { wait: 0, process: 0, score: 0, deadLetter: 0, landing: 0, anomalies: 0, commit: 0 };
+    const phases = { wait: 0, process: 0, score: 0, writes: 0, commit: 0 };
     const totals = { records: 0, landed: 0, quarantined: 0, newTemplates: 0, windowAnomalies: 0, batches: 0 };
 
     /** One micro-batch: process, write (DLQ, landing, anomalies), then commit what the writes cover. */
@@ -151,29 +151,32 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}, hooks: 
       const scored = model ? await scorer.score(model, windows.pending, false) : { decided: new Set(windows.pending), anomalies: [] };
       lap('score');
 
-      await producer.send(
-        outcome.quarantined.map((q) => ({
-          topic: deadLetterTopic,
-          key: `${q.record.topic}:${q.record.partition}:${q.record.offset}`,
-          value: q.line,
-          headers: { reason: q.reason, reason_key: q.key, topic: q.record.topic, partition: String(q.record.partition), offset: String(q.record.offset) },
-        })),
-      );
-      lap('deadLetter');
-      const landed = await landing.write(outcome.landing);
-      lap('landing');
+      // The writes of the batch run side by side: the dead-letter topic, the landing parts, and the
+      // anomalies followed by the window progress they complete (never the progress first: a crash
+      // between the two would skip windows whose anomalies were not written). Then the commit.
       const rows = [...newTemplateRows(outcome.newTemplates, windowMs, model, opts.topic), ...scored.anomalies];
-      if (rows.length) await inTransaction(pool, (client) => upsertAnomalies(client, rows));
-      lap('anomalies');
-      windows.release(scored.decided);
-
-      // Commit: per partition, the first offset a window still needs, else the one after the last record.
-      const holds = windows.holds();
       const next = new Map<number, number>();
-      for (const r of records) next.set(r.partition, Math.max(next.get(r.partition) ?? 0, r.offset + 1));
-      for (const [p, hold] of holds) next.set(p, Math.min(next.get(p) ?? hold, hold));
-      for (const [p, o] of [...next]) if (o <= (committed.get(p) ?? -1)) next.delete(p);
-      await Promise.all([...next.keys()].map((p) => progress.save(p, windows.progress(p))));
+      const [, landed] = await Promise.all([
+        producer.send(
+          outcome.quarantined.map((q) => ({
+            topic: deadLetterTopic,
+            key: `${q.record.topic}:${q.record.partition}:${q.record.offset}`,
+            value: q.line,
+            headers: { reason: q.reason, reason_key: q.key, topic: q.record.topic, partition: String(q.record.partition), offset: String(q.record.offset) },
+          })),
+        ),
+        landing.write(outcome.landing),
+        (async () => {
+          if (rows.length) await inTransaction(pool, (client) => upsertAnomalies(client, rows));
+          windows.release(scored.decided);
+          // Commit: per partition, the first offset a window still needs, else the one after the last record.
+          for (const r of records) next.set(r.partition, Math.max(next.get(r.partition) ?? 0, r.offset + 1));
+          for (const [p, hold] of windows.holds()) next.set(p, Math.min(next.get(p) ?? hold, hold));
+          for (const [p, o] of [...next]) if (o <= (committed.get(p) ?? -1)) next.delete(p);
+          await Promise.all([...next.keys()].map((p) => progress.save(p, windows.progress(p))));
+        })(),
+      ]);
+      lap('writes');
       await consumer.commitOffsets(opts.topic, next);
       for (const [p, o] of next) committed.set(p, o);
       lap('commit');

@@ -84,6 +84,12 @@ export class StreamMetrics {
       lines.push(`sentinel_stream_latency_seconds_sum{kind="${kind}"} ${h.sum}`);
       lines.push(`sentinel_stream_latency_seconds_count{kind="${kind}"} ${h.count}`);
     }
+    lines.push(
+      '# HELP sentinel_stream_latency_recent_seconds Exact quantiles of the last 100,000 latencies of each kind (for the bench; the histogram is for Prometheus).',
+      '# TYPE sentinel_stream_latency_recent_seconds gauge',
+    );
+    for (const [kind, h] of Object.entries(this.latency))
+      for (const q of [0.5, 0.99]) lines.push(`sentinel_stream_latency_recent_seconds{kind="${kind}",q="${q}"} ${h.count ? h.quantile(q) : 0}`);
     return lines.join('\n') + '\n';
   }
 }
