@@ -44,9 +44,18 @@ async function metrics(port: number): Promise<Map<string, number>> {
 }
 
 function startStream(env: NodeJS.ProcessEnv, topic: string, port: number) {
-  const child = spawn('node', ['bin/sentinel.mjs', 'stream', '--topic', topic, '--group', `bench-${topic}`, '--port', String(port)], { env, stdio: 'ignore' });
+  const child = spawn('node', ['bin/sentinel.mjs', 'stream', '--topic', topic, '--group', `bench-${topic}`, '--port', String(port)], {
+    env: { ...env, LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let log = '';
+  child.stderr!.on('data', (d: Buffer) => {
+    log = (log + d.toString()).slice(-20_000);
+  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  return { child, exited };
+  /** Where the time went (the final log line's per-phase milliseconds). */
+  const phases = () => /"phaseMs":(\{[^}]*\})/.exec(log)?.[1] ?? '{}';
+  return { child, exited, phases };
 }
 
 async function until(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
@@ -75,7 +84,7 @@ export async function benchStream(logs = 600_000): Promise<unknown> {
   const env = { ...embeddedEnv(dir), SENTINEL_KAFKA_BROKERS: brokers };
   const suffix = Math.random().toString(36).slice(2, 8);
   try {
-    cli(env, 'generate', '--from', TRAIN, '--logs-per-day', '150000', '--services', '6', '--seed', '7');
+    cli(env, 'generate', '--from', TRAIN, '--logs-per-day', '300000', '--services', '12', '--seed', '7');
     for (const step of ['ingest', 'parse', 'features']) cli(env, step, '--date', TRAIN);
     cli(env, 'train', '--from', TRAIN, '--to', TRAIN);
 
@@ -102,6 +111,7 @@ export async function benchStream(logs = 600_000): Promise<unknown> {
     const at = (share: number) => samples.find((s) => (s.metrics.get('sentinel_stream_records_in_total') ?? 0) >= share * produced)!;
     const a = at(0.1);
     const b = at(0.9);
+    const phases1 = s1.phases();
     const maxRate = ((b.metrics.get('sentinel_stream_records_in_total')! - a.metrics.get('sentinel_stream_records_in_total')!) / (b.at - a.at)) * 1000;
 
     // 2. Latency at 10K records/s: the stream runs, the producer paces the next day at 10,000/s.
@@ -125,6 +135,7 @@ export async function benchStream(logs = 600_000): Promise<unknown> {
     const peak2 = peakRssMb(s2.child.pid!);
     s2.child.kill('SIGTERM');
     await s2.exited;
+    const phases2 = s2.phases();
     const consumed = m2.get('sentinel_stream_records_in_total') ?? 0;
 
     const rows = [
@@ -145,9 +156,16 @@ export async function benchStream(logs = 600_000): Promise<unknown> {
       `Stream: one \`sentinel stream\` process, local Kafka 4.1 (4 partitions), embedded database, ${produced.toLocaleString('en')} backlog records`,
       ['run', 'records/s', 'record p50 ms', 'p99', 'new tmpl p50 ms', 'p99', 'window p50 ms', 'p99', 'peak RSS MB'],
       rows,
-      `Latency from the producer timestamp to the committed write (landing part, anomaly row and offset commit). RSS over the 10K/s run: first ${rssAt[0]?.toFixed(0)} MB, last ${rssAt[rssAt.length - 1]?.toFixed(0)} MB (${rssAt.length} s). Samples: ${m2.get('sentinel_stream_latency_seconds_count{kind="new_template"}') ?? 0} new templates, ${m2.get('sentinel_stream_latency_seconds_count{kind="window"}') ?? 0} window anomalies.`,
+      `Latency from the producer timestamp to the committed write (landing part, anomaly row and offset commit). RSS over the 10K/s run: first ${rssAt[0]?.toFixed(0)} MB, last ${rssAt[rssAt.length - 1]?.toFixed(0)} MB (${rssAt.length} s). Samples: ${m2.get('sentinel_stream_latency_seconds_count{kind="new_template"}') ?? 0} new templates, ${m2.get('sentinel_stream_latency_seconds_count{kind="window"}') ?? 0} window anomalies. Phases (ms): backlog ${phases1}, live ${phases2}.`,
     );
-    return { produced, maxRate, live: Object.fromEntries(m2), peakRssMb: { backlog: peak1, live: peak2 }, rssMb: rssAt };
+    return {
+      produced,
+      maxRate,
+      phases: { backlog: phases1, live: phases2 },
+      live: Object.fromEntries(m2),
+      peakRssMb: { backlog: peak1, live: peak2 },
+      rssMb: rssAt,
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -92,7 +92,7 @@ function lastPerKey(rows: readonly AnomalyRow[]): AnomalyRow[] {
 export async function listAnomalies(pool: pg.Pool | pg.ClientBase, from: string, to: string): Promise<AnomalyRow[]> {
   const res = await pool.query(
     `SELECT to_char(date, 'YYYY-MM-DD') AS date, entity_kind, entity_key, service, window_start, window_end, score, severity,
-            detectors, anomaly_type, explanation, model_name, model_version
+            detectors, anomaly_type, explanation, model_name, model_version, source
        FROM anomalies WHERE date BETWEEN $1 AND $2 ORDER BY window_start, service, entity_key`,
     [from, to],
   );

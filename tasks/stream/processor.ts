@@ -57,10 +57,25 @@ export interface BatchOutcome {
   eventTimes: Float64Array;
 }
 
+/** The UTC date of an epoch ms, memoized by day (one toISOString per day instead of per record). */
+function dayOf(): (ms: number) => string {
+  let day = Number.NaN;
+  let date = '';
+  return (ms) => {
+    const d = Math.floor(ms / 86_400_000);
+    if (d !== day) {
+      day = d;
+      date = dateOf(ms);
+    }
+    return date;
+  };
+}
+
 /** A record's value is one landing line: a value with line breaks (a stack trace sent as one record) is folded onto one line. */
 const LINE_BREAKS = /\r?\n|\r/g;
 
 export class StreamProcessor {
+  private readonly dateOf = dayOf();
   /** Partition → event time of its latest good record. */
   private readonly eventTimeOf = new Map<number, number>();
 
@@ -93,14 +108,14 @@ export class StreamProcessor {
         out.quarantined.push({ record: r, line, reason: result.reason, key: result.key });
         // Landed under the event date its partition is at (the producer's clock before any good record),
         // so a replayed day keeps its bad lines, and the daily ingest quarantines them there with its own reason.
-        out.landing.push({ date: dateOf(this.eventTimeOf.get(r.partition) ?? r.producedAt), partition: r.partition, offset: r.offset, line });
+        out.landing.push({ date: this.dateOf(this.eventTimeOf.get(r.partition) ?? r.producedAt), partition: r.partition, offset: r.offset, line });
         continue;
       }
       const rec = result.record;
       out.parsed++;
       out.eventTimes[i] = rec.ts;
       this.eventTimeOf.set(r.partition, rec.ts);
-      out.landing.push({ date: dateOf(rec.ts), partition: r.partition, offset: r.offset, line });
+      out.landing.push({ date: this.dateOf(rec.ts), partition: r.partition, offset: r.offset, line });
       const mined = this.miner.add(normalizeMessage(rec.message));
       const known = this.firstSeen.has(mined.templateId);
       recordFirstSeen(this.firstSeen, mined.templateId, rec.ts);
