@@ -42,13 +42,6 @@ export const streamOptions = z.object({
 
 export type StreamOptions = z.infer<typeof streamOptions>;
 
-/** Test and bench hooks: a signal to stop instead of SIGTERM, and the metrics object. */
-export interface StreamHooks {
-  stop?: AbortSignal;
-  metrics?: StreamMetrics;
-  onListening?: (port: number) => void;
-}
-
 /**
  * Kafka topic → per record: parse (as `ingest`), template mining (a never-seen template is an
  * anomaly at once), landing; per service window sealed by the watermark: the production model's
@@ -56,7 +49,7 @@ export interface StreamHooks {
  * before its offsets are committed, and records of windows not yet decided hold the commit back, so
  * a crash re-delivers them and rebuilds the windows whole. SIGTERM drains, writes, commits, exits.
  */
-export async function run(raw: unknown, step: Partial<StepOptions> = {}, hooks: StreamHooks = {}) {
+export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
   const opts = parseOptions(streamOptions, raw, 'stream');
   const windowSeconds = parseSpan(opts.window, '--window');
   if (windowSeconds <= 0 || 86_400 % windowSeconds !== 0) throw new BadInputError(`--window ${opts.window} must divide a day evenly`);
@@ -68,7 +61,7 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}, hooks: 
 
   return runStep({ task: 'stream', overrides: { lake: opts.lake }, ...step }, async (ctx) => {
     const { pool } = await ctx.db();
-    const metrics = hooks.metrics ?? new StreamMetrics();
+    const metrics = new StreamMetrics();
     const models = new ModelWatcher(pool, ctx.lake, opts.name, ctx.log);
     await models.check();
     if (!models.current) ctx.log.warn({ model: opts.name }, 'no production model yet: windows are not scored until one is promoted (new templates still are)');
@@ -93,7 +86,6 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}, hooks: 
       ready: () => !stopping && models.current !== undefined,
     });
     const port = (server.address() as AddressInfo).port;
-    hooks.onListening?.(port);
     ctx.log.info({ topic: opts.topic, group: opts.group, deadLetterTopic, port, model: models.current?.version ?? null }, 'stream consuming');
 
     const buffer: KafkaMessage[] = [];
@@ -118,7 +110,6 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}, hooks: 
     };
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
-    hooks.stop?.addEventListener('abort', stop);
 
     const committed = new Map<number, number>();
     let lastModelCheck = Date.now();
