@@ -54,6 +54,9 @@ bench: install build ## benchmarks: step throughput, parsing accuracy, detector 
 images: build ## build one image per step (BASE_IMAGE=... to override the base)
 	images/build.sh
 
+demo-stream: build ## real-time demo: Kafka (make services), a model trained on a generated day, then `sentinel stream` on live generated traffic
+	infra/scripts/demo-stream.sh
+
 up: ## the full local stack with registry access: MinIO, PostgreSQL, Airflow (Docker runner); UI on :8080
 	docker compose -f infra/compose.yaml up -d
 
@@ -63,4 +66,4 @@ down: ## stop the local stack
 clean: ## remove local lake, embedded database and build output
 	rm -rf .sentinel dist
 
-.PHONY: help install build demo services kube-down airflow-venv lint typecheck test check bench images up down clean
+.PHONY: help install build demo demo-stream services kube-down airflow-venv lint typecheck test check bench images up down clean

@@ -1,6 +1,6 @@
 /**
  * `make bench`: every benchmark, printed as tables and saved to bench/results/latest.json.
- * `--only steps,iforest,...` runs a subset. Sections: steps, templates, iforest, detectors, bgl, hdfs, lstm, scale (1M vs 10M logs: about 10 minutes).
+ * `--only steps,iforest,...` runs a subset. Sections: steps, templates, iforest, detectors, bgl, hdfs, lstm, scale (1M vs 10M logs: about 10 minutes), stream (needs the Kafka of `make services`).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -9,6 +9,7 @@ import { benchIsolationForest } from './iforest';
 import { benchBgl, benchBglPipeline, benchGenerated } from './detectors';
 import { benchHdfsSample, benchHdfsSessions } from './sessions';
 import { benchLstm } from './lstm';
+import { benchStream } from './stream';
 
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1].split(',') : undefined;
 const sections: Record<string, () => unknown> = {
@@ -21,6 +22,7 @@ const sections: Record<string, () => unknown> = {
   hdfs: async () => ({ sessions: await benchHdfsSessions(), sample: await benchHdfsSample() }),
   lstm: () => benchLstm(),
   scale: () => benchScale(),
+  stream: () => benchStream(),
 };
 
 ensureBuilt();

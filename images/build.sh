@@ -9,6 +9,8 @@ cd "$(dirname "$0")/.."
 STEPS=("$@")
 ALL_STEPS=0
 if ((${#STEPS[@]} == 0)); then ALL_STEPS=1 STEPS=(generate ingest parse features train score monitor alert report); fi
+# Long-running services beside the DAG's steps (a Deployment, not a task): built with every step.
+if ((ALL_STEPS)); then STEPS+=(stream); fi
 TAG=$(images/tag.sh)
 VERSION=${TAG%-*} REVISION=${TAG##*-}
 # Steps that may load TensorFlow.js (the LSTM detector); the others carry only the bundle.
@@ -23,7 +25,7 @@ npm run --silent build >/dev/null
 for step in "${STEPS[@]}"; do
   stage="images/.stage/$step"
   rm -rf "$stage" && mkdir -p "$stage"
-  cp dist/sentinel.mjs dist/parquetWorker.mjs dist/parquet_wasm_bg.wasm "$stage/"
+  cp dist/sentinel.mjs dist/parquetWorker.mjs dist/parquet_wasm_bg.wasm dist/native.wasm "$stage/"
   [[ $step == report ]] && cp dist/explorer.html dist/echarts.min.js "$stage/"
   # The entrypoint is exactly `sentinel <step>`: the container's arguments follow the step name.
   printf "process.argv.splice(2, 0, '%s');\nawait import('./sentinel.mjs');\n" "$step" >"$stage/entry.mjs"

@@ -45,4 +45,6 @@ copyFileSync(new URL('../node_modules/parquet-wasm/node/parquet_wasm_bg.wasm', i
 // The report's anomaly explorer reads its template and ECharts from beside the bundle (tasks/report/explorer/assets.ts).
 copyFileSync(new URL('../tasks/report/explorer/explorer.html', import.meta.url), new URL('../dist/explorer.html', import.meta.url));
 copyFileSync(new URL('../node_modules/echarts/dist/echarts.min.js', import.meta.url), new URL('../dist/echarts.min.js', import.meta.url));
+// The Kafka client's CRC32C and compression codecs (@platformatic/wasm-utils) load `../dist/native.wasm` relative to the bundle.
+copyFileSync(new URL('../node_modules/@platformatic/wasm-utils/dist/native.wasm', import.meta.url), new URL('../dist/native.wasm', import.meta.url));
 console.log(`dist/sentinel.mjs and dist/parquetWorker.mjs built in ${Date.now() - started} ms`);

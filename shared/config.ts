@@ -74,6 +74,15 @@ export const configSchema = z.object({
   /** Webhook deliveries in flight at once. */
   alertDeliveryConcurrency: z.number().int().min(1).max(32).default(4),
   mlflowTrackingUri: z.string().url().optional(),
+  /** Kafka bootstrap brokers for `stream` and `generate --to-kafka`: host:port, comma-separated. */
+  kafkaBrokers: z.array(z.string().regex(/^[^:\s]+:\d+$/, 'use host:port')).optional(),
+  /** SASL for Kafka (all three or none); the password comes from the same Secret as the database URL. */
+  kafkaSaslMechanism: z.enum(['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512']).optional(),
+  kafkaSaslUsername: z.string().min(1).optional(),
+  kafkaSaslPassword: z.string().min(1).optional(),
+  /** TLS to the brokers; with a CA file (PEM) for a private CA. */
+  kafkaTls: z.boolean().default(false),
+  kafkaTlsCaFile: z.string().min(1).optional(),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -106,6 +115,14 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Partial<Config> {
     alertDeliveryBudgetSeconds: envNumber(env.SENTINEL_ALERT_DELIVERY_BUDGET_SECONDS),
     alertDeliveryConcurrency: envNumber(env.SENTINEL_ALERT_DELIVERY_CONCURRENCY),
     mlflowTrackingUri: env.MLFLOW_TRACKING_URI,
+    kafkaBrokers: env.SENTINEL_KAFKA_BROKERS?.split(',')
+      .map((b) => b.trim())
+      .filter(Boolean),
+    kafkaSaslMechanism: env.SENTINEL_KAFKA_SASL_MECHANISM,
+    kafkaSaslUsername: env.SENTINEL_KAFKA_SASL_USERNAME,
+    kafkaSaslPassword: env.SENTINEL_KAFKA_SASL_PASSWORD,
+    kafkaTls: envBoolean(env.SENTINEL_KAFKA_TLS),
+    kafkaTlsCaFile: env.SENTINEL_KAFKA_TLS_CA_FILE,
     tfBackend: env.SENTINEL_TF_BACKEND,
     parquetWorker: env.SENTINEL_PARQUET_WORKER === undefined || env.SENTINEL_PARQUET_WORKER === '' ? undefined : env.SENTINEL_PARQUET_WORKER !== '0',
     awsRegion: env.AWS_REGION,

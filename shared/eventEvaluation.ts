@@ -12,7 +12,7 @@ import type { AnomalyLabel } from './schemas';
  * (a detection of the right incident with another inferred type still counts as correct overall).
  */
 export interface Detection {
-  entity_kind: 'window' | 'session';
+  entity_kind: 'window' | 'session' | 'template';
   entity_key: string;
   service: string;
   window_start: number;

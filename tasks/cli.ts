@@ -27,6 +27,7 @@ const steps: Record<string, () => Promise<{ run: Runner }>> = {
   monitor: () => import('./monitor/command'),
   alert: () => import('./alert/command'),
   alerts: () => import('./alerts/command'),
+  stream: () => import('./stream/command'),
 };
 
 function action(step: keyof typeof steps) {
@@ -66,6 +67,8 @@ program
   .option('--malformed-rate <share>', 'share of deliberately malformed lines', '0')
   .option('--seed <n>', 'random seed', '42')
   .option('--out <uri>', 'write here instead of the lake (a directory or s3:// prefix)')
+  .option('--to-kafka <topic>', 'produce the records to this Kafka topic (SENTINEL_KAFKA_BROKERS) instead of landing files; labels still go to the lake')
+  .option('--rate <n>', 'with --to-kafka: records per second (0: as fast as possible)', '0')
   .action(action('generate'));
 
 program
@@ -248,6 +251,25 @@ program
     const { run } = await steps.alerts();
     process.stdout.write(JSON.stringify(await run({ ...cmd.optsWithGlobals(), action: actionName, id })) + '\n');
   });
+
+program
+  .command('stream')
+  .description('real-time detection from a Kafka topic: per record new templates, per window the production model; lands records for the daily ingest')
+  .requiredOption('--topic <topic>', 'Kafka topic of log records (brokers: SENTINEL_KAFKA_BROKERS)')
+  .option('--group <group>', 'consumer group', 'sentinel-stream')
+  .option('--log-format <format>', 'loghub-style format for text records, or a known name (as ingest)')
+  .option('--timestamp-format <pattern>', 'timestamp pattern (as ingest; default: detect)')
+  .option('--service <name>', 'service name for text records (default: their Component field)')
+  .option('--window <duration>', 'window length (as features)', '1m')
+  .option('--allowed-lateness <duration>', 'a window is sealed once the newest event time is this far past its end', '30s')
+  .option('--dead-letter-topic <topic>', 'topic for bad records (default: <topic>.dlq)')
+  .addOption(new Option('--offset-reset <where>', 'where a group without committed offsets starts').choices(['earliest', 'latest']).default('earliest'))
+  .option('--name <name>', 'model name in the registry', 'sentinel')
+  .option('--batch-records <n>', 'largest micro-batch', '20000')
+  .option('--batch-ms <ms>', 'a micro-batch closes this long after its first record', '100')
+  .option('--port <port>', '/healthz, /readyz and /metrics (0: any free port)', '9464')
+  .option('--model-check-seconds <s>', 'how often to look for a newly promoted model', '5')
+  .action(action('stream'));
 
 for (const cmd of program.commands) if (!cmd.options.some((o) => o.long === '--lake')) cmd.option(LAKE_FLAGS, LAKE_HELP);
 

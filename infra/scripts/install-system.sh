@@ -14,6 +14,9 @@ for pkg in etcd-server containerd runc containernetworking-plugins conntrack soc
   have_pkg "$pkg" || need+=("$pkg")
 done
 command -v kubectl >/dev/null || need+=(kubernetes-client)
+# The Kafka broker of the stream tests: a JDK to run it, Maven to fetch its jars (infra/scripts/kafka.sh).
+command -v java >/dev/null || need+=(default-jre-headless)
+command -v mvn >/dev/null || need+=(maven)
 if ((${#need[@]})); then
   log "installing: ${need[*]}"
   as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q

@@ -119,4 +119,15 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX alert_deliveries_pending ON alert_deliveries (alert_id) WHERE status = 'pending';
     `,
   },
+  {
+    version: 4,
+    name: 'stream anomalies: source, template entities',
+    // `sentinel stream` writes window anomalies (later replaced by the daily score, the backfill) and
+    // per-record new-template anomalies (entity_kind template, which score's per-date replace leaves alone).
+    sql: `
+      ALTER TABLE anomalies ADD COLUMN source text NOT NULL DEFAULT 'batch' CHECK (source IN ('batch', 'stream'));
+      ALTER TABLE anomalies DROP CONSTRAINT anomalies_entity_kind_check;
+      ALTER TABLE anomalies ADD CONSTRAINT anomalies_entity_kind_check CHECK (entity_kind IN ('window', 'session', 'template'));
+    `,
+  },
 ];

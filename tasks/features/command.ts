@@ -7,8 +7,9 @@ import { dayStart } from '../../shared/dates';
 import { BadInputError } from '../../shared/errors';
 import { interner } from '../../shared/interner';
 import { parseOptions } from '../options';
+import { parseSpan } from '../../shared/durations';
 import { loadFirstSeen, loadTemplateAliases, snapshotRunId } from '../../shared/templateStore';
-import { TimeWindowAggregator } from './timeWindows';
+import { TimeWindowAggregator } from '../../shared/features/timeWindows';
 import { SessionAggregator, sessionKeyExtractor, type SessionKeyExtractor, type SessionRow } from './sessions';
 import { tfidfRows } from './tfidf';
 
@@ -20,13 +21,6 @@ export const featuresOptions = z.object({
   allowedLateness: z.string().default('1h'),
   lake: z.string().optional(),
 });
-
-/** `30s`, `5m`, `1h` → seconds. */
-export function parseSpan(text: string, option: string): number {
-  const m = /^(\d+)(s|m|h)$/.exec(text.trim());
-  if (!m) throw new BadInputError(`invalid ${option} "${text}": use e.g. 30s, 1m, 5m, 1h`);
-  return Number(m[1]) * { s: 1, m: 60, h: 3600 }[m[2] as 's' | 'm' | 'h'];
-}
 
 export function parseDuration(text: string): number {
   const seconds = parseSpan(text, '--window');

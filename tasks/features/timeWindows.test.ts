@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TimeWindowAggregator } from './timeWindows';
+import { TimeWindowAggregator } from '../../shared/features/timeWindows';
 import { SessionAggregator, sessionKeyExtractor } from './sessions';
 import { tfidfRows } from './tfidf';
 

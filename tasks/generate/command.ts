@@ -8,6 +8,8 @@ import { parseOptions } from '../options';
 import { generateLogs } from './generator';
 import { generateOptionsSchema } from './options';
 import { toJsonLine, type GeneratedLine } from './records';
+import { kafkaSettings, openProducer } from '../../shared/kafka';
+import { produceLines } from './toKafka';
 
 export const generateCommandOptions = generateOptionsSchema.extend({
   lake: z.string().optional(),
@@ -15,6 +17,10 @@ export const generateCommandOptions = generateOptionsSchema.extend({
   out: z.string().optional(),
   /** Lines per gzip file: several files per day, like real shippers roll them. */
   linesPerFile: z.coerce.number().int().min(1000).default(250_000),
+  /** Produce the records to this Kafka topic instead of writing landing files (labels still go to the lake). */
+  toKafka: z.string().min(1).optional(),
+  /** With --to-kafka: records per second (0: as fast as the broker takes them). */
+  rate: z.coerce.number().min(0).default(0),
 });
 
 const landingPrefix = (date: string) => `landing/date=${date}/`;
@@ -65,6 +71,20 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     const target: ObjectStore = opts.out ? openStore(opts.out, { forcePathStyle: ctx.config.s3ForcePathStyle }) : ctx.lake;
     const logs = generateLogs(opts, { onProgress: progressBar(!step.log && process.stderr.isTTY === true), progressEvery: 20_000 });
     let written = 0;
+    if (opts.toKafka) {
+      const producer = openProducer(kafkaSettings(ctx.config, `sentinel-generate-${ctx.runId}`));
+      try {
+        for (const day of logs.days) {
+          written += await produceLines(producer, opts.toKafka, day.lines, opts.rate);
+          await putJson(ctx.lake, labelsKey(day.date), day.labels);
+          ctx.log.info({ date: day.date, topic: opts.toKafka, labels: day.labels.length }, 'day produced');
+        }
+      } finally {
+        await producer.close();
+      }
+      const labels = logs.days.reduce((s, d) => s + d.labels.length, 0);
+      return { dates: logs.dates, logs: written, anomalies: labels, target: `kafka:${opts.toKafka}` };
+    }
     for (const day of logs.days) {
       const prefix = opts.out ? `date=${day.date}/` : landingPrefix(day.date);
       const stale = await target.list(prefix);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createLineParser } from '../ingest/lineParser';
+import { createLineParser } from '../../shared/records/lineParser';
 import { generateLogs, planDay } from './generator';
 import { messageShape } from './minuteWindows';
 import { resolveGenerateOptions } from './options';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRandom } from '../../shared/random';
-import { createLineParser } from '../ingest/lineParser';
+import { createLineParser } from '../../shared/records/lineParser';
 import { corruptRecord } from './malformed';
 import { newRecord } from './records';
 

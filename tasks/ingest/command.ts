@@ -6,7 +6,7 @@ import { bronzeLogs, quarantine } from '../../shared/schemas';
 import { QualityGateError, BadInputError, GateClosedError } from '../../shared/errors';
 import { parseOptions } from '../options';
 import type { Batch } from '../../shared/parquet';
-import { createLineParser } from './lineParser';
+import { createLineParser } from '../../shared/records/lineParser';
 import { emptyCounts, ingestLines, quarantineShare, type BronzeRow, type IngestCounts, type QuarantineRow } from './ingest';
 import { listSource, readLines, type DecodedLines } from '../../shared/sourceFiles';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { emptyCounts, ingestLines, quarantineShare } from './ingest';
-import { createLineParser } from './lineParser';
+import { createLineParser } from '../../shared/records/lineParser';
 
 const good = (ts: string, extra = {}) => JSON.stringify({ ts, service: 'api', level: 'info', message: 'GET /x 200', latency_ms: 12, status: 200, ...extra });
 

@@ -1,5 +1,5 @@
 import type { LogRecord } from '../../shared/schemas';
-import type { LineResult } from './records';
+import type { LineResult } from '../../shared/records/records';
 
 /** A landing file's lines, already decompressed and split. */
 export interface SourceLines {

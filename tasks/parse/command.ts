@@ -7,16 +7,9 @@ import { parseOptions } from '../options';
 import { createTemplateMiner } from '../../shared/parsing/templateMiner';
 import { loadFirstSeen, loadMinerState, previousSnapshotDate, recordFirstSeen, saveSnapshot, snapshotRunId } from '../../shared/templateStore';
 import { InconsistentCommitError } from '../../shared/errors';
+import { normalizeMessage } from '../../shared/parsing/normalizeMessage';
 
 export const parseStepOptions = z.object({ date: z.string(), lake: z.string().optional() });
-
-/** Whitespace other than single inner spaces: most messages have none and are returned as they are. */
-const IRREGULAR_SPACE = /\s\s|[^\S ]|^\s|\s$/;
-
-/** Whitespace runs collapse, so the same message with different spacing mines to the same template. */
-export function normalizeMessage(message: string): string {
-  return IRREGULAR_SPACE.test(message) ? message.replace(/\s+/g, ' ').trim() : message;
-}
 
 /** Bronze columns Silver carries unchanged. */
 const PASSED_THROUGH = bronzeLogs.columns.map((c) => c.name).filter((name) => !['ts', 'service', 'message'].includes(name));

@@ -14,7 +14,7 @@ import { withTemplateTexts } from './templateTexts';
 import { emptySessionData, loadWindowData, readSessionParts, windowKey } from '../../shared/models/trainingData';
 import { parseOptions } from '../options';
 import { SampleLineCollector } from './sampleLines';
-import { sessionAnomaly, windowAnomaly, type PendingAnomaly } from './anomalyRows';
+import { sessionAnomaly, windowAnomaly, type PendingAnomaly } from '../../shared/anomalyRows';
 import { crashPoint } from '../../shared/faultInjection';
 import { anomalySet } from '../../shared/scoredAnomalies';
 

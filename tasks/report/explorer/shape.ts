@@ -48,7 +48,8 @@ export interface SampleLine {
 
 export interface ExplorerAnomaly {
   id: number;
-  kind: 'window' | 'session';
+  /** A stream's never-seen template is its own kind, shown like a window. */
+  kind: AnomalyRow['entity_kind'];
   key: string;
   service: string;
   start: number;

@@ -1,7 +1,7 @@
-import { inferAnomalyType } from '../../shared/anomalyType';
-import type { AnomalyRow } from '../../shared/db/anomalies';
-import type { SessionFinding } from '../../shared/detectors/sessions/types';
-import type { Contribution } from '../../shared/detectors/types';
+import { inferAnomalyType } from './anomalyType';
+import type { AnomalyRow } from './db/anomalies';
+import type { SessionFinding } from './detectors/sessions/types';
+import type { Contribution } from './detectors/types';
 
 /**
  * The anomalies table's rows for windows and sessions a model flagged, before sample lines are

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeMessage } from './command';
+import { normalizeMessage } from './normalizeMessage';
 
 describe('normalizeMessage', () => {
   it('collapses whitespace runs, tabs and newlines and trims; leaves regular messages as they are', () => {

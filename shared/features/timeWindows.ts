@@ -1,5 +1,5 @@
-import { quantileSorted } from '../../shared/quantiles';
-import type { WindowFeature } from '../../shared/schemas';
+import { quantileSorted } from '../quantiles';
+import type { WindowFeature } from '../schemas';
 
 /**
  * Fixed time windows per service (default 1 minute). Every window of the day exists for every
@@ -31,7 +31,7 @@ interface LatencySummary {
   p99: number;
 }
 
-interface WindowAccumulator {
+export interface WindowAccumulator {
   index: number;
   count: number;
   errors: number;
@@ -67,7 +67,7 @@ export interface TimeWindowOptions {
 
 const isFailure = (level: string) => level === 'ERROR' || level === 'FATAL' || level === 'WARN';
 
-const newAcc = (index: number): WindowAccumulator => ({
+export const newAcc = (index: number): WindowAccumulator => ({
   index,
   count: 0,
   errors: 0,
@@ -90,7 +90,7 @@ function summarizeLatencies(values: readonly number[]): LatencySummary {
   };
 }
 
-function seal(acc: WindowAccumulator): void {
+export function seal(acc: WindowAccumulator): void {
   acc.sealed = { latency: summarizeLatencies(acc.latencies), distinctUsers: acc.users.size };
   acc.latencies = [];
   acc.users = new Set();
@@ -131,20 +131,8 @@ export class TimeWindowAggregator {
       if (idx < this.newestIndex - this.latenessWindows) seal(acc);
       else this.open.push(acc);
     }
-    acc.count++;
     if (acc.sealed) this.lateEvents++;
-    if (e.level === 'ERROR' || e.level === 'FATAL') acc.errors++;
-    else if (e.level === 'WARN') acc.warns++;
-    // Latency of successful requests only: failures have their own latency (timeouts at 30 s, fast
-    // rejections) and their own features; mixing them in lets one timeout set a quiet minute's p95.
-    if (e.latency_ms !== null && !Number.isNaN(e.latency_ms) && !isFailure(e.level) && !acc.sealed) acc.latencies.push(e.latency_ms);
-    if (e.status !== null && !Number.isNaN(e.status)) {
-      acc.withStatus++;
-      if (e.status >= 500) acc.s5xx++;
-      else if (e.status >= 400) acc.s4xx++;
-    }
-    if (e.user_id && !acc.sealed) acc.users.add(e.user_id);
-    acc.templates.set(e.template_id, (acc.templates.get(e.template_id) ?? 0) + 1);
+    addToWindow(acc, e);
   }
 
   private sealBefore(index: number): void {
@@ -171,47 +159,82 @@ export class TimeWindowAggregator {
       for (const idx of indices) {
         const acc = windows.get(idx) ?? newAcc(idx);
         const start = dayStart + idx * this.windowMs;
-        const latency = acc.sealed?.latency ?? summarizeLatencies(acc.latencies);
         const prev = counts.slice(Math.max(0, counts.length - rollingWindows));
-        const mean = prev.length ? prev.reduce((s, v) => s + v, 0) / prev.length : acc.count;
-        const std = prev.length > 1 ? Math.sqrt(prev.reduce((s, v) => s + (v - mean) ** 2, 0) / (prev.length - 1)) : 0;
-        // Poisson floor: counts vary by about sqrt(mean) even when recent windows happen to agree.
-        const spread = Math.max(std, Math.sqrt(Math.max(mean, 1)));
-        let newTemplates = 0;
-        for (const t of acc.templates.keys()) {
-          const first = firstSeen.get(t);
-          if (first !== undefined && first >= start - newTemplateHorizon * this.windowMs) newTemplates++;
-        }
-        const date = new Date(start);
-        out.push({
-          window_start: start,
-          window_seconds: windowSeconds,
-          service,
-          templates: acc.templates,
-          features: {
-            count: acc.count,
-            error_count: acc.errors,
-            warn_count: acc.warns,
-            error_rate: acc.count ? acc.errors / acc.count : 0,
-            latency_mean: latency.mean,
-            latency_p50: latency.p50,
-            latency_p95: latency.p95,
-            latency_p99: latency.p99,
-            status_5xx_rate: acc.withStatus ? acc.s5xx / acc.withStatus : 0,
-            status_4xx_rate: acc.withStatus ? acc.s4xx / acc.withStatus : 0,
-            distinct_users: acc.sealed?.distinctUsers ?? acc.users.size,
-            distinct_templates: acc.templates.size,
-            new_templates: newTemplates,
-            count_roll_mean: mean,
-            count_roll_std: std,
-            count_roll_z: (acc.count - mean) / spread,
-            hour_of_day: date.getUTCHours(),
-            day_of_week: date.getUTCDay(),
-          },
-        });
+        out.push(windowRow(service, start, windowSeconds, acc, prev, firstSeen, newTemplateHorizon));
         counts.push(acc.count);
       }
     }
     return out;
   }
+}
+
+/** One event into its window's counters (the per-event latencies and users only while the window is open). */
+export function addToWindow(acc: WindowAccumulator, e: SilverEvent): void {
+  acc.count++;
+  if (e.level === 'ERROR' || e.level === 'FATAL') acc.errors++;
+  else if (e.level === 'WARN') acc.warns++;
+  // Latency of successful requests only: failures have their own latency (timeouts at 30 s, fast
+  // rejections) and their own features; mixing them in lets one timeout set a quiet minute's p95.
+  if (e.latency_ms !== null && !Number.isNaN(e.latency_ms) && !isFailure(e.level) && !acc.sealed) acc.latencies.push(e.latency_ms);
+  if (e.status !== null && !Number.isNaN(e.status)) {
+    acc.withStatus++;
+    if (e.status >= 500) acc.s5xx++;
+    else if (e.status >= 400) acc.s4xx++;
+  }
+  if (e.user_id && !acc.sealed) acc.users.add(e.user_id);
+  acc.templates.set(e.template_id, (acc.templates.get(e.template_id) ?? 0) + 1);
+}
+
+/**
+ * A window's Gold row: its counters, and the rolling mean/std of the counts of the service's
+ * `previousCounts` windows (oldest first). The one definition `features` (a day at a time) and
+ * `stream` (window by window as the watermark seals them) share.
+ */
+export function windowRow(
+  service: string,
+  start: number,
+  windowSeconds: number,
+  acc: WindowAccumulator,
+  previousCounts: readonly number[],
+  firstSeen: ReadonlyMap<string, number>,
+  newTemplateHorizon: number,
+): WindowRow {
+  const latency = acc.sealed?.latency ?? summarizeLatencies(acc.latencies);
+  const prev = previousCounts;
+  const mean = prev.length ? prev.reduce((s, v) => s + v, 0) / prev.length : acc.count;
+  const std = prev.length > 1 ? Math.sqrt(prev.reduce((s, v) => s + (v - mean) ** 2, 0) / (prev.length - 1)) : 0;
+  // Poisson floor: counts vary by about sqrt(mean) even when recent windows happen to agree.
+  const spread = Math.max(std, Math.sqrt(Math.max(mean, 1)));
+  let newTemplates = 0;
+  for (const t of acc.templates.keys()) {
+    const first = firstSeen.get(t);
+    if (first !== undefined && first >= start - newTemplateHorizon * windowSeconds * 1000) newTemplates++;
+  }
+  const date = new Date(start);
+  return {
+    window_start: start,
+    window_seconds: windowSeconds,
+    service,
+    templates: acc.templates,
+    features: {
+      count: acc.count,
+      error_count: acc.errors,
+      warn_count: acc.warns,
+      error_rate: acc.count ? acc.errors / acc.count : 0,
+      latency_mean: latency.mean,
+      latency_p50: latency.p50,
+      latency_p95: latency.p95,
+      latency_p99: latency.p99,
+      status_5xx_rate: acc.withStatus ? acc.s5xx / acc.withStatus : 0,
+      status_4xx_rate: acc.withStatus ? acc.s4xx / acc.withStatus : 0,
+      distinct_users: acc.sealed?.distinctUsers ?? acc.users.size,
+      distinct_templates: acc.templates.size,
+      new_templates: newTemplates,
+      count_roll_mean: mean,
+      count_roll_std: std,
+      count_roll_z: (acc.count - mean) / spread,
+      hour_of_day: date.getUTCHours(),
+      day_of_week: date.getUTCDay(),
+    },
+  };
 }

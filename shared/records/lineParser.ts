@@ -1,6 +1,6 @@
-import { BadInputError } from '../../shared/errors';
-import { compileLogFormat, KNOWN_LOG_FORMATS } from '../../shared/logFormat';
-import { dayStart } from '../../shared/dates';
+import { BadInputError } from '../errors';
+import { compileLogFormat, KNOWN_LOG_FORMATS } from '../logFormat';
+import { dayStart } from '../dates';
 import { parseJsonLine, parseTextLine, type LineMatcher, type LineResult } from './records';
 import { createTimestampParser } from './timestamps';
 

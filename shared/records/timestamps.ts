@@ -1,4 +1,4 @@
-import { isCalendarTime } from '../../shared/dates';
+import { isCalendarTime } from '../dates';
 
 /**
  * Timestamp parsing: a user-given pattern (`yyyy-MM-dd HH:mm:ss,SSS` style), or automatic detection

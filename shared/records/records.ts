@@ -1,6 +1,6 @@
-import { rawRecordSchema, LEVELS, type Level, type LogRecord } from '../../shared/schemas';
+import { rawRecordSchema, LEVELS, type Level, type LogRecord } from '../schemas';
 import type { TimestampParser } from './timestamps';
-import { FIRST_DATE, isSupportedTime, LAST_DATE } from '../../shared/dates';
+import { FIRST_DATE, isSupportedTime, LAST_DATE } from '../dates';
 
 /**
  * One raw line → a validated record, or the reason it can't be one. JSON lines map common field

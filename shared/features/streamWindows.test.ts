@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { StreamWindows, type StreamEvent } from './streamWindows';
+
+const MIN = 60_000;
+const T0 = Date.parse('2026-03-03T10:00:00Z');
+const event = (service: string, ts: number, partition: number, offset: number): StreamEvent => ({
+  ts,
+  service,
+  level: 'INFO',
+  latency_ms: null,
+  status: null,
+  user_id: null,
+  template_id: 't1',
+  partition,
+  offset,
+});
+
+describe('StreamWindows', () => {
+  it("seals a service's windows by its own partition's watermark, empty windows included", () => {
+    const w = new StreamWindows({ windowSeconds: 60, allowedLatenessMs: 30_000 });
+    w.add(event('a', T0 + 1000, 0, 0));
+    w.add(event('b', T0 + 1000, 1, 0));
+    // Partition 0 moves 3 minutes ahead; partition 1 stays at 10:00.
+    w.add(event('a', T0 + 3 * MIN + 31_000, 0, 1));
+    const sealed = w.seal(new Map());
+    expect(sealed.map((s) => [s.row.service, (s.row.window_start - T0) / MIN, s.row.features.count])).toEqual([
+      ['a', 0, 1],
+      ['a', 1, 0],
+      ['a', 2, 0],
+    ]);
+    // b's record at 10:00 is not late although partition 0 is past 10:03.
+    expect(w.add(event('b', T0 + 2000, 1, 1))).toBe(true);
+    expect(w.lateEvents).toBe(0);
+  });
+
+  it('holds the commit at the first offset of a window until it is released, and resumes from its progress after a restart', () => {
+    const w = new StreamWindows({ windowSeconds: 60, allowedLatenessMs: 0 });
+    for (let i = 0; i < 5; i++) w.add(event('a', T0 + i * 10_000, 0, 10 + i));
+    w.add(event('a', T0 + MIN + 1000, 0, 15));
+    const sealed = w.seal(new Map());
+    expect(sealed).toHaveLength(1);
+    expect(w.holds().get(0)).toBe(10); // sealed, not yet released
+    w.release(new Set(sealed));
+    expect(w.holds().get(0)).toBe(15); // the open window at 10:01
+    const progress = w.progress(0);
+    expect(progress.a).toEqual({ nextToSeal: (T0 + MIN) / MIN, history: [5] });
+
+    // A new process re-delivered from offset 12: the decided window's records are not counted again.
+    const again = new StreamWindows({ windowSeconds: 60, allowedLatenessMs: 0 });
+    again.restore(progress);
+    for (let i = 2; i < 5; i++) expect(again.add(event('a', T0 + i * 10_000, 0, 10 + i))).toBe(false);
+    again.add(event('a', T0 + MIN + 1000, 0, 15));
+    again.add(event('a', T0 + 2 * MIN + 1000, 0, 16));
+    const [next] = again.seal(new Map());
+    expect(next.row.window_start).toBe(T0 + MIN);
+    expect(next.row.features.count).toBe(1);
+    expect(next.row.features.count_roll_mean).toBe(5); // the restored history
+  });
+});

@@ -1,0 +1,263 @@
+import type { AddressInfo } from 'node:net';
+import { z } from 'zod';
+import { runStep, type StepOptions } from '../../shared/runtime';
+import { inTransaction } from '../../shared/db/database';
+import { upsertAnomalies } from '../../shared/db/anomalies';
+import { BadInputError } from '../../shared/errors';
+import { parseSpan } from '../../shared/durations';
+import { kafkaSettings, openConsumerGroup, openProducer, type KafkaMessage } from '../../shared/kafka';
+import { createLineParser } from '../../shared/records/lineParser';
+import { createTemplateMiner } from '../../shared/parsing/templateMiner';
+import { loadFirstSeen, loadMinerState } from '../../shared/templateStore';
+import { StreamWindows } from '../../shared/features/streamWindows';
+import { LAST_DATE } from '../../shared/dates';
+import { parseOptions } from '../options';
+import { StreamProcessor, type IncomingRecord } from './processor';
+import { LandingWriter } from './landing';
+import { ProgressStore } from './progress';
+import { WindowScorer } from './windowScorer';
+import { ModelWatcher } from './modelWatcher';
+import { newTemplateRows } from './templateAnomalies';
+import { StreamMetrics } from './metrics';
+import { startServer } from './server';
+import { decisionLatencies } from './latency';
+
+export const streamOptions = z.object({
+  topic: z.string().min(1),
+  group: z.string().min(1).default('sentinel-stream'),
+  logFormat: z.string().optional(),
+  timestampFormat: z.string().optional(),
+  service: z.string().optional(),
+  window: z.string().default('1m'),
+  allowedLateness: z.string().default('30s'),
+  deadLetterTopic: z.string().optional(),
+  offsetReset: z.enum(['earliest', 'latest']).default('earliest'),
+  name: z.string().default('sentinel'),
+  batchRecords: z.coerce.number().int().positive().default(20_000),
+  batchMs: z.coerce.number().int().positive().default(100),
+  port: z.coerce.number().int().min(0).max(65535).default(9464),
+  modelCheckSeconds: z.coerce.number().positive().default(5),
+  lake: z.string().optional(),
+});
+
+export type StreamOptions = z.infer<typeof streamOptions>;
+
+/**
+ * Kafka topic → per record: parse (as `ingest`), template mining (a never-seen template is an
+ * anomaly at once), landing; per service window sealed by the watermark: the production model's
+ * verdict (as `score`). Each micro-batch is written (dead-letter topic, landing parts, anomalies)
+ * before its offsets are committed, and records of windows not yet decided hold the commit back, so
+ * a crash re-delivers them and rebuilds the windows whole. SIGTERM drains, writes, commits, exits.
+ */
+export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
+  const opts = parseOptions(streamOptions, raw, 'stream');
+  const windowSeconds = parseSpan(opts.window, '--window');
+  if (windowSeconds <= 0 || 86_400 % windowSeconds !== 0) throw new BadInputError(`--window ${opts.window} must divide a day evenly`);
+  const windowMs = windowSeconds * 1000;
+  const latenessMs = parseSpan(opts.allowedLateness, '--allowed-lateness') * 1000;
+  const deadLetterTopic = opts.deadLetterTopic ?? `${opts.topic}.dlq`;
+  // The timestamp parser guesses the year of year-less formats from this date: today, at the edge.
+  const parseLine = createLineParser({ ...opts, date: new Date().toISOString().slice(0, 10), allowOtherDates: true });
+
+  return runStep({ task: 'stream', overrides: { lake: opts.lake }, ...step }, async (ctx) => {
+    const { pool } = await ctx.db();
+    const metrics = new StreamMetrics();
+    const models = new ModelWatcher(pool, ctx.lake, opts.name, ctx.log);
+    await models.check();
+    if (!models.current) ctx.log.warn({ model: opts.name }, 'no production model yet: windows are not scored until one is promoted (new templates still are)');
+    metrics.modelVersion = models.current?.version ?? 0;
+
+    // The template store as the last daily parse left it; templates created here live in this process.
+    const miner = createTemplateMiner(undefined, await loadMinerState(ctx.lake, LAST_DATE));
+    const firstSeen = await loadFirstSeen(ctx.lake, LAST_DATE, true);
+    const windows = new StreamWindows({ windowSeconds, allowedLatenessMs: latenessMs });
+    const processor = new StreamProcessor(parseLine, miner, firstSeen, windows);
+    const scorer = new WindowScorer();
+    const landing = new LandingWriter(ctx.lake, opts.topic);
+    const progress = new ProgressStore(ctx.lake, opts.group, opts.topic);
+
+    const settings = kafkaSettings(ctx.config, `sentinel-stream-${ctx.runId}`);
+    const producer = openProducer(settings);
+    const consumer = await openConsumerGroup(settings, { group: opts.group, topic: opts.topic, from: opts.offsetReset });
+    let lastLoop = Date.now();
+    let stopping = false;
+    const server = await startServer(opts.port, metrics, {
+      live: () => Date.now() - lastLoop < 60_000,
+      ready: () => !stopping && models.current !== undefined,
+    });
+    const port = (server.address() as AddressInfo).port;
+    ctx.log.info({ topic: opts.topic, group: opts.group, deadLetterTopic, port, model: models.current?.version ?? null }, 'stream consuming');
+
+    const buffer: KafkaMessage[] = [];
+    let firstArrival = 0;
+    let wake: (() => void) | undefined;
+    let failure: Error | undefined;
+    consumer.stream.on('data', (m: KafkaMessage) => {
+      if (!buffer.length) firstArrival = Date.now();
+      buffer.push(m);
+      if (buffer.length >= opts.batchRecords) {
+        consumer.stream.pause();
+        wake?.();
+      }
+    });
+    consumer.stream.on('error', (err: Error) => {
+      failure = err;
+      wake?.();
+    });
+    const stop = () => {
+      stopping = true;
+      wake?.();
+    };
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+
+    const committed = new Map<number, number>();
+    let lastModelCheck = Date.now();
+    let lastLagCheck = 0;
+    /** Milliseconds spent per phase of the micro-batches (in the final log line: where the time goes). */
+    const phases = { wait: 0, process: 0, score: 0, writes: 0, commit: 0 };
+    const totals = { records: 0, landed: 0, quarantined: 0, newTemplates: 0, windowAnomalies: 0, batches: 0 };
+
+    /** One micro-batch: process, write (DLQ, landing, anomalies), then commit what the writes cover. */
+    const handle = async (messages: readonly KafkaMessage[]) => {
+      const records: IncomingRecord[] = messages.map((m) => ({
+        topic: m.topic,
+        partition: m.partition,
+        offset: Number(m.offset),
+        value: m.value ?? '',
+        producedAt: Number(m.timestamp),
+      }));
+      let t = performance.now();
+      const lap = (phase: keyof typeof phases) => {
+        const now = performance.now();
+        phases[phase] += now - t;
+        t = now;
+      };
+      for (const snapshot of await progress.loadNew(records.map((r) => r.partition))) windows.restore(snapshot);
+      const outcome = processor.process(records);
+      windows.seal(processor.templatesFirstSeen);
+      const model = models.current;
+      lap('process');
+      // Without a model there is nothing to write for a window: it is decided as it seals.
+      const scored = model ? await scorer.score(model, windows.pending, false) : { decided: new Set(windows.pending), anomalies: [] };
+      lap('score');
+
+      // The writes of the batch run side by side: the dead-letter topic, the landing parts, and the
+      // anomalies followed by the window progress they complete (never the progress first: a crash
+      // between the two would skip windows whose anomalies were not written). Then the commit.
+      const rows = [...newTemplateRows(outcome.newTemplates, windowMs, model, opts.topic), ...scored.anomalies];
+      const next = new Map<number, number>();
+      const [, landed] = await Promise.all([
+        producer.send(
+          outcome.quarantined.map((q) => ({
+            topic: deadLetterTopic,
+            key: `${q.record.topic}:${q.record.partition}:${q.record.offset}`,
+            value: q.line,
+            headers: { reason: q.reason, reason_key: q.key, topic: q.record.topic, partition: String(q.record.partition), offset: String(q.record.offset) },
+          })),
+        ),
+        landing.write(outcome.landing),
+        (async () => {
+          if (rows.length) await inTransaction(pool, (client) => upsertAnomalies(client, rows));
+          windows.release(scored.decided);
+          // Commit: per partition, the first offset a window still needs, else the one after the last record.
+          for (const r of records) next.set(r.partition, Math.max(next.get(r.partition) ?? 0, r.offset + 1));
+          for (const [p, hold] of windows.holds()) next.set(p, Math.min(next.get(p) ?? hold, hold));
+          for (const [p, o] of [...next]) if (o <= (committed.get(p) ?? -1)) next.delete(p);
+          await Promise.all([...next.keys()].map((p) => progress.save(p, windows.progress(p))));
+        })(),
+      ]);
+      lap('writes');
+      await consumer.commitOffsets(opts.topic, next);
+      for (const [p, o] of next) committed.set(p, o);
+      lap('commit');
+
+      const now = Date.now();
+      for (const r of records) metrics.latency.record.observe((now - r.producedAt) / 1000);
+      for (const t of outcome.newTemplates) metrics.latency.new_template.observe((now - t.producedAt) / 1000);
+      for (const seconds of decisionLatencies(scored.anomalies, records, outcome, windowMs, latenessMs, now)) metrics.latency.window.observe(seconds);
+      metrics.recordsIn += records.length;
+      metrics.recordsLanded += landed.lines;
+      metrics.quarantined += outcome.quarantined.length;
+      metrics.lateEvents = windows.lateEvents;
+      metrics.anomaliesWritten.new_template += outcome.newTemplates.length;
+      metrics.anomaliesWritten.window += scored.anomalies.length;
+      metrics.batches++;
+      metrics.watermarkMs = Number.isFinite(windows.watermark) ? windows.watermark : 0;
+      metrics.openWindows = windows.openWindows;
+      totals.records += records.length;
+      totals.landed += landed.lines;
+      totals.quarantined += outcome.quarantined.length;
+      totals.newTemplates += outcome.newTemplates.length;
+      totals.windowAnomalies += scored.anomalies.length;
+      totals.batches++;
+      if (outcome.quarantined.length)
+        ctx.log.warn(
+          {
+            quarantined: outcome.quarantined.length,
+            first: `${opts.topic}:${outcome.quarantined[0].record.partition}:${outcome.quarantined[0].record.offset}: ${outcome.quarantined[0].reason}`,
+          },
+          `bad records sent to ${deadLetterTopic}`,
+        );
+    };
+
+    try {
+      for (;;) {
+        lastLoop = Date.now();
+        if (failure) throw failure;
+        if (!stopping && buffer.length < opts.batchRecords) {
+          // Linger: a batch closes at batchRecords or batchMs after its first record.
+          const wait = buffer.length ? Math.max(0, firstArrival + opts.batchMs - Date.now()) : opts.batchMs;
+          const waitStart = performance.now();
+          if (wait > 0)
+            await new Promise<void>((resolve) => {
+              const timer = setTimeout(resolve, wait);
+              wake = () => {
+                clearTimeout(timer);
+                resolve();
+              };
+            });
+          wake = undefined;
+          phases.wait += performance.now() - waitStart;
+        }
+        if (failure) throw failure;
+        if (Date.now() - lastModelCheck >= opts.modelCheckSeconds * 1000) {
+          lastModelCheck = Date.now();
+          if (await models.check()) {
+            metrics.modelSwitches++;
+            metrics.modelVersion = models.current!.version;
+          }
+        }
+        if (Date.now() - lastLagCheck >= 5000) {
+          lastLagCheck = Date.now();
+          consumer.lag(opts.topic).then(
+            (lag) => {
+              metrics.lag = lag;
+            },
+            (err: unknown) => ctx.log.debug({ err }, 'lag check failed'),
+          );
+        }
+        if (stopping) {
+          consumer.stream.pause();
+          await handle(buffer.splice(0));
+          break;
+        }
+        if (buffer.length && (buffer.length >= opts.batchRecords || Date.now() - firstArrival >= opts.batchMs)) {
+          const batch = buffer.splice(0, opts.batchRecords);
+          if (buffer.length) firstArrival = Date.now();
+          await handle(batch);
+          if (consumer.stream.isPaused() && buffer.length < opts.batchRecords) consumer.stream.resume();
+        }
+      }
+    } finally {
+      process.removeListener('SIGTERM', stop);
+      process.removeListener('SIGINT', stop);
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await consumer.close();
+      await producer.close();
+    }
+    const phaseMs = Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, Math.round(v)]));
+    ctx.log.info({ ...totals, lateEvents: windows.lateEvents, openWindows: windows.openWindows, phaseMs }, 'stream drained and stopped');
+    return { topic: opts.topic, group: opts.group, ...totals, lateEvents: windows.lateEvents, modelVersion: models.current?.version ?? null };
+  });
+}
