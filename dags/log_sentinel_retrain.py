@@ -50,7 +50,7 @@ with sentinel_dag(
             type="string",
             title="Detectors",
             description="comma-separated window detectors, plus session detectors to replace the default session set "
-            "(invariants, rare_events, sequence_transitions)",
+            "(invariants, rare_events, sequence_transitions, order_invariants)",
             pattern=DETECTORS_PATTERN,
         ),
         "alert_rate": Param(

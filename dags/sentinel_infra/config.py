@@ -21,6 +21,7 @@ DETECTORS = (
     "lstm_autoencoder",
     "invariants",
     "rare_events",
+    "order_invariants",
     "sequence_transitions",
     "pca_residual",
     "count_forest",
