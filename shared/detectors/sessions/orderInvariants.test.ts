@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRandom } from '../../random';
 import { eventOrderEvidence } from './eventOrder';
-import { mineOrderInvariants, orderInvariantsDetector } from './orderInvariants';
+import { holdsReliably, mineOrderInvariants, orderInvariantsDetector } from './orderInvariants';
 import { transitionsDetector } from './transitions';
 import type { SessionDetector } from './types';
 
@@ -63,6 +63,33 @@ describe('order_invariants', () => {
     const tied = Float64Array.from([0, 1000, 2000, 2000, 2000, 3000]);
     expect((await orderInvariantsDetector.score(model, [session], [tied]))[0]).toBe(0);
     expect((await orderInvariantsDetector.score(model, [session], [seconds(session)]))[0]).toBeGreaterThan(0);
+  });
+});
+
+describe('order_invariants mines only relations the training data can vouch for', () => {
+  /** `n` sessions with `rare` (after `login`), of which `exceptions` lack `login` before it; 2,000 other sessions. */
+  function withRareEvent(n: number, exceptions: number): { sequences: string[][]; times: Float64Array[] } {
+    const sequences: string[][] = [];
+    for (let i = 0; i < 2_000; i++) sequences.push(['login', 'view', 'logout']);
+    for (let i = 0; i < n; i++) sequences.push(i < exceptions ? ['view', 'rare', 'logout'] : ['login', 'rare', 'logout']);
+    return { sequences, times: sequences.map(seconds) };
+  }
+  function minesLoginPrecedesRare(n: number, exceptions: number): boolean {
+    const { sequences, times } = withRareEvent(n, exceptions);
+    const m = mineOrderInvariants(sequences, times);
+    return m.relations.some((r) => r.kind === 'precedes' && m.vocabulary[r.a] === 'login' && m.vocabulary[r.b] === 'rare');
+  }
+
+  it('holdsReliably: a 98 % share needs enough sessions behind it', () => {
+    expect(holdsReliably(0, 148)).toBe(false);
+    expect(holdsReliably(0, 149)).toBe(true);
+    expect(holdsReliably(4, 215)).toBe(false);
+    expect(holdsReliably(4, 1_000)).toBe(true);
+  });
+
+  it('skips a relation that holds in 98.1 % of 215 sessions, mines it when 1,000 sessions show it', () => {
+    expect(minesLoginPrecedesRare(215, 4)).toBe(false);
+    expect(minesLoginPrecedesRare(1_000, 4)).toBe(true);
   });
 });
 
