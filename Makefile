@@ -48,7 +48,7 @@ test: install lint typecheck build services airflow-venv images ## lint, format 
 
 check: test ## alias for test (lint, format, types, then all tests)
 
-bench: install build ## benchmarks: step throughput, parsing accuracy, detector speed and quality
+bench: install build ## benchmarks: step throughput, parsing accuracy, detector speed and quality; peers (PySpark, Drain3: .venv-bench, Java 17+)
 	npx tsx bench/run.ts
 
 images: build ## build one image per step (BASE_IMAGE=... to override the base)

@@ -48,10 +48,7 @@ const range = (xs: number[] | undefined) => (xs ? `${Math.min(...xs).toFixed(3)}
 
 function sklearn(csv: string, labels: boolean[]): { train: number; score: number; auc: number; aucs: number[] } | string {
   const venv = '.venv-bench/bin/python';
-  if (!existsSync(venv)) {
-    const made = spawnSync('bash', ['-c', 'python3 -m venv .venv-bench && .venv-bench/bin/pip install -q -r bench/requirements.txt'], { stdio: 'inherit' });
-    if (made.status !== 0) return 'scikit-learn not installable here';
-  }
+  if (spawnSync('infra/scripts/bench-venv.sh', { stdio: 'inherit' }).status !== 0 || !existsSync(venv)) return 'scikit-learn not installable here';
   const out = execFileSync(venv, ['bench/sklearn_iforest.py', csv, SEEDS.join(',')], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   const runs = JSON.parse(out) as { train_seconds: number; score_seconds: number; scores: number[] }[];
   const aucs = runs.map((r) => rocAuc(Float64Array.from(r.scores), labels));

@@ -1,6 +1,7 @@
 /**
  * `make bench`: every benchmark, printed as tables and saved to bench/results/latest.json.
- * `--only steps,iforest,...` runs a subset. Sections: steps, templates, iforest, detectors, bgl, hdfs, lstm, scale (1M vs 10M logs: about 10 minutes), stream (needs the Kafka of `make services`).
+ * `--only steps,iforest,...` runs a subset. Sections: steps, templates, iforest, detectors, bgl, hdfs, lstm, scale (1M vs 10M logs: about 10 minutes), stream (needs the Kafka of `make services`),
+ * peers (PySpark and Drain3 on the same input, .venv-bench and Java 17+: about 15 minutes).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -10,6 +11,7 @@ import { benchBgl, benchBglPipeline, benchGenerated } from './detectors';
 import { benchHdfsSample, benchHdfsSessions } from './sessions';
 import { benchLstm } from './lstm';
 import { benchStream } from './stream';
+import { benchPeers } from './againstPeers';
 
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1].split(',') : undefined;
 const sections: Record<string, () => unknown> = {
@@ -23,6 +25,7 @@ const sections: Record<string, () => unknown> = {
   lstm: () => benchLstm(),
   scale: () => benchScale(),
   stream: () => benchStream(),
+  peers: () => benchPeers(),
 };
 
 ensureBuilt();
