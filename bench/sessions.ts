@@ -7,8 +7,9 @@
  * - HDFS_20000 (blocks cut short): the same in-process table.
  * Peer levels (loglizer-style, unsupervised, per-block event-count matrix) are printed beside.
  */
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { prf, rocAuc } from '../shared/metrics';
@@ -126,6 +127,29 @@ async function detectorRows(blocks: Blocks, withHalves: boolean): Promise<(strin
   return rows;
 }
 
+/**
+ * loglizer 1.0's InvariantsMiner, PCA and IsolationForest on the same blocks and event ids, trained
+ * on all blocks and on each half as our detectors are: the published peers, measured side by side.
+ */
+function loglizerRows(blocks: Blocks): (string | number)[][] {
+  const python = '.venv-bench/bin/python';
+  if (spawnSync('infra/scripts/bench-venv.sh', { stdio: 'inherit' }).status !== 0 || !existsSync(python)) return [];
+  const dir = mkdtempSync(path.join(tmpdir(), 'sentinel-loglizer-'));
+  try {
+    const csv = path.join(dir, 'blocks.csv');
+    const rows = blocks.ids.map((id, i) => `${id},${halfOf(id)},${blocks.truth[i] ? 1 : 0},${blocks.sequences[i].join(' ')}`);
+    writeFileSync(csv, `BlockId,Half,Label,Events\n${rows.join('\n')}\n`);
+    const out = execFileSync(python, ['bench/loglizer_sessions.py', csv], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    return out
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line))
+      .map((p) => [`peer: ${p.peer}`, p.precision, p.recall, p.f1, NaN, p.f1FitHalf0, p.f1FitHalf1]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** The README's HDFS recipe, default settings: what a user gets. */
 function recipe(
   logFile: string,
@@ -163,13 +187,14 @@ export async function benchHdfsSessions(): Promise<Record<string, unknown>> {
   );
   const blocks = minedBlocks(log, labels);
   const rows = await detectorRows(blocks, true);
+  const peers = loglizerRows(blocks);
   printTable(
     `hdfs-sessions (${blocks.ids.length} complete blocks, ${blocks.truth.filter(Boolean).length} anomalous), unsupervised, --alert-rate auto: each detector alone and the default ensemble (train on all blocks), and the two-half check (F1 on the half not trained on)`,
     ['detector', 'precision', 'recall', 'F1', 'AUC', 'F1 half B (fit A)', 'F1 half A (fit B)'],
-    [['README recipe through the CLI (default ensemble)', r.precision, r.recall, r.f1, NaN, NaN, NaN], ...rows],
-    PEERS,
+    [['README recipe through the CLI (default ensemble)', r.precision, r.recall, r.f1, NaN, NaN, NaN], ...rows, ...peers],
+    `${PEERS}\n${peers.length ? "peer rows: loglizer 1.0 from PyPI (bench/loglizer_sessions.py) run here on the same blocks and event ids, with its demos' settings." : 'loglizer (bench/requirements.txt) could not be installed here: no peer rows.'}`,
   );
-  return { recipe: sweep, rows };
+  return { recipe: sweep, rows, peers };
 }
 
 export async function benchHdfsSample(): Promise<Record<string, unknown>> {
