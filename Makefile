@@ -51,6 +51,13 @@ check: test ## alias for test (lint, format, types, then all tests)
 bench: install build ## benchmarks: step throughput, parsing accuracy, detector speed and quality; peers (PySpark, Drain3: .venv-bench, Java 17+)
 	npx tsx bench/run.ts
 
+screenshots: install build airflow-venv images ## redraw the README's pictures in headless Chromium: docs/explorer.png (explorer test), docs/airflow-grid.png (test_rest_api.py)
+	infra/scripts/services.sh up
+	set -a && source .sentinel/services.env && set +a && npx vitest run test/integration/explorer.test.ts
+	set -a && source .sentinel/services.env && set +a && $(VENV)/bin/python -m pytest -q test/dags/test_rest_api.py
+	cp .sentinel/explorer/explorer.png docs/explorer.png
+	cp .sentinel/airflow-grid.png docs/airflow-grid.png
+
 images: build ## build one image per step (BASE_IMAGE=... to override the base)
 	images/build.sh
 
@@ -66,4 +73,4 @@ down: ## stop the local stack
 clean: ## remove local lake, embedded database and build output
 	rm -rf .sentinel dist
 
-.PHONY: help install build demo demo-stream services kube-down airflow-venv lint typecheck test check bench images up down clean
+.PHONY: help install build demo demo-stream services kube-down airflow-venv lint typecheck test check bench images screenshots up down clean

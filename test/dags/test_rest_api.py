@@ -1,15 +1,23 @@
 """What users do in the Airflow UI, through the same REST API, on a running Airflow (LocalExecutor on
 PostgreSQL) that runs the real step images against MinIO and PostgreSQL: trigger with conf, backfill
-three days, fail on bad input, fix it, clear the failed task, and get the same rows as a clean run."""
+three days, fail on bad input, fix it, clear the failed task, and get the same rows as a clean run.
+Last, the grid of those runs in a real headless Chromium (docs/airflow-grid.png is its screenshot)."""
 
 from __future__ import annotations
+
+import json
+import struct
+import subprocess
 
 import pytest
 
 from airflow_server import AirflowServer
-from services import Sandbox, require_docker_images
+from services import REPO, Sandbox, require_docker_images
 
 DAG = "log_sentinel_daily"
+TASKS = ("plan", "ingest", "parse", "features", "score", "alert", "report")
+#: Where the grid's screenshot lands; `make screenshots` copies it to docs/airflow-grid.png.
+GRID_SHOT = REPO / ".sentinel/airflow-grid.png"
 TRAIN, D1, D2, D3, D4, BAD = "2026-06-01", "2026-06-02", "2026-06-03", "2026-06-04", "2026-06-05", "2026-06-06"
 
 
@@ -124,3 +132,40 @@ def test_failed_step_is_fixed_and_cleared_and_matches_a_clean_run(airflow):
     assert anomaly_rows(box, BAD) == fixed
     n, distinct = box.query("SELECT count(*), count(DISTINCT (date, entity_kind, entity_key)) FROM anomalies")[0]
     assert n == distinct
+
+
+def test_the_grid_shows_every_run_in_a_browser(airflow):
+    """Sign in through the Simple Auth Manager's form in headless Chromium, open the run that failed and
+    was cleared twice, and check that the grid shows every run's task instances in the states the REST
+    API reports: the trigger, the three backfilled days and the rerun green, first start's run skipped."""
+    bad_run = f"ui__{BAD}"
+    browse = ["npx", "tsx", "test/support/airflowGrid.ts", "--url", airflow.url, "--dag", DAG, "--run", bad_run]
+    out = subprocess.run(
+        [*browse, "--out", str(GRID_SHOT)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert out.returncode == 0, out.stderr[-3000:]
+    grid = json.loads(out.stdout.strip().splitlines()[-1])
+    assert grid["errors"] == [], grid["errors"]
+    assert grid["runState"]["text"] == "Success"
+
+    runs = airflow.get(f"/api/v2/dags/{DAG}/dagRuns?limit=50")["dag_runs"]
+    assert set(grid["cells"]) == {f"grid-{r['dag_run_id']}-{t}" for r in runs for t in TASKS}
+    states = {r["dag_run_id"]: airflow.task_states(DAG, r["dag_run_id"]) for r in runs}
+    green = sorted(run for run, tis in states.items() if set(tis.values()) == {"success"})
+    backfilled = [r["dag_run_id"] for r in runs if r["run_type"] == "backfill"]
+    assert green == sorted([f"ui__{D1}", bad_run, *backfilled]), states
+    assert {grid["cells"][f"grid-{run}-{t}"] for run in green for t in TASKS} == {grid["runState"]["colour"]}
+    # First start (catch-up off): the scheduled run for yesterday skipped its steps, in another colour.
+    scheduled = [r["dag_run_id"] for r in runs if r["run_type"] == "scheduled"]
+    assert scheduled and all(states[run]["ingest[0]"] == "skipped" for run in scheduled), states
+    assert all(grid["cells"][f"grid-{run}-ingest"] != grid["runState"]["colour"] for run in scheduled)
+
+    # A PNG of the viewport, about 1400 x 900 (width and height from its IHDR chunk).
+    png = GRID_SHOT.read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", png[16:24])
+    assert width == 1400 and 850 <= height <= 950, (width, height)

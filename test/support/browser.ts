@@ -107,6 +107,12 @@ export class Browser {
     await this.call('POST', `${this.session}/element/${Object.values(el)[0]}/click`, {});
   }
 
+  /** Types `text` into the element (a form field), as the keyboard would. */
+  async type(css: string, text: string): Promise<void> {
+    const el = await this.call<Record<string, string>>('POST', `${this.session}/element`, { using: 'css selector', value: css });
+    await this.call('POST', `${this.session}/element/${Object.values(el)[0]}/value`, { text });
+  }
+
   /** A real mouse click at viewport coordinates (what a person does on a chart cell). */
   async clickAt(x: number, y: number): Promise<void> {
     await this.call('POST', `${this.session}/actions`, {
@@ -120,6 +126,21 @@ export class Browser {
             { type: 'pointerDown', button: 0 },
             { type: 'pointerUp', button: 0 },
           ],
+        },
+      ],
+    });
+  }
+
+  /** Presses the mouse at one viewport point, moves it to another and lets go (a splitter, a slider). */
+  async drag(fromX: number, fromY: number, toX: number, toY: number): Promise<void> {
+    const at = (x: number, y: number) => ({ type: 'pointerMove', x: Math.round(x), y: Math.round(y), origin: 'viewport' });
+    await this.call('POST', `${this.session}/actions`, {
+      actions: [
+        {
+          type: 'pointer',
+          id: 'mouse',
+          parameters: { pointerType: 'mouse' },
+          actions: [at(fromX, fromY), { type: 'pointerDown', button: 0 }, { ...at(toX, toY), duration: 200 }, { type: 'pointerUp', button: 0 }],
         },
       ],
     });
