@@ -9,6 +9,7 @@
 import { Drain, DEFAULT_DRAIN_CONFIG, WILDCARD, tokenize, type ChangeType, type DrainCluster, type DrainConfig, type DrainState } from './drain';
 import { createMasker, DEFAULT_MASKS, type MaskRule } from './masks';
 import { DEFAULT_TOKEN_RULES, messageTokens, type MessageTokens, type TokenRules } from './messageTokens';
+import { maskedTokens, MessageShapes, type MessageShape } from './messageShapes';
 
 /** Messages whose tokens are remembered; past it the cache starts over. */
 const MESSAGE_CACHE_SIZE = 20_000;
@@ -107,7 +108,7 @@ export function createTemplateMiner(config: Partial<TemplateMinerConfig> = {}, s
   let lookups = 0;
   let hits = 0;
   let remembering = true;
-  const prepare = (content: string): MessageTokens => {
+  const prepareExact = (content: string): MessageTokens => {
     if (++lookups === CACHE_CHECK_EVERY) {
       remembering = !remembering || hits * 8 >= lookups;
       if (!remembering) prepared.clear();
@@ -123,37 +124,74 @@ export function createTemplateMiner(config: Partial<TemplateMinerConfig> = {}, s
     return known;
   };
 
+  // Messages of one shape (messageShapes.ts: equal but for digits) tokenize alike. Only with the
+  // default masks and token rules, which are known to treat digits alike; the cache turns itself
+  // off like the message cache where shapes rarely repeat.
+  const shapes = masks === DEFAULT_MASKS && tokenRules.valueRuns && tokenRules.joinAdjacentValues && tokenRules.namedValues ? new MessageShapes() : null;
+  let shapeLookups = 0;
+  let shapeHits = 0;
+  let shaping = shapes !== null;
+  /** The shape of a message (remembered on first sight), or its tokens when it has none. */
+  const prepare = (content: string): MessageShape | MessageTokens => {
+    if (shapes && ++shapeLookups === CACHE_CHECK_EVERY) {
+      shaping = !shaping || shapeHits * 8 >= shapeLookups;
+      shapeLookups = shapeHits = 0;
+    }
+    if (!shaping) return prepareExact(content);
+    const known = shapes!.find(content);
+    if (known) {
+      shapeHits++;
+      return known;
+    }
+    const tokens = messageTokens(content, masker, tokenRules);
+    return shapes!.remember(content, tokens) ?? tokens;
+  };
+
   /** A `<*>` position gives the whole original token; a kept token gives what its masks cut out. */
   const templateTokensCache = new Map<string, string[]>();
-  function paramsOf(template: string, tokens: string[], values: string[][]): string[] {
+  function paramsOf(template: string, content: string, prepared: MessageShape | MessageTokens): string[] {
     // Templates are few and their text is one cached string per cluster: tokenize each once.
     let templateTokens = templateTokensCache.get(template);
     if (!templateTokens) templateTokensCache.set(template, (templateTokens = tokenize(template)));
     const params: string[] = [];
+    if ('tokenSpans' in prepared) {
+      const { tokenSpans, valueStarts, valueSpans } = prepared;
+      for (let i = 0; i < templateTokens.length; i++) {
+        if (templateTokens[i] === WILDCARD) params.push(content.slice(tokenSpans[2 * i], tokenSpans[2 * i + 1]));
+        else for (let v = valueStarts[i]; v < valueStarts[i + 1]; v++) params.push(content.slice(valueSpans[2 * v], valueSpans[2 * v + 1]));
+      }
+      return params;
+    }
+    const { tokens, values } = prepared;
     for (let i = 0; i < templateTokens.length; i++) {
       if (templateTokens[i] === WILDCARD) params.push(tokens[i]);
       else for (const v of values[i]) params.push(v);
     }
     return params;
   }
+  const maskedOf = (prepared: MessageShape | MessageTokens, content: string) => ('memo' in prepared ? maskedTokens(prepared, content) : prepared.masked);
+  const memoOf = (prepared: MessageShape | MessageTokens) => ('memo' in prepared ? prepared.memo : undefined);
 
   const miner: TemplateMiner = {
     config: fullConfig,
     add(content) {
-      const { tokens, masked, values } = prepare(content);
-      const r = drain.learn(masked);
-      return { templateId: r.templateId, template: r.template, params: paramsOf(r.template, tokens, values), changeType: r.changeType };
+      const prepared = prepare(content);
+      const r = drain.learn(maskedOf(prepared, content), memoOf(prepared));
+      return { templateId: r.templateId, template: r.template, params: paramsOf(r.template, content, prepared), changeType: r.changeType };
     },
-    learn: (content) => drain.learn(prepare(content).masked).templateId,
+    learn(content) {
+      const prepared = prepare(content);
+      return drain.learnId(maskedOf(prepared, content), memoOf(prepared));
+    },
     mine(contents) {
       const out: MineResult[] = [];
       for (const content of contents) out.push(miner.add(content));
       return out;
     },
     match(content) {
-      const { tokens, masked, values } = prepare(content);
-      const r = drain.match(masked);
-      return r && { templateId: r.templateId, template: r.template, params: paramsOf(r.template, tokens, values) };
+      const prepared = prepare(content);
+      const r = drain.match(maskedOf(prepared, content));
+      return r && { templateId: r.templateId, template: r.template, params: paramsOf(r.template, content, prepared) };
     },
     templates: () => drain.clusters(),
     template: (id) => drain.cluster(id),

@@ -1,0 +1,201 @@
+/**
+ * Messages of one shape: most log lines are an earlier line with other numbers in it
+ * (`Receiving block blk_<n> src: /<ip>:<port> ...`), and with the default masks and token rules
+ * such a line tokenizes and masks exactly like the earlier one. So the result of `messageTokens`
+ * is remembered per shape, as positions in the message, and a later message of the same shape
+ * reads its tokens and values at those positions instead of running the rules again.
+ *
+ * Why this gives the same result, not a similar one: every default rule (masks.ts, valueRuns.ts,
+ * namedValues.ts, messageTokens.ts) treats the digits 0–9 as one class (`\d`, `[0-9a-f]`, `\w`,
+ * character-code ranges); the one exception is HEX's `0x` prefix. The shape of a message is
+ * therefore the message with every digit made `1`, except a `0` before `x`/`X`: two messages of
+ * one shape split into the same tokens and get their placeholders at the same places. What
+ * differs is the text the clusterer sees where a digit stays in a word the masks keep (`225ms`,
+ * `ssh2`, `<NUM>.7ms`): such a token's text is rebuilt from the message (`maskedTokens`). A test keeps the default masks to
+ * this (messageShapes.test.ts); other mask lists do not get shapes (templateMiner.ts).
+ *
+ * Only messages whose tokens tile the text exactly (single spaces, no leading or trailing space)
+ * and that contain no `<` (which could be read as a placeholder) get a shape. Others are mined
+ * as before. Pure data structure, no I/O.
+ */
+import type { DrainMemo } from './drain';
+import type { MessageTokens } from './messageTokens';
+
+export interface MessageShape {
+  /** What the clusterer sees (shared by every message of the shape; never changed). */
+  readonly masked: string[];
+  /** Token k is `message.slice(tokenSpans[2k], tokenSpans[2k + 1])`. */
+  readonly tokenSpans: Int32Array;
+  /** The values of token k are the spans valueSpans[2v], valueSpans[2v + 1] for v in valueStarts[k] .. valueStarts[k + 1]. */
+  readonly valueStarts: Int32Array;
+  readonly valueSpans: Int32Array;
+  /**
+   * Tokens whose digits the clusterer sees (`225ms`, `<NUM>.7ms`), rebuilt from each message: the
+   * token's index, then its parts, a placeholder or the start and end of a text in the message.
+   */
+  readonly digitTokens: ReadonlyArray<{ token: number; parts: ReadonlyArray<string | number> }> | null;
+  /** The clusterer's memo for the masked tokens (drain.ts), when they are the same for every message of the shape. */
+  readonly memo: DrainMemo | undefined;
+}
+
+/** What the clusterer sees of `message`, a message of this shape. */
+export function maskedTokens(shape: MessageShape, message: string): string[] {
+  const { digitTokens } = shape;
+  if (!digitTokens) return shape.masked;
+  const masked = shape.masked.slice();
+  for (const { token, parts } of digitTokens) {
+    let text = '';
+    for (let p = 0; p < parts.length; p++) {
+      const part = parts[p];
+      text += typeof part === 'string' ? part : message.slice(part, parts[++p] as number);
+    }
+    masked[token] = text;
+  }
+  return masked;
+}
+
+interface Entry extends MessageShape {
+  /** The shape's text: the first message with its digits mapped (see `shapeCode`). */
+  readonly pattern: string;
+  /** Another shape with the same hash. */
+  next: Entry | undefined;
+}
+
+/** Shapes remembered; past it the cache starts over (memory stays bounded). */
+const MAX_SHAPES = 50_000;
+/** Shapes kept per hash value (collisions only): lookups stay short whatever the input. */
+const MAX_CHAIN = 4;
+
+export class MessageShapes {
+  private readonly byHash = new Map<number, Entry>();
+  private size = 0;
+  /** The hash of the message last looked up (`find` then `remember` on a miss). */
+  private lastHash = 0;
+
+  /** The shape of `message`, if one was remembered. */
+  find(message: string): MessageShape | undefined {
+    const n = message.length;
+    let h = 0x811c9dc5 ^ n;
+    for (let i = 0; i < n; i++) h = Math.imul(h ^ shapeCode(message, i, n), 0x01000193);
+    this.lastHash = h;
+    for (let e = this.byHash.get(h); e; e = e.next) if (sameShape(e, message, n)) return e;
+    return undefined;
+  }
+
+  /**
+   * Remembers the shape of `message` from its tokens (the message `find` just missed), and returns
+   * it; undefined when the message cannot have one (see the file comment).
+   */
+  remember(message: string, tokens: MessageTokens): MessageShape | undefined {
+    const entry = entryFor(message, tokens);
+    if (!entry) return undefined;
+    if (this.size >= MAX_SHAPES) {
+      this.byHash.clear();
+      this.size = 0;
+    }
+    let chain = 0;
+    for (let e = this.byHash.get(this.lastHash); e; e = e.next) if (++chain >= MAX_CHAIN) return entry;
+    entry.next = this.byHash.get(this.lastHash);
+    this.byHash.set(this.lastHash, entry);
+    this.size++;
+    return entry;
+  }
+}
+
+/** The character at i as the shape sees it: a digit is `1`, except a `0` before `x`/`X`, which stays. */
+function shapeCode(text: string, i: number, n: number): number {
+  const c = text.charCodeAt(i);
+  if (c < 48 || c > 57) return c;
+  return c === 48 && i + 1 < n && (text.charCodeAt(i + 1) | 32) === 120 ? 48 : 49;
+}
+
+function sameShape(e: Entry, message: string, n: number): boolean {
+  const pattern = e.pattern;
+  if (pattern.length !== n) return false;
+  for (let i = 0; i < n; i++) if (shapeCode(message, i, n) !== pattern.charCodeAt(i)) return false;
+  return true;
+}
+
+/** `text` with digits mapped as `shapeCode` does. */
+function shapeText(text: string): string {
+  return text.replace(/(0(?=[xX]))|\d/g, (_, kept: string | undefined) => (kept ? '0' : '1'));
+}
+
+/**
+ * A copy of `text` that holds no reference to a larger string. A line is a slice of the chunk it
+ * was read in (1 MiB), and so are its tokens: a remembered shape must not keep whole chunks alive,
+ * or memory would grow with the file. Concatenating and slicing makes V8 copy the text.
+ */
+function detached(text: string): string {
+  return (' ' + text).slice(1);
+}
+
+/** Where the tokens and values of `message` are, or undefined when they do not tile it exactly. */
+function entryFor(message: string, { tokens, masked, values }: MessageTokens): Entry | undefined {
+  if (message.indexOf('<') >= 0) return undefined;
+  const count = tokens.length;
+  const tokenSpans = new Int32Array(2 * count);
+  const valueStarts = new Int32Array(count + 1);
+  let valueCount = 0;
+  for (let k = 0; k < count; k++) valueCount += values[k].length;
+  const valueSpans = new Int32Array(2 * valueCount);
+  const digitTokens: Array<{ token: number; parts: Array<string | number> }> = [];
+  let pos = 0;
+  let v = 0;
+  for (let k = 0; k < count; k++) {
+    const token = tokens[k];
+    if (k > 0 && message.charCodeAt(pos++) !== 32) return undefined;
+    if (!message.startsWith(token, pos)) return undefined;
+    tokenSpans[2 * k] = pos;
+    tokenSpans[2 * k + 1] = pos + token.length;
+    valueStarts[k] = v;
+    // Walk the masked text along the token: text is text, a placeholder stands for the next value.
+    const text = masked[k];
+    const tokenValues = values[k];
+    let t = 0;
+    let used = 0;
+    let digits = false;
+    /** The token as parts (see MessageShape.digitTokens); `open`: where the current text part began. */
+    const parts: Array<string | number> = [];
+    let open = 0;
+    for (let j = 0; j < text.length; ) {
+      if (text.charCodeAt(j) === 60 /* < */) {
+        const close = text.indexOf('>', j + 1);
+        const value = tokenValues[used++];
+        if (close < 0 || value === undefined || !token.startsWith(value, t)) return undefined;
+        if (t > open) parts.push(pos + open, pos + t);
+        parts.push(text.slice(j, close + 1));
+        open = t + value.length;
+        valueSpans[2 * v] = pos + t;
+        valueSpans[2 * v + 1] = pos + t + value.length;
+        v++;
+        t += value.length;
+        j = close + 1;
+        continue;
+      }
+      const c = text.charCodeAt(j);
+      if (c !== token.charCodeAt(t)) return undefined;
+      if (c >= 48 && c <= 57) digits = true;
+      t++;
+      j++;
+    }
+    if (t !== token.length || used !== tokenValues.length) return undefined;
+    if (digits) {
+      if (t > open) parts.push(pos + open, pos + t);
+      digitTokens.push({ token: k, parts });
+    }
+    pos += token.length;
+  }
+  if (pos !== message.length) return undefined;
+  valueStarts[count] = v;
+  return {
+    pattern: detached(shapeText(message)),
+    masked: masked.map(detached),
+    tokenSpans,
+    valueStarts,
+    valueSpans,
+    digitTokens: digitTokens.length > 0 ? digitTokens : null,
+    memo: digitTokens.length > 0 ? undefined : { cluster: undefined, changes: -1 },
+    next: undefined,
+  };
+}
