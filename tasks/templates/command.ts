@@ -96,13 +96,13 @@ async function learnAll(file: string, format: CompiledLogFormat, opts: z.infer<t
     for await (const batch of fileLines(file)) {
       for (const line of batch) {
         lines++;
-        const fields = format.match(line);
-        if (!fields) {
+        const content = format.content(line);
+        if (content === null) {
           if (unmatched++ === 0) firstUnmatched = lines;
           spool.push(UNMATCHED);
           continue;
         }
-        const id = miner.learn(fields.Content);
+        const id = miner.learn(content);
         let n = numberOf.get(id);
         if (n === undefined) {
           numberOf.set(id, (n = ids.length));
