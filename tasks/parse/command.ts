@@ -8,11 +8,18 @@ import { createTemplateMiner } from '../../shared/parsing/templateMiner';
 import { loadFirstSeen, loadMinerState, previousSnapshotDate, recordFirstSeen, saveSnapshot, snapshotRunId } from '../../shared/templateStore';
 import { InconsistentCommitError } from '../../shared/errors';
 import { normalizeMessage } from '../../shared/parsing/normalizeMessage';
+import { utf8Strings } from '../../shared/utf8Column';
 
 export const parseStepOptions = z.object({ date: z.string(), lake: z.string().optional() });
 
 /** Bronze columns Silver carries unchanged. */
 const PASSED_THROUGH = bronzeLogs.columns.map((c) => c.name).filter((name) => !['ts', 'service', 'message'].includes(name));
+/**
+ * Read as Arrow too: the message is decoded here for mining, and written back as the vector it
+ * was read as when normalizing changed none of the batch's messages (the usual case), instead of
+ * being encoded to UTF-8 again.
+ */
+const READ_AS_ARROW = [...PASSED_THROUGH, 'message'];
 
 /** bronze/logs → silver/logs for one date, mining templates with the persisted template store. */
 export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
@@ -39,17 +46,23 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     // columns added, so no per-row objects are built (they made GC a fifth of the step's time).
     // Columns parse does not read go from Bronze's Arrow vectors straight into Silver.
     async function* silverBatches(): AsyncGenerator<WritableBatch> {
-      for await (const bronze of readCommitted(ctx.lake, bronzeLogs, bronzeManifest, undefined, PASSED_THROUGH)) {
+      for await (const bronze of readCommitted(ctx.lake, bronzeLogs, bronzeManifest, undefined, READ_AS_ARROW)) {
         const c = bronze.columns;
+        const { message: messageVector, ...passedThrough } = bronze.arrow!;
         const n = bronze.rows;
         const ts = c.ts as Float64Array;
         const service = new Array<string>(n);
-        const message = new Array<string>(n);
+        const message = utf8Strings(messageVector) as string[];
+        let normalized = false;
         const templateId = new Array<string>(n);
         const template = new Array<string>(n);
         const params = new Array<string>(n);
         for (let i = 0; i < n; i++) {
-          message[i] = normalizeMessage(c.message[i] as string);
+          const text = normalizeMessage(message[i]);
+          if (text !== message[i]) {
+            message[i] = text;
+            normalized = true;
+          }
           const mined = miner.add(message[i]);
           recordFirstSeen(firstSeen, mined.templateId, ts[i]);
           service[i] = String(c.service[i]).trim();
@@ -57,7 +70,7 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
           template[i] = mined.template;
           params[i] = JSON.stringify(mined.params);
         }
-        yield { rows: n, columns: { ...c, ...bronze.arrow, service, message, template_id: templateId, template, params } };
+        yield { rows: n, columns: { ...c, ...passedThrough, service, message: normalized ? message : messageVector, template_id: templateId, template, params } };
       }
     }
 
