@@ -66,7 +66,7 @@ const MAX_SHAPES = 50_000;
 /** Shapes kept per hash value (collisions only): lookups stay short whatever the input. */
 const MAX_CHAIN = 4;
 /** Slots of the quick-key table (a power of two). */
-const GUESSES = 1 << 16;
+const GUESSES = 1 << 12;
 /** Hashes of shapes seen once; past it the set starts over. */
 const MAX_SEEN = 200_000;
 
@@ -79,6 +79,8 @@ export class MessageShapes {
    * generated messages), and remembering them cost more than it saved.
    */
   private readonly seen = new Set<number>();
+  /** Hashes of shapes that cannot be remembered (see the file comment): not tried again. */
+  private readonly never = new Set<number>();
   /** The hash of the message last looked up (`find` then `remember` on a miss). */
   private lastHash = 0;
 
@@ -124,13 +126,21 @@ export class MessageShapes {
    * it; undefined when the message cannot have one (see the file comment).
    */
   remember(message: string, tokens: MessageTokens): MessageShape | undefined {
+    if (this.never.has(this.lastHash)) return undefined;
     if (!this.seen.has(this.lastHash)) {
-      if (this.seen.size >= MAX_SEEN) this.seen.clear();
+      if (this.seen.size >= MAX_SEEN) {
+        this.seen.clear();
+        this.never.clear();
+      }
       this.seen.add(this.lastHash);
       return undefined;
     }
     const entry = entryFor(message, tokens);
-    if (!entry) return undefined;
+    if (!entry) {
+      // Whether a message tiles, has `<` or reads back through its masks depends on its shape only.
+      this.never.add(this.lastHash);
+      return undefined;
+    }
     if (this.size >= MAX_SHAPES) {
       this.byHash.clear();
       this.size = 0;

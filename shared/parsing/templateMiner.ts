@@ -6,7 +6,17 @@
  * merged-away ids stay resolvable (`resolve`, `template`).
  * Pure: state in, state out (`toState()`), no I/O.
  */
-import { Drain, DEFAULT_DRAIN_CONFIG, WILDCARD, tokenize, type ChangeType, type DrainCluster, type DrainConfig, type DrainState } from './drain';
+import {
+  Drain,
+  DEFAULT_DRAIN_CONFIG,
+  WILDCARD,
+  tokenize,
+  type ChangeType,
+  type DrainCluster,
+  type DrainConfig,
+  type DrainMemo,
+  type DrainState,
+} from './drain';
 import { createMasker, DEFAULT_MASKS, type MaskRule } from './masks';
 import { DEFAULT_TOKEN_RULES, messageTokens, type MessageTokens, type TokenRules } from './messageTokens';
 import { maskedTokens, MessageShapes, type MessageShape } from './messageShapes';
@@ -99,52 +109,55 @@ export function createTemplateMiner(config: Partial<TemplateMinerConfig> = {}, s
   const fullConfig: Readonly<TemplateMinerConfig> = Object.freeze({ ...drain.config, ...tokenRules, masks });
 
   // Logs repeat whole messages (a third to four fifths of the lines of most loghub samples): the
-  // tokens of a message do not depend on the miner's state, so they are remembered (bounded).
-  // Nothing downstream changes these arrays (Drain copies a template before generalizing it).
-  // Where messages rarely repeat (HDFS: every line names its block), remembering them only costs:
-  // after every CACHE_CHECK_EVERY lookups, the cache stays off for as long if fewer than one in
-  // eight of them hit.
-  const prepared = new Map<string, MessageTokens>();
+  // tokens of a message do not depend on the miner's state, so they are remembered (bounded),
+  // with the clusterer's memo (drain.ts) for them. Nothing downstream changes these arrays (Drain
+  // copies a template before generalizing it). Where messages rarely repeat (HDFS: every line
+  // names its block), remembering them only costs: after every CACHE_CHECK_EVERY lookups, the
+  // cache stays off for as long if fewer than one in eight of them hit.
+  const prepared = new Map<string, KnownMessage>();
   let lookups = 0;
   let hits = 0;
   let remembering = true;
-  const prepareExact = (content: string): MessageTokens => {
+
+  // Messages of one shape (messageShapes.ts: equal but for digits) tokenize alike: looked up when
+  // the message itself is not known. Only with the default masks and token rules, which are known
+  // to treat digits alike; the shapes turn themselves off like the message cache.
+  const shapes = masks === DEFAULT_MASKS && tokenRules.valueRuns && tokenRules.joinAdjacentValues && tokenRules.namedValues ? new MessageShapes() : null;
+  let shapeLookups = 0;
+  let shapeHits = 0;
+  let shaping = shapes !== null;
+
+  /** The message as remembered, its shape, or its tokens made now. */
+  const prepare = (content: string): MessageShape | KnownMessage | MessageTokens => {
     if (++lookups === CACHE_CHECK_EVERY) {
       remembering = !remembering || hits * 8 >= lookups;
       if (!remembering) prepared.clear();
       lookups = hits = 0;
     }
-    if (!remembering) return messageTokens(content, masker, tokenRules);
-    let known = prepared.get(content);
-    if (known) hits++;
-    else {
-      if (prepared.size >= MESSAGE_CACHE_SIZE) prepared.clear();
-      prepared.set(content, (known = messageTokens(content, masker, tokenRules)));
+    if (remembering) {
+      const known = prepared.get(content);
+      if (known) {
+        hits++;
+        return known;
+      }
     }
-    return known;
-  };
-
-  // Messages of one shape (messageShapes.ts: equal but for digits) tokenize alike. Only with the
-  // default masks and token rules, which are known to treat digits alike; the cache turns itself
-  // off like the message cache where shapes rarely repeat.
-  const shapes = masks === DEFAULT_MASKS && tokenRules.valueRuns && tokenRules.joinAdjacentValues && tokenRules.namedValues ? new MessageShapes() : null;
-  let shapeLookups = 0;
-  let shapeHits = 0;
-  let shaping = shapes !== null;
-  /** The shape of a message (remembered on first sight), or its tokens when it has none. */
-  const prepare = (content: string): MessageShape | MessageTokens => {
     if (shapes && ++shapeLookups === CACHE_CHECK_EVERY) {
       shaping = !shaping || shapeHits * 8 >= shapeLookups;
       shapeLookups = shapeHits = 0;
     }
-    if (!shaping) return prepareExact(content);
-    const known = shapes!.find(content);
-    if (known) {
-      shapeHits++;
-      return known;
+    if (shaping) {
+      const shape = shapes!.find(content);
+      if (shape) {
+        shapeHits++;
+        return shape;
+      }
     }
     const tokens = messageTokens(content, masker, tokenRules);
-    return shapes!.remember(content, tokens) ?? tokens;
+    if (remembering) {
+      if (prepared.size >= MESSAGE_CACHE_SIZE) prepared.clear();
+      prepared.set(content, { ...tokens, memo: { cluster: undefined, changes: -1 } });
+    }
+    return (shaping && shapes!.remember(content, tokens)) || tokens;
   };
 
   /** A `<*>` position gives the whole original token; a kept token gives what its masks cut out. */
@@ -169,8 +182,8 @@ export function createTemplateMiner(config: Partial<TemplateMinerConfig> = {}, s
     }
     return params;
   }
-  const maskedOf = (prepared: MessageShape | MessageTokens, content: string) => ('memo' in prepared ? maskedTokens(prepared, content) : prepared.masked);
-  const memoOf = (prepared: MessageShape | MessageTokens) => ('memo' in prepared ? prepared.memo : undefined);
+  const maskedOf = (prepared: MessageShape | MessageTokens, content: string) => ('tokenSpans' in prepared ? maskedTokens(prepared, content) : prepared.masked);
+  const memoOf = (prepared: MessageShape | KnownMessage | MessageTokens) => ('memo' in prepared ? prepared.memo : undefined);
 
   const miner: TemplateMiner = {
     config: fullConfig,
@@ -199,6 +212,11 @@ export function createTemplateMiner(config: Partial<TemplateMinerConfig> = {}, s
     toState: () => ({ version: 1, masks: masks.map((m) => ({ ...m })), tokenRules: { ...tokenRules }, drain: drain.toState() }),
   };
   return miner;
+}
+
+/** A remembered message: its tokens, and the clusterer's memo for them. */
+interface KnownMessage extends MessageTokens {
+  memo: DrainMemo;
 }
 
 /**
