@@ -113,11 +113,13 @@ export function createTemplateMiner(config: Partial<TemplateMinerConfig> = {}, s
   // with the clusterer's memo (drain.ts) for them. Nothing downstream changes these arrays (Drain
   // copies a template before generalizing it). Where messages rarely repeat (HDFS: every line
   // names its block), remembering them only costs: after every CACHE_CHECK_EVERY lookups, the
-  // cache stays off for as long if fewer than one in eight of them hit.
+  // cache turns off if fewer than one in eight of them hit, for as long, and twice as long each
+  // time it fails again (up to 64 times): a lookup hashes the whole message.
   const prepared = new Map<string, KnownMessage>();
   let lookups = 0;
   let hits = 0;
   let remembering = true;
+  let offPeriods = 1;
 
   // Messages of one shape (messageShapes.ts: equal but for digits) tokenize alike: looked up when
   // the message itself is not known. Only with the default masks and token rules, which are known
@@ -129,9 +131,14 @@ export function createTemplateMiner(config: Partial<TemplateMinerConfig> = {}, s
 
   /** The message as remembered, its shape, or its tokens made now. */
   const prepare = (content: string): MessageShape | KnownMessage | MessageTokens => {
-    if (++lookups === CACHE_CHECK_EVERY) {
-      remembering = !remembering || hits * 8 >= lookups;
-      if (!remembering) prepared.clear();
+    if (++lookups === (remembering ? CACHE_CHECK_EVERY : CACHE_CHECK_EVERY * offPeriods)) {
+      if (!remembering) {
+        remembering = true;
+        offPeriods = Math.min(offPeriods * 2, 64);
+      } else if (hits * 8 < lookups) {
+        remembering = false;
+        prepared.clear();
+      } else offPeriods = 1;
       lookups = hits = 0;
     }
     if (remembering) {
