@@ -5,13 +5,15 @@
  * - leave-one-system-out GA: for each system, GA under the setting (constants and on/off rules) that
  *   scores best on the other nine (shared/leaveOneOut.ts), so a rule fitted to one system shows;
  * - mining throughput in process, median of 3 timed rounds per system.
- * - `templates FILE` on 1M+ HDFS lines, as a process (streamed: lines/s and peak RSS, median of 3).
+ * - `templates FILE` on 1M+ HDFS lines and on 1M generated lines, as a process (streamed: lines/s,
+ *   lines per CPU second and peak RSS, median of 3).
  * Run: `npx tsx bench/templates.ts [--errors <System>] [--no-loso] [--no-large]`.
  * Datasets: `$SENTINEL_DATASETS/loghub` (default `../shared/datasets`, relative to the repo).
  * Data: loghub (https://github.com/logpai/loghub), Zhu et al., ISSRE 2023.
  */
 import { spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -127,29 +129,81 @@ async function benchLargeFile(): Promise<void> {
       if (!out.write(text.replace(/blk_(-?\d+)/g, `blk_$1${copy}`))) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
     }
     await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
-    const hasTime = existsSync('/usr/bin/time');
-    const runs: Array<{ seconds: number; lines: number; rssMb: number }> = [];
-    for (let r = 0; r < TIMING_ROUNDS; r++) {
-      const args = ['bin/sentinel.mjs', 'templates', file, '--log-format', 'hdfs', '--out', path.join(dir, 'out.csv')];
-      const started = performance.now();
-      const run = hasTime
-        ? spawnSync('/usr/bin/time', ['-f', 'maxrss_kb=%M', 'node', ...args], { cwd: repoRoot, encoding: 'utf8' })
-        : spawnSync('node', args, { cwd: repoRoot, encoding: 'utf8' });
-      const seconds = (performance.now() - started) / 1000;
-      if (run.status !== 0) throw new Error(`templates exited ${run.status}: ${run.stderr.slice(-1000)}`);
-      const summary = JSON.parse(run.stdout.trim().split('\n').pop()!);
-      runs.push({ seconds, lines: summary.lines, rssMb: Number(/maxrss_kb=(\d+)/.exec(run.stderr)?.[1] ?? NaN) / 1024 });
-    }
-    const median = runs.map((r) => r.seconds).sort((a, b) => a - b)[Math.floor(runs.length / 2)];
-    const lines = runs[0].lines;
-    console.log(`\n\`sentinel templates\` on ${lines.toLocaleString('en-US')} HDFS lines (hdfs-sessions × ${LARGE_FILE_COPIES}), one process per run`);
-    console.log(
-      `  ${median.toFixed(2)} s wall (median of ${TIMING_ROUNDS}), ${Math.round(lines / median).toLocaleString('en-US')} lines/s, peak RSS ${Math.max(...runs.map((r) => r.rssMb)).toFixed(0)} MB, load average ${loadavg()[0].toFixed(1)}`,
-    );
+    timeTemplatesCli(`HDFS lines (hdfs-sessions × ${LARGE_FILE_COPIES})`, file, 'hdfs', dir);
+    const generated = generatedLogFile(dir);
+    timeTemplatesCli('generated lines (`generate --logs-per-day 1000000`)', generated, GENERATED_FORMAT, dir);
     console.log('  (includes Node start-up, reading the file twice and writing the CSV: the work `templates` does for a user)');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** `sentinel templates FILE` as a process, TIMING_ROUNDS times: wall and CPU time, peak RSS. */
+function timeTemplatesCli(label: string, file: string, format: string, dir: string): void {
+  const hasTime = existsSync('/usr/bin/time');
+  const runs: Array<{ seconds: number; cpuSeconds: number; lines: number; rssMb: number }> = [];
+  for (let r = 0; r < TIMING_ROUNDS; r++) {
+    const args = ['bin/sentinel.mjs', 'templates', file, '--log-format', format, '--out', path.join(dir, 'out.csv')];
+    const started = performance.now();
+    const run = hasTime
+      ? spawnSync('/usr/bin/time', ['-f', 'maxrss_kb=%M cpu_s=%U+%S', 'node', ...args], { cwd: repoRoot, encoding: 'utf8' })
+      : spawnSync('node', args, { cwd: repoRoot, encoding: 'utf8' });
+    const seconds = (performance.now() - started) / 1000;
+    if (run.status !== 0) throw new Error(`templates exited ${run.status}: ${run.stderr.slice(-1000)}`);
+    const summary = JSON.parse(run.stdout.trim().split('\n').pop()!);
+    const cpu = /cpu_s=([\d.]+)\+([\d.]+)/.exec(run.stderr);
+    runs.push({
+      seconds,
+      cpuSeconds: cpu ? Number(cpu[1]) + Number(cpu[2]) : NaN,
+      lines: summary.lines,
+      rssMb: Number(/maxrss_kb=(\d+)/.exec(run.stderr)?.[1] ?? NaN) / 1024,
+    });
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const wall = median(runs.map((r) => r.seconds));
+  const cpu = median(runs.map((r) => r.cpuSeconds));
+  const lines = runs[0].lines;
+  console.log(`\n\`sentinel templates\` on ${lines.toLocaleString('en-US')} ${label}, one process per run`);
+  console.log(
+    `  ${wall.toFixed(2)} s wall (median of ${TIMING_ROUNDS}), ${Math.round(lines / wall).toLocaleString('en-US')} lines/s, ` +
+      `${Math.round(lines / cpu).toLocaleString('en-US')} lines per CPU second, peak RSS ${Math.max(...runs.map((r) => r.rssMb)).toFixed(0)} MB, load average ${loadavg()[0].toFixed(1)}`,
+  );
+}
+
+/** The text form of generated logs: `<ts> <level> <service>: <message>`. */
+const GENERATED_FORMAT = '<Time> <Level> <Component>: <Content>';
+
+/**
+ * 1M generated logs (the demo's generator, one day) as a text log file: the messages the steps
+ * see, with whitespace normalized as `parse` does.
+ */
+function generatedLogFile(dir: string): string {
+  const date = '2026-01-05';
+  const env: NodeJS.ProcessEnv = { ...process.env, SENTINEL_LAKE: `file://${dir}/lake`, SENTINEL_EMBEDDED_DB_DIR: `${dir}/pg`, LOG_LEVEL: 'warn' };
+  delete env.DATABASE_URL;
+  const gen = spawnSync('node', ['bin/sentinel.mjs', 'generate', '--from', date, '--logs-per-day', '1000000'], { cwd: repoRoot, env, encoding: 'utf8' });
+  if (gen.status !== 0) throw new Error(`generate exited ${gen.status}: ${gen.stderr.slice(-1000)}`);
+  const landing = path.join(dir, 'lake', 'landing', `date=${date}`);
+  const file = path.join(dir, 'generated.log');
+  const out: string[] = [];
+  for (const name of readdirSync(landing).sort()) {
+    if (!name.endsWith('.jsonl.gz')) continue;
+    for (const line of gunzipSync(readFileSync(path.join(landing, name)))
+      .toString('utf8')
+      .split('\n')) {
+      if (!line) continue;
+      let record: { ts?: unknown; level?: unknown; service?: unknown; message?: unknown };
+      try {
+        record = JSON.parse(line);
+      } catch {
+        continue; // the generator's deliberately malformed lines
+      }
+      if (typeof record.message !== 'string' || !record.message.trim()) continue;
+      out.push(`${record.ts} ${record.level} ${record.service}: ${record.message.replace(/\s+/g, ' ').trim()}`);
+    }
+  }
+  writeFileSync(file, out.join('\n') + '\n');
+  return file;
 }
 
 function loadSample(system: (typeof SYSTEMS)[number]): Sample {

@@ -187,6 +187,17 @@ describe('compileLogFormat semantics', () => {
     expect(format.match('')).toBeNull();
   });
 
+  it('gives the Content field alone (content) exactly as match does, null where match is null', () => {
+    for (const [name, { line }] of Object.entries(SAMPLES)) {
+      const format = compileLogFormat(KNOWN_LOG_FORMATS[name as keyof typeof KNOWN_LOG_FORMATS]);
+      for (const text of [line, `  ${line}  `, line.slice(0, 12), 'just some text', ''])
+        expect(format.content(text), `${name}: ${text}`).toBe(format.match(text)?.Content ?? null);
+    }
+    // Content inside an optional part that is absent: '' as match gives it.
+    const optional = compileLogFormat('<Level>( \\[<Content>\\])?');
+    expect(optional.content('INFO')).toBe(optional.match('INFO')?.Content);
+  });
+
   it('rejects unusable formats with a readable message', () => {
     expect(() => compileLogFormat('<Date> <Time>')).toThrow(/<Content>/);
     expect(() => compileLogFormat('<Date> <Date> <Content>')).toThrow(/twice/);

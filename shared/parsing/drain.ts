@@ -98,6 +98,17 @@ export interface DrainState {
   aliases?: Record<string, string>;
 }
 
+/**
+ * What a caller may keep for one masked token list that keeps coming back (templateMiner.ts keeps
+ * one per message shape): the cluster it joined without changing it, and `changes` then. While
+ * nothing that can change the match has happened since, the same tokens join the same cluster
+ * again without a tree search (Drain.learn).
+ */
+export interface DrainMemo {
+  cluster: unknown;
+  changes: number;
+}
+
 interface Cluster {
   id: string;
   tokens: string[];
@@ -139,6 +150,13 @@ export class Drain {
   private readonly aliases = new Map<string, string>();
   private readonly siblings = new SiblingIndex();
   private nextSeq = 0;
+  /**
+   * Counts every change that can make the same tokens join another cluster: a cluster created,
+   * generalized or merged, or one becoming settled (the word rule looks at that, not at sizes).
+   * A line that joins a cluster without changing it changes nothing else, so while this count
+   * stays the same, the same tokens join the same cluster (DrainMemo).
+   */
+  private changes = 0;
 
   private readonly learningRules: MatchRules;
 
@@ -159,21 +177,44 @@ export class Drain {
    * `add` without the parameters, for callers that extract their own (the template miner takes
    * them from the unmasked tokens). Takes ownership of `tokens`: the caller must not change them.
    */
-  learn(tokens: string[]): { templateId: string; template: string; changeType: ChangeType } {
-    const { cluster, changeType } = this.learnTokens(tokens);
+  learn(tokens: string[], memo?: DrainMemo): { templateId: string; template: string; changeType: ChangeType } {
+    const known = memo && this.repeat(memo);
+    if (known) return { templateId: known.id, template: (known.text ??= known.tokens.join(' ')), changeType: 'none' };
+    const { cluster, changeType } = this.learnTokens(tokens, memo);
     return { templateId: cluster.id, template: (cluster.text ??= cluster.tokens.join(' ')), changeType };
   }
 
-  private learnTokens(tokens: string[]): { cluster: Cluster; changeType: ChangeType } {
+  /** `learn` for callers that only need the template id: no result object. */
+  learnId(tokens: string[], memo?: DrainMemo): string {
+    return ((memo && this.repeat(memo)) || this.learnTokens(tokens, memo).cluster).id;
+  }
+
+  /** The memo's cluster, joined once more, while nothing has changed since the memo was taken; else null. */
+  private repeat(memo: DrainMemo): Cluster | null {
+    if (memo.changes !== this.changes) return null;
+    const cluster = memo.cluster as Cluster;
+    if (++cluster.size === this.learningRules.settledWordLines) memo.changes = ++this.changes;
+    return cluster;
+  }
+
+  private learnTokens(tokens: string[], memo?: DrainMemo): { cluster: Cluster; changeType: ChangeType } {
+    if (memo) memo.changes = -1;
     const found = this.treeSearch(tokens, false);
     if (!found) {
       const created = this.createCluster(tokens);
       const target = this.mergeSiblings(created);
       return target ? { cluster: target, changeType: 'updated' } : { cluster: created, changeType: 'created' };
     }
-    found.size++;
+    if (++found.size === this.learningRules.settledWordLines) this.changes++;
     const merged = mergeTemplate(found.tokens, tokens);
-    if (merged === found.tokens) return { cluster: found, changeType: 'none' };
+    if (merged === found.tokens) {
+      if (memo) {
+        memo.cluster = found;
+        memo.changes = this.changes;
+      }
+      return { cluster: found, changeType: 'none' };
+    }
+    this.changes++;
     this.siblings.remove(found.id);
     found.tokens = merged;
     found.text = undefined;
@@ -221,6 +262,7 @@ export class Drain {
   }
 
   private mergeInto(target: Cluster, others: readonly Cluster[]): void {
+    this.changes++;
     this.siblings.remove(target.id);
     for (const other of others) {
       this.siblings.remove(other.id);
@@ -346,6 +388,7 @@ export class Drain {
     // An alias is taken too: an old id must keep naming the cluster it was merged into.
     for (let n = 1; this.clustersById.has(id) || this.aliases.has(id); n++) id = templateIdFor(`${text}\u0000${n}`);
     const cluster: Cluster = { id, tokens, size: 1, path: this.pathFor(tokens), extraPaths: [], seq: this.nextSeq++ };
+    this.changes++;
     this.leafAt(cluster.path).clusters.push(cluster);
     this.clustersById.set(id, cluster);
     this.clusterList.push(cluster);

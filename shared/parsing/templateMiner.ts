@@ -6,9 +6,20 @@
  * merged-away ids stay resolvable (`resolve`, `template`).
  * Pure: state in, state out (`toState()`), no I/O.
  */
-import { Drain, DEFAULT_DRAIN_CONFIG, WILDCARD, tokenize, type ChangeType, type DrainCluster, type DrainConfig, type DrainState } from './drain';
+import {
+  Drain,
+  DEFAULT_DRAIN_CONFIG,
+  WILDCARD,
+  tokenize,
+  type ChangeType,
+  type DrainCluster,
+  type DrainConfig,
+  type DrainMemo,
+  type DrainState,
+} from './drain';
 import { createMasker, DEFAULT_MASKS, type MaskRule } from './masks';
 import { DEFAULT_TOKEN_RULES, messageTokens, type MessageTokens, type TokenRules } from './messageTokens';
+import { maskedTokens, MessageShapes, type MessageShape } from './messageShapes';
 
 /** Messages whose tokens are remembered; past it the cache starts over. */
 const MESSAGE_CACHE_SIZE = 20_000;
@@ -98,62 +109,109 @@ export function createTemplateMiner(config: Partial<TemplateMinerConfig> = {}, s
   const fullConfig: Readonly<TemplateMinerConfig> = Object.freeze({ ...drain.config, ...tokenRules, masks });
 
   // Logs repeat whole messages (a third to four fifths of the lines of most loghub samples): the
-  // tokens of a message do not depend on the miner's state, so they are remembered (bounded).
-  // Nothing downstream changes these arrays (Drain copies a template before generalizing it).
-  // Where messages rarely repeat (HDFS: every line names its block), remembering them only costs:
-  // after every CACHE_CHECK_EVERY lookups, the cache stays off for as long if fewer than one in
-  // eight of them hit.
-  const prepared = new Map<string, MessageTokens>();
+  // tokens of a message do not depend on the miner's state, so they are remembered (bounded),
+  // with the clusterer's memo (drain.ts) for them. Nothing downstream changes these arrays (Drain
+  // copies a template before generalizing it). Where messages rarely repeat (HDFS: every line
+  // names its block), remembering them only costs: after every CACHE_CHECK_EVERY lookups, the
+  // cache turns off if fewer than one in eight of them hit, for as long, and twice as long each
+  // time it fails again (up to 64 times): a lookup hashes the whole message.
+  const prepared = new Map<string, KnownMessage>();
   let lookups = 0;
   let hits = 0;
   let remembering = true;
-  const prepare = (content: string): MessageTokens => {
-    if (++lookups === CACHE_CHECK_EVERY) {
-      remembering = !remembering || hits * 8 >= lookups;
-      if (!remembering) prepared.clear();
+  let offPeriods = 1;
+
+  // Messages of one shape (messageShapes.ts: equal but for digits) tokenize alike: looked up when
+  // the message itself is not known. Only with the default masks and token rules, which are known
+  // to treat digits alike; the shapes turn themselves off like the message cache.
+  const shapes = masks === DEFAULT_MASKS && tokenRules.valueRuns && tokenRules.joinAdjacentValues && tokenRules.namedValues ? new MessageShapes() : null;
+  let shapeLookups = 0;
+  let shapeHits = 0;
+  let shaping = shapes !== null;
+
+  /** The message as remembered, its shape, or its tokens made now. */
+  const prepare = (content: string): MessageShape | KnownMessage | MessageTokens => {
+    if (++lookups === (remembering ? CACHE_CHECK_EVERY : CACHE_CHECK_EVERY * offPeriods)) {
+      if (!remembering) {
+        remembering = true;
+        offPeriods = Math.min(offPeriods * 2, 64);
+      } else if (hits * 8 < lookups) {
+        remembering = false;
+        prepared.clear();
+      } else offPeriods = 1;
       lookups = hits = 0;
     }
-    if (!remembering) return messageTokens(content, masker, tokenRules);
-    let known = prepared.get(content);
-    if (known) hits++;
-    else {
-      if (prepared.size >= MESSAGE_CACHE_SIZE) prepared.clear();
-      prepared.set(content, (known = messageTokens(content, masker, tokenRules)));
+    if (remembering) {
+      const known = prepared.get(content);
+      if (known) {
+        hits++;
+        return known;
+      }
     }
-    return known;
+    if (shapes && ++shapeLookups === CACHE_CHECK_EVERY) {
+      shaping = !shaping || shapeHits * 8 >= shapeLookups;
+      shapeLookups = shapeHits = 0;
+    }
+    if (shaping) {
+      const shape = shapes!.find(content);
+      if (shape) {
+        shapeHits++;
+        return shape;
+      }
+    }
+    const tokens = messageTokens(content, masker, tokenRules);
+    if (remembering) {
+      if (prepared.size >= MESSAGE_CACHE_SIZE) prepared.clear();
+      prepared.set(content, { ...tokens, memo: { cluster: undefined, changes: -1 } });
+    }
+    return (shaping && shapes!.remember(content, tokens)) || tokens;
   };
 
   /** A `<*>` position gives the whole original token; a kept token gives what its masks cut out. */
   const templateTokensCache = new Map<string, string[]>();
-  function paramsOf(template: string, tokens: string[], values: string[][]): string[] {
+  function paramsOf(template: string, content: string, prepared: MessageShape | MessageTokens): string[] {
     // Templates are few and their text is one cached string per cluster: tokenize each once.
     let templateTokens = templateTokensCache.get(template);
     if (!templateTokens) templateTokensCache.set(template, (templateTokens = tokenize(template)));
     const params: string[] = [];
+    if ('tokenSpans' in prepared) {
+      const { tokenSpans, valueStarts, valueSpans } = prepared;
+      for (let i = 0; i < templateTokens.length; i++) {
+        if (templateTokens[i] === WILDCARD) params.push(content.slice(tokenSpans[2 * i], tokenSpans[2 * i + 1]));
+        else for (let v = valueStarts[i]; v < valueStarts[i + 1]; v++) params.push(content.slice(valueSpans[2 * v], valueSpans[2 * v + 1]));
+      }
+      return params;
+    }
+    const { tokens, values } = prepared;
     for (let i = 0; i < templateTokens.length; i++) {
       if (templateTokens[i] === WILDCARD) params.push(tokens[i]);
       else for (const v of values[i]) params.push(v);
     }
     return params;
   }
+  const maskedOf = (prepared: MessageShape | MessageTokens, content: string) => ('tokenSpans' in prepared ? maskedTokens(prepared, content) : prepared.masked);
+  const memoOf = (prepared: MessageShape | KnownMessage | MessageTokens) => ('memo' in prepared ? prepared.memo : undefined);
 
   const miner: TemplateMiner = {
     config: fullConfig,
     add(content) {
-      const { tokens, masked, values } = prepare(content);
-      const r = drain.learn(masked);
-      return { templateId: r.templateId, template: r.template, params: paramsOf(r.template, tokens, values), changeType: r.changeType };
+      const prepared = prepare(content);
+      const r = drain.learn(maskedOf(prepared, content), memoOf(prepared));
+      return { templateId: r.templateId, template: r.template, params: paramsOf(r.template, content, prepared), changeType: r.changeType };
     },
-    learn: (content) => drain.learn(prepare(content).masked).templateId,
+    learn(content) {
+      const prepared = prepare(content);
+      return drain.learnId(maskedOf(prepared, content), memoOf(prepared));
+    },
     mine(contents) {
       const out: MineResult[] = [];
       for (const content of contents) out.push(miner.add(content));
       return out;
     },
     match(content) {
-      const { tokens, masked, values } = prepare(content);
-      const r = drain.match(masked);
-      return r && { templateId: r.templateId, template: r.template, params: paramsOf(r.template, tokens, values) };
+      const prepared = prepare(content);
+      const r = drain.match(maskedOf(prepared, content));
+      return r && { templateId: r.templateId, template: r.template, params: paramsOf(r.template, content, prepared) };
     },
     templates: () => drain.clusters(),
     template: (id) => drain.cluster(id),
@@ -161,6 +219,11 @@ export function createTemplateMiner(config: Partial<TemplateMinerConfig> = {}, s
     toState: () => ({ version: 1, masks: masks.map((m) => ({ ...m })), tokenRules: { ...tokenRules }, drain: drain.toState() }),
   };
   return miner;
+}
+
+/** A remembered message: its tokens, and the clusterer's memo for them. */
+interface KnownMessage extends MessageTokens {
+  memo: DrainMemo;
 }
 
 /**

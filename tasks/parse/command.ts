@@ -8,11 +8,19 @@ import { createTemplateMiner } from '../../shared/parsing/templateMiner';
 import { loadFirstSeen, loadMinerState, previousSnapshotDate, recordFirstSeen, saveSnapshot, snapshotRunId } from '../../shared/templateStore';
 import { InconsistentCommitError } from '../../shared/errors';
 import { normalizeMessage } from '../../shared/parsing/normalizeMessage';
+import { utf8Strings } from '../../shared/utf8Column';
+import { CodedUtf8Column } from '../../shared/codedUtf8Column';
 
 export const parseStepOptions = z.object({ date: z.string(), lake: z.string().optional() });
 
 /** Bronze columns Silver carries unchanged. */
 const PASSED_THROUGH = bronzeLogs.columns.map((c) => c.name).filter((name) => !['ts', 'service', 'message'].includes(name));
+/**
+ * Read as Arrow too: the message and the service are decoded here, and each is written back as
+ * the vector it was read as when normalizing (trimming) changed none of the batch's values, the
+ * usual case, instead of being encoded to UTF-8 again.
+ */
+const READ_AS_ARROW = [...PASSED_THROUGH, 'message', 'service'];
 
 /** bronze/logs → silver/logs for one date, mining templates with the persisted template store. */
 export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
@@ -38,26 +46,51 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     // Column by column: Silver is Bronze (same part sizes) with the message normalized and three
     // columns added, so no per-row objects are built (they made GC a fifth of the step's time).
     // Columns parse does not read go from Bronze's Arrow vectors straight into Silver.
+    // Template ids and templates repeat a few hundred values over millions of rows: a code per row.
+    const templateIds = new CodedUtf8Column();
+    const templateTexts = new CodedUtf8Column();
     async function* silverBatches(): AsyncGenerator<WritableBatch> {
-      for await (const bronze of readCommitted(ctx.lake, bronzeLogs, bronzeManifest, undefined, PASSED_THROUGH)) {
+      for await (const bronze of readCommitted(ctx.lake, bronzeLogs, bronzeManifest, undefined, READ_AS_ARROW)) {
         const c = bronze.columns;
+        const { message: messageVector, service: serviceVector, ...passedThrough } = bronze.arrow!;
         const n = bronze.rows;
         const ts = c.ts as Float64Array;
-        const service = new Array<string>(n);
-        const message = new Array<string>(n);
-        const templateId = new Array<string>(n);
-        const template = new Array<string>(n);
+        const service = utf8Strings(serviceVector);
+        const message = utf8Strings(messageVector) as string[];
+        let normalized = false;
+        let trimmed = false;
+        const templateId = new Int32Array(n);
+        const template = new Int32Array(n);
         const params = new Array<string>(n);
         for (let i = 0; i < n; i++) {
-          message[i] = normalizeMessage(c.message[i] as string);
+          const text = normalizeMessage(message[i]);
+          if (text !== message[i]) {
+            message[i] = text;
+            normalized = true;
+          }
           const mined = miner.add(message[i]);
           recordFirstSeen(firstSeen, mined.templateId, ts[i]);
-          service[i] = String(c.service[i]).trim();
-          templateId[i] = mined.templateId;
-          template[i] = mined.template;
+          const name = String(service[i]).trim();
+          if (name !== service[i]) {
+            service[i] = name;
+            trimmed = true;
+          }
+          templateId[i] = templateIds.code(mined.templateId);
+          template[i] = templateTexts.code(mined.template);
           params[i] = JSON.stringify(mined.params);
         }
-        yield { rows: n, columns: { ...c, ...bronze.arrow, service, message, template_id: templateId, template, params } };
+        yield {
+          rows: n,
+          columns: {
+            ...c,
+            ...passedThrough,
+            service: trimmed ? service : serviceVector,
+            message: normalized ? message : messageVector,
+            template_id: templateIds.vector(templateId),
+            template: templateTexts.vector(template),
+            params,
+          },
+        };
       }
     }
 

@@ -96,13 +96,13 @@ async function learnAll(file: string, format: CompiledLogFormat, opts: z.infer<t
     for await (const batch of fileLines(file)) {
       for (const line of batch) {
         lines++;
-        const fields = format.match(line);
-        if (!fields) {
+        const content = format.content(line);
+        if (content === null) {
           if (unmatched++ === 0) firstUnmatched = lines;
           spool.push(UNMATCHED);
           continue;
         }
-        const id = miner.learn(fields.Content);
+        const id = miner.learn(content);
         let n = numberOf.get(id);
         if (n === undefined) {
           numberOf.set(id, (n = ids.length));
@@ -127,14 +127,14 @@ async function writeRows(file: string, format: CompiledLogFormat, opts: z.infer<
   const spool = new IdSpoolReader(spoolFile);
   // Per spooled number, the row's tail (`,EventId,EventTemplate`): a few strings, not one per row.
   const tails = mined.finalIds.map((id, n) => `,${csvField(id)},${csvField(mined.finalTemplates[n])}`);
-  const occurrences = new Map<string, number>();
+  // Rows per spooled number, and the first row of each: summed per final id at the end.
+  const counts = new Float64Array(tails.length);
+  const firstRows = new Float64Array(tails.length).fill(Number.POSITIVE_INFINITY);
   try {
     await out.write(opts.full ? ['LineId', ...format.fields, 'EventId', 'EventTemplate'].map(csvField).join(',') + '\n' : 'LineId,EventId,EventTemplate\n');
     let lineId = 0;
-    const emit = (n: number, line: string | undefined): string => {
-      const finalId = mined.finalIds[n];
-      occurrences.set(finalId, (occurrences.get(finalId) ?? 0) + 1);
-      if (line === undefined) return `${lineId}${tails[n]}\n`;
+    const emit = (n: number, line: string): string => {
+      if (counts[n]++ === 0) firstRows[n] = lineId;
       const fields = format.match(line);
       if (!fields) throw new Error(`${file}: line ${lineId} no longer fits the format (the file changed while it was read?)`);
       return `${lineId},${format.fields.map((f) => csvField(fields[f] ?? '')).join(',')}${tails[n]}\n`;
@@ -150,15 +150,29 @@ async function writeRows(file: string, format: CompiledLogFormat, opts: z.infer<
         await out.write(text);
       }
     } else {
+      // Rows as bytes: the line number's digits, then the tail's bytes (encoded once per number).
+      const tailBytes = tails.map((tail) => Buffer.from(`${tail}\n`, 'utf8'));
       const BATCH = 16_384;
+      const rowBytes = 16 + Math.max(0, ...tailBytes.map((t) => t.length));
       while (lineId < mined.lines) {
-        let text = '';
+        // A fresh buffer per batch: stdout may still hold the previous one while it drains.
+        let buffer = Buffer.allocUnsafe(Math.min(BATCH, mined.lines - lineId) * rowBytes);
+        let used = 0;
         for (const end = Math.min(mined.lines, lineId + BATCH); lineId < end; ) {
           lineId++;
           const n = spool.next();
-          if (n !== UNMATCHED) text += emit(n, undefined);
+          if (n === UNMATCHED) continue;
+          if (counts[n]++ === 0) firstRows[n] = lineId;
+          const tail = tailBytes[n];
+          if (used + 16 + tail.length > buffer.length) {
+            const grown = Buffer.allocUnsafe(Math.max(buffer.length * 2, used + 16 + tail.length));
+            buffer.copy(grown, 0, 0, used);
+            buffer = grown;
+          }
+          used += writeDecimal(buffer, used, lineId);
+          used += tail.copy(buffer, used);
         }
-        await out.write(text);
+        await out.write(buffer.subarray(0, used));
       }
     }
     if (lineId !== mined.lines)
@@ -170,20 +184,37 @@ async function writeRows(file: string, format: CompiledLogFormat, opts: z.infer<
   } finally {
     spool.close();
   }
+  // Occurrences per final id, in order of first appearance (several numbers may share a final id).
+  const occurrences = new Map<string, number>();
+  const firstRowOf = new Map<string, number>();
+  mined.finalIds.forEach((id, n) => {
+    if (counts[n] === 0) return;
+    occurrences.set(id, (occurrences.get(id) ?? 0) + counts[n]);
+    firstRowOf.set(id, Math.min(firstRowOf.get(id) ?? Number.POSITIVE_INFINITY, firstRows[n]));
+  });
   if (opts.templatesOut) {
     // loghub's `_templates.csv`: `EventId,EventTemplate,Occurrences`, in order of first appearance.
     const templateOf = new Map(mined.finalIds.map((id, n) => [id, mined.finalTemplates[n]]));
+    const inOrder = [...occurrences].sort((a, b) => firstRowOf.get(a[0])! - firstRowOf.get(b[0])!);
     const sink = await textSink(opts.templatesOut);
     let text = 'EventId,EventTemplate,Occurrences\n';
-    for (const [id, count] of occurrences) text += `${csvField(id)},${csvField(templateOf.get(id) ?? '')},${count}\n`;
+    for (const [id, count] of inOrder) text += `${csvField(id)},${csvField(templateOf.get(id) ?? '')},${count}\n`;
     await sink.write(text);
     await sink.commit();
   }
   return { templates: occurrences.size };
 }
 
+/** Writes `value`'s decimal digits at `at`; returns how many. */
+function writeDecimal(buffer: Buffer, at: number, value: number): number {
+  let digits = 1;
+  for (let v = value; v >= 10; v = Math.floor(v / 10)) digits++;
+  for (let i = at + digits - 1, v = value; i >= at; i--, v = Math.floor(v / 10)) buffer[i] = 48 + (v % 10);
+  return digits;
+}
+
 interface TextSink {
-  write(text: string): Promise<void>;
+  write(text: string | Uint8Array): Promise<void>;
   /** Makes the output visible: a file appears whole under its name, or not at all. */
   commit(): Promise<void>;
   abandon(): Promise<void>;
@@ -194,7 +225,7 @@ async function textSink(file: string | undefined): Promise<TextSink> {
   if (!file) {
     return {
       async write(text) {
-        if (text && !process.stdout.write(text)) await once(process.stdout, 'drain');
+        if (text.length > 0 && !process.stdout.write(text)) await once(process.stdout, 'drain');
       },
       async commit() {},
       async abandon() {},
@@ -206,7 +237,9 @@ async function textSink(file: string | undefined): Promise<TextSink> {
   });
   return {
     async write(text) {
-      if (text) await handle!.write(text);
+      if (typeof text === 'string') {
+        if (text) await handle!.write(text);
+      } else if (text.length > 0) await handle!.write(text);
     },
     async commit() {
       await handle!.close();

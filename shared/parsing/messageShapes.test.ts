@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_MASKS, createMasker } from './masks';
+import { maskedTokens, MessageShapes, type MessageShape } from './messageShapes';
+import { messageTokens } from './messageTokens';
+import { createTemplateMiner } from './templateMiner';
+
+const masker = createMasker();
+
+/** What a message of a remembered shape gives: the tokens, masked tokens and values read at the shape's positions. */
+function fromShape(shape: MessageShape, message: string) {
+  const tokens: string[] = [];
+  const values: string[][] = [];
+  for (let k = 0; k < shape.masked.length; k++) {
+    tokens.push(message.slice(shape.tokenSpans[2 * k], shape.tokenSpans[2 * k + 1]));
+    const vals: string[] = [];
+    for (let v = shape.valueStarts[k]; v < shape.valueStarts[k + 1]; v++) vals.push(message.slice(shape.valueSpans[2 * v], shape.valueSpans[2 * v + 1]));
+    values.push(vals);
+  }
+  return { tokens, masked: maskedTokens(shape, message), values };
+}
+
+/** Remembers the shape of `first` (it is remembered on its second sighting) and returns what `second` gives through it. */
+function throughShape(first: string, second: string) {
+  const shapes = new MessageShapes();
+  for (let i = 0; i < 2; i++) if (!shapes.find(first)) shapes.remember(first, messageTokens(first, masker));
+  const shape = shapes.find(second);
+  return shape && fromShape(shape, second);
+}
+
+/** Every digit replaced by another (a `0` before `x` stays), as messages of one shape differ. */
+const otherDigits = (text: string) =>
+  text.replace(/\d/g, (d, at: number) => (d === '0' && /[xX]/.test(text[at + 1] ?? '') ? '0' : String((Number(d) * 7 + 3) % 10)));
+
+/** Constructed messages that exercise every rule: masks, dates, quantities, named values, joined values, kept digits. */
+const MESSAGES = [
+  'Receiving block blk_-1608999687919862906 src: /10.250.19.102:54106 dest: /10.250.19.102:50010',
+  'PacketResponder 1 for block blk_42 terminating',
+  'Accepted publickey for admin from 10.100.4.7 port 40022 ssh2',
+  'connection from 192.168.1.20 () at Sun Jul 24 02:04:59 2005',
+  'GET /api/v1/orders/8812 200 in 35ms from 81.238.228.180',
+  'Stock level for SKU-55628 at warehouse ams-2 is 304 units (9.2ms)',
+  'retry=3/5 after 0x1f and 0x2A, hash 5d41402abc4b2a76b9719d911017c592',
+  'session opened for user cyrus by (uid=0) user=root',
+  'proxy.cse.cuhk.edu.hk:5070 close, 1190 bytes (1.16 KB) sent, 403 bytes received, lifetime 00:02',
+  'nodes an14 an15 an16 are up; x86_64 md5 v6.1.7601 took 12 ms',
+  'instance 3edec1e4-9678-4a3a-a21b-a145a4ee5e61 at 2005-07-24 02:04:59,123 done',
+  '',
+];
+
+describe('message shapes', () => {
+  it('give a message of a remembered shape exactly what the rules give it', () => {
+    for (const message of MESSAGES) {
+      const other = otherDigits(message);
+      expect(throughShape(message, other), message).toEqual(messageTokens(other, masker));
+    }
+  });
+
+  it('are remembered on the second sighting, and not for messages that cannot have one', () => {
+    const shapes = new MessageShapes();
+    const message = 'PacketResponder 1 for block blk_42 terminating';
+    expect(shapes.find(message)).toBeUndefined();
+    expect(shapes.remember(message, messageTokens(message, masker))).toBeUndefined();
+    expect(shapes.find(message)).toBeUndefined();
+    expect(shapes.remember(message, messageTokens(message, masker))).toBeDefined();
+    expect(shapes.find('PacketResponder 7 for block blk_93 terminating')).toBeDefined();
+    // Other letters or digit counts are another shape.
+    expect(shapes.find('PacketResponder 17 for block blk_93 terminating')).toBeUndefined();
+    expect(shapes.find('PacketResponder 7 for block blk_93 terminated')).toBeUndefined();
+    // `0x` keeps its `0`: `1x1f` is not a hex number, `0x1f` is.
+    for (const [a, b] of [
+      ['value 0x1f', 'value 1x1f'],
+      ['value 1x1f', 'value 0x1f'],
+    ]) {
+      const s = new MessageShapes();
+      for (let i = 0; i < 2; i++) if (!s.find(a)) s.remember(a, messageTokens(a, masker));
+      expect(s.find(b), `${a} / ${b}`).toBeUndefined();
+    }
+    // Double spaces and `<` give no shape: tokens would not tile the message, or a `<` could read as a placeholder.
+    for (const odd of ['two  spaces 1', 'less <NUM> 1', ' leading 1']) {
+      const s = new MessageShapes();
+      for (let i = 0; i < 3; i++) expect(s.find(odd) ?? s.remember(odd, messageTokens(odd, masker))).toBeUndefined();
+    }
+  });
+
+  it('rebuild the text of kept words with digits from each message (`35ms`, `ssh2`, `<NUM>.2ms`)', () => {
+    const r = throughShape('GET /x/y 200 in 35ms via ssh2 (9.2ms)', 'GET /x/y 404 in 71ms via ssh3 (4.7ms)');
+    expect(r?.masked).toEqual(['GET', '<*>', 'in', '71ms', 'via', 'ssh3', '(<NUM>.7ms)']);
+  });
+
+  it('rest on the default masks treating digits alike: no pattern names a digit but the 0 of `0x`', () => {
+    for (const { name, pattern } of DEFAULT_MASKS) {
+      // Remove what treats digits as a class (\d, ranges 0-9, \w) and the counts of quantifiers.
+      const rest = pattern
+        .replace(/\\[dwDWsS]/g, '')
+        .replace(/0-9/g, '')
+        .replace(/\{\d+(,\d*)?\}/g, '')
+        .replace(/0\[xX\]/g, '');
+      expect(rest, name).not.toMatch(/\d/);
+    }
+  });
+
+  it('leave mining unchanged: ids, templates, parameters and saved state as with every message tokenized anew', () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 400; i++) {
+      const message = MESSAGES[i % MESSAGES.length];
+      lines.push(i % 3 === 0 ? message : otherDigits(i % 2 ? message : otherDigits(message)));
+    }
+    // Custom masks (a copy of the defaults) do not get shapes: the reference.
+    const reference = createTemplateMiner({ masks: DEFAULT_MASKS.map((m) => ({ ...m })) });
+    const shaped = createTemplateMiner();
+    const expected = reference.mine(lines);
+    expect(shaped.mine(lines)).toEqual(expected);
+    expect(shaped.toState().drain.clusters).toEqual(reference.toState().drain.clusters);
+    expect(shaped.toState().drain.aliases).toEqual(reference.toState().drain.aliases);
+    for (const line of lines.slice(0, 50)) expect(shaped.match(line)).toEqual(reference.match(line));
+  });
+});

@@ -1,0 +1,271 @@
+/**
+ * Messages of one shape: most log lines are an earlier line with other numbers in it
+ * (`Receiving block blk_<n> src: /<ip>:<port> ...`), and with the default masks and token rules
+ * such a line tokenizes and masks exactly like the earlier one. So the result of `messageTokens`
+ * is remembered per shape, as positions in the message, and a later message of the same shape
+ * reads its tokens and values at those positions instead of running the rules again.
+ *
+ * Why this gives the same result, not a similar one: every default rule (masks.ts, valueRuns.ts,
+ * namedValues.ts, messageTokens.ts) treats the digits 0–9 as one class (`\d`, `[0-9a-f]`, `\w`,
+ * character-code ranges); the one exception is HEX's `0x` prefix. The shape of a message is
+ * therefore the message with every digit made `1`, except a `0` before `x`/`X`: two messages of
+ * one shape split into the same tokens and get their placeholders at the same places. What
+ * differs is the text the clusterer sees where a digit stays in a word the masks keep (`225ms`,
+ * `ssh2`, `<NUM>.7ms`): such a token's text is rebuilt from the message (`maskedTokens`). A test keeps the default masks to
+ * this (messageShapes.test.ts); other mask lists do not get shapes (templateMiner.ts).
+ *
+ * Only messages whose tokens tile the text exactly (single spaces, no leading or trailing space)
+ * and that contain no `<` (which could be read as a placeholder) get a shape. Others are mined
+ * as before. Pure data structure, no I/O.
+ */
+import type { DrainMemo } from './drain';
+import type { MessageTokens } from './messageTokens';
+
+export interface MessageShape {
+  /** What the clusterer sees (shared by every message of the shape; never changed). */
+  readonly masked: string[];
+  /** Token k is `message.slice(tokenSpans[2k], tokenSpans[2k + 1])`. */
+  readonly tokenSpans: Int32Array;
+  /** The values of token k are the spans valueSpans[2v], valueSpans[2v + 1] for v in valueStarts[k] .. valueStarts[k + 1]. */
+  readonly valueStarts: Int32Array;
+  readonly valueSpans: Int32Array;
+  /**
+   * Tokens whose digits the clusterer sees (`225ms`, `<NUM>.7ms`), rebuilt from each message: the
+   * token's index, then its parts, a placeholder or the start and end of a text in the message.
+   */
+  readonly digitTokens: ReadonlyArray<{ token: number; parts: ReadonlyArray<string | number> }> | null;
+  /** The clusterer's memo for the masked tokens (drain.ts), when they are the same for every message of the shape. */
+  readonly memo: DrainMemo | undefined;
+}
+
+/** What the clusterer sees of `message`, a message of this shape. */
+export function maskedTokens(shape: MessageShape, message: string): string[] {
+  const { digitTokens } = shape;
+  if (!digitTokens) return shape.masked;
+  const masked = shape.masked.slice();
+  for (const { token, parts } of digitTokens) {
+    let text = '';
+    for (let p = 0; p < parts.length; p++) {
+      const part = parts[p];
+      text += typeof part === 'string' ? part : message.slice(part, parts[++p] as number);
+    }
+    masked[token] = text;
+  }
+  return masked;
+}
+
+interface Entry extends MessageShape {
+  /** The shape's text: the first message with its digits mapped (see `shapeCode`), as character codes (faster to read than a string slice). */
+  readonly pattern: Uint16Array;
+  /** Another shape with the same hash. */
+  next: Entry | undefined;
+}
+
+/** Shapes remembered; past it the cache starts over (memory stays bounded). */
+const MAX_SHAPES = 50_000;
+/** Shapes kept per hash value (collisions only): lookups stay short whatever the input. */
+const MAX_CHAIN = 4;
+/** Slots of the quick-key table (a power of two). */
+const GUESSES = 1 << 12;
+/** Hashes of shapes seen once; past it the set starts over. */
+const MAX_SEEN = 200_000;
+
+export class MessageShapes {
+  private readonly byHash = new Map<number, Entry>();
+  private size = 0;
+  /**
+   * Shapes seen once, by hash: a shape is remembered the second time it comes. Most shapes that
+   * come once never come again (a fresh id with letters in it: 122K of the 137K shapes in 1M
+   * generated messages), and remembering them cost more than it saved.
+   */
+  private readonly seen = new Set<number>();
+  /** Hashes of shapes that cannot be remembered (see the file comment): not tried again. */
+  private readonly never = new Set<number>();
+  /** The hash of the message last looked up (`find` then `remember` on a miss). */
+  private lastHash = 0;
+
+  /**
+   * The two shapes last found for each quick key (sixteen sampled characters and the length):
+   * usually one is the message's shape, which is then confirmed in one pass over the message
+   * instead of hashing it first (95 % of 500K HDFS lines).
+   */
+  private readonly guesses: Array<Entry | undefined> = new Array(2 * GUESSES);
+
+  /** The shape of `message`, if one was remembered. */
+  find(message: string): MessageShape | undefined {
+    const n = message.length;
+    // Two guesses per key, the last found first: shapes of one length and key often take turns.
+    const slot = (quickKey(message, n) & (GUESSES - 1)) << 1;
+    const guesses = this.guesses;
+    const first = guesses[slot];
+    if (first && sameShape(first, message, n)) return first;
+    const second = guesses[slot + 1];
+    if (second && sameShape(second, message, n)) {
+      guesses[slot + 1] = first;
+      guesses[slot] = second;
+      return second;
+    }
+    const found = this.lookup(message, n);
+    if (found) {
+      guesses[slot + 1] = first;
+      guesses[slot] = found;
+    }
+    return found;
+  }
+
+  private lookup(message: string, n: number): Entry | undefined {
+    let h = 0x811c9dc5 ^ n;
+    for (let i = 0; i < n; i++) h = Math.imul(h ^ shapeCode(message, i, n), 0x01000193);
+    this.lastHash = h;
+    for (let e = this.byHash.get(h); e; e = e.next) if (sameShape(e, message, n)) return e;
+    return undefined;
+  }
+
+  /**
+   * Remembers the shape of `message` from its tokens (the message `find` just missed), and returns
+   * it; undefined when the message cannot have one (see the file comment).
+   */
+  remember(message: string, tokens: MessageTokens): MessageShape | undefined {
+    if (this.never.has(this.lastHash)) return undefined;
+    if (!this.seen.has(this.lastHash)) {
+      if (this.seen.size >= MAX_SEEN) {
+        this.seen.clear();
+        this.never.clear();
+      }
+      this.seen.add(this.lastHash);
+      return undefined;
+    }
+    const entry = entryFor(message, tokens);
+    if (!entry) {
+      // Whether a message tiles, has `<` or reads back through its masks depends on its shape only.
+      this.never.add(this.lastHash);
+      return undefined;
+    }
+    if (this.size >= MAX_SHAPES) {
+      this.byHash.clear();
+      this.size = 0;
+    }
+    let chain = 0;
+    for (let e = this.byHash.get(this.lastHash); e; e = e.next) if (++chain >= MAX_CHAIN) return entry;
+    entry.next = this.byHash.get(this.lastHash);
+    this.byHash.set(this.lastHash, entry);
+    this.size++;
+    return entry;
+  }
+}
+
+/** A hash of the length and sixteen characters spread over the message, as the shape sees them. */
+function quickKey(text: string, n: number): number {
+  let h = Math.imul(n, 0x9e3779b1);
+  if (n === 0) return h;
+  const step = (n >>> 4) + 1;
+  for (let i = 0; i < n; i += step) h = Math.imul(h ^ shapeCode(text, i < n ? i : n - 1, n), 0x01000193);
+  return (h ^ (h >>> 15)) >>> 0;
+}
+
+/** The character at i as the shape sees it: a digit is `1`, except a `0` before `x`/`X`, which stays. */
+function shapeCode(text: string, i: number, n: number): number {
+  const c = text.charCodeAt(i);
+  if (c < 48 || c > 57) return c;
+  return c === 48 && i + 1 < n && (text.charCodeAt(i + 1) | 32) === 120 ? 48 : 49;
+}
+
+function sameShape(e: Entry, message: string, n: number): boolean {
+  const pattern = e.pattern;
+  if (pattern.length !== n) return false;
+  for (let i = 0; i < n; i++) {
+    const c = message.charCodeAt(i);
+    const p = pattern[i];
+    // Equal characters are the same in the shape. Else only a digit where the shape has `1`, and
+    // not a `0` before `x` (which the shape keeps as `0`).
+    if (c !== p && (p !== 49 || c < 48 || c > 57 || (c === 48 && (message.charCodeAt(i + 1) | 32) === 120))) return false;
+  }
+  return true;
+}
+
+/** `text` as the shape sees it (`shapeCode`). */
+function shapeCodes(text: string): Uint16Array {
+  const n = text.length;
+  const codes = new Uint16Array(n);
+  for (let i = 0; i < n; i++) codes[i] = shapeCode(text, i, n);
+  return codes;
+}
+
+/**
+ * A copy of `text` that holds no reference to a larger string. A line is a slice of the chunk it
+ * was read in (1 MiB), and so are its tokens: a remembered shape must not keep whole chunks alive,
+ * or memory would grow with the file. Concatenating and slicing makes V8 copy the text.
+ */
+function detached(text: string): string {
+  return (' ' + text).slice(1);
+}
+
+/** Where the tokens and values of `message` are, or undefined when they do not tile it exactly. */
+function entryFor(message: string, { tokens, masked, values }: MessageTokens): Entry | undefined {
+  if (message.indexOf('<') >= 0) return undefined;
+  const count = tokens.length;
+  const tokenSpans = new Int32Array(2 * count);
+  const valueStarts = new Int32Array(count + 1);
+  let valueCount = 0;
+  for (let k = 0; k < count; k++) valueCount += values[k].length;
+  const valueSpans = new Int32Array(2 * valueCount);
+  const digitTokens: Array<{ token: number; parts: Array<string | number> }> = [];
+  let pos = 0;
+  let v = 0;
+  for (let k = 0; k < count; k++) {
+    const token = tokens[k];
+    if (k > 0 && message.charCodeAt(pos++) !== 32) return undefined;
+    if (!message.startsWith(token, pos)) return undefined;
+    tokenSpans[2 * k] = pos;
+    tokenSpans[2 * k + 1] = pos + token.length;
+    valueStarts[k] = v;
+    // Walk the masked text along the token: text is text, a placeholder stands for the next value.
+    const text = masked[k];
+    const tokenValues = values[k];
+    let t = 0;
+    let used = 0;
+    let digits = false;
+    /** The token as parts (see MessageShape.digitTokens); `open`: where the current text part began. */
+    const parts: Array<string | number> = [];
+    let open = 0;
+    for (let j = 0; j < text.length; ) {
+      if (text.charCodeAt(j) === 60 /* < */) {
+        const close = text.indexOf('>', j + 1);
+        const value = tokenValues[used++];
+        if (close < 0 || value === undefined || !token.startsWith(value, t)) return undefined;
+        if (t > open) parts.push(pos + open, pos + t);
+        parts.push(text.slice(j, close + 1));
+        open = t + value.length;
+        valueSpans[2 * v] = pos + t;
+        valueSpans[2 * v + 1] = pos + t + value.length;
+        v++;
+        t += value.length;
+        j = close + 1;
+        continue;
+      }
+      const c = text.charCodeAt(j);
+      if (c !== token.charCodeAt(t)) return undefined;
+      if (c >= 48 && c <= 57) digits = true;
+      t++;
+      j++;
+    }
+    if (t !== token.length || used !== tokenValues.length) return undefined;
+    if (digits) {
+      if (t > open) parts.push(pos + open, pos + t);
+      digitTokens.push({ token: k, parts });
+    }
+    pos += token.length;
+  }
+  if (pos !== message.length) return undefined;
+  valueStarts[count] = v;
+  return {
+    pattern: shapeCodes(message),
+    masked: masked.map(detached),
+    tokenSpans,
+    valueStarts,
+    valueSpans,
+    digitTokens: digitTokens.length > 0 ? digitTokens : null,
+    memo: digitTokens.length > 0 ? undefined : { cluster: undefined, changes: -1 },
+    next: undefined,
+  };
+}
