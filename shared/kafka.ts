@@ -94,6 +94,13 @@ export interface ConsumerGroupStream {
   commitOffsets(topic: string, next: ReadonlyMap<number, number>): Promise<void>;
   /** The partitions of the topic assigned to this member now. */
   assigned(topic: string): number[];
+  /**
+   * Rebalances: `revoked` when one begins (the group asks members to rejoin) or a new assignment
+   * arrives; `assigned` once the client knows where it fetches each assigned partition of the topic
+   * from (the committed offset, else the reset policy's), which it does again after every
+   * rebalance, for partitions kept as well as new ones.
+   */
+  onRebalance(topic: string, listener: { revoked(): void; assigned(starts: Map<number, number>): void }): void;
   /** Records not yet consumed, per `topic:partition` (log end minus committed offset). */
   lag(topic: string): Promise<Map<string, number>>;
   close(): Promise<void>;
@@ -165,6 +172,20 @@ export async function openConsumerGroup(settings: KafkaSettings, options: Consum
     },
     assigned(topic) {
       return consumer.assignments?.find((a) => a.topic === topic)?.partitions ?? [];
+    },
+    onRebalance(topic, listener) {
+      const revoked = () => listener.revoked();
+      consumer.on('consumer:group:rebalance', revoked);
+      consumer.on('consumer:group:join', revoked);
+      consuming.on('offsets', () => {
+        const starts = new Map<number, number>();
+        const mine = consumer.assignments?.find((a) => a.topic === topic)?.partitions ?? [];
+        for (const p of mine) {
+          const at = consuming.offsetsToFetch.get(`${topic}:${p}`);
+          if (at !== undefined) starts.set(p, Number(at));
+        }
+        listener.assigned(starts);
+      });
     },
     async lag(topic) {
       const lags = await consumer.getLag({ topics: [topic] });

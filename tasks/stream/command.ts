@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { runStep, type StepOptions } from '../../shared/runtime';
 import { inTransaction } from '../../shared/db/database';
 import { upsertAnomalies } from '../../shared/db/anomalies';
-import { BadInputError } from '../../shared/errors';
+import { BadInputError, ExternalServiceError } from '../../shared/errors';
 import { parseSpan } from '../../shared/durations';
 import { kafkaSettings, openConsumerGroup, openProducer, type KafkaMessage } from '../../shared/kafka';
 import { createLineParser } from '../../shared/records/lineParser';
@@ -21,6 +21,9 @@ import { newTemplateRows } from './templateAnomalies';
 import { StreamMetrics } from './metrics';
 import { startServer } from './server';
 import { decisionLatencies } from './latency';
+import { OffsetGate } from './offsetGate';
+import { StreamAlerter } from './alerter';
+import { channelsFromConfig } from '../../shared/alerting/channels';
 
 export const streamOptions = z.object({
   topic: z.string().min(1),
@@ -41,6 +44,9 @@ export const streamOptions = z.object({
 });
 
 export type StreamOptions = z.infer<typeof streamOptions>;
+
+/** How long after an assignment a partition with records to read may go without its refetch starting. */
+const REFETCH_TIMEOUT_MS = 60_000;
 
 /**
  * Kafka topic → per record: parse (as `ingest`), template mining (a never-seen template is an
@@ -70,11 +76,33 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     // The template store as the last daily parse left it; templates created here live in this process.
     const miner = createTemplateMiner(undefined, await loadMinerState(ctx.lake, LAST_DATE));
     const firstSeen = await loadFirstSeen(ctx.lake, LAST_DATE, true);
-    const windows = new StreamWindows({ windowSeconds, allowedLatenessMs: latenessMs });
-    const processor = new StreamProcessor(parseLine, miner, firstSeen, windows);
-    const scorer = new WindowScorer();
-    const landing = new LandingWriter(ctx.lake, opts.topic);
-    const progress = new ProgressStore(ctx.lake, opts.group, opts.topic);
+    /**
+     * Everything kept per partition (windows, rolling history, landing cursors, the progress loaded):
+     * dropped at each rebalance and rebuilt from the committed offsets, as after a restart, so a
+     * partition that leaves and comes back never resumes from stale state. The template miner stays
+     * (its ids are hashes of the creating text, the same whoever mines them).
+     */
+    const freshState = () => {
+      const windows = new StreamWindows({ windowSeconds, allowedLatenessMs: latenessMs });
+      return {
+        windows,
+        processor: new StreamProcessor(parseLine, miner, firstSeen, windows),
+        scorer: new WindowScorer(),
+        landing: new LandingWriter(ctx.lake, opts.topic),
+        progress: new ProgressStore(ctx.lake, opts.group, opts.topic),
+      };
+    };
+    let state = freshState();
+    const cfg = ctx.config;
+    const alerter = new StreamAlerter(
+      pool,
+      channelsFromConfig(cfg),
+      { groupGapMs: cfg.alertGroupGapMinutes * 60_000, cooldownMs: cfg.alertCooldownMinutes * 60_000 },
+      cfg.alertDeliveryConcurrency,
+      ctx.log,
+    );
+    // Deliveries a previous run queued and did not send (a crash, a webhook outage) go first.
+    alerter.kick();
 
     const settings = kafkaSettings(ctx.config, `sentinel-stream-${ctx.runId}`);
     const producer = openProducer(settings);
@@ -92,7 +120,31 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     let firstArrival = 0;
     let wake: (() => void) | undefined;
     let failure: Error | undefined;
+    // Rebalances: each one bumps the generation (a batch that straddles it writes what it started
+    // but commits nothing: its state is gone), empties the buffer, and the gate lets through only
+    // the client's refetch of each assigned partition from its committed offset.
+    const gate = new OffsetGate();
+    let generation = 0;
+    let resetPending = false;
+    let assignedAt = 0;
+    consumer.onRebalance(opts.topic, {
+      revoked() {
+        generation++;
+        gate.close();
+        buffer.length = 0;
+      },
+      assigned(starts) {
+        generation++;
+        gate.assign(starts);
+        buffer.length = 0;
+        resetPending = true;
+        assignedAt = Date.now();
+        metrics.rebalances++;
+        ctx.log.info({ partitions: Object.fromEntries(starts) }, 'partitions assigned: per-partition state rebuilt from the committed offsets');
+      },
+    });
     consumer.stream.on('data', (m: KafkaMessage) => {
+      if (!gate.admit(m.partition, Number(m.offset))) return;
       if (!buffer.length) firstArrival = Date.now();
       buffer.push(m);
       if (buffer.length >= opts.batchRecords) {
@@ -120,6 +172,8 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
 
     /** One micro-batch: process, write (DLQ, landing, anomalies), then commit what the writes cover. */
     const handle = async (messages: readonly KafkaMessage[]) => {
+      const { windows, processor, scorer, landing, progress } = state;
+      const startedIn = generation;
       const records: IncomingRecord[] = messages.map((m) => ({
         topic: m.topic,
         partition: m.partition,
@@ -142,11 +196,15 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
       const scored = model ? await scorer.score(model, windows.pending, false) : { decided: new Set(windows.pending), anomalies: [] };
       lap('score');
 
+      // A rebalance during processing: the partitions may be another member's now; write nothing
+      // (the records come again from the committed offsets, to whoever owns them).
+      if (generation !== startedIn) return;
       // The writes of the batch run side by side: the dead-letter topic, the landing parts, and the
       // anomalies followed by the window progress they complete (never the progress first: a crash
       // between the two would skip windows whose anomalies were not written). Then the commit.
       const rows = [...newTemplateRows(outcome.newTemplates, windowMs, model, opts.topic), ...scored.anomalies];
       const next = new Map<number, number>();
+      let alertsQueued = false;
       const [, landed] = await Promise.all([
         producer.send(
           outcome.quarantined.map((q) => ({
@@ -158,7 +216,12 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
         ),
         landing.write(outcome.landing),
         (async () => {
-          if (rows.length) await inTransaction(pool, (client) => upsertAnomalies(client, rows));
+          // The anomalies and the alerts they raise in one transaction: a re-delivery extends the same alerts.
+          if (rows.length)
+            await inTransaction(pool, async (client) => {
+              await upsertAnomalies(client, rows);
+              if (await alerter.raise(client, rows)) alertsQueued = true;
+            });
           windows.release(scored.decided);
           // Commit: per partition, the first offset a window still needs, else the one after the last record.
           for (const r of records) next.set(r.partition, Math.max(next.get(r.partition) ?? 0, r.offset + 1));
@@ -168,9 +231,14 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
         })(),
       ]);
       lap('writes');
+      // Commit only for the assignment the batch was read under, and only partitions still ours.
+      if (generation !== startedIn) return;
+      const mine = new Set(consumer.assigned(opts.topic));
+      for (const p of [...next.keys()]) if (!mine.has(p)) next.delete(p);
       await consumer.commitOffsets(opts.topic, next);
       for (const [p, o] of next) committed.set(p, o);
       lap('commit');
+      if (alertsQueued) alerter.kick();
 
       const now = Date.now();
       for (const r of records) metrics.latency.record.observe((now - r.producedAt) / 1000);
@@ -183,6 +251,8 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
       metrics.anomaliesWritten.new_template += outcome.newTemplates.length;
       metrics.anomaliesWritten.window += scored.anomalies.length;
       metrics.batches++;
+      metrics.alertsRaised = alerter.totals.raised;
+      metrics.alertDeliveries = { delivered: alerter.totals.delivered, failed: alerter.totals.failed, pending: alerter.totals.pending };
       metrics.watermarkMs = Number.isFinite(windows.watermark) ? windows.watermark : 0;
       metrics.openWindows = windows.openWindows;
       totals.records += records.length;
@@ -221,6 +291,22 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
           phases.wait += performance.now() - waitStart;
         }
         if (failure) throw failure;
+        if (resetPending) {
+          resetPending = false;
+          state = freshState();
+          committed.clear();
+        }
+        // The client's refetch of a partition never began (a fetch from before the rebalance moved
+        // its position past the committed offset): restart, and the next member resumes from the commit.
+        if (
+          gate.notStarted().length &&
+          assignedAt &&
+          Date.now() - assignedAt > REFETCH_TIMEOUT_MS &&
+          gate.notStarted().some((p) => (metrics.lag.get(`${opts.topic}:${p}`) ?? 0) > 0)
+        )
+          throw new ExternalServiceError(
+            `Kafka partitions ${gate.notStarted().join(',')} of ${opts.topic} were not refetched from their committed offsets within ${REFETCH_TIMEOUT_MS / 1000} s of a rebalance; restarting resumes from the commit`,
+          );
         if (Date.now() - lastModelCheck >= opts.modelCheckSeconds * 1000) {
           lastModelCheck = Date.now();
           if (await models.check()) {
@@ -255,9 +341,27 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await consumer.close();
       await producer.close();
+      await alerter.drain();
     }
     const phaseMs = Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, Math.round(v)]));
-    ctx.log.info({ ...totals, lateEvents: windows.lateEvents, openWindows: windows.openWindows, phaseMs }, 'stream drained and stopped');
-    return { topic: opts.topic, group: opts.group, ...totals, lateEvents: windows.lateEvents, modelVersion: models.current?.version ?? null };
+    ctx.log.info(
+      {
+        ...totals,
+        alerts: alerter.totals,
+        lateEvents: state.windows.lateEvents,
+        openWindows: state.windows.openWindows,
+        rebalances: metrics.rebalances,
+        phaseMs,
+      },
+      'stream drained and stopped',
+    );
+    return {
+      topic: opts.topic,
+      group: opts.group,
+      ...totals,
+      alerts: alerter.totals,
+      lateEvents: state.windows.lateEvents,
+      modelVersion: models.current?.version ?? null,
+    };
   });
 }

@@ -38,6 +38,9 @@ export class StreamMetrics {
   lateEvents = 0;
   anomaliesWritten: Record<'window' | 'new_template', number> = { window: 0, new_template: 0 };
   batches = 0;
+  alertsRaised = 0;
+  rebalances = 0;
+  alertDeliveries: Record<'delivered' | 'failed' | 'pending', number> = { delivered: 0, failed: 0, pending: 0 };
   modelVersion = 0;
   modelSwitches = 0;
   watermarkMs = 0;
@@ -61,6 +64,18 @@ export class StreamMetrics {
       'Anomaly rows upserted.',
       Object.entries(this.anomaliesWritten).map(([k, v]) => [`{kind="${k}"}`, v]),
     );
+    metric('sentinel_stream_alerts_opened_total', 'counter', 'Alerts opened (the alert path: incidents deduplicated within the cooldown).', [
+      ['', this.alertsRaised],
+    ]);
+    metric(
+      'sentinel_stream_alert_deliveries_total',
+      'counter',
+      'Webhook deliveries by outcome.',
+      Object.entries(this.alertDeliveries).map(([k, v]) => [`{status="${k}"}`, v]),
+    );
+    metric('sentinel_stream_rebalances_total', 'counter', 'Partition assignments (each rebuilds the per-partition state from the committed offsets).', [
+      ['', this.rebalances],
+    ]);
     metric('sentinel_stream_batches_total', 'counter', 'Micro-batches committed.', [['', this.batches]]);
     metric('sentinel_stream_model_version', 'gauge', 'Production model version in use.', [['', this.modelVersion]]);
     metric('sentinel_stream_model_switches_total', 'counter', 'Model versions loaded without a restart.', [['', this.modelSwitches]]);
