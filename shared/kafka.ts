@@ -87,6 +87,7 @@ export function openProducer(settings: KafkaSettings): KafkaProducer {
 export type KafkaMessage = Message<string, string, string, string>;
 
 export interface ConsumerGroupStream {
+  /** The current message stream (replaced by `restart`). */
   readonly stream: MessagesStream<string, string, string, string>;
   /** Commits, per partition, the offset after the last of these messages (a no-op for none). */
   commit(messages: readonly KafkaMessage[]): Promise<void>;
@@ -95,12 +96,17 @@ export interface ConsumerGroupStream {
   /** The partitions of the topic assigned to this member now. */
   assigned(topic: string): number[];
   /**
-   * Rebalances: `revoked` when one begins (the group asks members to rejoin) or a new assignment
-   * arrives; `assigned` once the client knows where it fetches each assigned partition of the topic
-   * from (the committed offset, else the reset policy's), which it does again after every
-   * rebalance, for partitions kept as well as new ones.
+   * Rebalances: `rebalancing` when the group asks its members to rejoin, `assigned` when this member
+   * has its new assignment (partitions kept as well as new ones may have moved in between).
    */
-  onRebalance(topic: string, listener: { revoked(): void; assigned(starts: Map<number, number>): void }): void;
+  onRebalance(listener: { rebalancing(): void; assigned(): void }): void;
+  /**
+   * A new message stream from the committed offsets of the current assignment, and the old one
+   * closed: messages the old stream fetched before the rebalance (buffered, or still in flight)
+   * never reach the new one. The new stream is opened before the old is closed, so the member
+   * keeps its subscription and does not rejoin the group.
+   */
+  restart(): Promise<void>;
   /** Records not yet consumed, per `topic:partition` (log end minus committed offset). */
   lag(topic: string): Promise<Map<string, number>>;
   close(): Promise<void>;
@@ -149,9 +155,11 @@ export async function openConsumerGroup(settings: KafkaSettings, options: Consum
       await new Promise((r) => setTimeout(r, Math.min(2000, 200 * attempt)));
     }
   }
-  const consuming = stream;
+  let consuming = stream;
   return {
-    stream: consuming,
+    get stream() {
+      return consuming;
+    },
     async commit(messages) {
       const last = new Map<number, KafkaMessage>();
       for (const m of messages) {
@@ -173,19 +181,20 @@ export async function openConsumerGroup(settings: KafkaSettings, options: Consum
     assigned(topic) {
       return consumer.assignments?.find((a) => a.topic === topic)?.partitions ?? [];
     },
-    onRebalance(topic, listener) {
-      const revoked = () => listener.revoked();
-      consumer.on('consumer:group:rebalance', revoked);
-      consumer.on('consumer:group:join', revoked);
-      consuming.on('offsets', () => {
-        const starts = new Map<number, number>();
-        const mine = consumer.assignments?.find((a) => a.topic === topic)?.partitions ?? [];
-        for (const p of mine) {
-          const at = consuming.offsetsToFetch.get(`${topic}:${p}`);
-          if (at !== undefined) starts.set(p, Number(at));
-        }
-        listener.assigned(starts);
-      });
+    onRebalance(listener) {
+      consumer.on('consumer:group:rebalance', () => listener.rebalancing());
+      consumer.on('consumer:group:join', () => listener.assigned());
+    },
+    async restart() {
+      const old = consuming;
+      try {
+        consuming = await consumer.consume({ topics: [options.topic], mode: 'committed', fallbackMode: options.from, autocommit: false });
+      } catch (err) {
+        throw new ExternalServiceError(`Kafka consume of ${options.topic} (group ${options.group}) after a rebalance failed: ${(err as Error).message}`, {
+          cause: err,
+        });
+      }
+      await old.close().then(undefined, () => undefined);
     },
     async lag(topic) {
       const lags = await consumer.getLag({ topics: [topic] });

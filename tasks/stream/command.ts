@@ -3,13 +3,16 @@ import { z } from 'zod';
 import { runStep, type StepOptions } from '../../shared/runtime';
 import { inTransaction } from '../../shared/db/database';
 import { upsertAnomalies } from '../../shared/db/anomalies';
-import { BadInputError, ExternalServiceError } from '../../shared/errors';
+import { BadInputError } from '../../shared/errors';
 import { parseSpan } from '../../shared/durations';
 import { kafkaSettings, openConsumerGroup, openProducer, type KafkaMessage } from '../../shared/kafka';
 import { createLineParser } from '../../shared/records/lineParser';
 import { createTemplateMiner } from '../../shared/parsing/templateMiner';
 import { loadFirstSeen, loadMinerState } from '../../shared/templateStore';
 import { StreamWindows } from '../../shared/features/streamWindows';
+import { StreamSessions } from '../../shared/features/streamSessions';
+import { sessionKeyExtractor, type SessionKeyExtractor } from '../../shared/features/sessions';
+import { SessionScorer } from './sessionScorer';
 import { LAST_DATE } from '../../shared/dates';
 import { parseOptions } from '../options';
 import { StreamProcessor, type IncomingRecord } from './processor';
@@ -32,6 +35,8 @@ export const streamOptions = z.object({
   timestampFormat: z.string().optional(),
   service: z.string().optional(),
   window: z.string().default('1m'),
+  sessionKey: z.string().default('session_id'),
+  sessionGap: z.string().default('30m'),
   allowedLateness: z.string().default('30s'),
   deadLetterTopic: z.string().optional(),
   offsetReset: z.enum(['earliest', 'latest']).default('earliest'),
@@ -44,9 +49,6 @@ export const streamOptions = z.object({
 });
 
 export type StreamOptions = z.infer<typeof streamOptions>;
-
-/** How long after an assignment a partition with records to read may go without its refetch starting. */
-const REFETCH_TIMEOUT_MS = 60_000;
 
 /**
  * Kafka topic → per record: parse (as `ingest`), template mining (a never-seen template is an
@@ -61,6 +63,16 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
   if (windowSeconds <= 0 || 86_400 % windowSeconds !== 0) throw new BadInputError(`--window ${opts.window} must divide a day evenly`);
   const windowMs = windowSeconds * 1000;
   const latenessMs = parseSpan(opts.allowedLateness, '--allowed-lateness') * 1000;
+  // Sessions as `features` keeps them; the stream closes them by gap, so it needs a finite one.
+  const sessionGapMs = parseSpan(opts.sessionGap, '--session-gap') * 1000;
+  if (!(sessionGapMs > 0))
+    throw new BadInputError(`--session-gap ${opts.sessionGap}: the stream closes sessions by their gap; use a positive duration such as 30m`);
+  let keyOf: SessionKeyExtractor;
+  try {
+    keyOf = sessionKeyExtractor(opts.sessionKey);
+  } catch (err) {
+    throw new BadInputError(`invalid --session-key "${opts.sessionKey}": ${(err as Error).message}`, { cause: err });
+  }
   const deadLetterTopic = opts.deadLetterTopic ?? `${opts.topic}.dlq`;
   // The timestamp parser guesses the year of year-less formats from this date: today, at the edge.
   const parseLine = createLineParser({ ...opts, date: new Date().toISOString().slice(0, 10), allowOtherDates: true });
@@ -84,10 +96,13 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
      */
     const freshState = () => {
       const windows = new StreamWindows({ windowSeconds, allowedLatenessMs: latenessMs });
+      const sessions = new StreamSessions(keyOf, sessionGapMs);
       return {
         windows,
-        processor: new StreamProcessor(parseLine, miner, firstSeen, windows),
+        sessions,
+        processor: new StreamProcessor(parseLine, miner, firstSeen, windows, sessions),
         scorer: new WindowScorer(),
+        sessionScorer: new SessionScorer(),
         landing: new LandingWriter(ctx.lake, opts.topic),
         progress: new ProgressStore(ctx.lake, opts.group, opts.topic),
       };
@@ -121,41 +136,45 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     let wake: (() => void) | undefined;
     let failure: Error | undefined;
     // Rebalances: each one bumps the generation (a batch that straddles it writes what it started
-    // but commits nothing: its state is gone), empties the buffer, and the gate lets through only
-    // the client's refetch of each assigned partition from its committed offset.
+    // but commits nothing: its state is gone) and empties the buffer. Once the new assignment is
+    // known, the loop opens a new message stream from the committed offsets and starts the
+    // per-partition state afresh; until then, nothing consumed is kept.
     const gate = new OffsetGate();
     let generation = 0;
-    let resetPending = false;
-    let assignedAt = 0;
-    consumer.onRebalance(opts.topic, {
-      revoked() {
+    let accepting = true;
+    let restartPending = false;
+    consumer.onRebalance({
+      rebalancing() {
         generation++;
-        gate.close();
+        accepting = false;
         buffer.length = 0;
-      },
-      assigned(starts) {
-        generation++;
-        gate.assign(starts);
-        buffer.length = 0;
-        resetPending = true;
-        assignedAt = Date.now();
-        metrics.rebalances++;
-        ctx.log.info({ partitions: Object.fromEntries(starts) }, 'partitions assigned: per-partition state rebuilt from the committed offsets');
-      },
-    });
-    consumer.stream.on('data', (m: KafkaMessage) => {
-      if (!gate.admit(m.partition, Number(m.offset))) return;
-      if (!buffer.length) firstArrival = Date.now();
-      buffer.push(m);
-      if (buffer.length >= opts.batchRecords) {
-        consumer.stream.pause();
         wake?.();
-      }
+      },
+      assigned() {
+        generation++;
+        accepting = false;
+        buffer.length = 0;
+        restartPending = true;
+        wake?.();
+      },
     });
-    consumer.stream.on('error', (err: Error) => {
-      failure = err;
-      wake?.();
-    });
+    const attach = (stream: typeof consumer.stream) => {
+      stream.on('data', (m: KafkaMessage) => {
+        if (stream !== consumer.stream || !accepting || !gate.admit(m.partition, Number(m.offset))) return;
+        if (!buffer.length) firstArrival = Date.now();
+        buffer.push(m);
+        if (buffer.length >= opts.batchRecords) {
+          stream.pause();
+          wake?.();
+        }
+      });
+      stream.on('error', (err: Error) => {
+        if (stream !== consumer.stream) return;
+        failure = err;
+        wake?.();
+      });
+    };
+    attach(consumer.stream);
     const stop = () => {
       stopping = true;
       wake?.();
@@ -168,11 +187,11 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     let lastLagCheck = 0;
     /** Milliseconds spent per phase of the micro-batches (in the final log line: where the time goes). */
     const phases = { wait: 0, process: 0, score: 0, writes: 0, commit: 0 };
-    const totals = { records: 0, landed: 0, quarantined: 0, newTemplates: 0, windowAnomalies: 0, batches: 0 };
+    const totals = { records: 0, landed: 0, quarantined: 0, newTemplates: 0, windowAnomalies: 0, sessionAnomalies: 0, batches: 0 };
 
     /** One micro-batch: process, write (DLQ, landing, anomalies), then commit what the writes cover. */
     const handle = async (messages: readonly KafkaMessage[]) => {
-      const { windows, processor, scorer, landing, progress } = state;
+      const { windows, sessions, processor, scorer, sessionScorer, landing, progress } = state;
       const startedIn = generation;
       const records: IncomingRecord[] = messages.map((m) => ({
         topic: m.topic,
@@ -187,13 +206,18 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
         phases[phase] += now - t;
         t = now;
       };
-      for (const snapshot of await progress.loadNew(records.map((r) => r.partition))) windows.restore(snapshot);
+      for (const { partition, progress: snapshot } of await progress.loadNew(records.map((r) => r.partition))) {
+        windows.restore(snapshot.windows);
+        sessions.restore(partition, snapshot.sessions);
+      }
       const outcome = processor.process(records);
       windows.seal(processor.templatesFirstSeen);
+      sessions.close((p) => windows.partitionWatermark(p));
       const model = models.current;
       lap('process');
       // Without a model there is nothing to write for a window: it is decided as it seals.
       const scored = model ? await scorer.score(model, windows.pending, false) : { decided: new Set(windows.pending), anomalies: [] };
+      const scoredSessions = model ? await sessionScorer.score(model, sessions.pending) : { decided: new Set(sessions.pending), anomalies: [] };
       lap('score');
 
       // A rebalance during processing: the partitions may be another member's now; write nothing
@@ -202,7 +226,7 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
       // The writes of the batch run side by side: the dead-letter topic, the landing parts, and the
       // anomalies followed by the window progress they complete (never the progress first: a crash
       // between the two would skip windows whose anomalies were not written). Then the commit.
-      const rows = [...newTemplateRows(outcome.newTemplates, windowMs, model, opts.topic), ...scored.anomalies];
+      const rows = [...newTemplateRows(outcome.newTemplates, windowMs, model, opts.topic), ...scored.anomalies, ...scoredSessions.anomalies];
       const next = new Map<number, number>();
       let alertsQueued = false;
       const [, landed] = await Promise.all([
@@ -223,11 +247,16 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
               if (await alerter.raise(client, rows)) alertsQueued = true;
             });
           windows.release(scored.decided);
+          sessions.release(scoredSessions.decided);
           // Commit: per partition, the first offset a window still needs, else the one after the last record.
           for (const r of records) next.set(r.partition, Math.max(next.get(r.partition) ?? 0, r.offset + 1));
-          for (const [p, hold] of windows.holds()) next.set(p, Math.min(next.get(p) ?? hold, hold));
+          for (const holds of [windows.holds(), sessions.holds()]) for (const [p, hold] of holds) next.set(p, Math.min(next.get(p) ?? hold, hold));
           for (const [p, o] of [...next]) if (o <= (committed.get(p) ?? -1)) next.delete(p);
-          await Promise.all([...next.keys()].map((p) => progress.save(p, windows.progress(p))));
+          await Promise.all(
+            [...next.keys()].map((p) =>
+              progress.save(p, { windows: windows.progress(p), sessions: sessions.progress(p, windows.partitionWatermark(p), latenessMs) }),
+            ),
+          );
         })(),
       ]);
       lap('writes');
@@ -250,6 +279,8 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
       metrics.lateEvents = windows.lateEvents;
       metrics.anomaliesWritten.new_template += outcome.newTemplates.length;
       metrics.anomaliesWritten.window += scored.anomalies.length;
+      metrics.anomaliesWritten.session += scoredSessions.anomalies.length;
+      metrics.openSessions = sessions.openSessions;
       metrics.batches++;
       metrics.alertsRaised = alerter.totals.raised;
       metrics.alertDeliveries = { delivered: alerter.totals.delivered, failed: alerter.totals.failed, pending: alerter.totals.pending };
@@ -260,6 +291,7 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
       totals.quarantined += outcome.quarantined.length;
       totals.newTemplates += outcome.newTemplates.length;
       totals.windowAnomalies += scored.anomalies.length;
+      totals.sessionAnomalies += scoredSessions.anomalies.length;
       totals.batches++;
       if (outcome.quarantined.length)
         ctx.log.warn(
@@ -291,22 +323,21 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
           phases.wait += performance.now() - waitStart;
         }
         if (failure) throw failure;
-        if (resetPending) {
-          resetPending = false;
+        if (restartPending && !stopping) {
+          restartPending = false;
+          await consumer.restart();
+          attach(consumer.stream);
           state = freshState();
           committed.clear();
-        }
-        // The client's refetch of a partition never began (a fetch from before the rebalance moved
-        // its position past the committed offset): restart, and the next member resumes from the commit.
-        if (
-          gate.notStarted().length &&
-          assignedAt &&
-          Date.now() - assignedAt > REFETCH_TIMEOUT_MS &&
-          gate.notStarted().some((p) => (metrics.lag.get(`${opts.topic}:${p}`) ?? 0) > 0)
-        )
-          throw new ExternalServiceError(
-            `Kafka partitions ${gate.notStarted().join(',')} of ${opts.topic} were not refetched from their committed offsets within ${REFETCH_TIMEOUT_MS / 1000} s of a rebalance; restarting resumes from the commit`,
+          gate.reset();
+          buffer.length = 0;
+          accepting = true;
+          metrics.rebalances++;
+          ctx.log.info(
+            { partitions: consumer.assigned(opts.topic), generation },
+            'partitions assigned: consuming again from the committed offsets with fresh per-partition state',
           );
+        }
         if (Date.now() - lastModelCheck >= opts.modelCheckSeconds * 1000) {
           lastModelCheck = Date.now();
           if (await models.check()) {

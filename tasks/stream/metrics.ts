@@ -36,7 +36,7 @@ export class StreamMetrics {
   recordsLanded = 0;
   quarantined = 0;
   lateEvents = 0;
-  anomaliesWritten: Record<'window' | 'new_template', number> = { window: 0, new_template: 0 };
+  anomaliesWritten: Record<'window' | 'session' | 'new_template', number> = { window: 0, session: 0, new_template: 0 };
   batches = 0;
   alertsRaised = 0;
   rebalances = 0;
@@ -45,6 +45,7 @@ export class StreamMetrics {
   modelSwitches = 0;
   watermarkMs = 0;
   openWindows = 0;
+  openSessions = 0;
   lag = new Map<string, number>();
   readonly latency: Record<LatencyKind, Histogram> = { record: new Histogram(), new_template: new Histogram(), window: new Histogram() };
 
@@ -81,6 +82,7 @@ export class StreamMetrics {
     metric('sentinel_stream_model_switches_total', 'counter', 'Model versions loaded without a restart.', [['', this.modelSwitches]]);
     metric('sentinel_stream_watermark_seconds', 'gauge', 'Event-time watermark.', [['', this.watermarkMs / 1000]]);
     metric('sentinel_stream_open_windows', 'gauge', 'Windows not yet sealed.', [['', this.openWindows]]);
+    metric('sentinel_stream_open_sessions', 'gauge', 'Sessions not yet closed by their gap.', [['', this.openSessions]]);
     metric(
       'sentinel_stream_consumer_lag',
       'gauge',

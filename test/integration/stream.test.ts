@@ -215,7 +215,12 @@ describe.skipIf(!BROKERS)('sentinel stream on Kafka + PostgreSQL + MinIO', () =>
     // Against the labels: precision and recall of everything the stream wrote for the day.
     const labels = ((await getJson<AnomalyLabel[]>(openStore(lake), labelsKey(STREAM_DATE))) ?? []).filter((l) => !l.session_ids);
     expect(labels.length).toBeGreaterThan(5);
-    const e = evaluateDetections(rows, labels);
+    // Sessions are scored too (none of this day's injected incidents is a session one): windows and templates against the labels.
+    const sessionRows = rows.filter((r) => r.entity_kind === 'session');
+    const e = evaluateDetections(
+      rows.filter((r) => r.entity_kind !== 'session'),
+      labels,
+    );
     const byType: Record<string, number> = {};
     for (const r of rows) byType[`${r.entity_kind}:${r.anomaly_type}`] = (byType[`${r.entity_kind}:${r.anomaly_type}`] ?? 0) + 1;
     console.log(
@@ -239,6 +244,22 @@ describe.skipIf(!BROKERS)('sentinel stream on Kafka + PostgreSQL + MinIO', () =>
     expect(batch.every((r) => r.source === 'batch')).toBe(true);
     expect((await listAnomalies(database.pool, STREAM_DATE, STREAM_DATE)).filter((r) => r.entity_kind === 'template')).toHaveLength(templates.length);
     expect(jaccard).toBeGreaterThanOrEqual(0.9);
+
+    // Sessions: the stream closes them by gap and scores them with the bundle's session models, as
+    // `score` does with the sessions of `features` (named key, key#2 there; key@start here).
+    const batchSessions = (await listAnomalies(database.pool, STREAM_DATE, STREAM_DATE)).filter((r) => r.entity_kind === 'session');
+    const sessionKey = (r: { entity_key: string; window_start: number }) => `${r.entity_key.replace(/[#@].*$/, '')}@${r.window_start}`;
+    const streamSessionKeys = new Set(sessionRows.map(sessionKey));
+    const batchSessionKeys = new Set(batchSessions.map(sessionKey));
+    const bothSessions = [...streamSessionKeys].filter((k) => batchSessionKeys.has(k)).length;
+    const sessionJaccard = bothSessions / Math.max(1, streamSessionKeys.size + batchSessionKeys.size - bothSessions);
+    console.log(
+      `stream vs batch score, session anomalies: stream ${streamSessionKeys.size}, batch ${batchSessionKeys.size}, both ${bothSessions}, Jaccard ${sessionJaccard.toFixed(3)}`,
+    );
+    expect(new Set(sessionRows.map((r) => r.entity_key)).size).toBe(sessionRows.length);
+    expect(sessionRows.every((r) => r.source === 'stream' && r.anomaly_type === 'unusual_sequence')).toBe(true);
+    expect(streamSessionKeys.size).toBeGreaterThan(0);
+    expect(sessionJaccard).toBeGreaterThanOrEqual(0.8);
   }, 420_000);
 
   it('a partition that moves to another member and comes back: no record lost or landed twice, no duplicate anomaly or alert', async () => {
