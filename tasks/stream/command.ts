@@ -143,10 +143,12 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     let generation = 0;
     let accepting = true;
     let restartPending = false;
+    let rebalancingSince = 0;
     consumer.onRebalance({
       rebalancing() {
         generation++;
         accepting = false;
+        rebalancingSince = Date.now();
         buffer.length = 0;
         wake?.();
       },
@@ -323,6 +325,8 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
           phases.wait += performance.now() - waitStart;
         }
         if (failure) throw failure;
+        // A rebalance whose assignment never came (the join failed and was retried silently): start over anyway.
+        if (!accepting && !restartPending && Date.now() - rebalancingSince > 30_000) restartPending = true;
         if (restartPending && !stopping) {
           restartPending = false;
           await consumer.restart();
