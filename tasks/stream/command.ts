@@ -15,7 +15,9 @@ import { sessionKeyExtractor, type SessionKeyExtractor } from '../../shared/feat
 import { SessionScorer } from './sessionScorer';
 import { LAST_DATE } from '../../shared/dates';
 import { parseOptions } from '../options';
-import { StreamProcessor, type IncomingRecord } from './processor';
+import { StreamProcessor, type BatchOutcome, type IncomingRecord } from './processor';
+import type { AnomalyRow } from '../../shared/db/anomalies';
+import type { PartitionProgress } from './progress';
 import { LandingWriter } from './landing';
 import { ProgressStore } from './progress';
 import { WindowScorer } from './windowScorer';
@@ -165,7 +167,8 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
         if (stream !== consumer.stream || !accepting || !gate.admit(m.partition, Number(m.offset))) return;
         if (!buffer.length) firstArrival = Date.now();
         buffer.push(m);
-        if (buffer.length >= opts.batchRecords) {
+        // Up to two batches are buffered, so the next one is there when a batch is done (no fetch round trip between batches).
+        if (buffer.length >= 2 * opts.batchRecords) {
           stream.pause();
           wake?.();
         }
@@ -191,6 +194,8 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     const phases = { wait: 0, process: 0, score: 0, writes: 0, commit: 0 };
     const totals = { records: 0, landed: 0, quarantined: 0, newTemplates: 0, windowAnomalies: 0, sessionAnomalies: 0, batches: 0 };
 
+    /** The previous batch's writes and commit, still running while the next batch is processed. */
+    let inflight: Promise<void> = Promise.resolve();
     /** One micro-batch: process, write (DLQ, landing, anomalies), then commit what the writes cover. */
     const handle = async (messages: readonly KafkaMessage[]) => {
       const { windows, sessions, processor, scorer, sessionScorer, landing, progress } = state;
@@ -225,11 +230,59 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
       // A rebalance during processing: the partitions may be another member's now; write nothing
       // (the records come again from the committed offsets, to whoever owns them).
       if (generation !== startedIn) return;
-      // The writes of the batch run side by side: the dead-letter topic, the landing parts, and the
-      // anomalies followed by the window progress they complete (never the progress first: a crash
-      // between the two would skip windows whose anomalies were not written). Then the commit.
+      // Decided now, written next: the windows and sessions just scored are released at once (the
+      // next batch does not score them again), and the progress snapshots and commit offsets are
+      // taken now, from this batch's state; they are written and committed after its anomalies.
+      windows.release(scored.decided);
+      sessions.release(scoredSessions.decided);
       const rows = [...newTemplateRows(outcome.newTemplates, windowMs, model, opts.topic), ...scored.anomalies, ...scoredSessions.anomalies];
+      // Commit: per partition, the first offset a window or session still needs, else the one after the last record.
       const next = new Map<number, number>();
+      for (const r of records) next.set(r.partition, Math.max(next.get(r.partition) ?? 0, r.offset + 1));
+      for (const holds of [windows.holds(), sessions.holds()]) for (const [p, hold] of holds) next.set(p, Math.min(next.get(p) ?? hold, hold));
+      for (const [p, o] of [...next]) if (o <= (committed.get(p) ?? -1)) next.delete(p);
+      for (const [p, o] of next) committed.set(p, o);
+      const snapshots = [...next.keys()].map((p) => ({
+        partition: p,
+        progress: { windows: windows.progress(p), sessions: sessions.progress(p, windows.partitionWatermark(p), latenessMs) },
+      }));
+      const stats = {
+        lateEvents: windows.lateEvents,
+        openSessions: sessions.openSessions,
+        openWindows: windows.openWindows,
+        watermarkMs: Number.isFinite(windows.watermark) ? windows.watermark : 0,
+      };
+      // Overlap: this batch was processed while the previous one's writes ran; its own wait for those
+      // (landing cursors and commits stay in order). At most one batch's writes are in flight.
+      await inflight;
+      if (failure || generation !== startedIn) return;
+      inflight = writeBatch({ startedIn, records, outcome, rows, next, snapshots, scored, scoredSessions, stats, landing, progress }).catch((err: Error) => {
+        failure = err;
+        wake?.();
+      });
+    };
+
+    /**
+     * A processed batch's writes, side by side: the dead-letter topic, the landing parts, and the
+     * anomalies (with the alerts they raise) followed by the progress they complete (never the
+     * progress first: a crash between the two would skip windows whose anomalies were not written).
+     * Then the commit, for the assignment the batch was read under and partitions still ours.
+     */
+    const writeBatch = async (b: {
+      startedIn: number;
+      records: IncomingRecord[];
+      outcome: BatchOutcome;
+      rows: AnomalyRow[];
+      next: Map<number, number>;
+      snapshots: { partition: number; progress: PartitionProgress }[];
+      scored: { anomalies: AnomalyRow[] };
+      scoredSessions: { anomalies: AnomalyRow[] };
+      stats: { lateEvents: number; openSessions: number; openWindows: number; watermarkMs: number };
+      landing: LandingWriter;
+      progress: ProgressStore;
+    }) => {
+      const { records, outcome, rows, next, scored, scoredSessions } = b;
+      const started = performance.now();
       let alertsQueued = false;
       const [, landed] = await Promise.all([
         producer.send(
@@ -240,7 +293,7 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
             headers: { reason: q.reason, reason_key: q.key, topic: q.record.topic, partition: String(q.record.partition), offset: String(q.record.offset) },
           })),
         ),
-        landing.write(outcome.landing),
+        b.landing.write(outcome.landing),
         (async () => {
           // The anomalies and the alerts they raise in one transaction: a re-delivery extends the same alerts.
           if (rows.length)
@@ -248,27 +301,16 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
               await upsertAnomalies(client, rows);
               if (await alerter.raise(client, rows)) alertsQueued = true;
             });
-          windows.release(scored.decided);
-          sessions.release(scoredSessions.decided);
-          // Commit: per partition, the first offset a window still needs, else the one after the last record.
-          for (const r of records) next.set(r.partition, Math.max(next.get(r.partition) ?? 0, r.offset + 1));
-          for (const holds of [windows.holds(), sessions.holds()]) for (const [p, hold] of holds) next.set(p, Math.min(next.get(p) ?? hold, hold));
-          for (const [p, o] of [...next]) if (o <= (committed.get(p) ?? -1)) next.delete(p);
-          await Promise.all(
-            [...next.keys()].map((p) =>
-              progress.save(p, { windows: windows.progress(p), sessions: sessions.progress(p, windows.partitionWatermark(p), latenessMs) }),
-            ),
-          );
+          await Promise.all(b.snapshots.map((s) => b.progress.save(s.partition, s.progress)));
         })(),
       ]);
-      lap('writes');
-      // Commit only for the assignment the batch was read under, and only partitions still ours.
-      if (generation !== startedIn) return;
+      const written = performance.now();
+      phases.writes += written - started;
+      if (generation !== b.startedIn) return;
       const mine = new Set(consumer.assigned(opts.topic));
       for (const p of [...next.keys()]) if (!mine.has(p)) next.delete(p);
       await consumer.commitOffsets(opts.topic, next);
-      for (const [p, o] of next) committed.set(p, o);
-      lap('commit');
+      phases.commit += performance.now() - written;
       if (alertsQueued) alerter.kick();
 
       const now = Date.now();
@@ -278,16 +320,16 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
       metrics.recordsIn += records.length;
       metrics.recordsLanded += landed.lines;
       metrics.quarantined += outcome.quarantined.length;
-      metrics.lateEvents = windows.lateEvents;
+      metrics.lateEvents = b.stats.lateEvents;
       metrics.anomaliesWritten.new_template += outcome.newTemplates.length;
       metrics.anomaliesWritten.window += scored.anomalies.length;
       metrics.anomaliesWritten.session += scoredSessions.anomalies.length;
-      metrics.openSessions = sessions.openSessions;
+      metrics.openSessions = b.stats.openSessions;
       metrics.batches++;
       metrics.alertsRaised = alerter.totals.raised;
       metrics.alertDeliveries = { delivered: alerter.totals.delivered, failed: alerter.totals.failed, pending: alerter.totals.pending };
-      metrics.watermarkMs = Number.isFinite(windows.watermark) ? windows.watermark : 0;
-      metrics.openWindows = windows.openWindows;
+      metrics.watermarkMs = b.stats.watermarkMs;
+      metrics.openWindows = b.stats.openWindows;
       totals.records += records.length;
       totals.landed += landed.lines;
       totals.quarantined += outcome.quarantined.length;
@@ -329,6 +371,8 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
         if (!accepting && !restartPending && Date.now() - rebalancingSince > 30_000) restartPending = true;
         if (restartPending && !stopping) {
           restartPending = false;
+          // The writes in flight finish (their commit is skipped: another generation) before the state goes.
+          await inflight;
           await consumer.restart();
           attach(consumer.stream);
           state = freshState();
@@ -361,13 +405,15 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
         if (stopping) {
           consumer.stream.pause();
           await handle(buffer.splice(0));
+          await inflight;
+          if (failure) throw failure;
           break;
         }
         if (buffer.length && (buffer.length >= opts.batchRecords || Date.now() - firstArrival >= opts.batchMs)) {
           const batch = buffer.splice(0, opts.batchRecords);
           if (buffer.length) firstArrival = Date.now();
           await handle(batch);
-          if (consumer.stream.isPaused() && buffer.length < opts.batchRecords) consumer.stream.resume();
+          if (consumer.stream.isPaused() && buffer.length < 2 * opts.batchRecords) consumer.stream.resume();
         }
       }
     } finally {
