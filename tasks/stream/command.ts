@@ -1,8 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import { runStep, type StepOptions } from '../../shared/runtime';
-import { inTransaction } from '../../shared/db/database';
-import { upsertAnomalies } from '../../shared/db/anomalies';
 import { BadInputError } from '../../shared/errors';
 import { parseSpan } from '../../shared/durations';
 import { kafkaSettings, openConsumerGroup, openProducer, type KafkaMessage } from '../../shared/kafka';
@@ -15,9 +13,8 @@ import { sessionKeyExtractor, type SessionKeyExtractor } from '../../shared/feat
 import { SessionScorer } from './sessionScorer';
 import { LAST_DATE } from '../../shared/dates';
 import { parseOptions } from '../options';
-import { StreamProcessor, type BatchOutcome, type IncomingRecord } from './processor';
-import type { AnomalyRow } from '../../shared/db/anomalies';
-import type { PartitionProgress } from './progress';
+import { StreamProcessor, type IncomingRecord } from './processor';
+import { createBatchWriter } from './batchWriter';
 import { LandingWriter } from './landing';
 import { ProgressStore } from './progress';
 import { WindowScorer } from './windowScorer';
@@ -25,7 +22,6 @@ import { ModelWatcher } from './modelWatcher';
 import { newTemplateRows } from './templateAnomalies';
 import { StreamMetrics } from './metrics';
 import { startServer } from './server';
-import { decisionLatencies } from './latency';
 import { OffsetGate } from './offsetGate';
 import { StreamAlerter } from './alerter';
 import { channelsFromConfig } from '../../shared/alerting/channels';
@@ -194,6 +190,21 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     const phases = { wait: 0, process: 0, score: 0, writes: 0, commit: 0 };
     const totals = { records: 0, landed: 0, quarantined: 0, newTemplates: 0, windowAnomalies: 0, sessionAnomalies: 0, batches: 0 };
 
+    const writeBatch = createBatchWriter({
+      producer,
+      pool,
+      alerter,
+      consumer,
+      topic: opts.topic,
+      deadLetterTopic,
+      windowMs,
+      latenessMs,
+      metrics,
+      totals,
+      phases,
+      generation: () => generation,
+      log: ctx.log,
+    });
     /** The previous batch's writes and commit, still running while the next batch is processed. */
     let inflight: Promise<void> = Promise.resolve();
     /** One micro-batch: process, write (DLQ, landing, anomalies), then commit what the writes cover. */
@@ -256,95 +267,22 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
       // (landing cursors and commits stay in order). At most one batch's writes are in flight.
       await inflight;
       if (failure || generation !== startedIn) return;
-      inflight = writeBatch({ startedIn, records, outcome, rows, next, snapshots, scored, scoredSessions, stats, landing, progress }).catch((err: Error) => {
+      inflight = writeBatch({
+        startedIn,
+        records,
+        outcome,
+        rows,
+        next,
+        snapshots,
+        windowAnomalies: scored.anomalies,
+        sessionAnomalies: scoredSessions.anomalies.length,
+        stats,
+        landing,
+        progress,
+      }).catch((err: Error) => {
         failure = err;
         wake?.();
       });
-    };
-
-    /**
-     * A processed batch's writes, side by side: the dead-letter topic, the landing parts, and the
-     * anomalies (with the alerts they raise) followed by the progress they complete (never the
-     * progress first: a crash between the two would skip windows whose anomalies were not written).
-     * Then the commit, for the assignment the batch was read under and partitions still ours.
-     */
-    const writeBatch = async (b: {
-      startedIn: number;
-      records: IncomingRecord[];
-      outcome: BatchOutcome;
-      rows: AnomalyRow[];
-      next: Map<number, number>;
-      snapshots: { partition: number; progress: PartitionProgress }[];
-      scored: { anomalies: AnomalyRow[] };
-      scoredSessions: { anomalies: AnomalyRow[] };
-      stats: { lateEvents: number; openSessions: number; openWindows: number; watermarkMs: number };
-      landing: LandingWriter;
-      progress: ProgressStore;
-    }) => {
-      const { records, outcome, rows, next, scored, scoredSessions } = b;
-      const started = performance.now();
-      let alertsQueued = false;
-      const [, landed] = await Promise.all([
-        producer.send(
-          outcome.quarantined.map((q) => ({
-            topic: deadLetterTopic,
-            key: `${q.record.topic}:${q.record.partition}:${q.record.offset}`,
-            value: q.line,
-            headers: { reason: q.reason, reason_key: q.key, topic: q.record.topic, partition: String(q.record.partition), offset: String(q.record.offset) },
-          })),
-        ),
-        b.landing.write(outcome.landing),
-        (async () => {
-          // The anomalies and the alerts they raise in one transaction: a re-delivery extends the same alerts.
-          if (rows.length)
-            await inTransaction(pool, async (client) => {
-              await upsertAnomalies(client, rows);
-              if (await alerter.raise(client, rows)) alertsQueued = true;
-            });
-          await Promise.all(b.snapshots.map((s) => b.progress.save(s.partition, s.progress)));
-        })(),
-      ]);
-      const written = performance.now();
-      phases.writes += written - started;
-      if (generation !== b.startedIn) return;
-      const mine = new Set(consumer.assigned(opts.topic));
-      for (const p of [...next.keys()]) if (!mine.has(p)) next.delete(p);
-      await consumer.commitOffsets(opts.topic, next);
-      phases.commit += performance.now() - written;
-      if (alertsQueued) alerter.kick();
-
-      const now = Date.now();
-      for (const r of records) metrics.latency.record.observe((now - r.producedAt) / 1000);
-      for (const t of outcome.newTemplates) metrics.latency.new_template.observe((now - t.producedAt) / 1000);
-      for (const seconds of decisionLatencies(scored.anomalies, records, outcome, windowMs, latenessMs, now)) metrics.latency.window.observe(seconds);
-      metrics.recordsIn += records.length;
-      metrics.recordsLanded += landed.lines;
-      metrics.quarantined += outcome.quarantined.length;
-      metrics.lateEvents = b.stats.lateEvents;
-      metrics.anomaliesWritten.new_template += outcome.newTemplates.length;
-      metrics.anomaliesWritten.window += scored.anomalies.length;
-      metrics.anomaliesWritten.session += scoredSessions.anomalies.length;
-      metrics.openSessions = b.stats.openSessions;
-      metrics.batches++;
-      metrics.alertsRaised = alerter.totals.raised;
-      metrics.alertDeliveries = { delivered: alerter.totals.delivered, failed: alerter.totals.failed, pending: alerter.totals.pending };
-      metrics.watermarkMs = b.stats.watermarkMs;
-      metrics.openWindows = b.stats.openWindows;
-      totals.records += records.length;
-      totals.landed += landed.lines;
-      totals.quarantined += outcome.quarantined.length;
-      totals.newTemplates += outcome.newTemplates.length;
-      totals.windowAnomalies += scored.anomalies.length;
-      totals.sessionAnomalies += scoredSessions.anomalies.length;
-      totals.batches++;
-      if (outcome.quarantined.length)
-        ctx.log.warn(
-          {
-            quarantined: outcome.quarantined.length,
-            first: `${opts.topic}:${outcome.quarantined[0].record.partition}:${outcome.quarantined[0].record.offset}: ${outcome.quarantined[0].reason}`,
-          },
-          `bad records sent to ${deadLetterTopic}`,
-        );
     };
 
     try {
