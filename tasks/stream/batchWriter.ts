@@ -58,6 +58,19 @@ export interface BatchWriterDeps {
   log: Logger;
 }
 
+/** An offset commit slower than this is given up (the batch's writes stand; its records come again). */
+const COMMIT_TIMEOUT_MS = 15_000;
+
+class CommitTimeout extends Error {}
+
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new CommitTimeout(`${what} took longer than ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
 export function createBatchWriter(d: BatchWriterDeps): (b: ProcessedBatch) => Promise<void> {
   const { metrics, totals } = d;
   return async (b) => {
@@ -89,7 +102,15 @@ export function createBatchWriter(d: BatchWriterDeps): (b: ProcessedBatch) => Pr
     if (d.generation() !== b.startedIn) return;
     const mine = new Set(d.consumer.assigned(d.topic));
     for (const p of [...next.keys()]) if (!mine.has(p)) next.delete(p);
-    await d.consumer.commitOffsets(d.topic, next);
+    try {
+      await withTimeout(d.consumer.commitOffsets(d.topic, next), COMMIT_TIMEOUT_MS, 'offset commit');
+    } catch (err) {
+      // A commit refused or held up by a rebalance (the client rejoins the group inside its commit
+      // and may not come back) is skipped: the writes are done, the records come again to whoever
+      // owns the partition next, and the next batch commits past them. Anything else is an error.
+      if (d.generation() === b.startedIn && !(err instanceof CommitTimeout)) throw err;
+      d.log.warn({ err, partitions: Object.fromEntries(next) }, 'offset commit skipped (rebalance); the records are re-delivered');
+    }
     d.phases.commit += performance.now() - written;
     if (alertsQueued) d.alerter.kick();
 
