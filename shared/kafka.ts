@@ -87,6 +87,7 @@ export function openProducer(settings: KafkaSettings): KafkaProducer {
 export type KafkaMessage = Message<string, string, string, string>;
 
 export interface ConsumerGroupStream {
+  /** The current message stream (replaced by `restart`). */
   readonly stream: MessagesStream<string, string, string, string>;
   /** Commits, per partition, the offset after the last of these messages (a no-op for none). */
   commit(messages: readonly KafkaMessage[]): Promise<void>;
@@ -94,6 +95,18 @@ export interface ConsumerGroupStream {
   commitOffsets(topic: string, next: ReadonlyMap<number, number>): Promise<void>;
   /** The partitions of the topic assigned to this member now. */
   assigned(topic: string): number[];
+  /**
+   * Rebalances: `rebalancing` when the group asks its members to rejoin, `assigned` when this member
+   * has its new assignment (partitions kept as well as new ones may have moved in between).
+   */
+  onRebalance(listener: { rebalancing(): void; assigned(): void }): void;
+  /**
+   * A new message stream from the committed offsets of the current assignment, and the old one
+   * closed: messages the old stream fetched before the rebalance (buffered, or still in flight)
+   * never reach the new one. The new stream is opened before the old is closed, so the member
+   * keeps its subscription and does not rejoin the group.
+   */
+  restart(): Promise<void>;
   /** Records not yet consumed, per `topic:partition` (log end minus committed offset). */
   lag(topic: string): Promise<Map<string, number>>;
   close(): Promise<void>;
@@ -142,9 +155,11 @@ export async function openConsumerGroup(settings: KafkaSettings, options: Consum
       await new Promise((r) => setTimeout(r, Math.min(2000, 200 * attempt)));
     }
   }
-  const consuming = stream;
+  let consuming = stream;
   return {
-    stream: consuming,
+    get stream() {
+      return consuming;
+    },
     async commit(messages) {
       const last = new Map<number, KafkaMessage>();
       for (const m of messages) {
@@ -165,6 +180,21 @@ export async function openConsumerGroup(settings: KafkaSettings, options: Consum
     },
     assigned(topic) {
       return consumer.assignments?.find((a) => a.topic === topic)?.partitions ?? [];
+    },
+    onRebalance(listener) {
+      consumer.on('consumer:group:rebalance', () => listener.rebalancing());
+      consumer.on('consumer:group:join', () => listener.assigned());
+    },
+    async restart() {
+      const old = consuming;
+      try {
+        consuming = await consumer.consume({ topics: [options.topic], mode: 'committed', fallbackMode: options.from, autocommit: false });
+      } catch (err) {
+        throw new ExternalServiceError(`Kafka consume of ${options.topic} (group ${options.group}) after a rebalance failed: ${(err as Error).message}`, {
+          cause: err,
+        });
+      }
+      await old.close().then(undefined, () => undefined);
     },
     async lag(topic) {
       const lags = await consumer.getLag({ topics: [topic] });

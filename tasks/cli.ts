@@ -254,13 +254,17 @@ program
 
 program
   .command('stream')
-  .description('real-time detection from a Kafka topic: per record new templates, per window the production model; lands records for the daily ingest')
+  .description(
+    'real-time detection from a Kafka topic: per record new templates, per window and session the production model, alerts; lands records for the daily ingest',
+  )
   .requiredOption('--topic <topic>', 'Kafka topic of log records (brokers: SENTINEL_KAFKA_BROKERS)')
   .option('--group <group>', 'consumer group', 'sentinel-stream')
   .option('--log-format <format>', 'loghub-style format for text records, or a known name (as ingest)')
   .option('--timestamp-format <pattern>', 'timestamp pattern (as ingest; default: detect)')
   .option('--service <name>', 'service name for text records (default: their Component field)')
   .option('--window <duration>', 'window length (as features)', '1m')
+  .option('--session-key <regex-or-field>', 'session entity (as features): a field name (session_id) or a regex', 'session_id')
+  .option('--session-gap <duration>', 'a session closes once the watermark is this far past its last event (as features)', '30m')
   .option('--allowed-lateness <duration>', 'a window is sealed once the newest event time is this far past its end', '30s')
   .option('--dead-letter-topic <topic>', 'topic for bad records (default: <topic>.dlq)')
   .addOption(new Option('--offset-reset <where>', 'where a group without committed offsets starts').choices(['earliest', 'latest']).default('earliest'))

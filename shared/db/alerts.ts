@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { BadInputError } from '../errors';
+import type { Incident } from '../incidents';
 
 /** The alerts table and its lifecycle: open → acknowledged → resolved. */
 export interface AlertRow {
@@ -62,16 +63,8 @@ export async function listOpenAlerts(db: pg.ClientBase | pg.Pool, limit = 100): 
   return res.rows.map((r) => ({ ...r, id: Number(r.id), first_seen: new Date(r.first_seen).toISOString(), last_seen: new Date(r.last_seen).toISOString() }));
 }
 
-export interface AlertUpsert {
-  dedupKey: string;
-  service: string;
-  anomalyType: string;
-  firstSeen: number;
-  lastSeen: number;
-  severity: number;
-  summary: string;
-  reasons: string[];
-}
+/** What an alert is written from: an incident (its anomaly count comes from the anomalies table, see refreshAnomalyCounts). */
+export type AlertUpsert = Omit<Incident, 'anomalyCount'>;
 
 /** Inserts a new alert, or (rerun) updates the one with the same key and start. */
 export async function insertAlert(db: pg.ClientBase, a: AlertUpsert, openedAt: Date): Promise<AlertRow> {
@@ -177,5 +170,20 @@ export async function supersedeDelivery(db: pg.ClientBase | pg.Pool, d: { alertI
   await db.query(
     `UPDATE alert_deliveries SET status = 'skipped', last_error = 'superseded by a newer revision' WHERE alert_id = $1 AND channel = $2 AND revision = $3 AND status = 'pending'`,
     [d.alertId, d.channel, d.revision],
+  );
+}
+
+/**
+ * Queues deliveries (status pending) that are not recorded yet: written in the transaction that
+ * raised the alerts, so a crash before the webhook call leaves them for the next delivery run
+ * instead of losing them (an outbox). A revision already delivered is left alone.
+ */
+export async function queueDeliveries(db: pg.ClientBase | pg.Pool, rows: readonly { alertId: number; channel: string; revision: string }[]): Promise<void> {
+  if (!rows.length) return;
+  await db.query(
+    `INSERT INTO alert_deliveries (alert_id, channel, revision, status, attempts)
+     SELECT * FROM unnest($1::bigint[], $2::text[], $3::timestamptz[]) AS q(alert_id, channel, revision), (VALUES ('pending', 0)) AS v(status, attempts)
+     ON CONFLICT (alert_id, channel, revision) DO NOTHING`,
+    [rows.map((r) => r.alertId), rows.map((r) => r.channel), rows.map((r) => r.revision)],
   );
 }

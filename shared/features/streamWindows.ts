@@ -93,7 +93,7 @@ export class StreamWindows {
   }
 
   /** A partition's watermark: its newest event time minus the allowed lateness. */
-  private partitionWatermark(partition: number): number {
+  partitionWatermark(partition: number): number {
     const newest = this.newest.get(partition);
     return newest === undefined ? -Infinity : newest - this.options.allowedLatenessMs;
   }

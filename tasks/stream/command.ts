@@ -1,8 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import { runStep, type StepOptions } from '../../shared/runtime';
-import { inTransaction } from '../../shared/db/database';
-import { upsertAnomalies } from '../../shared/db/anomalies';
 import { BadInputError } from '../../shared/errors';
 import { parseSpan } from '../../shared/durations';
 import { kafkaSettings, openConsumerGroup, openProducer, type KafkaMessage } from '../../shared/kafka';
@@ -10,9 +8,13 @@ import { createLineParser } from '../../shared/records/lineParser';
 import { createTemplateMiner } from '../../shared/parsing/templateMiner';
 import { loadFirstSeen, loadMinerState } from '../../shared/templateStore';
 import { StreamWindows } from '../../shared/features/streamWindows';
+import { StreamSessions } from '../../shared/features/streamSessions';
+import { sessionKeyExtractor, type SessionKeyExtractor } from '../../shared/features/sessions';
+import { SessionScorer } from './sessionScorer';
 import { LAST_DATE } from '../../shared/dates';
 import { parseOptions } from '../options';
 import { StreamProcessor, type IncomingRecord } from './processor';
+import { createBatchWriter } from './batchWriter';
 import { LandingWriter } from './landing';
 import { ProgressStore } from './progress';
 import { WindowScorer } from './windowScorer';
@@ -20,7 +22,9 @@ import { ModelWatcher } from './modelWatcher';
 import { newTemplateRows } from './templateAnomalies';
 import { StreamMetrics } from './metrics';
 import { startServer } from './server';
-import { decisionLatencies } from './latency';
+import { OffsetGate } from './offsetGate';
+import { StreamAlerter } from './alerter';
+import { channelsFromConfig } from '../../shared/alerting/channels';
 
 export const streamOptions = z.object({
   topic: z.string().min(1),
@@ -29,6 +33,8 @@ export const streamOptions = z.object({
   timestampFormat: z.string().optional(),
   service: z.string().optional(),
   window: z.string().default('1m'),
+  sessionKey: z.string().default('session_id'),
+  sessionGap: z.string().default('30m'),
   allowedLateness: z.string().default('30s'),
   deadLetterTopic: z.string().optional(),
   offsetReset: z.enum(['earliest', 'latest']).default('earliest'),
@@ -55,6 +61,16 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
   if (windowSeconds <= 0 || 86_400 % windowSeconds !== 0) throw new BadInputError(`--window ${opts.window} must divide a day evenly`);
   const windowMs = windowSeconds * 1000;
   const latenessMs = parseSpan(opts.allowedLateness, '--allowed-lateness') * 1000;
+  // Sessions as `features` keeps them; the stream closes them by gap, so it needs a finite one.
+  const sessionGapMs = parseSpan(opts.sessionGap, '--session-gap') * 1000;
+  if (!(sessionGapMs > 0))
+    throw new BadInputError(`--session-gap ${opts.sessionGap}: the stream closes sessions by their gap; use a positive duration such as 30m`);
+  let keyOf: SessionKeyExtractor;
+  try {
+    keyOf = sessionKeyExtractor(opts.sessionKey);
+  } catch (err) {
+    throw new BadInputError(`invalid --session-key "${opts.sessionKey}": ${(err as Error).message}`, { cause: err });
+  }
   const deadLetterTopic = opts.deadLetterTopic ?? `${opts.topic}.dlq`;
   // The timestamp parser guesses the year of year-less formats from this date: today, at the edge.
   const parseLine = createLineParser({ ...opts, date: new Date().toISOString().slice(0, 10), allowOtherDates: true });
@@ -70,11 +86,36 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     // The template store as the last daily parse left it; templates created here live in this process.
     const miner = createTemplateMiner(undefined, await loadMinerState(ctx.lake, LAST_DATE));
     const firstSeen = await loadFirstSeen(ctx.lake, LAST_DATE, true);
-    const windows = new StreamWindows({ windowSeconds, allowedLatenessMs: latenessMs });
-    const processor = new StreamProcessor(parseLine, miner, firstSeen, windows);
-    const scorer = new WindowScorer();
-    const landing = new LandingWriter(ctx.lake, opts.topic);
-    const progress = new ProgressStore(ctx.lake, opts.group, opts.topic);
+    /**
+     * Everything kept per partition (windows, rolling history, landing cursors, the progress loaded):
+     * dropped at each rebalance and rebuilt from the committed offsets, as after a restart, so a
+     * partition that leaves and comes back never resumes from stale state. The template miner stays
+     * (its ids are hashes of the creating text, the same whoever mines them).
+     */
+    const freshState = () => {
+      const windows = new StreamWindows({ windowSeconds, allowedLatenessMs: latenessMs });
+      const sessions = new StreamSessions(keyOf, sessionGapMs);
+      return {
+        windows,
+        sessions,
+        processor: new StreamProcessor(parseLine, miner, firstSeen, windows, sessions),
+        scorer: new WindowScorer(),
+        sessionScorer: new SessionScorer(),
+        landing: new LandingWriter(ctx.lake, opts.topic),
+        progress: new ProgressStore(ctx.lake, opts.group, opts.topic),
+      };
+    };
+    let state = freshState();
+    const cfg = ctx.config;
+    const alerter = new StreamAlerter(
+      pool,
+      channelsFromConfig(cfg),
+      { groupGapMs: cfg.alertGroupGapMinutes * 60_000, cooldownMs: cfg.alertCooldownMinutes * 60_000 },
+      cfg.alertDeliveryConcurrency,
+      ctx.log,
+    );
+    // Deliveries a previous run queued and did not send (a crash, a webhook outage) go first.
+    alerter.kick();
 
     const settings = kafkaSettings(ctx.config, `sentinel-stream-${ctx.runId}`);
     const producer = openProducer(settings);
@@ -92,18 +133,49 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     let firstArrival = 0;
     let wake: (() => void) | undefined;
     let failure: Error | undefined;
-    consumer.stream.on('data', (m: KafkaMessage) => {
-      if (!buffer.length) firstArrival = Date.now();
-      buffer.push(m);
-      if (buffer.length >= opts.batchRecords) {
-        consumer.stream.pause();
+    // Rebalances: each one bumps the generation (a batch that straddles it writes what it started
+    // but commits nothing: its state is gone) and empties the buffer. Once the new assignment is
+    // known, the loop opens a new message stream from the committed offsets and starts the
+    // per-partition state afresh; until then, nothing consumed is kept.
+    const gate = new OffsetGate();
+    let generation = 0;
+    let accepting = true;
+    let restartPending = false;
+    let rebalancingSince = 0;
+    consumer.onRebalance({
+      rebalancing() {
+        generation++;
+        accepting = false;
+        rebalancingSince = Date.now();
+        buffer.length = 0;
         wake?.();
-      }
+      },
+      assigned() {
+        generation++;
+        accepting = false;
+        buffer.length = 0;
+        restartPending = true;
+        wake?.();
+      },
     });
-    consumer.stream.on('error', (err: Error) => {
-      failure = err;
-      wake?.();
-    });
+    const attach = (stream: typeof consumer.stream) => {
+      stream.on('data', (m: KafkaMessage) => {
+        if (stream !== consumer.stream || !accepting || !gate.admit(m.partition, Number(m.offset))) return;
+        if (!buffer.length) firstArrival = Date.now();
+        buffer.push(m);
+        // Up to two batches are buffered, so the next one is there when a batch is done (no fetch round trip between batches).
+        if (buffer.length >= 2 * opts.batchRecords) {
+          stream.pause();
+          wake?.();
+        }
+      });
+      stream.on('error', (err: Error) => {
+        if (stream !== consumer.stream) return;
+        failure = err;
+        wake?.();
+      });
+    };
+    attach(consumer.stream);
     const stop = () => {
       stopping = true;
       wake?.();
@@ -116,10 +188,29 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     let lastLagCheck = 0;
     /** Milliseconds spent per phase of the micro-batches (in the final log line: where the time goes). */
     const phases = { wait: 0, process: 0, score: 0, writes: 0, commit: 0 };
-    const totals = { records: 0, landed: 0, quarantined: 0, newTemplates: 0, windowAnomalies: 0, batches: 0 };
+    const totals = { records: 0, landed: 0, quarantined: 0, newTemplates: 0, windowAnomalies: 0, sessionAnomalies: 0, batches: 0 };
 
+    const writeBatch = createBatchWriter({
+      producer,
+      pool,
+      alerter,
+      consumer,
+      topic: opts.topic,
+      deadLetterTopic,
+      windowMs,
+      latenessMs,
+      metrics,
+      totals,
+      phases,
+      generation: () => generation,
+      log: ctx.log,
+    });
+    /** The previous batch's writes and commit, still running while the next batch is processed. */
+    let inflight: Promise<void> = Promise.resolve();
     /** One micro-batch: process, write (DLQ, landing, anomalies), then commit what the writes cover. */
     const handle = async (messages: readonly KafkaMessage[]) => {
+      const { windows, sessions, processor, scorer, sessionScorer, landing, progress } = state;
+      const startedIn = generation;
       const records: IncomingRecord[] = messages.map((m) => ({
         topic: m.topic,
         partition: m.partition,
@@ -133,72 +224,65 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
         phases[phase] += now - t;
         t = now;
       };
-      for (const snapshot of await progress.loadNew(records.map((r) => r.partition))) windows.restore(snapshot);
+      for (const { partition, progress: snapshot } of await progress.loadNew(records.map((r) => r.partition))) {
+        windows.restore(snapshot.windows);
+        sessions.restore(partition, snapshot.sessions);
+      }
       const outcome = processor.process(records);
       windows.seal(processor.templatesFirstSeen);
+      sessions.close((p) => windows.partitionWatermark(p));
       const model = models.current;
       lap('process');
       // Without a model there is nothing to write for a window: it is decided as it seals.
       const scored = model ? await scorer.score(model, windows.pending, false) : { decided: new Set(windows.pending), anomalies: [] };
+      const scoredSessions = model ? await sessionScorer.score(model, sessions.pending) : { decided: new Set(sessions.pending), anomalies: [] };
       lap('score');
 
-      // The writes of the batch run side by side: the dead-letter topic, the landing parts, and the
-      // anomalies followed by the window progress they complete (never the progress first: a crash
-      // between the two would skip windows whose anomalies were not written). Then the commit.
-      const rows = [...newTemplateRows(outcome.newTemplates, windowMs, model, opts.topic), ...scored.anomalies];
+      // A rebalance during processing: the partitions may be another member's now; write nothing
+      // (the records come again from the committed offsets, to whoever owns them).
+      if (generation !== startedIn) return;
+      // Decided now, written next: the windows and sessions just scored are released at once (the
+      // next batch does not score them again), and the progress snapshots and commit offsets are
+      // taken now, from this batch's state; they are written and committed after its anomalies.
+      windows.release(scored.decided);
+      sessions.release(scoredSessions.decided);
+      const rows = [...newTemplateRows(outcome.newTemplates, windowMs, model, opts.topic), ...scored.anomalies, ...scoredSessions.anomalies];
+      // Commit: per partition, the first offset a window or session still needs, else the one after the last record.
       const next = new Map<number, number>();
-      const [, landed] = await Promise.all([
-        producer.send(
-          outcome.quarantined.map((q) => ({
-            topic: deadLetterTopic,
-            key: `${q.record.topic}:${q.record.partition}:${q.record.offset}`,
-            value: q.line,
-            headers: { reason: q.reason, reason_key: q.key, topic: q.record.topic, partition: String(q.record.partition), offset: String(q.record.offset) },
-          })),
-        ),
-        landing.write(outcome.landing),
-        (async () => {
-          if (rows.length) await inTransaction(pool, (client) => upsertAnomalies(client, rows));
-          windows.release(scored.decided);
-          // Commit: per partition, the first offset a window still needs, else the one after the last record.
-          for (const r of records) next.set(r.partition, Math.max(next.get(r.partition) ?? 0, r.offset + 1));
-          for (const [p, hold] of windows.holds()) next.set(p, Math.min(next.get(p) ?? hold, hold));
-          for (const [p, o] of [...next]) if (o <= (committed.get(p) ?? -1)) next.delete(p);
-          await Promise.all([...next.keys()].map((p) => progress.save(p, windows.progress(p))));
-        })(),
-      ]);
-      lap('writes');
-      await consumer.commitOffsets(opts.topic, next);
+      for (const r of records) next.set(r.partition, Math.max(next.get(r.partition) ?? 0, r.offset + 1));
+      for (const holds of [windows.holds(), sessions.holds()]) for (const [p, hold] of holds) next.set(p, Math.min(next.get(p) ?? hold, hold));
+      for (const [p, o] of [...next]) if (o <= (committed.get(p) ?? -1)) next.delete(p);
       for (const [p, o] of next) committed.set(p, o);
-      lap('commit');
-
-      const now = Date.now();
-      for (const r of records) metrics.latency.record.observe((now - r.producedAt) / 1000);
-      for (const t of outcome.newTemplates) metrics.latency.new_template.observe((now - t.producedAt) / 1000);
-      for (const seconds of decisionLatencies(scored.anomalies, records, outcome, windowMs, latenessMs, now)) metrics.latency.window.observe(seconds);
-      metrics.recordsIn += records.length;
-      metrics.recordsLanded += landed.lines;
-      metrics.quarantined += outcome.quarantined.length;
-      metrics.lateEvents = windows.lateEvents;
-      metrics.anomaliesWritten.new_template += outcome.newTemplates.length;
-      metrics.anomaliesWritten.window += scored.anomalies.length;
-      metrics.batches++;
-      metrics.watermarkMs = Number.isFinite(windows.watermark) ? windows.watermark : 0;
-      metrics.openWindows = windows.openWindows;
-      totals.records += records.length;
-      totals.landed += landed.lines;
-      totals.quarantined += outcome.quarantined.length;
-      totals.newTemplates += outcome.newTemplates.length;
-      totals.windowAnomalies += scored.anomalies.length;
-      totals.batches++;
-      if (outcome.quarantined.length)
-        ctx.log.warn(
-          {
-            quarantined: outcome.quarantined.length,
-            first: `${opts.topic}:${outcome.quarantined[0].record.partition}:${outcome.quarantined[0].record.offset}: ${outcome.quarantined[0].reason}`,
-          },
-          `bad records sent to ${deadLetterTopic}`,
-        );
+      const snapshots = [...next.keys()].map((p) => ({
+        partition: p,
+        progress: { windows: windows.progress(p), sessions: sessions.progress(p, windows.partitionWatermark(p), latenessMs) },
+      }));
+      const stats = {
+        lateEvents: windows.lateEvents,
+        openSessions: sessions.openSessions,
+        openWindows: windows.openWindows,
+        watermarkMs: Number.isFinite(windows.watermark) ? windows.watermark : 0,
+      };
+      // Overlap: this batch was processed while the previous one's writes ran; its own wait for those
+      // (landing cursors and commits stay in order). At most one batch's writes are in flight.
+      await inflight;
+      if (failure || generation !== startedIn) return;
+      inflight = writeBatch({
+        startedIn,
+        records,
+        outcome,
+        rows,
+        next,
+        snapshots,
+        windowAnomalies: scored.anomalies,
+        sessionAnomalies: scoredSessions.anomalies.length,
+        stats,
+        landing,
+        progress,
+      }).catch((err: Error) => {
+        failure = err;
+        wake?.();
+      });
     };
 
     try {
@@ -221,6 +305,25 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
           phases.wait += performance.now() - waitStart;
         }
         if (failure) throw failure;
+        // A rebalance whose assignment never came (the join failed and was retried silently): start over anyway.
+        if (!accepting && !restartPending && Date.now() - rebalancingSince > 30_000) restartPending = true;
+        if (restartPending && !stopping) {
+          restartPending = false;
+          // The writes in flight finish (their commit is skipped: another generation) before the state goes.
+          await inflight;
+          await consumer.restart();
+          attach(consumer.stream);
+          state = freshState();
+          committed.clear();
+          gate.reset();
+          buffer.length = 0;
+          accepting = true;
+          metrics.rebalances++;
+          ctx.log.info(
+            { partitions: consumer.assigned(opts.topic), generation },
+            'partitions assigned: consuming again from the committed offsets with fresh per-partition state',
+          );
+        }
         if (Date.now() - lastModelCheck >= opts.modelCheckSeconds * 1000) {
           lastModelCheck = Date.now();
           if (await models.check()) {
@@ -240,13 +343,15 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
         if (stopping) {
           consumer.stream.pause();
           await handle(buffer.splice(0));
+          await inflight;
+          if (failure) throw failure;
           break;
         }
         if (buffer.length && (buffer.length >= opts.batchRecords || Date.now() - firstArrival >= opts.batchMs)) {
           const batch = buffer.splice(0, opts.batchRecords);
           if (buffer.length) firstArrival = Date.now();
           await handle(batch);
-          if (consumer.stream.isPaused() && buffer.length < opts.batchRecords) consumer.stream.resume();
+          if (consumer.stream.isPaused() && buffer.length < 2 * opts.batchRecords) consumer.stream.resume();
         }
       }
     } finally {
@@ -255,9 +360,27 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await consumer.close();
       await producer.close();
+      await alerter.drain();
     }
     const phaseMs = Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, Math.round(v)]));
-    ctx.log.info({ ...totals, lateEvents: windows.lateEvents, openWindows: windows.openWindows, phaseMs }, 'stream drained and stopped');
-    return { topic: opts.topic, group: opts.group, ...totals, lateEvents: windows.lateEvents, modelVersion: models.current?.version ?? null };
+    ctx.log.info(
+      {
+        ...totals,
+        alerts: alerter.totals,
+        lateEvents: state.windows.lateEvents,
+        openWindows: state.windows.openWindows,
+        rebalances: metrics.rebalances,
+        phaseMs,
+      },
+      'stream drained and stopped',
+    );
+    return {
+      topic: opts.topic,
+      group: opts.group,
+      ...totals,
+      alerts: alerter.totals,
+      lateEvents: state.windows.lateEvents,
+      modelVersion: models.current?.version ?? null,
+    };
   });
 }

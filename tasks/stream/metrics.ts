@@ -36,12 +36,16 @@ export class StreamMetrics {
   recordsLanded = 0;
   quarantined = 0;
   lateEvents = 0;
-  anomaliesWritten: Record<'window' | 'new_template', number> = { window: 0, new_template: 0 };
+  anomaliesWritten: Record<'window' | 'session' | 'new_template', number> = { window: 0, session: 0, new_template: 0 };
   batches = 0;
+  alertsRaised = 0;
+  rebalances = 0;
+  alertDeliveries: Record<'delivered' | 'failed' | 'pending', number> = { delivered: 0, failed: 0, pending: 0 };
   modelVersion = 0;
   modelSwitches = 0;
   watermarkMs = 0;
   openWindows = 0;
+  openSessions = 0;
   lag = new Map<string, number>();
   readonly latency: Record<LatencyKind, Histogram> = { record: new Histogram(), new_template: new Histogram(), window: new Histogram() };
 
@@ -61,11 +65,24 @@ export class StreamMetrics {
       'Anomaly rows upserted.',
       Object.entries(this.anomaliesWritten).map(([k, v]) => [`{kind="${k}"}`, v]),
     );
+    metric('sentinel_stream_alerts_opened_total', 'counter', 'Alerts opened (the alert path: incidents deduplicated within the cooldown).', [
+      ['', this.alertsRaised],
+    ]);
+    metric(
+      'sentinel_stream_alert_deliveries_total',
+      'counter',
+      'Webhook deliveries by outcome.',
+      Object.entries(this.alertDeliveries).map(([k, v]) => [`{status="${k}"}`, v]),
+    );
+    metric('sentinel_stream_rebalances_total', 'counter', 'Partition assignments (each rebuilds the per-partition state from the committed offsets).', [
+      ['', this.rebalances],
+    ]);
     metric('sentinel_stream_batches_total', 'counter', 'Micro-batches committed.', [['', this.batches]]);
     metric('sentinel_stream_model_version', 'gauge', 'Production model version in use.', [['', this.modelVersion]]);
     metric('sentinel_stream_model_switches_total', 'counter', 'Model versions loaded without a restart.', [['', this.modelSwitches]]);
     metric('sentinel_stream_watermark_seconds', 'gauge', 'Event-time watermark.', [['', this.watermarkMs / 1000]]);
     metric('sentinel_stream_open_windows', 'gauge', 'Windows not yet sealed.', [['', this.openWindows]]);
+    metric('sentinel_stream_open_sessions', 'gauge', 'Sessions not yet closed by their gap.', [['', this.openSessions]]);
     metric(
       'sentinel_stream_consumer_lag',
       'gauge',

@@ -3,6 +3,7 @@ import type { TemplateMiner } from '../../shared/parsing/templateMiner';
 import { normalizeMessage } from '../../shared/parsing/normalizeMessage';
 import { recordFirstSeen } from '../../shared/templateStore';
 import type { StreamWindows } from '../../shared/features/streamWindows';
+import type { StreamSessions } from '../../shared/features/streamSessions';
 import { dateOf } from '../../shared/dates';
 
 /**
@@ -84,6 +85,7 @@ export class StreamProcessor {
     private miner: TemplateMiner,
     private readonly firstSeen: Map<string, number>,
     private readonly windows: StreamWindows,
+    private readonly sessions: StreamSessions,
   ) {}
 
   /** The template store the miner matches against; `firstSeen` grows with the templates this process creates. */
@@ -143,6 +145,16 @@ export class StreamProcessor {
         offset: r.offset,
       });
       if (!counted) out.late++;
+      this.sessions.add({
+        ts: rec.ts,
+        service: rec.service,
+        level: rec.level,
+        message: rec.message,
+        session_id: rec.session_id ?? null,
+        template_id: mined.templateId,
+        partition: r.partition,
+        offset: r.offset,
+      });
     }
     return out;
   }

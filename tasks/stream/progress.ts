@@ -1,5 +1,12 @@
 import { getJson, putJson, type ObjectStore } from '../../shared/store/objectStore';
 import type { ServiceProgress } from '../../shared/features/streamWindows';
+import type { SessionProgress } from '../../shared/features/streamSessions';
+
+/** A partition's snapshot: per service its windows' progress, per session key the end of its last written session. */
+export interface PartitionProgress {
+  windows: Record<string, ServiceProgress>;
+  sessions: SessionProgress;
+}
 
 /**
  * Window progress per partition, `state/stream/<group>/<topic>/p<P>.json`, written before each
@@ -21,14 +28,23 @@ export class ProgressStore {
   }
 
   /** The snapshots of partitions not loaded yet in this process (each once). */
-  async loadNew(partitions: Iterable<number>): Promise<Record<string, ServiceProgress>[]> {
+  async loadNew(partitions: Iterable<number>): Promise<{ partition: number; progress: PartitionProgress }[]> {
     const fresh = [...new Set(partitions)].filter((p) => !this.loaded.has(p));
-    const out = await Promise.all(fresh.map((p) => getJson<Record<string, ServiceProgress>>(this.lake, this.key(p))));
+    const out = await Promise.all(
+      fresh.map(async (partition) => {
+        const json = await getJson<PartitionProgress | Record<string, ServiceProgress>>(this.lake, this.key(partition));
+        if (!json) return undefined;
+        // Snapshots written before sessions were kept hold the windows' progress alone.
+        const progress =
+          'windows' in json && 'sessions' in json ? (json as PartitionProgress) : { windows: json as Record<string, ServiceProgress>, sessions: {} };
+        return { partition, progress };
+      }),
+    );
     for (const p of fresh) this.loaded.add(p);
-    return out.filter((x): x is Record<string, ServiceProgress> => x !== undefined);
+    return out.filter((x) => x !== undefined);
   }
 
-  async save(partition: number, progress: Record<string, ServiceProgress>): Promise<void> {
+  async save(partition: number, progress: PartitionProgress): Promise<void> {
     await putJson(this.lake, this.key(partition), progress);
   }
 }

@@ -1,3 +1,5 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { Consumer, stringDeserializers } from '@platformatic/kafka';
@@ -33,6 +35,10 @@ const BROKERS = process.env.SENTINEL_TEST_KAFKA_BROKERS;
 const TRAIN_DATE = '2026-03-02';
 const STREAM_DATE = '2026-03-03';
 const NEXT_DATE = '2026-03-04';
+/** The rebalance test's own day and topic, so its landing and anomalies are its own. */
+const REBALANCE_DATE = '2026-03-05';
+const AFTER_REBALANCE_DATE = '2026-03-06';
+const COOLDOWN_MS = 60 * 60_000;
 const STREAM_TYPES = ['volume_spike', 'error_burst', 'latency_degradation', 'new_template', 'traffic_drop'] as const;
 const log = createLogger('warn');
 const suffix = Math.random().toString(36).slice(2, 8);
@@ -42,7 +48,19 @@ let dbUrl: string;
 let dropDb: () => Promise<void>;
 let database: Database;
 let produced = 0;
-const env = () => ({ ...process.env, DATABASE_URL: dbUrl, SENTINEL_LAKE: lake, SENTINEL_KAFKA_BROKERS: BROKERS, LOG_LEVEL: 'info' });
+/** A real local webhook receiver: the stream's alert deliveries. */
+let webhook: Server;
+const received: { idempotency_key: string; alert: { id: number } }[] = [];
+const env = () => ({
+  ...process.env,
+  DATABASE_URL: dbUrl,
+  SENTINEL_LAKE: lake,
+  SENTINEL_KAFKA_BROKERS: BROKERS,
+  LOG_LEVEL: 'info',
+  SENTINEL_WEBHOOK_URL: `http://127.0.0.1:${(webhook.address() as AddressInfo).port}/hook`,
+  SENTINEL_ALERT_MIN_SEVERITY: '60',
+  SENTINEL_ALERT_COOLDOWN_MINUTES: String(COOLDOWN_MS / 60_000),
+});
 const step = () => ({ log, database, env: env() });
 
 /** One record per partition far past the stream day, so the watermark passes every window of it. */
@@ -55,6 +73,32 @@ async function produceTicks(topic: string, at: string): Promise<void> {
   }));
   await producer.send(ticks);
   await producer.close();
+}
+
+interface AlertRecord {
+  id: string;
+  dedup_key: string;
+  service: string;
+  anomaly_type: string;
+  first_seen: Date;
+  last_seen: Date;
+  severity: number;
+}
+
+const alertsOn = (from: string, to: string) =>
+  query<AlertRecord>(
+    `SELECT id, dedup_key, service, anomaly_type, first_seen, last_seen, severity FROM alerts WHERE first_seen >= $1 AND first_seen < $2 ORDER BY dedup_key, first_seen`,
+    [new Date(dayStart(from)), new Date(dayStart(to))],
+  );
+
+/** Two alerts of one key within the cooldown of each other: one incident alerted twice. */
+function duplicateAlerts(alerts: readonly AlertRecord[]): string[] {
+  const out: string[] = [];
+  for (let i = 1; i < alerts.length; i++) {
+    const [a, b] = [alerts[i - 1], alerts[i]];
+    if (a.dedup_key === b.dedup_key && b.first_seen.getTime() <= a.last_seen.getTime() + COOLDOWN_MS) out.push(`${a.dedup_key} ${a.id}/${b.id}`);
+  }
+  return out;
 }
 
 async function query<T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> {
@@ -71,6 +115,15 @@ const watermarkPast = (proc: StreamProcess, ms: number) => async () => ((await p
 
 describe.skipIf(!BROKERS)('sentinel stream on Kafka + PostgreSQL + MinIO', () => {
   beforeAll(async () => {
+    webhook = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        received.push(JSON.parse(body));
+        res.writeHead(200).end();
+      });
+    });
+    await new Promise<void>((r) => webhook.listen(0, '127.0.0.1', r));
     lake = await createTestLake();
     ({ url: dbUrl, drop: dropDb } = await createTestDatabase());
     database = await openDatabase({ databaseUrl: dbUrl, embeddedDbDir: 'unused' }, log);
@@ -87,6 +140,7 @@ describe.skipIf(!BROKERS)('sentinel stream on Kafka + PostgreSQL + MinIO', () =>
     await produceTicks(TOPIC, `${NEXT_DATE}T00:05:00.000Z`);
   }, 300_000);
   afterAll(async () => {
+    webhook?.close();
     await database?.close();
     await dropDb?.();
   });
@@ -112,6 +166,32 @@ describe.skipIf(!BROKERS)('sentinel stream on Kafka + PostgreSQL + MinIO', () =>
     expect(await second.exited).toBe(0);
     expect(second.stderr()).toContain('stream drained and stopped');
 
+    // Alerts, through the alert step's path: the injected incidents raised alerts, the re-delivery
+    // after the kill -9 opened none twice, and each alert above the channel's severity was delivered.
+    const alerts = await alertsOn(STREAM_DATE, NEXT_DATE);
+    expect(duplicateAlerts(alerts)).toEqual([]);
+    const labelsForAlerts = ((await getJson<AnomalyLabel[]>(openStore(lake), labelsKey(STREAM_DATE))) ?? []).filter((l) => !l.session_ids);
+    const alertDetections = alerts.map((a) => ({
+      entity_kind: 'window' as const,
+      entity_key: a.id,
+      service: a.service,
+      window_start: a.first_seen.getTime(),
+      window_end: a.last_seen.getTime(),
+      anomaly_type: a.anomaly_type,
+    }));
+    const alerted = evaluateDetections(alertDetections, labelsForAlerts);
+    console.log(
+      `stream alerts vs labels: ${alerts.length} alerts, incidents found ${alerted.found}/${alerted.incidents}, precision ${alerted.precision.toFixed(3)}`,
+    );
+    expect(alerted.recall).toBeGreaterThanOrEqual(0.9);
+    const delivered = new Set(
+      (await query<{ alert_id: string }>(`SELECT DISTINCT alert_id FROM alert_deliveries WHERE status = 'delivered'`)).map((r) => String(r.alert_id)),
+    );
+    const severe = alerts.filter((a) => a.severity >= 60);
+    expect(severe.length).toBeGreaterThan(0);
+    expect(severe.filter((a) => !delivered.has(String(a.id)))).toEqual([]);
+    expect(new Set(received.map((r) => r.alert.id)).size).toBe(delivered.size);
+
     // Landing → the daily ingest: every produced line exactly once (a duplicate would raise `read`).
     const ing = await ingest({ date: STREAM_DATE, lake }, step());
     expect(ing.read).toBe(produced);
@@ -135,7 +215,12 @@ describe.skipIf(!BROKERS)('sentinel stream on Kafka + PostgreSQL + MinIO', () =>
     // Against the labels: precision and recall of everything the stream wrote for the day.
     const labels = ((await getJson<AnomalyLabel[]>(openStore(lake), labelsKey(STREAM_DATE))) ?? []).filter((l) => !l.session_ids);
     expect(labels.length).toBeGreaterThan(5);
-    const e = evaluateDetections(rows, labels);
+    // Sessions are scored too (none of this day's injected incidents is a session one): windows and templates against the labels.
+    const sessionRows = rows.filter((r) => r.entity_kind === 'session');
+    const e = evaluateDetections(
+      rows.filter((r) => r.entity_kind !== 'session'),
+      labels,
+    );
     const byType: Record<string, number> = {};
     for (const r of rows) byType[`${r.entity_kind}:${r.anomaly_type}`] = (byType[`${r.entity_kind}:${r.anomaly_type}`] ?? 0) + 1;
     console.log(
@@ -159,6 +244,59 @@ describe.skipIf(!BROKERS)('sentinel stream on Kafka + PostgreSQL + MinIO', () =>
     expect(batch.every((r) => r.source === 'batch')).toBe(true);
     expect((await listAnomalies(database.pool, STREAM_DATE, STREAM_DATE)).filter((r) => r.entity_kind === 'template')).toHaveLength(templates.length);
     expect(jaccard).toBeGreaterThanOrEqual(0.9);
+
+    // Sessions: the stream closes them by gap and scores them with the bundle's session models, as
+    // `score` does with the sessions of `features` (named key, key#2 there; key@start here).
+    const batchSessions = (await listAnomalies(database.pool, STREAM_DATE, STREAM_DATE)).filter((r) => r.entity_kind === 'session');
+    const sessionKey = (r: { entity_key: string; window_start: number }) => `${r.entity_key.replace(/[#@].*$/, '')}@${r.window_start}`;
+    const streamSessionKeys = new Set(sessionRows.map(sessionKey));
+    const batchSessionKeys = new Set(batchSessions.map(sessionKey));
+    const bothSessions = [...streamSessionKeys].filter((k) => batchSessionKeys.has(k)).length;
+    const sessionJaccard = bothSessions / Math.max(1, streamSessionKeys.size + batchSessionKeys.size - bothSessions);
+    console.log(
+      `stream vs batch score, session anomalies: stream ${streamSessionKeys.size}, batch ${batchSessionKeys.size}, both ${bothSessions}, Jaccard ${sessionJaccard.toFixed(3)}`,
+    );
+    expect(new Set(sessionRows.map((r) => r.entity_key)).size).toBe(sessionRows.length);
+    expect(sessionRows.every((r) => r.source === 'stream' && r.anomaly_type === 'unusual_sequence')).toBe(true);
+    expect(streamSessionKeys.size).toBeGreaterThan(0);
+    expect(sessionJaccard).toBeGreaterThanOrEqual(0.8);
+  }, 420_000);
+
+  it('a partition that moves to another member and comes back: no record lost or landed twice, no duplicate anomaly or alert', async () => {
+    const topic = `rebalance-${suffix}`;
+    const gen = await generate(
+      { from: REBALANCE_DATE, logsPerDay: 150_000, services: 6, seed: 9, malformedRate: 0.001, anomalyTypes: [...STREAM_TYPES], toKafka: topic, lake },
+      step(),
+    );
+    await produceTicks(topic, `${AFTER_REBALANCE_DATE}T00:05:00.000Z`);
+    const args = ['--topic', topic, '--group', `rebalance-${suffix}`, '--model-check-seconds', '1'];
+    const a = startStream(args, env(), 19484);
+    const count = async (p: StreamProcess, name: string) => (await p.metrics()).get(name) ?? 0;
+    await waitUntil('the first member to consume 30K records', async () => (await count(a, 'sentinel_stream_records_in_total')) >= 30_000, 120_000, a);
+    // A second member joins: the partitions are split between the two.
+    const b = startStream(args, env(), 19485);
+    await waitUntil('the second member to consume 10K records', async () => (await count(b, 'sentinel_stream_records_in_total')) >= 10_000, 120_000, b);
+    const aBefore = await count(a, 'sentinel_stream_rebalances_total');
+    // It leaves: its partitions go back to the first member, which had them before.
+    b.child.kill('SIGTERM');
+    expect(await b.exited).toBe(0);
+    await waitUntil('the first member to get the partitions back', async () => (await count(a, 'sentinel_stream_rebalances_total')) > aBefore, 60_000, a);
+    await waitUntil('the first member to pass the day', watermarkPast(a, dayStart(AFTER_REBALANCE_DATE)), 240_000, a);
+    a.child.kill('SIGTERM');
+    expect(await a.exited).toBe(0);
+    expect(a.stderr()).toContain('partitions assigned');
+
+    // Every produced line landed exactly once.
+    const ing = await ingest({ date: REBALANCE_DATE, lake }, step());
+    expect(ing.read).toBe(gen.logs);
+    // One anomaly row per window and template; alerts without duplicates.
+    const rows = await listAnomalies(database.pool, REBALANCE_DATE, REBALANCE_DATE);
+    expect(rows.length).toBeGreaterThan(5);
+    const windows = rows.filter((r) => r.entity_kind === 'window');
+    expect(new Set(windows.map((r) => `${r.service}@${r.window_start}`)).size).toBe(windows.length);
+    const alerts = await alertsOn(REBALANCE_DATE, AFTER_REBALANCE_DATE);
+    expect(alerts.length).toBeGreaterThan(0);
+    expect(duplicateAlerts(alerts)).toEqual([]);
   }, 420_000);
 
   it('a model promoted mid-stream is used without a restart', async () => {

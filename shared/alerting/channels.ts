@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { Config } from '../../shared/config';
-import { BadInputError } from '../../shared/errors';
+import type { Config } from '../config';
+import { BadInputError } from '../errors';
 import type { Channel } from './deliver';
 
 const channelList = z.array(

@@ -1,0 +1,138 @@
+import { sessionRow, type SessionAcc, type SessionEvent, type SessionKeyExtractor, type SessionRow } from './sessions';
+
+/**
+ * The sessions of `features` (a key's run of events with no gap longer than `gapMs`), kept as records
+ * stream in. A session is closed once its partition's watermark (newest event time minus the allowed
+ * lateness) is more than the gap past its last event; its row then waits in `pending` until the
+ * caller has scored and written it and calls `release`. Records are keyed by service, so a session's
+ * events come on one partition.
+ *
+ * Sessions are named `key@<start epoch ms>`: a re-delivered session gets the same name whatever the
+ * process saw before (`features` numbers a key's sessions within a day instead; the daily `score`
+ * replaces the stream's session rows of a date, as it does windows).
+ *
+ * Offsets: an open or pending session holds the commit at its first offset, so after a crash its
+ * records come again and rebuild it whole. A key's records at or before the end of its last written
+ * session are not counted again (`closedThrough`, in the progress snapshot with the windows').
+ */
+export interface StreamSessionEvent extends SessionEvent {
+  partition: number;
+  offset: number;
+}
+
+interface OpenSession {
+  acc: SessionAcc;
+  /** Its earliest event time. */
+  start: number;
+  partition: number;
+  firstOffset: number;
+}
+
+export interface ClosedSession {
+  row: SessionRow;
+  key: string;
+  partition: number;
+  firstOffset: number;
+}
+
+/** Per key on a partition: the end (epoch ms) of its last session written. */
+export type SessionProgress = Record<string, number>;
+
+export class StreamSessions {
+  private readonly open = new Map<string, OpenSession>();
+  private readonly closedThrough = new Map<string, { partition: number; end: number }>();
+  private pendingSessions: ClosedSession[] = [];
+  /** Events of a key at or before the end of its last written session (re-delivered): not counted. */
+  skipped = 0;
+
+  constructor(
+    private readonly keyOf: SessionKeyExtractor,
+    private readonly gapMs: number,
+  ) {}
+
+  add(e: StreamSessionEvent): void {
+    for (const key of this.keyOf(e)) {
+      let s = this.open.get(key);
+      if (!s) {
+        const closed = this.closedThrough.get(key);
+        if (closed && e.ts <= closed.end) {
+          this.skipped++;
+          continue;
+        }
+        s = { acc: { id: '', service: e.service, last: e.ts, events: [] }, start: e.ts, partition: e.partition, firstOffset: e.offset };
+        this.open.set(key, s);
+      }
+      if (e.ts > s.acc.last) s.acc.last = e.ts;
+      if (e.ts < s.start) s.start = e.ts;
+      if (e.offset < s.firstOffset) s.firstOffset = e.offset;
+      s.acc.events.push({ ts: e.ts, template: e.template_id, error: e.level === 'ERROR' || e.level === 'FATAL' });
+    }
+  }
+
+  /** Closes the sessions whose partition's watermark is more than the gap past their last event. */
+  close(watermarkOf: (partition: number) => number): ClosedSession[] {
+    const out: ClosedSession[] = [];
+    for (const [key, s] of this.open) {
+      if (watermarkOf(s.partition) - s.acc.last <= this.gapMs) continue;
+      this.open.delete(key);
+      const row = sessionRow(s.acc);
+      row.session_id = `${key}@${row.start}`;
+      out.push({ row, key, partition: s.partition, firstOffset: s.firstOffset });
+    }
+    out.sort((a, b) => a.row.start - b.row.start || (a.key < b.key ? -1 : 1));
+    this.pendingSessions.push(...out);
+    return out;
+  }
+
+  get pending(): readonly ClosedSession[] {
+    return this.pendingSessions;
+  }
+
+  /** The caller wrote what these sessions gave: later records of their keys start new sessions. */
+  release(sessions: ReadonlySet<ClosedSession>): void {
+    for (const s of sessions) {
+      const was = this.closedThrough.get(s.key);
+      if (!was || was.end < s.row.end) this.closedThrough.set(s.key, { partition: s.partition, end: s.row.end });
+    }
+    this.pendingSessions = this.pendingSessions.filter((s) => !sessions.has(s));
+  }
+
+  /** Partition → the lowest offset an open or pending session still needs. */
+  holds(): Map<number, number> {
+    const out = new Map<number, number>();
+    const take = (p: number, o: number) => {
+      if (!out.has(p) || o < out.get(p)!) out.set(p, o);
+    };
+    for (const s of this.open.values()) take(s.partition, s.firstOffset);
+    for (const s of this.pendingSessions) take(s.partition, s.firstOffset);
+    return out;
+  }
+
+  /**
+   * The written sessions' ends on this partition that a re-delivery could still reach. Records come
+   * again from the oldest session still needed (or, with none, from the oldest window still needed,
+   * less than a gap before the watermark), so keys that ended more than `latenessMs` before that are
+   * dropped from the snapshot and from memory.
+   */
+  progress(partition: number, watermark: number, latenessMs: number): SessionProgress {
+    let oldest = watermark - this.gapMs;
+    for (const s of this.open.values()) if (s.partition === partition) oldest = Math.min(oldest, s.start);
+    for (const s of this.pendingSessions) if (s.partition === partition) oldest = Math.min(oldest, s.row.start);
+    const out: SessionProgress = {};
+    for (const [key, c] of this.closedThrough) {
+      if (c.partition !== partition) continue;
+      if (c.end < oldest - latenessMs) this.closedThrough.delete(key);
+      else out[key] = c.end;
+    }
+    return out;
+  }
+
+  /** Ends of written sessions from a partition's snapshot. */
+  restore(partition: number, progress: SessionProgress): void {
+    for (const [key, end] of Object.entries(progress)) if (!this.closedThrough.has(key)) this.closedThrough.set(key, { partition, end });
+  }
+
+  get openSessions(): number {
+    return this.open.size;
+  }
+}
