@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { rawRecordSchema } from '../schemas';
+import { parseJsonLine } from './records';
+import { parseIso } from './timestamps';
+
+const base = { ts: '2026-01-05T10:00:00.000Z', service: 'api', level: 'INFO', message: 'GET /x' };
+
+describe('parseJsonLine', () => {
+  it('gives the record zod gives, or zod’s own reason, for valid and borderline fields', () => {
+    const cases: Record<string, unknown>[] = [
+      base,
+      { ...base, latency_ms: 0, status: 100, host: 'h', user_id: 7, session_id: true, trace_id: 't', label: 'x' },
+      { ...base, latency_ms: '12.5', status: '599' },
+      { ...base, latency_ms: -1 },
+      { ...base, latency_ms: 'abc' },
+      { ...base, status: 99 },
+      { ...base, status: 600 },
+      { ...base, status: 200.5 },
+      { ...base, service: '' },
+      { ...base, service: 's'.repeat(200) },
+      { ...base, service: 's'.repeat(201) },
+      { ...base, message: '' },
+      { ...base, message: undefined },
+      { ...base, service: undefined },
+      { ...base, latency_ms: null, status: '' },
+    ];
+    for (const c of cases) {
+      const result = parseJsonLine(JSON.stringify(c), parseIso, undefined);
+      const num = (v: unknown) => (v === undefined || v === null || v === '' ? null : typeof v === 'number' ? v : Number(v));
+      const str = (v: unknown) => (v === undefined || v === null ? undefined : String(v));
+      const expected = rawRecordSchema.safeParse({
+        ts: parseIso(c.ts as string),
+        service: str(c.service),
+        level: c.level,
+        message: str(c.message),
+        host: str(c.host) ?? null,
+        latency_ms: num(c.latency_ms),
+        status: num(c.status),
+        user_id: str(c.user_id) ?? null,
+        session_id: str(c.session_id) ?? null,
+        trace_id: str(c.trace_id) ?? null,
+        label: str(c.label) ?? null,
+      });
+      if (expected.success) {
+        expect(result).toEqual({ ok: true, record: expected.data });
+        if (result.ok) expect(Object.keys(result.record)).toEqual(Object.keys(expected.data));
+      } else {
+        const issue = expected.error.issues[0];
+        expect(result).toEqual({ ok: false, key: `field:${issue.path.join('.')}:${issue.code}`, reason: `field "${issue.path.join('.')}": ${issue.message}` });
+      }
+    }
+  });
+
+  it('names the first structured text field', () => {
+    const result = parseJsonLine(JSON.stringify({ ...base, host: { a: 1 }, user_id: [1] }), parseIso, undefined);
+    expect(result).toEqual({ ok: false, key: 'field:host:type', reason: 'field "host" must be a string, got object' });
+  });
+});
