@@ -1,5 +1,6 @@
 import { Bool, type Data, Float64, Int32, TimestampMillisecond, Utf8, type Vector, makeData, makeVector, vectorFromArray } from 'apache-arrow';
 import type { Batch, ColumnData, ColumnType, TableSpec, WritableBatch } from './parquet';
+import { writeUtf8 } from './utf8Column';
 
 /**
  * Collects rows (plain objects keyed by column name) into columnar batches of at most `maxRows`,
@@ -111,8 +112,6 @@ function newColumnBuffer(name: string, type: ColumnType, capacity: number): Colu
   }
 }
 
-const utf8Encoder = new TextEncoder();
-
 /** Validity bits, one per row (Arrow's layout: bit i of byte i >> 3). */
 class Validity {
   bits: Uint8Array;
@@ -171,7 +170,7 @@ class Utf8Buffer implements ColumnBuffer {
         grown.set(this.bytes.subarray(0, this.pos));
         this.bytes = grown;
       }
-      this.pos += utf8Encoder.encodeInto(s, this.bytes.subarray(this.pos)).written;
+      this.pos = writeUtf8(s, this.bytes, this.pos);
     } else this.validity.set(i, false);
     this.offsets[i + 1] = this.pos;
   }

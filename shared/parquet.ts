@@ -1,7 +1,7 @@
 import { Bool, Float64, Int32, Table, TimestampMillisecond, Utf8, Vector, makeData, makeVector, tableFromIPC, tableToIPC, vectorFromArray } from 'apache-arrow';
 import * as parquetWasm from 'parquet-wasm';
 import { BadInputError } from './errors';
-import { utf8Strings } from './utf8Column';
+import { utf8Strings, writeUtf8 } from './utf8Column';
 
 /**
  * Columnar batches <-> Parquet bytes (parquet-wasm + apache-arrow). Steps work on plain columns:
@@ -38,8 +38,6 @@ export interface WritableBatch {
   readonly columns: Readonly<Record<string, ColumnData | ArrowColumn>>;
 }
 
-const encoder = new TextEncoder();
-
 /**
  * Strings → an Arrow utf8 vector built by hand (about 5× faster than vectorFromArray, LIBRARY-NOTES),
  * encoded straight into one growing buffer: a Uint8Array per string made garbage collection a
@@ -65,7 +63,7 @@ function utf8Vector(values: readonly (string | null)[]): Vector {
         grown.set(bytes.subarray(0, pos));
         bytes = grown;
       }
-      pos += encoder.encodeInto(v, bytes.subarray(pos)).written;
+      pos = writeUtf8(v, bytes, pos);
     }
     offsets[i + 1] = pos;
   }
@@ -165,7 +163,10 @@ function numbersFromVector(vec: Vector): Float64Array {
         out[o + i] = v === null ? NaN : Number(v);
       }
     }
-    if (data.nullCount) for (let i = 0; i < n; i++) if (!data.getValid(i)) out[o + i] = NaN;
+    if (data.nullCount) {
+      const bitmap = data.nullBitmap as Uint8Array;
+      for (let i = 0, b = data.offset; i < n; i++, b++) if (((bitmap[b >> 3] >> (b & 7)) & 1) === 0) out[o + i] = NaN;
+    }
     o += n;
   }
   return out;
@@ -177,7 +178,8 @@ function int32sWithNulls(vec: Vector): (number | null)[] {
   let o = 0;
   for (const data of vec.data) {
     const values = data.values as Int32Array;
-    for (let i = 0; i < data.length; i++) out[o + i] = data.getValid(i) ? values[i] : null;
+    const bitmap = data.nullCount ? (data.nullBitmap as Uint8Array) : undefined;
+    for (let i = 0, b = data.offset; i < data.length; i++, b++) out[o + i] = !bitmap || ((bitmap[b >> 3] >> (b & 7)) & 1) === 1 ? values[i] : null;
     o += data.length;
   }
   return out;
