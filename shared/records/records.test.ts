@@ -55,4 +55,44 @@ describe('parseJsonLine', () => {
     const result = parseJsonLine(JSON.stringify({ ...base, host: { a: 1 }, user_id: [1] }), parseIso, undefined);
     expect(result).toEqual({ ok: false, key: 'field:host:type', reason: 'field "host" must be a string, got object' });
   });
+
+  it('reads the aliases in order, a null field counting as absent', () => {
+    const line = {
+      '@timestamp': '2026-01-05T10:00:00.000Z',
+      ts: null,
+      severity: 'warning',
+      app: 'billing',
+      service: null,
+      msg: 'charged',
+      hostname: 'h1',
+      uid: 'u1',
+      session: 's1',
+      traceId: 't1',
+      duration_ms: '7',
+      status_code: 201,
+    };
+    const result = parseJsonLine(JSON.stringify(line), parseIso, undefined);
+    expect(result).toEqual({
+      ok: true,
+      record: {
+        ts: Date.UTC(2026, 0, 5, 10),
+        service: 'billing',
+        level: 'WARN',
+        message: 'charged',
+        host: 'h1',
+        latency_ms: 7,
+        status: 201,
+        user_id: 'u1',
+        session_id: 's1',
+        trace_id: 't1',
+        label: null,
+      },
+    });
+    expect(parseJsonLine(JSON.stringify({ ...base, ts: null }), parseIso, undefined)).toMatchObject({ ok: false, key: 'timestamp:missing' });
+    expect(parseJsonLine(JSON.stringify({ ...base, level: null }), parseIso, undefined)).toMatchObject({ ok: false, key: 'level:missing' });
+    expect(parseJsonLine(JSON.stringify({ ...base, datetime: null, ts: undefined }), parseIso, undefined)).toMatchObject({
+      ok: false,
+      key: 'timestamp:missing',
+    });
+  });
 });
