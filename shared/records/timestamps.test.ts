@@ -33,4 +33,24 @@ describe('timestamps', () => {
     expect(compileTimestampPattern('yyyy-MM-dd HH:mm:ss')('2026-02-30 00:00:00')).toBeUndefined();
     expect(compileTimestampPattern('yyMMdd HHmmss')('081109 256199')).toBeUndefined();
   });
+
+  it('reads toISOString-style times by char codes exactly as Date.parse does, and leaves impossible ones to the general path', () => {
+    const valid = ['2026-01-05T00:00:00.194Z', '2028-02-29T23:59:59.999Z', '2000-02-29T12:00:00.000Z', '0100-06-01T01:02:03.004Z', '9999-12-31T23:59:59.999Z'];
+    for (const s of valid) expect(parseIso(s)).toBe(Date.parse(s));
+    const impossible = [
+      '2027-02-29T00:00:00.000Z',
+      '1900-02-29T00:00:00.000Z',
+      '2026-13-01T00:00:00.000Z',
+      '2026-00-10T00:00:00.000Z',
+      '2026-01-05T24:00:00.000Z',
+      '2026-01-05T10:60:00.000Z',
+      '2026-01-05T10:00:60.000Z',
+      '2026-04-31T00:00:00.000Z',
+      '2026-01-00T00:00:00.000Z',
+    ];
+    for (const s of impossible) expect(parseIso(s)).toBeUndefined();
+    expect(parseIso('2026-01-05T1a:00:00.000Z')).toBeUndefined();
+    expect(parseIso('0050-06-01T01:02:03.004Z')).toBeUndefined(); // as before: the calendar check reads years below 100 as 19xx
+    expect(parseIso(' 2026-01-05T10:00:00.000Z')).toBe(Date.UTC(2026, 0, 5, 10));
+  });
 });

@@ -61,8 +61,47 @@ export function compileTimestampPattern(pattern: string, defaultYear = 1970): Ti
 
 const ISO_RE = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(:(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/;
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const isLeap = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+
+/** The digits text[from, from + n) as a number, or -1 if any is not a digit. */
+function digits(text: string, from: number, n: number): number {
+  let v = 0;
+  for (let i = from; i < from + n; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+/**
+ * `yyyy-MM-ddTHH:mm:ss.SSSZ` exactly (what JavaScript's toISOString and most JSON loggers write),
+ * read by char codes: the regex, the calendar check through Date and Date.parse cost a sixth of
+ * ingest. Gives what the general path gives, or undefined to let it decide.
+ */
+function parseIsoMillisUtc(s: string): number | undefined {
+  if (s.length !== 24 || s.charCodeAt(23) !== 90 /* Z */ || s.charCodeAt(10) !== 84 /* T */) return undefined;
+  if (s[4] !== '-' || s[7] !== '-' || s[13] !== ':' || s[16] !== ':' || s[19] !== '.') return undefined;
+  const year = digits(s, 0, 4);
+  const month = digits(s, 5, 2);
+  const day = digits(s, 8, 2);
+  const hour = digits(s, 11, 2);
+  const minute = digits(s, 14, 2);
+  const second = digits(s, 17, 2);
+  const ms = digits(s, 20, 3);
+  // Years below 100 are left to Date.parse: Date.UTC would read them as 19xx.
+  if (year < 100 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59 || ms < 0) {
+    return undefined;
+  }
+  if (day > (month === 2 && isLeap(year) ? 29 : DAYS_IN_MONTH[month - 1])) return undefined;
+  return Date.UTC(year, month - 1, day, hour, minute, second, ms);
+}
+
 /** ISO 8601 (with or without offset; no offset = UTC). */
 export const parseIso: TimestampParser = (text) => {
+  const fast = parseIsoMillisUtc(text);
+  if (fast !== undefined) return fast;
   const s = text.trim();
   const m = ISO_RE.exec(s);
   if (!m) return undefined;

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { runStep, type StepOptions } from '../../shared/runtime';
 import { PartitionWriter, writePartition, writeUncommitted } from '../../shared/lake';
-import { BatchBuilder } from '../../shared/batchBuilder';
+import { BatchBuilder, ColumnBatchBuilder } from '../../shared/batchBuilder';
 import { bronzeLogs, quarantine } from '../../shared/schemas';
 import { QualityGateError, BadInputError, GateClosedError } from '../../shared/errors';
 import { parseOptions } from '../options';
-import type { Batch } from '../../shared/parquet';
+import type { WritableBatch } from '../../shared/parquet';
 import { createLineParser } from '../../shared/records/lineParser';
 import { emptyCounts, ingestLines, quarantineShare, type BronzeRow, type IngestCounts, type QuarantineRow } from './ingest';
 import { listSource, readLines, type DecodedLines } from '../../shared/sourceFiles';
@@ -41,9 +41,9 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
       const parseLine = createLineParser(opts);
       const counts: IngestCounts = emptyCounts();
       const quarantined: QuarantineRow[] = [];
-      const records = new BatchBuilder<BronzeRow>(bronzeLogs, ctx.config.rowsPerPart);
+      const records = new ColumnBatchBuilder<BronzeRow>(bronzeLogs, ctx.config.rowsPerPart);
 
-      async function* bronzeBatches(): AsyncGenerator<Batch> {
+      async function* bronzeBatches(): AsyncGenerator<WritableBatch> {
         // The next file is fetched and decompressed while this one is parsed.
         let next: Promise<DecodedLines> | undefined = readLines(listing.store, listing.keys[0]);
         for (let k = 0; k < listing.keys.length; k++) {

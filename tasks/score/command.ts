@@ -112,17 +112,19 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     const namedTemplates = new Set(anomalies.filter((a) => a.entity_kind === 'session').flatMap((a) => [...a.interesting]));
     const templateTexts = new Map<string, string>();
     if (anomalies.length) {
-      // Messages stay Arrow vectors: only the few kept lines are decoded into strings.
+      // Messages and template texts stay Arrow vectors: only the few kept lines are decoded into
+      // strings (template texts are too long for utf8Strings' cache: decoding them all was a fifth of score).
       for await (const b of readPartition(
         ctx.lake,
         silverLogs,
         opts.date,
         undefined,
         ['ts', 'service', 'level', 'template_id', 'template', 'message', 'session_id'],
-        ['message'],
+        ['message', 'template'],
       )) {
         const ts = b.columns.ts as Float64Array;
         const messages = b.arrow!.message;
+        const templates = b.arrow!.template;
         for (let i = 0; i < b.rows; i++) {
           const window = windowKey(b.columns.service[i] as string, Math.floor(ts[i] / windowMs) * windowMs);
           const session = b.columns.session_id[i] as string | null;
@@ -130,7 +132,7 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
           const forSession = session !== null && collector.wants(session);
           if (!forWindow && !forSession) continue;
           const line = { ts: ts[i], level: b.columns.level[i] as string, template_id: b.columns.template_id[i] as string };
-          if (namedTemplates.has(line.template_id)) templateTexts.set(line.template_id, b.columns.template[i] as string);
+          if (namedTemplates.has(line.template_id)) templateTexts.set(line.template_id, templates.get(i) as string);
           const message = () => String(messages.get(i) ?? '');
           if (forWindow) collector.offer(window, line, message);
           if (forSession) collector.offer(session, line, message);
