@@ -113,5 +113,9 @@ describe('message shapes', () => {
     expect(shaped.toState().drain.clusters).toEqual(reference.toState().drain.clusters);
     expect(shaped.toState().drain.aliases).toEqual(reference.toState().drain.aliases);
     for (const line of lines.slice(0, 50)) expect(shaped.match(line)).toEqual(reference.match(line));
+    // The stream's miner: default masks with shapes turned off at run time mines the same.
+    const unshaped = createTemplateMiner({}, undefined, { messageShapes: false });
+    expect(unshaped.mine(lines)).toEqual(expected);
+    expect(unshaped.toState()).toEqual(shaped.toState());
   });
 });

@@ -84,7 +84,8 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     metrics.modelVersion = models.current?.version ?? 0;
 
     // The template store as the last daily parse left it; templates created here live in this process.
-    const miner = createTemplateMiner(undefined, await loadMinerState(ctx.lake, LAST_DATE));
+    // No message-shape cache in a long-running process: it only grew memory here (decision 75).
+    const miner = createTemplateMiner(undefined, await loadMinerState(ctx.lake, LAST_DATE), { messageShapes: false });
     const firstSeen = await loadFirstSeen(ctx.lake, LAST_DATE, true);
     /**
      * Everything kept per partition (windows, rolling history, landing cursors, the progress loaded):
