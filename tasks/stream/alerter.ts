@@ -7,6 +7,9 @@ import { deliverAlerts, type DeliveryCounts } from '../../shared/alerting/dispat
 import type { Channel } from '../../shared/alerting/deliver';
 import type { Logger } from '../../shared/logger';
 
+/** One pump run's delivery deadline: short, so SIGTERM is not held up; what is left stays pending. */
+const PUMP_BUDGET_MS = 10_000;
+
 /**
  * The stream's alerts, through the `alert` step's path (`shared/alerting`): a micro-batch's anomaly
  * rows are grouped into incidents and deduplicated against the alerts active within the cooldown,
@@ -16,9 +19,6 @@ import type { Logger } from '../../shared/logger';
  * leaves them pending for the next pump (or the daily `alert`). An alert that only grows longer is
  * not paged again; the daily `alert` run sends its final revision.
  */
-/** One pump run's delivery deadline: short, so SIGTERM is not held up; what is left stays pending. */
-const PUMP_BUDGET_MS = 10_000;
-
 export class StreamAlerter {
   private running: Promise<void> | undefined;
   private again = false;
