@@ -12,7 +12,7 @@
  * Data: loghub (https://github.com/logpai/loghub), Zhu et al., ISSRE 2023.
  */
 import { spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -22,6 +22,7 @@ import { compileLogFormat, KNOWN_LOG_FORMATS } from '../shared/logFormat';
 import { parsingMetrics, type ParsingMetrics } from '../shared/parsingMetrics';
 import { DEFAULT_MASKS } from '../shared/parsing/masks';
 import { createTemplateMiner, DEFAULT_TEMPLATE_MINER_CONFIG, type TemplateMinerConfig } from '../shared/parsing/templateMiner';
+import { datasetsDir, HDFS_SESSIONS_LINES, HDFS_SESSIONS_LOG, writeLargeHdfsLog } from './largeHdfs';
 
 const SYSTEMS = ['HDFS', 'BGL', 'Thunderbird', 'Windows', 'Zookeeper', 'Apache', 'Android', 'HealthApp', 'OpenStack', 'Proxifier'] as const;
 /** Drain's published GA on these systems (logparser benchmark, per-system tuned settings). */
@@ -31,8 +32,7 @@ const MIN_TIMING_MS = 300;
 const TIMING_ROUNDS = 3;
 
 const repoRoot = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-const datasets = path.resolve(repoRoot, process.env.SENTINEL_DATASETS ?? '../shared/datasets');
-const loghub = path.join(datasets, 'loghub');
+const loghub = path.join(datasetsDir, 'loghub');
 const errorsFor = process.argv.includes('--errors') ? process.argv[process.argv.indexOf('--errors') + 1] : undefined;
 const withLoso = !process.argv.includes('--no-loso');
 const withLarge = !process.argv.includes('--no-large');
@@ -115,20 +115,14 @@ async function main(): Promise<void> {
  * not repeat whole. Wall time of the process (reading, mining, writing the CSV) and peak RSS.
  */
 async function benchLargeFile(): Promise<void> {
-  const source = path.join(datasets, 'hdfs-sessions', 'HDFS_sessions.log');
-  if (!existsSync(source)) {
-    console.log(`\n(no ${source}: large-file run skipped)`);
+  if (!existsSync(HDFS_SESSIONS_LOG)) {
+    console.log(`\n(no ${HDFS_SESSIONS_LOG}: large-file run skipped)`);
     return;
   }
   const dir = mkdtempSync(path.join(tmpdir(), 'sentinel-templates-bench-'));
   try {
     const file = path.join(dir, 'HDFS_large.log');
-    const text = readFileSync(source, 'utf8');
-    const out = createWriteStream(file);
-    for (let copy = 0; copy < LARGE_FILE_COPIES; copy++) {
-      if (!out.write(text.replace(/blk_(-?\d+)/g, `blk_$1${copy}`))) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
-    }
-    await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+    await writeLargeHdfsLog(file, LARGE_FILE_COPIES * HDFS_SESSIONS_LINES);
     timeTemplatesCli(`HDFS lines (hdfs-sessions × ${LARGE_FILE_COPIES})`, file, 'hdfs', dir);
     const generated = generatedLogFile(dir);
     timeTemplatesCli('generated lines (`generate --logs-per-day 1000000`)', generated, GENERATED_FORMAT, dir);
