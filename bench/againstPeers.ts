@@ -9,13 +9,12 @@
  * Rounds are interleaved (ours, then the peer, three times) and each number is the median of 3.
  * Peers run from .venv-bench (infra/scripts/bench-venv.sh) on the machine's Java.
  */
-import { spawnSync } from 'node:child_process';
 import { createReadStream, createWriteStream, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
-import { embeddedEnv } from './cli';
+import { benchPython, embeddedEnv } from './cli';
 import { writeLargeHdfsLog } from './largeHdfs';
 import { type ProcessRun, runProcess } from './processRun';
 import { printTable } from './table';
@@ -44,8 +43,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const maxOf = (runs: ProcessRun[]) => Math.max(...runs.map((r) => r.peakRssMb));
 
 export async function benchPeers(logs = 1_000_000, largeLines = 10_000_000): Promise<Record<string, unknown>> {
-  const venv = spawnSync('infra/scripts/bench-venv.sh', { stdio: 'inherit' });
-  if (venv.status !== 0) throw new Error('infra/scripts/bench-venv.sh failed: the peers need .venv-bench (PyPI) and Java 17+');
+  if (!benchPython()) throw new Error('infra/scripts/bench-venv.sh failed: the peers need .venv-bench (PyPI) and Java 17+');
   const loadAtStart = loadavg();
   const dir = mkdtempSync(path.join(tmpdir(), 'sentinel-peers-'));
   try {

@@ -1,5 +1,6 @@
 /** Running the built CLI from benchmarks, on a throwaway embedded lake and database. */
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 
 /** Runs the built CLI; returns its last stdout line (the JSON result). */
 export function cli(env: NodeJS.ProcessEnv, ...args: string[]): string {
@@ -13,4 +14,10 @@ export function embeddedEnv(dir: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, SENTINEL_LAKE: `file://${dir}/lake`, SENTINEL_EMBEDDED_DB_DIR: `${dir}/pg`, LOG_LEVEL: 'warn' };
   delete env.DATABASE_URL;
   return env;
+}
+
+/** The Python of `.venv-bench` with the pinned peers (infra/scripts/bench-venv.sh, cached); undefined when it cannot be made. */
+export function benchPython(): string | undefined {
+  const python = '.venv-bench/bin/python';
+  return spawnSync('infra/scripts/bench-venv.sh', { stdio: 'inherit' }).status === 0 && existsSync(python) ? python : undefined;
 }

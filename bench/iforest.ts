@@ -2,8 +2,8 @@
  * Isolation Forest: our implementation against scikit-learn (same data, via bench/sklearn_iforest.py)
  * and ml-isolation-forest 0.1.0, on 100,000 × 20 rows with 1 % shifted outliers.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -12,6 +12,7 @@ import { rocAuc } from '../shared/metrics';
 import { fitIsolationForest, scoreIsolationForest } from '../shared/detectors/isolationForest';
 import type { FeatureMatrix } from '../shared/detectors/types';
 import { printTable } from './table';
+import { benchPython } from './cli';
 
 const require = createRequire(import.meta.url);
 
@@ -47,8 +48,8 @@ const mean = (xs: number[]) => xs.reduce((s, v) => s + v, 0) / xs.length;
 const range = (xs: number[] | undefined) => (xs ? `${Math.min(...xs).toFixed(3)}–${Math.max(...xs).toFixed(3)}` : '1 run');
 
 function sklearn(csv: string, labels: boolean[]): { train: number; score: number; auc: number; aucs: number[] } | string {
-  const venv = '.venv-bench/bin/python';
-  if (spawnSync('infra/scripts/bench-venv.sh', { stdio: 'inherit' }).status !== 0 || !existsSync(venv)) return 'scikit-learn not installable here';
+  const venv = benchPython();
+  if (!venv) return 'scikit-learn not installable here';
   const out = execFileSync(venv, ['bench/sklearn_iforest.py', csv, SEEDS.join(',')], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   const runs = JSON.parse(out) as { train_seconds: number; score_seconds: number; scores: number[] }[];
   const aucs = runs.map((r) => rocAuc(Float64Array.from(r.scores), labels));

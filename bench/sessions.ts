@@ -7,7 +7,7 @@
  * - HDFS_20000 (blocks cut short): the same in-process table.
  * Peer levels (loglizer-style, unsupervised, per-block event-count matrix) are printed beside.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,7 +19,7 @@ import { DEFAULT_SESSION_DETECTORS, SESSION_DETECTOR_NAMES } from '../shared/det
 import { fitSessionModel, loadSessionModel, scoreSessions, type AlertRate } from '../shared/models/sessionModel';
 import { printTable } from './table';
 import { parseSessionLabels } from '../shared/eventEvaluation';
-import { cli, embeddedEnv } from './cli';
+import { benchPython, cli, embeddedEnv } from './cli';
 
 const DATASETS = path.resolve(process.env.SENTINEL_DATASETS ?? '../shared/datasets');
 const HDFS_FORMAT = '<Date> <Time> <Pid> <Level> <Component>: <Content>';
@@ -132,8 +132,8 @@ async function detectorRows(blocks: Blocks, withHalves: boolean): Promise<(strin
  * on all blocks and on each half as our detectors are: the published peers, measured side by side.
  */
 function loglizerRows(blocks: Blocks): (string | number)[][] {
-  const python = '.venv-bench/bin/python';
-  if (spawnSync('infra/scripts/bench-venv.sh', { stdio: 'inherit' }).status !== 0 || !existsSync(python)) return [];
+  const python = benchPython();
+  if (!python) return [];
   const dir = mkdtempSync(path.join(tmpdir(), 'sentinel-loglizer-'));
   try {
     const csv = path.join(dir, 'blocks.csv');
