@@ -132,12 +132,6 @@ describe.skipIf(!BROKERS)('sentinel stream on Kafka + PostgreSQL + MinIO', () =>
     await parse({ date: TRAIN_DATE, lake }, step());
     await features({ date: TRAIN_DATE, lake }, step());
     await train({ from: TRAIN_DATE, to: TRAIN_DATE, lake }, step());
-    const gen = await generate(
-      { from: STREAM_DATE, logsPerDay: 150_000, services: 6, seed: 8, malformedRate: 0.001, anomalyTypes: [...STREAM_TYPES], toKafka: TOPIC, lake },
-      step(),
-    );
-    produced = gen.logs;
-    await produceTicks(TOPIC, `${NEXT_DATE}T00:05:00.000Z`);
   }, 300_000);
   afterAll(async () => {
     webhook?.close();
@@ -148,6 +142,14 @@ describe.skipIf(!BROKERS)('sentinel stream on Kafka + PostgreSQL + MinIO', () =>
   it('kill -9 mid-stream and a restart: every record lands once, anomalies match the labels, bad records go to the dead-letter topic', async () => {
     const args = ['--topic', TOPIC, '--group', `g-${suffix}`, '--model-check-seconds', '1'];
     const first = startStream(args, env(), 19481);
+    // The stream day is produced at a pace (about 8 s) while the first process runs, so the kill
+    // lands mid-stream however fast the machine: unpaced, one process can take the whole day (and
+    // commit it) before the test gets to the kill.
+    const producing = generate(
+      { from: STREAM_DATE, logsPerDay: 150_000, services: 6, seed: 8, malformedRate: 0.001, anomalyTypes: [...STREAM_TYPES], toKafka: TOPIC, rate: 20_000, lake },
+      step(),
+    );
+    producing.catch(() => undefined); // awaited below; this only keeps an early failure from being "unhandled"
     await waitUntil(
       'the first stream to consume 40K records',
       async () => ((await first.metrics()).get('sentinel_stream_records_in_total') ?? 0) >= 40_000,
@@ -159,6 +161,8 @@ describe.skipIf(!BROKERS)('sentinel stream on Kafka + PostgreSQL + MinIO', () =>
     expect(await first.exited).toBe('SIGKILL');
 
     const second = startStream(args, env(), 19482);
+    produced = (await producing).logs;
+    await produceTicks(TOPIC, `${NEXT_DATE}T00:05:00.000Z`);
     await waitUntil('the restarted stream to pass the stream day', watermarkPast(second, dayStart(NEXT_DATE)), 180_000, second);
     const readyz = await fetch(`http://127.0.0.1:${second.port}/readyz`);
     expect(readyz.status).toBe(200);
