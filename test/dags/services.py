@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import uuid
 from pathlib import Path
 
 import psycopg2
 import pytest
+
+from conftest import DAGS
 
 REPO = Path(__file__).resolve().parents[2]
 ADMIN_URL = os.environ.get("SENTINEL_TEST_DATABASE_URL", "postgres://sentinel:ls-pg-3b9d@127.0.0.1:5432/sentinel_test")
@@ -75,6 +78,31 @@ class Sandbox:
         if out.returncode:
             raise AssertionError(f"sentinel {' '.join(args)} exited {out.returncode}: {out.stderr[-2000:]}")
         return json.loads(out.stdout.strip().splitlines()[-1])
+
+    def airflow(
+        self, *args: str, runner: str, dags: Path = DAGS, extra_env: dict | None = None, timeout: int = 900
+    ) -> subprocess.CompletedProcess:
+        """The `airflow` CLI of the pinned venv on this sandbox's AIRFLOW_HOME (`self.home`, set by the
+        fixture), the DAGs' steps run by `runner` with this sandbox's settings. The whole output goes to
+        `airflow-RUNNER-ARGS.log` beside it, for a failed run."""
+        env = {
+            **os.environ,
+            "AIRFLOW_HOME": str(self.home),
+            "AIRFLOW__CORE__DAGS_FOLDER": str(dags),
+            "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+            "SENTINEL_RUNNER": runner,
+            "SENTINEL_TASK_RETRIES": "0",
+            "SENTINEL_DEADLINES": "0",  # see sentinel_infra/deadlines.py: `dags test` + deadlines crash in 3.3.2
+            "SENTINEL_DOCKER_ENV_FILE": str(self.env_file(self.home / "sentinel.env")),
+            "PYTHONPATH": str(DAGS),
+            **(extra_env or {}),
+        }
+        out = subprocess.run(
+            [str(REPO / ".venv-airflow/bin/airflow"), *args], env=env, capture_output=True, text=True, timeout=timeout
+        )
+        name = "-".join(a for a in args if re.fullmatch(r"[\w.-]+", a))
+        (self.home / f"airflow-{runner}-{name}.log").write_text(out.stdout + out.stderr)
+        return out
 
     def query(self, sql: str, *params):
         with psycopg2.connect(self.database_url) as conn:

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 
 import pytest
 
-from conftest import DAGS
-from services import REPO, Sandbox, require_docker_images
+from services import Sandbox, require_docker_images
 
 TRAIN_DAY = "2026-02-02"
 DAY = "2026-02-03"
@@ -29,22 +27,7 @@ def sandbox(tmp_path_factory):
 
 
 def airflow(box: Sandbox, *args: str) -> subprocess.CompletedProcess:
-    env = {
-        **os.environ,
-        "AIRFLOW_HOME": str(box.home),
-        "AIRFLOW__CORE__DAGS_FOLDER": str(DAGS),
-        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-        "SENTINEL_RUNNER": "docker",
-        "SENTINEL_TASK_RETRIES": "0",
-        "SENTINEL_DEADLINES": "0",  # see sentinel_infra/deadlines.py: `dags test` + deadlines crash in 3.3.2
-        "SENTINEL_DOCKER_ENV_FILE": str(box.env_file(box.home / "sentinel.env")),
-        "PYTHONPATH": str(DAGS),
-    }
-    out = subprocess.run(
-        [str(REPO / ".venv-airflow/bin/airflow"), *args], env=env, capture_output=True, text=True, timeout=900
-    )
-    (box.home / "airflow-output.log").write_text(out.stdout + out.stderr)  # the whole log, for a failed run
-    return out
+    return box.airflow(*args, runner="docker")
 
 
 def test_daily_dag_scores_the_logical_date_in_containers(sandbox):

@@ -7,7 +7,6 @@ Airflow + Kubernetes" follows the same steps."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import sqlite3
 import subprocess
@@ -24,7 +23,7 @@ from kube_cluster import (
     import_step_images,
     settings,
 )
-from services import REPO, Sandbox, require_docker_images
+from services import Sandbox, require_docker_images
 
 TRAIN_DAY = "2026-02-02"
 DAY = "2026-02-03"
@@ -125,26 +124,12 @@ def sandbox(cluster, tmp_path_factory):
 
 
 def airflow(box: Sandbox, cluster: dict, *args: str, runner: str = "kubernetes") -> subprocess.CompletedProcess:
-    env = {
-        **os.environ,
-        "AIRFLOW_HOME": str(box.home),
-        "AIRFLOW__CORE__DAGS_FOLDER": str(box.dags),
-        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-        "SENTINEL_RUNNER": runner,
-        # Airflow's identity on the cluster: the airflow-worker service account's token, as in production.
+    # Airflow's identity on the cluster: the airflow-worker service account's token, as in production.
+    kube = {
         "SENTINEL_K8S_CONFIG_FILE": cluster["SENTINEL_TEST_KUBE_AIRFLOW_KUBECONFIG"],
-        "SENTINEL_TASK_RETRIES": "0",
         "SENTINEL_SENSOR_POKE_SECONDS": "2",
-        "SENTINEL_DEADLINES": "0",  # see sentinel_infra/deadlines.py: `dags test` + deadlines crash in 3.3.2
-        "SENTINEL_DOCKER_ENV_FILE": str(box.env_file(box.home / "sentinel.env")),
-        "PYTHONPATH": str(DAGS),
     }
-    out = subprocess.run(
-        [str(REPO / ".venv-airflow/bin/airflow"), *args], env=env, capture_output=True, text=True, timeout=1200
-    )
-    name = "-".join(a for a in args if re.fullmatch(r"[\w.-]+", a))
-    (box.home / f"airflow-{runner}-{name}.log").write_text(out.stdout + out.stderr)  # for a failed run
-    return out
+    return box.airflow(*args, runner=runner, dags=box.dags, extra_env=kube, timeout=1200)
 
 
 def task_instances(box: Sandbox, dag_id: str) -> dict[str, tuple[str, int]]:
