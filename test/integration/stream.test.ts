@@ -146,7 +146,17 @@ describe.skipIf(!BROKERS)('sentinel stream on Kafka + PostgreSQL + MinIO', () =>
     // lands mid-stream however fast the machine: unpaced, one process can take the whole day (and
     // commit it) before the test gets to the kill.
     const producing = generate(
-      { from: STREAM_DATE, logsPerDay: 150_000, services: 6, seed: 8, malformedRate: 0.001, anomalyTypes: [...STREAM_TYPES], toKafka: TOPIC, rate: 20_000, lake },
+      {
+        from: STREAM_DATE,
+        logsPerDay: 150_000,
+        services: 6,
+        seed: 8,
+        malformedRate: 0.001,
+        anomalyTypes: [...STREAM_TYPES],
+        toKafka: TOPIC,
+        rate: 20_000,
+        lake,
+      },
       step(),
     );
     producing.catch(() => undefined); // awaited below; this only keeps an early failure from being "unhandled"
@@ -274,7 +284,17 @@ describe.skipIf(!BROKERS)('sentinel stream on Kafka + PostgreSQL + MinIO', () =>
     // consume when the partitions move: one member takes the whole day in about 2 s, before a
     // second one has even joined.
     const producing = generate(
-      { from: REBALANCE_DATE, logsPerDay: 150_000, services: 6, seed: 9, malformedRate: 0.001, anomalyTypes: [...STREAM_TYPES], toKafka: topic, rate: 5000, lake },
+      {
+        from: REBALANCE_DATE,
+        logsPerDay: 150_000,
+        services: 6,
+        seed: 9,
+        malformedRate: 0.001,
+        anomalyTypes: [...STREAM_TYPES],
+        toKafka: topic,
+        rate: 5000,
+        lake,
+      },
       step(),
     );
     producing.catch(() => undefined); // awaited below; this only keeps an early failure from being "unhandled"
