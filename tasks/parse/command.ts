@@ -10,6 +10,7 @@ import { InconsistentCommitError } from '../../shared/errors';
 import { normalizeMessage } from '../../shared/parsing/normalizeMessage';
 import { utf8Strings } from '../../shared/utf8Column';
 import { CodedUtf8Column } from '../../shared/codedUtf8Column';
+import { ParamsColumn } from '../../shared/parsing/paramsColumn';
 
 export const parseStepOptions = z.object({ date: z.string(), lake: z.string().optional() });
 
@@ -49,6 +50,8 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     // Template ids and templates repeat a few hundred values over millions of rows: a code per row.
     const templateIds = new CodedUtf8Column();
     const templateTexts = new CodedUtf8Column();
+    // The parameters of each row as the bytes of their JSON array, written from the message.
+    const params = new ParamsColumn();
     async function* silverBatches(): AsyncGenerator<WritableBatch> {
       for await (const bronze of readCommitted(ctx.lake, bronzeLogs, bronzeManifest, undefined, READ_AS_ARROW)) {
         const c = bronze.columns;
@@ -61,14 +64,15 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
         let trimmed = false;
         const templateId = new Int32Array(n);
         const template = new Int32Array(n);
-        const params = new Array<string>(n);
         for (let i = 0; i < n; i++) {
           const text = normalizeMessage(message[i]);
           if (text !== message[i]) {
             message[i] = text;
             normalized = true;
           }
-          const mined = miner.add(message[i]);
+          params.startRow();
+          const mined = miner.addTo(message[i], params);
+          params.endRow();
           recordFirstSeen(firstSeen, mined.templateId, ts[i]);
           const name = String(service[i]).trim();
           if (name !== service[i]) {
@@ -77,7 +81,6 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
           }
           templateId[i] = templateIds.code(mined.templateId);
           template[i] = templateTexts.code(mined.template);
-          params[i] = JSON.stringify(mined.params);
         }
         yield {
           rows: n,
@@ -88,7 +91,7 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
             message: normalized ? message : messageVector,
             template_id: templateIds.vector(templateId),
             template: templateTexts.vector(template),
-            params,
+            params: params.vector(),
           },
         };
       }
