@@ -1,3 +1,4 @@
+import type { Vector } from 'apache-arrow';
 import { z } from 'zod';
 import { runStep, type StepOptions } from '../../shared/runtime';
 import { checkCompanion, PartitionWriter, readCommitted, readManifest, requireManifest } from '../../shared/lake';
@@ -26,6 +27,16 @@ const PASSED_THROUGH = bronzeLogs.columns.map((c) => c.name).filter((name) => ![
  * usual case, instead of being encoded to UTF-8 again.
  */
 const READ_AS_ARROW = [...PASSED_THROUGH, 'message', 'service'];
+
+/** Messages decoded at a time (see silverBatches): small enough that their strings die young. */
+const MESSAGE_SLICE_ROWS = 8192;
+
+/** The messages of a part with the normalized ones in their rows. */
+function withNormalized(messages: Vector, normalized: ReadonlyMap<number, string>): (string | null)[] {
+  const out = utf8Strings(messages);
+  for (const [row, message] of normalized) out[row] = message;
+  return out;
+}
 
 /** bronze/logs → silver/logs for one date, mining templates with the persisted template store. */
 export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
@@ -64,35 +75,39 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
         const ts = passedThrough.ts.toArray() as BigInt64Array;
         const tsMissing = passedThrough.ts.nullCount > 0;
         const service = utf8Strings(serviceVector);
-        const message = utf8Strings(messageVector) as string[];
-        let normalized = false;
+        // Messages are decoded a slice of rows at a time and dropped once mined: a whole part's
+        // strings outlived the young generation and were copied into the old one (decision XX).
+        // The few a normalization changed are kept by row.
+        const normalized = new Map<number, string>();
         let trimmed = false;
         const templateId = new Int32Array(n);
         const template = new Int32Array(n);
-        for (let i = 0; i < n; i++) {
-          const text = normalizeMessage(message[i]);
-          if (text !== message[i]) {
-            message[i] = text;
-            normalized = true;
+        for (let from = 0; from < n; from += MESSAGE_SLICE_ROWS) {
+          const to = Math.min(n, from + MESSAGE_SLICE_ROWS);
+          const messages = utf8Strings(messageVector.slice(from, to)) as string[];
+          for (let i = from; i < to; i++) {
+            const original = messages[i - from];
+            const message = normalizeMessage(original);
+            if (message !== original) normalized.set(i, message);
+            params.startRow();
+            const mined = miner.addTo(message, params);
+            params.endRow();
+            recordFirstSeen(firstSeen, mined.templateId, tsMissing && !passedThrough.ts.isValid(i) ? NaN : Number(ts[i]));
+            const name = String(service[i]).trim();
+            if (name !== service[i]) {
+              service[i] = name;
+              trimmed = true;
+            }
+            templateId[i] = templateIds.code(mined.templateId);
+            template[i] = templateTexts.code(mined.template);
           }
-          params.startRow();
-          const mined = miner.addTo(message[i], params);
-          params.endRow();
-          recordFirstSeen(firstSeen, mined.templateId, tsMissing && !passedThrough.ts.isValid(i) ? NaN : Number(ts[i]));
-          const name = String(service[i]).trim();
-          if (name !== service[i]) {
-            service[i] = name;
-            trimmed = true;
-          }
-          templateId[i] = templateIds.code(mined.templateId);
-          template[i] = templateTexts.code(mined.template);
         }
         yield {
           rows: n,
           columns: {
             ...passedThrough,
             service: trimmed ? service : serviceVector,
-            message: normalized ? message : messageVector,
+            message: normalized.size ? withNormalized(messageVector, normalized) : messageVector,
             template_id: templateIds.vector(templateId),
             template: templateTexts.vector(template),
             params: params.vector(),
