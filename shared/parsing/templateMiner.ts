@@ -220,23 +220,29 @@ export function createTemplateMiner(config: Partial<TemplateMinerConfig> = {}, s
   }
   const maskedOf = (prepared: MessageShape | MessageTokens, content: string) => ('tokenSpans' in prepared ? maskedTokens(prepared, content) : prepared.masked);
   const memoOf = (prepared: MessageShape | KnownMessage | MessageTokens) => ('memo' in prepared ? prepared.memo : undefined);
+  /** Drain's result; the masked tokens are built only when the memo does not hold (a shape's tokens with digits are made per message). */
+  const learned = (prepared: MessageShape | KnownMessage | MessageTokens, content: string) => {
+    const memo = memoOf(prepared);
+    return (memo && drain.learnKnown(memo)) || drain.learn(maskedOf(prepared, content), memo);
+  };
 
   const miner: TemplateMiner = {
     config: fullConfig,
     add(content) {
       const prepared = prepare(content);
-      const r = drain.learn(maskedOf(prepared, content), memoOf(prepared));
+      const r = learned(prepared, content);
       return { templateId: r.templateId, template: r.template, params: paramsOf(r.template, content, prepared), changeType: r.changeType };
     },
     addTo(content, sink) {
       const prepared = prepare(content);
-      const r = drain.learn(maskedOf(prepared, content), memoOf(prepared));
+      const r = learned(prepared, content);
       writeParams(r.template, content, prepared, sink);
       return r;
     },
     learn(content) {
       const prepared = prepare(content);
-      return drain.learnId(maskedOf(prepared, content), memoOf(prepared));
+      const memo = memoOf(prepared);
+      return (memo && drain.learnKnown(memo)?.templateId) || drain.learnId(maskedOf(prepared, content), memo);
     },
     mine(contents) {
       const out: MineResult[] = [];
