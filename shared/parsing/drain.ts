@@ -107,6 +107,12 @@ export interface DrainState {
 export interface DrainMemo {
   cluster: unknown;
   changes: number;
+  /**
+   * Positions where the tokens differ between the lines that share the memo (a shape's tokens with
+   * digits, `225ms`): each holds a digit in every such line. The memo is then only taken when the
+   * text there cannot change the match (see `digitsMatchAlike`).
+   */
+  varying?: readonly number[];
 }
 
 interface Cluster {
@@ -184,6 +190,15 @@ export class Drain {
     return { templateId: cluster.id, template: (cluster.text ??= cluster.tokens.join(' ')), changeType };
   }
 
+  /**
+   * `learn` while the memo holds, without the tokens (a caller can skip building them); null when
+   * it does not, and `learn` must be given the tokens.
+   */
+  learnKnown(memo: DrainMemo): { templateId: string; template: string; changeType: ChangeType } | null {
+    const known = this.repeat(memo);
+    return known && { templateId: known.id, template: (known.text ??= known.tokens.join(' ')), changeType: 'none' };
+  }
+
   /** `learn` for callers that only need the template id: no result object. */
   learnId(tokens: string[], memo?: DrainMemo): string {
     return ((memo && this.repeat(memo)) || this.learnTokens(tokens, memo).cluster).id;
@@ -199,7 +214,8 @@ export class Drain {
 
   private learnTokens(tokens: string[], memo?: DrainMemo): { cluster: Cluster; changeType: ChangeType } {
     if (memo) memo.changes = -1;
-    const found = this.treeSearch(tokens, false);
+    const leaf = this.leafOf(tokens);
+    const found = leaf && bestMatch(leaf.clusters, tokens, this.learningRules);
     if (!found) {
       const created = this.createCluster(tokens);
       const target = this.mergeSiblings(created);
@@ -208,7 +224,7 @@ export class Drain {
     if (++found.size === this.learningRules.settledWordLines) this.changes++;
     const merged = mergeTemplate(found.tokens, tokens);
     if (merged === found.tokens) {
-      if (memo) {
+      if (memo && (!memo.varying || this.digitsMatchAlike(leaf, tokens.length, memo.varying))) {
         memo.cluster = found;
         memo.changes = this.changes;
       }
@@ -373,13 +389,38 @@ export class Drain {
    * leaf's best match: exact (inference) or by the learning rules.
    */
   private treeSearch(tokens: readonly string[], exact: boolean): Cluster | null {
+    const leaf = this.leafOf(tokens);
+    return leaf && bestMatch(leaf.clusters, tokens, exact ? EXACT : this.learningRules);
+  }
+
+  /** The leaf the tokens route to, or null. */
+  private leafOf(tokens: readonly string[]): TreeNode | null {
     let node = this.root.children.get(String(tokens.length));
     if (!node) return null;
     for (let i = 0; i < this.tokenLayers(tokens.length); i++) {
       node = node.children.get(tokens[i]) ?? node.children.get(WILDCARD);
       if (!node) return null;
     }
-    return bestMatch(node.clusters, tokens, exact ? EXACT : this.learningRules);
+    return node;
+  }
+
+  /**
+   * Whether any text with a digit at the `varying` positions would match as the tokens just did
+   * (the same leaf, the same best cluster, unchanged). It would when none of those positions routes
+   * (only the first token layers do) and no cluster of the leaf with this many tokens has a token
+   * with a digit there: a token with a digit then never equals a template token there (`<*>` counts
+   * as a parameter, a word is unequal to it either way, and the word rule asks only whether the
+   * line's token has a digit), so every similarity and word variant comes out the same. The
+   * cluster it joined unchanged has `<*>` at all of them.
+   */
+  private digitsMatchAlike(leaf: TreeNode, length: number, varying: readonly number[]): boolean {
+    const layers = this.tokenLayers(length);
+    for (const p of varying) if (p < layers) return false;
+    for (const cluster of leaf.clusters) {
+      if (cluster.tokens.length !== length) continue;
+      for (const p of varying) if (hasDigit(cluster.tokens[p])) return false;
+    }
+    return true;
   }
 
   private createCluster(tokens: string[]): Cluster {
@@ -510,6 +551,14 @@ function mergeTemplate(template: string[], tokens: readonly string[]): string[] 
 
 /** A mask placeholder inside a token: `<NUM>`, `<IP>`, `<*>` (mask names are upper-case). */
 const PLACEHOLDER = /<(?:\*|[A-Z][A-Z0-9_]*)>/;
+
+function hasDigit(token: string): boolean {
+  for (let i = 0; i < token.length; i++) {
+    const c = token.charCodeAt(i);
+    if (c >= 48 && c <= 57) return true;
+  }
+  return false;
+}
 
 /** Likely a variable: has a digit or a mask placeholder. Everything else is a plain word. */
 export function isVariableToken(token: string): boolean {

@@ -34,7 +34,7 @@ export interface MessageShape {
    * token's index, then its parts, a placeholder or the start and end of a text in the message.
    */
   readonly digitTokens: ReadonlyArray<{ token: number; parts: ReadonlyArray<string | number> }> | null;
-  /** The clusterer's memo for the masked tokens (drain.ts), when they are the same for every message of the shape. */
+  /** The clusterer's memo for the masked tokens (drain.ts); `varying` names the tokens with digits. */
   readonly memo: DrainMemo | undefined;
 }
 
@@ -265,7 +265,8 @@ function entryFor(message: string, { tokens, masked, values }: MessageTokens): E
     valueStarts,
     valueSpans,
     digitTokens: digitTokens.length > 0 ? digitTokens : null,
-    memo: digitTokens.length > 0 ? undefined : { cluster: undefined, changes: -1 },
+    // Tokens with digits differ from message to message: Drain keeps the memo only while their text cannot change the match.
+    memo: { cluster: undefined, changes: -1, ...(digitTokens.length > 0 ? { varying: digitTokens.map((d) => d.token) } : {}) },
     next: undefined,
   };
 }

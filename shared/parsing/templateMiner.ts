@@ -48,6 +48,11 @@ export interface MineResult {
 
 export type MatchResult = Omit<MineResult, 'changeType'>;
 
+/** Where `addTo` puts the parameters, in order: each is `text.slice(start, end)`. */
+export interface ParamSink {
+  span(text: string, start: number, end: number): void;
+}
+
 export interface TemplateMinerState {
   version: 1;
   masks: MaskRule[];
@@ -60,6 +65,11 @@ export interface TemplateMiner {
   readonly config: Readonly<TemplateMinerConfig>;
   /** Learns from one message (the Content part of a line, not the header). */
   add(content: string): MineResult;
+  /**
+   * `add` for a columnar writer: the parameters go to `sink` as positions in the message (or in a
+   * token), so no string is cut per parameter (`parse` writes them as JSON bytes, ParamsColumn).
+   */
+  addTo(content: string, sink: ParamSink): Omit<MineResult, 'params'>;
   /** `add` for callers that only need the template id: no parameters, no result object. */
   learn(content: string): string;
   /** Learns from many messages, in order. */
@@ -183,39 +193,56 @@ export function createTemplateMiner(config: Partial<TemplateMinerConfig> = {}, s
 
   /** A `<*>` position gives the whole original token; a kept token gives what its masks cut out. */
   const templateTokensCache = new Map<string, string[]>();
-  function paramsOf(template: string, content: string, prepared: MessageShape | MessageTokens): string[] {
+  function writeParams(template: string, content: string, prepared: MessageShape | MessageTokens, sink: ParamSink): void {
     // Templates are few and their text is one cached string per cluster: tokenize each once.
     let templateTokens = templateTokensCache.get(template);
     if (!templateTokens) templateTokensCache.set(template, (templateTokens = tokenize(template)));
-    const params: string[] = [];
     if ('tokenSpans' in prepared) {
       const { tokenSpans, valueStarts, valueSpans } = prepared;
       for (let i = 0; i < templateTokens.length; i++) {
-        if (templateTokens[i] === WILDCARD) params.push(content.slice(tokenSpans[2 * i], tokenSpans[2 * i + 1]));
-        else for (let v = valueStarts[i]; v < valueStarts[i + 1]; v++) params.push(content.slice(valueSpans[2 * v], valueSpans[2 * v + 1]));
+        if (templateTokens[i] === WILDCARD) sink.span(content, tokenSpans[2 * i], tokenSpans[2 * i + 1]);
+        else for (let v = valueStarts[i]; v < valueStarts[i + 1]; v++) sink.span(content, valueSpans[2 * v], valueSpans[2 * v + 1]);
       }
-      return params;
+      return;
     }
     const { tokens, values } = prepared;
     for (let i = 0; i < templateTokens.length; i++) {
-      if (templateTokens[i] === WILDCARD) params.push(tokens[i]);
-      else for (const v of values[i]) params.push(v);
+      if (templateTokens[i] === WILDCARD) sink.span(tokens[i], 0, tokens[i].length);
+      else for (const v of values[i]) sink.span(v, 0, v.length);
     }
-    return params;
+  }
+  /** The parameters as strings (one sink for every call: no closure per message). */
+  const list = { params: [] as string[], span: (text: string, start: number, end: number) => list.params.push(text.slice(start, end)) };
+  function paramsOf(template: string, content: string, prepared: MessageShape | MessageTokens): string[] {
+    list.params = [];
+    writeParams(template, content, prepared, list);
+    return list.params;
   }
   const maskedOf = (prepared: MessageShape | MessageTokens, content: string) => ('tokenSpans' in prepared ? maskedTokens(prepared, content) : prepared.masked);
   const memoOf = (prepared: MessageShape | KnownMessage | MessageTokens) => ('memo' in prepared ? prepared.memo : undefined);
+  /** Drain's result; the masked tokens are built only when the memo does not hold (a shape's tokens with digits are made per message). */
+  const learned = (prepared: MessageShape | KnownMessage | MessageTokens, content: string) => {
+    const memo = memoOf(prepared);
+    return (memo && drain.learnKnown(memo)) || drain.learn(maskedOf(prepared, content), memo);
+  };
 
   const miner: TemplateMiner = {
     config: fullConfig,
     add(content) {
       const prepared = prepare(content);
-      const r = drain.learn(maskedOf(prepared, content), memoOf(prepared));
+      const r = learned(prepared, content);
       return { templateId: r.templateId, template: r.template, params: paramsOf(r.template, content, prepared), changeType: r.changeType };
+    },
+    addTo(content, sink) {
+      const prepared = prepare(content);
+      const r = learned(prepared, content);
+      writeParams(r.template, content, prepared, sink);
+      return r;
     },
     learn(content) {
       const prepared = prepare(content);
-      return drain.learnId(maskedOf(prepared, content), memoOf(prepared));
+      const memo = memoOf(prepared);
+      return (memo && drain.learnKnown(memo)?.templateId) || drain.learnId(maskedOf(prepared, content), memo);
     },
     mine(contents) {
       const out: MineResult[] = [];
