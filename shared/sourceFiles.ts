@@ -95,16 +95,19 @@ export interface DecodedLines {
  * Invalid UTF-8 is reported per line (ingest quarantines those lines) rather than silently replaced.
  */
 export async function readLines(store: ObjectStore, key: string): Promise<DecodedLines> {
+  return decodeChecked(await readBytes(store, key));
+}
+
+/** A file's bytes, decompressed (ingest reads well-formed UTF-8 lines from them without a string per line). */
+export async function readBytes(store: ObjectStore, key: string): Promise<Buffer> {
   const bytes = await store.get(key);
-  let raw: Buffer;
   try {
-    raw = await decompress(bytes);
+    return await decompress(bytes);
   } catch (err) {
     throw new BadInputError(`${store.uri}${key} starts like gzip but does not decompress (${(err as Error).message}): replace or remove the file`, {
       cause: err,
     });
   }
-  return decodeChecked(raw);
 }
 
 /** Lines as text, invalid UTF-8 replaced with U+FFFD (for tools that only look, such as `templates`). */
@@ -116,7 +119,8 @@ async function decompress(bytes: Uint8Array): Promise<Buffer> {
   return bytes.length > 2 && bytes[0] === 0x1f && bytes[1] === 0x8b ? await gunzipAsync(bytes) : Buffer.from(bytes);
 }
 
-function decodeChecked(raw: Buffer): DecodedLines {
+/** Bytes → lines (split at LF or CRLF), with the lines that are not well-formed UTF-8. */
+export function decodeChecked(raw: Buffer): DecodedLines {
   const lines = raw.toString('utf8').split(/\r?\n/);
   if (lines.length && lines[lines.length - 1] === '') lines.pop(); // the final newline ends a line, it doesn't start one
   const invalidUtf8 = new Map<number, number>();
