@@ -22,7 +22,8 @@ for (const table of tables) {
     for (const c of spec.columns) {
       const values = batch.columns[c.name];
       const h = hashes.get(c.name)!;
-      for (let i = 0; i < batch.rows; i++) h.update(`${values[i] === null ? '\u0000null' : typeof values[i] === 'number' && Object.is(values[i], -0) ? '-0' : String(values[i])}\n`);
+      for (let i = 0; i < batch.rows; i++)
+        h.update(`${values[i] === null ? '\u0000null' : typeof values[i] === 'number' && Object.is(values[i], -0) ? '-0' : String(values[i])}\n`);
     }
   }
   console.log(`${table} rows=${rows}`);

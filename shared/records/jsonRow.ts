@@ -3,7 +3,7 @@ import { isSupportedTime } from '../dates';
 import { LEVELS } from '../schemas';
 import { ABSENT, FlatJsonScanner, NO_ESCAPES, NULL, NUMBER, numberValue, STRING, UNICODE_ESCAPES, unescapeShort } from './flatJson';
 import type { LineParserOptions } from './lineParser';
-import type { TimestampParser } from './timestamps';
+import { parseIsoMillisUtcBytes, readsIsoFirst, type TimestampParser } from './timestamps';
 
 /**
  * A JSON line's record written straight from the file's bytes into Bronze's column buffers: the
@@ -29,7 +29,6 @@ const ALIASES = {
   status: ['status', 'status_code', 'http_status'],
 } as const;
 type Field = keyof typeof ALIASES;
-const FIELDS = Object.keys(ALIASES) as Field[];
 const OPTIONAL_TEXT: Field[] = ['host', 'user_id', 'session_id', 'trace_id', 'label'];
 
 /** Level names as bytes (a level is taken here only when spelled exactly so; aliases go to parseJsonLine). */
@@ -37,6 +36,9 @@ const LEVEL_BYTES = LEVELS.map((l) => Buffer.from(l, 'latin1'));
 
 /** The setters of Bronze's ColumnBatchBuilder the writer uses. */
 export type RowColumns = Pick<ColumnBatchBuilder, 'columnIndex' | 'setBytes' | 'setValue'>;
+
+/** Node's native slice without toString's argument checks (they cost a tenth of this path); not in @types/node. */
+type SliceableBuffer = Buffer & { utf8Slice(start: number, end: number): string; latin1Slice(start: number, end: number): string };
 
 export type JsonRowWriter = (b: Buffer, start: number, end: number) => boolean;
 
@@ -47,24 +49,42 @@ export type JsonRowWriter = (b: Buffer, start: number, end: number) => boolean;
  */
 export function createJsonRowWriter(options: LineParserOptions, parseTs: TimestampParser, records: RowColumns, from: number, to: number): JsonRowWriter {
   const keys: string[] = [];
-  /** Per field, the key indexes of its aliases in order. */
-  const slots = {} as Record<Field, number[]>;
-  for (const field of FIELDS) slots[field] = ALIASES[field].map((alias) => keys.push(alias) - 1);
+  /** Per field, the key indexes of its aliases in order (arrays by field, not a record: keyed loads went megamorphic). */
+  const aliasKeys = (field: Field) => Int32Array.from(ALIASES[field], (alias) => keys.push(alias) - 1);
+  const tsKeys = aliasKeys('ts');
+  const levelKeys = aliasKeys('level');
+  const serviceKeys = aliasKeys('service');
+  const messageKeys = aliasKeys('message');
+  const optionalKeys = OPTIONAL_TEXT.map(aliasKeys);
+  const latencyKeys = aliasKeys('latency_ms');
+  const statusKeys = aliasKeys('status');
   const scanner = new FlatJsonScanner(keys);
   const { kind, start: valueStart, end: valueEnd, escapes } = scanner;
-  const col = Object.fromEntries(FIELDS.map((f) => [f, records.columnIndex(f)])) as Record<Field, number>;
+  const tsColumn = records.columnIndex('ts');
+  const serviceColumn = records.columnIndex('service');
+  const levelColumn = records.columnIndex('level');
+  const messageColumn = records.columnIndex('message');
+  const latencyColumn = records.columnIndex('latency_ms');
+  const statusColumn = records.columnIndex('status');
+  const optionalColumns = Int32Array.from(OPTIONAL_TEXT, (f) => records.columnIndex(f));
+  /** The optional text fields' value keys on this line (-1: null). */
+  const optional = new Int32Array(OPTIONAL_TEXT.length);
   const defaultService = options.service;
   const defaultServiceOk = defaultService !== undefined && defaultService.length >= 1 && defaultService.length <= 200;
   let scratch = new Uint8Array(1024);
+  const isoFirst = readsIsoFirst(parseTs);
 
   /** The first alias present and not null (`a ?? b ?? ...`), or -1. */
-  const first = (field: Field): number => {
-    for (const k of slots[field]) if (kind[k] !== ABSENT && kind[k] !== NULL) return k;
+  const first = (aliases: Int32Array): number => {
+    for (let i = 0; i < aliases.length; i++) {
+      const k = aliases[i];
+      if (kind[k] !== ABSENT && kind[k] !== NULL) return k;
+    }
     return -1;
   };
   /** A text field's value is written here only as a string without `\u` escapes; -1 = absent. */
-  const textSlot = (field: Field): number | undefined => {
-    const k = first(field);
+  const textKey = (aliases: Int32Array): number | undefined => {
+    const k = first(aliases);
     if (k < 0) return -1;
     return kind[k] === STRING && escapes[k] !== UNICODE_ESCAPES ? k : undefined;
   };
@@ -79,38 +99,41 @@ export function createJsonRowWriter(options: LineParserOptions, parseTs: Timesta
   return (b, start, end) => {
     if (!scanner.scan(b, start, end)) return false;
     // ts, as parseJsonLine reads it: a number (seconds or milliseconds) or text through parseTs.
-    const tk = first('ts');
+    const tk = first(tsKeys);
     if (tk < 0) return false;
     let ts: number | undefined;
     if (kind[tk] === NUMBER) {
       const v = numberValue(b, valueStart[tk], valueEnd[tk]);
       ts = v > 1e11 ? v : v * 1000;
-    } else if (kind[tk] === STRING && escapes[tk] === NO_ESCAPES) ts = parseTs(b.toString('utf8', valueStart[tk], valueEnd[tk]));
+    } else if (kind[tk] === STRING && escapes[tk] === NO_ESCAPES) {
+      // What parseTs would give, from the bytes when that is parseIso's fast path (no string, same value).
+      if (isoFirst()) ts = parseIsoMillisUtcBytes(b, valueStart[tk], valueEnd[tk]);
+      ts ??= parseTs((b as SliceableBuffer).utf8Slice(valueStart[tk], valueEnd[tk]));
+    }
     if (ts === undefined || !isSupportedTime(ts)) return false;
     if (!options.allowOtherDates && (ts < from || ts >= to)) return false;
-    const lk = first('level');
+    const lk = first(levelKeys);
     if (lk < 0 || kind[lk] !== STRING || escapes[lk] !== NO_ESCAPES || !isLevelName(b, valueStart[lk], valueEnd[lk])) return false;
     // service: 1–200 characters (a value of at most 200 bytes has at most 200 UTF-16 units).
-    const sk = textSlot('service');
+    const sk = textKey(serviceKeys);
     if (sk === undefined || (sk < 0 && !defaultServiceOk) || (sk >= 0 && (valueEnd[sk] === valueStart[sk] || valueEnd[sk] - valueStart[sk] > 200)))
       return false;
-    const mk = textSlot('message');
+    const mk = textKey(messageKeys);
     if (mk === undefined || mk < 0 || valueEnd[mk] === valueStart[mk]) return false;
-    const optional: number[] = [];
-    for (const field of OPTIONAL_TEXT) {
-      const k = textSlot(field);
+    for (let f = 0; f < optionalKeys.length; f++) {
+      const k = textKey(optionalKeys[f]);
       if (k === undefined) return false;
-      optional.push(k);
+      optional[f] = k;
     }
     let latency: number | null = null;
-    const latencyKey = first('latency_ms');
+    const latencyKey = first(latencyKeys);
     if (latencyKey >= 0) {
       if (kind[latencyKey] !== NUMBER) return false;
       latency = numberValue(b, valueStart[latencyKey], valueEnd[latencyKey]);
       if (!Number.isFinite(latency) || latency < 0) return false;
     }
     let status: number | null = null;
-    const statusKey = first('status');
+    const statusKey = first(statusKeys);
     if (statusKey >= 0) {
       if (kind[statusKey] !== NUMBER) return false;
       status = numberValue(b, valueStart[statusKey], valueEnd[statusKey]);
@@ -118,17 +141,17 @@ export function createJsonRowWriter(options: LineParserOptions, parseTs: Timesta
     }
 
     // Accepted: the same values parseJsonLine's record holds.
-    records.setValue(col.ts, ts);
-    if (sk >= 0) writeText(col.service, b, sk);
-    else records.setValue(col.service, defaultService);
-    records.setBytes(col.level, b, valueStart[lk], valueEnd[lk]);
-    writeText(col.message, b, mk);
-    records.setValue(col.latency_ms, latency);
-    records.setValue(col.status, status);
+    records.setValue(tsColumn, ts);
+    if (sk >= 0) writeText(serviceColumn, b, sk);
+    else records.setValue(serviceColumn, defaultService);
+    records.setBytes(levelColumn, b, valueStart[lk], valueEnd[lk]);
+    writeText(messageColumn, b, mk);
+    records.setValue(latencyColumn, latency);
+    records.setValue(statusColumn, status);
     for (let f = 0; f < OPTIONAL_TEXT.length; f++) {
       const k = optional[f];
-      if (k >= 0) writeText(col[OPTIONAL_TEXT[f]], b, k);
-      else records.setValue(col[OPTIONAL_TEXT[f]], null);
+      if (k >= 0) writeText(optionalColumns[f], b, k);
+      else records.setValue(optionalColumns[f], null);
     }
     return true;
   };

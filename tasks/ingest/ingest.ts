@@ -134,7 +134,7 @@ export function* ingestBuffer(
       const full = records.endRow();
       if (full) yield { kind: 'part', batch: full };
     } else {
-      const line = b.toString('utf8', start, end);
+      const line = b.toString('utf8', start, end); // (rare: lines the byte path leaves to JSON.parse)
       const item = lineItem(source.name, line, lineNo, parseLine, counts);
       if (item?.kind === 'quarantine') yield item;
       else if (item) {
