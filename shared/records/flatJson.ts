@@ -71,6 +71,7 @@ export class FlatJsonScanner {
         valueStart = i + 1;
         j = valueStart;
         for (;;) {
+          while (j < to && STRING_SPECIAL[b[j]] === 0) j++; // one table load per byte: the hot loop of ingest
           if (j >= to) return false;
           const d = b[j];
           if (d === 0x22) break;
@@ -86,9 +87,7 @@ export class FlatJsonScanner {
             if (!isShortEscape(e)) return false;
             if (escapes === NO_ESCAPES) escapes = SHORT_ESCAPES;
             j += 2;
-            continue;
           }
-          j++;
         }
         kind = STRING;
         i = j + 1;
@@ -135,6 +134,12 @@ export class FlatJsonScanner {
     return -1;
   }
 }
+
+/** Bytes that end a run of plain string content: the quote, the backslash and control characters. */
+const STRING_SPECIAL = new Uint8Array(256);
+for (let c = 0; c < 0x20; c++) STRING_SPECIAL[c] = 1;
+STRING_SPECIAL[0x22] = 1;
+STRING_SPECIAL[0x5c] = 1;
 
 /** JSON's whitespace (space, tab, CR, LF): what JSON.parse skips, and nothing else. */
 function skipSpace(b: Uint8Array, i: number, to: number): number {
