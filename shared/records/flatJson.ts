@@ -187,24 +187,38 @@ function numberEnd(b: Uint8Array, i: number, to: number): number {
 }
 
 /**
- * A number's value as JSON.parse gives it: integers of up to 15 digits exactly by their digits, and
- * anything else through Number (JSON's grammar is a subset of Number's, and both round to nearest).
+ * A number's value as JSON.parse gives it. Up to 15 significant digits with an optional fraction
+ * and no exponent: the digits as an integer (exact below 2^53) divided by a power of ten (exact up
+ * to 10^22), one correctly rounded division, so the nearest double as JSON.parse finds it (Clinger's
+ * fast path). Anything else through Number, whose grammar includes JSON's and which rounds the same.
  */
 export function numberValue(b: Buffer, start: number, end: number): number {
   let i = start;
   const negative = b[i] === 0x2d;
   if (negative) i++;
-  if (end - i <= 15) {
+  if (end - i <= 16) {
     let v = 0;
+    let digits = 0;
+    let fraction = -1;
     for (; i < end; i++) {
-      const d = b[i] - 0x30;
-      if (d < 0 || d > 9) return Number(b.toString('latin1', start, end));
-      v = v * 10 + d;
+      const c = b[i];
+      if (c === 0x2e) fraction = 0;
+      else if (c >= 0x30 && c <= 0x39) {
+        v = v * 10 + (c - 0x30);
+        digits++;
+        if (fraction >= 0) fraction++;
+      } else return slowNumber(b, start, end); // an exponent
     }
-    return negative ? -v : v;
+    if (digits <= 15) {
+      const value = fraction > 0 ? v / POWERS_OF_TEN[fraction] : v;
+      return negative ? -value : value;
+    }
   }
-  return Number(b.toString('latin1', start, end));
+  return slowNumber(b, start, end);
 }
+
+const POWERS_OF_TEN = Array.from({ length: 16 }, (_, k) => 10 ** k);
+const slowNumber = (b: Buffer, start: number, end: number) => Number(b.toString('latin1', start, end));
 
 /**
  * Writes the string value src[start, end) without its one-character escapes into out at pos and
