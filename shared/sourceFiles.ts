@@ -130,7 +130,8 @@ async function decompress(bytes: Uint8Array): Promise<Buffer> {
 function outputChunkSize(bytes: Uint8Array): number {
   const n = bytes.length;
   const isize = n >= 18 ? (bytes[n - 4] | (bytes[n - 3] << 8) | (bytes[n - 2] << 16) | (bytes[n - 1] << 24)) >>> 0 : 0;
-  return Math.min(Math.max(isize + 1, zlibConstants.Z_DEFAULT_CHUNK), MAX_CHUNK);
+  // Deflate expands at most 1032:1, so a larger claimed size (a damaged or hostile trailer) does not reserve memory.
+  return Math.min(Math.max(isize + 1, zlibConstants.Z_DEFAULT_CHUNK), MAX_CHUNK, Math.max(n * 1032, zlibConstants.Z_DEFAULT_CHUNK));
 }
 const MAX_CHUNK = 1 << 30;
 
