@@ -83,6 +83,29 @@ export class ColumnBatchBuilder<Row extends object = Record<string, unknown>> {
     return this.count >= this.maxRows ? this.flush() : undefined;
   }
 
+  /** A column's position, for the setters below: ingest's byte path writes a row value by value. */
+  columnIndex(name: string): number {
+    const col = this.columns.findIndex((c) => c.name === name);
+    if (col < 0) throw new Error(`no column "${name}" in this batch`);
+    return col;
+  }
+
+  /** Sets a utf8 column of the current row to the UTF-8 bytes src[start, end) (well-formed UTF-8). */
+  setBytes(col: number, src: Uint8Array, start: number, end: number): void {
+    (this.columns[col] as Utf8Buffer).setBytes(this.count, src, start, end);
+  }
+
+  /** Sets a column of the current row to a value, as `push` would. */
+  setValue(col: number, value: unknown): void {
+    this.columns[col].set(this.count, value);
+  }
+
+  /** Ends a row whose every column was set; returns a full batch when `maxRows` is reached. */
+  endRow(): WritableBatch | undefined {
+    this.count++;
+    return this.count >= this.maxRows ? this.flush() : undefined;
+  }
+
   flush(): WritableBatch {
     const n = this.count;
     const columns: Record<string, Vector> = {};
@@ -154,22 +177,44 @@ class Utf8Buffer implements ColumnBuffer {
     this.validity = new Validity(capacity);
   }
 
-  set(i: number, value: unknown) {
+  private growOffsets(i: number) {
     if (i + 1 >= this.offsets.length) {
       const grown = new Int32Array(this.offsets.length * 2);
       grown.set(this.offsets);
       this.offsets = grown;
       this.validity.grow(grown.length);
     }
+  }
+
+  private reserve(bytes: number) {
+    if (this.pos + bytes > this.bytes.length) {
+      const grown = new Uint8Array(Math.max(this.bytes.length * 2, this.pos + bytes));
+      grown.set(this.bytes.subarray(0, this.pos));
+      this.bytes = grown;
+    }
+  }
+
+  /** The same bytes `set` writes for the string these bytes decode to. */
+  setBytes(i: number, src: Uint8Array, start: number, end: number) {
+    this.growOffsets(i);
+    this.validity.set(i, true);
+    const n = end - start;
+    this.reserve(n);
+    // A copy loop for short values: a subarray per value costs more than the bytes (ids, levels).
+    if (n <= 32) for (let k = start; k < end; k++) this.bytes[this.pos++] = src[k];
+    else {
+      this.bytes.set(src.subarray(start, end), this.pos);
+      this.pos += n;
+    }
+    this.offsets[i + 1] = this.pos;
+  }
+
+  set(i: number, value: unknown) {
+    this.growOffsets(i);
     if (value !== null && value !== undefined) {
       const s = value as string;
       this.validity.set(i, true);
-      if (this.pos + s.length * 3 > this.bytes.length) {
-        // UTF-16 → UTF-8 takes at most 3 bytes per code unit.
-        const grown = new Uint8Array(Math.max(this.bytes.length * 2, this.pos + s.length * 3));
-        grown.set(this.bytes.subarray(0, this.pos));
-        this.bytes = grown;
-      }
+      this.reserve(s.length * 3); // UTF-16 → UTF-8 takes at most 3 bytes per code unit
       this.pos = writeUtf8(s, this.bytes, this.pos);
     } else this.validity.set(i, false);
     this.offsets[i + 1] = this.pos;

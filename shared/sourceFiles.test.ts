@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { createMemoryStore } from './store/memoryStore';
-import { readLines } from './sourceFiles';
+import { readBytes, readLines } from './sourceFiles';
 
 describe('readLines', () => {
   it('reads gzip by its magic bytes whatever the name, and names a file that does not decompress', async () => {
@@ -32,5 +32,16 @@ describe('readLines', () => {
       [3, 6],
     ]);
     expect((await readLines(store, 'landing/a.log').catch(() => undefined))?.invalidUtf8.size ?? 0).toBe(0);
+  });
+
+  it('decompresses in one chunk by the gzip size, and still whole when that size is only the last member’s', async () => {
+    const store = createMemoryStore();
+    const big = Array.from({ length: 20_000 }, (_, i) => `line ${i} ${'x'.repeat(i % 50)}`).join('\n');
+    await store.put('landing/one.gz', gzipSync(big));
+    // Two gzip members in one file (cat a.gz b.gz): the trailer's size is the second's alone.
+    await store.put('landing/two.gz', Buffer.concat([gzipSync(big), gzipSync('\ntail')]));
+    expect((await readBytes(store, 'landing/one.gz')).toString()).toBe(big);
+    expect((await readBytes(store, 'landing/two.gz')).toString()).toBe(`${big}\ntail`);
+    expect((await readLines(store, 'landing/two.gz')).lines).toHaveLength(20_001);
   });
 });

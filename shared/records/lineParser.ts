@@ -32,11 +32,16 @@ export function resolveLogFormat(logFormat: string): LineMatcher {
  * format. The timestamp parser detects the format once and sticks to it (fast path).
  */
 export function createLineParser(options: LineParserOptions): (line: string) => LineResult {
+  return createLineReaders(options).parseLine;
+}
+
+/** The line parser with its timestamp parser and the partition's bounds [from, to) (ingest's byte path shares them). */
+export function createLineReaders(options: LineParserOptions) {
   const matcher = options.logFormat ? resolveLogFormat(options.logFormat) : undefined;
   const parseTs = createTimestampParser(options.timestampFormat, Number(options.date.slice(0, 4)));
   const from = dayStart(options.date);
   const to = from + 86_400_000;
-  return (line) => {
+  const parseLine = (line: string): LineResult => {
     const result = line.trimStart().startsWith('{')
       ? parseJsonLine(line, parseTs, options.service)
       : matcher
@@ -51,4 +56,5 @@ export function createLineParser(options: LineParserOptions): (line: string) => 
     }
     return result;
   };
+  return { parseLine, parseTs, from, to };
 }

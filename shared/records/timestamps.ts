@@ -98,6 +98,34 @@ function parseIsoMillisUtc(s: string): number | undefined {
   return Date.UTC(year, month - 1, day, hour, minute, second, ms);
 }
 
+/** parseIsoMillisUtc over the bytes b[start, end) (ingest's byte path): the same result, without a string. */
+export function parseIsoMillisUtcBytes(b: Uint8Array, start: number, end: number): number | undefined {
+  if (end - start !== 24 || b[start + 23] !== 90 /* Z */ || b[start + 10] !== 84 /* T */) return undefined;
+  if (b[start + 4] !== 45 || b[start + 7] !== 45 || b[start + 13] !== 58 || b[start + 16] !== 58 || b[start + 19] !== 46) return undefined;
+  const year = byteDigits(b, start, 4);
+  const month = byteDigits(b, start + 5, 2);
+  const day = byteDigits(b, start + 8, 2);
+  const hour = byteDigits(b, start + 11, 2);
+  const minute = byteDigits(b, start + 14, 2);
+  const second = byteDigits(b, start + 17, 2);
+  const ms = byteDigits(b, start + 20, 3);
+  if (year < 100 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59 || ms < 0) {
+    return undefined;
+  }
+  if (day > (month === 2 && isLeap(year) ? 29 : DAYS_IN_MONTH[month - 1])) return undefined;
+  return Date.UTC(year, month - 1, day, hour, minute, second, ms);
+}
+
+function byteDigits(b: Uint8Array, from: number, n: number): number {
+  let v = 0;
+  for (let i = from; i < from + n; i++) {
+    const d = b[i] - 48;
+    if (d < 0 || d > 9) return -1;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
 /** ISO 8601 (with or without offset; no offset = UTC). */
 export const parseIso: TimestampParser = (text) => {
   const fast = parseIsoMillisUtc(text);
@@ -146,7 +174,7 @@ export function createTimestampParser(pattern?: string, defaultYear = 1970): Tim
   }
   const candidates: TimestampParser[] = [parseIso, parseEpoch, ...KNOWN_PATTERNS.map((p) => compileTimestampPattern(p, defaultYear))];
   let current: TimestampParser | undefined;
-  return (text) => {
+  const detecting: TimestampParser = (text) => {
     const fast = current?.(text);
     if (fast !== undefined) return fast;
     for (const c of candidates) {
@@ -158,4 +186,20 @@ export function createTimestampParser(pattern?: string, defaultYear = 1970): Tim
     }
     return undefined;
   };
+  currentParsers.set(detecting, () => current);
+  return detecting;
+}
+
+/** The auto-detecting parsers' current choice (what they try first). */
+const currentParsers = new WeakMap<TimestampParser, () => TimestampParser | undefined>();
+
+/**
+ * Whether `parser` now gives any text that parseIso reads exactly parseIso's value: parseIso itself,
+ * or an auto-detecting parser settled on it (it tries that first; ingest's byte path reads such
+ * timestamps from their bytes, and leaves the others to `parser`).
+ */
+export function readsIsoFirst(parser: TimestampParser): () => boolean {
+  if (parser === parseIso) return () => true;
+  const current = currentParsers.get(parser);
+  return current ? () => current() === parseIso : () => false;
 }

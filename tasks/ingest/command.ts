@@ -6,9 +6,11 @@ import { bronzeLogs, quarantine } from '../../shared/schemas';
 import { QualityGateError, BadInputError, GateClosedError } from '../../shared/errors';
 import { parseOptions } from '../options';
 import type { WritableBatch } from '../../shared/parquet';
-import { createLineParser } from '../../shared/records/lineParser';
-import { emptyCounts, ingestLines, quarantineShare, type BronzeRow, type IngestCounts, type QuarantineRow } from './ingest';
-import { listSource, readLines, type DecodedLines } from '../../shared/sourceFiles';
+import { createLineReaders } from '../../shared/records/lineParser';
+import { createJsonRowWriter } from '../../shared/records/jsonRow';
+import { isUtf8 } from 'node:buffer';
+import { emptyCounts, ingestBuffer, ingestLines, quarantineShare, type BronzeRow, type IngestCounts, type QuarantineRow } from './ingest';
+import { decodeChecked, listSource, readBytes } from '../../shared/sourceFiles';
 
 export const ingestOptions = z.object({
   date: z.string(),
@@ -38,24 +40,33 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
         if (opts.skipIfEmpty) throw new GateClosedError(`no input files in ${listing.describe}: nothing to ingest for ${opts.date}`);
         throw new BadInputError(`no input files in ${listing.describe}: run \`sentinel generate\`, copy logs there, or pass --source`);
       }
-      const parseLine = createLineParser(opts);
+      const { parseLine, parseTs, from, to } = createLineReaders(opts);
       const counts: IngestCounts = emptyCounts();
       const quarantined: QuarantineRow[] = [];
       const records = new ColumnBatchBuilder<BronzeRow>(bronzeLogs, ctx.config.rowsPerPart);
+      const writeJson = createJsonRowWriter(opts, parseTs, records, from, to);
 
       async function* bronzeBatches(): AsyncGenerator<WritableBatch> {
         // The next file is fetched and decompressed while this one is parsed.
-        let next: Promise<DecodedLines> | undefined = readLines(listing.store, listing.keys[0]);
+        let next: Promise<Buffer> | undefined = readBytes(listing.store, listing.keys[0]);
         for (let k = 0; k < listing.keys.length; k++) {
           const key = listing.keys[k];
-          const { lines, invalidUtf8 } = await next!;
-          next = k + 1 < listing.keys.length ? readLines(listing.store, listing.keys[k + 1]) : undefined;
+          const bytes = await next!;
+          next = k + 1 < listing.keys.length ? readBytes(listing.store, listing.keys[k + 1]) : undefined;
           next?.catch(() => undefined); // awaited on the next turn, which rethrows
-          for (const item of ingestLines({ name: key, lines, invalidUtf8 }, parseLine, counts)) {
-            if (item.kind === 'quarantine') quarantined.push(item.row);
-            else {
-              const full = records.push(item.row);
-              if (full) yield full;
+          if (isUtf8(bytes)) {
+            // Almost every file: lines read from the bytes (JSON lines without a string per line).
+            for (const item of ingestBuffer({ name: key, bytes }, writeJson, parseLine, records, counts)) {
+              if (item.kind === 'quarantine') quarantined.push(item.row);
+              else yield item.batch;
+            }
+          } else {
+            for (const item of ingestLines({ name: key, ...decodeChecked(bytes) }, parseLine, counts)) {
+              if (item.kind === 'quarantine') quarantined.push(item.row);
+              else {
+                const full = records.push(item.row);
+                if (full) yield full;
+              }
             }
           }
           ctx.log.debug({ file: key, read: counts.read }, 'file ingested');

@@ -1,5 +1,8 @@
 import type { LogRecord } from '../../shared/schemas';
 import type { LineResult } from '../../shared/records/records';
+import type { JsonRowWriter } from '../../shared/records/jsonRow';
+import type { ColumnBatchBuilder } from '../../shared/batchBuilder';
+import type { WritableBatch } from '../../shared/parquet';
 
 /** A landing file's lines, already decompressed and split. */
 export interface SourceLines {
@@ -55,27 +58,96 @@ export function* ingestLines(source: SourceLines, parseLine: (line: string) => L
   for (const line of source.lines) {
     lineNo++;
     counts.read++;
-    if (!NOT_BLANK.test(line)) {
-      counts.blank++;
-      continue;
-    }
-    const badByte = source.invalidUtf8?.get(lineNo - 1);
-    const result: LineResult = badByte === undefined ? parseLine(line) : { ok: false, reason: `invalid UTF-8 at byte ${badByte}`, key: 'utf8' };
-    if (result.ok) {
-      counts.written++;
-      // The record is this line's own fresh object: extend it rather than copy it (1M copies cost GC time).
-      const row = result.record as BronzeRow;
-      row.source_file = source.name;
-      row.source_line = lineNo;
-      yield { kind: 'record', row };
-    } else {
-      counts.quarantined++;
-      const key = result.key;
-      counts.reasons[key] = (counts.reasons[key] ?? 0) + 1;
-      yield { kind: 'quarantine', row: { source_file: source.name, source_line: lineNo, raw: line.slice(0, MAX_RAW), reason: result.reason } };
-    }
+    const item = lineItem(source.name, line, lineNo, parseLine, counts, source.invalidUtf8?.get(lineNo - 1));
+    if (item) yield item;
   }
 }
+
+/** One line's item (undefined for a blank line), counted; `badByte`: where the line is not well-formed UTF-8. */
+function lineItem(
+  name: string,
+  line: string,
+  lineNo: number,
+  parseLine: (line: string) => LineResult,
+  counts: IngestCounts,
+  badByte?: number,
+): IngestItem | undefined {
+  if (!NOT_BLANK.test(line)) {
+    counts.blank++;
+    return undefined;
+  }
+  const result: LineResult = badByte === undefined ? parseLine(line) : { ok: false, reason: `invalid UTF-8 at byte ${badByte}`, key: 'utf8' };
+  if (result.ok) {
+    counts.written++;
+    // The record is this line's own fresh object: extend it rather than copy it (1M copies cost GC time).
+    const row = result.record as BronzeRow;
+    row.source_file = name;
+    row.source_line = lineNo;
+    return { kind: 'record', row };
+  }
+  counts.quarantined++;
+  const key = result.key;
+  counts.reasons[key] = (counts.reasons[key] ?? 0) + 1;
+  return { kind: 'quarantine', row: { source_file: name, source_line: lineNo, raw: line.slice(0, MAX_RAW), reason: result.reason } };
+}
+
+/** A landing file's decompressed bytes, well-formed UTF-8 (`isUtf8`): others go through ingestLines. */
+export interface SourceBytes {
+  readonly name: string;
+  readonly bytes: Buffer;
+}
+
+export type BufferItem = { kind: 'part'; batch: WritableBatch } | { kind: 'quarantine'; row: QuarantineRow };
+
+/**
+ * ingestLines over a file's bytes, with the same rows, quarantine rows and counts: lines are found
+ * by their LF (a CR before it is not part of the line, as `split(/\r?\n/)` gives them), a JSON
+ * line the byte path accepts is written into `records` from its bytes, and every other line
+ * becomes a string for `parseLine`. Yields each full part of `records` and each quarantine row.
+ */
+export function* ingestBuffer(
+  source: SourceBytes,
+  writeJson: JsonRowWriter,
+  parseLine: (line: string) => LineResult,
+  records: ColumnBatchBuilder<BronzeRow>,
+  counts: IngestCounts,
+): Generator<BufferItem> {
+  counts.files++;
+  const b = source.bytes;
+  const fileColumn = records.columnIndex('source_file');
+  const lineColumn = records.columnIndex('source_line');
+  const nameBytes = Buffer.from(source.name, 'utf8');
+  let lineNo = 0;
+  for (let start = 0; start < b.length; ) {
+    let next = b.indexOf(0x0a, start);
+    if (next < 0) next = b.length;
+    const end = next > start && next < b.length && b[next - 1] === 0x0d ? next - 1 : next;
+    lineNo++;
+    counts.read++;
+    let first = start;
+    while (first < end && isAsciiSpace(b[first])) first++;
+    if (first === end) counts.blank++;
+    else if (b[first] === 0x7b /* { */ && writeJson(b, start, end)) {
+      counts.written++;
+      records.setBytes(fileColumn, nameBytes, 0, nameBytes.length);
+      records.setValue(lineColumn, lineNo);
+      const full = records.endRow();
+      if (full) yield { kind: 'part', batch: full };
+    } else {
+      const line = b.toString('utf8', start, end); // (rare: lines the byte path leaves to JSON.parse)
+      const item = lineItem(source.name, line, lineNo, parseLine, counts);
+      if (item?.kind === 'quarantine') yield item;
+      else if (item) {
+        const full = records.push(item.row);
+        if (full) yield { kind: 'part', batch: full };
+      }
+    }
+    start = next + 1;
+  }
+}
+
+/** What `\s` matches in ASCII: tab, LF, VT, FF, CR and space (other blank lines go through NOT_BLANK). */
+const isAsciiSpace = (c: number) => c === 0x20 || (c >= 0x09 && c <= 0x0d);
 
 /** The share of non-blank lines quarantined. */
 export function quarantineShare(counts: IngestCounts): number {
