@@ -8,7 +8,7 @@ const BACKSLASH = 92;
  * Silver's `params` column built in place: each row is the bytes of `JSON.stringify(params)` as
  * UTF-8, written straight from the message's text (`span`), so no string per parameter, no array
  * and no JSON string per row is made, and nothing is encoded to UTF-8 a second time. Those were
- * about a sixth of `parse` on 1M logs, with the garbage they left (docs/decisions-parsehot.md). Parameters are
+ * about a sixth of `parse` on 1M logs, with the garbage they left (decision 77). Parameters are
  * mostly plain ASCII and copied code by code; one with a quote, a backslash, a control character
  * or anything beyond ASCII goes through JSON.stringify and the encoder, exactly as before.
  */

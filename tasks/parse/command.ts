@@ -76,7 +76,7 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
         const tsMissing = passedThrough.ts.nullCount > 0;
         const service = utf8Strings(serviceVector);
         // Messages are decoded a slice of rows at a time and dropped once mined: a whole part's
-        // strings outlived the young generation and were copied into the old one (docs/decisions-parsehot.md).
+        // strings outlived the young generation and were copied into the old one (decision 77).
         // The few a normalization changed are kept by row.
         const normalized = new Map<number, string>();
         let trimmed = false;
