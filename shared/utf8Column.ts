@@ -46,19 +46,37 @@ interface CachedString {
 export function utf8Strings(vec: Vector): (string | null)[] {
   if (vec.type.typeId !== Type.Utf8) return vec.toArray() as (string | null)[];
   const out = new Array<string | null>(vec.length);
-  const cache = new Map<number, CachedString>();
+  const decode = new Utf8ChunkDecoder(true);
   let o = 0;
   for (const data of vec.data) {
-    const offsets = data.valueOffsets as Int32Array;
-    const bytes = data.values as Uint8Array;
-    const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as SliceableBuffer;
     // Validity read from the bitmap (Data.getValid per row cost a third of this function).
     const bitmap = data.nullCount ? (data.nullBitmap as Uint8Array) : undefined;
-    const bit0 = data.offset;
+    decode.chunk(out, o, data.valueOffsets as Int32Array, data.values as Uint8Array, bitmap, data.offset, data.length);
+    o += data.length;
+  }
+  return out;
+}
+
+/**
+ * Decodes the chunks of one utf8 column into an array of strings (utf8Strings' work, on buffers
+ * from wherever they are: Arrow JS vectors or parquet-wasm's memory). `cached`: look short values up
+ * by their bytes (low-cardinality columns); false for columns whose values nearly all differ.
+ */
+export class Utf8ChunkDecoder {
+  private readonly cache = new Map<number, CachedString>();
+  constructor(private readonly cached: boolean) {}
+
+  /**
+   * Rows [0, length) of a chunk into out[o, o + length): row i is bytes[offsets[i], offsets[i + 1]),
+   * valid when bit `bit0 + i` of `bitmap` is set (no bitmap: no nulls).
+   */
+  chunk(out: (string | null)[], o: number, offsets: Int32Array, bytes: Uint8Array, bitmap: Uint8Array | undefined, bit0: number, length: number): void {
+    const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as SliceableBuffer;
+    const cache = this.cache;
     let lookups = 0;
     let hits = 0;
-    let useCache = true;
-    for (let i = 0; i < data.length; i++, o++) {
+    let useCache = this.cached;
+    for (let i = 0; i < length; i++, o++) {
       if (bitmap && ((bitmap[(bit0 + i) >> 3] >> ((bit0 + i) & 7)) & 1) === 0) {
         out[o] = null;
         continue;
@@ -84,7 +102,6 @@ export function utf8Strings(vec: Vector): (string | null)[] {
       if (lookups === 2048 && hits < 1024) useCache = false; // mostly distinct values (user or session ids)
     }
   }
-  return out;
 }
 
 function sameBytes(cached: Uint8Array, bytes: Uint8Array, start: number, end: number): boolean {
