@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { Dictionary, Int32, Int64, Table, tableToIPC, Utf8, vectorFromArray } from 'apache-arrow';
 import * as parquetWasm from 'parquet-wasm';
 import { BatchBuilder } from './batchBuilder';
 import { batchFromFfi } from './ffiBatch';
@@ -96,6 +97,32 @@ describe('reading Parquet from wasm memory (FFI) and only the wanted column chun
         plain(decodeParquetThroughIpc(spec, bytes, 'ref', keep)),
       );
     }
+  });
+
+  it('reads layouts it does not take from wasm memory (a dictionary column, int64 from another writer) the general way', async () => {
+    const n = 3000;
+    const names = Array.from({ length: n }, (_, i) => (i % 9 === 0 ? null : ['api', 'db', 'ünï'][i % 3]));
+    const counts = BigInt64Array.from({ length: n }, (_, i) => BigInt(i * 1000));
+    const foreign = parquetWasm.writeParquet(
+      parquetWasm.Table.fromIPCStream(
+        tableToIPC(
+          new Table({ name: vectorFromArray(names, new Dictionary(new Utf8(), new Int32())), count: vectorFromArray(Array.from(counts), new Int64()) }),
+          'stream',
+        ),
+      ),
+    );
+    const asSpec: TableSpec = {
+      path: 'test/foreign',
+      columns: [
+        { name: 'name', type: 'utf8' },
+        { name: 'count', type: 'float64' },
+      ],
+    };
+    const reference = decodeParquetThroughIpc(asSpec, foreign);
+    expect(reference.columns.name).toEqual(names);
+    expect(Array.from(reference.columns.count as Float64Array)).toEqual(Array.from(counts, Number));
+    expect(plain(decodeParquet(asSpec, foreign))).toEqual(plain(reference));
+    expect(plain(await decodeParquetColumns(asSpec, foreign, 'x', ['name']))).toEqual(plain(decodeParquetThroughIpc(asSpec, foreign, 'x', ['name'])));
   });
 
   it('reads an empty part', async () => {
