@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ObjectStore } from './store/objectStore';
 import { getJson } from './store/objectStore';
-import { decodeParquet, type Batch, type TableSpec, type WritableBatch } from './parquet';
+import { decodeParquetColumns, type Batch, type TableSpec, type WritableBatch } from './parquet';
 import { ParquetEncoder } from './parquetEncoder';
 import { BatchBuilder } from './batchBuilder';
 import { BadInputError, CommitConflictError, InconsistentCommitError } from './errors';
@@ -234,7 +234,7 @@ export async function* readCommitted(
   columns?: readonly string[],
   arrow?: readonly string[],
 ): AsyncGenerator<Batch> {
-  for (const f of manifest.files) yield decodeParquet(spec, await store.get(f.key), `${store.uri}${f.key}`, columns, arrow);
+  for (const f of manifest.files) yield await decodeParquetColumns(spec, await store.get(f.key), `${store.uri}${f.key}`, columns, arrow);
 }
 
 /**

@@ -18,6 +18,12 @@ describe('utf8Strings', () => {
     expect(utf8Strings(vectorFromArray(values, new Utf8()))).toEqual(values);
   });
 
+  it('stays exact when a repeating column has more distinct values than the cache holds, empty strings included', () => {
+    const values = Array.from({ length: 60_000 }, (_, i) => (i < 20_000 ? `s${i % 100}` : i % 997 === 0 ? '' : `k${i % 6000}-ü`));
+    const vec = vectorFromArray(values, new Utf8());
+    expect(utf8Strings(vec)).toEqual(values);
+  });
+
   it('decodes a leading byte order mark as Arrow does, with nulls at odd offsets', () => {
     const values = Array.from({ length: 3000 }, (_, i) => (i % 3 === 1 ? null : i % 5 === 0 ? '\uFEFFbom' : `v${i % 4}`));
     const vec = vectorFromArray(values, new Utf8());

@@ -32,11 +32,6 @@ function decodeSlice(buf: SliceableBuffer, bytes: Uint8Array, start: number, end
 const MAX_CACHED_BYTES = 32;
 const MAX_CACHE_ENTRIES = 4096;
 
-interface CachedString {
-  bytes: Uint8Array;
-  text: string;
-}
-
 /**
  * An Arrow utf8 column → strings. Low-cardinality columns (service, level, template ids) repeat a
  * few short values millions of times; Arrow decodes every row anew (about a fifth of `features` and
@@ -46,49 +41,96 @@ interface CachedString {
 export function utf8Strings(vec: Vector): (string | null)[] {
   if (vec.type.typeId !== Type.Utf8) return vec.toArray() as (string | null)[];
   const out = new Array<string | null>(vec.length);
-  const cache = new Map<number, CachedString>();
+  const decode = new Utf8ChunkDecoder(true);
   let o = 0;
   for (const data of vec.data) {
-    const offsets = data.valueOffsets as Int32Array;
-    const bytes = data.values as Uint8Array;
-    const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as SliceableBuffer;
     // Validity read from the bitmap (Data.getValid per row cost a third of this function).
     const bitmap = data.nullCount ? (data.nullBitmap as Uint8Array) : undefined;
-    const bit0 = data.offset;
+    decode.chunk(out, o, data.valueOffsets as Int32Array, data.values as Uint8Array, bitmap, data.offset, data.length);
+    o += data.length;
+  }
+  return out;
+}
+
+/**
+ * Decodes the chunks of one utf8 column into an array of strings (utf8Strings' work, on buffers
+ * from wherever they are: Arrow JS vectors or parquet-wasm's memory). `cached`: look short values up
+ * by their bytes (low-cardinality columns); false for columns whose values nearly all differ.
+ */
+export class Utf8ChunkDecoder {
+  // The cache as an open-addressing table over flat arrays (a Map of objects cost twice as much
+  // per row): slot → entry, entry → its hash, its bytes in `arena`, its text.
+  private readonly slots = new Int32Array(CACHE_SLOTS).fill(-1);
+  private readonly hashes = new Int32Array(MAX_CACHE_ENTRIES);
+  private readonly starts = new Int32Array(MAX_CACHE_ENTRIES + 1);
+  private readonly arena = new Uint8Array(MAX_CACHE_ENTRIES * MAX_CACHED_BYTES);
+  private readonly texts: string[] = [];
+  constructor(private readonly cached: boolean) {}
+
+  /**
+   * Rows [0, length) of a chunk into out[o, o + length): row i is bytes[offsets[i], offsets[i + 1]),
+   * valid when bit `bit0 + i` of `bitmap` is set (no bitmap: no nulls).
+   */
+  chunk(out: (string | null)[], o: number, offsets: Int32Array, bytes: Uint8Array, bitmap: Uint8Array | undefined, bit0: number, length: number): void {
+    const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as SliceableBuffer;
+    const { slots, hashes, starts, arena, texts } = this;
     let lookups = 0;
     let hits = 0;
-    let useCache = true;
-    for (let i = 0; i < data.length; i++, o++) {
+    let useCache = this.cached;
+    for (let i = 0; i < length; i++, o++) {
       if (bitmap && ((bitmap[(bit0 + i) >> 3] >> ((bit0 + i) & 7)) & 1) === 0) {
         out[o] = null;
         continue;
       }
       const start = offsets[i];
       const end = offsets[i + 1];
-      if (!useCache || end - start > MAX_CACHED_BYTES) {
+      const n = end - start;
+      if (!useCache || n > MAX_CACHED_BYTES) {
         out[o] = decodeSlice(buf, bytes, start, end);
         continue;
       }
       let h = 0x811c9dc5; // FNV-1a
       for (let b = start; b < end; b++) h = Math.imul(h ^ bytes[b], 0x01000193);
-      const hit = cache.get(h);
       lookups++;
-      if (hit && sameBytes(hit.bytes, bytes, start, end)) {
-        out[o] = hit.text;
+      let slot = h & (CACHE_SLOTS - 1);
+      let text: string | undefined;
+      for (;;) {
+        const e = slots[slot];
+        if (e < 0) break;
+        if (hashes[e] === h && starts[e + 1] - starts[e] === n) {
+          let same = true;
+          for (let b = 0, a = starts[e]; b < n; b++, a++)
+            if (arena[a] !== bytes[start + b]) {
+              same = false;
+              break;
+            }
+          if (same) {
+            text = texts[e];
+            break;
+          }
+        }
+        slot = (slot + 1) & (CACHE_SLOTS - 1);
+      }
+      if (text !== undefined) {
+        out[o] = text;
         hits++;
       } else {
-        const text = decodeSlice(buf, bytes, start, end);
-        if (cache.size < MAX_CACHE_ENTRIES) cache.set(h, { bytes: bytes.slice(start, end), text });
+        text = decodeSlice(buf, bytes, start, end);
+        const e = texts.length;
+        if (e < MAX_CACHE_ENTRIES) {
+          // `slot` is the empty slot the probe ended on.
+          slots[slot] = e;
+          hashes[e] = h;
+          arena.set(bytes.subarray(start, end), starts[e]);
+          starts[e + 1] = starts[e] + n;
+          texts.push(text);
+        }
         out[o] = text;
       }
       if (lookups === 2048 && hits < 1024) useCache = false; // mostly distinct values (user or session ids)
     }
   }
-  return out;
 }
 
-function sameBytes(cached: Uint8Array, bytes: Uint8Array, start: number, end: number): boolean {
-  if (cached.length !== end - start) return false;
-  for (let i = 0; i < cached.length; i++) if (cached[i] !== bytes[start + i]) return false;
-  return true;
-}
+/** Twice the entries: probes stay short. */
+const CACHE_SLOTS = 2 * MAX_CACHE_ENTRIES;

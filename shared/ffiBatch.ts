@@ -1,0 +1,138 @@
+import { Float64, Int32, makeData, Utf8, type Data, type DataType } from 'apache-arrow';
+import { ffiColumns, ffiFields, type FfiArray } from './arrowFfi';
+import type { ColumnData, ColumnSpec } from './parquet';
+import { Utf8ChunkDecoder } from './utf8Column';
+
+/**
+ * Columns of a parquet-wasm table exported through the Arrow C Data Interface → the plain columns
+ * `decodeParquet` returns, read straight from the wasm memory. Instead of the IPC stream (serialized
+ * in wasm, copied out, parsed by Arrow JS and read through its vectors) each value is read once from
+ * where the Parquet reader put it. `undefined` when a column has a layout this does not read (a
+ * dictionary, a type another writer chose): the caller then takes the general IPC path.
+ */
+export function batchFromFfi(
+  memory: ArrayBuffer,
+  schemaAddr: number,
+  arrayAddrs: ArrayLike<number>,
+  wanted: readonly ColumnSpec[],
+  arrow: readonly string[],
+  missing: (name: string) => Error,
+): { rows: number; columns: Record<string, ColumnData>; vectors: Record<string, Data[]> } | undefined {
+  if (arrayAddrs.length === 0) return undefined;
+  const fields = ffiFields(memory, schemaAddr);
+  const batches = Array.from(arrayAddrs, (addr) => ffiColumns(memory, addr, fields));
+  const rows = batches.reduce((sum, b) => sum + b.rows, 0);
+  const columns: Record<string, ColumnData> = {};
+  const vectors: Record<string, Data[]> = {};
+  for (const col of wanted) {
+    const index = fields.findIndex((f) => f.name === col.name);
+    if (index < 0) throw missing(col.name);
+    const chunks = batches.map((b) => b.columns[index]);
+    if (!chunks.every((c) => readable(col, c, arrow.includes(col.name)))) return undefined;
+    if (arrow.includes(col.name)) vectors[col.name] = chunks.map((c) => copiedData(memory, col, c));
+    else columns[col.name] = plainColumn(memory, col, chunks, rows);
+  }
+  return { rows, columns, vectors };
+}
+
+/** The layouts this project's writers produce, as parquet-wasm reads them back. */
+function readable(spec: ColumnSpec, c: FfiArray, keep: boolean): boolean {
+  if (c.dictionary || c.offset !== 0 || c.nullCount < 0) return false;
+  // Typed-array views need aligned addresses (Arrow's are 64-byte aligned; anything else goes the general way).
+  if (c.buffers[1] % 8 !== 0) return false;
+  switch (spec.type) {
+    case 'utf8':
+      return c.format === 'u';
+    case 'float64':
+      return c.format === 'g';
+    case 'int32':
+      return c.format === 'i';
+    case 'timestamp_ms':
+      return !keep && c.format.startsWith('tsm:');
+    case 'bool':
+      return !keep && c.format === 'b';
+  }
+}
+
+function validity(memory: ArrayBuffer, c: FfiArray): Uint8Array | undefined {
+  return c.nullCount > 0 && c.buffers[0] !== 0 ? new Uint8Array(memory, c.buffers[0], Math.ceil(c.length / 8)) : undefined;
+}
+
+const isValid = (bitmap: Uint8Array | undefined, i: number) => !bitmap || ((bitmap[i >> 3] >> (i & 7)) & 1) === 1;
+
+function plainColumn(memory: ArrayBuffer, spec: ColumnSpec, chunks: readonly FfiArray[], rows: number): ColumnData {
+  switch (spec.type) {
+    case 'utf8': {
+      const out = new Array<string | null>(rows);
+      const decode = new Utf8ChunkDecoder(!spec.unique);
+      let o = 0;
+      for (const c of chunks) {
+        const offsets = new Int32Array(memory, c.buffers[1], c.length + 1);
+        decode.chunk(out, o, offsets, new Uint8Array(memory, c.buffers[2], offsets[c.length]), validity(memory, c), 0, c.length);
+        o += c.length;
+      }
+      return out;
+    }
+    case 'float64':
+    case 'timestamp_ms': {
+      // NaN for null, as numbersFromVector; int64 milliseconds from their 32-bit halves, exact below 2^53.
+      const out = new Float64Array(rows);
+      let o = 0;
+      for (const c of chunks) {
+        if (c.format === 'g') out.set(new Float64Array(memory, c.buffers[1], c.length), o);
+        else {
+          const halves = new Int32Array(memory, c.buffers[1], c.length * 2);
+          for (let i = 0; i < c.length; i++) out[o + i] = (halves[2 * i] >>> 0) + halves[2 * i + 1] * 4_294_967_296;
+        }
+        const bitmap = validity(memory, c);
+        if (bitmap) for (let i = 0; i < c.length; i++) if (!isValid(bitmap, i)) out[o + i] = NaN;
+        o += c.length;
+      }
+      return out;
+    }
+    case 'int32': {
+      if (chunks.every((c) => c.nullCount === 0)) {
+        const out = new Int32Array(rows);
+        let o = 0;
+        for (const c of chunks) {
+          out.set(new Int32Array(memory, c.buffers[1], c.length), o);
+          o += c.length;
+        }
+        return out;
+      }
+      const out = new Array<number | null>(rows);
+      let o = 0;
+      for (const c of chunks) {
+        const values = new Int32Array(memory, c.buffers[1], c.length);
+        const bitmap = validity(memory, c);
+        for (let i = 0; i < c.length; i++) out[o + i] = isValid(bitmap, i) ? values[i] : null;
+        o += c.length;
+      }
+      return out;
+    }
+    case 'bool': {
+      const out = new Array<boolean | null>(rows);
+      let o = 0;
+      for (const c of chunks) {
+        const bits = new Uint8Array(memory, c.buffers[1], Math.ceil(c.length / 8));
+        const bitmap = validity(memory, c);
+        for (let i = 0; i < c.length; i++) out[o + i] = isValid(bitmap, i) ? isValid(bits, i) : null;
+        o += c.length;
+      }
+      return out;
+    }
+  }
+}
+
+/** A chunk as Arrow JS data, its buffers copied out of the wasm memory (freed after the read). */
+function copiedData(memory: ArrayBuffer, spec: ColumnSpec, c: FfiArray): Data {
+  const bitmap = validity(memory, c);
+  const common = { length: c.length, nullCount: c.nullCount, nullBitmap: bitmap ? bitmap.slice() : null };
+  if (spec.type === 'utf8') {
+    const offsets = new Int32Array(memory, c.buffers[1], c.length + 1).slice();
+    return makeData({ type: new Utf8(), ...common, valueOffsets: offsets, data: new Uint8Array(memory, c.buffers[2], offsets[c.length]).slice() });
+  }
+  const type: DataType = spec.type === 'float64' ? new Float64() : new Int32();
+  const values = spec.type === 'float64' ? new Float64Array(memory, c.buffers[1], c.length).slice() : new Int32Array(memory, c.buffers[1], c.length).slice();
+  return makeData({ type, ...common, data: values } as Parameters<typeof makeData>[0]);
+}

@@ -1,0 +1,144 @@
+import { describe, expect, it } from 'vitest';
+import { Dictionary, Int32, Int64, Table, tableToIPC, Utf8, vectorFromArray } from 'apache-arrow';
+import * as parquetWasm from 'parquet-wasm';
+import { BatchBuilder } from './batchBuilder';
+import { batchFromFfi } from './ffiBatch';
+import { decodeParquet, decodeParquetColumns, decodeParquetThroughIpc, encodeParquet, type Batch, type TableSpec } from './parquet';
+
+// Every column type the lake writes, with nulls, NaN, non-ASCII, empty strings and a byte order
+// mark (which TextDecoder, and so the IPC path, drops); 140k rows span two row groups.
+const spec: TableSpec = {
+  path: 'test/reads',
+  columns: [
+    { name: 'ts', type: 'timestamp_ms' },
+    { name: 'name', type: 'utf8' },
+    { name: 'text', type: 'utf8', unique: true },
+    { name: 'x', type: 'float64' },
+    { name: 'n', type: 'int32' },
+    { name: 'm', type: 'int32' },
+    { name: 'flag', type: 'bool' },
+  ],
+};
+
+const row = (i: number) => ({
+  ts: i % 11 === 0 ? null : 1_767_571_200_000 + i * 997 - (i % 3 === 0 ? 2 ** 40 : 0),
+  name: i % 7 === 0 ? null : ['api', 'db', 'ünïcode ✓', '', '𝄞 clef', '\uFEFFbom'][i % 6],
+  text: i % 13 === 0 ? undefined : `message ${i} ${'é'.repeat(i % 4)}${i % 17 === 0 ? 'x'.repeat(300) : ''}`,
+  x: i % 5 === 0 ? null : i % 9 === 0 ? Number.NaN : i / 3 - 100,
+  n: i % 6 === 0 ? null : i - 5000,
+  m: i * 3,
+  flag: i % 4 === 0 ? null : i % 2 === 0,
+});
+
+function parquetOf(rows: number): Uint8Array {
+  const b = new BatchBuilder(spec, rows + 1);
+  for (let i = 0; i < rows; i++) b.push(row(i));
+  return encodeParquet(spec, b.flush());
+}
+
+/** A batch's columns as JSON, typed arrays as their class and values (NaN equal to NaN): fast to compare at 140k rows. */
+const plain = (batch: Batch) =>
+  JSON.stringify(
+    Object.fromEntries(
+      Object.entries(batch.columns)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, v]) => [k, ArrayBuffer.isView(v) ? [v.constructor.name, Array.from(v as Float64Array, String)] : v]),
+    ),
+  );
+
+describe('reading Parquet from wasm memory (FFI) and only the wanted column chunks', () => {
+  const bytes = parquetOf(140_000);
+  const names = spec.columns.map((c) => c.name);
+
+  it('reads every column type this project writes from the wasm memory, without falling back to IPC', () => {
+    const stream = parquetWasm.readParquet(bytes, { batchSize: 131_072 }).intoFFI();
+    try {
+      const addrs = stream.arrayAddrs();
+      const schemaAddr = stream.schemaAddr();
+      const read = batchFromFfi(parquetWasm.wasmMemory().buffer, schemaAddr, addrs, spec.columns, ['name', 'x', 'n'], (name) => new Error(name));
+      expect(addrs.length).toBe(2);
+      expect(read?.rows).toBe(140_000);
+      expect(Object.keys(read!.columns).sort()).toEqual(['flag', 'm', 'text', 'ts']);
+      expect(Object.keys(read!.vectors).sort()).toEqual(['n', 'name', 'x']);
+    } finally {
+      stream.free();
+    }
+  });
+
+  it('gives the columns the IPC path gives, for every type, whole or projected', async () => {
+    for (const only of [undefined, ['ts', 'name', 'n'], ['text', 'x', 'm', 'flag']]) {
+      const reference = decodeParquetThroughIpc(spec, bytes, 'ref', only);
+      expect(reference.rows).toBe(140_000);
+      expect(Object.keys(reference.columns).sort()).toEqual([...(only ?? names)].sort());
+      expect(plain(decodeParquet(spec, bytes, 'x', only))).toEqual(plain(reference));
+      expect(plain(await decodeParquetColumns(spec, bytes, 'x', only))).toEqual(plain(reference));
+    }
+    // The no-nulls int32 column stays a typed array; the nullable one holds nulls.
+    const projected = await decodeParquetColumns(spec, bytes, 'x', ['m', 'n']);
+    expect(projected.columns.m).toBeInstanceOf(Int32Array);
+    expect(projected.columns.n[0]).toBeNull();
+    expect(projected.columns.name).toBeUndefined();
+  });
+
+  it('keeps the columns asked for as Arrow vectors with the values and types of the IPC path', async () => {
+    const keep = ['name', 'text', 'x', 'n'];
+    const reference = decodeParquetThroughIpc(spec, bytes, 'ref', undefined, keep).arrow!;
+    for (const read of [decodeParquet(spec, bytes, 'x', undefined, keep), await decodeParquetColumns(spec, bytes, 'x', ['ts', ...keep], keep)]) {
+      for (const name of keep) {
+        expect(read.arrow![name].type.toString()).toBe(reference[name].type.toString());
+        expect(read.arrow![name].nullCount).toBe(reference[name].nullCount);
+        expect(JSON.stringify(Array.from(read.arrow![name].toArray() as ArrayLike<unknown>, String))).toBe(
+          JSON.stringify(Array.from(reference[name].toArray() as ArrayLike<unknown>, String)),
+        );
+      }
+      // Kept vectors are copies: they outlive the wasm table and write back to the same Parquet.
+      const again = encodeParquet({ path: 'test/kept', columns: spec.columns.filter((c) => keep.includes(c.name)) }, { rows: 140_000, columns: read.arrow! });
+      expect(plain(decodeParquet({ path: 'test/kept', columns: spec.columns.filter((c) => keep.includes(c.name)) }, again))).toEqual(
+        plain(decodeParquetThroughIpc(spec, bytes, 'ref', keep)),
+      );
+    }
+  });
+
+  it('reads layouts it does not take from wasm memory (a dictionary column, int64 from another writer) the general way', async () => {
+    const n = 3000;
+    const names = Array.from({ length: n }, (_, i) => (i % 9 === 0 ? null : ['api', 'db', 'ünï'][i % 3]));
+    const counts = BigInt64Array.from({ length: n }, (_, i) => BigInt(i * 1000));
+    const foreign = parquetWasm.writeParquet(
+      parquetWasm.Table.fromIPCStream(
+        tableToIPC(
+          new Table({ name: vectorFromArray(names, new Dictionary(new Utf8(), new Int32())), count: vectorFromArray(Array.from(counts), new Int64()) }),
+          'stream',
+        ),
+      ),
+    );
+    const asSpec: TableSpec = {
+      path: 'test/foreign',
+      columns: [
+        { name: 'name', type: 'utf8' },
+        { name: 'count', type: 'float64' },
+      ],
+    };
+    const reference = decodeParquetThroughIpc(asSpec, foreign);
+    expect(reference.columns.name).toEqual(names);
+    expect(Array.from(reference.columns.count as Float64Array)).toEqual(Array.from(counts, Number));
+    expect(plain(decodeParquet(asSpec, foreign))).toEqual(plain(reference));
+    expect(plain(await decodeParquetColumns(asSpec, foreign, 'x', ['name']))).toEqual(plain(decodeParquetThroughIpc(asSpec, foreign, 'x', ['name'])));
+  });
+
+  it('reads an empty part', async () => {
+    const empty = encodeParquet(spec, new BatchBuilder(spec, 1).flush());
+    expect((await decodeParquetColumns(spec, empty, 'x', ['ts', 'name'])).rows).toBe(0);
+    expect(decodeParquet(spec, empty).rows).toBe(0);
+  });
+
+  it('names the file and the column when a projected column is missing, and refuses bytes that are not Parquet', async () => {
+    const wider: TableSpec = { path: 'test/reads', columns: [...spec.columns, { name: 'added_later', type: 'utf8' }] };
+    await expect(decodeParquetColumns(wider, bytes, 's3://lake/part-1.parquet', ['ts', 'added_later'])).rejects.toThrow(
+      /s3:\/\/lake\/part-1\.parquet: column "added_later" is missing; .*Rerun the step that writes test\/reads/,
+    );
+    expect(() => decodeParquet(wider, bytes, 's3://lake/part-1.parquet')).toThrow(/column "added_later" is missing/);
+    await expect(decodeParquetColumns(spec, new TextEncoder().encode('not parquet at all'), 'bad.parquet', ['ts'])).rejects.toThrow(
+      /bad\.parquet is not a readable Parquet file/,
+    );
+  });
+});
