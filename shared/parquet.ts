@@ -264,7 +264,7 @@ function readWasmTable(bytes: Uint8Array, source: string, columns: readonly Colu
 
 /**
  * A table in wasm memory → a batch, its columns read straight from that memory (shared/ffiBatch.ts)
- * instead of through an IPC stream that Arrow JS parses (docs/decisions-parquetreads.md). Layouts
+ * instead of through an IPC stream that Arrow JS parses (decision 79). Layouts
  * the FFI reader leaves alone go through IPC, on the table `reread` gives; without `reread`,
  * undefined and the caller rereads.
  */
