@@ -3,7 +3,7 @@
 // (laptop only) and TensorFlow.js (backend chosen at run time) stay external; everything else is
 // inlined, so an image carries the bundle, the wasm assets and only the external packages it needs.
 import { build } from 'esbuild';
-import { copyFileSync } from 'node:fs';
+import { copyFileSync, existsSync } from 'node:fs';
 
 export const EXTERNAL = [
   '@electric-sql/pglite',
@@ -47,4 +47,7 @@ copyFileSync(new URL('../tasks/report/explorer/explorer.html', import.meta.url),
 copyFileSync(new URL('../node_modules/echarts/dist/echarts.min.js', import.meta.url), new URL('../dist/echarts.min.js', import.meta.url));
 // The Kafka client's CRC32C and compression codecs (@platformatic/wasm-utils) load `../dist/native.wasm` relative to the bundle.
 copyFileSync(new URL('../node_modules/@platformatic/wasm-utils/dist/native.wasm', import.meta.url), new URL('../dist/native.wasm', import.meta.url));
+// A new embedded database unpacks this pre-initialized data directory instead of running initdb (shared/db/embeddedTemplate.ts).
+const { pgliteVersion, writeTemplate } = await import('./pgliteTemplate.mjs');
+if (!existsSync(new URL(`../dist/pglite-datadir-${pgliteVersion}.tar.gz`, import.meta.url))) await writeTemplate(new URL('../dist/', import.meta.url));
 console.log(`dist/sentinel.mjs and dist/parquetWorker.mjs built in ${Date.now() - started} ms`);

@@ -1,11 +1,13 @@
 import pg from 'pg';
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Logger } from '../logger';
 import { redactUrl } from '../logger';
 import { ExternalServiceError } from '../errors';
 import { migrate } from './migrate';
 import { acquireWriterLock } from './writerLock';
+import { findTemplate, readTemplate } from './embeddedTemplate';
 
 /**
  * PostgreSQL through `pg`, always. With DATABASE_URL unset, an embedded PGlite database under
@@ -30,18 +32,28 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-async function startEmbedded(dataDir: string, log: Logger, lockWaitMs: number): Promise<{ url: string; stop: () => Promise<void> }> {
+async function startEmbedded(
+  dataDir: string,
+  log: Logger,
+  lockWaitMs: number,
+  template: string | null | undefined,
+): Promise<{ url: string; stop: () => Promise<void> }> {
   const dir = resolve(dataDir);
   await mkdir(dir, { recursive: true });
   const lock = await acquireWriterLock(dir, lockWaitMs);
   const started = Date.now();
+  let templateFile: string | undefined;
   try {
     const [{ PGlite }, { PGLiteSocketServer }] = await Promise.all([import('@electric-sql/pglite'), import('@electric-sql/pglite-socket')]);
-    const db = await withTimeout(PGlite.create(dir), EMBEDDED_OPEN_TIMEOUT_MS, 'PGlite start');
+    // A new database (no PG_VERSION yet) unpacks the bundle's pre-initialized data directory
+    // instead of running initdb; an existing one is resumed as it is.
+    templateFile = existsSync(join(dir, 'PG_VERSION')) || template === null ? undefined : (template ?? findTemplate());
+    const loadDataDir = templateFile ? await readTemplate(templateFile) : undefined;
+    const db = await withTimeout(PGlite.create(dir, loadDataDir ? { loadDataDir } : {}), EMBEDDED_OPEN_TIMEOUT_MS, 'PGlite start');
     const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0 });
     await server.start();
     const conn = server.getServerConn();
-    log.debug({ dataDir: dir, conn, ms: Date.now() - started }, 'embedded PostgreSQL (PGlite) started');
+    log.debug({ dataDir: dir, conn, ms: Date.now() - started, createdFrom: templateFile }, 'embedded PostgreSQL (PGlite) started');
     return {
       url: `postgres://postgres@${conn}/postgres`,
       stop: async () => {
@@ -56,16 +68,24 @@ async function startEmbedded(dataDir: string, log: Logger, lockWaitMs: number): 
   } catch (err) {
     await lock.release();
     throw new ExternalServiceError(
-      `cannot open the embedded database at ${dir}: ${(err as Error).message.replace(/\.+$/, '')}. If it was damaged (e.g. by two processes at once), move it aside and rerun, or set DATABASE_URL.`,
+      `cannot open the embedded database at ${dir}${templateFile ? ` (creating it from ${templateFile})` : ''}: ${(err as Error).message.replace(/\.+$/, '')}. If it was damaged (e.g. by two processes at once), move it aside and rerun, or set DATABASE_URL.`,
       { cause: err },
     );
   }
 }
 
-export async function openDatabase(options: { databaseUrl?: string; embeddedDbDir: string; lockWaitMs?: number }, log: Logger): Promise<Database> {
+export interface OpenDatabaseOptions {
+  databaseUrl?: string;
+  embeddedDbDir: string;
+  lockWaitMs?: number;
+  /** A new embedded database's pre-initialized data directory (tar.gz); null runs initdb. Default: the build's template, if any. */
+  embeddedTemplate?: string | null;
+}
+
+export async function openDatabase(options: OpenDatabaseOptions, log: Logger): Promise<Database> {
   const embedded = !options.databaseUrl;
   // Queue briefly behind another process (a step that is finishing), then fail with its pid.
-  const emb = embedded ? await startEmbedded(options.embeddedDbDir, log, options.lockWaitMs ?? 10_000) : undefined;
+  const emb = embedded ? await startEmbedded(options.embeddedDbDir, log, options.lockWaitMs ?? 10_000, options.embeddedTemplate) : undefined;
   const url = options.databaseUrl ?? emb!.url;
   // PGlite serves one session: a single pooled connection keeps all queries on it.
   const pool = new pg.Pool({ connectionString: url, max: embedded ? 1 : 4 });

@@ -111,6 +111,14 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     // Session findings name template ids; the Silver pass also picks up their texts for people.
     const namedTemplates = new Set(anomalies.filter((a) => a.entity_kind === 'session').flatMap((a) => [...a.interesting]));
     const templateTexts = new Map<string, string>();
+    // Flagged windows by service and start: the Silver pass tests each line without building its
+    // window key (a string per line was a tenth of score's CPU).
+    const flaggedWindows = new Map<string, Set<number>>();
+    for (const a of anomalies) {
+      if (a.entity_kind !== 'window' || !collector.wants(windowKey(a.service, a.window_start))) continue;
+      const starts = flaggedWindows.get(a.service) ?? new Set<number>();
+      flaggedWindows.set(a.service, starts.add(a.window_start));
+    }
     if (anomalies.length) {
       // Messages and template texts stay Arrow vectors: only the few kept lines are decoded into
       // strings (template texts are too long for utf8Strings' cache: decoding them all was a fifth of score).
@@ -125,12 +133,14 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
         const ts = b.columns.ts as Float64Array;
         const messages = b.arrow!.message;
         const templates = b.arrow!.template;
+        const services = b.columns.service as string[];
         for (let i = 0; i < b.rows; i++) {
-          const window = windowKey(b.columns.service[i] as string, Math.floor(ts[i] / windowMs) * windowMs);
+          const windowStart = Math.floor(ts[i] / windowMs) * windowMs;
           const session = b.columns.session_id[i] as string | null;
-          const forWindow = collector.wants(window);
+          const forWindow = flaggedWindows.get(services[i])?.has(windowStart) === true;
           const forSession = session !== null && collector.wants(session);
           if (!forWindow && !forSession) continue;
+          const window = windowKey(services[i], windowStart);
           const line = { ts: ts[i], level: b.columns.level[i] as string, template_id: b.columns.template_id[i] as string };
           if (namedTemplates.has(line.template_id)) templateTexts.set(line.template_id, templates.get(i) as string);
           const message = () => String(messages.get(i) ?? '');

@@ -78,7 +78,9 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
 
     // Validation: the last date of the range, scored by the candidate and by production alike.
     const validationDate = dates[dates.length - 1];
-    const valWindows = await loadWindowData(ctx.lake, [validationDate], SIGNAL_FEATURES);
+    // A one-date range validates on the data it trained on: reuse it rather than read Gold again
+    // (fitting reads its inputs, never writes them).
+    const valWindows = dates.length === 1 ? windows : await loadWindowData(ctx.lake, [validationDate], SIGNAL_FEATURES);
     const valSessions = dates.length === 1 ? sessions : await loadSessionData(ctx.lake, [validationDate], sample);
     const labels = await loadLabels(ctx.lake, validationDate, validationDate);
     const candidateScore = await validationScore(bundle, valWindows, valSessions, labels);
