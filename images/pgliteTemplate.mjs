@@ -1,6 +1,6 @@
 // A pre-initialized embedded database (PGlite's initdb output, gzipped tar) beside the bundle:
 // creating the embedded database then unpacks it (PGlite's `loadDataDir`) instead of running
-// initdb, ~1 CPU s instead of ~4.5 s and 400 MB less peak RSS (decisions-trainscore.md). The file
+// initdb, ~1 CPU s instead of ~4.5 s and 400 MB less peak RSS (decision 80). The file
 // name carries the PGlite version, so a bundle never loads a data directory of another PostgreSQL.
 import { PGlite } from '@electric-sql/pglite';
 import { readFileSync, writeFileSync } from 'node:fs';

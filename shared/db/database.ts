@@ -48,7 +48,7 @@ async function startEmbedded(
   try {
     // A short batch step keeps wasm (PGlite's 9 MB, parquet-wasm) on V8's baseline compiler
     // (Liftoff): optimizing their hot functions took ~0.4–0.8 CPU s on background threads per
-    // process, more than it saved there (decisions-trainscore.md). Long-running processes (stream,
+    // process, more than it saved there (decision 80). Long-running processes (stream,
     // the in-process pipeline) do not ask for it.
     if (baselineWasm) setFlagsFromString('--liftoff-only');
     const [{ PGlite }, { PGLiteSocketServer }] = await Promise.all([import('@electric-sql/pglite'), import('@electric-sql/pglite-socket')]);

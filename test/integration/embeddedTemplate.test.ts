@@ -12,7 +12,7 @@ import { pgliteVersion, writeTemplate } from '../../images/pgliteTemplate.mjs';
 
 /**
  * A new embedded database is unpacked from the build's pre-initialized data directory instead of
- * running initdb (decisions-trainscore.md): it must be the same database initdb makes, migrated
+ * running initdb (decision 80): it must be the same database initdb makes, migrated
  * the same way, and reopen as itself.
  */
 const log = createLogger('silent');
