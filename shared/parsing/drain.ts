@@ -199,6 +199,11 @@ export class Drain {
     return known && { templateId: known.id, template: (known.text ??= known.tokens.join(' ')), changeType: 'none' };
   }
 
+  /** `learnKnown` for callers that only need the template id: no result object (templates' first pass). */
+  learnKnownId(memo: DrainMemo): string | null {
+    return this.repeat(memo)?.id ?? null;
+  }
+
   /** `learn` for callers that only need the template id: no result object. */
   learnId(tokens: string[], memo?: DrainMemo): string {
     return ((memo && this.repeat(memo)) || this.learnTokens(tokens, memo).cluster).id;

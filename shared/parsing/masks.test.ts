@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createRandom } from '../random';
 import { createMasker, DEFAULT_MASKS } from './masks';
 
 const mask = (token: string) => createMasker().maskToken(token);
@@ -72,6 +73,28 @@ describe('createMasker', () => {
   it('rejects bad names and patterns', () => {
     expect(() => createMasker([{ name: 'num', pattern: '\\d+' }])).toThrow(/upper-case/);
     expect(() => createMasker([{ name: 'NUM', pattern: '(' }])).toThrow(/mask NUM/);
+  });
+
+  it('skips the UUID regex only for tokens too short to hold one (same results as without the shortcut)', () => {
+    // The same UUID rule with another pattern text gets no shortcut (SHORTEST_MATCH is keyed by the text).
+    const unshortened = createMasker(DEFAULT_MASKS.map((r) => (r.name === 'UUID' ? { ...r, pattern: `(?:${r.pattern})` } : r)));
+    const fast = createMasker();
+    const random = createRandom(17);
+    const hex = '0123456789abcdefABCDEF-';
+    const uuid = () => [8, 4, 4, 4, 12].map((n) => Array.from({ length: n }, () => hex[random.int(22)]).join('')).join('-');
+    const tokens = ['u-38985', 'job-26f93c83', '3edec1e4-9678-4a3a-a21b-a145a4ee5e61', 'x3edec1e4-9678-4a3a-a21b-a145a4ee5e6'];
+    for (let i = 0; i < 5000; i++) {
+      const id = uuid();
+      // Whole UUIDs (36 characters), with a character or two around them, cut short, and random hex with dashes.
+      tokens.push(id, `${id}]`, `[${id}`, id.slice(random.int(3)), Array.from({ length: 20 + random.int(25) }, () => hex[random.int(hex.length)]).join(''));
+    }
+    let masked = 0;
+    for (const token of tokens) {
+      const expected = unshortened.maskToken(token);
+      expect(fast.maskToken(token), token).toEqual(expected);
+      if (expected.text.includes('<UUID>')) masked++;
+    }
+    expect(masked).toBeGreaterThan(10_000);
   });
 
   it('default rules are JSON (so they can live in saved state)', () => {

@@ -242,7 +242,7 @@ export function createTemplateMiner(config: Partial<TemplateMinerConfig> = {}, s
     learn(content) {
       const prepared = prepare(content);
       const memo = memoOf(prepared);
-      return (memo && drain.learnKnown(memo)?.templateId) || drain.learnId(maskedOf(prepared, content), memo);
+      return (memo && drain.learnKnownId(memo)) || drain.learnId(maskedOf(prepared, content), memo);
     },
     mine(contents) {
       const out: MineResult[] = [];

@@ -72,7 +72,10 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
         const { message: messageVector, service: serviceVector, ...passedThrough } = bronze.arrow!;
         const n = bronze.rows;
         // Milliseconds since the epoch; ingest writes no row without a time, but a null stays out of first sightings, as before.
-        const ts = passedThrough.ts.toArray() as BigInt64Array;
+        // Read from the int64's 32-bit halves (as shared/ffiBatch.ts does): `Number(ts[i])` made a
+        // BigInt per row. The sum is rounded once, so it is Number(BigInt)'s value at any size.
+        const tsInt64 = passedThrough.ts.toArray() as BigInt64Array;
+        const tsHalves = new Int32Array(tsInt64.buffer, tsInt64.byteOffset, 2 * tsInt64.length);
         const tsMissing = passedThrough.ts.nullCount > 0;
         const service = utf8Strings(serviceVector);
         // Messages are decoded a slice of rows at a time and dropped once mined: a whole part's
@@ -92,7 +95,8 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
             params.startRow();
             const mined = miner.addTo(message, params);
             params.endRow();
-            recordFirstSeen(firstSeen, mined.templateId, tsMissing && !passedThrough.ts.isValid(i) ? NaN : Number(ts[i]));
+            const ms = (tsHalves[2 * i] >>> 0) + tsHalves[2 * i + 1] * 4_294_967_296;
+            recordFirstSeen(firstSeen, mined.templateId, tsMissing && !passedThrough.ts.isValid(i) ? NaN : ms);
             const name = String(service[i]).trim();
             if (name !== service[i]) {
               service[i] = name;
