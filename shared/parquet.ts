@@ -118,7 +118,15 @@ export const plainColumns = (spec: TableSpec): string[] => spec.columns.filter((
  * run on a worker thread (shared/parquetEncoder.ts) while the step builds its next batch.
  */
 export function arrowStreamToParquet(stream: Uint8Array, plain: readonly string[]): Uint8Array {
-  let builder = new parquetWasm.WriterPropertiesBuilder().setCompression(parquetWasm.Compression.ZSTD).setMaxRowGroupSize(131_072); // smaller row groups: faster downstream readers for ~15 % size (LIBRARY-NOTES)
+  let builder = new parquetWasm.WriterPropertiesBuilder()
+    .setCompression(parquetWasm.Compression.ZSTD)
+    .setMaxRowGroupSize(131_072) // smaller row groups: faster downstream readers for ~15 % size (LIBRARY-NOTES)
+    // V2 data pages (delta encodings where a column is not dictionary-encoded): ~4 % smaller files.
+    .setWriterVersion(parquetWasm.WriterVersion.V2)
+    // Min/max per page of every column cost ~10 % of encoding and no reader of ours uses them;
+    // the time column keeps per-row-group min/max so other readers can still skip by time.
+    .setStatisticsEnabled(parquetWasm.EnabledStatistics.None)
+    .setColumnStatisticsEnabled('ts', parquetWasm.EnabledStatistics.Chunk);
   // Measured on a 250k-row Silver part: 423 → 374 ms to write, 10.6 → 9.8 MB.
   for (const name of plain) builder = builder.setColumnDictionaryEnabled(name, false);
   return parquetWasm.writeParquet(parquetWasm.Table.fromIPCStream(stream), builder.build());
