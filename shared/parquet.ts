@@ -110,8 +110,12 @@ export function toArrowStream(spec: TableSpec, batch: WritableBatch): Uint8Array
   return tableToIPC(new Table(vectors), 'stream');
 }
 
-/** Columns written without dictionary encoding (see ColumnSpec.unique). */
-export const plainColumns = (spec: TableSpec): string[] => spec.columns.filter((c) => c.unique).map((c) => c.name);
+/**
+ * Columns written without dictionary encoding: the unique ones (see ColumnSpec.unique) and times.
+ * Millisecond times are nearly all distinct; with V2 pages they are delta-encoded instead: on 250k
+ * Silver rows `ts` writes in ~18 instead of ~150 CPU ms, 1.1 instead of 3.5 MB (decision XX).
+ */
+export const plainColumns = (spec: TableSpec): string[] => spec.columns.filter((c) => c.unique || c.type === 'timestamp_ms').map((c) => c.name);
 
 /**
  * Arrow IPC stream → Parquet bytes: the wasm half (encodings and ZSTD). Self-contained, so it can
