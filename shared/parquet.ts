@@ -110,15 +110,27 @@ export function toArrowStream(spec: TableSpec, batch: WritableBatch): Uint8Array
   return tableToIPC(new Table(vectors), 'stream');
 }
 
-/** Columns written without dictionary encoding (see ColumnSpec.unique). */
-export const plainColumns = (spec: TableSpec): string[] => spec.columns.filter((c) => c.unique).map((c) => c.name);
+/**
+ * Columns written without dictionary encoding: the unique ones (see ColumnSpec.unique) and times.
+ * Millisecond times are nearly all distinct; with V2 pages they are delta-encoded instead: on 1M
+ * Silver rows `ts` writes in ~18 instead of ~150 CPU ms, 1.1 instead of 3.5 MB (decisions-parquetwrites).
+ */
+export const plainColumns = (spec: TableSpec): string[] => spec.columns.filter((c) => c.unique || c.type === 'timestamp_ms').map((c) => c.name);
 
 /**
  * Arrow IPC stream → Parquet bytes: the wasm half (encodings and ZSTD). Self-contained, so it can
  * run on a worker thread (shared/parquetEncoder.ts) while the step builds its next batch.
  */
 export function arrowStreamToParquet(stream: Uint8Array, plain: readonly string[]): Uint8Array {
-  let builder = new parquetWasm.WriterPropertiesBuilder().setCompression(parquetWasm.Compression.ZSTD).setMaxRowGroupSize(131_072); // smaller row groups: faster downstream readers for ~15 % size (LIBRARY-NOTES)
+  let builder = new parquetWasm.WriterPropertiesBuilder()
+    .setCompression(parquetWasm.Compression.ZSTD)
+    .setMaxRowGroupSize(131_072) // smaller row groups: faster downstream readers for ~15 % size (LIBRARY-NOTES)
+    // V2 data pages (delta encodings where a column is not dictionary-encoded): ~4 % smaller files.
+    .setWriterVersion(parquetWasm.WriterVersion.V2)
+    // Min/max per page of every column cost ~10 % of encoding and no reader of ours uses them;
+    // the time column keeps per-row-group min/max so other readers can still skip by time.
+    .setStatisticsEnabled(parquetWasm.EnabledStatistics.None)
+    .setColumnStatisticsEnabled('ts', parquetWasm.EnabledStatistics.Chunk);
   // Measured on a 250k-row Silver part: 423 → 374 ms to write, 10.6 → 9.8 MB.
   for (const name of plain) builder = builder.setColumnDictionaryEnabled(name, false);
   return parquetWasm.writeParquet(parquetWasm.Table.fromIPCStream(stream), builder.build());

@@ -3,7 +3,7 @@ import { Dictionary, Int32, Int64, Table, tableToIPC, Utf8, vectorFromArray } fr
 import * as parquetWasm from 'parquet-wasm';
 import { BatchBuilder } from './batchBuilder';
 import { batchFromFfi } from './ffiBatch';
-import { decodeParquet, decodeParquetColumns, decodeParquetThroughIpc, encodeParquet, type Batch, type TableSpec } from './parquet';
+import { decodeParquet, decodeParquetColumns, decodeParquetThroughIpc, encodeParquet, toArrowStream, type Batch, type TableSpec } from './parquet';
 
 // Every column type the lake writes, with nulls, NaN, non-ASCII, empty strings and a byte order
 // mark (which TextDecoder, and so the IPC path, drops); 140k rows span two row groups.
@@ -30,11 +30,12 @@ const row = (i: number) => ({
   flag: i % 4 === 0 ? null : i % 2 === 0,
 });
 
-function parquetOf(rows: number): Uint8Array {
+function parquetBatch(rows: number) {
   const b = new BatchBuilder(spec, rows + 1);
   for (let i = 0; i < rows; i++) b.push(row(i));
-  return encodeParquet(spec, b.flush());
+  return b.flush();
 }
+const parquetOf = (rows: number): Uint8Array => encodeParquet(spec, parquetBatch(rows));
 
 /** A batch's columns as JSON, typed arrays as their class and values (NaN equal to NaN): fast to compare at 140k rows. */
 const plain = (batch: Batch) =>
@@ -123,6 +124,21 @@ describe('reading Parquet from wasm memory (FFI) and only the wanted column chun
     expect(Array.from(reference.columns.count as Float64Array)).toEqual(Array.from(counts, Number));
     expect(plain(decodeParquet(asSpec, foreign))).toEqual(plain(reference));
     expect(plain(await decodeParquetColumns(asSpec, foreign, 'x', ['name']))).toEqual(plain(decodeParquetThroughIpc(asSpec, foreign, 'x', ['name'])));
+  });
+
+  it('reads parts written by builds before V2 pages (V1 pages, page statistics on every column, dictionary-encoded times) to the same values', async () => {
+    // The writer settings of an older lake, applied to the same rows.
+    let before = new parquetWasm.WriterPropertiesBuilder().setCompression(parquetWasm.Compression.ZSTD).setMaxRowGroupSize(131_072);
+    for (const name of spec.columns.filter((c) => c.unique).map((c) => c.name)) before = before.setColumnDictionaryEnabled(name, false);
+    const stream = toArrowStream(spec, parquetBatch(140_000));
+    const old = parquetWasm.writeParquet(parquetWasm.Table.fromIPCStream(stream), before.build());
+    expect(Buffer.compare(Buffer.from(old), Buffer.from(bytes))).not.toBe(0);
+    expect(plain(decodeParquet(spec, old))).toEqual(plain(decodeParquet(spec, bytes)));
+    expect(plain(await decodeParquetColumns(spec, old, 'x', ['ts', 'text', 'n']))).toEqual(
+      plain(await decodeParquetColumns(spec, bytes, 'x', ['ts', 'text', 'n'])),
+    );
+    // V2 pages and fewer statistics make the file smaller, not larger.
+    expect(bytes.length).toBeLessThan(old.length);
   });
 
   it('reads an empty part', async () => {
