@@ -2,6 +2,7 @@
 
 Usage: sklearn_iforest.py MATRIX.csv SEEDS   (SEEDS like 1,2,3,4,5; times are of the first seed)
 """
+
 import json
 import sys
 import time

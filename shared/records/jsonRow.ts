@@ -1,6 +1,7 @@
 import type { ColumnBatchBuilder } from '../batchBuilder';
 import { isSupportedTime } from '../dates';
 import { LEVELS } from '../schemas';
+import { FIELD_ALIASES } from './aliases';
 import { ABSENT, FlatJsonScanner, NO_ESCAPES, NULL, NUMBER, numberValue, STRING, UNICODE_ESCAPES, unescapeShort } from './flatJson';
 import type { LineParserOptions } from './lineParser';
 import { parseIsoMillisUtcBytes, readsIsoFirst, type TimestampParser } from './timestamps';
@@ -14,21 +15,7 @@ import { parseIsoMillisUtcBytes, readsIsoFirst, type TimestampParser } from './t
  * and names any quarantine reason, as before.
  */
 
-/** The aliases in parseJsonLine's order: the first present and not null is the field's value. */
-const ALIASES = {
-  ts: ['ts', 'timestamp', '@timestamp', 'time', 'datetime'],
-  level: ['level', 'severity', 'lvl', 'loglevel'],
-  service: ['service', 'app', 'application', 'component', 'logger'],
-  message: ['message', 'msg', 'content', 'log'],
-  host: ['host', 'hostname', 'node'],
-  user_id: ['user_id', 'user', 'uid'],
-  session_id: ['session_id', 'session'],
-  trace_id: ['trace_id', 'traceId', 'request_id'],
-  label: ['label'],
-  latency_ms: ['latency_ms', 'duration_ms', 'latency', 'elapsed_ms'],
-  status: ['status', 'status_code', 'http_status'],
-} as const;
-type Field = keyof typeof ALIASES;
+type Field = keyof typeof FIELD_ALIASES;
 const OPTIONAL_TEXT: Field[] = ['host', 'user_id', 'session_id', 'trace_id', 'label'];
 
 /** Level names as bytes (a level is taken here only when spelled exactly so; aliases go to parseJsonLine). */
@@ -50,7 +37,7 @@ export type JsonRowWriter = (b: Buffer, start: number, end: number) => boolean;
 export function createJsonRowWriter(options: LineParserOptions, parseTs: TimestampParser, records: RowColumns, from: number, to: number): JsonRowWriter {
   const keys: string[] = [];
   /** Per field, the key indexes of its aliases in order (arrays by field, not a record: keyed loads went megamorphic). */
-  const aliasKeys = (field: Field) => Int32Array.from(ALIASES[field], (alias) => keys.push(alias) - 1);
+  const aliasKeys = (field: Field) => Int32Array.from(FIELD_ALIASES[field], (alias) => keys.push(alias) - 1);
   const tsKeys = aliasKeys('ts');
   const levelKeys = aliasKeys('level');
   const serviceKeys = aliasKeys('service');

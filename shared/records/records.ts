@@ -1,5 +1,6 @@
 import { rawRecordSchema, LEVELS, type Level, type LogRecord } from '../schemas';
 import type { TimestampParser } from './timestamps';
+import { FIELD_ALIASES } from './aliases';
 import { FIRST_DATE, isSupportedTime, LAST_DATE } from '../dates';
 
 /**
@@ -90,14 +91,14 @@ const outOfRange = (raw: unknown): LineResult =>
 
 /** JSON fields stored as text: a number or boolean is written as text, an object or array is refused. The aliases, in order (parseJsonLine reads them as written here). */
 const TEXT_FIELDS = {
-  service: ['service', 'app', 'application', 'component', 'logger'],
-  message: ['message', 'msg', 'content', 'log'],
-  host: ['host', 'hostname', 'node'],
-  user_id: ['user_id', 'user', 'uid'],
-  session_id: ['session_id', 'session'],
-  trace_id: ['trace_id', 'traceId', 'request_id'],
-  label: ['label'],
-} as const;
+  service: FIELD_ALIASES.service,
+  message: FIELD_ALIASES.message,
+  host: FIELD_ALIASES.host,
+  user_id: FIELD_ALIASES.user_id,
+  session_id: FIELD_ALIASES.session_id,
+  trace_id: FIELD_ALIASES.trace_id,
+  label: FIELD_ALIASES.label,
+};
 const TEXT_FIELD_NAMES = Object.keys(TEXT_FIELDS) as (keyof typeof TEXT_FIELDS)[];
 
 function toTimestamp(value: unknown, parseTs: TimestampParser): number | undefined {

@@ -8,6 +8,7 @@ import { bronzeLogs } from '../../shared/schemas';
 import { decodeChecked } from '../../shared/sourceFiles';
 import type { WritableBatch } from '../../shared/parquet';
 import { createRandom } from '../../shared/random';
+import { FIELD_ALIASES } from '../../shared/records/aliases';
 
 /** A small part size, so that parts end in the middle of both paths' rows. */
 const PART = 7;
@@ -190,6 +191,33 @@ describe('ingestBuffer (the byte path)', () => {
     const lines = Array.from({ length: 50 }, (_, i) => rec({ ts: `2026-01-05T10:00:${String(i).padStart(2, '0')}.000Z`, latency_ms: i, user_id: `u-${i}` }));
     const fast = expectSame(`${lines.join('\n')}\n`, { date: '2026-01-05' });
     expect(fast.counts.written).toBe(50);
+    expect(fast.parsed).toBe(0);
+  });
+
+  it('reads every key of FIELD_ALIASES as parseJsonLine does, itself (parseJsonLine spells the keys out)', () => {
+    const values: Record<keyof typeof FIELD_ALIASES, unknown> = {
+      ts: '2026-01-05T10:00:00.123Z',
+      level: 'WARN',
+      service: 'svc-x',
+      message: 'm',
+      host: 'h',
+      user_id: 'u',
+      session_id: 's',
+      trace_id: 't',
+      label: 'anomaly',
+      latency_ms: 12,
+      status: 404,
+    };
+    const lines: string[] = [];
+    for (const [field, aliases] of Object.entries(FIELD_ALIASES) as [keyof typeof FIELD_ALIASES, readonly string[]][]) {
+      for (const alias of aliases) {
+        const record: Record<string, unknown> = { ts: values.ts, level: values.level, service: values.service, message: values.message };
+        delete record[field];
+        lines.push(JSON.stringify({ ...record, [alias]: values[field] }));
+      }
+    }
+    const fast = expectSame(`${lines.join('\n')}\n`, { date: '2026-01-05' });
+    expect(fast.counts.written).toBe(lines.length);
     expect(fast.parsed).toBe(0);
   });
 
