@@ -205,7 +205,7 @@ function int32sWithNulls(vec: Vector): (number | null)[] {
  * `decodeParquetColumns` decodes only the wanted ones.
  */
 export function decodeParquet(spec: TableSpec, bytes: Uint8Array, source = spec.path, only?: readonly string[], arrow: readonly string[] = []): Batch {
-  const wanted = only ? spec.columns.filter((c) => only.includes(c.name)) : spec.columns;
+  const wanted = wantedColumns(spec, only);
   const read = () => readWasmTable(bytes, source, only && wanted);
   return fromWasmTable(read(), read, wanted, arrow, missingColumn(spec, source));
 }
@@ -222,7 +222,7 @@ export async function decodeParquetColumns(
   only?: readonly string[],
   arrow: readonly string[] = [],
 ): Promise<Batch> {
-  const wanted = only ? spec.columns.filter((c) => only.includes(c.name)) : spec.columns;
+  const wanted = wantedColumns(spec, only);
   if (wanted.length === spec.columns.length) return decodeParquet(spec, bytes, source, only, arrow);
   const missing = missingColumn(spec, source);
   let file: parquetWasm.ParquetFile;
@@ -256,6 +256,10 @@ export async function decodeParquetColumns(
     file.free();
   }
 }
+
+/** The columns of `spec` a read asks for: those named in `only`, in the spec's order, or all. */
+const wantedColumns = (spec: TableSpec, only: readonly string[] | undefined): readonly ColumnSpec[] =>
+  only ? spec.columns.filter((c) => only.includes(c.name)) : spec.columns;
 
 /** Rows per record batch read: a part's row groups are 131,072 rows (arrowStreamToParquet). */
 const READ_BATCH_ROWS = 131_072;
@@ -325,7 +329,7 @@ export function decodeParquetThroughIpc(
   only?: readonly string[],
   arrow: readonly string[] = [],
 ): Batch {
-  const wanted = only ? spec.columns.filter((c) => only.includes(c.name)) : spec.columns;
+  const wanted = wantedColumns(spec, only);
   return decodeThroughIpc(readWasmTable(bytes, source, only && wanted), wanted, arrow, missingColumn(spec, source));
 }
 
