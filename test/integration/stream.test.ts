@@ -63,6 +63,19 @@ const env = () => ({
 });
 const step = () => ({ log, database, env: env() });
 
+/**
+ * A generated day (with injected anomalies and malformed lines) produced to `topic` at `rate`
+ * records per second, in the background: the caller awaits the promise when it needs the count.
+ */
+function produceDay(date: string, topic: string, seed: number, rate: number) {
+  const producing = generate(
+    { from: date, logsPerDay: 150_000, services: 6, seed, malformedRate: 0.001, anomalyTypes: [...STREAM_TYPES], toKafka: topic, rate, lake },
+    step(),
+  );
+  producing.catch(() => undefined); // awaited by the caller; this only keeps an early failure from being "unhandled"
+  return producing;
+}
+
 /** One record per partition far past the stream day, so the watermark passes every window of it. */
 async function produceTicks(topic: string, at: string): Promise<void> {
   const producer = openProducer(kafkaSettings(loadConfig(env()), 'stream-test-ticks'));
@@ -145,21 +158,7 @@ describe.skipIf(!BROKERS)('sentinel stream on Kafka + PostgreSQL + MinIO', () =>
     // The stream day is produced at a pace (about 8 s) while the first process runs, so the kill
     // lands mid-stream however fast the machine: unpaced, one process can take the whole day (and
     // commit it) before the test gets to the kill.
-    const producing = generate(
-      {
-        from: STREAM_DATE,
-        logsPerDay: 150_000,
-        services: 6,
-        seed: 8,
-        malformedRate: 0.001,
-        anomalyTypes: [...STREAM_TYPES],
-        toKafka: TOPIC,
-        rate: 20_000,
-        lake,
-      },
-      step(),
-    );
-    producing.catch(() => undefined); // awaited below; this only keeps an early failure from being "unhandled"
+    const producing = produceDay(STREAM_DATE, TOPIC, 8, 20_000);
     await waitUntil(
       'the first stream to consume 40K records',
       async () => ((await first.metrics()).get('sentinel_stream_records_in_total') ?? 0) >= 40_000,
@@ -283,21 +282,7 @@ describe.skipIf(!BROKERS)('sentinel stream on Kafka + PostgreSQL + MinIO', () =>
     // Produced at a pace (30 s for the day) while the members come and go, so each has records to
     // consume when the partitions move: one member takes the whole day in about 2 s, before a
     // second one has even joined.
-    const producing = generate(
-      {
-        from: REBALANCE_DATE,
-        logsPerDay: 150_000,
-        services: 6,
-        seed: 9,
-        malformedRate: 0.001,
-        anomalyTypes: [...STREAM_TYPES],
-        toKafka: topic,
-        rate: 5000,
-        lake,
-      },
-      step(),
-    );
-    producing.catch(() => undefined); // awaited below; this only keeps an early failure from being "unhandled"
+    const producing = produceDay(REBALANCE_DATE, topic, 9, 5000);
     const count = async (p: StreamProcess, name: string) => (await p.metrics()).get(name) ?? 0;
     await waitUntil('the first member to consume 20K records', async () => (await count(a, 'sentinel_stream_records_in_total')) >= 20_000, 120_000, a);
     // A second member joins: the partitions are split between the two.
