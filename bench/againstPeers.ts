@@ -3,6 +3,8 @@
  * - our data steps (ingest, parse, features, train, score; one process each, bundled CLI, embedded
  *   PostgreSQL) against a PySpark local[2] job doing the seed's batch work on the same landing files
  *   (bench/peers/spark_job.py; its JVM and session start-up reported apart from its work);
+ * - the same five steps in one process (`sentinel pipeline`, the way `demo` runs them: issue 17's
+ *   own yardstick was demo's step times), each round on a fresh lake and embedded database;
  * - `sentinel templates` against Drain3 0.9.11 (default config) on 1M HDFS lines and on the message
  *   column of the 1M generated logs (bench/peers/drain3_templates.py);
  * - our `templates` peak RSS at 10M HDFS lines (flat memory).
@@ -33,6 +35,17 @@ const OUR_STEPS: [string, (round: number) => string[]][] = [
   ['score', () => ['score', '--date', DATE]],
 ];
 
+/** The five steps in one process, on a fresh lake and database so that train always trains. */
+async function runInProcess(landing: string, roundDir: string): Promise<{ steps: number; run: ProcessRun }> {
+  const env = { ...embeddedEnv(roundDir), SENTINEL_SOURCE_ROOTS: landing };
+  const args = ['pipeline', '--from', DATE, '--to', DATE, '--source', `file://${landing}/date=${DATE}/`, '--lake', `file://${roundDir}/lake`];
+  const run = await runProcess('node', ['bin/sentinel.mjs', ...args], env);
+  const timings = (run.result as unknown as { timings: { step: string; seconds: number }[] }).timings;
+  const steps = timings.filter((t) => OUR_STEPS.some(([name]) => name === t.step)).reduce((sum, t) => sum + t.seconds, 0);
+  rmSync(roundDir, { recursive: true, force: true });
+  return { steps, run };
+}
+
 interface Row {
   work: string;
   rows: number;
@@ -60,6 +73,7 @@ export async function benchPeers(logs = 1_000_000, largeLines = 10_000_000): Pro
 
     const ourSteps = new Map<string, ProcessRun[]>(OUR_STEPS.map(([name]) => [name, []]));
     const ourTotals: number[] = [];
+    const inProcess: { steps: number; run: ProcessRun }[] = [];
     const spark: ProcessRun[] = [];
     const templateInputs = [
       { name: `templates, ${size(logs)} HDFS lines`, file: hdfs, format: 'hdfs' },
@@ -76,6 +90,7 @@ export async function benchPeers(logs = 1_000_000, largeLines = 10_000_000): Pro
         total += run.seconds;
       }
       ourTotals.push(total);
+      inProcess.push(await runInProcess(landing, path.join(dir, `in-process-${round}`)));
       spark.push(await runProcess(PYTHON, ['bench/peers/spark_job.py', landing, DATE], sparkEnv));
       for (const [i, input] of templateInputs.entries()) {
         const csv = path.join(dir, 'templates.csv');
@@ -85,7 +100,7 @@ export async function benchPeers(logs = 1_000_000, largeLines = 10_000_000): Pro
       }
       // A quarter of an hour in all: one line per round says it is moving, and how noisy the machine is.
       console.log(
-        `peers round ${round + 1}/${ROUNDS}: our steps ${total.toFixed(1)} s, PySpark work ${spark[round].result.work_seconds.toFixed(1)} s, ` +
+        `peers round ${round + 1}/${ROUNDS}: our steps ${total.toFixed(1)} s (${inProcess[round].steps.toFixed(1)} s in one process), PySpark work ${spark[round].result.work_seconds.toFixed(1)} s, ` +
           `templates ${ourTemplates.map((runs) => runs[round].seconds.toFixed(1)).join(' / ')} s, Drain3 ${drain3.map((runs) => runs[round].seconds.toFixed(1)).join(' / ')} s, load ${fmtLoad(loadavg())}`,
       );
     }
@@ -114,6 +129,18 @@ export async function benchPeers(logs = 1_000_000, largeLines = 10_000_000): Pro
           oursRssMb: maxOf(runs),
         };
       }),
+      {
+        work: `${size(logs)} generated logs: the same five steps in one process (sentinel pipeline, as demo runs them) vs the PySpark job's work`,
+        rows: generated.result.logs,
+        ours: median(inProcess.map((r) => r.steps)),
+        peer: median(spark.map((r) => r.result.work_seconds)),
+        oursRssMb: maxOf(inProcess.map((r) => r.run)),
+      },
+      {
+        work: '  the pipeline process from start to exit (Node start-up, creating the embedded database, report)',
+        rows: generated.result.logs,
+        ours: median(inProcess.map((r) => r.run.seconds)),
+      },
       {
         work: '  PySpark: read, aggregate per service per minute, rolling z',
         rows: spark[0].result.logs,
@@ -156,7 +183,7 @@ export async function benchPeers(logs = 1_000_000, largeLines = 10_000_000): Pro
         r.peerRssMb ?? Number.NaN,
       ]),
       [
-        `peer s / ours > 1: log-sentinel is that many times faster. Ours: wall time of each process (Node start-up, embedded PostgreSQL, Parquet in and out).`,
+        `peer s / ours > 1: log-sentinel is that many times faster. Ours: wall time of each process (Node start-up, embedded PostgreSQL, Parquet in and out); in one process: the sum of the steps' own timers.`,
         `PySpark ${'local[2]'}: work = read with an explicit schema, per service per minute count/errors/p95, rolling z, collect, scikit-learn IsolationForest train + score (in-process timers).`,
         `Drain3 and templates: wall time of the process (Drain3: default config, content after the HDFS header for HDFS). Peak RSS: whole process tree (PySpark: Python + JVM).`,
         `Load average at start ${fmtLoad(loadAtStart)}, at end ${fmtLoad(loadAtEnd)} (2 cores).`,
