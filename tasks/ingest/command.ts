@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { runStep, type StepOptions } from '../../shared/runtime';
 import { PartitionWriter, writePartition, writeUncommitted } from '../../shared/lake';
+import { ParquetEncoder } from '../../shared/parquetEncoder';
 import { BatchBuilder, ColumnBatchBuilder } from '../../shared/batchBuilder';
 import { bronzeLogs, quarantine } from '../../shared/schemas';
 import { QualityGateError, BadInputError, GateClosedError } from '../../shared/errors';
@@ -11,6 +12,9 @@ import { createJsonRowWriter } from '../../shared/records/jsonRow';
 import { isUtf8 } from 'node:buffer';
 import { emptyCounts, ingestBuffer, ingestLines, quarantineShare, type BronzeRow, type IngestCounts, type QuarantineRow } from './ingest';
 import { decodeChecked, listSource, readBytes } from '../../shared/sourceFiles';
+
+/** One turn of the event loop: I/O callbacks (the next file's read and gunzip) run, then this resolves. */
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export const ingestOptions = z.object({
   date: z.string(),
@@ -30,6 +34,8 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
   return runStep(
     { task: 'ingest', partition: opts.date, overrides: { lake: opts.lake, maxQuarantineShare: opts.maxQuarantineShare }, ...step },
     async (ctx) => {
+      // The Parquet worker starts while the first file is listed, read and decompressed.
+      ParquetEncoder.shared().warmUp(bronzeLogs);
       const listing = await listSource(opts.source, ctx.lake, opts.date, {
         forcePathStyle: ctx.config.s3ForcePathStyle,
         lake: ctx.config.lake,
@@ -58,6 +64,7 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
             // Almost every file: lines read from the bytes (JSON lines without a string per line).
             for (const item of ingestBuffer({ name: key, bytes }, writeJson, parseLine, records, counts)) {
               if (item.kind === 'quarantine') quarantined.push(item.row);
+              else if (item.kind === 'pause') await yieldToEventLoop();
               else yield item.batch;
             }
           } else {

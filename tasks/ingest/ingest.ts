@@ -97,13 +97,22 @@ export interface SourceBytes {
   readonly bytes: Buffer;
 }
 
-export type BufferItem = { kind: 'part'; batch: WritableBatch } | { kind: 'quarantine'; row: QuarantineRow };
+export type BufferItem = { kind: 'part'; batch: WritableBatch } | { kind: 'quarantine'; row: QuarantineRow } | { kind: 'pause' };
+
+/**
+ * Lines between two `pause` items: the caller lets the event loop run there, so the next file's
+ * read (fs reads of 512 KB, each a callback) and its gunzip go on while this file is parsed.
+ * Without it they waited for the end of the file, and the main thread then waited for them.
+ */
+export const PAUSE_LINES = 4_096;
+const PAUSE: BufferItem = { kind: 'pause' };
 
 /**
  * ingestLines over a file's bytes, with the same rows, quarantine rows and counts: lines are found
  * by their LF (a CR before it is not part of the line, as `split(/\r?\n/)` gives them), a JSON
  * line the byte path accepts is written into `records` from its bytes, and every other line
- * becomes a string for `parseLine`. Yields each full part of `records` and each quarantine row.
+ * becomes a string for `parseLine`. Yields each full part of `records`, each quarantine row, and a
+ * `pause` every PAUSE_LINES lines.
  */
 export function* ingestBuffer(
   source: SourceBytes,
@@ -124,6 +133,7 @@ export function* ingestBuffer(
     const end = next > start && next < b.length && b[next - 1] === 0x0d ? next - 1 : next;
     lineNo++;
     counts.read++;
+    if ((lineNo & (PAUSE_LINES - 1)) === 0) yield PAUSE;
     let first = start;
     while (first < end && isAsciiSpace(b[first])) first++;
     if (first === end) counts.blank++;

@@ -48,7 +48,7 @@ function throughBytes(bytes: Buffer, options: LineParserOptions): Ingested {
   };
   for (const item of ingestBuffer({ name: 'landing/x.jsonl', bytes }, writeJson, counted, records, out.counts)) {
     if (item.kind === 'quarantine') out.quarantined.push(item.row);
-    else out.parts.push(item.batch);
+    else if (item.kind === 'part') out.parts.push(item.batch);
   }
   if (records.rows) out.parts.push(records.flush());
   return out;
