@@ -33,8 +33,6 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
   return runStep(
     { task: 'ingest', partition: opts.date, overrides: { lake: opts.lake, maxQuarantineShare: opts.maxQuarantineShare }, ...step },
     async (ctx) => {
-      // The Parquet worker starts while the first file is listed, read and decompressed.
-      ParquetEncoder.shared().warmUp(bronzeLogs);
       const listing = await listSource(opts.source, ctx.lake, opts.date, {
         forcePathStyle: ctx.config.s3ForcePathStyle,
         lake: ctx.config.lake,
@@ -45,6 +43,8 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
         if (opts.skipIfEmpty) throw new GateClosedError(`no input files in ${listing.describe}: nothing to ingest for ${opts.date}`);
         throw new BadInputError(`no input files in ${listing.describe}: run \`sentinel generate\`, copy logs there, or pass --source`);
       }
+      // The Parquet worker starts while the first file is read and decompressed.
+      ParquetEncoder.shared().warmUp(bronzeLogs);
       const { parseLine, parseTs, from, to } = createLineReaders(opts);
       const counts: IngestCounts = emptyCounts();
       const quarantined: QuarantineRow[] = [];
