@@ -108,10 +108,11 @@ export type BufferItem = { kind: 'part'; batch: WritableBatch } | { kind: 'quara
 
 /**
  * Lines between two `pause` items: the caller lets the event loop run there, so the next file's
- * read (fs reads of 512 KB, each a callback) and its gunzip go on while this file is parsed.
- * Without it they waited for the end of the file, and the main thread then waited for them.
+ * read (fs reads of 512 KB or a socket's chunks, each a callback) and its gunzip go on while this
+ * file is parsed. Without it they waited for the end of the file, and the main thread then waited
+ * for them. About 2 ms of parsing; a pause costs about 1 µs.
  */
-export const PAUSE_LINES = 4_096;
+export const PAUSE_LINES = 1_024;
 const PAUSE: BufferItem = { kind: 'pause' };
 
 /**
