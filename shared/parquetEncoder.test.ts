@@ -33,4 +33,14 @@ describe('ParquetEncoder on a worker thread', () => {
     const encoder = new ParquetEncoder(new URL('./no-such-worker.mjs', import.meta.url));
     await expect(encoder.encode(quarantine, batch(3))).rejects.toThrow(/no-such-worker|exited|Cannot find/);
   });
+
+  it('warms up without a trace: the parts after it are the same, and a worker that cannot start fails the parts, not the warm-up', async () => {
+    const encoder = new ParquetEncoder(workerUrl);
+    encoder.warmUp(quarantine);
+    const bytes = await encoder.encode(quarantine, batch(100));
+    expect(decodeParquet(quarantine, bytes)).toEqual(decodeParquet(quarantine, encodeParquet(quarantine, batch(100))));
+    const broken = new ParquetEncoder(new URL('./no-such-worker.mjs', import.meta.url));
+    broken.warmUp(quarantine); // an unhandled rejection here would fail this test file
+    await expect(broken.encode(quarantine, batch(3))).rejects.toThrow(/no-such-worker|exited|Cannot find/);
+  });
 });

@@ -32,6 +32,17 @@ export class ParquetEncoder {
     return this.workerUrl !== undefined;
   }
 
+  /**
+   * Starts the worker and has it encode an empty part of `spec`, so that its start-up (the thread,
+   * the module, compiling the wasm functions a write calls) runs now, while the caller waits for its
+   * first input, rather than on the second core while the first part's successor is being built.
+   * Without a worker, nothing to do.
+   */
+  warmUp(spec: TableSpec): void {
+    if (!this.workerUrl) return;
+    this.encode(spec, { rows: 0, columns: Object.fromEntries(spec.columns.map((c) => [c.name, []])) }).catch(() => undefined); // a real part reports any failure
+  }
+
   async encode(spec: TableSpec, batch: WritableBatch): Promise<Uint8Array> {
     let stream = toArrowStream(spec, batch);
     if (!this.workerUrl) return arrowStreamToParquet(stream, plainColumns(spec));

@@ -2,7 +2,7 @@ import { realpath, stat } from 'node:fs/promises';
 import { basename, dirname, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isUtf8 } from 'node:buffer';
-import { constants as zlibConstants, gunzip } from 'node:zlib';
+import { constants as zlibConstants, createGunzip, gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import type { ObjectStore } from './store/objectStore';
 import { openStore } from './store/openStore';
@@ -108,6 +108,55 @@ export async function readBytes(store: ObjectStore, key: string): Promise<Buffer
       cause: err,
     });
   }
+}
+
+/**
+ * A file's bytes, decompressed, as pieces that each hold whole lines (cut after an LF; the last
+ * piece ends where the file ends). A gzip file is decompressed as a stream, so the first piece is
+ * there after about `chunkBytes` of output instead of after the whole file: ingest reads its first
+ * file this way and parses while the rest inflates. A file with no bytes gives one empty piece.
+ */
+export async function* readLinePieces(store: ObjectStore, key: string, chunkBytes = 4 << 20): AsyncGenerator<Buffer> {
+  const raw = await store.get(key);
+  const chunks: AsyncIterable<Buffer> | Buffer[] =
+    raw.length > 2 && raw[0] === 0x1f && raw[1] === 0x8b ? gunzipStream(raw, chunkBytes) : [Buffer.from(raw.buffer, raw.byteOffset, raw.length)];
+  let carry: Buffer | undefined;
+  let pieces = 0;
+  try {
+    for await (const chunk of chunks) {
+      let from = 0;
+      if (carry) {
+        // The line that spans the cut: its start (carry) and its end in this chunk, joined.
+        const lf = chunk.indexOf(0x0a);
+        if (lf < 0) {
+          carry = Buffer.concat([carry, chunk]);
+          continue;
+        }
+        pieces++;
+        yield Buffer.concat([carry, chunk.subarray(0, lf + 1)]);
+        carry = undefined;
+        from = lf + 1;
+      }
+      const cut = chunk.lastIndexOf(0x0a) + 1;
+      if (cut > from) {
+        pieces++;
+        yield chunk.subarray(from, cut);
+      }
+      if (cut < chunk.length) carry = chunk.subarray(Math.max(cut, from));
+    }
+  } catch (err) {
+    throw new BadInputError(`${store.uri}${key} starts like gzip but does not decompress (${(err as Error).message}): replace or remove the file`, {
+      cause: err,
+    });
+  }
+  if (carry || pieces === 0) yield carry ?? Buffer.alloc(0);
+}
+
+async function* gunzipStream(raw: Uint8Array, chunkBytes: number): AsyncGenerator<Buffer> {
+  const inflater = createGunzip({ chunkSize: chunkBytes });
+  inflater.end(raw);
+  // Node gives a stream's chunks as they are read; zlib's output chunks are `chunkBytes` each.
+  for await (const chunk of inflater) yield chunk as Buffer;
 }
 
 /** Lines as text, invalid UTF-8 replaced with U+FFFD (for tools that only look, such as `templates`). */

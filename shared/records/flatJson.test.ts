@@ -81,4 +81,42 @@ describe('FlatJsonScanner', () => {
     const n = unescapeShort(src, 0, src.length, out, 0);
     expect(Buffer.from(out.subarray(0, n)).toString()).toBe(JSON.parse(`"${text}"`));
   });
+
+  it('finds a string’s end and its escapes at every position and alignment (read four bytes at a time)', () => {
+    // Each special byte (quote, backslash, control character) at every offset of a 0–40 byte value,
+    // with the line starting at each of the four alignments of its buffer, and multi-byte UTF-8
+    // (bytes ≥ 0x80, which the word test must not take for specials) around it.
+    const fillers = ['abcdefghijklmnopqrstuvwxyz0123456789ABCD', 'é€😀ü'.repeat(4)];
+    for (const filler of fillers) {
+      for (let length = 0; length <= 40; length++) {
+        const plain = [...filler].slice(0, length).join('');
+        const variants = [plain];
+        for (let at = 0; at <= [...plain].length; at++) {
+          const chars = [...plain];
+          for (const special of ['\\"', '\\n', '\\u00e9', '\t', '\u0001']) variants.push([...chars.slice(0, at), special, ...chars.slice(at)].join(''));
+        }
+        for (const value of variants) {
+          const line = `{"message":"${value}","ts":1}`;
+          let parsed: unknown;
+          try {
+            parsed = JSON.parse(line);
+          } catch {
+            parsed = undefined;
+          }
+          for (let shift = 0; shift < 4; shift++) {
+            const bytes = Buffer.from(' '.repeat(shift) + line);
+            const buffer = Buffer.from(new ArrayBuffer(bytes.length + 8), 1, bytes.length); // not at the start of its memory
+            bytes.copy(buffer);
+            const ok = scanner.scan(buffer, shift, buffer.length);
+            expect(ok, `${line} at shift ${shift}`).toBe(parsed !== undefined);
+            if (!ok) continue;
+            const raw = buffer.toString('utf8', scanner.start[1], scanner.end[1]);
+            expect(JSON.parse(`"${raw}"`), line).toBe((parsed as { message: string }).message);
+            expect(scanner.escapes[1], line).toBe(raw.includes('\\u') ? UNICODE_ESCAPES : raw.includes('\\') ? SHORT_ESCAPES : 0);
+            expect(numberValue(buffer, scanner.start[0], scanner.end[0])).toBe(1);
+          }
+        }
+      }
+    }
+  });
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { runStep, type StepOptions } from '../../shared/runtime';
 import { PartitionWriter, writePartition, writeUncommitted } from '../../shared/lake';
+import { ParquetEncoder } from '../../shared/parquetEncoder';
 import { BatchBuilder, ColumnBatchBuilder } from '../../shared/batchBuilder';
 import { bronzeLogs, quarantine } from '../../shared/schemas';
 import { QualityGateError, BadInputError, GateClosedError } from '../../shared/errors';
@@ -8,9 +9,11 @@ import { parseOptions } from '../options';
 import type { WritableBatch } from '../../shared/parquet';
 import { createLineReaders } from '../../shared/records/lineParser';
 import { createJsonRowWriter } from '../../shared/records/jsonRow';
-import { isUtf8 } from 'node:buffer';
-import { emptyCounts, ingestBuffer, ingestLines, quarantineShare, type BronzeRow, type IngestCounts, type QuarantineRow } from './ingest';
-import { decodeChecked, listSource, readBytes } from '../../shared/sourceFiles';
+import { emptyCounts, ingestBytes, quarantineShare, type BronzeRow, type IngestCounts, type QuarantineRow } from './ingest';
+import { listSource, readBytes, readLinePieces } from '../../shared/sourceFiles';
+
+/** One turn of the event loop: I/O callbacks (the next file's read and gunzip) run, then this resolves. */
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export const ingestOptions = z.object({
   date: z.string(),
@@ -40,34 +43,38 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
         if (opts.skipIfEmpty) throw new GateClosedError(`no input files in ${listing.describe}: nothing to ingest for ${opts.date}`);
         throw new BadInputError(`no input files in ${listing.describe}: run \`sentinel generate\`, copy logs there, or pass --source`);
       }
+      // The Parquet worker starts while the first file is read and decompressed.
+      ParquetEncoder.shared().warmUp(bronzeLogs);
       const { parseLine, parseTs, from, to } = createLineReaders(opts);
       const counts: IngestCounts = emptyCounts();
       const quarantined: QuarantineRow[] = [];
       const records = new ColumnBatchBuilder<BronzeRow>(bronzeLogs, ctx.config.rowsPerPart);
       const writeJson = createJsonRowWriter(opts, parseTs, records, from, to);
 
+      /** A file's whole lines (`bytes`), after `linesBefore` lines of it: its parts, quarantine rows kept. */
+      async function* ingestPiece(key: string, bytes: Buffer, linesBefore: number): AsyncGenerator<WritableBatch> {
+        for (const item of ingestBytes({ name: key, bytes, linesBefore }, writeJson, parseLine, records, counts)) {
+          if (item.kind === 'quarantine') quarantined.push(item.row);
+          else if (item.kind === 'pause') await yieldToEventLoop();
+          else yield item.batch;
+        }
+      }
+
       async function* bronzeBatches(): AsyncGenerator<WritableBatch> {
-        // The next file is fetched and decompressed while this one is parsed.
-        let next: Promise<Buffer> | undefined = readBytes(listing.store, listing.keys[0]);
+        // The first file is decompressed as a stream and parsed as its pieces arrive (nothing to
+        // overlap its gunzip with otherwise); each next file is fetched and decompressed whole
+        // while the one before it is parsed.
+        let next: Promise<Buffer> | undefined = listing.keys.length > 1 ? readBytes(listing.store, listing.keys[1]) : undefined;
+        next?.catch(() => undefined); // awaited on its turn, which rethrows
         for (let k = 0; k < listing.keys.length; k++) {
           const key = listing.keys[k];
-          const bytes = await next!;
-          next = k + 1 < listing.keys.length ? readBytes(listing.store, listing.keys[k + 1]) : undefined;
-          next?.catch(() => undefined); // awaited on the next turn, which rethrows
-          if (isUtf8(bytes)) {
-            // Almost every file: lines read from the bytes (JSON lines without a string per line).
-            for (const item of ingestBuffer({ name: key, bytes }, writeJson, parseLine, records, counts)) {
-              if (item.kind === 'quarantine') quarantined.push(item.row);
-              else yield item.batch;
-            }
-          } else {
-            for (const item of ingestLines({ name: key, ...decodeChecked(bytes) }, parseLine, counts)) {
-              if (item.kind === 'quarantine') quarantined.push(item.row);
-              else {
-                const full = records.push(item.row);
-                if (full) yield full;
-              }
-            }
+          const readBefore = counts.read;
+          if (k === 0) for await (const piece of readLinePieces(listing.store, key)) yield* ingestPiece(key, piece, counts.read - readBefore);
+          else {
+            const bytes = await next!;
+            next = k + 1 < listing.keys.length ? readBytes(listing.store, listing.keys[k + 1]) : undefined;
+            next?.catch(() => undefined);
+            yield* ingestPiece(key, bytes, 0);
           }
           ctx.log.debug({ file: key, read: counts.read }, 'file ingested');
         }

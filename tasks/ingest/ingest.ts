@@ -3,11 +3,15 @@ import type { LineResult } from '../../shared/records/records';
 import type { JsonRowWriter } from '../../shared/records/jsonRow';
 import type { ColumnBatchBuilder } from '../../shared/batchBuilder';
 import type { WritableBatch } from '../../shared/parquet';
+import { decodeChecked } from '../../shared/sourceFiles';
+import { isUtf8 } from 'node:buffer';
 
 /** A landing file's lines, already decompressed and split. */
 export interface SourceLines {
   readonly name: string;
   readonly lines: Iterable<string>;
+  /** Lines of the file before these (a file read in pieces): line numbers go on from there, and the file was counted with its first piece. */
+  readonly linesBefore?: number;
   /** Line index (0-based) → byte offset of invalid UTF-8 in that line (see shared/sourceFiles.ts). */
   readonly invalidUtf8?: ReadonlyMap<number, number>;
 }
@@ -53,12 +57,13 @@ const MAX_RAW = 8_192;
  * `read = written + quarantined + blank` holds by construction (and the command checks it anyway).
  */
 export function* ingestLines(source: SourceLines, parseLine: (line: string) => LineResult, counts: IngestCounts): Generator<IngestItem> {
-  counts.files++;
-  let lineNo = 0;
+  const before = source.linesBefore ?? 0;
+  if (before === 0) counts.files++;
+  let index = 0;
   for (const line of source.lines) {
-    lineNo++;
     counts.read++;
-    const item = lineItem(source.name, line, lineNo, parseLine, counts, source.invalidUtf8?.get(lineNo - 1));
+    const item = lineItem(source.name, line, before + index + 1, parseLine, counts, source.invalidUtf8?.get(index));
+    index++;
     if (item) yield item;
   }
 }
@@ -95,15 +100,27 @@ function lineItem(
 export interface SourceBytes {
   readonly name: string;
   readonly bytes: Buffer;
+  /** As in SourceLines: the lines of the file before these bytes (whole lines, see readLinePieces). */
+  readonly linesBefore?: number;
 }
 
-export type BufferItem = { kind: 'part'; batch: WritableBatch } | { kind: 'quarantine'; row: QuarantineRow };
+export type BufferItem = { kind: 'part'; batch: WritableBatch } | { kind: 'quarantine'; row: QuarantineRow } | { kind: 'pause' };
+
+/**
+ * Lines between two `pause` items: the caller lets the event loop run there, so the next file's
+ * read (fs reads of 512 KB or a socket's chunks, each a callback) and its gunzip go on while this
+ * file is parsed. Without it they waited for the end of the file, and the main thread then waited
+ * for them. About 2 ms of parsing; a pause costs about 1 µs.
+ */
+export const PAUSE_LINES = 1_024;
+const PAUSE: BufferItem = { kind: 'pause' };
 
 /**
  * ingestLines over a file's bytes, with the same rows, quarantine rows and counts: lines are found
  * by their LF (a CR before it is not part of the line, as `split(/\r?\n/)` gives them), a JSON
  * line the byte path accepts is written into `records` from its bytes, and every other line
- * becomes a string for `parseLine`. Yields each full part of `records` and each quarantine row.
+ * becomes a string for `parseLine`. Yields each full part of `records`, each quarantine row, and a
+ * `pause` every PAUSE_LINES lines.
  */
 export function* ingestBuffer(
   source: SourceBytes,
@@ -112,18 +129,19 @@ export function* ingestBuffer(
   records: ColumnBatchBuilder<BronzeRow>,
   counts: IngestCounts,
 ): Generator<BufferItem> {
-  counts.files++;
+  if (!source.linesBefore) counts.files++;
   const b = source.bytes;
   const fileColumn = records.columnIndex('source_file');
   const lineColumn = records.columnIndex('source_line');
   const nameBytes = Buffer.from(source.name, 'utf8');
-  let lineNo = 0;
+  let lineNo = source.linesBefore ?? 0;
   for (let start = 0; start < b.length; ) {
     let next = b.indexOf(0x0a, start);
     if (next < 0) next = b.length;
     const end = next > start && next < b.length && b[next - 1] === 0x0d ? next - 1 : next;
     lineNo++;
     counts.read++;
+    if ((lineNo & (PAUSE_LINES - 1)) === 0) yield PAUSE;
     let first = start;
     while (first < end && isAsciiSpace(b[first])) first++;
     if (first === end) counts.blank++;
@@ -143,6 +161,31 @@ export function* ingestBuffer(
       }
     }
     start = next + 1;
+  }
+}
+
+/**
+ * A file's whole lines as bytes (the file, or a piece of it, see readLinePieces): ingestBuffer when
+ * they are well-formed UTF-8 (almost always), else ingestLines on the decoded lines, which
+ * quarantines each line that is not (`utf8`). The same items as ingestBuffer.
+ */
+export function* ingestBytes(
+  source: SourceBytes,
+  writeJson: JsonRowWriter,
+  parseLine: (line: string) => LineResult,
+  records: ColumnBatchBuilder<BronzeRow>,
+  counts: IngestCounts,
+): Generator<BufferItem> {
+  if (isUtf8(source.bytes)) {
+    yield* ingestBuffer(source, writeJson, parseLine, records, counts);
+    return;
+  }
+  for (const item of ingestLines({ name: source.name, linesBefore: source.linesBefore, ...decodeChecked(source.bytes) }, parseLine, counts)) {
+    if (item.kind === 'quarantine') yield item;
+    else {
+      const full = records.push(item.row);
+      if (full) yield { kind: 'part', batch: full };
+    }
   }
 }
 

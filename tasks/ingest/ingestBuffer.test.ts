@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { Vector } from 'apache-arrow';
-import { emptyCounts, ingestBuffer, ingestLines, type BronzeRow, type IngestCounts, type QuarantineRow } from './ingest';
+import { emptyCounts, ingestBuffer, ingestBytes, ingestLines, type BronzeRow, type IngestCounts, type QuarantineRow } from './ingest';
 import { createLineReaders, type LineParserOptions } from '../../shared/records/lineParser';
 import { createJsonRowWriter } from '../../shared/records/jsonRow';
 import { ColumnBatchBuilder } from '../../shared/batchBuilder';
 import { bronzeLogs } from '../../shared/schemas';
-import { decodeChecked } from '../../shared/sourceFiles';
+import { decodeChecked, readLinePieces } from '../../shared/sourceFiles';
+import { createMemoryStore } from '../../shared/store/memoryStore';
+import { gzipSync } from 'node:zlib';
 import type { WritableBatch } from '../../shared/parquet';
 import { createRandom } from '../../shared/random';
 import { FIELD_ALIASES } from '../../shared/records/aliases';
@@ -48,7 +50,25 @@ function throughBytes(bytes: Buffer, options: LineParserOptions): Ingested {
   };
   for (const item of ingestBuffer({ name: 'landing/x.jsonl', bytes }, writeJson, counted, records, out.counts)) {
     if (item.kind === 'quarantine') out.quarantined.push(item.row);
-    else out.parts.push(item.batch);
+    else if (item.kind === 'part') out.parts.push(item.batch);
+  }
+  if (records.rows) out.parts.push(records.flush());
+  return out;
+}
+
+/** The file in pieces of whole lines (readLinePieces over its gzip, small chunks), each through ingestBytes: ingest's first file. */
+async function throughPieces(bytes: Buffer, options: LineParserOptions, chunkBytes: number): Promise<Ingested> {
+  const { parseLine, parseTs, from, to } = createLineReaders(options);
+  const records = new ColumnBatchBuilder<BronzeRow>(bronzeLogs, PART, 2);
+  const writeJson = createJsonRowWriter(options, parseTs, records, from, to);
+  const out: Ingested = { parts: [], quarantined: [], counts: emptyCounts(), parsed: 0 };
+  const store = createMemoryStore();
+  await store.put('landing/x.jsonl', gzipSync(bytes));
+  for await (const piece of readLinePieces(store, 'landing/x.jsonl', chunkBytes)) {
+    for (const item of ingestBytes({ name: 'landing/x.jsonl', bytes: piece, linesBefore: out.counts.read }, writeJson, parseLine, records, out.counts)) {
+      if (item.kind === 'quarantine') out.quarantined.push(item.row);
+      else if (item.kind === 'part') out.parts.push(item.batch);
+    }
   }
   if (records.rows) out.parts.push(records.flush());
   return out;
@@ -272,5 +292,29 @@ describe('ingestBuffer (the byte path)', () => {
     expect(fast.counts.written).toBeGreaterThan(500);
     expect(fast.counts.quarantined).toBeGreaterThan(500);
     expect(fast.parsed).toBeLessThan(fast.counts.read - 500); // undamaged records take the byte path
+  });
+
+  it('reads a file in pieces (ingest’s first file) to the same rows, quarantine rows and counts as whole', async () => {
+    // Borderline lines, lines that are not UTF-8 (quarantined as `utf8`, in later pieces too), a
+    // 100 KB message (longer than a chunk), non-ASCII everywhere, CRLF, and enough lines for parts.
+    const bad = (i: number) => Buffer.concat([Buffer.from(`{"message":"bad ${i} `), Buffer.from([0xc3, 0x28]), Buffer.from('"}\n')]);
+    const chunks: Buffer[] = [];
+    for (let round = 0; round < 3; round++) {
+      chunks.push(Buffer.from(`${BORDERLINE.join('\n')}\n`), bad(round));
+      chunks.push(Buffer.from(`${rec({ message: `long ${'é€😀x'.repeat(20_000)}` })}\r\n`));
+      for (let i = 0; i < 40; i++) chunks.push(Buffer.from(`${rec({ message: `ünïcödé ${round}-${i}`, user_id: `u-${i}` })}\n`));
+    }
+    chunks.push(Buffer.from(rec({ message: 'last, without LF' })));
+    const bytes = Buffer.concat(chunks);
+    const whole = throughLines(bytes, { date: '2026-01-05' });
+    expect(whole.counts.reasons.utf8).toBe(3);
+    for (const chunkBytes of [64, 1_000, 16_384, 1 << 22]) {
+      const pieces = await throughPieces(bytes, { date: '2026-01-05' }, chunkBytes);
+      expect(pieces.counts, `chunks of ${chunkBytes}`).toEqual(whole.counts);
+      expect(pieces.quarantined).toEqual(whole.quarantined);
+      expect(partsOf(pieces.parts)).toEqual(partsOf(whole.parts));
+      expect(pieces.counts.read).toBe(pieces.counts.written + pieces.counts.quarantined + pieces.counts.blank);
+      expect(pieces.counts.files).toBe(1);
+    }
   });
 });
