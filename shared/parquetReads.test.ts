@@ -120,7 +120,11 @@ describe('reading Parquet from wasm memory (FFI) and only the wanted column chun
     expect(Array.from(kept.ts.toArray() as BigInt64Array, String)).toEqual(Array.from(reference.ts.toArray() as BigInt64Array, String));
     for (let i = 0; i < 140_000; i += 997) expect(kept.ts.isValid(i)).toBe(reference.ts.isValid(i));
     const keptSpec = { path: 'test/kept', columns: spec.columns.filter((c) => keep.includes(c.name)) };
-    expect(Buffer.from(encodeParquet(keptSpec, { rows: 140_000, columns: kept })).equals(Buffer.from(encodeParquet(keptSpec, { rows: 140_000, columns: reference })))).toBe(true);
+    expect(
+      Buffer.from(encodeParquet(keptSpec, { rows: 140_000, columns: kept })).equals(
+        Buffer.from(encodeParquet(keptSpec, { rows: 140_000, columns: reference })),
+      ),
+    ).toBe(true);
   });
 
   it('reads layouts it does not take from wasm memory (a dictionary column, int64 from another writer) the general way', async () => {
