@@ -52,7 +52,8 @@ function chunksOf(spec: ColumnSpec, vector: Vector): ChunkBuffers[] | undefined 
       values: data.values as ChunkBuffers['values'],
     });
   }
-  return out;
+  // No chunk at all leaves no type to rebuild the vector with.
+  return out.length ? out : undefined;
 }
 
 parentPort?.on('message', async ({ id, spec, bytes, source, only, arrow }: DecodeRequest) => {

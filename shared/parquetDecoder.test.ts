@@ -82,6 +82,16 @@ describe('ParquetDecoder on a worker thread', () => {
     }
   });
 
+  it('gives an empty part (ingest writes one for an empty day) as decoding on the calling thread does, typed columns and all', async () => {
+    const decoder = new ParquetDecoder(workerUrl);
+    const empty = encodeParquet(spec, new BatchBuilder(spec, 1).flush());
+    const keep = ['ts', 'name', 'text', 'x', 'n'];
+    const [viaWorker, here] = await Promise.all([decoder.decode(spec, empty, 'e', undefined, keep), decodeParquetColumns(spec, empty, 'e', undefined, keep)]);
+    expect(viaWorker.rows).toBe(0);
+    expect(seen(viaWorker)).toBe(seen(here));
+    expect(viaWorker.arrow!.ts.type.toString()).toBe('Timestamp<MILLISECOND>');
+  });
+
   it('decodes on the calling thread what its buffers cannot carry (a dictionary column), and names the file of bytes that are not Parquet', async () => {
     const decoder = new ParquetDecoder(workerUrl);
     const dictSpec: TableSpec = { path: 'test/dict', columns: [{ name: 'name', type: 'utf8' }] };
