@@ -41,6 +41,12 @@ await build({
   entryPoints: [new URL('../shared/parquetWorker.ts', import.meta.url).pathname],
   outfile: new URL('../dist/parquetWorker.mjs', import.meta.url).pathname,
 });
+// The Parquet decoding worker thread (shared/parquetDecoder.ts), the same way.
+await build({
+  ...common,
+  entryPoints: [new URL('../shared/parquetDecodeWorker.ts', import.meta.url).pathname],
+  outfile: new URL('../dist/parquetDecodeWorker.mjs', import.meta.url).pathname,
+});
 copyFileSync(new URL('../node_modules/parquet-wasm/node/parquet_wasm_bg.wasm', import.meta.url), new URL('../dist/parquet_wasm_bg.wasm', import.meta.url));
 // The report's anomaly explorer reads its template and ECharts from beside the bundle (tasks/report/explorer/assets.ts).
 copyFileSync(new URL('../tasks/report/explorer/explorer.html', import.meta.url), new URL('../dist/explorer.html', import.meta.url));

@@ -1,4 +1,4 @@
-import { Float64, Int32, makeData, Utf8, type Data, type DataType } from 'apache-arrow';
+import { Float64, Int32, makeData, TimestampMillisecond, Utf8, type Data, type DataType } from 'apache-arrow';
 import { ffiColumns, ffiFields, type FfiArray } from './arrowFfi';
 import type { ColumnData, ColumnSpec } from './parquet';
 import { Utf8ChunkDecoder } from './utf8Column';
@@ -48,7 +48,8 @@ function readable(spec: ColumnSpec, c: FfiArray, keep: boolean): boolean {
     case 'int32':
       return c.format === 'i';
     case 'timestamp_ms':
-      return !keep && c.format.startsWith('tsm:');
+      // Kept as Arrow only without a time zone (`tsm:`), the type the writers give it; read as numbers, any zone.
+      return keep ? c.format === 'tsm:' : c.format.startsWith('tsm:');
     case 'bool':
       return !keep && c.format === 'b';
   }
@@ -132,6 +133,8 @@ function copiedData(memory: ArrayBuffer, spec: ColumnSpec, c: FfiArray): Data {
     const offsets = new Int32Array(memory, c.buffers[1], c.length + 1).slice();
     return makeData({ type: new Utf8(), ...common, valueOffsets: offsets, data: new Uint8Array(memory, c.buffers[2], offsets[c.length]).slice() });
   }
+  if (spec.type === 'timestamp_ms')
+    return makeData({ type: new TimestampMillisecond(), ...common, data: new BigInt64Array(memory, c.buffers[1], c.length).slice() });
   const type: DataType = spec.type === 'float64' ? new Float64() : new Int32();
   const values = spec.type === 'float64' ? new Float64Array(memory, c.buffers[1], c.length).slice() : new Int32Array(memory, c.buffers[1], c.length).slice();
   return makeData({ type, ...common, data: values } as Parameters<typeof makeData>[0]);

@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { createMemoryStore } from './store/memoryStore';
-import { checkCompanion, committedDates, readManifest, readPartitionAll, requireCompanion, writePartition } from './lake';
+import {
+  checkCompanion,
+  committedDates,
+  readCommitted,
+  readCommittedAhead,
+  readManifest,
+  readPartitionAll,
+  requireCompanion,
+  requireManifest,
+  writePartition,
+} from './lake';
 import { EXIT, exitCodeOf } from './errors';
 import { bronzeLogs, quarantine } from './schemas';
 import type { Batch } from './parquet';
@@ -34,6 +44,29 @@ describe('lake partitions', () => {
     await writePartition(store, quarantine, '2026-01-05', [batch(1, 'third')], { runId: 'run3', graceMs: 0 });
     expect(await runFiles('run1')).toEqual([]);
     expect(await runFiles('run2')).toHaveLength(1);
+  });
+
+  it('reads ahead the parts readCommitted reads, in order, and reports a part it cannot read when it is reached', async () => {
+    const store = createMemoryStore();
+    await writePartition(store, quarantine, '2026-01-05', [batch(3, 'a'), batch(2, 'b'), batch(4, 'c')], { runId: 'run1' });
+    const manifest = await requireManifest(store, quarantine, '2026-01-05');
+    const seen = async (parts: AsyncGenerator<Batch>) => {
+      const out: unknown[] = [];
+      for await (const b of parts) out.push([b.rows, b.columns.reason, b.columns.raw, Object.keys(b.arrow ?? {})]);
+      return out;
+    };
+    const ahead = await seen(readCommittedAhead(store, quarantine, manifest, ['raw', 'reason'], ['raw']));
+    expect(ahead).toEqual(await seen(readCommitted(store, quarantine, manifest, ['raw', 'reason'], ['raw'])));
+    expect(ahead.map((b) => (b as [number])[0])).toEqual([3, 2, 4]);
+    // The last part is corrupt: the first two still come, then the error names the file.
+    await store.put(manifest.files[2].key, new Uint8Array([1, 2, 3]));
+    const got: number[] = [];
+    await expect(
+      (async () => {
+        for await (const b of readCommittedAhead(store, quarantine, manifest)) got.push(b.rows);
+      })(),
+    ).rejects.toThrow(/part-run1-00002\.parquet is not a readable Parquet file/);
+    expect(got).toEqual([3, 2]);
   });
 
   it('ignores uncommitted partitions and says which step to run', async () => {

@@ -3,6 +3,7 @@ import type { ObjectStore } from './store/objectStore';
 import { getJson } from './store/objectStore';
 import { decodeParquetColumns, type Batch, type TableSpec, type WritableBatch } from './parquet';
 import { ParquetEncoder } from './parquetEncoder';
+import { ParquetDecoder } from './parquetDecoder';
 import { BatchBuilder } from './batchBuilder';
 import { BadInputError, CommitConflictError, InconsistentCommitError } from './errors';
 import { crashPoint } from './faultInjection';
@@ -235,6 +236,30 @@ export async function* readCommitted(
   arrow?: readonly string[],
 ): AsyncGenerator<Batch> {
   for (const f of manifest.files) yield await decodeParquetColumns(spec, await store.get(f.key), `${store.uri}${f.key}`, columns, arrow);
+}
+
+/**
+ * `readCommitted`, with the next part fetched and decoded (on the decoding worker thread, see
+ * shared/parquetDecoder.ts) while the caller works on the current one: for a step that spends
+ * longer on each part than decoding it (`parse`). At most two decoded parts are held at a time.
+ */
+export async function* readCommittedAhead(
+  store: ObjectStore,
+  spec: TableSpec,
+  manifest: PartitionManifest,
+  columns?: readonly string[],
+  arrow?: readonly string[],
+): AsyncGenerator<Batch> {
+  const decoder = ParquetDecoder.shared();
+  const read = (f: PartitionManifest['files'][number]) => store.get(f.key).then((bytes) => decoder.decode(spec, bytes, `${store.uri}${f.key}`, columns, arrow));
+  let next = manifest.files.length ? read(manifest.files[0]) : undefined;
+  for (let i = 0; next; i++) {
+    const current = next;
+    next = i + 1 < manifest.files.length ? read(manifest.files[i + 1]) : undefined;
+    // A read that fails while the caller still works on the one before is reported when reached.
+    next?.catch(() => undefined);
+    yield await current;
+  }
 }
 
 /**

@@ -100,6 +100,33 @@ describe('reading Parquet from wasm memory (FFI) and only the wanted column chun
     }
   });
 
+  it('keeps a time column as an Arrow vector from wasm memory (parse passes `ts` through), writing the same Parquet as the IPC path', () => {
+    const stream = parquetWasm.readParquet(bytes, { batchSize: 131_072 }).intoFFI();
+    try {
+      const addrs = stream.arrayAddrs();
+      const schemaAddr = stream.schemaAddr();
+      // Before, a kept `ts` sent the whole file to the IPC path: decoded twice, then serialized and parsed.
+      const read = batchFromFfi(parquetWasm.wasmMemory().buffer, schemaAddr, addrs, spec.columns, ['ts', 'name'], (name) => new Error(name));
+      expect(Object.keys(read!.vectors).sort()).toEqual(['name', 'ts']);
+    } finally {
+      stream.free();
+    }
+    const keep = ['ts', 'name', 'n'];
+    const kept = decodeParquet(spec, bytes, 'x', undefined, keep).arrow!;
+    const reference = decodeParquetThroughIpc(spec, bytes, 'ref', undefined, keep).arrow!;
+    expect(kept.ts.type.toString()).toBe(reference.ts.type.toString());
+    expect(kept.ts.nullCount).toBe(reference.ts.nullCount);
+    expect(kept.ts.nullCount).toBeGreaterThan(0);
+    expect(Array.from(kept.ts.toArray() as BigInt64Array, String)).toEqual(Array.from(reference.ts.toArray() as BigInt64Array, String));
+    for (let i = 0; i < 140_000; i += 997) expect(kept.ts.isValid(i)).toBe(reference.ts.isValid(i));
+    const keptSpec = { path: 'test/kept', columns: spec.columns.filter((c) => keep.includes(c.name)) };
+    expect(
+      Buffer.from(encodeParquet(keptSpec, { rows: 140_000, columns: kept })).equals(
+        Buffer.from(encodeParquet(keptSpec, { rows: 140_000, columns: reference })),
+      ),
+    ).toBe(true);
+  });
+
   it('reads layouts it does not take from wasm memory (a dictionary column, int64 from another writer) the general way', async () => {
     const n = 3000;
     const names = Array.from({ length: n }, (_, i) => (i % 9 === 0 ? null : ['api', 'db', 'ünï'][i % 3]));

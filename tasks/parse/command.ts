@@ -1,7 +1,7 @@
 import type { Vector } from 'apache-arrow';
 import { z } from 'zod';
 import { runStep, type StepOptions } from '../../shared/runtime';
-import { checkCompanion, PartitionWriter, readCommitted, readManifest, requireManifest } from '../../shared/lake';
+import { checkCompanion, PartitionWriter, readCommittedAhead, readManifest, requireManifest } from '../../shared/lake';
 import { bronzeLogs, quarantine, silverLogs } from '../../shared/schemas';
 import type { WritableBatch } from '../../shared/parquet';
 import { parseOptions } from '../options';
@@ -68,7 +68,8 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     // The parameters of each row as the bytes of their JSON array, written from the message.
     const params = new ParamsColumn();
     async function* silverBatches(): AsyncGenerator<WritableBatch> {
-      for await (const bronze of readCommitted(ctx.lake, bronzeLogs, bronzeManifest, undefined, READ_AS_ARROW)) {
+      // The next part is decoded on another thread while this one is mined (shared/parquetDecoder.ts).
+      for await (const bronze of readCommittedAhead(ctx.lake, bronzeLogs, bronzeManifest, undefined, READ_AS_ARROW)) {
         const { message: messageVector, service: serviceVector, ...passedThrough } = bronze.arrow!;
         const n = bronze.rows;
         // Milliseconds since the epoch; ingest writes no row without a time, but a null stays out of first sightings, as before.

@@ -1,0 +1,85 @@
+/**
+ * Worker thread entry (bundled as dist/parquetDecodeWorker.mjs): Parquet bytes in, the columns a
+ * read keeps as Arrow out, as their buffers. See shared/parquetDecoder.ts.
+ */
+import { parentPort } from 'node:worker_threads';
+import { Type, type Vector } from 'apache-arrow';
+import { BadInputError } from './errors';
+import { decodeParquetColumns, type ColumnSpec, type TableSpec } from './parquet';
+
+export interface DecodeRequest {
+  id: number;
+  spec: TableSpec;
+  bytes: Uint8Array;
+  source: string;
+  only: readonly string[] | undefined;
+  arrow: readonly string[];
+}
+/** One chunk of a kept column: what `makeData` needs beside the type, which the spec gives. */
+export interface ChunkBuffers {
+  length: number;
+  nullCount: number;
+  nullBitmap: Uint8Array | null;
+  valueOffsets: Int32Array | null;
+  values: Uint8Array | Float64Array | Int32Array | BigInt64Array;
+}
+export type DecodeReply =
+  | { id: number; rows: number; columns: Record<string, unknown>; arrow: Record<string, ChunkBuffers[]> }
+  /** A layout the buffers cannot carry (another writer's types): the caller decodes on its own thread. */
+  | { id: number; elsewhere: true }
+  | { id: number; error: string; badInput: boolean };
+
+/** The Arrow type id each spec type is kept as (shared/ffiBatch.ts); anything else is decoded by the caller. */
+const KEPT_TYPE: Record<ColumnSpec['type'], Type | undefined> = {
+  utf8: Type.Utf8,
+  float64: Type.Float,
+  int32: Type.Int,
+  timestamp_ms: Type.Timestamp,
+  bool: undefined,
+};
+
+/** The chunks of a kept vector as buffers, or undefined when one is not the plain layout of its type. */
+function chunksOf(spec: ColumnSpec, vector: Vector): ChunkBuffers[] | undefined {
+  const out: ChunkBuffers[] = [];
+  for (const data of vector.data) {
+    if (data.typeId !== KEPT_TYPE[spec.type] || data.offset !== 0 || data.children.length > 0 || data.dictionary) return undefined;
+    if (spec.type === 'timestamp_ms' && (data.type as { unit: number; timezone?: string | null }).timezone) return undefined;
+    out.push({
+      length: data.length,
+      nullCount: data.nullCount,
+      nullBitmap: data.nullCount > 0 ? (data.nullBitmap ?? null) : null,
+      valueOffsets: spec.type === 'utf8' ? (data.valueOffsets as Int32Array) : null,
+      values: data.values as ChunkBuffers['values'],
+    });
+  }
+  // No chunk at all leaves no type to rebuild the vector with.
+  return out.length ? out : undefined;
+}
+
+parentPort?.on('message', async ({ id, spec, bytes, source, only, arrow }: DecodeRequest) => {
+  try {
+    const batch = await decodeParquetColumns(spec, bytes, source, only, arrow);
+    const kept: Record<string, ChunkBuffers[]> = {};
+    for (const [name, vector] of Object.entries(batch.arrow ?? {})) {
+      const chunks = chunksOf(spec.columns.find((c) => c.name === name)!, vector);
+      if (!chunks) {
+        parentPort!.postMessage({ id, elsewhere: true } satisfies DecodeReply);
+        return;
+      }
+      kept[name] = chunks;
+    }
+    // Transferred, not copied: each buffer once (a read through IPC can share one between columns).
+    const transfer = new Set<ArrayBuffer>();
+    for (const chunks of Object.values(kept))
+      for (const c of chunks) for (const b of [c.nullBitmap, c.valueOffsets, c.values]) if (b && b.buffer instanceof ArrayBuffer) transfer.add(b.buffer);
+    for (const column of Object.values(batch.columns)) if (ArrayBuffer.isView(column) && column.buffer instanceof ArrayBuffer) transfer.add(column.buffer);
+    const reply = { id, rows: batch.rows, columns: batch.columns, arrow: kept } satisfies DecodeReply;
+    try {
+      parentPort!.postMessage(reply, [...transfer]);
+    } catch {
+      parentPort!.postMessage(reply); // a buffer that cannot be detached (none expected): copied instead
+    }
+  } catch (err) {
+    parentPort!.postMessage({ id, error: (err as Error).message ?? String(err), badInput: err instanceof BadInputError } satisfies DecodeReply);
+  }
+});

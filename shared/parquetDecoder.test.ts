@@ -1,0 +1,108 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { Dictionary, Int32, Table, tableToIPC, Utf8, vectorFromArray, type Vector } from 'apache-arrow';
+import * as parquetWasm from 'parquet-wasm';
+import { BatchBuilder } from './batchBuilder';
+import { ParquetDecoder } from './parquetDecoder';
+import { decodeParquetColumns, encodeParquet, type Batch, type TableSpec } from './parquet';
+import { BadInputError } from './errors';
+
+// The worker is the bundled file; `make test` builds dist/ first (`npm run build`).
+const workerUrl = new URL('../dist/parquetDecodeWorker.mjs', import.meta.url);
+
+const spec: TableSpec = {
+  path: 'test/decoder',
+  columns: [
+    { name: 'ts', type: 'timestamp_ms' },
+    { name: 'name', type: 'utf8' },
+    { name: 'text', type: 'utf8', unique: true },
+    { name: 'x', type: 'float64' },
+    { name: 'n', type: 'int32' },
+    { name: 'flag', type: 'bool' },
+  ],
+};
+
+// Nulls, NaN, empty strings, non-ASCII, a byte order mark, very long values; 140k rows: two row groups.
+const row = (i: number) => ({
+  ts: i % 11 === 0 ? null : 1_767_571_200_000 + i * 997,
+  name: i % 7 === 0 ? null : ['api', 'db', 'ünïcode ✓', '', '𝄞 clef', '\uFEFFbom'][i % 6],
+  text: i % 13 === 0 ? undefined : `message ${i} ${'é'.repeat(i % 4)}${i % 1700 === 0 ? 'x'.repeat(70_000) : ''}`,
+  x: i % 5 === 0 ? null : i % 9 === 0 ? Number.NaN : i / 3 - 100,
+  n: i % 6 === 0 ? null : i - 5000,
+  flag: i % 4 === 0 ? null : i % 2 === 0,
+});
+function parquetOf(rows: number): Uint8Array {
+  const b = new BatchBuilder(spec, rows + 1);
+  for (let i = 0; i < rows; i++) b.push(row(i));
+  return encodeParquet(spec, b.flush());
+}
+
+/** Everything a reader or a writer sees of a batch: plain columns, and each kept vector's type, nulls and values. */
+const seen = (batch: Batch) =>
+  JSON.stringify({
+    rows: batch.rows,
+    columns: Object.entries(batch.columns).map(([k, v]) => [k, ArrayBuffer.isView(v) ? [v.constructor.name, Array.from(v as Float64Array, String)] : v]),
+    arrow: Object.entries(batch.arrow ?? {}).map(([k, v]: [string, Vector]) => [
+      k,
+      v.type.toString(),
+      v.nullCount,
+      v.data.length,
+      Array.from(v.toArray() as ArrayLike<unknown>, String),
+      Array.from({ length: v.length }, (_, i) => v.isValid(i)),
+    ]),
+  });
+
+describe('ParquetDecoder on a worker thread', () => {
+  const bytes = parquetOf(140_000);
+
+  it('gives what decoding on the calling thread gives, kept vectors and plain columns, and writes the same Parquet back', async () => {
+    expect(existsSync(fileURLToPath(workerUrl)), 'run `npm run build` first').toBe(true);
+    const decoder = new ParquetDecoder(workerUrl);
+    expect(decoder.usesWorker).toBe(true);
+    const keepAll = ['ts', 'name', 'text', 'x', 'n'];
+    for (const [only, arrow] of [
+      [undefined, keepAll],
+      [undefined, []],
+      [
+        ['ts', 'text', 'flag'],
+        ['ts', 'text'],
+      ],
+    ] as const) {
+      const [viaWorker, here] = await Promise.all([decoder.decode(spec, bytes, 'w', only, arrow), decodeParquetColumns(spec, bytes, 'w', only, arrow)]);
+      expect(seen(viaWorker)).toBe(seen(here));
+      if (arrow.length === keepAll.length) {
+        const kept = { path: 'test/kept', columns: spec.columns.filter((c) => keepAll.includes(c.name)) };
+        expect(
+          Buffer.from(encodeParquet(kept, { rows: 140_000, columns: viaWorker.arrow! })).equals(
+            Buffer.from(encodeParquet(kept, { rows: 140_000, columns: here.arrow! })),
+          ),
+        ).toBe(true);
+      }
+    }
+  });
+
+  it('gives an empty part (ingest writes one for an empty day) as decoding on the calling thread does, typed columns and all', async () => {
+    const decoder = new ParquetDecoder(workerUrl);
+    const empty = encodeParquet(spec, new BatchBuilder(spec, 1).flush());
+    const keep = ['ts', 'name', 'text', 'x', 'n'];
+    const [viaWorker, here] = await Promise.all([decoder.decode(spec, empty, 'e', undefined, keep), decodeParquetColumns(spec, empty, 'e', undefined, keep)]);
+    expect(viaWorker.rows).toBe(0);
+    expect(seen(viaWorker)).toBe(seen(here));
+    expect(viaWorker.arrow!.ts.type.toString()).toBe('Timestamp<MILLISECOND>');
+  });
+
+  it('decodes on the calling thread what its buffers cannot carry (a dictionary column), and names the file of bytes that are not Parquet', async () => {
+    const decoder = new ParquetDecoder(workerUrl);
+    const dictSpec: TableSpec = { path: 'test/dict', columns: [{ name: 'name', type: 'utf8' }] };
+    const names = Array.from({ length: 3000 }, (_, i) => (i % 9 === 0 ? null : ['api', 'db', 'ünï'][i % 3]));
+    const foreign = parquetWasm.writeParquet(
+      parquetWasm.Table.fromIPCStream(tableToIPC(new Table({ name: vectorFromArray(names, new Dictionary(new Utf8(), new Int32())) }), 'stream')),
+    );
+    const viaWorker = await decoder.decode(dictSpec, foreign, 'd', undefined, ['name']);
+    expect(seen(viaWorker)).toBe(seen(await decodeParquetColumns(dictSpec, foreign, 'd', undefined, ['name'])));
+    const bad = decoder.decode(spec, new Uint8Array([1, 2, 3, 4]), 'lake/bronze/part-9.parquet', undefined, ['name']);
+    await expect(bad).rejects.toBeInstanceOf(BadInputError);
+    await expect(bad).rejects.toThrow(/lake\/bronze\/part-9\.parquet is not a readable Parquet file/);
+  });
+});
