@@ -65,7 +65,7 @@ interface Entry extends MessageShape {
  * Shapes remembered; past it the cache starts over (memory stays bounded). 20K, not 50K: on
  * generated logs the cache fills only after ~7M messages, and those ~55 MB of V8 heap were most of
  * `parse`'s memory growth from 1M to 10M logs; with 20K, 1M messages mine with exactly the same
- * shape misses and 10M with 9 % more (decisions-parse-fast).
+ * shape misses and 10M with 9 % more (decision 85).
  */
 const MAX_SHAPES = 20_000;
 /** Shapes kept per hash value (collisions only): lookups stay short whatever the input. */
