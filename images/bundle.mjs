@@ -1,4 +1,4 @@
-// Bundles the CLI into one ESM file (dist/sentinel.mjs, plus its Parquet worker dist/parquetWorker.mjs) for `npx sentinel`, `make demo` and the images.
+// Bundles the CLI into one ESM file (dist/sentinel.mjs, plus its Parquet workers dist/parquetWorker.mjs and dist/parquetDecodeWorker.mjs) for `npx sentinel`, `make demo` and the images.
 // parquet-wasm is inlined and its .wasm copied beside the bundle (it loads it from __dirname). PGlite
 // (laptop only) and TensorFlow.js (backend chosen at run time) stay external; everything else is
 // inlined, so an image carries the bundle, the wasm assets and only the external packages it needs.
@@ -56,4 +56,4 @@ copyFileSync(new URL('../node_modules/@platformatic/wasm-utils/dist/native.wasm'
 // A new embedded database unpacks this pre-initialized data directory instead of running initdb (shared/db/embeddedTemplate.ts).
 const { pgliteVersion, writeTemplate } = await import('./pgliteTemplate.mjs');
 if (!existsSync(new URL(`../dist/pglite-datadir-${pgliteVersion}.tar.gz`, import.meta.url))) await writeTemplate(new URL('../dist/', import.meta.url));
-console.log(`dist/sentinel.mjs and dist/parquetWorker.mjs built in ${Date.now() - started} ms`);
+console.log(`dist/sentinel.mjs and its Parquet workers built in ${Date.now() - started} ms`);
