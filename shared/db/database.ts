@@ -100,6 +100,10 @@ export async function openDatabase(options: OpenDatabaseOptions, log: Logger): P
   const url = options.databaseUrl ?? emb!.url;
   // PGlite serves one session: a single pooled connection keeps all queries on it.
   const pool = new pg.Pool({ connectionString: url, max: embedded ? 1 : 4 });
+  // An idle pooled connection that the server ends (a restart, a terminated backend) is an 'error'
+  // on the pool; unheard, Node makes it an uncaught exception. The pool has already dropped that
+  // connection, and the next query opens another.
+  pool.on('error', (err) => log.warn({ err: err.message }, 'an idle database connection was closed by the server; the next query reconnects'));
   try {
     const client = await pool.connect();
     try {
