@@ -98,8 +98,8 @@ function toVector(spec: ColumnSpec, values: ColumnData | ArrowColumn): Vector {
   }
 }
 
-/** Batch → Arrow JS table: the JavaScript half of encoding (about half the time, LIBRARY-NOTES). */
-export function toArrowTable(spec: TableSpec, batch: WritableBatch): Table {
+/** Batch → Arrow IPC stream: the JavaScript half of encoding (about half the time, LIBRARY-NOTES). */
+export function toArrowStream(spec: TableSpec, batch: WritableBatch): Uint8Array {
   const vectors: Record<string, Vector> = {};
   for (const col of spec.columns) {
     const values = batch.columns[col.name];
@@ -107,21 +107,7 @@ export function toArrowTable(spec: TableSpec, batch: WritableBatch): Table {
     if (values.length !== batch.rows) throw new BadInputError(`table ${spec.path}: column "${col.name}" has ${values.length} values, expected ${batch.rows}`);
     vectors[col.name] = toVector(col, values);
   }
-  return new Table(vectors);
-}
-
-/** Batch → Arrow IPC stream, what parquet-wasm takes in (it has no import from Arrow FFI structs). */
-export const toArrowStream = (spec: TableSpec, batch: WritableBatch): Uint8Array => tableToIPC(toArrowTable(spec, batch), 'stream');
-
-/** The ArrayBuffers behind the columns a batch passes through as Arrow vectors: the caller's, not the writer's. */
-export function passedThroughBuffers(batch: WritableBatch): Set<ArrayBufferLike> {
-  const buffers = new Set<ArrayBufferLike>();
-  for (const values of Object.values(batch.columns)) {
-    if (!(values instanceof Vector)) continue;
-    for (const data of values.data)
-      for (const view of [data.valueOffsets, data.values, data.nullBitmap] as (ArrayBufferView | undefined)[]) if (view) buffers.add(view.buffer);
-  }
-  return buffers;
+  return tableToIPC(new Table(vectors), 'stream');
 }
 
 /**

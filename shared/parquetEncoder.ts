@@ -1,9 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { tableToIPC } from 'apache-arrow';
-import { tableToTransfer } from './arrowTransfer';
-import { arrowStreamToParquet, passedThroughBuffers, plainColumns, toArrowTable, type TableSpec, type WritableBatch } from './parquet';
+import { arrowStreamToParquet, plainColumns, toArrowStream, type TableSpec, type WritableBatch } from './parquet';
 import type { EncodeReply, EncodeRequest } from './parquetWorker';
 import { loadProcessConfig } from './config';
 
@@ -46,28 +44,15 @@ export class ParquetEncoder {
   }
 
   async encode(spec: TableSpec, batch: WritableBatch): Promise<Uint8Array> {
-    const table = toArrowTable(spec, batch);
-    if (!this.workerUrl) return arrowStreamToParquet(tableToIPC(table, 'stream'), plainColumns(spec));
-    // The table goes as its buffers, moved rather than copied, and is serialised to the IPC stream
-    // parquet-wasm takes in on the worker: that serialisation (a copy of every buffer) was the
-    // main thread's (decision XX). Columns passed through from a read are the caller's: copied.
-    const parts = tableToTransfer(table, passedThroughBuffers(batch));
-    let request: EncodeRequest;
-    let transfer: ArrayBuffer[];
-    if (parts) {
-      request = { id: this.nextId++, table: parts.message, plain: plainColumns(spec) };
-      transfer = parts.transfer;
-    } else {
-      let stream = tableToIPC(table, 'stream');
-      // The buffer is transferred (detached here): it must be the stream's own, not shared with other data.
-      if (stream.byteOffset !== 0 || stream.byteLength !== stream.buffer.byteLength) stream = stream.slice();
-      request = { id: this.nextId++, stream, plain: plainColumns(spec) };
-      transfer = [stream.buffer as ArrayBuffer];
-    }
+    let stream = toArrowStream(spec, batch);
+    if (!this.workerUrl) return arrowStreamToParquet(stream, plainColumns(spec));
+    // The buffer is transferred (detached here): it must be the stream's own, not shared with other data.
+    if (stream.byteOffset !== 0 || stream.byteLength !== stream.buffer.byteLength) stream = stream.slice();
     const worker = this.start();
-    const done = new Promise<Uint8Array>((resolve, reject) => this.waiting.set(request.id, { resolve, reject }));
+    const id = this.nextId++;
+    const done = new Promise<Uint8Array>((resolve, reject) => this.waiting.set(id, { resolve, reject }));
     worker.ref(); // a pending part keeps the process alive
-    worker.postMessage(request, transfer);
+    worker.postMessage({ id, stream, plain: plainColumns(spec) } satisfies EncodeRequest, [stream.buffer as ArrayBuffer]);
     return done;
   }
 
