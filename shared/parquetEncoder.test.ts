@@ -49,7 +49,7 @@ describe('ParquetEncoder on a worker thread', () => {
     // Every type the lake writes; dictionary-encoded (name) and plain (text, ts) columns; nulls,
     // empty strings and non-ASCII; a batch with kept Arrow columns over two read chunks (two
     // record batches of sliced buffers); a batch of only nulls and empty strings; 0-row parts.
-    // Any other way of handing a part to the worker (decision XX) has to keep this green.
+    // Any other way of handing a part to the worker (decision 86) has to keep this green.
     const spec: TableSpec = {
       path: 'test/worker-bytes',
       columns: [
