@@ -136,3 +136,34 @@ function copiedData(memory: ArrayBuffer, spec: ColumnSpec, c: FfiArray): Data {
   const values = spec.type === 'float64' ? new Float64Array(memory, c.buffers[1], c.length).slice() : new Int32Array(memory, c.buffers[1], c.length).slice();
   return makeData({ type, ...common, data: values } as Parameters<typeof makeData>[0]);
 }
+
+const textDecoder = new TextDecoder();
+
+/**
+ * A utf8 column of one exported record batch, read where it lies: row → its string, decoded when
+ * asked (as Arrow JS's `Vector.get` decodes, a leading byte order mark dropped). For a column of
+ * which a reader wants a few rows (score's sample lines): no copy of the whole column out of the
+ * wasm memory. `memory` is called per row (a wasm call that grows the memory detaches the old
+ * buffer; the addresses stay valid until the export is freed, and the getter must not outlive it).
+ * `undefined` for a layout this does not read (see readable).
+ */
+export function utf8InPlace(
+  memory: () => ArrayBuffer,
+  schemaAddr: number,
+  arrayAddr: number,
+  spec: ColumnSpec,
+  missing: (name: string) => Error,
+): ((row: number) => string | null) | undefined {
+  const fields = ffiFields(memory(), schemaAddr);
+  const index = fields.findIndex((f) => f.name === spec.name);
+  if (index < 0) throw missing(spec.name);
+  const c = ffiColumns(memory(), arrayAddr, fields).columns[index];
+  if (spec.type !== 'utf8' || !readable(spec, c, true)) return undefined;
+  return (row) => {
+    if (row < 0 || row >= c.length) throw new RangeError(`row ${row} outside a batch of ${c.length}`);
+    const buffer = memory();
+    if (!isValid(validity(buffer, c), row)) return null;
+    const offsets = new Int32Array(buffer, c.buffers[1] + 4 * row, 2);
+    return textDecoder.decode(new Uint8Array(buffer, c.buffers[2] + offsets[0], offsets[1] - offsets[0]));
+  };
+}

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ObjectStore } from './store/objectStore';
 import { getJson } from './store/objectStore';
-import { decodeParquetColumns, type Batch, type TableSpec, type WritableBatch } from './parquet';
+import { decodeParquetColumns, decodeParquetSlices, type Batch, type TableSpec, type WritableBatch } from './parquet';
 import { ParquetEncoder } from './parquetEncoder';
 import { BatchBuilder } from './batchBuilder';
 import { BadInputError, CommitConflictError, InconsistentCommitError } from './errors';
@@ -235,6 +235,22 @@ export async function* readCommitted(
   arrow?: readonly string[],
 ): AsyncGenerator<Batch> {
   for (const f of manifest.files) yield await decodeParquetColumns(spec, await store.get(f.key), `${store.uri}${f.key}`, columns, arrow);
+}
+
+/**
+ * The parts a manifest lists, each as its rows in slices (`decodeParquetSlices`): a reader that
+ * holds only a slice's columns at a time, and still knows where each part ends. Consume every slice
+ * of a part before asking for the next part. `inPlace`: see decodeParquetSlices.
+ */
+export async function* readCommittedSlices(
+  store: ObjectStore,
+  spec: TableSpec,
+  manifest: PartitionManifest,
+  columns?: readonly string[],
+  sliceRows?: number,
+  inPlace?: readonly string[],
+): AsyncGenerator<AsyncGenerator<Batch>> {
+  for (const f of manifest.files) yield decodeParquetSlices(spec, await store.get(f.key), `${store.uri}${f.key}`, columns, sliceRows, inPlace);
 }
 
 /**
