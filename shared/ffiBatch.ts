@@ -17,6 +17,7 @@ export function batchFromFfi(
   wanted: readonly ColumnSpec[],
   arrow: readonly string[],
   missing: (name: string) => Error,
+  decoders?: Map<string, Utf8ChunkDecoder>,
 ): { rows: number; columns: Record<string, ColumnData>; vectors: Record<string, Data[]> } | undefined {
   if (arrayAddrs.length === 0) return undefined;
   const fields = ffiFields(memory, schemaAddr);
@@ -30,7 +31,7 @@ export function batchFromFfi(
     const chunks = batches.map((b) => b.columns[index]);
     if (!chunks.every((c) => readable(col, c, arrow.includes(col.name)))) return undefined;
     if (arrow.includes(col.name)) vectors[col.name] = chunks.map((c) => copiedData(memory, col, c));
-    else columns[col.name] = plainColumn(memory, col, chunks, rows);
+    else columns[col.name] = plainColumn(memory, col, chunks, rows, decoders);
   }
   return { rows, columns, vectors };
 }
@@ -60,11 +61,19 @@ function validity(memory: ArrayBuffer, c: FfiArray): Uint8Array | undefined {
 
 const isValid = (bitmap: Uint8Array | undefined, i: number) => !bitmap || ((bitmap[i >> 3] >> (i & 7)) & 1) === 1;
 
-function plainColumn(memory: ArrayBuffer, spec: ColumnSpec, chunks: readonly FfiArray[], rows: number): ColumnData {
+/**
+ * `decoders`: a utf8 column's decoder kept from an earlier batch of the same file (its cache is
+ * about 200 KB of typed arrays: one per 16K-row slice was most of a slice's garbage).
+ */
+function plainColumn(memory: ArrayBuffer, spec: ColumnSpec, chunks: readonly FfiArray[], rows: number, decoders?: Map<string, Utf8ChunkDecoder>): ColumnData {
   switch (spec.type) {
     case 'utf8': {
       const out = new Array<string | null>(rows);
-      const decode = new Utf8ChunkDecoder(!spec.unique);
+      let decode = decoders?.get(spec.name);
+      if (!decode) {
+        decode = new Utf8ChunkDecoder(!spec.unique);
+        decoders?.set(spec.name, decode);
+      }
       let o = 0;
       for (const c of chunks) {
         const offsets = new Int32Array(memory, c.buffers[1], c.length + 1);

@@ -60,6 +60,15 @@ export interface CommitOptions {
   graceMs?: number;
 }
 
+export interface WriterOptions {
+  /**
+   * Encode on the calling thread instead of the shared worker: for a small output of a step that
+   * starts no worker otherwise (score's scored/windows), where the worker thread's own heap and
+   * wasm memory (about 65 MB) would cost more than the encoding it takes off the main thread.
+   */
+  onCallingThread?: boolean;
+}
+
 /**
  * Writes one partition part file by part file, so a step can emit rows as it goes instead of holding
  * the whole partition; nothing is visible to readers until `commit` writes the manifest. A part is
@@ -69,7 +78,7 @@ export class PartitionWriter {
   private readonly prefix: string;
   private readonly files: { key: string; rows: number; sha256?: string }[] = [];
   private readonly inFlight: Promise<void>[] = [];
-  private readonly encoder = ParquetEncoder.shared();
+  private readonly encoder: ParquetEncoder;
   /** The manifest this run replaces, read when it starts: the commit's compare-and-swap expects it. */
   private readonly base: Promise<{ version: string; manifest: PartitionManifest } | undefined>;
 
@@ -78,7 +87,9 @@ export class PartitionWriter {
     private readonly spec: TableSpec,
     private readonly date: string,
     private readonly runId: string,
+    options: WriterOptions = {},
   ) {
+    this.encoder = options.onCallingThread ? new ParquetEncoder() : ParquetEncoder.shared();
     this.prefix = partitionPrefix(spec, date);
     this.base = store.getVersioned(this.prefix + MANIFEST).then((v) => v && { version: v.version, manifest: parseManifest(v.bytes) });
     this.base.catch(() => undefined); // awaited in commit, which rethrows

@@ -2,7 +2,7 @@ import { Bool, Float64, Int32, Table, TimestampMillisecond, Utf8, Vector, makeDa
 import * as parquetWasm from 'parquet-wasm';
 import { BadInputError } from './errors';
 import { batchFromFfi, utf8InPlace } from './ffiBatch';
-import { utf8Strings, writeUtf8 } from './utf8Column';
+import { Utf8ChunkDecoder, utf8Strings, writeUtf8 } from './utf8Column';
 
 /**
  * Columnar batches <-> Parquet bytes (parquet-wasm + apache-arrow). Steps work on plain columns:
@@ -280,41 +280,19 @@ export async function* decodeParquetSlices(
   const plain = wanted.filter((c) => !inPlace.includes(c.name));
   const lazy = wanted.filter((c) => inPlace.includes(c.name));
   const missing = missingColumn(spec, source);
-  let file: parquetWasm.ParquetFile;
+  const stream = (await readColumnsToWasm(bytes, source, wanted, missing, sliceRows)).intoFFI();
   try {
-    file = await parquetWasm.ParquetFile.fromFile(new Blob([bytes]));
-  } catch (err) {
-    throw notReadable(source, err);
-  }
-  let stream: ReturnType<parquetWasm.Table['intoFFI']> | undefined;
-  try {
-    const schema = file.schema();
-    try {
-      for (const col of wanted) {
-        try {
-          schema.indexOf(col.name);
-        } catch {
-          throw missing(col.name);
-        }
-      }
-    } finally {
-      schema.free();
-    }
-    let table: parquetWasm.Table;
-    try {
-      table = await file.read({ batchSize: sliceRows, columns: wanted.map((c) => c.name) });
-    } catch (err) {
-      throw notReadable(source, err);
-    }
-    stream = table.intoFFI();
     const addrs = Array.from(stream.arrayAddrs());
     const schemaAddr = stream.schemaAddr();
+    // One decoder per column for the whole file: its cache is about 200 KB of typed arrays, and one
+    // per slice was most of a slice's garbage.
+    const decoders = new Map<string, Utf8ChunkDecoder>();
     let done = 0;
     let unreadable = false;
     for (const addr of addrs) {
       // Fetched per slice: a wasm call between slices that grows the memory detaches the old buffer
       // (the addresses stay valid until the stream is freed).
-      const read = batchFromFfi(parquetWasm.wasmMemory().buffer, schemaAddr, [addr], plain, [], missing);
+      const read = batchFromFfi(parquetWasm.wasmMemory().buffer, schemaAddr, [addr], plain, [], missing, decoders);
       const getters: Record<string, (row: number) => string | null> = {};
       for (const col of lazy) {
         const get = utf8InPlace(() => parquetWasm.wasmMemory().buffer, schemaAddr, addr, col, missing);
@@ -333,7 +311,37 @@ export async function* decodeParquetSlices(
       yield inPlaceFromColumns(done === 0 ? rest : sliceBatch(rest, done), inPlace);
     }
   } finally {
-    stream?.free();
+    stream.free();
+  }
+}
+
+/** The `wanted` columns of a Parquet file decoded into a table in wasm memory, `sliceRows` rows per record batch. */
+async function readColumnsToWasm(bytes: Uint8Array, source: string, wanted: readonly ColumnSpec[], missing: (name: string) => Error, sliceRows: number) {
+  let file: parquetWasm.ParquetFile;
+  try {
+    file = await parquetWasm.ParquetFile.fromFile(new Blob([bytes]));
+  } catch (err) {
+    throw notReadable(source, err);
+  }
+  try {
+    const schema = file.schema();
+    try {
+      for (const col of wanted) {
+        try {
+          schema.indexOf(col.name);
+        } catch {
+          throw missing(col.name);
+        }
+      }
+    } finally {
+      schema.free();
+    }
+    try {
+      return await file.read({ batchSize: sliceRows, columns: wanted.map((c) => c.name) });
+    } catch (err) {
+      throw notReadable(source, err);
+    }
+  } finally {
     file.free();
   }
 }

@@ -57,7 +57,9 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     const m = windows.matrix;
 
     // Every window and session goes to scored/windows part by part; only anomalies stay in memory.
-    const scoredWriter = new PartitionWriter(ctx.lake, scoredWindows, opts.date, ctx.runId);
+    // Encoded on this thread: a few parts of small rows, where a worker thread's heap and wasm memory
+    // would be a tenth of the step's peak RSS.
+    const scoredWriter = new PartitionWriter(ctx.lake, scoredWindows, opts.date, ctx.runId, { onCallingThread: true });
     const scored = new BatchBuilder<ScoredRow>(scoredWindows, 50_000);
     const pushScored = async (row: ScoredRow) => {
       const full = scored.push(row);
