@@ -261,7 +261,17 @@ export async function* readCommittedSlices(
   sliceRows?: number,
   inPlace?: readonly string[],
 ): AsyncGenerator<AsyncGenerator<Batch>> {
-  for (const f of manifest.files) yield decodeParquetSlices(spec, await store.get(f.key), `${store.uri}${f.key}`, columns, sliceRows, inPlace);
+  for (const f of manifest.files) yield decodeParquetSlices(spec, await partBlob(store, f.key), `${store.uri}${f.key}`, columns, sliceRows, inPlace);
+}
+
+/**
+ * A part as a Blob: opened where it lies when the store can (a local lake: the reader then reads only
+ * the column chunks it needs, with no copy of the part in memory), otherwise fetched whole. Each
+ * part fetched whole and copied into a Blob left ~10 MB of ArrayBuffers that only a full GC freed:
+ * score's peak at 10M logs was 200 MB of them (decisions-rss-flat).
+ */
+async function partBlob(store: ObjectStore, key: string): Promise<Blob> {
+  return store.openBlob ? store.openBlob(key) : new Blob([await store.get(key)]);
 }
 
 /**

@@ -2,7 +2,7 @@ import { Bool, Float64, Int32, Table, TimestampMillisecond, Utf8, Vector, makeDa
 import * as parquetWasm from 'parquet-wasm';
 import { BadInputError } from './errors';
 import { batchFromFfi, utf8InPlace } from './ffiBatch';
-import { Utf8ChunkDecoder, utf8Strings, writeUtf8 } from './utf8Column';
+import { type Utf8ChunkDecoder, utf8Strings, writeUtf8 } from './utf8Column';
 
 /**
  * Columnar batches <-> Parquet bytes (parquet-wasm + apache-arrow). Steps work on plain columns:
@@ -265,12 +265,14 @@ export async function decodeParquetColumns(
  * there when it is asked for, so they die young instead of a whole part's columns (250K rows of
  * strings) surviving into V8's old generation, where the garbage of many parts added up to peak
  * RSS that grew with the partition (decisions-rss-flat). Consume each slice before asking for the next.
+ * `file`: the Parquet file as a Blob; the reader fetches only the footer and the wanted column chunks
+ * from it (a store's `openBlob` reads them from disk: no copy of the whole part in memory).
  * `inPlace`: utf8 columns (among `only`) left in wasm memory, read by row through `batch.inPlace`
  * until the next slice is asked for; a layout that cannot be read so goes the general way, whole.
  */
 export async function* decodeParquetSlices(
   spec: TableSpec,
-  bytes: Uint8Array,
+  file: Blob,
   source = spec.path,
   only?: readonly string[],
   sliceRows = SLICE_ROWS,
@@ -280,7 +282,7 @@ export async function* decodeParquetSlices(
   const plain = wanted.filter((c) => !inPlace.includes(c.name));
   const lazy = wanted.filter((c) => inPlace.includes(c.name));
   const missing = missingColumn(spec, source);
-  const stream = (await readColumnsToWasm(bytes, source, wanted, missing, sliceRows)).intoFFI();
+  const stream = (await readColumnsToWasm(file, source, wanted, missing, sliceRows)).intoFFI();
   try {
     const addrs = Array.from(stream.arrayAddrs());
     const schemaAddr = stream.schemaAddr();
@@ -307,7 +309,7 @@ export async function* decodeParquetSlices(
     }
     if (unreadable) {
       // A layout the FFI reader leaves alone: the rest through the general path, in one batch.
-      const rest = await decodeParquetColumns(spec, bytes, source, only);
+      const rest = await decodeParquetColumns(spec, new Uint8Array(await file.arrayBuffer()), source, only);
       yield inPlaceFromColumns(done === 0 ? rest : sliceBatch(rest, done), inPlace);
     }
   } finally {
@@ -316,10 +318,10 @@ export async function* decodeParquetSlices(
 }
 
 /** The `wanted` columns of a Parquet file decoded into a table in wasm memory, `sliceRows` rows per record batch. */
-async function readColumnsToWasm(bytes: Uint8Array, source: string, wanted: readonly ColumnSpec[], missing: (name: string) => Error, sliceRows: number) {
+async function readColumnsToWasm(blob: Blob, source: string, wanted: readonly ColumnSpec[], missing: (name: string) => Error, sliceRows: number) {
   let file: parquetWasm.ParquetFile;
   try {
-    file = await parquetWasm.ParquetFile.fromFile(new Blob([bytes]));
+    file = await parquetWasm.ParquetFile.fromFile(blob);
   } catch (err) {
     throw notReadable(source, err);
   }

@@ -1,5 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { BatchBuilder } from './batchBuilder';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createLocalStore } from './store/localStore';
 import { createMemoryStore } from './store/memoryStore';
 import { readCommitted, readCommittedSlices, requireManifest, writePartition } from './lake';
 import { decodeParquet, decodeParquetSlices, encodeParquet, type Batch, type TableSpec } from './parquet';
@@ -38,6 +42,8 @@ const rowsOf = (batch: Batch, names: readonly string[]) =>
   Array.from({ length: batch.rows }, (_, i) => names.map((n) => String((batch.columns[n] as ArrayLike<unknown>)[i])));
 
 describe('reading a Parquet file a slice at a time', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'sentinel-slices-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const bytes = encodeParquet(spec, batchOf(0, 140_000));
   const names = spec.columns.map((c) => c.name);
   const whole = decodeParquet(spec, bytes);
@@ -45,7 +51,7 @@ describe('reading a Parquet file a slice at a time', () => {
   it('yields every row exactly once, in order, in slices of at most sliceRows', async () => {
     const sizes: number[] = [];
     const rows: string[][] = [];
-    for await (const slice of decodeParquetSlices(spec, bytes, 'test', undefined, 10_000)) {
+    for await (const slice of decodeParquetSlices(spec, new Blob([bytes]), 'test', undefined, 10_000)) {
       sizes.push(slice.rows);
       rows.push(...rowsOf(slice, names));
     }
@@ -56,7 +62,7 @@ describe('reading a Parquet file a slice at a time', () => {
 
   it('reads only the wanted columns, and leaves in-place columns in wasm memory, read by row', async () => {
     let offset = 0;
-    for await (const slice of decodeParquetSlices(spec, bytes, 'test', ['ts', 'text', 'name'], 4_096, ['text', 'name'])) {
+    for await (const slice of decodeParquetSlices(spec, new Blob([bytes]), 'test', ['ts', 'text', 'name'], 4_096, ['text', 'name'])) {
       expect(Object.keys(slice.columns)).toEqual(['ts']);
       expect(Array.from(slice.columns.ts as Float64Array)).toEqual(Array.from((whole.columns.ts as Float64Array).subarray(offset, offset + slice.rows)));
       // Every in-place value equals the whole read's (nulls, non-ASCII, a byte order mark dropped as the IPC path does).
@@ -74,14 +80,20 @@ describe('reading a Parquet file a slice at a time', () => {
     const drain = async (it: AsyncGenerator<Batch>) => {
       for await (const _ of it);
     };
-    await expect(drain(decodeParquetSlices({ ...spec, columns: [...spec.columns, { name: 'extra', type: 'utf8' }] }, bytes, 'f.parquet', ['extra']))).rejects.toThrow(
-      /f\.parquet: column "extra" is missing/,
+    await expect(
+      drain(decodeParquetSlices({ ...spec, columns: [...spec.columns, { name: 'extra', type: 'utf8' }] }, new Blob([bytes]), 'f.parquet', ['extra'])),
+    ).rejects.toThrow(/f\.parquet: column "extra" is missing/);
+    await expect(drain(decodeParquetSlices(spec, new Blob([new Uint8Array([1, 2, 3])]), 'bad.parquet'))).rejects.toThrow(
+      /bad\.parquet is not a readable Parquet file/,
     );
-    await expect(drain(decodeParquetSlices(spec, new Uint8Array([1, 2, 3]), 'bad.parquet'))).rejects.toThrow(/bad\.parquet is not a readable Parquet file/);
   });
 
-  it('readCommittedSlices gives each part of a manifest in turn, the same rows as reading the parts whole', async () => {
-    const store = createMemoryStore();
+  // A memory store hands the reader each part's bytes; a local lake opens each part where it lies (openBlob).
+  it.each([
+    ['a memory store', () => createMemoryStore()],
+    ['a local lake', () => createLocalStore(dir)],
+  ])('readCommittedSlices gives each part of a manifest in turn, the same rows as reading the parts whole, from %s', async (_name, open) => {
+    const store = open();
     await writePartition(store, spec, '2026-01-05', [batchOf(0, 30_000), batchOf(30_000, 12_345)], { runId: 'r1' });
     const manifest = await requireManifest(store, spec, '2026-01-05');
     const parts: string[][][] = [];
@@ -94,5 +106,9 @@ describe('reading a Parquet file a slice at a time', () => {
     for await (const b of readCommitted(store, spec, manifest)) expected.push(rowsOf(b, names));
     expect(parts.map((p) => p.length)).toEqual([30_000, 12_345]);
     expect(parts).toEqual(expected);
+  });
+
+  it('a local lake names a part it cannot open', async () => {
+    await expect(createLocalStore(dir).openBlob!('test/slices/date=2026-01-09/part-x.parquet')).rejects.toThrow(/object not found: .*part-x\.parquet/);
   });
 });
