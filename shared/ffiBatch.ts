@@ -17,6 +17,7 @@ export function batchFromFfi(
   wanted: readonly ColumnSpec[],
   arrow: readonly string[],
   missing: (name: string) => Error,
+  decoders?: Map<string, Utf8ChunkDecoder>,
 ): { rows: number; columns: Record<string, ColumnData>; vectors: Record<string, Data[]> } | undefined {
   if (arrayAddrs.length === 0) return undefined;
   const fields = ffiFields(memory, schemaAddr);
@@ -30,7 +31,7 @@ export function batchFromFfi(
     const chunks = batches.map((b) => b.columns[index]);
     if (!chunks.every((c) => readable(col, c, arrow.includes(col.name)))) return undefined;
     if (arrow.includes(col.name)) vectors[col.name] = chunks.map((c) => copiedData(memory, col, c));
-    else columns[col.name] = plainColumn(memory, col, chunks, rows);
+    else columns[col.name] = plainColumn(memory, col, chunks, rows, decoders);
   }
   return { rows, columns, vectors };
 }
@@ -61,11 +62,19 @@ function validity(memory: ArrayBuffer, c: FfiArray): Uint8Array | undefined {
 
 const isValid = (bitmap: Uint8Array | undefined, i: number) => !bitmap || ((bitmap[i >> 3] >> (i & 7)) & 1) === 1;
 
-function plainColumn(memory: ArrayBuffer, spec: ColumnSpec, chunks: readonly FfiArray[], rows: number): ColumnData {
+/**
+ * `decoders`: a utf8 column's decoder kept from an earlier batch of the same file (its cache is
+ * about 200 KB of typed arrays: one per 16K-row slice was most of a slice's garbage).
+ */
+function plainColumn(memory: ArrayBuffer, spec: ColumnSpec, chunks: readonly FfiArray[], rows: number, decoders?: Map<string, Utf8ChunkDecoder>): ColumnData {
   switch (spec.type) {
     case 'utf8': {
       const out = new Array<string | null>(rows);
-      const decode = new Utf8ChunkDecoder(!spec.unique);
+      let decode = decoders?.get(spec.name);
+      if (!decode) {
+        decode = new Utf8ChunkDecoder(!spec.unique);
+        decoders?.set(spec.name, decode);
+      }
       let o = 0;
       for (const c of chunks) {
         const offsets = new Int32Array(memory, c.buffers[1], c.length + 1);
@@ -138,4 +147,35 @@ function copiedData(memory: ArrayBuffer, spec: ColumnSpec, c: FfiArray): Data {
   const type: DataType = spec.type === 'float64' ? new Float64() : new Int32();
   const values = spec.type === 'float64' ? new Float64Array(memory, c.buffers[1], c.length).slice() : new Int32Array(memory, c.buffers[1], c.length).slice();
   return makeData({ type, ...common, data: values } as Parameters<typeof makeData>[0]);
+}
+
+const textDecoder = new TextDecoder();
+
+/**
+ * A utf8 column of one exported record batch, read where it lies: row → its string, decoded when
+ * asked (as Arrow JS's `Vector.get` decodes, a leading byte order mark dropped). For a column of
+ * which a reader wants a few rows (score's sample lines): no copy of the whole column out of the
+ * wasm memory. `memory` is called per row (a wasm call that grows the memory detaches the old
+ * buffer; the addresses stay valid until the export is freed, and the getter must not outlive it).
+ * `undefined` for a layout this does not read (see readable).
+ */
+export function utf8InPlace(
+  memory: () => ArrayBuffer,
+  schemaAddr: number,
+  arrayAddr: number,
+  spec: ColumnSpec,
+  missing: (name: string) => Error,
+): ((row: number) => string | null) | undefined {
+  const fields = ffiFields(memory(), schemaAddr);
+  const index = fields.findIndex((f) => f.name === spec.name);
+  if (index < 0) throw missing(spec.name);
+  const c = ffiColumns(memory(), arrayAddr, fields).columns[index];
+  if (spec.type !== 'utf8' || !readable(spec, c, true)) return undefined;
+  return (row) => {
+    if (row < 0 || row >= c.length) throw new RangeError(`row ${row} outside a batch of ${c.length}`);
+    const buffer = memory();
+    if (!isValid(validity(buffer, c), row)) return null;
+    const offsets = new Int32Array(buffer, c.buffers[1] + 4 * row, 2);
+    return textDecoder.decode(new Uint8Array(buffer, c.buffers[2] + offsets[0], offsets[1] - offsets[0]));
+  };
 }

@@ -1,8 +1,8 @@
 import { Bool, Float64, Int32, Table, TimestampMillisecond, Utf8, Vector, makeData, makeVector, tableFromIPC, tableToIPC, vectorFromArray } from 'apache-arrow';
 import * as parquetWasm from 'parquet-wasm';
 import { BadInputError } from './errors';
-import { batchFromFfi } from './ffiBatch';
-import { utf8Strings, writeUtf8 } from './utf8Column';
+import { batchFromFfi, utf8InPlace } from './ffiBatch';
+import { type Utf8ChunkDecoder, utf8Strings, writeUtf8 } from './utf8Column';
 
 /**
  * Columnar batches <-> Parquet bytes (parquet-wasm + apache-arrow). Steps work on plain columns:
@@ -32,6 +32,8 @@ export interface Batch {
   readonly columns: Readonly<Record<string, ColumnData>>;
   /** Columns read as Arrow vectors, to be written back as they are (not in `columns`). */
   readonly arrow?: Readonly<Record<string, ArrowColumn>>;
+  /** utf8 columns read in place (`decodeParquetSlices`' `inPlace`): row → string, valid until the next slice. */
+  readonly inPlace?: Readonly<Record<string, (row: number) => string | null>>;
 }
 /** What the writers take: plain columns, or Arrow vectors passed through from a read. */
 export interface WritableBatch {
@@ -255,6 +257,116 @@ export async function decodeParquetColumns(
   } finally {
     file.free();
   }
+}
+
+/**
+ * `decodeParquetColumns`, yielding the file's rows `sliceRows` at a time (the last slice may be
+ * shorter). The file is decoded once into wasm memory; each slice's JavaScript columns are read from
+ * there when it is asked for, so they die young instead of a whole part's columns (250K rows of
+ * strings) surviving into V8's old generation, where the garbage of many parts added up to peak
+ * RSS that grew with the partition (decision 87). Consume each slice before asking for the next.
+ * `file`: the Parquet file as a Blob; the reader fetches only the footer and the wanted column chunks
+ * from it (a store's `openBlob` reads them from disk: no copy of the whole part in memory).
+ * `inPlace`: utf8 columns (among `only`) left in wasm memory, read by row through `batch.inPlace`
+ * until the next slice is asked for; a layout that cannot be read so goes the general way, whole.
+ */
+export async function* decodeParquetSlices(
+  spec: TableSpec,
+  file: Blob,
+  source = spec.path,
+  only?: readonly string[],
+  sliceRows = SLICE_ROWS,
+  inPlace: readonly string[] = [],
+): AsyncGenerator<Batch> {
+  const wanted = wantedColumns(spec, only);
+  const plain = wanted.filter((c) => !inPlace.includes(c.name));
+  const lazy = wanted.filter((c) => inPlace.includes(c.name));
+  const missing = missingColumn(spec, source);
+  const stream = (await readColumnsToWasm(file, source, wanted, missing, sliceRows)).intoFFI();
+  try {
+    const addrs = Array.from(stream.arrayAddrs());
+    const schemaAddr = stream.schemaAddr();
+    // One decoder per column for the whole file: its cache is about 200 KB of typed arrays, and one
+    // per slice was most of a slice's garbage.
+    const decoders = new Map<string, Utf8ChunkDecoder>();
+    let done = 0;
+    let unreadable = false;
+    for (const addr of addrs) {
+      // Fetched per slice: a wasm call between slices that grows the memory detaches the old buffer
+      // (the addresses stay valid until the stream is freed).
+      const read = batchFromFfi(parquetWasm.wasmMemory().buffer, schemaAddr, [addr], plain, [], missing, decoders);
+      const getters: Record<string, (row: number) => string | null> = {};
+      for (const col of lazy) {
+        const get = utf8InPlace(() => parquetWasm.wasmMemory().buffer, schemaAddr, addr, col, missing);
+        if (get) getters[col.name] = get;
+      }
+      if (!read || Object.keys(getters).length < lazy.length) {
+        unreadable = true;
+        break;
+      }
+      done += read.rows;
+      yield { rows: read.rows, columns: read.columns, ...(lazy.length ? { inPlace: getters } : {}) };
+    }
+    if (unreadable) {
+      // A layout the FFI reader leaves alone: the rest through the general path, in one batch.
+      const rest = await decodeParquetColumns(spec, new Uint8Array(await file.arrayBuffer()), source, only);
+      yield inPlaceFromColumns(done === 0 ? rest : sliceBatch(rest, done), inPlace);
+    }
+  } finally {
+    stream.free();
+  }
+}
+
+/** The `wanted` columns of a Parquet file decoded into a table in wasm memory, `sliceRows` rows per record batch. */
+async function readColumnsToWasm(blob: Blob, source: string, wanted: readonly ColumnSpec[], missing: (name: string) => Error, sliceRows: number) {
+  let file: parquetWasm.ParquetFile;
+  try {
+    file = await parquetWasm.ParquetFile.fromFile(blob);
+  } catch (err) {
+    throw notReadable(source, err);
+  }
+  try {
+    const schema = file.schema();
+    try {
+      for (const col of wanted) {
+        try {
+          schema.indexOf(col.name);
+        } catch {
+          throw missing(col.name);
+        }
+      }
+    } finally {
+      schema.free();
+    }
+    try {
+      return await file.read({ batchSize: sliceRows, columns: wanted.map((c) => c.name) });
+    } catch (err) {
+      throw notReadable(source, err);
+    }
+  } finally {
+    file.free();
+  }
+}
+
+/** Rows per slice of `decodeParquetSlices`: small enough that a slice's columns die in the young generation. */
+export const SLICE_ROWS = 16_384;
+
+/** The general path's decoded utf8 columns served as `inPlace` getters too. */
+function inPlaceFromColumns(batch: Batch, inPlace: readonly string[]): Batch {
+  if (!inPlace.length) return batch;
+  const getters: Record<string, (row: number) => string | null> = {};
+  for (const name of inPlace) {
+    const values = batch.columns[name] as readonly (string | null)[];
+    getters[name] = (row) => values[row];
+  }
+  return { ...batch, inPlace: getters };
+}
+
+/** Rows [from, end) of a batch. */
+function sliceBatch(batch: Batch, from: number): Batch {
+  const columns: Record<string, ColumnData> = {};
+  for (const [name, values] of Object.entries(batch.columns)) columns[name] = values.slice(from) as ColumnData;
+  return { rows: batch.rows - from, columns };
 }
 
 /** The columns of `spec` a read asks for: those named in `only`, in the spec's order, or all. */

@@ -3,7 +3,8 @@ import { createMemoryStore } from '../store/memoryStore';
 import { writePartition } from '../lake';
 import { goldSessions, goldWindows } from '../schemas';
 import { BatchBuilder } from '../batchBuilder';
-import { loadSessionData } from './trainingData';
+import { createRandom } from '../random';
+import { loadSessionData, readSessionParts, reservoirSlots } from './trainingData';
 
 /** Gold sessions of a date, and (unless `windows` is false) the windows manifest features commits last, naming them. */
 async function writeSessions(store: ReturnType<typeof createMemoryStore>, date: string, n: number, runId = 'features-t', windows = true) {
@@ -19,7 +20,7 @@ async function writeSessions(store: ReturnType<typeof createMemoryStore>, date: 
       error_count: 0,
       duration_s: 0.001,
       sequence: JSON.stringify(['A', 'B']),
-      offsets_ms: '[0,1]',
+      offsets_ms: JSON.stringify([0, 1 + (i % 3)]),
       template_counts: '{"A":1,"B":1}',
     });
     if (full) parts.push(full);
@@ -41,7 +42,8 @@ describe('loadSessionData', () => {
     expect(sample.ids).toHaveLength(300);
     expect(sample.start).toHaveLength(300);
     // Event times are start + offset, parallel to the sequence.
-    expect(sample.times.map((t) => Array.from(t))).toEqual(Array.from(sample.start, (start) => [start, start + 1]));
+    const index = (id: string) => Number(id.split('-s')[1]);
+    expect(sample.times.map((t) => Array.from(t))).toEqual(sample.ids.map((id, k) => [sample.start[k], sample.start[k] + 1 + (index(id) % 3)]));
     expect(new Set(sample.ids).size).toBe(300);
     // Both days are represented about equally (uniform over all 2,000), not just the first 300 seen.
     const secondDay = sample.ids.filter((id) => id.startsWith('2026-01-06')).length;
@@ -59,5 +61,53 @@ describe('loadSessionData', () => {
     // A later run stopped between its sessions and windows commits: the set is mixed and refused.
     await writeSessions(store, '2026-01-07', 5, 'features-b', false);
     await expect(loadSessionData(store, ['2026-01-07'])).rejects.toThrow(/a run of features stopped between its commits\. Rerun features for 2026-01-07/);
+  });
+});
+
+describe('reservoirSlots', () => {
+  /** Algorithm R as it was run while reading: the final item index in each slot. */
+  function sampledWhileReading(total: number, limit: number, seed: number): number[] {
+    const random = createRandom(seed);
+    const slots: number[] = [];
+    for (let seen = 0; seen < total; seen++) {
+      const slot = seen < limit ? seen : random.int(seen + 1);
+      if (slot < limit) slots[slot] = seen;
+    }
+    return slots;
+  }
+
+  it('keeps the same items in the same slots as sampling while reading', () => {
+    for (const [total, limit, seed] of [
+      [10, 50, 1],
+      [50, 50, 2],
+      [51, 50, 3],
+      [5_000, 300, 7],
+      [100_000, 1_000, 42],
+    ]) {
+      const slotOf = reservoirSlots(total, limit, createRandom(seed));
+      const slots: number[] = [];
+      for (let i = 0; i < total; i++) {
+        const slot = slotOf(i);
+        if (slot !== undefined) slots[slot] = i;
+      }
+      expect(slots).toEqual(sampledWhileReading(total, limit, seed));
+    }
+  });
+});
+
+describe('readSessionParts', () => {
+  it('yields every session of the date once, in order, a slice at a time', async () => {
+    const store = createMemoryStore();
+    await writeSessions(store, '2026-01-05', 1000);
+    const sizes: number[] = [];
+    const ids: string[] = [];
+    for await (const s of readSessionParts(store, '2026-01-05', 150)) {
+      sizes.push(s.ids.length);
+      ids.push(...s.ids);
+      expect(s.sequences.every((seq) => seq.join() === 'A,B')).toBe(true);
+      expect(s.times.map((t) => Array.from(t))).toEqual(s.ids.map((id, k) => [s.start[k], s.start[k] + 1 + (Number(id.split('-s')[1]) % 3)]));
+    }
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(150);
+    expect(ids).toEqual(Array.from({ length: 1000 }, (_, i) => `2026-01-05-s${i}`));
   });
 });

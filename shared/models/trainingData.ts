@@ -1,10 +1,10 @@
 import type { ObjectStore } from '../store/objectStore';
-import { checkCompanion, readCommitted, readCommittedAll, readManifest, requireCompanion } from '../lake';
+import { checkCompanion, readCommittedAll, readCommittedSlices, readManifest, requireCompanion, type PartitionManifest } from '../lake';
 import { GOLD_COMPANIONS, goldSessions, goldWindows, goldWindowTemplates } from '../schemas';
 import type { FeatureMatrix } from '../detectors/types';
 import type { Batch } from '../parquet';
 import { BadInputError } from '../errors';
-import { createRandom } from '../random';
+import { createRandom, type Random } from '../random';
 import { interner } from '../interner';
 
 /**
@@ -119,32 +119,74 @@ export const emptySessionData = (): SessionData => ({
 });
 
 /**
- * A committed Gold sessions partition, one part file at a time: the one committed with the date's
- * gold/windows (InconsistentCommitError when features stopped between its commits). None when the
- * date has no sessions, or no windows (sessions alone are a features run that never finished).
+ * The committed Gold sessions manifest of a date: the one committed with the date's gold/windows
+ * (InconsistentCommitError when features stopped between its commits). None when the date has no
+ * sessions, or no windows (sessions alone are a features run that never finished).
  */
-export async function* readSessionParts(lake: ObjectStore, date: string): AsyncGenerator<SessionData> {
+async function sessionManifest(lake: ObjectStore, date: string): Promise<PartitionManifest | undefined> {
   const windows = await readManifest(lake, goldWindows, date);
   const sessions = await readManifest(lake, goldSessions, date);
-  if (!windows || !sessions) return;
+  if (!windows || !sessions) return undefined;
   checkCompanion(windows, GOLD_COMPANIONS.sessions, sessions.runId, 'features');
-  const intern = interner();
-  for await (const s of readCommitted(lake, goldSessions, sessions)) {
-    yield {
-      ids: s.columns.session_id as string[],
-      service: s.columns.service as string[],
-      sequences: (s.columns.sequence as string[]).map((text) => (JSON.parse(text) as string[]).map(intern)),
-      times: (s.columns.offsets_ms as string[]).map((text, i) => {
-        const start = (s.columns.start as Float64Array)[i];
-        return Float64Array.from(JSON.parse(text) as number[], (offset) => start + offset);
-      }),
-      start: s.columns.start as Float64Array,
-      end: s.columns.end as Float64Array,
-      eventCount: s.columns.event_count as Float64Array,
-      errorCount: s.columns.error_count as Float64Array,
-    };
-  }
+  return sessions;
 }
+
+/** Rows of a Gold sessions batch → SessionData; `rows`: only these rows, in this order (all when omitted). */
+function sessionData(s: Batch, intern: (value: string) => string, rows?: readonly number[]): SessionData {
+  const pick = rows ?? Array.from({ length: s.rows }, (_, i) => i);
+  const ids = s.columns.session_id as string[];
+  const service = s.columns.service as string[];
+  const sequence = s.columns.sequence as string[];
+  const offsets = s.columns.offsets_ms as string[];
+  const start = s.columns.start as Float64Array;
+  const end = s.columns.end as Float64Array;
+  const events = s.columns.event_count as Float64Array;
+  const errors = s.columns.error_count as Float64Array;
+  return {
+    ids: pick.map((i) => ids[i]),
+    service: pick.map((i) => service[i]),
+    sequences: pick.map((i) => (JSON.parse(sequence[i]) as string[]).map(intern)),
+    times: eventTimes(pick, offsets, start),
+    start: Float64Array.from(pick, (i) => start[i]),
+    end: Float64Array.from(pick, (i) => end[i]),
+    eventCount: Float64Array.from(pick, (i) => events[i]),
+    errorCount: Float64Array.from(pick, (i) => errors[i]),
+  };
+}
+
+/**
+ * Each picked session's event times (its start plus each offset), as views of one array per batch:
+ * a Float64Array per session was an ArrayBuffer per session, thousands per slice, which V8 frees
+ * late (half of score's peak memory at 10M logs was such buffers).
+ */
+function eventTimes(pick: readonly number[], offsets: readonly string[], start: Float64Array): Float64Array[] {
+  const parsed = pick.map((i) => JSON.parse(offsets[i]) as number[]);
+  const all = new Float64Array(parsed.reduce((sum, p) => sum + p.length, 0));
+  const out: Float64Array[] = [];
+  let o = 0;
+  parsed.forEach((p, k) => {
+    const from = start[pick[k]];
+    for (let j = 0; j < p.length; j++) all[o + j] = from + p[j];
+    out.push(all.subarray(o, o + p.length));
+    o += p.length;
+  });
+  return out;
+}
+
+/**
+ * A date's committed Gold sessions (see sessionManifest), `sliceRows` sessions at a time in part
+ * order: each slice's sequences are parsed when it is asked for and die young, so a reader that
+ * scores and drops them holds one slice, not one part file (10K sessions), whatever the day's size.
+ */
+export async function* readSessionParts(lake: ObjectStore, date: string, sliceRows = SESSION_SLICE_ROWS): AsyncGenerator<SessionData> {
+  const manifest = await sessionManifest(lake, date);
+  if (!manifest) return;
+  const intern = interner();
+  for await (const part of readCommittedSlices(lake, goldSessions, manifest, undefined, sliceRows)) for await (const s of part) yield sessionData(s, intern);
+}
+
+/** Sessions per slice of readSessionParts: a few MB of parsed sequences. */
+export const SESSION_SLICE_ROWS = 2_048;
 
 export interface SessionSample {
   /** Keep at most this many sessions: a uniform sample (reservoir), so memory stays bounded. */
@@ -152,44 +194,77 @@ export interface SessionSample {
   seed: number;
 }
 
-/** Gold sessions of the dates; all of them, or a seeded uniform sample of at most `sample.maxSessions`. */
+/**
+ * Gold sessions of the dates; all of them, or a seeded uniform sample of at most `sample.maxSessions`.
+ * Which sessions the sample keeps depends only on how many there are (Algorithm R's draws), so it is
+ * decided from the manifests' row counts before reading, and only the kept sessions' sequences are
+ * parsed: parsing every session and dropping most was most of train's peak memory at 10M logs.
+ */
 export async function loadSessionData(lake: ObjectStore, dates: readonly string[], sample?: SessionSample): Promise<SessionData> {
   const limit = sample?.maxSessions ?? Infinity;
-  const random = createRandom(sample?.seed ?? 0);
-  const ids: string[] = [];
-  const service: string[] = [];
-  const sequences: string[][] = [];
-  const times: Float64Array[] = [];
-  const starts: number[] = [];
-  const ends: number[] = [];
-  const events: number[] = [];
-  const errors: number[] = [];
-  let seen = 0;
+  const manifests: PartitionManifest[] = [];
   for (const date of dates) {
-    for await (const part of readSessionParts(lake, date)) {
-      for (let i = 0; i < part.ids.length; i++, seen++) {
-        // Algorithm R: the first `limit` sessions, then each later one replaces a random slot with probability limit/seen.
-        const slot = seen < limit ? seen : random.int(seen + 1);
-        if (slot >= limit) continue;
-        ids[slot] = part.ids[i];
-        service[slot] = part.service[i];
-        sequences[slot] = part.sequences[i];
-        times[slot] = part.times[i];
-        starts[slot] = part.start[i];
-        ends[slot] = part.end[i];
-        events[slot] = part.eventCount[i];
-        errors[slot] = part.errorCount[i];
+    const manifest = await sessionManifest(lake, date);
+    if (manifest) manifests.push(manifest);
+  }
+  const total = manifests.reduce((sum, m) => sum + m.rows, 0);
+  const slotOf = reservoirSlots(total, limit, createRandom(sample?.seed ?? 0));
+  const size = Math.min(total, limit);
+  const ids = new Array<string>(size);
+  const service = new Array<string>(size);
+  const sequences = new Array<string[]>(size);
+  const times = new Array<Float64Array>(size);
+  const start = new Float64Array(size);
+  const end = new Float64Array(size);
+  const eventCount = new Float64Array(size);
+  const errorCount = new Float64Array(size);
+  let seen = 0;
+  for (const manifest of manifests) {
+    const intern = interner();
+    for await (const part of readCommittedSlices(lake, goldSessions, manifest, undefined, SESSION_SLICE_ROWS)) {
+      for await (const s of part) {
+        const rows: number[] = [];
+        const slots: number[] = [];
+        for (let i = 0; i < s.rows; i++, seen++) {
+          const slot = slotOf(seen);
+          if (slot === undefined) continue;
+          rows.push(i);
+          slots.push(slot);
+        }
+        const kept = sessionData(s, intern, rows);
+        slots.forEach((slot, k) => {
+          ids[slot] = kept.ids[k];
+          service[slot] = kept.service[k];
+          sequences[slot] = kept.sequences[k];
+          times[slot] = kept.times[k];
+          start[slot] = kept.start[k];
+          end[slot] = kept.end[k];
+          eventCount[slot] = kept.eventCount[k];
+          errorCount[slot] = kept.errorCount[k];
+        });
       }
     }
   }
-  return {
-    ids,
-    service,
-    sequences,
-    times,
-    start: Float64Array.from(starts),
-    end: Float64Array.from(ends),
-    eventCount: Float64Array.from(events),
-    errorCount: Float64Array.from(errors),
-  };
+  if (seen !== total)
+    throw new BadInputError(
+      `Gold sessions of ${dates.join(', ')} hold ${seen} rows where their manifests list ${total}; rerun \`sentinel features\` for those dates`,
+    );
+  return { ids, service, sequences, times, start, end, eventCount, errorCount };
+}
+
+/**
+ * Algorithm R over `total` items: the first `limit` fill the slots, then item `seen` replaces a
+ * random slot with probability limit/(seen+1). Returns item index → its slot in the final sample
+ * (undefined: not kept). The same draws in the same order as sampling while reading.
+ */
+export function reservoirSlots(total: number, limit: number, random: Random): (index: number) => number | undefined {
+  if (total <= limit) return (index) => index;
+  const owner = new Int32Array(limit);
+  for (let seen = 0; seen < total; seen++) {
+    const slot = seen < limit ? seen : random.int(seen + 1);
+    if (slot < limit) owner[slot] = seen;
+  }
+  const slotOf = new Map<number, number>();
+  for (let slot = 0; slot < limit; slot++) slotOf.set(owner[slot], slot);
+  return (index) => slotOf.get(index);
 }

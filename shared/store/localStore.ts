@@ -1,4 +1,4 @@
-import type { Dirent } from 'node:fs';
+import { openAsBlob, type Dirent } from 'node:fs';
 import { mkdir, open, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -97,6 +97,16 @@ export function createLocalStore(rootDir: string): ObjectStore {
       }
     },
     getOptional: (key) => readOptional(pathOf(key)),
+    async openBlob(key) {
+      const path = pathOf(key);
+      try {
+        return await openAsBlob(path);
+      } catch (err) {
+        // Node's error here names no code: a missing file is told apart by stat.
+        if (!(await stat(path).catch(() => undefined))) throw new BadInputError(`object not found: ${path}`, { cause: err });
+        throw err;
+      }
+    },
     put,
     list,
     async delete(keys) {

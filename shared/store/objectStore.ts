@@ -25,6 +25,11 @@ export interface ObjectStore {
    * the key does not exist). Returns false, writing nothing, when another writer changed it first.
    */
   putIfVersion(key: string, bytes: Uint8Array, expected: string | undefined): Promise<boolean>;
+  /**
+   * Optional: the object as a Blob read from where it lies (a local file), so a reader that needs
+   * only some byte ranges (a Parquet projection) never holds the whole object in memory.
+   */
+  openBlob?(key: string): Promise<Blob>;
 }
 
 /** The version token of stores without a native one: a digest of the content. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { runStep, type StepOptions } from '../../shared/runtime';
-import { checkCompanion, PartitionWriter, readCommitted, requireManifest, writePartition } from '../../shared/lake';
+import { checkCompanion, PartitionWriter, readCommittedSlices, requireManifest, writePartition } from '../../shared/lake';
 import { BatchBuilder } from '../../shared/batchBuilder';
 import { GOLD_COMPANIONS, goldSessions, goldWindows, goldWindowTemplates, silverLogs, WINDOW_FEATURES } from '../../shared/schemas';
 import { dayStart } from '../../shared/dates';
@@ -90,23 +90,27 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
       'template_id',
       ...(opts.sessionKey === 'session_id' ? [] : ['message']),
     ];
-    for await (const batch of readCommitted(ctx.lake, silverLogs, silver, needed)) {
-      const c = batch.columns;
-      for (let i = 0; i < batch.rows; i++) {
-        const e = {
-          ts: (c.ts as Float64Array)[i],
-          service: c.service[i] as string,
-          level: c.level[i] as string,
-          latency_ms: (c.latency_ms as Float64Array)[i],
-          status: (c.status[i] as number | null) ?? null,
-          user_id: c.user_id[i] as string | null,
-          session_id: c.session_id[i] as string | null,
-          template_id: intern(resolveAlias(aliases, c.template_id[i] as string)),
-          message: (c.message?.[i] as string | undefined) ?? '',
-        };
-        windows.add(e);
-        sessions.add(e);
-        events++;
+    // Silver a slice at a time (its columns die young); idle sessions close where each part ends, as
+    // they did when a part was read whole, so the sessions are the same.
+    for await (const part of readCommittedSlices(ctx.lake, silverLogs, silver, needed)) {
+      for await (const batch of part) {
+        const c = batch.columns;
+        for (let i = 0; i < batch.rows; i++) {
+          const e = {
+            ts: (c.ts as Float64Array)[i],
+            service: c.service[i] as string,
+            level: c.level[i] as string,
+            latency_ms: (c.latency_ms as Float64Array)[i],
+            status: (c.status[i] as number | null) ?? null,
+            user_id: c.user_id[i] as string | null,
+            session_id: c.session_id[i] as string | null,
+            template_id: intern(resolveAlias(aliases, c.template_id[i] as string)),
+            message: (c.message?.[i] as string | undefined) ?? '',
+          };
+          windows.add(e);
+          sessions.add(e);
+          events++;
+        }
       }
       await emitSessions(sessions.closeIdle());
     }

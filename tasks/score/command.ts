@@ -3,7 +3,7 @@ import { runStep, type StepOptions } from '../../shared/runtime';
 import { inTransaction } from '../../shared/db/database';
 import { getModel } from '../../shared/db/models';
 import { replaceAnomalies, type AnomalyRow } from '../../shared/db/anomalies';
-import { PartitionWriter, readPartition } from '../../shared/lake';
+import { PartitionWriter, readCommittedSlices, requireManifest } from '../../shared/lake';
 import { BatchBuilder } from '../../shared/batchBuilder';
 import { scoredWindows, silverLogs } from '../../shared/schemas';
 import { BadInputError } from '../../shared/errors';
@@ -57,7 +57,9 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     const m = windows.matrix;
 
     // Every window and session goes to scored/windows part by part; only anomalies stay in memory.
-    const scoredWriter = new PartitionWriter(ctx.lake, scoredWindows, opts.date, ctx.runId);
+    // Encoded on this thread: a few parts of small rows, where a worker thread's heap and wasm memory
+    // would be a tenth of the step's peak RSS.
+    const scoredWriter = new PartitionWriter(ctx.lake, scoredWindows, opts.date, ctx.runId, { onCallingThread: true });
     const scored = new BatchBuilder<ScoredRow>(scoredWindows, 50_000);
     const pushScored = async (row: ScoredRow) => {
       const full = scored.push(row);
@@ -120,34 +122,37 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
       flaggedWindows.set(a.service, starts.add(a.window_start));
     }
     if (anomalies.length) {
-      // Messages and template texts stay Arrow vectors: only the few kept lines are decoded into
-      // strings (template texts are too long for utf8Strings' cache: decoding them all was a fifth of score).
-      for await (const b of readPartition(
+      // Silver a slice at a time; messages and template texts stay where the Parquet reader put
+      // them and only the few kept lines are decoded (decoding them all was a fifth of score, and
+      // copying them out a part at a time a third of its peak memory).
+      const silver = await requireManifest(ctx.lake, silverLogs, opts.date);
+      for await (const part of readCommittedSlices(
         ctx.lake,
         silverLogs,
-        opts.date,
-        undefined,
+        silver,
         ['ts', 'service', 'level', 'template_id', 'template', 'message', 'session_id'],
+        undefined,
         ['message', 'template'],
-      )) {
-        const ts = b.columns.ts as Float64Array;
-        const messages = b.arrow!.message;
-        const templates = b.arrow!.template;
-        const services = b.columns.service as string[];
-        for (let i = 0; i < b.rows; i++) {
-          const windowStart = Math.floor(ts[i] / windowMs) * windowMs;
-          const session = b.columns.session_id[i] as string | null;
-          const forWindow = flaggedWindows.get(services[i])?.has(windowStart) === true;
-          const forSession = session !== null && collector.wants(session);
-          if (!forWindow && !forSession) continue;
-          const window = windowKey(services[i], windowStart);
-          const line = { ts: ts[i], level: b.columns.level[i] as string, template_id: b.columns.template_id[i] as string };
-          if (namedTemplates.has(line.template_id)) templateTexts.set(line.template_id, templates.get(i) as string);
-          const message = () => String(messages.get(i) ?? '');
-          if (forWindow) collector.offer(window, line, message);
-          if (forSession) collector.offer(session, line, message);
+      ))
+        for await (const b of part) {
+          const ts = b.columns.ts as Float64Array;
+          const messages = b.inPlace!.message;
+          const templates = b.inPlace!.template;
+          const services = b.columns.service as string[];
+          for (let i = 0; i < b.rows; i++) {
+            const windowStart = Math.floor(ts[i] / windowMs) * windowMs;
+            const session = b.columns.session_id[i] as string | null;
+            const forWindow = flaggedWindows.get(services[i])?.has(windowStart) === true;
+            const forSession = session !== null && collector.wants(session);
+            if (!forWindow && !forSession) continue;
+            const window = windowKey(services[i], windowStart);
+            const line = { ts: ts[i], level: b.columns.level[i] as string, template_id: b.columns.template_id[i] as string };
+            if (namedTemplates.has(line.template_id)) templateTexts.set(line.template_id, templates(i) as string);
+            const message = () => String(messages(i) ?? '');
+            if (forWindow) collector.offer(window, line, message);
+            if (forSession) collector.offer(session, line, message);
+          }
         }
-      }
     }
     const rows: AnomalyRow[] = anomalies.map(({ interesting: _i, ...a }) => ({
       ...a,
