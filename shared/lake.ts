@@ -250,7 +250,6 @@ export async function* readCommitted(
 }
 
 /**
-/**
  * `readCommitted`, with the next part fetched and decoded (on the decoding worker thread, see
  * shared/parquetDecoder.ts) while the caller works on the current one: for a step that spends
  * longer on each part than decoding it (`parse`). At most two decoded parts are held at a time.

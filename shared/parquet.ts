@@ -227,32 +227,9 @@ export async function decodeParquetColumns(
   const wanted = wantedColumns(spec, only);
   if (wanted.length === spec.columns.length) return decodeParquet(spec, bytes, source, only, arrow);
   const missing = missingColumn(spec, source);
-  let file: parquetWasm.ParquetFile;
+  const file = await openWithColumns(new Blob([bytes]), source, wanted, missing);
   try {
-    file = await parquetWasm.ParquetFile.fromFile(new Blob([bytes]));
-  } catch (err) {
-    throw notReadable(source, err);
-  }
-  try {
-    const schema = file.schema();
-    try {
-      for (const col of wanted) {
-        try {
-          schema.indexOf(col.name);
-        } catch {
-          throw missing(col.name);
-        }
-      }
-    } finally {
-      schema.free();
-    }
-    const read = async () => {
-      try {
-        return await file.read({ batchSize: READ_BATCH_ROWS, columns: wanted.map((c) => c.name) });
-      } catch (err) {
-        throw notReadable(source, err);
-      }
-    };
+    const read = () => readColumns(file, source, wanted, READ_BATCH_ROWS);
     return fromWasmTable(await read(), undefined, wanted, arrow, missing) ?? decodeThroughIpc(await read(), wanted, arrow, missing);
   } finally {
     file.free();
@@ -319,6 +296,16 @@ export async function* decodeParquetSlices(
 
 /** The `wanted` columns of a Parquet file decoded into a table in wasm memory, `sliceRows` rows per record batch. */
 async function readColumnsToWasm(blob: Blob, source: string, wanted: readonly ColumnSpec[], missing: (name: string) => Error, sliceRows: number) {
+  const file = await openWithColumns(blob, source, wanted, missing);
+  try {
+    return await readColumns(file, source, wanted, sliceRows);
+  } finally {
+    file.free();
+  }
+}
+
+/** A Parquet file opened and checked to hold every wanted column; the caller frees it. */
+async function openWithColumns(blob: Blob, source: string, wanted: readonly ColumnSpec[], missing: (name: string) => Error): Promise<parquetWasm.ParquetFile> {
   let file: parquetWasm.ParquetFile;
   try {
     file = await parquetWasm.ParquetFile.fromFile(blob);
@@ -338,13 +325,19 @@ async function readColumnsToWasm(blob: Blob, source: string, wanted: readonly Co
     } finally {
       schema.free();
     }
-    try {
-      return await file.read({ batchSize: sliceRows, columns: wanted.map((c) => c.name) });
-    } catch (err) {
-      throw notReadable(source, err);
-    }
-  } finally {
+    return file;
+  } catch (err) {
     file.free();
+    throw err;
+  }
+}
+
+/** The wanted columns of an opened file as a table in wasm memory, `batchSize` rows per record batch. */
+async function readColumns(file: parquetWasm.ParquetFile, source: string, wanted: readonly ColumnSpec[], batchSize: number) {
+  try {
+    return await file.read({ batchSize, columns: wanted.map((c) => c.name) });
+  } catch (err) {
+    throw notReadable(source, err);
   }
 }
 

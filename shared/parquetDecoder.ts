@@ -1,10 +1,7 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { Float64, Int32, makeData, makeVector, TimestampMillisecond, Utf8, type Data, type DataType } from 'apache-arrow';
 import { decodeParquetColumns, type ArrowColumn, type Batch, type ColumnData, type ColumnSpec, type TableSpec } from './parquet';
 import type { ChunkBuffers, DecodeReply, DecodeRequest } from './parquetDecodeWorker';
-import { loadProcessConfig } from './config';
+import { bundledWorkerUrl, WorkerJobs } from './workerJobs';
 import { BadInputError } from './errors';
 
 /**
@@ -17,63 +14,32 @@ import { BadInputError } from './errors';
  * sources, or with SENTINEL_PARQUET_WORKER=0, decoding stays on the calling thread, same result.
  */
 export class ParquetDecoder {
-  private worker: Worker | undefined;
-  private nextId = 0;
-  private readonly waiting = new Map<number, { resolve: (reply: DecodeReply) => void; reject: (err: Error) => void }>();
+  private readonly jobs: WorkerJobs<DecodeReply> | undefined;
 
-  constructor(private readonly workerUrl?: URL) {}
+  constructor(workerUrl?: URL) {
+    this.jobs = workerUrl && new WorkerJobs<DecodeReply>(workerUrl, 'Parquet decoding');
+  }
 
   /** The process-wide decoder: a worker when the bundled worker file sits beside this code. */
   static shared(): ParquetDecoder {
-    if (!sharedDecoder) {
-      const url = new URL('./parquetDecodeWorker.mjs', import.meta.url);
-      const usable = loadProcessConfig().parquetWorker && url.protocol === 'file:' && existsSync(fileURLToPath(url));
-      sharedDecoder = new ParquetDecoder(usable ? url : undefined);
-    }
+    sharedDecoder ??= new ParquetDecoder(bundledWorkerUrl('parquetDecodeWorker.mjs'));
     return sharedDecoder;
   }
 
   get usesWorker(): boolean {
-    return this.workerUrl !== undefined;
+    return this.jobs !== undefined;
   }
 
   /** `decodeParquetColumns(spec, bytes, source, only, arrow)`, on the worker when there is one. */
   async decode(spec: TableSpec, bytes: Uint8Array, source: string, only: readonly string[] | undefined, arrow: readonly string[] = []): Promise<Batch> {
-    if (!this.workerUrl) return decodeParquetColumns(spec, bytes, source, only, arrow);
-    const worker = this.start();
-    const id = this.nextId++;
-    const done = new Promise<DecodeReply>((resolve, reject) => this.waiting.set(id, { resolve, reject }));
-    worker.ref(); // a pending read keeps the process alive
+    if (!this.jobs) return decodeParquetColumns(spec, bytes, source, only, arrow);
     // Copied, not transferred: the bytes stay here for a layout the worker hands back.
-    worker.postMessage({ id, spec, bytes, source, only, arrow } satisfies DecodeRequest);
-    const reply = await done;
+    const reply = await this.jobs.run((id) => ({ id, spec, bytes, source, only, arrow }) satisfies DecodeRequest);
     if ('error' in reply) throw reply.badInput ? new BadInputError(reply.error) : new Error(`Parquet decoding failed in the worker thread: ${reply.error}`);
     if ('elsewhere' in reply) return decodeParquetColumns(spec, bytes, source, only, arrow);
     const kept: Record<string, ArrowColumn> = {};
     for (const [name, chunks] of Object.entries(reply.arrow)) kept[name] = makeVector(chunks.map((c) => dataOf(spec.columns.find((s) => s.name === name)!, c)));
     return { rows: reply.rows, columns: reply.columns as Record<string, ColumnData>, ...(arrow.length ? { arrow: kept } : {}) };
-  }
-
-  private start(): Worker {
-    if (this.worker) return this.worker;
-    const worker = new Worker(this.workerUrl!);
-    worker.on('message', (reply: DecodeReply) => {
-      const job = this.waiting.get(reply.id)!;
-      this.waiting.delete(reply.id);
-      if (!this.waiting.size) worker.unref(); // an idle worker never holds the process open
-      job.resolve(reply);
-    });
-    worker.on('error', (err) => this.failAll(err));
-    worker.on('exit', (code) => this.failAll(new Error(`Parquet decoding worker thread exited with code ${code}`)));
-    worker.unref();
-    this.worker = worker;
-    return worker;
-  }
-
-  private failAll(err: Error): void {
-    this.worker = undefined;
-    for (const job of this.waiting.values()) job.reject(err);
-    this.waiting.clear();
   }
 }
 
