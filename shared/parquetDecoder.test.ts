@@ -6,37 +6,19 @@ import * as parquetWasm from 'parquet-wasm';
 import { BatchBuilder } from './batchBuilder';
 import { ParquetDecoder } from './parquetDecoder';
 import { decodeParquetColumns, encodeParquet, type Batch, type TableSpec } from './parquet';
+import { batchOfRows, everyColumnType, everyColumnTypeRow } from './everyColumnType.fixture';
 import { BadInputError } from './errors';
 
 // The worker is the bundled file; `make test` builds dist/ first (`npm run build`).
 const workerUrl = new URL('../dist/parquetDecodeWorker.mjs', import.meta.url);
 
-const spec: TableSpec = {
-  path: 'test/decoder',
-  columns: [
-    { name: 'ts', type: 'timestamp_ms' },
-    { name: 'name', type: 'utf8' },
-    { name: 'text', type: 'utf8', unique: true },
-    { name: 'x', type: 'float64' },
-    { name: 'n', type: 'int32' },
-    { name: 'flag', type: 'bool' },
-  ],
-};
-
-// Nulls, NaN, empty strings, non-ASCII, a byte order mark, very long values; 140k rows: two row groups.
-const row = (i: number) => ({
-  ts: i % 11 === 0 ? null : 1_767_571_200_000 + i * 997,
-  name: i % 7 === 0 ? null : ['api', 'db', 'ünïcode ✓', '', '𝄞 clef', '\uFEFFbom'][i % 6],
-  text: i % 13 === 0 ? undefined : `message ${i} ${'é'.repeat(i % 4)}${i % 1700 === 0 ? 'x'.repeat(70_000) : ''}`,
-  x: i % 5 === 0 ? null : i % 9 === 0 ? Number.NaN : i / 3 - 100,
-  n: i % 6 === 0 ? null : i - 5000,
-  flag: i % 4 === 0 ? null : i % 2 === 0,
-});
-function parquetOf(rows: number): Uint8Array {
-  const b = new BatchBuilder(spec, rows + 1);
-  for (let i = 0; i < rows; i++) b.push(row(i));
-  return encodeParquet(spec, b.flush());
-}
+// 140k rows (two row groups), some texts 70K characters long.
+const spec = everyColumnType('test/decoder');
+const parquetOf = (rows: number): Uint8Array =>
+  encodeParquet(
+    spec,
+    batchOfRows(spec, 0, rows, (i) => everyColumnTypeRow(i, { every: 1700, length: 70_000 })),
+  );
 
 /** Everything a reader or a writer sees of a batch: plain columns, and each kept vector's type, nulls and values. */
 const seen = (batch: Batch) =>

@@ -2,9 +2,9 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ParquetEncoder } from './parquetEncoder';
-import { BatchBuilder } from './batchBuilder';
-import { decodeParquet, encodeParquet, type TableSpec, type WritableBatch } from './parquet';
+import { decodeParquet, encodeParquet, type WritableBatch } from './parquet';
 import { quarantine } from './schemas';
+import { batchOfRows, everyColumnType, everyColumnTypeRow } from './everyColumnType.fixture';
 
 // The worker is the bundled file; `make test` builds dist/ first (`npm run build`).
 const workerUrl = new URL('../dist/parquetWorker.mjs', import.meta.url);
@@ -50,30 +50,9 @@ describe('ParquetEncoder on a worker thread', () => {
     // empty strings and non-ASCII; a batch with kept Arrow columns over two read chunks (two
     // record batches of sliced buffers); a batch of only nulls and empty strings; 0-row parts.
     // Any other way of handing a part to the worker (decision 86) has to keep this green.
-    const spec: TableSpec = {
-      path: 'test/worker-bytes',
-      columns: [
-        { name: 'ts', type: 'timestamp_ms' },
-        { name: 'name', type: 'utf8' },
-        { name: 'text', type: 'utf8', unique: true },
-        { name: 'x', type: 'float64' },
-        { name: 'n', type: 'int32' },
-        { name: 'flag', type: 'bool' },
-      ],
-    };
-    const build = (rows: number, row: (i: number) => Record<string, unknown>) => {
-      const b = new BatchBuilder(spec, rows + 1);
-      for (let i = 0; i < rows; i++) b.push(row(i));
-      return b.flush();
-    };
-    const varied = (i: number) => ({
-      ts: i % 11 === 0 ? null : 1_767_571_200_000 + i * 997,
-      name: i % 7 === 0 ? null : ['api', '', 'ünïcode ✓', '𝄞 clef', '日本語'][i % 5],
-      text: i % 13 === 0 ? null : `message ${i} ${'é'.repeat(i % 4)}`,
-      x: i % 5 === 0 ? null : i % 9 === 0 ? Number.NaN : i / 3,
-      n: i % 6 === 0 ? null : i - 5000,
-      flag: i % 4 === 0 ? null : i % 2 === 0,
-    });
+    const spec = everyColumnType('test/worker-bytes');
+    const build = (rows: number, row: (i: number) => Record<string, unknown>) => batchOfRows(spec, 0, rows, row);
+    const varied = (i: number) => ({ ...everyColumnTypeRow(i), name: i % 7 === 0 ? null : ['api', '', 'ünïcode ✓', '𝄞 clef', '日本語'][i % 5] });
     const blank = (i: number) => ({ ts: null, name: i % 2 ? '' : null, text: '', x: null, n: null, flag: null });
     const read = decodeParquet(spec, encodeParquet(spec, build(140_000, varied)), 'test', undefined, ['ts', 'name', 'text']);
     const kept: WritableBatch = { rows: read.rows, columns: { ...read.columns, ...read.arrow } };

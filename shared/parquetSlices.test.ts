@@ -1,41 +1,16 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { BatchBuilder } from './batchBuilder';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createLocalStore } from './store/localStore';
 import { createMemoryStore } from './store/memoryStore';
 import { readCommitted, readCommittedSlices, requireManifest, writePartition } from './lake';
-import { decodeParquet, decodeParquetSlices, encodeParquet, type Batch, type TableSpec } from './parquet';
+import { decodeParquet, decodeParquetSlices, encodeParquet, type Batch } from './parquet';
+import { batchOfRows, everyColumnType } from './everyColumnType.fixture';
 
-// Every column type the lake writes, with nulls, NaN, non-ASCII, empty strings and a byte order mark;
 // 140k rows span two row groups, so slices cross a row group boundary.
-const spec: TableSpec = {
-  path: 'test/slices',
-  columns: [
-    { name: 'ts', type: 'timestamp_ms' },
-    { name: 'name', type: 'utf8' },
-    { name: 'text', type: 'utf8', unique: true },
-    { name: 'x', type: 'float64' },
-    { name: 'n', type: 'int32' },
-    { name: 'flag', type: 'bool' },
-  ],
-};
-
-const row = (i: number) => ({
-  ts: i % 11 === 0 ? null : 1_767_571_200_000 + i * 997,
-  name: i % 7 === 0 ? null : ['api', 'db', 'ünïcode ✓', '', '𝄞 clef', '\uFEFFbom'][i % 6],
-  text: i % 13 === 0 ? null : `message ${i} ${'é'.repeat(i % 4)}${i % 17 === 0 ? 'x'.repeat(300) : ''}`,
-  x: i % 5 === 0 ? null : i % 9 === 0 ? Number.NaN : i / 3 - 100,
-  n: i % 6 === 0 ? null : i - 5000,
-  flag: i % 4 === 0 ? null : i % 2 === 0,
-});
-
-function batchOf(from: number, rows: number) {
-  const b = new BatchBuilder(spec, rows + 1);
-  for (let i = from; i < from + rows; i++) b.push(row(i));
-  return b.flush();
-}
+const spec = everyColumnType('test/slices');
+const batchOf = (from: number, rows: number) => batchOfRows(spec, from, rows);
 
 /** Row i of a batch as plain values (NaN as a string, so it compares equal). */
 const rowsOf = (batch: Batch, names: readonly string[]) =>
