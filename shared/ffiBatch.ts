@@ -2,6 +2,7 @@ import { Float64, Int32, makeData, TimestampMillisecond, Utf8, type Data, type D
 import { ffiColumns, ffiFields, type FfiArray } from './arrowFfi';
 import type { ColumnData, ColumnSpec } from './parquet';
 import { Utf8ChunkDecoder } from './utf8Column';
+import { int64Number } from './int64';
 
 /**
  * Columns of a parquet-wasm table exported through the Arrow C Data Interface → the plain columns
@@ -85,14 +86,14 @@ function plainColumn(memory: ArrayBuffer, spec: ColumnSpec, chunks: readonly Ffi
     }
     case 'float64':
     case 'timestamp_ms': {
-      // NaN for null, as numbersFromVector; int64 milliseconds from their 32-bit halves, exact below 2^53.
+      // NaN for null, as numbersFromVector; int64 milliseconds from their 32-bit halves.
       const out = new Float64Array(rows);
       let o = 0;
       for (const c of chunks) {
         if (c.format === 'g') out.set(new Float64Array(memory, c.buffers[1], c.length), o);
         else {
           const halves = new Int32Array(memory, c.buffers[1], c.length * 2);
-          for (let i = 0; i < c.length; i++) out[o + i] = (halves[2 * i] >>> 0) + halves[2 * i + 1] * 4_294_967_296;
+          for (let i = 0; i < c.length; i++) out[o + i] = int64Number(halves, i);
         }
         const bitmap = validity(memory, c);
         if (bitmap) for (let i = 0; i < c.length; i++) if (!isValid(bitmap, i)) out[o + i] = NaN;
@@ -134,19 +135,37 @@ function plainColumn(memory: ArrayBuffer, spec: ColumnSpec, chunks: readonly Ffi
   }
 }
 
+/** One chunk of a kept column as its buffers: what `makeData` needs beside the type, which the spec gives. */
+export interface ChunkBuffers {
+  length: number;
+  nullCount: number;
+  nullBitmap: Uint8Array | null;
+  valueOffsets: Int32Array | null;
+  values: Uint8Array | Float64Array | Int32Array | BigInt64Array;
+}
+
+/** A kept chunk as Arrow JS data of its spec's type: read here, or rebuilt from a worker's buffers (shared/parquetDecoder.ts). */
+export function dataOfChunk(spec: ColumnSpec, c: ChunkBuffers): Data {
+  const common = { length: c.length, nullCount: c.nullCount, nullBitmap: c.nullBitmap };
+  if (spec.type === 'utf8') return makeData({ type: new Utf8(), ...common, valueOffsets: c.valueOffsets!, data: c.values as Uint8Array });
+  if (spec.type === 'timestamp_ms') return makeData({ type: new TimestampMillisecond(), ...common, data: c.values as BigInt64Array });
+  const type: DataType = spec.type === 'float64' ? new Float64() : new Int32();
+  return makeData({ type, ...common, data: c.values } as Parameters<typeof makeData>[0]);
+}
+
 /** A chunk as Arrow JS data, its buffers copied out of the wasm memory (freed after the read). */
 function copiedData(memory: ArrayBuffer, spec: ColumnSpec, c: FfiArray): Data {
   const bitmap = validity(memory, c);
-  const common = { length: c.length, nullCount: c.nullCount, nullBitmap: bitmap ? bitmap.slice() : null };
-  if (spec.type === 'utf8') {
-    const offsets = new Int32Array(memory, c.buffers[1], c.length + 1).slice();
-    return makeData({ type: new Utf8(), ...common, valueOffsets: offsets, data: new Uint8Array(memory, c.buffers[2], offsets[c.length]).slice() });
-  }
-  if (spec.type === 'timestamp_ms')
-    return makeData({ type: new TimestampMillisecond(), ...common, data: new BigInt64Array(memory, c.buffers[1], c.length).slice() });
-  const type: DataType = spec.type === 'float64' ? new Float64() : new Int32();
-  const values = spec.type === 'float64' ? new Float64Array(memory, c.buffers[1], c.length).slice() : new Int32Array(memory, c.buffers[1], c.length).slice();
-  return makeData({ type, ...common, data: values } as Parameters<typeof makeData>[0]);
+  const valueOffsets = spec.type === 'utf8' ? new Int32Array(memory, c.buffers[1], c.length + 1).slice() : null;
+  const values =
+    spec.type === 'utf8'
+      ? new Uint8Array(memory, c.buffers[2], valueOffsets![c.length]).slice()
+      : spec.type === 'timestamp_ms'
+        ? new BigInt64Array(memory, c.buffers[1], c.length).slice()
+        : spec.type === 'float64'
+          ? new Float64Array(memory, c.buffers[1], c.length).slice()
+          : new Int32Array(memory, c.buffers[1], c.length).slice();
+  return dataOfChunk(spec, { length: c.length, nullCount: c.nullCount, nullBitmap: bitmap ? bitmap.slice() : null, valueOffsets, values });
 }
 
 const textDecoder = new TextDecoder();

@@ -2,6 +2,7 @@ import { Bool, Float64, Int32, Table, TimestampMillisecond, Utf8, Vector, makeDa
 import * as parquetWasm from 'parquet-wasm';
 import { BadInputError } from './errors';
 import { batchFromFfi, utf8InPlace } from './ffiBatch';
+import { int64Number } from './int64';
 import { type Utf8ChunkDecoder, utf8Strings, writeUtf8 } from './utf8Column';
 
 /**
@@ -169,7 +170,7 @@ function numbersFromVector(vec: Vector): Float64Array {
     const values = data.values as Float64Array | BigInt64Array | Int32Array;
     if (values instanceof BigInt64Array) {
       const halves = new Int32Array(values.buffer, values.byteOffset, values.length * 2);
-      for (let i = 0; i < n; i++) out[o + i] = (halves[2 * i] >>> 0) + halves[2 * i + 1] * 4_294_967_296;
+      for (let i = 0; i < n; i++) out[o + i] = int64Number(halves, i);
     } else if (values instanceof Float64Array) out.set(values.subarray(0, n), o);
     else {
       // Layouts this project does not write (another writer's int32 times, say): the general way.

@@ -6,6 +6,7 @@ import { parentPort } from 'node:worker_threads';
 import { Type, type Vector } from 'apache-arrow';
 import { BadInputError } from './errors';
 import { decodeParquetColumns, type ColumnSpec, type TableSpec } from './parquet';
+import type { ChunkBuffers } from './ffiBatch';
 
 export interface DecodeRequest {
   id: number;
@@ -14,14 +15,6 @@ export interface DecodeRequest {
   source: string;
   only: readonly string[] | undefined;
   arrow: readonly string[];
-}
-/** One chunk of a kept column: what `makeData` needs beside the type, which the spec gives. */
-export interface ChunkBuffers {
-  length: number;
-  nullCount: number;
-  nullBitmap: Uint8Array | null;
-  valueOffsets: Int32Array | null;
-  values: Uint8Array | Float64Array | Int32Array | BigInt64Array;
 }
 export type DecodeReply =
   | { id: number; rows: number; columns: Record<string, unknown>; arrow: Record<string, ChunkBuffers[]> }

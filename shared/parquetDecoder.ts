@@ -1,6 +1,7 @@
-import { Float64, Int32, makeData, makeVector, TimestampMillisecond, Utf8, type Data, type DataType } from 'apache-arrow';
-import { decodeParquetColumns, type ArrowColumn, type Batch, type ColumnData, type ColumnSpec, type TableSpec } from './parquet';
-import type { ChunkBuffers, DecodeReply, DecodeRequest } from './parquetDecodeWorker';
+import { makeVector } from 'apache-arrow';
+import { decodeParquetColumns, type ArrowColumn, type Batch, type ColumnData, type TableSpec } from './parquet';
+import type { DecodeReply, DecodeRequest } from './parquetDecodeWorker';
+import { dataOfChunk } from './ffiBatch';
 import { bundledWorkerUrl, WorkerJobs } from './workerJobs';
 import { BadInputError } from './errors';
 
@@ -38,18 +39,10 @@ export class ParquetDecoder {
     if ('error' in reply) throw reply.badInput ? new BadInputError(reply.error) : new Error(`Parquet decoding failed in the worker thread: ${reply.error}`);
     if ('elsewhere' in reply) return decodeParquetColumns(spec, bytes, source, only, arrow);
     const kept: Record<string, ArrowColumn> = {};
-    for (const [name, chunks] of Object.entries(reply.arrow)) kept[name] = makeVector(chunks.map((c) => dataOf(spec.columns.find((s) => s.name === name)!, c)));
+    for (const [name, chunks] of Object.entries(reply.arrow))
+      kept[name] = makeVector(chunks.map((c) => dataOfChunk(spec.columns.find((s) => s.name === name)!, c)));
     return { rows: reply.rows, columns: reply.columns as Record<string, ColumnData>, ...(arrow.length ? { arrow: kept } : {}) };
   }
-}
-
-/** A kept chunk rebuilt as the reader on this thread builds it (shared/ffiBatch.ts `copiedData`). */
-function dataOf(spec: ColumnSpec, c: ChunkBuffers): Data {
-  const common = { length: c.length, nullCount: c.nullCount, nullBitmap: c.nullBitmap };
-  if (spec.type === 'utf8') return makeData({ type: new Utf8(), ...common, valueOffsets: c.valueOffsets!, data: c.values as Uint8Array });
-  if (spec.type === 'timestamp_ms') return makeData({ type: new TimestampMillisecond(), ...common, data: c.values as BigInt64Array });
-  const type: DataType = spec.type === 'float64' ? new Float64() : new Int32();
-  return makeData({ type, ...common, data: c.values } as Parameters<typeof makeData>[0]);
 }
 
 let sharedDecoder: ParquetDecoder | undefined;

@@ -12,6 +12,7 @@ import { normalizeMessage } from '../../shared/parsing/normalizeMessage';
 import { utf8Strings } from '../../shared/utf8Column';
 import { CodedUtf8Column } from '../../shared/codedUtf8Column';
 import { ParamsColumn } from '../../shared/parsing/paramsColumn';
+import { int64Number } from '../../shared/int64';
 
 export const parseStepOptions = z.object({ date: z.string(), lake: z.string().optional() });
 
@@ -73,8 +74,7 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
         const { message: messageVector, service: serviceVector, ...passedThrough } = bronze.arrow!;
         const n = bronze.rows;
         // Milliseconds since the epoch; ingest writes no row without a time, but a null stays out of first sightings, as before.
-        // Read from the int64's 32-bit halves (as shared/ffiBatch.ts does): `Number(ts[i])` made a
-        // BigInt per row. The sum is rounded once, so it is Number(BigInt)'s value at any size.
+        // Read from the int64's 32-bit halves (int64Number): `Number(ts[i])` made a BigInt per row.
         const tsInt64 = passedThrough.ts.toArray() as BigInt64Array;
         const tsHalves = new Int32Array(tsInt64.buffer, tsInt64.byteOffset, 2 * tsInt64.length);
         const tsMissing = passedThrough.ts.nullCount > 0;
@@ -96,7 +96,7 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
             params.startRow();
             const mined = miner.addTo(message, params);
             params.endRow();
-            const ms = (tsHalves[2 * i] >>> 0) + tsHalves[2 * i + 1] * 4_294_967_296;
+            const ms = int64Number(tsHalves, i);
             recordFirstSeen(firstSeen, mined.templateId, tsMissing && !passedThrough.ts.isValid(i) ? NaN : ms);
             const name = String(service[i]).trim();
             if (name !== service[i]) {
