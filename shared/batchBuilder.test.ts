@@ -1,19 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { BatchBuilder, ColumnBatchBuilder } from './batchBuilder';
-import { decodeParquet, encodeParquet, type TableSpec } from './parquet';
+import { decodeParquet, encodeParquet } from './parquet';
+import { everyColumnType } from './everyColumnType.fixture';
 import { bronzeLogs } from './schemas';
 
-const spec: TableSpec = {
-  path: 'test/all_types',
-  columns: [
-    { name: 'ts', type: 'timestamp_ms' },
-    { name: 'name', type: 'utf8' },
-    { name: 'text', type: 'utf8', unique: true },
-    { name: 'x', type: 'float64' },
-    { name: 'n', type: 'int32' },
-    { name: 'flag', type: 'bool' },
-  ],
-};
+const spec = everyColumnType('test/all_types');
 
 const row = (i: number) => ({
   ts: i % 11 === 0 ? null : 1_767_571_200_000 + i * 997 - (i % 3 === 0 ? 2 ** 40 : 0),

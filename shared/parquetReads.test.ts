@@ -2,40 +2,22 @@ import { describe, expect, it } from 'vitest';
 import { Dictionary, Int32, Int64, Table, tableToIPC, Utf8, vectorFromArray } from 'apache-arrow';
 import * as parquetWasm from 'parquet-wasm';
 import { BatchBuilder } from './batchBuilder';
+import { batchOfRows, everyColumnType, everyColumnTypeRow } from './everyColumnType.fixture';
 import { batchFromFfi } from './ffiBatch';
 import { decodeParquet, decodeParquetColumns, decodeParquetThroughIpc, encodeParquet, toArrowStream, type Batch, type TableSpec } from './parquet';
 
-// Every column type the lake writes, with nulls, NaN, non-ASCII, empty strings and a byte order
-// mark (which TextDecoder, and so the IPC path, drops); 140k rows span two row groups.
-const spec: TableSpec = {
-  path: 'test/reads',
-  columns: [
-    { name: 'ts', type: 'timestamp_ms' },
-    { name: 'name', type: 'utf8' },
-    { name: 'text', type: 'utf8', unique: true },
-    { name: 'x', type: 'float64' },
-    { name: 'n', type: 'int32' },
-    { name: 'm', type: 'int32' },
-    { name: 'flag', type: 'bool' },
-  ],
-};
+// Every column type the lake writes (shared/everyColumnType.fixture.ts), with times before 1970
+// and one more int32 column that has no nulls; 140k rows span two row groups.
+const base = everyColumnType('test/reads');
+const spec: TableSpec = { ...base, columns: [...base.columns, { name: 'm', type: 'int32' }] };
 
 const row = (i: number) => ({
+  ...everyColumnTypeRow(i),
   ts: i % 11 === 0 ? null : 1_767_571_200_000 + i * 997 - (i % 3 === 0 ? 2 ** 40 : 0),
-  name: i % 7 === 0 ? null : ['api', 'db', 'ünïcode ✓', '', '𝄞 clef', '\uFEFFbom'][i % 6],
-  text: i % 13 === 0 ? undefined : `message ${i} ${'é'.repeat(i % 4)}${i % 17 === 0 ? 'x'.repeat(300) : ''}`,
-  x: i % 5 === 0 ? null : i % 9 === 0 ? Number.NaN : i / 3 - 100,
-  n: i % 6 === 0 ? null : i - 5000,
   m: i * 3,
-  flag: i % 4 === 0 ? null : i % 2 === 0,
 });
 
-function parquetBatch(rows: number) {
-  const b = new BatchBuilder(spec, rows + 1);
-  for (let i = 0; i < rows; i++) b.push(row(i));
-  return b.flush();
-}
-const parquetOf = (rows: number): Uint8Array => encodeParquet(spec, parquetBatch(rows));
+const parquetOf = (rows: number): Uint8Array => encodeParquet(spec, batchOfRows(spec, 0, rows, row));
 
 /** A batch's columns as JSON, typed arrays as their class and values (NaN equal to NaN): fast to compare at 140k rows. */
 const plain = (batch: Batch) =>
@@ -157,7 +139,7 @@ describe('reading Parquet from wasm memory (FFI) and only the wanted column chun
     // The writer settings of an older lake, applied to the same rows.
     let before = new parquetWasm.WriterPropertiesBuilder().setCompression(parquetWasm.Compression.ZSTD).setMaxRowGroupSize(131_072);
     for (const name of spec.columns.filter((c) => c.unique).map((c) => c.name)) before = before.setColumnDictionaryEnabled(name, false);
-    const stream = toArrowStream(spec, parquetBatch(140_000));
+    const stream = toArrowStream(spec, batchOfRows(spec, 0, 140_000, row));
     const old = parquetWasm.writeParquet(parquetWasm.Table.fromIPCStream(stream), before.build());
     expect(Buffer.compare(Buffer.from(old), Buffer.from(bytes))).not.toBe(0);
     expect(plain(decodeParquet(spec, old))).toEqual(plain(decodeParquet(spec, bytes)));
