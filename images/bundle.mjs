@@ -54,6 +54,6 @@ copyFileSync(new URL('../node_modules/echarts/dist/echarts.min.js', import.meta.
 // The Kafka client's CRC32C and compression codecs (@platformatic/wasm-utils) load `../dist/native.wasm` relative to the bundle.
 copyFileSync(new URL('../node_modules/@platformatic/wasm-utils/dist/native.wasm', import.meta.url), new URL('../dist/native.wasm', import.meta.url));
 // A new embedded database unpacks this pre-initialized data directory instead of running initdb (shared/db/embeddedTemplate.ts).
-const { pgliteVersion, writeTemplate } = await import('./pgliteTemplate.mjs');
-if (!existsSync(new URL(`../dist/pglite-datadir-${pgliteVersion}.tar.gz`, import.meta.url))) await writeTemplate(new URL('../dist/', import.meta.url));
+const { templateName, writeTemplate } = await import('./pgliteTemplate.mjs');
+if (!existsSync(new URL(`../dist/${templateName}`, import.meta.url))) await writeTemplate(new URL('../dist/', import.meta.url));
 console.log(`dist/sentinel.mjs and its Parquet workers built in ${Date.now() - started} ms`);

@@ -8,12 +8,14 @@ import { fileURLToPath } from 'node:url';
 
 const pgliteDir = new URL('../node_modules/@electric-sql/pglite/', import.meta.url);
 export const pgliteVersion = JSON.parse(readFileSync(new URL('package.json', pgliteDir), 'utf8')).version;
+/** The template's file name (shared/db/embeddedTemplate.ts `templateFileName` reads the same). */
+export const templateName = `pglite-datadir-${pgliteVersion}.tar.gz`;
 
 export async function writeTemplate(outDir) {
   const db = await PGlite.create();
   try {
     const tarball = await db.dumpDataDir('gzip');
-    const file = fileURLToPath(new URL(`pglite-datadir-${pgliteVersion}.tar.gz`, outDir));
+    const file = fileURLToPath(new URL(templateName, outDir));
     writeFileSync(file, Buffer.from(await tarball.arrayBuffer()));
     return file;
   } finally {
