@@ -1,5 +1,5 @@
 /**
- * Parquet writer settings measured on a lake's real parts (decision "Parquet writes"): each part of
+ * Parquet writer settings measured on a lake's real parts (decision 82): each part of
  * a table is read once into an Arrow IPC stream, then encoded under each setting and read back.
  * Prints CPU ms of this thread to write and to read all parts (median of the rounds) and the bytes.
  * Usage: npx tsx bench/parquetWriteSettings.ts <lake dir> <table path, e.g. silver/logs> [rounds]

@@ -4,7 +4,7 @@ import type { Config } from './config';
 import { BadInputError, ExternalServiceError } from './errors';
 
 /**
- * The Kafka adapter (@platformatic/kafka, pure JS: docs/decisions-stream.md): connection settings
+ * The Kafka adapter (@platformatic/kafka, pure JS: docs/decisions.md 57): connection settings
  * from the config, a string producer, and a consumer-group stream with autocommit off, so the
  * caller commits offsets only after the writes they cover.
  */

@@ -2,10 +2,10 @@
  * A byte-level reader for one JSON line that is a flat object (values: strings, numbers, true, false,
  * null), over the decompressed file's bytes: ingest's generated and logger-written lines, without
  * JSON.parse's object and a JS string per line and per value (those and their GC were a third of
- * ingest; docs/decisions.md, "Ingest reads JSON lines from the decompressed bytes"). It only finds
- * where the values of the keys it is given sit; anything it does not handle (a nested value, a key
- * with an escape, a repeated key it reads, a byte JSON.parse would refuse) makes `scan` return
- * false, and the caller takes the JSON.parse path, which names the reason. So it never accepts a
+ * ingest; docs/decisions.md 78). It only finds where the values of the keys it is given sit;
+ * anything it does not handle (a nested value, a key with an escape, a repeated key it reads, a
+ * byte JSON.parse would refuse) makes `scan` return false, and the caller takes the JSON.parse
+ * path, which names the reason. So it never accepts a
  * line JSON.parse refuses, and the spans it gives are JSON.parse's values.
  */
 
