@@ -25,6 +25,13 @@ export interface Database {
 /** Longer than a first start (initdb, ~10 s on a slow laptop); a damaged data dir fails or sticks. */
 const EMBEDDED_OPEN_TIMEOUT_MS = 30_000;
 
+/**
+ * The embedded server's buffer pool. initdb's 128 MB default was touched at start-up and held in
+ * every process that opens the database: `train` and `score` on 1M logs peaked 100–130 MB higher
+ * with it, and the embedded database's tables (models, anomalies, alerts, runs) are small (decision 90).
+ */
+const EMBEDDED_SHARED_BUFFERS = '16MB';
+
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
@@ -56,7 +63,8 @@ async function startEmbedded(
     // instead of running initdb; an existing one is resumed as it is.
     templateFile = existsSync(join(dir, 'PG_VERSION')) || template === null ? undefined : (template ?? findTemplate());
     const loadDataDir = templateFile ? await readTemplate(templateFile) : undefined;
-    const db = await withTimeout(PGlite.create(dir, loadDataDir ? { loadDataDir } : {}), EMBEDDED_OPEN_TIMEOUT_MS, 'PGlite start');
+    const startParams = [...PGlite.defaultStartParams, '-c', `shared_buffers=${EMBEDDED_SHARED_BUFFERS}`];
+    const db = await withTimeout(PGlite.create(dir, { startParams, ...(loadDataDir ? { loadDataDir } : {}) }), EMBEDDED_OPEN_TIMEOUT_MS, 'PGlite start');
     const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0 });
     await server.start();
     const conn = server.getServerConn();

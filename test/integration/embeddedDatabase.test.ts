@@ -50,6 +50,10 @@ function sentinelCli(args: string[], dbDir: string) {
 }
 
 describe('embedded database', () => {
+  it('runs with a small buffer pool, not initdb\'s 128 MB held by every step process (decision 90)', async () => {
+    expect((await db.pool.query('SHOW shared_buffers')).rows).toEqual([{ shared_buffers: '16MB' }]);
+  });
+
   it('admits one writer: a second open says which pid holds it, within seconds', async () => {
     const started = Date.now();
     const err = await openDatabase({ embeddedDbDir: dir, lockWaitMs: 500 }, log).catch((e: unknown) => e);
