@@ -43,7 +43,7 @@ interface Segment {
 export function createPrefetchingBlob(size: number, tail: Uint8Array, read: (start: number, end: number) => Promise<Uint8Array>): PrefetchingBlob {
   const tailStart = size - tail.length;
   const segments: Segment[] = [];
-  const fetched = { requests: 0, bytes: 0, unplanned: 0 };
+  const fetched = { requests: 1, bytes: tail.length, unplanned: 0 };
   const fetch = async (start: number, end: number) => {
     const bytes = await read(start, end);
     fetched.requests++;

@@ -46,6 +46,9 @@ export function createS3Store(bucket: string, prefix: string, options: { forcePa
       const res = await client.send(new GetObjectCommand({ Bucket: bucket, Key: full(key), Range, IfMatch: etag }));
       return { bytes: await res.Body!.transformToByteArray(), etag: res.ETag ?? '', contentRange: res.ContentRange };
     } catch (err) {
+      // S3 answers a suffix range of an empty object with 416: an object of no bytes.
+      if (end === undefined && (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 416)
+        return { bytes: new Uint8Array(0), etag: undefined, contentRange: undefined };
       throw rangeError(key, err, etag);
     }
   }
