@@ -27,7 +27,7 @@ export interface PrefetchingBlob {
 
 /** Ranges closer than this are fetched as one: a request costs more than reading a gap of this size. */
 const MERGE_GAP_BYTES = 64 * 1024;
-const PREFETCH_CONCURRENCY = 4;
+const PREFETCH_CONCURRENCY = 8;
 
 interface Segment {
   start: number;
