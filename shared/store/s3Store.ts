@@ -4,15 +4,16 @@ import { createPrefetchingBlob } from './rangedBlob';
 import { BadInputError, ExternalServiceError } from '../errors';
 import { loadProcessConfig, quietAwsSdkNodeWarning } from '../config';
 
+/** Bytes read with a part's first request: its footer (Silver's is ~19 KB with the page index) and, for a small part, all of it. */
+const TAIL_BYTES = 64 * 1024;
+
 /**
  * S3 (or MinIO) as the lake. The SDK reads AWS_ENDPOINT_URL_S3, AWS_ACCESS_KEY_ID,
  * AWS_SECRET_ACCESS_KEY itself and the region through config (AWS_REGION); path-style addressing is on by default because
  * MinIO and most S3-compatible stores need it. A PUT is atomic on S3, so no temp-and-rename; the
  * manifest commit is a conditional PUT (If-Match / If-None-Match), which AWS S3 and MinIO enforce.
+ * Readers of Parquet parts get them by ranges (`openBlob`): only the footer and the column chunks read.
  */
-/** Bytes read with a part's first request: its footer (Silver's is ~19 KB with the page index) and, for a small part, all of it. */
-const TAIL_BYTES = 64 * 1024;
-
 export function createS3Store(bucket: string, prefix: string, options: { forcePathStyle: boolean; client?: S3Client }): ObjectStore {
   quietAwsSdkNodeWarning();
   const client = options.client ?? new S3Client({ forcePathStyle: options.forcePathStyle, region: loadProcessConfig().awsRegion });
@@ -43,7 +44,7 @@ export function createS3Store(bucket: string, prefix: string, options: { forcePa
   async function getRange(key: string, start: number, end: number | undefined, etag?: string) {
     const Range = end === undefined ? `bytes=${start}` : `bytes=${start}-${end - 1}`;
     try {
-      const res = await client.send(new GetObjectCommand({ Bucket: bucket, Key: full(key), Range, IfMatch: etag }));
+      const res = await client.send(new GetObjectCommand({ Bucket: bucket, Key: full(key), Range, IfMatch: etag || undefined }));
       return { bytes: await res.Body!.transformToByteArray(), etag: res.ETag ?? '', contentRange: res.ContentRange };
     } catch (err) {
       // S3 answers a suffix range of an empty object with 416: an object of no bytes.
@@ -100,7 +101,12 @@ export function createS3Store(bucket: string, prefix: string, options: { forcePa
       // later range is read If-Match that version, so a reader never mixes two versions of a part.
       const first = await getRange(key, -TAIL_BYTES, undefined);
       const size = Number(/\/(\d+)$/.exec(first.contentRange ?? '')?.[1] ?? first.bytes.length);
-      const blob = createPrefetchingBlob(size, first.bytes, async (start, end) => (await getRange(key, start, end, first.etag)).bytes);
+      const blob = createPrefetchingBlob(size, first.bytes, async (start, end) => {
+        const { bytes } = await getRange(key, start, end, first.etag);
+        if (bytes.length !== end - start)
+          throw new ExternalServiceError(`S3 returned ${bytes.length} bytes for bytes ${start}–${end - 1} of ${uri}${key} (${end - start} asked for): rerun this step.`);
+        return bytes;
+      });
       if (prepare) await prepare(blob);
       return blob as unknown as Blob;
     },
