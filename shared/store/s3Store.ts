@@ -104,7 +104,9 @@ export function createS3Store(bucket: string, prefix: string, options: { forcePa
       const blob = createPrefetchingBlob(size, first.bytes, async (start, end) => {
         const { bytes } = await getRange(key, start, end, first.etag);
         if (bytes.length !== end - start)
-          throw new ExternalServiceError(`S3 returned ${bytes.length} bytes for bytes ${start}–${end - 1} of ${uri}${key} (${end - start} asked for): rerun this step.`);
+          throw new ExternalServiceError(
+            `S3 returned ${bytes.length} bytes for bytes ${start}–${end - 1} of ${uri}${key} (${end - start} asked for): rerun this step.`,
+          );
         return bytes;
       });
       if (prepare) await prepare(blob);
