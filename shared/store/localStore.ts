@@ -97,6 +97,7 @@ export function createLocalStore(rootDir: string): ObjectStore {
       }
     },
     getOptional: (key) => readOptional(pathOf(key)),
+    // No fetch ahead (`prepare`): the reader reads the ranges it needs from the file itself.
     async openBlob(key) {
       const path = pathOf(key);
       try {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { PrefetchingBlob } from './rangedBlob';
 
 /**
  * The storage seam (Drain3's persistence-handler idea): everything that touches the lake goes through
@@ -26,10 +27,14 @@ export interface ObjectStore {
    */
   putIfVersion(key: string, bytes: Uint8Array, expected: string | undefined): Promise<boolean>;
   /**
-   * Optional: the object as a Blob read from where it lies (a local file), so a reader that needs
-   * only some byte ranges (a Parquet projection) never holds the whole object in memory.
+   * Optional: the object as a Blob whose bytes are read when a reader asks for them (a local file
+   * where it lies; on S3 by ranged GETs of the version first seen), so a reader that needs only
+   * some byte ranges (a Parquet projection) never holds the whole object in memory. `prepare`, for a
+   * store that fetches over the network: called with the blob (its tail already read) to fetch
+   * ahead the ranges the reader will want, so a failed fetch rejects here (see PrefetchingBlob);
+   * stores reading local files skip it. BadInputError naming the object when it does not exist.
    */
-  openBlob?(key: string): Promise<Blob>;
+  openBlob?(key: string, prepare?: (blob: PrefetchingBlob) => Promise<void>): Promise<Blob>;
 }
 
 /** The version token of stores without a native one: a digest of the content. */

@@ -1,13 +1,18 @@
 import { DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { ObjectStore } from './objectStore';
+import { createPrefetchingBlob } from './rangedBlob';
 import { BadInputError, ExternalServiceError } from '../errors';
 import { loadProcessConfig, quietAwsSdkNodeWarning } from '../config';
+
+/** Bytes read with a part's first request: its footer (Silver's is ~19 KB with the page index) and, for a small part, all of it. */
+const TAIL_BYTES = 64 * 1024;
 
 /**
  * S3 (or MinIO) as the lake. The SDK reads AWS_ENDPOINT_URL_S3, AWS_ACCESS_KEY_ID,
  * AWS_SECRET_ACCESS_KEY itself and the region through config (AWS_REGION); path-style addressing is on by default because
  * MinIO and most S3-compatible stores need it. A PUT is atomic on S3, so no temp-and-rename; the
  * manifest commit is a conditional PUT (If-Match / If-None-Match), which AWS S3 and MinIO enforce.
+ * Readers of Parquet parts get them by ranges (`openBlob`): only the footer and the column chunks read.
  */
 export function createS3Store(bucket: string, prefix: string, options: { forcePathStyle: boolean; client?: S3Client }): ObjectStore {
   quietAwsSdkNodeWarning();
@@ -31,6 +36,49 @@ export function createS3Store(bucket: string, prefix: string, options: { forcePa
     }
   }
   const getOptional = async (key: string) => (await getVersioned(key))?.bytes;
+  /**
+   * Bytes [start, end) of `key` (or its last `-start` bytes when `end` is undefined), of version
+   * `etag` when given. An error names the object and what to do; it never holds a signature (the SDK
+   * signs headers, and its messages carry none).
+   */
+  async function getRange(key: string, start: number, end: number | undefined, etag?: string) {
+    const Range = end === undefined ? `bytes=${start}` : `bytes=${start}-${end - 1}`;
+    try {
+      const res = await client.send(new GetObjectCommand({ Bucket: bucket, Key: full(key), Range, IfMatch: etag || undefined }));
+      return { bytes: await res.Body!.transformToByteArray(), etag: res.ETag ?? '', contentRange: res.ContentRange };
+    } catch (err) {
+      // S3 answers a suffix range of an empty object with 416: an object of no bytes.
+      if (end === undefined && (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 416)
+        return { bytes: new Uint8Array(0), etag: undefined, contentRange: undefined };
+      throw rangeError(key, err, etag);
+    }
+  }
+  function rangeError(key: string, err: unknown, etag: string | undefined): Error {
+    const name = (err as { name?: string }).name ?? 'Error';
+    const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    const object = `${uri}${key}`;
+    if (err instanceof NoSuchKey || name === 'NoSuchKey' || status === 404)
+      return new BadInputError(
+        `object not found: ${object}${etag ? ' (it was there when its reading began: removed since)' : ''}. A manifest that lists it is ` +
+          'damaged or was vacuumed under a reader: rerun the step that writes this partition.',
+        { cause: err },
+      );
+    if (status === 412)
+      return new ExternalServiceError(
+        `${object} changed while it was read (its ETag is no longer ${etag}): parts are written once, so another process replaced it. ` +
+          'Rerun this step; if it happens again, check that no other writer uses this lake prefix.',
+        { cause: err },
+      );
+    if (status === 403 || name === 'AccessDenied')
+      return new ExternalServiceError(
+        `access denied reading ${object} (${name}): the credentials in use need s3:GetObject on this bucket and prefix. ` +
+          'Check AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or the role, and the bucket policy.',
+        { cause: err },
+      );
+    return new ExternalServiceError(`S3 ranged GET ${key} failed (${name}) at ${uri}: ${(err as Error).message}. Check the endpoint, bucket and credentials.`, {
+      cause: err,
+    });
+  }
   async function list(listPrefix: string): Promise<{ key: string; modified: Date }[]> {
     const out: { key: string; modified: Date }[] = [];
     let token: string | undefined;
@@ -48,6 +96,22 @@ export function createS3Store(bucket: string, prefix: string, options: { forcePa
   return {
     uri,
     getOptional,
+    async openBlob(key, prepare) {
+      // One suffix request tells the size and the version and holds a Parquet file's footer; every
+      // later range is read If-Match that version, so a reader never mixes two versions of a part.
+      const first = await getRange(key, -TAIL_BYTES, undefined);
+      const size = Number(/\/(\d+)$/.exec(first.contentRange ?? '')?.[1] ?? first.bytes.length);
+      const blob = createPrefetchingBlob(size, first.bytes, async (start, end) => {
+        const { bytes } = await getRange(key, start, end, first.etag);
+        if (bytes.length !== end - start)
+          throw new ExternalServiceError(
+            `S3 returned ${bytes.length} bytes for bytes ${start}–${end - 1} of ${uri}${key} (${end - start} asked for): rerun this step.`,
+          );
+        return bytes;
+      });
+      if (prepare) await prepare(blob);
+      return blob as unknown as Blob;
+    },
     getVersioned,
     async get(key) {
       const v = await getOptional(key);
