@@ -293,7 +293,7 @@ export async function* readCommittedSlices(
 /**
  * A part as a Blob the reader reads only the footer and the wanted column chunks of, without a copy
  * of the part in memory: a local lake opens it where it lies; S3 reads it by ranges, fetching ahead
- * the column chunks of `columns` (decision XX). A store without `openBlob` (a test's wrapper) has
+ * the column chunks of `columns` (decision 91). A store without `openBlob` (a test's wrapper) has
  * the part fetched whole. Each part fetched whole and copied into a Blob left ~10 MB of
  * ArrayBuffers that only a full GC freed: score's peak at 10M logs was 200 MB of them (decision 87).
  */

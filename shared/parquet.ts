@@ -244,7 +244,7 @@ export async function decodeParquetColumns(
  * strings) surviving into V8's old generation, where the garbage of many parts added up to peak
  * RSS that grew with the partition (decision 87). Consume each slice before asking for the next.
  * `file`: the Parquet file as a Blob; the reader fetches only the footer and the wanted column chunks
- * from it (a store's `openBlob` reads them from disk: no copy of the whole part in memory).
+ * from it (a store's `openBlob` reads them from disk, or by ranges on S3: no copy of the whole part in memory).
  * `inPlace`: utf8 columns (among `only`) left in wasm memory, read by row through `batch.inPlace`
  * until the next slice is asked for; a layout that cannot be read so goes the general way, whole.
  */

@@ -10,7 +10,7 @@ import { batchOfRows, everyColumnType } from '../../shared/everyColumnType.fixtu
 import { createTestLake, TEST_S3_ENV } from '../support/services';
 
 /**
- * The S3 store's ranged reads on MinIO (decision XX): a lake reader gets the same rows as from
+ * The S3 store's ranged reads on MinIO (decision 91): a lake reader gets the same rows as from
  * whole objects, MinIO sends fewer bytes than the part when one column is read, and a missing,
  * replaced or forbidden part is an error naming it.
  */
