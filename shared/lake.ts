@@ -270,7 +270,7 @@ export async function* readCommittedAhead(
   const source = (f: PartitionManifest['files'][number]) => `${store.uri}${f.key}`;
   const read = (f: PartitionManifest['files'][number]) => store.get(f.key).then((bytes) => decoder.decode(spec, bytes, source(f), columns, arrow));
   const first = manifest.files[0];
-  let next = first && store.get(first.key).then((bytes) => decodeParquetColumns(spec, bytes, source(first), columns, arrow));
+  let next: Promise<Batch> | undefined = first && store.get(first.key).then((bytes) => decodeParquetColumns(spec, bytes, source(first), columns, arrow));
   for (let i = 0; next; i++) {
     const current = next;
     next = i + 1 < manifest.files.length ? read(manifest.files[i + 1]) : undefined;
