@@ -1,4 +1,4 @@
-import { AsyncByteQueue, RecordBatchStreamWriter, type Table } from 'apache-arrow';
+import { AsyncByteQueue, RecordBatchStreamWriter, type Table, tableToIPC } from 'apache-arrow';
 
 /**
  * `tableToIPC(table, 'stream')`, written into a buffer the caller passes back in: the same bytes.
@@ -8,6 +8,8 @@ import { AsyncByteQueue, RecordBatchStreamWriter, type Table } from 'apache-arro
  * stream's buffer back once it has taken the stream in (shared/parquetEncoder.ts).
  */
 export function tableToIpcInto(table: Table, buffer?: ArrayBuffer): Uint8Array {
+  // Without a buffer, Arrow's join: one allocation of the exact size (growing one from small would copy the stream several times).
+  if (!buffer) return tableToIPC(table, 'stream');
   const sink = new IntoBuffer(buffer);
   // What tableToIPC does (RecordBatchStreamWriter.writeAll with `{ compressionType: null }`), but
   // into this sink: the writer keeps a sink that is an AsyncByteQueue.
@@ -20,16 +22,16 @@ class IntoBuffer extends AsyncByteQueue {
   private bytes: Uint8Array;
   private pos = 0;
 
-  constructor(buffer?: ArrayBuffer) {
+  constructor(buffer: ArrayBuffer) {
     super();
-    this.bytes = new Uint8Array(buffer ?? new ArrayBuffer(1 << 16));
+    this.bytes = new Uint8Array(buffer);
   }
 
   override write(value: unknown): void {
     const piece = value as Uint8Array;
     const end = this.pos + piece.byteLength;
     if (end > this.bytes.length) {
-      const grown = new Uint8Array(Math.max(end, Math.ceil(this.bytes.length * 1.5)));
+      const grown = new Uint8Array(Math.max(end, 2 * this.bytes.length));
       grown.set(this.bytes.subarray(0, this.pos));
       this.bytes = grown;
     }

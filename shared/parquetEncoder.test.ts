@@ -32,7 +32,8 @@ describe('ParquetEncoder on a worker thread', () => {
 
   it('writes the same bytes into stream buffers handed back by the worker as into new ones, part after part', async () => {
     const spec = everyColumnType('test/spare');
-    const parts = [batchOfRows(spec, 0, 3_000), batchOfRows(spec, 50, 20), batchOfRows(spec, 7, 4_000), batchOfRows(spec, 9, 1)];
+    // Streams of over 1 MB (smaller buffers are not kept), then smaller and larger ones.
+    const parts = [batchOfRows(spec, 0, 30_000), batchOfRows(spec, 50, 20), batchOfRows(spec, 7, 45_000), batchOfRows(spec, 9, 25_000)];
     const expected = parts.map((b) => encodeParquet(spec, b));
     for (const encoder of [new ParquetEncoder(workerUrl), new ParquetEncoder()]) {
       // Twice over, one part at a time: from the second part on, each stream goes into a buffer used before (larger or smaller).

@@ -5,6 +5,8 @@ import { tableToIpcInto } from './ipcStream';
 
 /** Stream buffers kept for reuse: one part is serialized while at most two are being encoded. */
 const SPARE_BUFFERS = 2;
+/** Smaller streams are not worth keeping: their memory is cheap, and a part too big for a buffer grows out of it by copying. */
+const MIN_SPARE_BYTES = 1 << 20;
 
 /**
  * Parquet encoding with its wasm half (encodings, ZSTD: about half of encoding a part) on a worker
@@ -59,7 +61,7 @@ export class ParquetEncoder {
   }
 
   private keep(buffer: ArrayBuffer): void {
-    if (this.spare.length < SPARE_BUFFERS) this.spare.push(buffer);
+    if (this.spare.length < SPARE_BUFFERS && buffer.byteLength >= MIN_SPARE_BYTES) this.spare.push(buffer);
   }
 }
 
