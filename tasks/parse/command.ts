@@ -13,6 +13,7 @@ import { utf8Strings } from '../../shared/utf8Column';
 import { CodedUtf8Column } from '../../shared/codedUtf8Column';
 import { ParamsColumn } from '../../shared/parsing/paramsColumn';
 import { int64Number } from '../../shared/int64';
+import { mayNeedTrim } from './serviceTrim';
 
 export const parseStepOptions = z.object({ date: z.string(), lake: z.string().optional() });
 
@@ -79,6 +80,12 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     const templateTexts = new CodedUtf8Column();
     // The parameters of each row as the bytes of their JSON array, written from the message.
     const params = new ParamsColumn();
+    /**
+     * Per template id: its codes in the two columns and its earliest time in the current part. One
+     * lookup per row instead of three (two codes and the first sighting); a template's text can
+     * change as Drain generalizes it, so the text code is checked against the text.
+     */
+    const seen = new Map<string, { idCode: number; template: string; textCode: number; first: number }>();
     async function* silverBatches(): AsyncGenerator<WritableBatch> {
       // The next part is decoded on another thread while this one is mined (shared/parquetDecoder.ts).
       for await (const bronze of readCommittedAhead(ctx.lake, bronzeLogs, bronzeManifest, undefined, READ_AS_ARROW)) {
@@ -89,7 +96,8 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
         const tsInt64 = passedThrough.ts.toArray() as BigInt64Array;
         const tsHalves = new Int32Array(tsInt64.buffer, tsInt64.byteOffset, 2 * tsInt64.length);
         const tsMissing = passedThrough.ts.nullCount > 0;
-        const service = utf8Strings(serviceVector);
+        // Service names as strings only when trimming might change one (rarely): else the vector read.
+        const service = mayNeedTrim(serviceVector) ? utf8Strings(serviceVector) : undefined;
         // Messages are decoded a slice of rows at a time and dropped once mined: a whole part's
         // strings outlived the young generation and were copied into the old one (decision 77).
         // The few a normalization changed are kept by row.
@@ -108,22 +116,39 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
             const mined = miner.addTo(message, params);
             params.endRow();
             const ms = int64Number(tsHalves, i);
-            recordFirstSeen(firstSeen, mined.templateId, tsMissing && !passedThrough.ts.isValid(i) ? NaN : ms);
-            const name = String(service[i]).trim();
-            if (name !== service[i]) {
-              service[i] = name;
-              trimmed = true;
+            let entry = seen.get(mined.templateId);
+            if (entry === undefined) {
+              entry = { idCode: templateIds.code(mined.templateId), template: mined.template, textCode: templateTexts.code(mined.template), first: Infinity };
+              seen.set(mined.templateId, entry);
+            } else if (entry.template !== mined.template) {
+              entry.template = mined.template;
+              entry.textCode = templateTexts.code(mined.template);
             }
-            templateId[i] = templateIds.code(mined.templateId);
-            template[i] = templateTexts.code(mined.template);
+            // Without nulls the earliest time per part is the same as the rule applied row by row
+            // (recordFirstSeen is a minimum); a null time (NaN) keeps the rule's order, row by row.
+            if (tsMissing) recordFirstSeen(firstSeen, mined.templateId, passedThrough.ts.isValid(i) ? ms : NaN);
+            else if (ms < entry.first) entry.first = ms;
+            if (service) {
+              const name = String(service[i]).trim();
+              if (name !== service[i]) {
+                service[i] = name;
+                trimmed = true;
+              }
+            }
+            templateId[i] = entry.idCode;
+            template[i] = entry.textCode;
             if ((i & (PAUSE_ROWS - 1)) === PAUSE_ROWS - 1) await yieldToEventLoop();
           }
+        }
+        for (const [id, entry] of seen) {
+          if (entry.first !== Infinity) recordFirstSeen(firstSeen, id, entry.first);
+          entry.first = Infinity;
         }
         yield {
           rows: n,
           columns: {
             ...passedThrough,
-            service: trimmed ? service : serviceVector,
+            service: service && trimmed ? service : serviceVector,
             message: normalized.size ? withNormalized(messageVector, normalized) : messageVector,
             template_id: templateIds.vector(templateId),
             template: templateTexts.vector(template),
