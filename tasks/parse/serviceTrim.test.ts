@@ -27,9 +27,7 @@ describe('mayNeedTrim', () => {
     const random = createRandom(17);
     const pieces = ['a', 'Z', '-', '9', ' ', '\t', '\u00a0', '\u2028', '\ufeff', 'ü', '𝄞', '\u200b', '\u180e'];
     for (let round = 0; round < 2_000; round++) {
-      const values = Array.from({ length: 1 + random.int(4) }, () =>
-        Array.from({ length: random.int(5) }, () => pieces[random.int(pieces.length)]).join(''),
-      );
+      const values = Array.from({ length: 1 + random.int(4) }, () => Array.from({ length: random.int(5) }, () => pieces[random.int(pieces.length)]).join(''));
       if (changes(values)) expect(mayNeedTrim(vec(values)), JSON.stringify(values)).toBe(true);
     }
   });
