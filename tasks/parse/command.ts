@@ -14,6 +14,7 @@ import { CodedUtf8Column } from '../../shared/codedUtf8Column';
 import { ParamsColumn } from '../../shared/parsing/paramsColumn';
 import { int64Number } from '../../shared/int64';
 import { mayNeedTrim } from './serviceTrim';
+import { ParquetDecoder } from '../../shared/parquetDecoder';
 
 export const parseStepOptions = z.object({ date: z.string(), lake: z.string().optional() });
 
@@ -55,6 +56,9 @@ function withNormalized(messages: Vector, normalized: ReadonlyMap<number, string
 export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
   const opts = parseOptions(parseStepOptions, raw, 'parse');
   return runStep({ task: 'parse', partition: opts.date, overrides: { lake: opts.lake }, ...step }, async (ctx) => {
+    // The decoding worker starts (thread, module, wasm: ~0.1 s) while the template store is loaded;
+    // the main thread waits for its first part otherwise.
+    ParquetDecoder.shared().warmUp();
     // The snapshot this run continues from must be the one its date's Silver names: a parse of that
     // date that stopped between its commits left a snapshot of a Silver never committed.
     const previous = await previousSnapshotDate(ctx.lake, opts.date);
