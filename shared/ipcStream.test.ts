@@ -13,7 +13,9 @@ describe('tableToIpcInto', () => {
     for (const rows of [0, 1, 37, 5_000]) {
       const table = toArrowTable(spec, batchOfRows(spec, 3, rows));
       const expected = tableToIPC(table, 'stream');
-      expect(same(tableToIpcInto(table), expected)).toBe(true);
+      const fresh = tableToIpcInto(table);
+      expect(same(fresh, expected)).toBe(true);
+      expect([fresh.byteOffset, fresh.buffer.byteLength]).toEqual([0, fresh.byteLength]);
       expect(same(tableToIpcInto(table, new ArrayBuffer(100)), expected)).toBe(true);
       const used = new ArrayBuffer(expected.byteLength + 4096);
       new Uint8Array(used).fill(0xab);
