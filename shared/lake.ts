@@ -254,6 +254,8 @@ export async function* readCommitted(
  * `readCommitted`, with the next part fetched and decoded (on the decoding worker thread, see
  * shared/parquetDecoder.ts) while the caller works on the current one: for a step that spends
  * longer on each part than decoding it (`parse`). At most two decoded parts are held at a time.
+ * The caller must give the event loop a turn now and then while it works on a part (parse does
+ * every 1,024 rows): the next part's read and its hand-over to the worker run there.
  */
 export async function* readCommittedAhead(
   store: ObjectStore,
@@ -263,6 +265,8 @@ export async function* readCommittedAhead(
   arrow?: readonly string[],
 ): AsyncGenerator<Batch> {
   const decoder = ParquetDecoder.shared();
+  // The thread starts (its module and wasm) while the first part is read from the store.
+  decoder.warmUp();
   const read = (f: PartitionManifest['files'][number]) => store.get(f.key).then((bytes) => decoder.decode(spec, bytes, `${store.uri}${f.key}`, columns, arrow));
   let next = manifest.files.length ? read(manifest.files[0]) : undefined;
   for (let i = 0; next; i++) {

@@ -31,6 +31,11 @@ export class ParquetDecoder {
     return this.jobs !== undefined;
   }
 
+  /** Starts the worker thread now, so that a job posted a little later finds it loaded. Without a worker, nothing to do. */
+  warmUp(): void {
+    this.jobs?.warmUp();
+  }
+
   /** `decodeParquetColumns(spec, bytes, source, only, arrow)`, on the worker when there is one. */
   async decode(spec: TableSpec, bytes: Uint8Array, source: string, only: readonly string[] | undefined, arrow: readonly string[] = []): Promise<Batch> {
     if (!this.jobs) return decodeParquetColumns(spec, bytes, source, only, arrow);

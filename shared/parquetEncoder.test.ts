@@ -30,6 +30,18 @@ describe('ParquetEncoder on a worker thread', () => {
     });
   });
 
+  it('writes the same bytes into stream buffers handed back by the worker as into new ones, part after part', async () => {
+    const spec = everyColumnType('test/spare');
+    // Streams of over 1 MB (smaller buffers are not kept), then smaller and larger ones.
+    const parts = [batchOfRows(spec, 0, 30_000), batchOfRows(spec, 50, 20), batchOfRows(spec, 7, 45_000), batchOfRows(spec, 9, 25_000)];
+    const expected = parts.map((b) => encodeParquet(spec, b));
+    for (const encoder of [new ParquetEncoder(workerUrl), new ParquetEncoder()]) {
+      // Twice over, one part at a time: from the second part on, each stream goes into a buffer used before (larger or smaller).
+      for (let round = 0; round < 2; round++)
+        for (const [k, b] of parts.entries()) expect(Buffer.compare(await encoder.encode(spec, b), expected[k]), `part ${k}, round ${round}`).toBe(0);
+    }
+  });
+
   it('rejects pending parts when the worker thread dies instead of hanging the step', async () => {
     const encoder = new ParquetEncoder(new URL('./no-such-worker.mjs', import.meta.url));
     await expect(encoder.encode(quarantine, batch(3))).rejects.toThrow(/no-such-worker|exited|Cannot find/);

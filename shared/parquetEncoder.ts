@@ -1,6 +1,12 @@
-import { arrowStreamToParquet, plainColumns, toArrowStream, type TableSpec, type WritableBatch } from './parquet';
+import { arrowStreamToParquet, plainColumns, toArrowTable, type TableSpec, type WritableBatch } from './parquet';
 import type { EncodeReply, EncodeRequest } from './parquetWorker';
 import { bundledWorkerUrl, WorkerJobs } from './workerJobs';
+import { tableToIpcInto } from './ipcStream';
+
+/** Stream buffers kept for reuse: one part is serialized while at most two are being encoded. */
+const SPARE_BUFFERS = 2;
+/** Smaller streams are not worth keeping: their memory is cheap, and a part too big for a buffer grows out of it by copying. */
+const MIN_SPARE_BYTES = 1 << 20;
 
 /**
  * Parquet encoding with its wasm half (encodings, ZSTD: about half of encoding a part) on a worker
@@ -10,6 +16,8 @@ import { bundledWorkerUrl, WorkerJobs } from './workerJobs';
  */
 export class ParquetEncoder {
   private readonly jobs: WorkerJobs<EncodeReply> | undefined;
+  /** IPC stream buffers the worker handed back (or this thread used), written into again: see tableToIpcInto. */
+  private readonly spare: ArrayBuffer[] = [];
 
   constructor(workerUrl?: URL) {
     this.jobs = workerUrl && new WorkerJobs<EncodeReply>(workerUrl, 'Parquet encoding');
@@ -37,13 +45,23 @@ export class ParquetEncoder {
   }
 
   async encode(spec: TableSpec, batch: WritableBatch): Promise<Uint8Array> {
-    let stream = toArrowStream(spec, batch);
-    if (!this.jobs) return arrowStreamToParquet(stream, plainColumns(spec));
-    // The buffer is transferred (detached here): it must be the stream's own, not shared with other data.
-    if (stream.byteOffset !== 0 || stream.byteLength !== stream.buffer.byteLength) stream = stream.slice();
+    // The largest spare buffer: parts of one table are about the same size.
+    this.spare.sort((a, b) => a.byteLength - b.byteLength);
+    const stream = tableToIpcInto(toArrowTable(spec, batch), this.spare.pop());
+    if (!this.jobs) {
+      const bytes = arrowStreamToParquet(stream, plainColumns(spec));
+      this.keep(stream.buffer as ArrayBuffer);
+      return bytes;
+    }
+    // The stream's buffer is transferred (detached here) and comes back with the reply.
     const reply = await this.jobs.run((id) => ({ id, stream, plain: plainColumns(spec) }) satisfies EncodeRequest, [stream.buffer as ArrayBuffer]);
+    if (reply.spare) this.keep(reply.spare);
     if ('error' in reply) throw new Error(`Parquet encoding failed in the worker thread: ${reply.error}`);
     return reply.bytes;
+  }
+
+  private keep(buffer: ArrayBuffer): void {
+    if (this.spare.length < SPARE_BUFFERS && buffer.byteLength >= MIN_SPARE_BYTES) this.spare.push(buffer);
   }
 }
 

@@ -39,6 +39,11 @@ export class WorkerJobs<Reply extends { id: number }> {
     return done;
   }
 
+  /** Starts the thread now (loading its module, compiling its wasm) if it is not running: its first job then finds it ready. */
+  warmUp(): void {
+    this.start();
+  }
+
   private start(): Worker {
     if (this.worker) return this.worker;
     const worker = new Worker(this.url);

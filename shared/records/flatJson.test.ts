@@ -120,3 +120,28 @@ describe('FlatJsonScanner', () => {
     }
   });
 });
+
+describe('FlatJsonScanner key guesses', () => {
+  it('finds every key as JSON.parse does while the order of keys changes from line to line (prefixes, unknown and repeated keys)', () => {
+    const keys = ['user', 'user_id', 'ts', 'message', 'status', 'status_code', 'u'];
+    const scanner = new FlatJsonScanner(keys);
+    const random = createRandom(11);
+    const names = [...keys, 'users', 'use', 'other', 'user_i', 'status_', 'tsx'];
+    for (let k = 0; k < 5_000; k++) {
+      // Mostly one order, as a source's lines are, with other orders, missing, unknown and repeated keys mixed in.
+      const order = random.next() < 0.7 ? ['ts', 'user', 'message', 'status'] : Array.from({ length: random.int(6) }, () => names[random.int(names.length)]);
+      const line = `{${order.map((key, i) => `"${key}":${i % 2 ? i : `"v${i}"`}`).join(',')}}`;
+      const b = Buffer.from(line);
+      const ok = scanner.scan(b, 0, b.length);
+      const parsed = JSON.parse(line) as Record<string, unknown>;
+      const repeated = new Set(order).size !== order.length && order.some((key, i) => keys.includes(key) && order.indexOf(key) !== i);
+      expect(ok, line).toBe(!repeated);
+      if (!ok) continue;
+      keys.forEach((key, index) => {
+        if (!(key in parsed)) return expect(scanner.kind[index], `${line} ${key}`).toBe(0);
+        const text = b.toString('utf8', scanner.start[index], scanner.end[index]);
+        expect(scanner.kind[index] === STRING ? text : Number(text), `${line} ${key}`).toBe(parsed[key]);
+      });
+    }
+  });
+});

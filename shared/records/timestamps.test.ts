@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compileTimestampPattern, createTimestampParser, parseIso } from './timestamps';
+import { compileTimestampPattern, createTimestampParser, parseIso, parseIsoMillisUtcBytes } from './timestamps';
+import { createRandom } from '../random';
 
 describe('timestamps', () => {
   it('parses ISO with and without offsets (no offset = UTC)', () => {
@@ -52,5 +53,27 @@ describe('timestamps', () => {
     expect(parseIso('2026-01-05T1a:00:00.000Z')).toBeUndefined();
     expect(parseIso('0050-06-01T01:02:03.004Z')).toBeUndefined(); // as before: the calendar check reads years below 100 as 19xx
     expect(parseIso(' 2026-01-05T10:00:00.000Z')).toBe(Date.UTC(2026, 0, 5, 10));
+  });
+
+  it('reads yyyy-MM-ddTHH:mm:ss.SSSZ from bytes as Date.UTC does, day after day and back (its per-day memo)', () => {
+    const random = createRandom(5);
+    const pad = (n: number, w: number) => String(n).padStart(w, '0');
+    let checked = 0;
+    for (let k = 0; k < 20_000; k++) {
+      // Runs of a few lines per day, days jumping around leap days, month and year ends, and years 100–9999.
+      const year = [100, 1899, 1970, 2000, 2024, 2026, 9999][random.int(7)];
+      const month = 1 + random.int(12);
+      const day = 1 + random.int(31);
+      const [h, mi, s, ms] = [random.int(24), random.int(60), random.int(60), random.int(1000)];
+      const text = `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}T${pad(h, 2)}:${pad(mi, 2)}:${pad(s, 2)}.${pad(ms, 3)}Z`;
+      const bytes = Buffer.from(`x${text}y`, 'latin1');
+      for (let repeat = 0; repeat < 1 + random.int(3); repeat++) {
+        const expected = new Date(Date.UTC(year, month - 1, day)).getUTCDate() === day ? Date.UTC(year, month - 1, day, h, mi, s, ms) : undefined;
+        expect(parseIsoMillisUtcBytes(bytes, 1, 25), text).toBe(expected);
+        expect(parseIso(text), text).toBe(expected);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(20_000);
   });
 });

@@ -113,8 +113,19 @@ export function parseIsoMillisUtcBytes(b: Uint8Array, start: number, end: number
     return undefined;
   }
   if (day > (month === 2 && isLeap(year) ? 29 : DAYS_IN_MONTH[month - 1])) return undefined;
-  return Date.UTC(year, month - 1, day, hour, minute, second, ms);
+  // Date.UTC of the day once per day: a file's lines nearly all share it, and with every field a
+  // whole number in range Date.UTC is that day's milliseconds plus the time's, exactly.
+  if (year !== lastDay.year || month !== lastDay.month || day !== lastDay.day) {
+    lastDay.year = year;
+    lastDay.month = month;
+    lastDay.day = day;
+    lastDay.ms = Date.UTC(year, month - 1, day);
+  }
+  return lastDay.ms + ((hour * 60 + minute) * 60 + second) * 1000 + ms;
 }
+
+/** The day parseIsoMillisUtcBytes read last, and its Date.UTC. */
+const lastDay = { year: -1, month: -1, day: -1, ms: 0 };
 
 function byteDigits(b: Uint8Array, from: number, n: number): number {
   let v = 0;

@@ -48,7 +48,8 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
       const { parseLine, parseTs, from, to } = createLineReaders(opts);
       const counts: IngestCounts = emptyCounts();
       const quarantined: QuarantineRow[] = [];
-      const records = new ColumnBatchBuilder<BronzeRow>(bronzeLogs, ctx.config.rowsPerPart);
+      // Each part is serialized by bronzeWriter.write before the next row is written (see lendBuffers).
+      const records = new ColumnBatchBuilder<BronzeRow>(bronzeLogs, ctx.config.rowsPerPart, undefined, { lendBuffers: true });
       const writeJson = createJsonRowWriter(opts, parseTs, records, from, to);
 
       /** A file's whole lines (`bytes`), after `linesBefore` lines of it: its parts, quarantine rows kept. */

@@ -13,6 +13,8 @@ import { utf8Strings } from '../../shared/utf8Column';
 import { CodedUtf8Column } from '../../shared/codedUtf8Column';
 import { ParamsColumn } from '../../shared/parsing/paramsColumn';
 import { int64Number } from '../../shared/int64';
+import { mayNeedTrim } from './serviceTrim';
+import { ParquetDecoder } from '../../shared/parquetDecoder';
 
 export const parseStepOptions = z.object({ date: z.string(), lake: z.string().optional() });
 
@@ -32,6 +34,17 @@ const READ_AS_ARROW = [...PASSED_THROUGH, 'message', 'service'];
 /** Messages decoded at a time (see silverBatches): small enough that their strings die young. */
 const MESSAGE_SLICE_ROWS = 8192;
 
+/**
+ * Rows mined between two turns of the event loop. The next Bronze part is read (a local file in
+ * 512 KB reads, each a callback) and handed to the decoding worker only on the event loop: mining
+ * a whole part without a turn left that read for the end of the part, and the main thread then
+ * waited for the decoding. 1,024 rows are about 3 ms of mining; a turn costs a few µs.
+ */
+const PAUSE_ROWS = 1024;
+
+/** One turn of the event loop: I/O callbacks (the next part's read, the workers' replies) run, then this resolves. */
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** The messages of a part with the normalized ones in their rows. */
 function withNormalized(messages: Vector, normalized: ReadonlyMap<number, string>): (string | null)[] {
   const out = utf8Strings(messages);
@@ -43,6 +56,9 @@ function withNormalized(messages: Vector, normalized: ReadonlyMap<number, string
 export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
   const opts = parseOptions(parseStepOptions, raw, 'parse');
   return runStep({ task: 'parse', partition: opts.date, overrides: { lake: opts.lake }, ...step }, async (ctx) => {
+    // The decoding worker starts (thread, module, wasm: ~0.1 s) while the template store is loaded;
+    // the main thread waits for its first part otherwise.
+    ParquetDecoder.shared().warmUp();
     // The snapshot this run continues from must be the one its date's Silver names: a parse of that
     // date that stopped between its commits left a snapshot of a Silver never committed.
     const previous = await previousSnapshotDate(ctx.lake, opts.date);
@@ -68,6 +84,12 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     const templateTexts = new CodedUtf8Column();
     // The parameters of each row as the bytes of their JSON array, written from the message.
     const params = new ParamsColumn();
+    /**
+     * Per template id: its codes in the two columns and its earliest time in the current part. One
+     * lookup per row instead of three (two codes and the first sighting); a template's text can
+     * change as Drain generalizes it, so the text code is checked against the text.
+     */
+    const seen = new Map<string, { idCode: number; template: string; textCode: number; first: number }>();
     async function* silverBatches(): AsyncGenerator<WritableBatch> {
       // The next part is decoded on another thread while this one is mined (shared/parquetDecoder.ts).
       for await (const bronze of readCommittedAhead(ctx.lake, bronzeLogs, bronzeManifest, undefined, READ_AS_ARROW)) {
@@ -78,7 +100,8 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
         const tsInt64 = passedThrough.ts.toArray() as BigInt64Array;
         const tsHalves = new Int32Array(tsInt64.buffer, tsInt64.byteOffset, 2 * tsInt64.length);
         const tsMissing = passedThrough.ts.nullCount > 0;
-        const service = utf8Strings(serviceVector);
+        // Service names as strings only when trimming might change one (rarely): else the vector read.
+        const service = mayNeedTrim(serviceVector) ? utf8Strings(serviceVector) : undefined;
         // Messages are decoded a slice of rows at a time and dropped once mined: a whole part's
         // strings outlived the young generation and were copied into the old one (decision 77).
         // The few a normalization changed are kept by row.
@@ -97,21 +120,39 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
             const mined = miner.addTo(message, params);
             params.endRow();
             const ms = int64Number(tsHalves, i);
-            recordFirstSeen(firstSeen, mined.templateId, tsMissing && !passedThrough.ts.isValid(i) ? NaN : ms);
-            const name = String(service[i]).trim();
-            if (name !== service[i]) {
-              service[i] = name;
-              trimmed = true;
+            let entry = seen.get(mined.templateId);
+            if (entry === undefined) {
+              entry = { idCode: templateIds.code(mined.templateId), template: mined.template, textCode: templateTexts.code(mined.template), first: Infinity };
+              seen.set(mined.templateId, entry);
+            } else if (entry.template !== mined.template) {
+              entry.template = mined.template;
+              entry.textCode = templateTexts.code(mined.template);
             }
-            templateId[i] = templateIds.code(mined.templateId);
-            template[i] = templateTexts.code(mined.template);
+            // Without nulls the earliest time per part is the same as the rule applied row by row
+            // (recordFirstSeen is a minimum); a null time (NaN) keeps the rule's order, row by row.
+            if (tsMissing) recordFirstSeen(firstSeen, mined.templateId, passedThrough.ts.isValid(i) ? ms : NaN);
+            else if (ms < entry.first) entry.first = ms;
+            if (service) {
+              const name = String(service[i]).trim();
+              if (name !== service[i]) {
+                service[i] = name;
+                trimmed = true;
+              }
+            }
+            templateId[i] = entry.idCode;
+            template[i] = entry.textCode;
+            if ((i & (PAUSE_ROWS - 1)) === PAUSE_ROWS - 1) await yieldToEventLoop();
           }
+        }
+        for (const [id, entry] of seen) {
+          if (entry.first !== Infinity) recordFirstSeen(firstSeen, id, entry.first);
+          entry.first = Infinity;
         }
         yield {
           rows: n,
           columns: {
             ...passedThrough,
-            service: trimmed ? service : serviceVector,
+            service: service && trimmed ? service : serviceVector,
             message: normalized.size ? withNormalized(messageVector, normalized) : messageVector,
             template_id: templateIds.vector(templateId),
             template: templateTexts.vector(template),
