@@ -121,7 +121,7 @@ export interface ColumnBatchOptions {
    * A batch's string and float columns are views of the builder's own buffers instead of copies:
    * valid only until the next value is written. For a caller that serializes each batch at once
    * (ingest: PartitionWriter.write turns it into the Arrow IPC stream before it returns), which
-   * saves copying and allocating ~40 MB per 250k-row Bronze part (decision XX).
+   * saves copying and allocating ~40 MB per 250k-row Bronze part (decision 92).
    */
   lendBuffers?: boolean;
 }

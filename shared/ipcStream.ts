@@ -5,7 +5,7 @@ import { AsyncByteQueue, RecordBatchStreamWriter, type Table, tableToIPC } from 
  * at the start of a buffer that holds nothing else (so it can be transferred to a worker).
  * Arrow's serializer collects the stream's pieces and joins them into a new buffer; a 250k-row
  * Silver part is a 72 MB stream, and writing into fresh memory (page faults) cost 45–85 ms per part
- * against 11–24 ms into memory touched before (decision XX). The Parquet worker hands each
+ * against 11–24 ms into memory touched before (decision 92). The Parquet worker hands each
  * stream's buffer back once it has taken the stream in (shared/parquetEncoder.ts).
  */
 export function tableToIpcInto(table: Table, buffer?: ArrayBuffer): Uint8Array {

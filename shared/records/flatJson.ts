@@ -36,7 +36,7 @@ export class FlatJsonScanner {
    * The key that followed each key (slot index + 1; slot 0: the first key of a line) the last time
    * it was seen, or -1: lines of one source repeat their keys in the same order, so the next key is
    * checked against this guess first (its bytes and the closing quote after them) before the
-   * search by length. Finding the key was about a third of `scan` (decision XX).
+   * search by length. Finding the key was about a third of `scan` (decision 92).
    */
   private readonly nextKey: Int32Array;
   /** The keys set by the last scan (their `kind` is reset by the next one, instead of clearing all). */

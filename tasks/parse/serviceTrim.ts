@@ -5,7 +5,7 @@ import { type Vector, Type } from 'apache-arrow';
  * Silver), judged from the UTF-8 bytes without decoding them: a null (which that would turn into
  * "null"), or a value that starts or ends with an ASCII space or control whitespace or with any
  * non-ASCII byte (a Unicode space is multi-byte). False only when trimming changes nothing, so
- * parse can keep the vector it read and skip a string per row (decision XX).
+ * parse can keep the vector it read and skip a string per row (decision 92).
  */
 export function mayNeedTrim(vec: Vector): boolean {
   if (vec.type.typeId !== Type.Utf8) return true;
