@@ -57,6 +57,11 @@ export function maskedTokens(shape: MessageShape, message: string): string[] {
 interface Entry extends MessageShape {
   /** The shape's text: the first message with its digits mapped (see `shapeCode`), as character codes (faster to read than a string slice). */
   readonly pattern: Uint16Array;
+  /**
+   * Every character is printable ASCII (space to `~`): a message of this shape is then ASCII, one
+   * byte per character, and `findBytes` can confirm it on the message's UTF-8 bytes.
+   */
+  readonly printable: boolean;
   /** Another shape with the same hash. */
   next: Entry | undefined;
 }
@@ -122,6 +127,36 @@ export class MessageShapes {
     return found;
   }
 
+  /**
+   * `find` for a message given as UTF-8 bytes (`bytes[start..end)`): only shapes of printable
+   * ASCII are found, so a message found here is ASCII and its character offsets are its byte
+   * offsets. Undefined when no such shape is remembered; the caller then decodes the message and
+   * takes `find`'s path, which is also the only one that remembers shapes.
+   */
+  findBytes(bytes: Uint8Array, start: number, end: number): MessageShape | undefined {
+    const n = end - start;
+    const slot = (quickKeyBytes(bytes, start, n) & (GUESSES - 1)) << 1;
+    const guesses = this.guesses;
+    const first = guesses[slot];
+    if (first && sameShapeBytes(first, bytes, start, n)) return first;
+    const second = guesses[slot + 1];
+    if (second && sameShapeBytes(second, bytes, start, n)) {
+      guesses[slot + 1] = first;
+      guesses[slot] = second;
+      return second;
+    }
+    let h = 0x811c9dc5 ^ n;
+    for (let i = 0; i < n; i++) h = Math.imul(h ^ shapeByte(bytes, start, i, n), 0x01000193);
+    for (let e = this.byHash.get(h); e; e = e.next) {
+      if (sameShapeBytes(e, bytes, start, n)) {
+        guesses[slot + 1] = first;
+        guesses[slot] = e;
+        return e;
+      }
+    }
+    return undefined;
+  }
+
   private lookup(message: string, n: number): Entry | undefined {
     let h = 0x811c9dc5 ^ n;
     for (let i = 0; i < n; i++) h = Math.imul(h ^ shapeCode(message, i, n), 0x01000193);
@@ -170,6 +205,34 @@ function quickKey(text: string, n: number): number {
   const step = (n >>> 4) + 1;
   for (let i = 0; i < n; i += step) h = Math.imul(h ^ shapeCode(text, i < n ? i : n - 1, n), 0x01000193);
   return (h ^ (h >>> 15)) >>> 0;
+}
+
+/** `quickKey` of the bytes `bytes[start..start + n)` read as Latin-1 (the same key for an ASCII message). */
+function quickKeyBytes(bytes: Uint8Array, start: number, n: number): number {
+  let h = Math.imul(n, 0x9e3779b1);
+  if (n === 0) return h;
+  const step = (n >>> 4) + 1;
+  for (let i = 0; i < n; i += step) h = Math.imul(h ^ shapeByte(bytes, start, i < n ? i : n - 1, n), 0x01000193);
+  return (h ^ (h >>> 15)) >>> 0;
+}
+
+/** `shapeCode` of the byte at start + i of a message of n bytes. */
+function shapeByte(bytes: Uint8Array, start: number, i: number, n: number): number {
+  const c = bytes[start + i];
+  if (c < 48 || c > 57) return c;
+  return c === 48 && i + 1 < n && (bytes[start + i + 1] | 32) === 120 ? 48 : 49;
+}
+
+/** `sameShape` on bytes, for printable shapes only: a byte ≥ 0x80 never equals a printable pattern character. */
+function sameShapeBytes(e: Entry, bytes: Uint8Array, start: number, n: number): boolean {
+  const pattern = e.pattern;
+  if (pattern.length !== n || !e.printable) return false;
+  for (let i = 0; i < n; i++) {
+    const c = bytes[start + i];
+    const p = pattern[i];
+    if (c !== p && (p !== 49 || c < 48 || c > 57 || (c === 48 && i + 1 < n && (bytes[start + i + 1] | 32) === 120))) return false;
+  }
+  return true;
 }
 
 /** The character at i as the shape sees it: a digit is `1`, except a `0` before `x`/`X`, which stays. */
@@ -267,8 +330,10 @@ function entryFor(message: string, { tokens, masked, values }: MessageTokens): E
   }
   if (pos !== message.length) return undefined;
   valueStarts[count] = v;
+  const pattern = shapeCodes(message);
   return {
-    pattern: shapeCodes(message),
+    pattern,
+    printable: pattern.every((c) => c >= 32 && c <= 126),
     masked: masked.map(detached),
     tokenSpans,
     valueStarts,

@@ -9,6 +9,7 @@ import { createTemplateMiner } from '../../shared/parsing/templateMiner';
 import { parseOptions } from '../options';
 import { fileLines } from './fileLines';
 import { IdSpoolReader, IdSpoolWriter } from './idSpool';
+import { fileLineBytes } from './lineBytes';
 import { csvField, type StructuredLog } from './structured';
 
 export const templatesOptions = z.object({
@@ -92,23 +93,36 @@ async function learnAll(file: string, format: CompiledLogFormat, opts: z.infer<t
   let lines = 0;
   let unmatched = 0;
   let firstUnmatched = 0;
+  // Lines are read as bytes: a line whose content has a known printable-ASCII shape is learned
+  // from its bytes (no string per line); the others are decoded and learned as text.
+  const contentBytes = format.contentBytes;
+  const range = new Int32Array(2);
+  let lastId = '';
+  let lastNumber = -1;
   try {
-    for await (const batch of fileLines(file)) {
-      for (const line of batch) {
+    for await (const { bytes, starts, ends, count } of fileLineBytes(file)) {
+      for (let i = 0; i < count; i++) {
         lines++;
-        const content = format.content(line);
-        if (content === null) {
-          if (unmatched++ === 0) firstUnmatched = lines;
-          spool.push(UNMATCHED);
-          continue;
+        let id = contentBytes?.(bytes, starts[i], ends[i], range) ? miner.learnBytes(bytes, range[0], range[1]) : null;
+        if (id === null) {
+          const content = format.content(bytes.toString('utf8', starts[i], ends[i]));
+          if (content === null) {
+            if (unmatched++ === 0) firstUnmatched = lines;
+            spool.push(UNMATCHED);
+            continue;
+          }
+          id = miner.learn(content);
         }
-        const id = miner.learn(content);
-        let n = numberOf.get(id);
-        if (n === undefined) {
-          numberOf.set(id, (n = ids.length));
-          ids.push(id);
+        if (id !== lastId) {
+          let n = numberOf.get(id);
+          if (n === undefined) {
+            numberOf.set(id, (n = ids.length));
+            ids.push(id);
+          }
+          lastId = id;
+          lastNumber = n;
         }
-        spool.push(n);
+        spool.push(lastNumber);
       }
     }
   } catch (err) {
