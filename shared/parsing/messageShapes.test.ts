@@ -191,4 +191,31 @@ describe('message shapes', () => {
     expect(miner.toState().drain.aliases).toEqual(reference.toState().drain.aliases);
     expect(fromBytes).toBeGreaterThan(1000);
   });
+
+  it('match on bytes as on text for random messages of digits, `0x`, `1x` and letters, whatever their length', () => {
+    const random = createRandom(23);
+    const alphabet = '0123456789xXab :/.-';
+    const randomText = (n: number) => Array.from({ length: n }, () => alphabet[random.int(alphabet.length)]).join('');
+    const shapes = new MessageShapes();
+    // Single-space, tiling messages: each is remembered on its second sighting.
+    const known = Array.from({ length: 300 }, () =>
+      randomText(1 + random.int(24))
+        .replace(/ +/g, ' ')
+        .trim(),
+    ).filter((m) => m.length > 0);
+    for (const m of known) for (let i = 0; i < 2; i++) if (!shapes.find(m)) shapes.remember(m, messageTokens(m, masker));
+    let agreed = 0;
+    for (let i = 0; i < 20_000; i++) {
+      const base = known[random.int(known.length)];
+      // Change a few characters among digits and x: most probes stay near a remembered shape.
+      const chars = [...base];
+      for (let k = random.int(3); k > 0; k--) chars[random.int(chars.length)] = '0123456789xX:/;%('[random.int(17)];
+      const probe = chars.join('');
+      const bytes = Buffer.from(`${probe}x`);
+      const expected = shapes.find(probe);
+      expect(shapes.findBytes(bytes, 0, probe.length), probe).toBe(expected);
+      if (expected) agreed++;
+    }
+    expect(agreed).toBeGreaterThan(2000);
+  });
 });

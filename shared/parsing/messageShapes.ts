@@ -62,6 +62,15 @@ interface Entry extends MessageShape {
    * byte per character, and `findBytes` can confirm it on the message's UTF-8 bytes.
    */
   readonly printable: boolean;
+  /**
+   * For printable shapes, the pattern four bytes at a time (little-endian words), for
+   * `sameShapeBytes`: `words[w]` the pattern's bytes, `digitMasks[w]` 0xff where the pattern has
+   * `1` (any digit), and `zeroBeforeX` the positions of a `1` before `x`/`X`, where `0` is not
+   * allowed (`0x` is another shape). Null for other shapes.
+   */
+  readonly words: Int32Array | null;
+  readonly digitMasks: Int32Array | null;
+  readonly zeroBeforeX: Int32Array | null;
   /** Another shape with the same hash. */
   next: Entry | undefined;
 }
@@ -226,8 +235,21 @@ function shapeByte(bytes: Uint8Array, start: number, i: number, n: number): numb
 /** `sameShape` on bytes, for printable shapes only: a byte ≥ 0x80 never equals a printable pattern character. */
 function sameShapeBytes(e: Entry, bytes: Uint8Array, start: number, n: number): boolean {
   const pattern = e.pattern;
-  if (pattern.length !== n || !e.printable) return false;
-  for (let i = 0; i < n; i++) {
+  const words = e.words;
+  if (pattern.length !== n || words === null) return false;
+  // Four bytes at a time: bytes where the pattern has no `1` are equal, bytes where it has one
+  // are digits (high nibble 3, low nibble at most 9: adding 6 does not carry into bit 4).
+  const digitMasks = e.digitMasks!;
+  const whole = n >>> 2;
+  for (let w = 0, i = start; w < whole; w++, i += 4) {
+    const m = bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24);
+    const d = digitMasks[w];
+    if (((m ^ words[w]) & ~d) !== 0) return false;
+    if (d !== 0 && ((m & d & 0xf0f0f0f0) !== (d & 0x30303030) || (((m & d & 0x0f0f0f0f) + 0x06060606) & d & 0x10101010) !== 0)) return false;
+  }
+  const zeroBeforeX = e.zeroBeforeX!;
+  for (let z = 0; z < zeroBeforeX.length; z++) if (bytes[start + zeroBeforeX[z]] === 48) return false;
+  for (let i = whole << 2; i < n; i++) {
     const c = bytes[start + i];
     const p = pattern[i];
     if (c !== p && (p !== 49 || c < 48 || c > 57 || (c === 48 && i + 1 < n && (bytes[start + i + 1] | 32) === 120))) return false;
@@ -253,6 +275,20 @@ function sameShape(e: Entry, message: string, n: number): boolean {
     if (c !== p && (p !== 49 || c < 48 || c > 57 || (c === 48 && (message.charCodeAt(i + 1) | 32) === 120))) return false;
   }
   return true;
+}
+
+/** A printable pattern as `sameShapeBytes` reads it (see MessageShape.words). */
+function patternWords(pattern: Uint16Array): { words: Int32Array; digitMasks: Int32Array; zeroBeforeX: Int32Array } {
+  const whole = pattern.length >>> 2;
+  const words = new Int32Array(whole);
+  const digitMasks = new Int32Array(whole);
+  for (let i = 0; i < whole << 2; i++) {
+    words[i >>> 2] |= pattern[i] << (8 * (i & 3));
+    if (pattern[i] === 49) digitMasks[i >>> 2] |= 0xff << (8 * (i & 3));
+  }
+  const zeroBeforeX: number[] = [];
+  for (let i = 0; i + 1 < pattern.length; i++) if (pattern[i] === 49 && (pattern[i + 1] | 32) === 120) zeroBeforeX.push(i);
+  return { words, digitMasks, zeroBeforeX: Int32Array.from(zeroBeforeX) };
 }
 
 /** `text` as the shape sees it (`shapeCode`). */
@@ -331,9 +367,11 @@ function entryFor(message: string, { tokens, masked, values }: MessageTokens): E
   if (pos !== message.length) return undefined;
   valueStarts[count] = v;
   const pattern = shapeCodes(message);
+  const printable = pattern.every((c) => c >= 32 && c <= 126);
   return {
     pattern,
-    printable: pattern.every((c) => c >= 32 && c <= 126),
+    printable,
+    ...(printable ? patternWords(pattern) : { words: null, digitMasks: null, zeroBeforeX: null }),
     masked: masked.map(detached),
     tokenSpans,
     valueStarts,
