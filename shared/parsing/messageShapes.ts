@@ -368,10 +368,14 @@ function entryFor(message: string, { tokens, masked, values }: MessageTokens): E
   valueStarts[count] = v;
   const pattern = shapeCodes(message);
   const printable = pattern.every((c) => c >= 32 && c <= 126);
+  const words = printable ? patternWords(pattern) : null;
+  // Every property written out (no spread): all entries share one hidden class, and `findBytes` reads them fast.
   return {
     pattern,
     printable,
-    ...(printable ? patternWords(pattern) : { words: null, digitMasks: null, zeroBeforeX: null }),
+    words: words?.words ?? null,
+    digitMasks: words?.digitMasks ?? null,
+    zeroBeforeX: words?.zeroBeforeX ?? null,
     masked: masked.map(detached),
     tokenSpans,
     valueStarts,

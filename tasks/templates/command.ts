@@ -9,7 +9,7 @@ import { createTemplateMiner } from '../../shared/parsing/templateMiner';
 import { parseOptions } from '../options';
 import { fileLines } from './fileLines';
 import { IdSpoolReader, IdSpoolWriter } from './idSpool';
-import { fileLineBytes } from './lineBytes';
+import { contentLines } from './contentLines';
 import { csvField, type StructuredLog } from './structured';
 
 export const templatesOptions = z.object({
@@ -42,9 +42,10 @@ export async function run(raw: unknown) {
   await access(file).catch((err) => {
     throw new BadInputError(`cannot read ${file}: ${(err as Error).message}`, { cause: err });
   });
+  const logFormat = knownLogFormat(opts.logFormat) ?? opts.logFormat;
   let format: CompiledLogFormat;
   try {
-    format = compileLogFormat(knownLogFormat(opts.logFormat) ?? opts.logFormat);
+    format = compileLogFormat(logFormat);
   } catch (err) {
     throw new BadInputError(`--log-format "${opts.logFormat}": ${(err as Error).message}`, { cause: err });
   }
@@ -52,7 +53,7 @@ export async function run(raw: unknown) {
   const spoolDir = await mkdtemp(path.join(tmpdir(), 'sentinel-templates-'));
   try {
     const spoolFile = path.join(spoolDir, 'ids');
-    const mined = await learnAll(file, format, opts, spoolFile);
+    const mined = await learnAll(file, logFormat, format, opts, spoolFile);
     const written = await writeRows(file, format, opts, spoolFile, mined);
     const seconds = (performance.now() - started) / 1000;
     if (mined.unmatched) process.stderr.write(`sentinel templates: ${mined.unmatched} lines did not match the format (first: line ${mined.firstUnmatched})\n`);
@@ -85,7 +86,7 @@ interface Mined {
 }
 
 /** First pass: every line that fits the format teaches the miner; its template's number goes to the spool. */
-async function learnAll(file: string, format: CompiledLogFormat, opts: z.infer<typeof templatesOptions>, spoolFile: string): Promise<Mined> {
+async function learnAll(file: string, logFormat: string, format: CompiledLogFormat, opts: z.infer<typeof templatesOptions>, spoolFile: string): Promise<Mined> {
   const miner = createTemplateMiner({ similarityThreshold: opts.similarity, depth: opts.depth });
   const spool = new IdSpoolWriter(spoolFile);
   const numberOf = new Map<string, number>();
@@ -93,17 +94,16 @@ async function learnAll(file: string, format: CompiledLogFormat, opts: z.infer<t
   let lines = 0;
   let unmatched = 0;
   let firstUnmatched = 0;
-  // Lines are read as bytes: a line whose content has a known printable-ASCII shape is learned
-  // from its bytes (no string per line); the others are decoded and learned as text.
-  const contentBytes = format.contentBytes;
-  const range = new Int32Array(2);
+  // Lines are read as bytes (a batch or three ahead, on a worker thread when bundled): a line whose
+  // content has a known printable-ASCII shape is learned from its bytes (no string per line); the
+  // others are decoded and learned as text.
   let lastId = '';
   let lastNumber = -1;
   try {
-    for await (const { bytes, starts, ends, count } of fileLineBytes(file)) {
+    for await (const { bytes, starts, ends, count, contentStarts, contentEnds } of contentLines(file, logFormat)) {
       for (let i = 0; i < count; i++) {
         lines++;
-        let id = contentBytes?.(bytes, starts[i], ends[i], range) ? miner.learnBytes(bytes, range[0], range[1]) : null;
+        let id = contentStarts[i] >= 0 ? miner.learnBytes(bytes, contentStarts[i], contentEnds[i]) : null;
         if (id === null) {
           const content = format.content(bytes.toString('utf8', starts[i], ends[i]));
           if (content === null) {
