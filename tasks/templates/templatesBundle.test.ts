@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
  * whole CLI (dist/sentinel.mjs): both must behave alike. `make test` builds dist/ first.
  */
 const root = path.resolve(__dirname, '../..');
-const dir = mkdtempSync(path.join(tmpdir(), 'sentinel-templates-bundle-'));
+const dir = mkdtempSync(path.join(tmpdir(), 'sentinel-bundle-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function sentinel(bundle: string, args: string[]) {
