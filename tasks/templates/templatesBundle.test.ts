@@ -13,8 +13,9 @@ const root = path.resolve(__dirname, '../..');
 const dir = mkdtempSync(path.join(tmpdir(), 'sentinel-bundle-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** Its spool under the test's own directory: command.test.ts checks that none is left in the system's. */
 async function sentinel(bundle: string, args: string[]) {
-  return promisify(execFile)('node', [path.join(root, 'dist', bundle), ...args], { cwd: dir }).then(
+  return promisify(execFile)('node', [path.join(root, 'dist', bundle), ...args], { cwd: dir, env: { ...process.env, TMPDIR: dir } }).then(
     ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
     (err: { code: number; stdout: string; stderr: string }) => ({ code: err.code, stdout: err.stdout, stderr: err.stderr }),
   );
