@@ -78,6 +78,15 @@ export interface TemplateMiner {
    * message and calls `learn`). `templates` reads its lines as bytes and decodes only these.
    */
   learnBytes(bytes: Uint8Array, start: number, end: number): string | null;
+  /**
+   * `learn` for a message whose masked tokens were made elsewhere, by `messageTokens` with this
+   * miner's masks and token rules (`templates` has its reading thread tokenize messages of a shape
+   * it has not seen before: the miner would have to tokenize them itself). Drain sees the same
+   * tokens, so it learns the same; only the caches are skipped.
+   */
+  learnMasked(masked: string[]): string;
+  /** Whether `learnMasked` may take tokens made with the default masks and token rules. */
+  readonly defaultRules: boolean;
   /** Learns from many messages, in order. */
   mine(contents: Iterable<string>): MineResult[];
   /** Inference only: the template that covers the message exactly, or null. Never changes state. */
@@ -151,10 +160,8 @@ export function createTemplateMiner(config: Partial<TemplateMinerConfig> = {}, s
   // Messages of one shape (messageShapes.ts: equal but for digits) tokenize alike: looked up when
   // the message itself is not known. Only with the default masks and token rules, which are known
   // to treat digits alike; the shapes turn themselves off like the message cache.
-  const shapes =
-    runtime.messageShapes !== false && masks === DEFAULT_MASKS && tokenRules.valueRuns && tokenRules.joinAdjacentValues && tokenRules.namedValues
-      ? new MessageShapes()
-      : null;
+  const defaultRules = masks === DEFAULT_MASKS && tokenRules.valueRuns && tokenRules.joinAdjacentValues && tokenRules.namedValues;
+  const shapes = runtime.messageShapes !== false && defaultRules ? new MessageShapes() : null;
   let shapeLookups = 0;
   let shapeHits = 0;
   let shaping = shapes !== null;
@@ -264,6 +271,11 @@ export function createTemplateMiner(config: Partial<TemplateMinerConfig> = {}, s
       const memo = shape.memo!;
       return drain.learnKnownId(memo) ?? drain.learnId(shape.digitTokens ? maskedTokens(shape, latin1(bytes, start, end)) : shape.masked, memo);
     },
+    learnMasked(masked) {
+      if (!defaultRules) throw new Error('learnMasked takes tokens made with the default masks and token rules; this miner has others');
+      return drain.learnId(masked);
+    },
+    defaultRules,
     mine(contents) {
       const out: MineResult[] = [];
       for (const content of contents) out.push(miner.add(content));

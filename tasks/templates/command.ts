@@ -10,6 +10,7 @@ import { parseOptions } from '../options';
 import { fileLines } from './fileLines';
 import { IdSpoolReader, IdSpoolWriter } from './idSpool';
 import { contentLines } from './contentLines';
+import { maskedOfLine } from './contentRanges';
 import { csvField, type StructuredLog } from './structured';
 
 export const templatesOptions = z.object({
@@ -100,10 +101,13 @@ async function learnAll(file: string, logFormat: string, format: CompiledLogForm
   let lastId = '';
   let lastNumber = -1;
   try {
-    for await (const { bytes, starts, ends, count, contentStarts, contentEnds } of contentLines(file, logFormat)) {
+    for await (const { bytes, starts, ends, count, contentStarts, contentEnds, firstSightings } of contentLines(file, logFormat)) {
+      // Masked tokens from the reading thread, for messages of a shape it had not seen (the miner would tokenize them).
+      const tokenized = firstSightings && miner.defaultRules ? firstSightings : undefined;
       for (let i = 0; i < count; i++) {
         lines++;
         let id = contentStarts[i] >= 0 ? miner.learnBytes(bytes, contentStarts[i], contentEnds[i]) : null;
+        if (id === null && tokenized && tokenized.firstToken[i] >= 0) id = miner.learnMasked(maskedOfLine(tokenized, i)!);
         if (id === null) {
           const content = format.content(bytes.toString('utf8', starts[i], ends[i]));
           if (content === null) {

@@ -3,9 +3,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { KNOWN_LOG_FORMATS } from '../../shared/logFormat';
+import { compileLogFormat, KNOWN_LOG_FORMATS } from '../../shared/logFormat';
+import { createMasker } from '../../shared/parsing/masks';
+import { messageTokens } from '../../shared/parsing/messageTokens';
 import { createRandom } from '../../shared/random';
 import { contentLines } from './contentLines';
+import { FirstSightings, maskedOfLine, withContentRanges } from './contentRanges';
 
 // The worker is the bundled file; `make test` builds dist/ first (`npm run build`).
 const workerUrl = new URL('../../dist/templatesReadWorker.mjs', import.meta.url);
@@ -64,5 +67,23 @@ describe('contentLines', () => {
     writeFileSync(cut, gzipSync('a\nb\n'.repeat(1000)).subarray(0, 30));
     await expect(linesOf(cut, '<Content>', workerUrl)).rejects.toThrow('unexpected end of file');
     await expect(linesOf(path.join(dir, 'missing.log'), '<Content>', workerUrl)).rejects.toThrow(/missing\.log/);
+  });
+
+  it('tokenizes on the reading thread each printable Content of a shape not seen before, as messageTokens does', () => {
+    const messages = ['took 12 ms', 'took 47 ms', 'took 470 ms', 'naïve 1', 'took 0x1f ms', 'user ab12 in', 'user ab12 in', 'took 99 ms'];
+    const bytes = Buffer.from(messages.join('\n'));
+    const starts = new Int32Array(messages.length);
+    const ends = new Int32Array(messages.length);
+    for (let i = 0, at = 0; i < messages.length; at += Buffer.byteLength(messages[i]) + 1, i++) {
+      starts[i] = at;
+      ends[i] = at + Buffer.byteLength(messages[i]);
+    }
+    const batch = withContentRanges({ bytes, starts, ends, count: messages.length }, compileLogFormat('<Content>'));
+    const tokens = new FirstSightings().tokenize(batch);
+    const masker = createMasker();
+    const given = messages.map((m, i) => [m, maskedOfLine(tokens, i)]);
+    // First sightings of a shape only: `took 47 ms` and `took 99 ms` are `took 12 ms`'s shape; `naïve` is not ASCII.
+    expect(given.filter(([, masked]) => masked).map(([m]) => m)).toEqual(['took 12 ms', 'took 470 ms', 'took 0x1f ms', 'user ab12 in']);
+    for (const [m, masked] of given) if (masked) expect(masked).toEqual(messageTokens(m as string, masker).masked);
   });
 });

@@ -1,11 +1,12 @@
 /**
  * Worker thread entry (bundled as dist/templatesReadWorker.mjs): reads one file's lines for
- * `templates`, a batch per request, in order, with their Content ranges (contentLines.ts, contentRanges.ts). Each
+ * `templates`, a batch per request, in order, with their Content ranges and the masked tokens of
+ * first sightings (contentLines.ts, contentRanges.ts). Each
  * batch's buffers are transferred, not copied.
  */
 import { parentPort } from 'node:worker_threads';
 import { compileLogFormat } from '../../shared/logFormat';
-import { type ContentBatch, type ReadReply, withContentRanges } from './contentRanges';
+import { type ContentBatch, FirstSightings, type ReadReply, withContentRanges } from './contentRanges';
 import { fileLineBytes } from './lineBytes';
 
 let lines: AsyncGenerator<ContentBatch> | undefined;
@@ -14,11 +15,13 @@ let queue: Promise<void> = Promise.resolve();
 
 async function* batchesOf(file: string, logFormat: string): AsyncGenerator<ContentBatch> {
   const format = compileLogFormat(logFormat);
+  const firstSightings = new FirstSightings();
   for await (const batch of fileLineBytes(file)) {
     // Copied into memory of its own (a read chunk, or a small Buffer's pool, may share it), so that it can be transferred.
     const own = new Uint8Array(batch.ends[batch.count - 1]);
     own.set(batch.bytes.subarray(0, own.length));
-    yield withContentRanges({ ...batch, bytes: Buffer.from(own.buffer) }, format);
+    const ranged = withContentRanges({ ...batch, bytes: Buffer.from(own.buffer) }, format);
+    yield { ...ranged, firstSightings: firstSightings.tokenize(ranged) };
   }
 }
 

@@ -4,6 +4,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createRandom } from '../../shared/random';
+import { eventsCsv } from './command';
+import { structureLines } from './structured';
 
 /**
  * bin/sentinel.mjs runs `templates` from its own bundle (dist/templates.mjs), the rest from the
@@ -35,6 +38,21 @@ describe('the templates bundle', () => {
       }
       expect(runs[0], extra.join(' ')).toEqual(runs[1]);
       expect(runs[0].code).toBe(0);
+    }
+    // The reading thread tokenizes first sightings (hex ids make many): the CSV is what the string path of the sources gives.
+    const random = createRandom(9);
+    const lines = Array.from({ length: 20_000 }, (_, i) => {
+      const id = random.int(0x7fffffff).toString(16);
+      return random.int(3) === 0
+        ? `WARN: cart c-${id} for user u-${i % 977} rejected: ${['stock', 'price', 'limit'][i % 3]} in ${i % 300}ms`
+        : `INFO: GET /api/v1/orders/${id}/items ${[200, 404, 500][i % 3]} in ${i % 90}ms from 10.0.${i % 256}.${i % 7}`;
+    });
+    const mixed = path.join(dir, 'mixed.log');
+    writeFileSync(mixed, `${lines.join('\n')}\n`);
+    for (const format of ['<Level>: <Content>', '<Content>']) {
+      const out = path.join(dir, 'mixed.csv');
+      expect((await sentinel('templates.mjs', ['templates', mixed, '--log-format', format, '--out', out])).code).toBe(0);
+      expect(readFileSync(out, 'utf8'), format).toBe(eventsCsv(structureLines(lines, format)));
     }
     // Bad input: the same message and exit code 2; help and a missing option through commander.
     for (const args of [
