@@ -6,8 +6,10 @@ import { dirname, join } from 'node:path';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bundle = join(root, 'dist', 'sentinel.mjs');
+// `templates` has a bundle of its own: a tenth of the whole CLI's, so it starts faster.
+const templates = join(root, 'dist', 'templates.mjs');
 if (existsSync(bundle) && process.env.SENTINEL_FROM_SOURCE !== '1') {
-  await import(pathToFileURL(bundle).href);
+  await import(pathToFileURL(process.argv[2] === 'templates' && existsSync(templates) ? templates : bundle).href);
 } else {
   const { register } = await import('tsx/esm/api');
   register();

@@ -35,6 +35,18 @@ await build({
   entryPoints: [new URL('../tasks/cli.ts', import.meta.url).pathname],
   outfile: new URL('../dist/sentinel.mjs', import.meta.url).pathname,
 });
+// `sentinel templates` alone (bin/sentinel.mjs runs it for that command): it need not load the whole CLI.
+await build({
+  ...common,
+  entryPoints: [new URL('../tasks/templatesCli.ts', import.meta.url).pathname],
+  outfile: new URL('../dist/templates.mjs', import.meta.url).pathname,
+});
+// The reading thread of `templates` (tasks/templates/contentLines.ts) loads this file from beside the bundle.
+await build({
+  ...common,
+  entryPoints: [new URL('../tasks/templates/readWorker.ts', import.meta.url).pathname],
+  outfile: new URL('../dist/templatesReadWorker.mjs', import.meta.url).pathname,
+});
 // The Parquet encoding worker thread (shared/parquetEncoder.ts) loads this file from beside the bundle.
 await build({
   ...common,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compileLogFormat, KNOWN_LOG_FORMATS, knownLogFormat } from './logFormat';
+import { createRandom } from './random';
 
 /** One hand-written line per known format, with the fields loghub's regex would extract. */
 const SAMPLES: Record<keyof typeof KNOWN_LOG_FORMATS, { line: string; fields: Record<string, string> }> = {
@@ -202,5 +203,91 @@ describe('compileLogFormat semantics', () => {
     expect(() => compileLogFormat('<Date> <Time>')).toThrow(/<Content>/);
     expect(() => compileLogFormat('<Date> <Date> <Content>')).toThrow(/twice/);
     expect(() => compileLogFormat('<Bad Name> <Content>')).toThrow(/letters, digits/);
+  });
+});
+
+describe('contentBytes (the byte-level Content of templates)', () => {
+  const printable = (bytes: Buffer, start: number, end: number) => bytes.subarray(start, end).every((c) => c >= 32 && c <= 126);
+  const formats = [
+    ...Object.values(KNOWN_LOG_FORMATS),
+    '<Content>',
+    '<A><B> <Content>',
+    '<A>:<B>  -  <Content>',
+    '\\[<A>\\]\\|<B> <Content>',
+    '<A> \\<<B>\\> <Content>',
+  ];
+  const PLAIN = ['a', 'INFO', 'x:', ':', '-', '[', ']', '|', '<', '>', '@', ',', '12', '0x1f', 'dfs.DataNode$X'];
+  const WORDS = [
+    '',
+    'a',
+    'INFO',
+    'x:',
+    ':',
+    ': ',
+    ' ',
+    '  ',
+    '\t',
+    '-',
+    '[',
+    ']',
+    '|',
+    '<',
+    '>',
+    '@',
+    ',',
+    '12',
+    '0x1f',
+    '\r',
+    'é',
+    '\u00a0',
+    '\u2028',
+    '\ufeff',
+    'dfs.DataNode$X',
+  ];
+
+  /** A line built along the format: each field a few random words, the literals sometimes dropped or doubled. */
+  function lineFor(format: string, random: ReturnType<typeof createRandom>): string {
+    const word = () => (random.int(6) ? PLAIN : WORDS)[random.int(random.int(6) ? PLAIN.length : WORDS.length)];
+    return format
+      .replace(/\\(.)/g, '$1')
+      .replace(/\(|\)\?/g, '')
+      .replace(/<(\w+)>/g, () => Array.from({ length: 1 + random.int(3) }, word).join(random.int(3) ? ' ' : ''))
+      .replace(/ /g, () => (random.int(4) ? ' ' : [' ', '  ', ' \t', ''][random.int(4)]));
+  }
+
+  it('gives the regex Content whenever it decides and the Content is printable ASCII, and decides most plain lines', { timeout: 30_000 }, () => {
+    const random = createRandom(17);
+    for (const format of formats) {
+      const compiled = compileLogFormat(format);
+      // Optional parts have no byte matcher (and Thunderbird's regex backtracks for seconds on random lines).
+      if (format.includes('(')) continue;
+      const range = new Int32Array(2);
+      let plain = 0;
+      let plainDecided = 0;
+      for (let i = 0; i < 4000; i++) {
+        const line = `${random.int(4) ? '' : ' '}${lineFor(format, random)}${random.int(4) ? '' : ' '}`;
+        const bytes = Buffer.from(line);
+        const content = compiled.content(line);
+        const isPlain = content !== null && /^[ -~]*$/.test(line);
+        if (isPlain) plain++;
+        if (!compiled.contentBytes?.(bytes, 0, bytes.length, range) || !printable(bytes, range[0], range[1])) continue;
+        if (isPlain) plainDecided++;
+        expect(bytes.toString('latin1', range[0], range[1]), `${format}: ${JSON.stringify(line)}`).toBe(content);
+      }
+      // Undecided lines take the regex: only a few plain ones should (a field that holds its separator).
+      expect(plainDecided, format).toBeGreaterThan(plain * 0.9);
+      expect(plain, format).toBeGreaterThan(500);
+    }
+  });
+
+  it('also within a larger buffer, and is absent where the regex has parts it cannot follow', () => {
+    const hdfs = compileLogFormat(KNOWN_LOG_FORMATS.hdfs);
+    const bytes = Buffer.from(`xx\n${SAMPLES.hdfs.line}\nyy`);
+    const range = new Int32Array(2);
+    expect(hdfs.contentBytes!(bytes, 3, 3 + SAMPLES.hdfs.line.length, range)).toBe(true);
+    expect(bytes.toString('latin1', range[0], range[1])).toBe(SAMPLES.hdfs.fields.Content);
+    expect(compileLogFormat(KNOWN_LOG_FORMATS.thunderbird).contentBytes).toBeUndefined();
+    expect(compileLogFormat('<Content> end').contentBytes).toBeUndefined();
+    expect(compileLogFormat('<A>\t<Content>').contentBytes).toBeUndefined();
   });
 });

@@ -20,6 +20,15 @@ export interface CompiledLogFormat {
   match(line: string): Record<string, string> | null;
   /** `match(line)?.Content`, without capturing the other fields (`templates` reads only this, per line). */
   content(line: string): string | null;
+  /**
+   * `content` on a line given as UTF-8 bytes (`bytes[start..end)`, no line ending), for a content
+   * of printable ASCII: true puts the content's byte range in `range` (start, end). A true answer
+   * holds only if those bytes are printable ASCII (space to `~`): the caller must check that, as
+   * a byte-level shape lookup does (messageShapes.ts `findBytes`). False: undecided, not "no
+   * match"; the caller decodes the line and calls `content`. Absent for formats it cannot follow
+   * exactly (optional parts, text after `<Content>`, whitespace or non-ASCII in the literals).
+   */
+  readonly contentBytes?: (bytes: Uint8Array, start: number, end: number, range: Int32Array) => boolean;
 }
 
 /** Formats of the loghub systems (docs: /work/shared/datasets/README.md), by lowercase name. */
@@ -55,7 +64,10 @@ export function compileLogFormat(format: string): CompiledLogFormat {
   /** The same regex with only Content captured: the same match, fewer strings per line. */
   let contentSource = '';
   let last = 0;
+  /** The text before each field, then after the last one (for the byte matcher). */
+  const literals: string[] = [];
   for (const m of marked.matchAll(HEADER)) {
+    literals.push(marked.slice(last, m.index));
     source += literalToRegex(marked.slice(last, m.index));
     contentSource += literalToRegex(marked.slice(last, m.index));
     const name = m[1].trim();
@@ -66,6 +78,7 @@ export function compileLogFormat(format: string): CompiledLogFormat {
     contentSource += name === 'Content' ? '(.*?)' : '(?:.*?)';
     last = m.index + m[0].length;
   }
+  literals.push(marked.slice(last));
   source += literalToRegex(marked.slice(last));
   contentSource += literalToRegex(marked.slice(last));
   if (!fields.includes('Content')) throw new Error('the format needs a <Content> field (the free-text message)');
@@ -90,7 +103,90 @@ export function compileLogFormat(format: string): CompiledLogFormat {
       const m = contentRegex.exec(line.trim());
       return m ? (m[1] ?? '') : null;
     },
+    ...(fields[fields.length - 1] === 'Content' && literals[literals.length - 1] === '' ? { contentBytes: contentByteMatcher(literals.slice(0, -1)) } : {}),
   };
+}
+
+/** A unit of literal text for the byte matcher: a byte, or WHITESPACE for `\s+`. */
+const WHITESPACE = -1;
+
+/**
+ * The regex `^L0(.*?)L1(.*?)…L(n-1)(.*?)$` (Content last) on a trimmed line, followed on bytes.
+ * Each lazy field is shortest: it ends at the first place where the next literal matches, taking
+ * every whitespace there (`\s+` is greedy). That is the first path the regex tries; when it gets
+ * to the end, it is the regex's match. When it does not (a literal never matches, a byte that is
+ * not ASCII or a CR in a field, where `\s` or `.` would need Unicode), the answer is undecided.
+ * Undefined when a literal holds text this cannot follow exactly.
+ */
+function contentByteMatcher(texts: string[]): CompiledLogFormat['contentBytes'] {
+  const literals: number[][] = [];
+  for (const text of texts) {
+    const units: number[] = [];
+    for (let i = 0; i < text.length; i++) {
+      let c = text.charCodeAt(i);
+      if (c === 32) {
+        while (text.charCodeAt(i + 1) === 32) i++;
+        units.push(WHITESPACE);
+        continue;
+      }
+      if (c === 92 /* \ */ && i + 1 < text.length) c = text.charCodeAt(++i);
+      // Printable ASCII but space only: optional-part markers, tabs or non-ASCII take the regex.
+      if (c < 33 || c > 126) return undefined;
+      units.push(c);
+    }
+    literals.push(units);
+  }
+  const fieldCount = literals.length;
+  return (bytes, start, end, range) => {
+    while (start < end && isAsciiSpace(bytes[start])) start++;
+    while (end > start && isAsciiSpace(bytes[end - 1])) end--;
+    // Trim would also take Unicode spaces: a non-ASCII byte at either end is the regex's to judge.
+    if (start < end && (bytes[start] > 127 || bytes[end - 1] > 127)) return false;
+    let at = literalEnd(literals[0], bytes, start, end);
+    if (at < 0) return false;
+    for (let f = 1; f < fieldCount; f++) {
+      const literal = literals[f];
+      if (literal.length === 0) continue;
+      // The literal can only start where its first unit does: the field's bytes are skipped
+      // until then, each checked for what `.` does not take (CR, LF) or may not (non-ASCII).
+      const first = literal[0];
+      let q = at;
+      for (;;) {
+        if (q === end) return false;
+        const c = bytes[q];
+        if (first === WHITESPACE ? isAsciiSpace(c) : c === first) {
+          const after = literalEnd(literal, bytes, q, end);
+          if (after >= 0) {
+            at = after;
+            break;
+          }
+        }
+        if (c > 127 || c === 13 || c === 10) return false;
+        q++;
+      }
+    }
+    range[0] = at;
+    range[1] = end;
+    return true;
+  };
+}
+
+/** 9–13 and space: the ASCII characters of `\s` and of what `trim` removes. */
+function isAsciiSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13);
+}
+
+/** Where `literal` ends when it matches at `at` (whitespace runs taken whole), or -1. */
+function literalEnd(literal: number[], bytes: Uint8Array, at: number, end: number): number {
+  for (let u = 0; u < literal.length; u++) {
+    const unit = literal[u];
+    if (unit === WHITESPACE) {
+      if (at >= end || !isAsciiSpace(bytes[at])) return -1;
+      while (++at < end && isAsciiSpace(bytes[at]));
+    } else if (at < end && bytes[at] === unit) at++;
+    else return -1;
+  }
+  return at;
 }
 
 /**

@@ -1,15 +1,15 @@
 #!/usr/bin/env node
-import { existsSync, writeFileSync } from 'node:fs';
-import { Command, CommanderError, Option } from 'commander';
-import { EXIT, exitCodeOf, SentinelError } from '../shared/errors';
+import { Command, Option } from 'commander';
 import { loadProcessConfig } from '../shared/config';
 import { DEFAULT_THRESHOLDS } from './monitor/decision';
 import { DEFAULT_ALERT_RATE } from './options';
+import { LAKE_FLAGS, LAKE_HELP, reportFailure, runStep } from './cliShared';
+import { declareTemplates } from './templates/commandLine';
 import { DEFAULT_SESSION_DETECTORS, DEFAULT_WINDOW_DETECTORS, SESSION_DETECTOR_NAMES, WINDOW_DETECTOR_NAMES } from '../shared/detectors/registry';
 
 /**
  * The `sentinel` CLI. This file only declares commands; each lazy-imports its step module so a
- * container that runs one step loads only that step's code. The only process.exit is here.
+ * container that runs one step loads only that step's code. Exit codes are set in one place, cliShared.ts.
  */
 type Runner = (opts: Record<string, unknown>) => Promise<unknown>;
 const steps: Record<string, () => Promise<{ run: Runner }>> = {
@@ -31,18 +31,8 @@ const steps: Record<string, () => Promise<{ run: Runner }>> = {
 };
 
 function action(step: keyof typeof steps) {
-  return async (...args: unknown[]) => {
-    const cmd = args[args.length - 1] as Command;
-    const opts = { ...cmd.optsWithGlobals(), ...(cmd.args.length ? { args: cmd.args } : {}) };
-    const { run } = await steps[step]();
-    const result = await run(opts);
-    // One JSON line last on stdout: Airflow's DockerOperator pushes it to XCom.
-    if (result !== undefined && !(opts as { quiet?: boolean }).quiet) process.stdout.write(JSON.stringify(result) + '\n');
-  };
+  return async (...args: unknown[]) => runStep((await steps[step]()).run, args[args.length - 1] as Command);
 }
-
-const LAKE_FLAGS = '--lake <uri>';
-const LAKE_HELP = 'lake URI: file://path or s3://bucket/prefix (env SENTINEL_LAKE; default file://./.sentinel/lake)';
 
 // Program options are read only before the command name (positional options), so a command's own
 // option of the same name reaches it: `models promote --version 1` promotes instead of printing the
@@ -90,17 +80,7 @@ program
   .requiredOption('--date <date>', 'partition date (YYYY-MM-DD)')
   .action(action('parse'));
 
-program
-  .command('templates')
-  .description('mine templates of any log file; writes LineId,EventId,EventTemplate like loghub')
-  .argument('<file>', 'log file (plain or gzip)')
-  .requiredOption('--log-format <format>', 'loghub-style format or a known name (hdfs, bgl, ...)')
-  .option('--out <file>', 'CSV output (default: stdout)')
-  .option('--similarity <t>', 'Drain similarity threshold')
-  .option('--depth <n>', 'Drain tree depth')
-  .option('--full', "all header fields too (loghub's full structured CSV)")
-  .option('--templates-out <file>', 'also write EventId,EventTemplate,Occurrences')
-  .action(action('templates'));
+declareTemplates(program.command('templates')).action(action('templates'));
 
 program
   .command('features')
@@ -277,21 +257,4 @@ program
 
 for (const cmd of program.commands) if (!cmd.options.some((o) => o.long === '--lake')) cmd.option(LAKE_FLAGS, LAKE_HELP);
 
-program.parseAsync(process.argv).catch((err: unknown) => {
-  if (err instanceof CommanderError) {
-    // Commander has printed the message (or the help/version) already.
-    process.exitCode = err.exitCode === 0 ? EXIT.ok : EXIT.badInput;
-    return;
-  }
-  const message = err instanceof Error ? err.message : String(err);
-  process.stderr.write(`sentinel: ${message}\n`);
-  // In a Kubernetes pod the same line becomes the container's termination message, shown in the task's failure.
-  if (existsSync('/dev/termination-log'))
-    try {
-      writeFileSync('/dev/termination-log', message);
-    } catch {
-      /* read-only: logs have it */
-    }
-  if (!(err instanceof SentinelError) && err instanceof Error && err.stack) process.stderr.write(err.stack + '\n');
-  process.exitCode = exitCodeOf(err);
-});
+program.parseAsync(process.argv).catch(reportFailure);

@@ -141,4 +141,81 @@ describe('message shapes', () => {
     const learnedReference = createTemplateMiner({ masks: DEFAULT_MASKS.map((m) => ({ ...m })) });
     expect(lines.map((line) => learned.learn(line))).toEqual(lines.map((line) => learnedReference.learn(line)));
   });
+
+  it('are found on the bytes of a message exactly when found on its text, for printable ASCII shapes only', () => {
+    const shapes = new MessageShapes();
+    const known = [...MESSAGES.filter((m) => m.length > 0), 'value 1x1f and 7', 'naïve user 12', 'tab\there 3'];
+    for (const m of known) for (let i = 0; i < 2; i++) if (!shapes.find(m)) shapes.remember(m, messageTokens(m, masker));
+    const probes = [...known, ...known.map(otherDigits), 'value 0x1f and 7', 'PacketResponder 17 for block blk_42 terminating', 'value 1x1f and 0'];
+    let found = 0;
+    for (const probe of probes) {
+      const text = shapes.find(probe);
+      // Amid other bytes, as a line in a read chunk: the `0x` rule must not look past the message.
+      const bytes = Buffer.from(`x\n${probe}\nx`);
+      const fromBytes = shapes.findBytes(bytes, 2, bytes.length - 2);
+      const printable = /^[ -~]*$/.test(probe);
+      expect(fromBytes, probe).toBe(printable ? text : undefined);
+      if (fromBytes) found++;
+    }
+    expect(found).toBeGreaterThan(20);
+    // A Latin-1 file's bytes are invalid UTF-8 (each decodes to U+FFFD), even where they equal a shape's characters.
+    const latin1 = Buffer.from('naïve user 12', 'latin1');
+    expect(latin1.length).toBe('naïve user 12'.length);
+    expect(shapes.find('naïve user 12')).toBeDefined();
+    expect(shapes.findBytes(latin1, 0, latin1.length)).toBeUndefined();
+    // `1x` ends a message: the byte after it (`x` of the next line) is not read as its `0x`.
+    const s = new MessageShapes();
+    for (let i = 0; i < 2; i++) if (!s.find('count 0')) s.remember('count 0', messageTokens('count 0', masker));
+    const next = Buffer.from('count 0x');
+    expect(s.findBytes(next, 0, 7)).toBe(s.find('count 0'));
+  });
+
+  it('leave mining unchanged when most messages are learned from their bytes (`templates`)', () => {
+    const random = createRandom(11);
+    const lines: string[] = [];
+    for (let i = 0; i < 3000; i++) {
+      const message = MESSAGES[random.int(MESSAGES.length)];
+      lines.push(random.int(5) === 0 ? `${message} naïve` : random.int(2) ? otherDigits(message) : message);
+    }
+    const reference = createTemplateMiner({ masks: DEFAULT_MASKS.map((m) => ({ ...m })) });
+    const miner = createTemplateMiner();
+    let fromBytes = 0;
+    const ids = lines.map((line) => {
+      const bytes = Buffer.from(`${line}\n`);
+      const id = miner.learnBytes(bytes, 0, bytes.length - 1);
+      if (id !== null) fromBytes++;
+      return id ?? miner.learn(line);
+    });
+    expect(ids).toEqual(lines.map((line) => reference.learn(line)));
+    expect(miner.toState().drain.clusters).toEqual(reference.toState().drain.clusters);
+    expect(miner.toState().drain.aliases).toEqual(reference.toState().drain.aliases);
+    expect(fromBytes).toBeGreaterThan(1000);
+  });
+
+  it('match on bytes as on text for random messages of digits, `0x`, `1x` and letters, whatever their length', () => {
+    const random = createRandom(23);
+    const alphabet = '0123456789xXab :/.-';
+    const randomText = (n: number) => Array.from({ length: n }, () => alphabet[random.int(alphabet.length)]).join('');
+    const shapes = new MessageShapes();
+    // Single-space, tiling messages: each is remembered on its second sighting.
+    const known = Array.from({ length: 300 }, () =>
+      randomText(1 + random.int(24))
+        .replace(/ +/g, ' ')
+        .trim(),
+    ).filter((m) => m.length > 0);
+    for (const m of known) for (let i = 0; i < 2; i++) if (!shapes.find(m)) shapes.remember(m, messageTokens(m, masker));
+    let agreed = 0;
+    for (let i = 0; i < 20_000; i++) {
+      const base = known[random.int(known.length)];
+      // Change a few characters among digits and x: most probes stay near a remembered shape.
+      const chars = [...base];
+      for (let k = random.int(3); k > 0; k--) chars[random.int(chars.length)] = '0123456789xX:/;%('[random.int(17)];
+      const probe = chars.join('');
+      const bytes = Buffer.from(`${probe}x`);
+      const expected = shapes.find(probe);
+      expect(shapes.findBytes(bytes, 0, probe.length), probe).toBe(expected);
+      if (expected) agreed++;
+    }
+    expect(agreed).toBeGreaterThan(2000);
+  });
 });

@@ -72,6 +72,21 @@ export interface TemplateMiner {
   addTo(content: string, sink: ParamSink): Omit<MineResult, 'params'>;
   /** `add` for callers that only need the template id: no parameters, no result object. */
   learn(content: string): string;
+  /**
+   * `learn` for a message given as UTF-8 bytes (`bytes[start..end)`), when a remembered message
+   * shape of printable ASCII fits it; else null, and nothing was learned (the caller decodes the
+   * message and calls `learn`). `templates` reads its lines as bytes and decodes only these.
+   */
+  learnBytes(bytes: Uint8Array, start: number, end: number): string | null;
+  /**
+   * `learn` for a message whose masked tokens were made elsewhere, by `messageTokens` with this
+   * miner's masks and token rules (`templates` has its reading thread tokenize messages of a shape
+   * it has not seen before: the miner would have to tokenize them itself). Drain sees the same
+   * tokens, so it learns the same; only the caches are skipped.
+   */
+  learnMasked(masked: string[]): string;
+  /** Whether `learnMasked` may take tokens made with the default masks and token rules. */
+  readonly defaultRules: boolean;
   /** Learns from many messages, in order. */
   mine(contents: Iterable<string>): MineResult[];
   /** Inference only: the template that covers the message exactly, or null. Never changes state. */
@@ -145,13 +160,19 @@ export function createTemplateMiner(config: Partial<TemplateMinerConfig> = {}, s
   // Messages of one shape (messageShapes.ts: equal but for digits) tokenize alike: looked up when
   // the message itself is not known. Only with the default masks and token rules, which are known
   // to treat digits alike; the shapes turn themselves off like the message cache.
-  const shapes =
-    runtime.messageShapes !== false && masks === DEFAULT_MASKS && tokenRules.valueRuns && tokenRules.joinAdjacentValues && tokenRules.namedValues
-      ? new MessageShapes()
-      : null;
+  const defaultRules = masks === DEFAULT_MASKS && tokenRules.valueRuns && tokenRules.joinAdjacentValues && tokenRules.namedValues;
+  const shapes = runtime.messageShapes !== false && defaultRules ? new MessageShapes() : null;
   let shapeLookups = 0;
   let shapeHits = 0;
   let shaping = shapes !== null;
+
+  /** Every CACHE_CHECK_EVERY lookups, shapes turn off if fewer than one in eight hit, or back on after a period off. */
+  const countShapeLookup = () => {
+    if (++shapeLookups === CACHE_CHECK_EVERY) {
+      shaping = !shaping || shapeHits * 8 >= shapeLookups;
+      shapeLookups = shapeHits = 0;
+    }
+  };
 
   /** The message as remembered, its shape, or its tokens made now. */
   const prepare = (content: string): MessageShape | KnownMessage | MessageTokens => {
@@ -172,10 +193,7 @@ export function createTemplateMiner(config: Partial<TemplateMinerConfig> = {}, s
         return known;
       }
     }
-    if (shapes && ++shapeLookups === CACHE_CHECK_EVERY) {
-      shaping = !shaping || shapeHits * 8 >= shapeLookups;
-      shapeLookups = shapeHits = 0;
-    }
+    if (shapes) countShapeLookup();
     if (shaping) {
       const shape = shapes!.find(content);
       if (shape) {
@@ -244,6 +262,20 @@ export function createTemplateMiner(config: Partial<TemplateMinerConfig> = {}, s
       const memo = memoOf(prepared);
       return (memo && drain.learnKnownId(memo)) || drain.learnId(maskedOf(prepared, content), memo);
     },
+    learnBytes(bytes, start, end) {
+      // A miss is counted by `learn`, which the caller calls next: every message counts once.
+      const shape = shaping ? shapes!.findBytes(bytes, start, end) : undefined;
+      if (!shape) return null;
+      countShapeLookup();
+      shapeHits++;
+      const memo = shape.memo!;
+      return drain.learnKnownId(memo) ?? drain.learnId(shape.digitTokens ? maskedTokens(shape, latin1(bytes, start, end)) : shape.masked, memo);
+    },
+    learnMasked(masked) {
+      if (!defaultRules) throw new Error('learnMasked takes tokens made with the default masks and token rules; this miner has others');
+      return drain.learnId(masked);
+    },
+    defaultRules,
     mine(contents) {
       const out: MineResult[] = [];
       for (const content of contents) out.push(miner.add(content));
@@ -260,6 +292,13 @@ export function createTemplateMiner(config: Partial<TemplateMinerConfig> = {}, s
     toState: () => ({ version: 1, masks: masks.map((m) => ({ ...m })), tokenRules: { ...tokenRules }, drain: drain.toState() }),
   };
   return miner;
+}
+
+/** ASCII bytes as a string (a message `findBytes` confirmed is printable ASCII). */
+function latin1(bytes: Uint8Array, start: number, end: number): string {
+  let text = '';
+  for (let i = start; i < end; i += 4096) text += String.fromCharCode.apply(null, bytes.subarray(i, Math.min(end, i + 4096)) as unknown as number[]);
+  return text;
 }
 
 /** A remembered message: its tokens, and the clusterer's memo for them. */

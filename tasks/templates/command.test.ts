@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createRandom } from '../../shared/random';
 import { decodeLines } from '../../shared/sourceFiles';
 import { eventsCsv, run } from './command';
 import { fileLines } from './fileLines';
@@ -61,6 +62,31 @@ describe('sentinel templates FILE (streamed in two passes)', () => {
     const expected = structureLines(await decodeLines(readFileSync(plain)), '<Level>: <Content>');
     const { csv } = await templatesOf(gzipped, { full: true });
     expect(csv).toBe(structuredToCsv(expected));
+  });
+
+  it('learns from bytes what it would learn from the decoded lines: gzip, a BOM, Latin-1 bytes, Unicode spaces, CRLF', async () => {
+    const random = createRandom(5);
+    const parts: Buffer[] = [Buffer.from('\ufeffINFO: first line 1\n')];
+    for (let i = 0; i < 30_000; i++) {
+      const n = random.int(1000);
+      const kind = random.int(10);
+      const message =
+        kind === 0
+          ? Buffer.from(`user caf\xe9 ${n} logged in`, 'latin1')
+          : kind === 1
+            ? Buffer.from(`user café ${n} logged in\u00a0`)
+            : Buffer.from(`${kind % 2 ? 'WARN' : 'INFO'}:  wrote ${n} bytes in ${n % 7}ms to blk_${n}`);
+      parts.push(kind < 2 ? Buffer.concat([Buffer.from('INFO: '), message]) : message, Buffer.from(i % 3 ? '\n' : '\r\n'));
+    }
+    const bytes = Buffer.concat(parts);
+    const file = path.join(dir, 'mixed.log.gz');
+    writeFileSync(file, gzipSync(bytes));
+    const lines: string[] = [];
+    for await (const batch of fileLines(file)) lines.push(...batch);
+    const expected = structureLines(lines, '<Level>: <Content>');
+    const { csv, templates } = await templatesOf(file);
+    expect(csv).toBe(eventsCsv(expected));
+    expect(templates).toBe(templatesToCsv(expected));
   });
 
   it('leaves no partial output and no spool behind', async () => {

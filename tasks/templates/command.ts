@@ -9,6 +9,8 @@ import { createTemplateMiner } from '../../shared/parsing/templateMiner';
 import { parseOptions } from '../options';
 import { fileLines } from './fileLines';
 import { IdSpoolReader, IdSpoolWriter } from './idSpool';
+import { contentLines } from './contentLines';
+import { maskedOfLine } from './contentRanges';
 import { csvField, type StructuredLog } from './structured';
 
 export const templatesOptions = z.object({
@@ -41,9 +43,10 @@ export async function run(raw: unknown) {
   await access(file).catch((err) => {
     throw new BadInputError(`cannot read ${file}: ${(err as Error).message}`, { cause: err });
   });
+  const logFormat = knownLogFormat(opts.logFormat) ?? opts.logFormat;
   let format: CompiledLogFormat;
   try {
-    format = compileLogFormat(knownLogFormat(opts.logFormat) ?? opts.logFormat);
+    format = compileLogFormat(logFormat);
   } catch (err) {
     throw new BadInputError(`--log-format "${opts.logFormat}": ${(err as Error).message}`, { cause: err });
   }
@@ -51,7 +54,7 @@ export async function run(raw: unknown) {
   const spoolDir = await mkdtemp(path.join(tmpdir(), 'sentinel-templates-'));
   try {
     const spoolFile = path.join(spoolDir, 'ids');
-    const mined = await learnAll(file, format, opts, spoolFile);
+    const mined = await learnAll(file, logFormat, format, opts, spoolFile);
     const written = await writeRows(file, format, opts, spoolFile, mined);
     const seconds = (performance.now() - started) / 1000;
     if (mined.unmatched) process.stderr.write(`sentinel templates: ${mined.unmatched} lines did not match the format (first: line ${mined.firstUnmatched})\n`);
@@ -84,7 +87,7 @@ interface Mined {
 }
 
 /** First pass: every line that fits the format teaches the miner; its template's number goes to the spool. */
-async function learnAll(file: string, format: CompiledLogFormat, opts: z.infer<typeof templatesOptions>, spoolFile: string): Promise<Mined> {
+async function learnAll(file: string, logFormat: string, format: CompiledLogFormat, opts: z.infer<typeof templatesOptions>, spoolFile: string): Promise<Mined> {
   const miner = createTemplateMiner({ similarityThreshold: opts.similarity, depth: opts.depth });
   const spool = new IdSpoolWriter(spoolFile);
   const numberOf = new Map<string, number>();
@@ -92,23 +95,38 @@ async function learnAll(file: string, format: CompiledLogFormat, opts: z.infer<t
   let lines = 0;
   let unmatched = 0;
   let firstUnmatched = 0;
+  // Lines are read as bytes (a batch or three ahead, on a worker thread when bundled): a line whose
+  // content has a known printable-ASCII shape is learned from its bytes (no string per line); the
+  // others are decoded and learned as text.
+  let lastId = '';
+  let lastNumber = -1;
   try {
-    for await (const batch of fileLines(file)) {
-      for (const line of batch) {
+    for await (const { bytes, starts, ends, count, contentStarts, contentEnds, firstSightings } of contentLines(file, logFormat)) {
+      // Masked tokens from the reading thread, for messages of a shape it had not seen (the miner would tokenize them).
+      const tokenized = firstSightings && miner.defaultRules ? firstSightings : undefined;
+      for (let i = 0; i < count; i++) {
         lines++;
-        const content = format.content(line);
-        if (content === null) {
-          if (unmatched++ === 0) firstUnmatched = lines;
-          spool.push(UNMATCHED);
-          continue;
+        let id = contentStarts[i] >= 0 ? miner.learnBytes(bytes, contentStarts[i], contentEnds[i]) : null;
+        if (id === null && tokenized && tokenized.firstToken[i] >= 0) id = miner.learnMasked(maskedOfLine(tokenized, i)!);
+        if (id === null) {
+          const content = format.content(bytes.toString('utf8', starts[i], ends[i]));
+          if (content === null) {
+            if (unmatched++ === 0) firstUnmatched = lines;
+            spool.push(UNMATCHED);
+            continue;
+          }
+          id = miner.learn(content);
         }
-        const id = miner.learn(content);
-        let n = numberOf.get(id);
-        if (n === undefined) {
-          numberOf.set(id, (n = ids.length));
-          ids.push(id);
+        if (id !== lastId) {
+          let n = numberOf.get(id);
+          if (n === undefined) {
+            numberOf.set(id, (n = ids.length));
+            ids.push(id);
+          }
+          lastId = id;
+          lastNumber = n;
         }
-        spool.push(n);
+        spool.push(lastNumber);
       }
     }
   } catch (err) {

@@ -9,9 +9,10 @@ import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 
 /** Read size: large enough that per-chunk work is negligible, small enough to keep memory flat. */
-const CHUNK_BYTES = 1 << 20;
+export const CHUNK_BYTES = 1 << 20;
 
-async function isGzip(file: string): Promise<boolean> {
+/** gzip by its magic bytes (a file of two bytes or fewer is text). */
+export async function isGzip(file: string): Promise<boolean> {
   const handle = await open(file, 'r');
   try {
     const head = Buffer.alloc(2);
