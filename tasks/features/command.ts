@@ -64,12 +64,12 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     const sessionWriter = new PartitionWriter(ctx.lake, goldSessions, opts.date, ctx.runId);
     const sessionRows = new ColumnBatchBuilder(goldSessions, 10_000);
     let sessionCount = 0;
-    const emitSessions = async (rows: SessionRow[]) => {
+    const emitSessions = async (rows: Iterable<SessionRow>) => {
       for (const r of rows) {
         const full = sessionRows.push(goldSessionRow(r));
+        sessionCount++;
         if (full) await sessionWriter.write(full);
       }
-      sessionCount += rows.length;
     };
     let events = 0;
     // Every decoded row is its own string; sessions keep one per event, so share one per template id
@@ -114,9 +114,9 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
           events++;
         }
       }
-      await emitSessions(sessions.closeIdle());
+      await emitSessions(sessions.closeIdleEach());
     }
-    await emitSessions(sessions.rows());
+    await emitSessions(sessions.closeAllEach());
     if (windows.lateEvents) {
       ctx.log.warn(
         { lateEvents: windows.lateEvents, allowedLateness: opts.allowedLateness },
