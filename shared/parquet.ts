@@ -247,6 +247,8 @@ export async function decodeParquetColumns(
  * from it (a store's `openBlob` reads them from disk: no copy of the whole part in memory).
  * `inPlace`: utf8 columns (among `only`) left in wasm memory, read by row through `batch.inPlace`
  * until the next slice is asked for; a layout that cannot be read so goes the general way, whole.
+ * `decoders`: utf8 decoders by column, shared with other files of the same table (a decoder's cache
+ * maps bytes to their text, the same in any file).
  */
 export async function* decodeParquetSlices(
   spec: TableSpec,
@@ -255,6 +257,7 @@ export async function* decodeParquetSlices(
   only?: readonly string[],
   sliceRows = SLICE_ROWS,
   inPlace: readonly string[] = [],
+  decoders = new Map<string, Utf8ChunkDecoder>(),
 ): AsyncGenerator<Batch> {
   const wanted = wantedColumns(spec, only);
   const plain = wanted.filter((c) => !inPlace.includes(c.name));
@@ -264,9 +267,8 @@ export async function* decodeParquetSlices(
   try {
     const addrs = Array.from(stream.arrayAddrs());
     const schemaAddr = stream.schemaAddr();
-    // One decoder per column for the whole file: its cache is about 200 KB of typed arrays, and one
-    // per slice was most of a slice's garbage.
-    const decoders = new Map<string, Utf8ChunkDecoder>();
+    // One decoder per column for the whole file (or more, see `decoders`): its cache is about 200 KB
+    // of typed arrays, and one per slice was most of a slice's garbage.
     let done = 0;
     let unreadable = false;
     for (const addr of addrs) {

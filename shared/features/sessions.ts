@@ -1,3 +1,4 @@
+import { StringCounts } from './stringCounts';
 import { TypedArrayPool } from './windowValues';
 
 /**
@@ -53,7 +54,8 @@ export interface SessionAcc {
  */
 export class SessionAggregator {
   private readonly open = new Map<string, OpenSession>();
-  private readonly closedPerKey = new Map<string, number>();
+  /** Key → how many of its sessions closed: every key of the day, so not in a Map of strings. */
+  private readonly closedPerKey = new StringCounts();
   private newest = -Infinity;
   private readonly pool = new TypedArrayPool();
   /** Template id → its number in the sessions' event codes (a few hundred per day). */
@@ -114,7 +116,7 @@ export class SessionAggregator {
     for (const key of keys.sort()) {
       const s = this.open.get(key)!;
       this.open.delete(key);
-      if (this.gapMs !== Infinity) this.closedPerKey.set(key, (this.closedPerKey.get(key) ?? 0) + 1);
+      if (this.gapMs !== Infinity) this.closedPerKey.increment(key);
       const row = s.row(this.templateIds);
       s.release();
       yield row;
