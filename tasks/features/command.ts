@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { runStep, type StepOptions } from '../../shared/runtime';
 import { checkCompanion, PartitionWriter, readCommittedSlices, requireManifest, writePartition } from '../../shared/lake';
-import { BatchBuilder, ColumnBatchBuilder } from '../../shared/batchBuilder';
+import { ColumnBatchBuilder } from '../../shared/batchBuilder';
 import { GOLD_COMPANIONS, goldSessions, goldWindows, goldWindowTemplates, silverLogs, WINDOW_FEATURES } from '../../shared/schemas';
 import { dayStart } from '../../shared/dates';
 import { BadInputError } from '../../shared/errors';
@@ -11,7 +11,7 @@ import { parseSpan } from '../../shared/durations';
 import { loadFirstSeen, loadTemplateAliases, snapshotRunId } from '../../shared/templateStore';
 import { TimeWindowAggregator } from '../../shared/features/timeWindows';
 import { SessionAggregator, sessionKeyExtractor, type SessionKeyExtractor, type SessionRow } from './sessions';
-import { tfidfRows } from './tfidf';
+import { type TemplateCountRow, tfidfRowsEach } from './tfidf';
 
 export const featuresOptions = z.object({
   date: z.string(),
@@ -125,10 +125,12 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     }
     const firstSeen = await loadFirstSeen(ctx.lake, opts.date, true);
     const windowRows = windows.rows(firstSeen);
-    const w = new BatchBuilder(goldWindows, Number.MAX_SAFE_INTEGER);
+    // Both tables in one part each, their values into Arrow buffers row by row: the day's rows as
+    // objects and then as column arrays were the step's last peak.
+    const w = new ColumnBatchBuilder(goldWindows, Number.MAX_SAFE_INTEGER, Math.max(1, windowRows.length));
     for (const r of windowRows) w.push({ window_start: r.window_start, window_seconds: r.window_seconds, service: r.service, ...r.features });
-    const t = new BatchBuilder(goldWindowTemplates, Number.MAX_SAFE_INTEGER);
-    for (const r of tfidfRows(windowRows)) t.push({ ...r });
+    const t = new ColumnBatchBuilder<TemplateCountRow>(goldWindowTemplates, Number.MAX_SAFE_INTEGER);
+    for (const r of tfidfRowsEach(windowRows)) t.push(r);
 
     const extra = { events, windowSeconds, features: WINDOW_FEATURES };
     const templateRows = t.rows;
