@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { runStep, type StepOptions } from '../../shared/runtime';
-import { checkCompanion, PartitionWriter, readCommittedSlices, requireManifest, writePartition } from '../../shared/lake';
+import { checkCompanion, PartitionWriter, readCommittedSlices, requireManifest } from '../../shared/lake';
 import { ColumnBatchBuilder } from '../../shared/batchBuilder';
 import { GOLD_COMPANIONS, goldSessions, goldWindows, goldWindowTemplates, silverLogs, WINDOW_FEATURES } from '../../shared/schemas';
 import { dayStart } from '../../shared/dates';
@@ -61,7 +61,10 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     // Closed sessions go out part by part: the step holds only the sessions still open.
     // Their values go into Arrow buffers as each session closes: 10K sessions' JSON strings held until
     // a part was full outlived many young collections (190 MB promoted at 10M logs).
-    const sessionWriter = new PartitionWriter(ctx.lake, goldSessions, opts.date, ctx.runId);
+    // Every output is encoded on this thread: the worker thread's heap and wasm memory grew with the
+    // number of session parts (+20 MB at 10M logs), for a few parts of small rows.
+    const onCallingThread = { onCallingThread: true };
+    const sessionWriter = new PartitionWriter(ctx.lake, goldSessions, opts.date, ctx.runId, onCallingThread);
     const sessionRows = new ColumnBatchBuilder(goldSessions, 10_000);
     let sessionCount = 0;
     const emitSessions = async (rows: Iterable<SessionRow>) => {
@@ -138,9 +141,12 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     // them, so readers of Gold (train, score, monitor) refuse a set a crash left half replaced.
     await sessionWriter.write(sessionRows.flush());
     await sessionWriter.commit({ extra: { sessionKey: opts.sessionKey, sessionGap: opts.sessionGap } });
-    await writePartition(ctx.lake, goldWindowTemplates, opts.date, [t.flush()], { runId: ctx.runId });
-    await writePartition(ctx.lake, goldWindows, opts.date, [w.flush()], {
-      runId: ctx.runId,
+    const templatesWriter = new PartitionWriter(ctx.lake, goldWindowTemplates, opts.date, ctx.runId, onCallingThread);
+    await templatesWriter.write(t.flush());
+    await templatesWriter.commit();
+    const windowsWriter = new PartitionWriter(ctx.lake, goldWindows, opts.date, ctx.runId, onCallingThread);
+    await windowsWriter.write(w.flush());
+    await windowsWriter.commit({
       extra,
       companions: { [GOLD_COMPANIONS.windowTemplates]: ctx.runId, [GOLD_COMPANIONS.sessions]: ctx.runId },
     });
