@@ -1,6 +1,6 @@
 import { quantileSorted } from '../quantiles';
 import type { WindowFeature } from '../schemas';
-import { TypedArrayPool, type WindowCapacity, WindowValues } from './windowValues';
+import { TypedArrayPool, WindowValues } from './windowValues';
 
 /**
  * Fixed time windows per service (default 1 minute). Every window of the day exists for every
@@ -107,7 +107,6 @@ const NO_USERS = new Set<string>();
 /** A day's window: its latencies and users while it is open are typed arrays from the aggregator's pool. */
 interface DayWindow extends WindowAccumulator {
   values?: WindowValues;
-  service?: string;
 }
 
 /** Accumulates events (in any order, streamed part by part) and then emits the window rows. */
@@ -120,8 +119,6 @@ export class TimeWindowAggregator {
   private readonly pool = new TypedArrayPool();
   /** User id → its number in this day's windows (the distinct users of a day, not of its events). */
   private readonly userNumbers = new Map<string, number>();
-  /** Service → the array sizes its last sealed window ended with: where its next window starts. */
-  private readonly capacities = new Map<string, WindowCapacity>();
   private newestIndex = -Infinity;
   /** Events that arrived after their window was sealed. */
   lateEvents = 0;
@@ -149,8 +146,7 @@ export class TimeWindowAggregator {
       windows.set(idx, acc);
       if (idx < this.newestIndex - this.latenessWindows) seal(acc);
       else {
-        acc.values = new WindowValues(this.pool, this.capacities.get(e.service));
-        acc.service = e.service;
+        acc.values = new WindowValues(this.pool);
         this.open.push(acc);
       }
     }
@@ -169,10 +165,8 @@ export class TimeWindowAggregator {
   private sealBefore(index: number): void {
     const stillOpen: DayWindow[] = [];
     for (const acc of this.open) {
-      if (acc.index < index) {
-        this.capacities.set(acc.service!, acc.values!.capacities);
-        this.sealDay(acc);
-      } else stillOpen.push(acc);
+      if (acc.index < index) this.sealDay(acc);
+      else stillOpen.push(acc);
     }
     this.open = stillOpen;
   }

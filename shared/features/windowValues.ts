@@ -30,11 +30,6 @@ export class TypedArrayPool {
 
 const FIRST_CAPACITY = 16;
 
-export interface WindowCapacity {
-  latencies: number;
-  users: number;
-}
-
 /** An open window's latencies (in arrival order) and the set of its users' numbers. */
 export class WindowValues {
   private latencyValues: Float64Array | null = null;
@@ -43,23 +38,11 @@ export class WindowValues {
   private userSlots: Int32Array | null = null;
   private userCount = 0;
 
-  /**
-   * `capacity`: the arrays' first sizes (powers of two, at least 16), e.g. those the same service's
-   * last window ended with: a window that starts at its final size leaves no smaller arrays in the pool.
-   */
-  constructor(
-    private readonly pool: TypedArrayPool,
-    private readonly capacity: WindowCapacity = { latencies: FIRST_CAPACITY, users: FIRST_CAPACITY },
-  ) {}
-
-  /** The arrays' sizes now (for the next window's `capacity`). */
-  get capacities(): WindowCapacity {
-    return { latencies: this.latencyValues?.length ?? FIRST_CAPACITY, users: this.userSlots?.length ?? FIRST_CAPACITY };
-  }
+  constructor(private readonly pool: TypedArrayPool) {}
 
   addLatency(value: number): void {
     let values = this.latencyValues;
-    if (!values) values = this.latencyValues = this.pool.float64(this.capacity.latencies);
+    if (!values) values = this.latencyValues = this.pool.float64(FIRST_CAPACITY);
     else if (this.latencyCount === values.length) {
       const grown = this.pool.float64(values.length * 2);
       grown.set(values);
@@ -71,7 +54,7 @@ export class WindowValues {
 
   /** Adds a user's number (≥ 0); a number already in the window is not counted again. */
   addUser(user: number): void {
-    if (!this.userSlots) this.userSlots = this.pool.int32(this.capacity.users);
+    if (!this.userSlots) this.userSlots = this.pool.int32(FIRST_CAPACITY);
     else if ((this.userCount + 1) * 2 > this.userSlots.length) this.growUsers();
     if (insert(this.userSlots, user + 1)) this.userCount++;
   }
