@@ -5,6 +5,7 @@ import { decodeParquetColumns, decodeParquetSlices, type Batch, type TableSpec, 
 import { ParquetEncoder } from './parquetEncoder';
 import { ParquetDecoder } from './parquetDecoder';
 import { prefetchParquetColumns } from './parquetChunks';
+import type { Utf8ChunkDecoder } from './utf8Column';
 import { BatchBuilder } from './batchBuilder';
 import { BadInputError, CommitConflictError, InconsistentCommitError } from './errors';
 import { crashPoint } from './faultInjection';
@@ -291,7 +292,11 @@ export async function* readCommittedSlices(
   sliceRows?: number,
   inPlace?: readonly string[],
 ): AsyncGenerator<AsyncGenerator<Batch>> {
-  for (const f of manifest.files) yield decodeParquetSlices(spec, await partBlob(store, f.key, columns), `${store.uri}${f.key}`, columns, sliceRows, inPlace);
+  // One set of utf8 decoders for all the parts: a set per part (~1 MB of typed arrays) lived through
+  // the part, was promoted, and the sets of many parts waited for a full GC (decision 94).
+  const decoders = new Map<string, Utf8ChunkDecoder>();
+  for (const f of manifest.files)
+    yield decodeParquetSlices(spec, await partBlob(store, f.key, columns), `${store.uri}${f.key}`, columns, sliceRows, inPlace, decoders);
 }
 
 /**

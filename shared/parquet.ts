@@ -252,6 +252,8 @@ export async function decodeParquetColumns(
  * from it (a store's `openBlob` reads them from disk, or by ranges on S3: no copy of the whole part in memory).
  * `inPlace`: utf8 columns (among `only`) left in wasm memory, read by row through `batch.inPlace`
  * until the next slice is asked for; a layout that cannot be read so goes the general way, whole.
+ * `decoders`: utf8 decoders by column, shared with other files of the same table (a decoder's cache
+ * maps bytes to their text, the same in any file).
  */
 export async function* decodeParquetSlices(
   spec: TableSpec,
@@ -260,6 +262,7 @@ export async function* decodeParquetSlices(
   only?: readonly string[],
   sliceRows = SLICE_ROWS,
   inPlace: readonly string[] = [],
+  decoders = new Map<string, Utf8ChunkDecoder>(),
 ): AsyncGenerator<Batch> {
   const wanted = wantedColumns(spec, only);
   const plain = wanted.filter((c) => !inPlace.includes(c.name));
@@ -269,9 +272,8 @@ export async function* decodeParquetSlices(
   try {
     const addrs = Array.from(stream.arrayAddrs());
     const schemaAddr = stream.schemaAddr();
-    // One decoder per column for the whole file: its cache is about 200 KB of typed arrays, and one
-    // per slice was most of a slice's garbage.
-    const decoders = new Map<string, Utf8ChunkDecoder>();
+    // One decoder per column for the whole file (or more, see `decoders`): its cache is about 200 KB
+    // of typed arrays, and one per slice was most of a slice's garbage.
     let done = 0;
     let unreadable = false;
     for (const addr of addrs) {
@@ -347,8 +349,13 @@ async function readColumns(file: parquetWasm.ParquetFile, source: string, wanted
   }
 }
 
-/** Rows per slice of `decodeParquetSlices`: small enough that a slice's columns die in the young generation. */
-export const SLICE_ROWS = 16_384;
+/**
+ * Rows per slice of `decodeParquetSlices`: small enough that a slice's columns die in the young
+ * generation. Under 16,384: an array of 16,384 values is 128 KB plus a header, which V8 allocates as
+ * a large object, and a large object alive at a young collection is promoted at once (at 10M logs
+ * `features` promoted 150 MB of such column arrays).
+ */
+export const SLICE_ROWS = 16_000;
 
 /** The general path's decoded utf8 columns served as `inPlace` getters too. */
 function inPlaceFromColumns(batch: Batch, inPlace: readonly string[]): Batch {

@@ -1,3 +1,6 @@
+import { StringCounts } from './stringCounts';
+import { TypedArrayPool } from './windowValues';
+
 /**
  * Session windows: events grouped by an entity (a field such as session_id, or a regex over the
  * message such as HDFS's `blk_-?\d+`), as loglizer does for HDFS block ids.
@@ -50,9 +53,14 @@ export interface SessionAcc {
  * (loglizer's grouping of HDFS block ids), at the cost of memory that grows with the partition.
  */
 export class SessionAggregator {
-  private readonly open = new Map<string, SessionAcc>();
-  private readonly closedPerKey = new Map<string, number>();
+  private readonly open = new Map<string, OpenSession>();
+  /** Key → how many of its sessions closed: every key of the day, so not in a Map of strings. */
+  private readonly closedPerKey = new StringCounts();
   private newest = -Infinity;
+  private readonly pool = new TypedArrayPool();
+  /** Template id → its number in the sessions' event codes (a few hundred per day). */
+  private readonly templateNumbers = new Map<string, number>();
+  private readonly templateIds: string[] = [];
 
   constructor(
     private readonly keyOf: SessionKeyExtractor,
@@ -65,38 +73,137 @@ export class SessionAggregator {
       let s = this.open.get(key);
       if (!s) {
         const closed = this.closedPerKey.get(key);
-        s = { id: closed ? `${key}#${closed + 1}` : key, service: e.service, last: e.ts, events: [] };
+        s = new OpenSession(closed ? `${key}#${closed + 1}` : key, e.service, e.ts, this.pool);
         this.open.set(key, s);
       }
       if (e.ts > s.last) s.last = e.ts;
-      s.events.push({ ts: e.ts, template: e.template_id, error: e.level === 'ERROR' || e.level === 'FATAL' });
+      let template = this.templateNumbers.get(e.template_id);
+      if (template === undefined) {
+        template = this.templateIds.length;
+        this.templateNumbers.set(e.template_id, template);
+        this.templateIds.push(e.template_id);
+      }
+      s.push(e.ts, template * 2 + (e.level === 'ERROR' || e.level === 'FATAL' ? 1 : 0));
     }
   }
 
   /** Closes the sessions idle for longer than the gap; call between batches. */
   closeIdle(): SessionRow[] {
-    if (this.gapMs === Infinity) return [];
-    const idle: string[] = [];
-    for (const [key, s] of this.open) if (this.newest - s.last > this.gapMs) idle.push(key);
-    return this.close(idle);
+    return [...this.closeIdleEach()];
   }
 
   /** Closes every session still open (the end of the partition). */
   rows(): SessionRow[] {
+    return [...this.closeAllEach()];
+  }
+
+  /**
+   * `closeIdle`, a row at a time as the caller asks for it, so each row dies young: the thousands of
+   * rows a part closes, built at once, were promoted at 10M logs. Consume it before the next `add`.
+   */
+  closeIdleEach(): Generator<SessionRow> {
+    const idle: string[] = [];
+    if (this.gapMs !== Infinity) for (const [key, s] of this.open) if (this.newest - s.last > this.gapMs) idle.push(key);
+    return this.close(idle);
+  }
+
+  /** `rows`, a row at a time (see closeIdleEach). */
+  closeAllEach(): Generator<SessionRow> {
     return this.close([...this.open.keys()]);
   }
 
-  private close(keys: string[]): SessionRow[] {
-    const out: SessionRow[] = [];
+  private *close(keys: string[]): Generator<SessionRow> {
     for (const key of keys.sort()) {
       const s = this.open.get(key)!;
       this.open.delete(key);
-      if (this.gapMs !== Infinity) this.closedPerKey.set(key, (this.closedPerKey.get(key) ?? 0) + 1);
-      out.push(sessionRow(s));
+      if (this.gapMs !== Infinity) this.closedPerKey.increment(key);
+      const row = s.row(this.templateIds);
+      s.release();
+      yield row;
     }
-    return out;
   }
 }
+
+/**
+ * An open session of `SessionAggregator`: its events' times and codes (template number × 2 + 1 for
+ * an error) in typed arrays from the aggregator's pool, not an object per event. Sessions live for
+ * minutes of log time, so at 10M logs a day their per-event objects outlived many young-generation
+ * collections and were promoted (decision 94).
+ */
+class OpenSession {
+  private times: Float64Array;
+  private codes: Int32Array;
+  private count = 0;
+
+  constructor(
+    readonly id: string,
+    readonly service: string,
+    public last: number,
+    private readonly pool: TypedArrayPool,
+  ) {
+    this.times = pool.float64(FIRST_EVENTS);
+    this.codes = pool.int32(FIRST_EVENTS);
+  }
+
+  push(ts: number, code: number): void {
+    if (this.count === this.times.length) {
+      const times = this.pool.float64(this.count * 2);
+      const codes = this.pool.int32(this.count * 2);
+      times.set(this.times);
+      codes.set(this.codes);
+      this.pool.release(this.times);
+      this.pool.release(this.codes);
+      this.times = times;
+      this.codes = codes;
+    }
+    this.times[this.count] = ts;
+    this.codes[this.count++] = code;
+  }
+
+  /** The Gold row `sessionRow` gives for the same events. */
+  row(templateIds: readonly string[]): SessionRow {
+    const n = this.count;
+    const times = this.times;
+    // Events in time order, ties in arrival order (sessionRow's stable sort); most come in order.
+    const order = Array.from({ length: n }, (_, i) => i);
+    let sorted = true;
+    for (let i = 1; i < n && sorted; i++) sorted = times[i - 1] <= times[i];
+    if (!sorted) order.sort((a, b) => times[a] - times[b] || a - b);
+    const start = times[order[0]];
+    const sequence = new Array<string>(n);
+    const offsets = new Array<number>(n);
+    const counts: Record<string, number> = {};
+    let errors = 0;
+    for (let k = 0; k < n; k++) {
+      const i = order[k];
+      const template = templateIds[this.codes[i] >> 1];
+      sequence[k] = template;
+      offsets[k] = times[i] - start;
+      counts[template] = (counts[template] ?? 0) + 1;
+      errors += this.codes[i] & 1;
+    }
+    const end = times[order[n - 1]];
+    return {
+      session_id: this.id,
+      service: this.service,
+      start,
+      end,
+      event_count: n,
+      error_count: errors,
+      duration_s: (end - start) / 1000,
+      sequence,
+      offsets_ms: offsets,
+      template_counts: counts,
+    };
+  }
+
+  release(): void {
+    this.pool.release(this.times);
+    this.pool.release(this.codes);
+  }
+}
+
+const FIRST_EVENTS = 16;
 
 /** A closed session's Gold row. */
 export function sessionRow(s: SessionAcc): SessionRow {

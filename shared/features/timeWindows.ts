@@ -1,5 +1,6 @@
 import { quantileSorted } from '../quantiles';
 import type { WindowFeature } from '../schemas';
+import { TypedArrayPool, WindowValues } from './windowValues';
 
 /**
  * Fixed time windows per service (default 1 minute). Every window of the day exists for every
@@ -81,7 +82,10 @@ export const newAcc = (index: number): WindowAccumulator => ({
 });
 
 function summarizeLatencies(values: readonly number[]): LatencySummary {
-  const lat = Float64Array.from(values).sort();
+  return summarizeSorted(Float64Array.from(values).sort());
+}
+
+function summarizeSorted(lat: Float64Array): LatencySummary {
   return {
     mean: lat.length ? lat.reduce((s, v) => s + v, 0) / lat.length : NaN,
     p50: quantileSorted(lat, 0.5),
@@ -96,13 +100,25 @@ export function seal(acc: WindowAccumulator): void {
   acc.users = new Set();
 }
 
+/** What a sealed day window holds for latencies and users; never added to (`addToWindow` checks `sealed`). */
+const NO_LATENCIES: number[] = [];
+const NO_USERS = new Set<string>();
+
+/** A day's window: its latencies and users while it is open are typed arrays from the aggregator's pool. */
+interface DayWindow extends WindowAccumulator {
+  values?: WindowValues;
+}
+
 /** Accumulates events (in any order, streamed part by part) and then emits the window rows. */
 export class TimeWindowAggregator {
-  private readonly byService = new Map<string, Map<number, WindowAccumulator>>();
+  private readonly byService = new Map<string, Map<number, DayWindow>>();
   private readonly windowMs: number;
   private readonly windowsPerDay: number;
   private readonly latenessWindows: number;
-  private open: WindowAccumulator[] = [];
+  private open: DayWindow[] = [];
+  private readonly pool = new TypedArrayPool();
+  /** User id → its number in this day's windows (the distinct users of a day, not of its events). */
+  private readonly userNumbers = new Map<string, number>();
   private newestIndex = -Infinity;
   /** Events that arrived after their window was sealed. */
   lateEvents = 0;
@@ -126,22 +142,44 @@ export class TimeWindowAggregator {
     }
     let acc = windows.get(idx);
     if (!acc) {
-      acc = newAcc(idx);
+      acc = newAcc(idx) as DayWindow;
       windows.set(idx, acc);
       if (idx < this.newestIndex - this.latenessWindows) seal(acc);
-      else this.open.push(acc);
+      else {
+        acc.values = new WindowValues(this.pool);
+        this.open.push(acc);
+      }
     }
     if (acc.sealed) this.lateEvents++;
-    addToWindow(acc, e);
+    addCounters(acc, e);
+    const values = acc.values;
+    if (!values) return;
+    if (countsLatency(e)) values.addLatency(e.latency_ms!);
+    if (e.user_id) {
+      let user = this.userNumbers.get(e.user_id);
+      if (user === undefined) this.userNumbers.set(e.user_id, (user = this.userNumbers.size));
+      values.addUser(user);
+    }
   }
 
   private sealBefore(index: number): void {
-    const stillOpen: WindowAccumulator[] = [];
+    const stillOpen: DayWindow[] = [];
     for (const acc of this.open) {
-      if (acc.index < index) seal(acc);
+      if (acc.index < index) this.sealDay(acc);
       else stillOpen.push(acc);
     }
     this.open = stillOpen;
+  }
+
+  /** `seal` for a window whose values are typed arrays: the same summary, and the arrays go back to the pool. */
+  private sealDay(acc: DayWindow): void {
+    const values = acc.values!;
+    acc.sealed = { latency: summarizeSorted(values.sortedLatencies()), distinctUsers: values.distinctUsers };
+    values.release();
+    acc.values = undefined;
+    // The day's 17K windows would each keep an empty array and Set (~3 MB): share one of each.
+    acc.latencies = NO_LATENCIES;
+    acc.users = NO_USERS;
   }
 
   /**
@@ -149,6 +187,9 @@ export class TimeWindowAggregator {
    */
   rows(firstSeen: ReadonlyMap<string, number>): WindowRow[] {
     const { dayStart, windowSeconds, rollingWindows, newTemplateHorizon } = this.options;
+    // The windows still open are summarized as they are (what `windowRow` does for an unsealed one).
+    for (const acc of this.open) this.sealDay(acc);
+    this.open = [];
     const out: WindowRow[] = [];
     for (const service of [...this.byService.keys()].sort()) {
       const windows = this.byService.get(service)!;
@@ -170,18 +211,29 @@ export class TimeWindowAggregator {
 
 /** One event into its window's counters (the per-event latencies and users only while the window is open). */
 export function addToWindow(acc: WindowAccumulator, e: SilverEvent): void {
+  addCounters(acc, e);
+  if (countsLatency(e) && !acc.sealed) acc.latencies.push(e.latency_ms!);
+  if (e.user_id && !acc.sealed) acc.users.add(e.user_id);
+}
+
+/**
+ * Latency of successful requests only: failures have their own latency (timeouts at 30 s, fast
+ * rejections) and their own features; mixing them in lets one timeout set a quiet minute's p95.
+ */
+function countsLatency(e: SilverEvent): boolean {
+  return e.latency_ms !== null && !Number.isNaN(e.latency_ms) && !isFailure(e.level);
+}
+
+/** An event's counts in its window: everything but the per-event latencies and users. */
+function addCounters(acc: WindowAccumulator, e: SilverEvent): void {
   acc.count++;
   if (e.level === 'ERROR' || e.level === 'FATAL') acc.errors++;
   else if (e.level === 'WARN') acc.warns++;
-  // Latency of successful requests only: failures have their own latency (timeouts at 30 s, fast
-  // rejections) and their own features; mixing them in lets one timeout set a quiet minute's p95.
-  if (e.latency_ms !== null && !Number.isNaN(e.latency_ms) && !isFailure(e.level) && !acc.sealed) acc.latencies.push(e.latency_ms);
   if (e.status !== null && !Number.isNaN(e.status)) {
     acc.withStatus++;
     if (e.status >= 500) acc.s5xx++;
     else if (e.status >= 400) acc.s4xx++;
   }
-  if (e.user_id && !acc.sealed) acc.users.add(e.user_id);
   acc.templates.set(e.template_id, (acc.templates.get(e.template_id) ?? 0) + 1);
 }
 

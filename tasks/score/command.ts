@@ -4,7 +4,7 @@ import { inTransaction } from '../../shared/db/database';
 import { getModel } from '../../shared/db/models';
 import { replaceAnomalies, type AnomalyRow } from '../../shared/db/anomalies';
 import { PartitionWriter, readCommittedSlices, requireManifest } from '../../shared/lake';
-import { BatchBuilder } from '../../shared/batchBuilder';
+import { ColumnBatchBuilder } from '../../shared/batchBuilder';
 import { scoredWindows, silverLogs } from '../../shared/schemas';
 import { BadInputError } from '../../shared/errors';
 import { loadModelJson } from '../../shared/models/artifacts';
@@ -60,7 +60,9 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     // Encoded on this thread: a few parts of small rows, where a worker thread's heap and wasm memory
     // would be a tenth of the step's peak RSS.
     const scoredWriter = new PartitionWriter(ctx.lake, scoredWindows, opts.date, ctx.runId, { onCallingThread: true });
-    const scored = new BatchBuilder<ScoredRow>(scoredWindows, 50_000);
+    // Each row goes into Arrow buffers as it is scored: 50K rows of strings held until a part was full
+    // outlived many young collections at 10M logs (176K sessions), and were promoted.
+    const scored = new ColumnBatchBuilder<ScoredRow>(scoredWindows, 50_000);
     const pushScored = async (row: ScoredRow) => {
       const full = scored.push(row);
       if (full) await scoredWriter.write(full);
