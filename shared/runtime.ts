@@ -31,8 +31,6 @@ export interface StepOptions {
   log?: Logger;
   /** Wraps the opened lake store: the seam crash-injection tests use to fail a chosen write. */
   wrapLake?: (lake: ObjectStore) => ObjectStore;
-  /** A short batch step: an embedded database it opens keeps wasm on V8's baseline compiler (shared/db/database.ts). */
-  shortLived?: boolean;
 }
 
 export async function runStep<T extends object>(options: StepOptions, body: (ctx: StepContext) => Promise<T>): Promise<T & { runId: string; seconds: number }> {
@@ -51,7 +49,7 @@ export async function runStep<T extends object>(options: StepOptions, body: (ctx
     log,
     lake,
     async db() {
-      database ??= await openDatabase({ ...config, baselineWasm: options.shortLived === true }, log);
+      database ??= await openDatabase(config, log);
       return database;
     },
   };

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { setFlagsFromString } from 'node:v8';
 import { Command, Option } from 'commander';
 import { loadProcessConfig } from '../shared/config';
 import { DEFAULT_THRESHOLDS } from './monitor/decision';
@@ -30,8 +31,21 @@ const steps: Record<string, () => Promise<{ run: Runner }>> = {
   stream: () => import('./stream/command'),
 };
 
+/**
+ * Short read-side batch steps run wasm (parquet-wasm, and PGlite for train and score) on V8's
+ * baseline compiler (Liftoff): optimizing their hot functions cost more CPU on background threads
+ * than it saved in one run (decision 80), and features and score also peaked ~40 MB lower
+ * (decision 95). Set before the step's module loads, since parquet-wasm compiles when it is
+ * imported. Ingest and parse (ZSTD encoding) and long-running processes (stream, pipeline) keep
+ * the optimizing compiler.
+ */
+const BASELINE_WASM_STEPS: ReadonlySet<string> = new Set(['features', 'train', 'score']);
+
 function action(step: keyof typeof steps) {
-  return async (...args: unknown[]) => runStep((await steps[step]()).run, args[args.length - 1] as Command);
+  return async (...args: unknown[]) => {
+    if (BASELINE_WASM_STEPS.has(step)) setFlagsFromString('--liftoff-only');
+    return runStep((await steps[step]()).run, args[args.length - 1] as Command);
+  };
 }
 
 // Program options are read only before the command name (positional options), so a command's own

@@ -1,6 +1,5 @@
 import pg from 'pg';
 import { existsSync } from 'node:fs';
-import { setFlagsFromString } from 'node:v8';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Logger } from '../logger';
@@ -45,7 +44,6 @@ async function startEmbedded(
   log: Logger,
   lockWaitMs: number,
   template: string | null | undefined,
-  baselineWasm: boolean,
 ): Promise<{ url: string; stop: () => Promise<void> }> {
   const dir = resolve(dataDir);
   await mkdir(dir, { recursive: true });
@@ -53,11 +51,6 @@ async function startEmbedded(
   const started = Date.now();
   let templateFile: string | undefined;
   try {
-    // A short batch step keeps wasm (PGlite's 9 MB, parquet-wasm) on V8's baseline compiler
-    // (Liftoff): optimizing their hot functions took ~0.4–0.8 CPU s on background threads per
-    // process, more than it saved there (decision 80). Long-running processes (stream,
-    // the in-process pipeline) do not ask for it.
-    if (baselineWasm) setFlagsFromString('--liftoff-only');
     const [{ PGlite }, { PGLiteSocketServer }] = await Promise.all([import('@electric-sql/pglite'), import('@electric-sql/pglite-socket')]);
     // A new database (no PG_VERSION yet) unpacks the bundle's pre-initialized data directory
     // instead of running initdb; an existing one is resumed as it is.
@@ -95,16 +88,12 @@ export interface OpenDatabaseOptions {
   lockWaitMs?: number;
   /** A new embedded database's pre-initialized data directory (tar.gz); null runs initdb. Default: the build's template, if any. */
   embeddedTemplate?: string | null;
-  /** Set V8's --liftoff-only before PGlite compiles: for short batch steps only (see startEmbedded). */
-  baselineWasm?: boolean;
 }
 
 export async function openDatabase(options: OpenDatabaseOptions, log: Logger): Promise<Database> {
   const embedded = !options.databaseUrl;
   // Queue briefly behind another process (a step that is finishing), then fail with its pid.
-  const emb = embedded
-    ? await startEmbedded(options.embeddedDbDir, log, options.lockWaitMs ?? 10_000, options.embeddedTemplate, options.baselineWasm === true)
-    : undefined;
+  const emb = embedded ? await startEmbedded(options.embeddedDbDir, log, options.lockWaitMs ?? 10_000, options.embeddedTemplate) : undefined;
   const url = options.databaseUrl ?? emb!.url;
   // PGlite serves one session: a single pooled connection keeps all queries on it.
   const pool = new pg.Pool({ connectionString: url, max: embedded ? 1 : 4 });

@@ -40,7 +40,7 @@ type ScoredRow = Pick<AnomalyRow, 'entity_kind' | 'entity_key' | 'service' | 'wi
  */
 export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
   const opts = parseOptions(scoreOptions, raw, 'score');
-  return runStep({ task: 'score', partition: opts.date, shortLived: true, overrides: { lake: opts.lake }, ...step }, async (ctx) => {
+  return runStep({ task: 'score', partition: opts.date, overrides: { lake: opts.lake }, ...step }, async (ctx) => {
     const { pool } = await ctx.db();
     const model = await getModel(pool, opts.name, opts.modelVersion);
     if (!model) {

@@ -49,118 +49,115 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     .map((d) => d.trim())
     .filter(Boolean);
   const dates = dateRange(opts.from, opts.to);
-  return runStep(
-    { task: 'train', partition: `${opts.from}..${opts.to}`, shortLived: true, overrides: { lake: opts.lake, seed: opts.seed }, ...step },
-    async (ctx) => {
-      // Same Gold content, params and code as a registered version: return it, train nothing.
-      const fingerprint = await trainingFingerprint(ctx.lake, dates, { ...opts, lake: undefined, seed: ctx.config.seed, code: ctx.config.version });
-      const same = await findByFingerprint((await ctx.db()).pool, opts.name, fingerprint);
-      if (same) {
-        const reason = `version ${same.version} was trained on the same data and params (fingerprint ${fingerprint}); nothing trained`;
-        ctx.log.info({ version: same.version, stage: same.stage }, reason);
-        return {
-          name: opts.name,
-          version: same.version,
-          reused: true,
-          promoted: same.stage === 'production',
-          reason,
-          validation: same.metrics.validation ?? null,
-          mlflowRunId: null,
-        };
-      }
-      const windows = await loadWindowData(ctx.lake, dates, SIGNAL_FEATURES);
-      if (windows.missing.length) ctx.log.warn({ missing: windows.missing }, 'some dates have no Gold windows; training without them');
-      const sample = { maxSessions: opts.maxSessions, seed: ctx.config.seed };
-      const sessions = await loadSessionData(ctx.lake, dates, sample);
-      const weights = parseWeights(opts.weights, detectors);
-      const params = { detectors, alertRate: opts.alertRate, seed: ctx.config.seed, combine: opts.combine, ...(weights ? { weights } : {}) };
-      const started = performance.now();
-      const bundle = await fitModelBundle(windows, sessions, params, (line) => ctx.log.info(line));
-      const fitSeconds = Math.round(performance.now() - started) / 1000;
-
-      // Validation: the last date of the range, scored by the candidate and by production alike.
-      const validationDate = dates[dates.length - 1];
-      // A one-date range validates on the data it trained on: reuse it rather than read Gold again
-      // (fitting reads its inputs, never writes them).
-      const valWindows = dates.length === 1 ? windows : await loadWindowData(ctx.lake, [validationDate], SIGNAL_FEATURES);
-      const valSessions = dates.length === 1 ? sessions : await loadSessionData(ctx.lake, [validationDate], sample);
-      const labels = await loadLabels(ctx.lake, validationDate, validationDate);
-      const candidateScore = await validationScore(bundle, valWindows, valSessions, labels);
-
-      const { pool } = await ctx.db();
-      const production = await getModel(pool, opts.name);
-      let productionScore: number | undefined;
-      if (production) {
-        try {
-          const prodBundle = await loadModelJson<ModelBundle>(ctx.lake, opts.name, production.version);
-          productionScore = (await validationScore(prodBundle, valWindows, valSessions, labels)).value;
-        } catch (err) {
-          ctx.log.warn({ err, version: production.version }, 'production model could not be scored on the validation day; using its recorded validation score');
-          productionScore = production.metrics.validation;
-        }
-      }
-      const decision = promotionDecision(candidateScore.value, productionScore, opts.promoteMargin);
-      const metrics = { validation: candidateScore.value, ...candidateScore.details, fitSeconds, windows: windows.matrix.rows, sessions: sessions.ids.length };
-
-      const registered = await inTransaction(pool, async (client) => {
-        const m = await registerCandidate(client, {
-          name: opts.name,
-          detectors: bundle.windows.detectors.map((d) => d.name).concat(bundle.sessions?.detectors.map((d) => d.name) ?? []),
-          params: { ...params, promoteMargin: opts.promoteMargin },
-          train_from: opts.from,
-          train_to: opts.to,
-          data_fingerprint: fingerprint,
-          metrics,
-          artifactUriFor: (v) => `${ctx.lake.uri}models/${opts.name}/v${v}/`,
-        });
-        // The artifact is written inside the registry transaction: a crash before COMMIT leaves an
-        // artifact no row names, which the rerun (the same version number) overwrites.
-        await saveModelJson(ctx.lake, opts.name, m.version, bundle);
-        crashPoint('train:after-artifact');
-        if (decision.promote) await promote(client, opts.name, m.version, decision.reason);
-        else await setNote(client, opts.name, m.version, decision.reason);
-        return m;
-      });
-      // A crash from here on leaves the version registered: a rerun finds it by fingerprint (reused).
-      crashPoint('train:after-registry');
-      if (!decision.promote) ctx.log.warn({ version: registered.version, reason: decision.reason }, 'candidate not promoted');
-      else ctx.log.info({ version: registered.version, reason: decision.reason }, 'candidate promoted to production');
-      const mlflowRunId = await mirrorToMlflow(ctx, {
-        name: opts.name,
-        version: registered.version,
-        params: {
-          ...params,
-          detectors: detectors.join(','),
-          promoteMargin: opts.promoteMargin,
-          trainFrom: opts.from,
-          trainTo: opts.to,
-          dataFingerprint: fingerprint,
-        },
-        metrics: { ...metrics, ...(productionScore === undefined ? {} : { productionValidation: productionScore }) },
-        tags: {
-          'sentinel.stage': decision.promote ? 'production' : 'candidate',
-          'sentinel.decision': decision.reason,
-          'sentinel.artifact_uri': registered.artifact_uri,
-        },
-        bundle,
-      });
+  return runStep({ task: 'train', partition: `${opts.from}..${opts.to}`, overrides: { lake: opts.lake, seed: opts.seed }, ...step }, async (ctx) => {
+    // Same Gold content, params and code as a registered version: return it, train nothing.
+    const fingerprint = await trainingFingerprint(ctx.lake, dates, { ...opts, lake: undefined, seed: ctx.config.seed, code: ctx.config.version });
+    const same = await findByFingerprint((await ctx.db()).pool, opts.name, fingerprint);
+    if (same) {
+      const reason = `version ${same.version} was trained on the same data and params (fingerprint ${fingerprint}); nothing trained`;
+      ctx.log.info({ version: same.version, stage: same.stage }, reason);
       return {
         name: opts.name,
-        version: registered.version,
-        reused: false,
-        promoted: decision.promote,
-        reason: decision.reason,
-        validation: candidateScore.value,
-        productionValidation: productionScore ?? null,
-        windows: windows.matrix.rows,
-        sessions: sessions.ids.length,
-        fitSeconds,
-        mlflowRunId,
-        alertRate: opts.alertRate,
-        thresholds: thresholdSummary(bundle),
+        version: same.version,
+        reused: true,
+        promoted: same.stage === 'production',
+        reason,
+        validation: same.metrics.validation ?? null,
+        mlflowRunId: null,
       };
-    },
-  );
+    }
+    const windows = await loadWindowData(ctx.lake, dates, SIGNAL_FEATURES);
+    if (windows.missing.length) ctx.log.warn({ missing: windows.missing }, 'some dates have no Gold windows; training without them');
+    const sample = { maxSessions: opts.maxSessions, seed: ctx.config.seed };
+    const sessions = await loadSessionData(ctx.lake, dates, sample);
+    const weights = parseWeights(opts.weights, detectors);
+    const params = { detectors, alertRate: opts.alertRate, seed: ctx.config.seed, combine: opts.combine, ...(weights ? { weights } : {}) };
+    const started = performance.now();
+    const bundle = await fitModelBundle(windows, sessions, params, (line) => ctx.log.info(line));
+    const fitSeconds = Math.round(performance.now() - started) / 1000;
+
+    // Validation: the last date of the range, scored by the candidate and by production alike.
+    const validationDate = dates[dates.length - 1];
+    // A one-date range validates on the data it trained on: reuse it rather than read Gold again
+    // (fitting reads its inputs, never writes them).
+    const valWindows = dates.length === 1 ? windows : await loadWindowData(ctx.lake, [validationDate], SIGNAL_FEATURES);
+    const valSessions = dates.length === 1 ? sessions : await loadSessionData(ctx.lake, [validationDate], sample);
+    const labels = await loadLabels(ctx.lake, validationDate, validationDate);
+    const candidateScore = await validationScore(bundle, valWindows, valSessions, labels);
+
+    const { pool } = await ctx.db();
+    const production = await getModel(pool, opts.name);
+    let productionScore: number | undefined;
+    if (production) {
+      try {
+        const prodBundle = await loadModelJson<ModelBundle>(ctx.lake, opts.name, production.version);
+        productionScore = (await validationScore(prodBundle, valWindows, valSessions, labels)).value;
+      } catch (err) {
+        ctx.log.warn({ err, version: production.version }, 'production model could not be scored on the validation day; using its recorded validation score');
+        productionScore = production.metrics.validation;
+      }
+    }
+    const decision = promotionDecision(candidateScore.value, productionScore, opts.promoteMargin);
+    const metrics = { validation: candidateScore.value, ...candidateScore.details, fitSeconds, windows: windows.matrix.rows, sessions: sessions.ids.length };
+
+    const registered = await inTransaction(pool, async (client) => {
+      const m = await registerCandidate(client, {
+        name: opts.name,
+        detectors: bundle.windows.detectors.map((d) => d.name).concat(bundle.sessions?.detectors.map((d) => d.name) ?? []),
+        params: { ...params, promoteMargin: opts.promoteMargin },
+        train_from: opts.from,
+        train_to: opts.to,
+        data_fingerprint: fingerprint,
+        metrics,
+        artifactUriFor: (v) => `${ctx.lake.uri}models/${opts.name}/v${v}/`,
+      });
+      // The artifact is written inside the registry transaction: a crash before COMMIT leaves an
+      // artifact no row names, which the rerun (the same version number) overwrites.
+      await saveModelJson(ctx.lake, opts.name, m.version, bundle);
+      crashPoint('train:after-artifact');
+      if (decision.promote) await promote(client, opts.name, m.version, decision.reason);
+      else await setNote(client, opts.name, m.version, decision.reason);
+      return m;
+    });
+    // A crash from here on leaves the version registered: a rerun finds it by fingerprint (reused).
+    crashPoint('train:after-registry');
+    if (!decision.promote) ctx.log.warn({ version: registered.version, reason: decision.reason }, 'candidate not promoted');
+    else ctx.log.info({ version: registered.version, reason: decision.reason }, 'candidate promoted to production');
+    const mlflowRunId = await mirrorToMlflow(ctx, {
+      name: opts.name,
+      version: registered.version,
+      params: {
+        ...params,
+        detectors: detectors.join(','),
+        promoteMargin: opts.promoteMargin,
+        trainFrom: opts.from,
+        trainTo: opts.to,
+        dataFingerprint: fingerprint,
+      },
+      metrics: { ...metrics, ...(productionScore === undefined ? {} : { productionValidation: productionScore }) },
+      tags: {
+        'sentinel.stage': decision.promote ? 'production' : 'candidate',
+        'sentinel.decision': decision.reason,
+        'sentinel.artifact_uri': registered.artifact_uri,
+      },
+      bundle,
+    });
+    return {
+      name: opts.name,
+      version: registered.version,
+      reused: false,
+      promoted: decision.promote,
+      reason: decision.reason,
+      validation: candidateScore.value,
+      productionValidation: productionScore ?? null,
+      windows: windows.matrix.rows,
+      sessions: sessions.ids.length,
+      fitSeconds,
+      mlflowRunId,
+      alertRate: opts.alertRate,
+      thresholds: thresholdSummary(bundle),
+    };
+  });
 }
 
 /** `robust_baseline=2,isolation_forest=1` → weights, each naming a detector being trained. */

@@ -50,7 +50,7 @@ function sentinelCli(args: string[], dbDir: string) {
 }
 
 describe('embedded database', () => {
-  it('runs with a small buffer pool, not initdb\'s 128 MB held by every step process (decision 90)', async () => {
+  it("runs with a small buffer pool, not initdb's 128 MB held by every step process (decision 90)", async () => {
     expect((await db.pool.query('SHOW shared_buffers')).rows).toEqual([{ shared_buffers: '16MB' }]);
   });
 
