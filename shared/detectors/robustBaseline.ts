@@ -19,7 +19,7 @@
  */
 import { BadInputError } from '../errors';
 import { quantileSorted } from '../quantiles';
-import { finiteCopy, MAD_TO_SIGMA, medianInPlace } from './robustStats';
+import { MAD_TO_SIGMA, medianInPlace } from './robustStats';
 import type { Contribution, Detector, FeatureMatrix } from './types';
 
 export type FeatureKind = 'count' | 'logCount' | 'rate' | 'log' | 'value';
@@ -65,22 +65,38 @@ const hourOfDay = (ms: number) => Math.floor(ms / HOUR_MS) % 24;
 
 const transform = (kind: FeatureKind, v: number) => (kind === 'log' || kind === 'logCount' ? Math.log1p(Math.max(v, 0)) : v);
 
-function bucketStats(x: FeatureMatrix, rows: readonly number[], relativeFloor: number, kinds: readonly FeatureKind[]): BucketStats {
+/**
+ * Median and spread of every column over one bucket's rows. `transformed[j]` is column j on its
+ * kind's scale for every row; `rows` ascending. The values of a column go through the same steps
+ * in the same order as ever (NaN dropped, selection, deviations summed in the selection's order),
+ * so the statistics do not change by a bit; `scratch` (at least `rows.length` long) is reused for
+ * every column and bucket instead of two new arrays per column per bucket.
+ */
+function bucketStats(
+  transformed: readonly Float64Array[],
+  rows: Int32Array,
+  relativeFloor: number,
+  kinds: readonly FeatureKind[],
+  scratch: Float64Array,
+): BucketStats {
   if (rows.length === 0) return null;
-  const cols = x.columns.length;
   const median: number[] = [];
   const spread: number[] = [];
-  const values = new Float64Array(rows.length);
-  for (let j = 0; j < cols; j++) {
-    for (let i = 0; i < rows.length; i++) values[i] = transform(kinds[j], x.data[rows[i] * cols + j]);
-    const finite = finiteCopy(values);
+  for (let j = 0; j < transformed.length; j++) {
+    const column = transformed[j];
+    let n = 0;
+    for (let i = 0; i < rows.length; i++) {
+      const v = column[rows[i]];
+      if (!Number.isNaN(v)) scratch[n++] = v;
+    }
+    const finite = scratch.subarray(0, n);
     const m = medianInPlace(finite);
     let meanAd = 0;
-    for (let i = 0; i < finite.length; i++) {
+    for (let i = 0; i < n; i++) {
       finite[i] = Math.abs(finite[i] - m);
       meanAd += finite[i];
     }
-    meanAd = finite.length ? meanAd / finite.length : 0;
+    meanAd = n ? meanAd / n : 0;
     const mad = medianInPlace(finite);
     median.push(Number.isNaN(m) ? 0 : m);
     const madSigma = Number.isNaN(mad) ? 0 : MAD_TO_SIGMA * mad;
@@ -93,12 +109,36 @@ function bucketStats(x: FeatureMatrix, rows: readonly number[], relativeFloor: n
     if (kinds[j] === 'logCount') scale = madSigma > 0 ? madSigma : 1.2533 * meanAd;
     else if (kinds[j] === 'log' && madSigma > 0) {
       let capped = 0;
-      for (let i = 0; i < finite.length; i++) capped += Math.min(finite[i], 3 * madSigma);
-      scale = Math.max(madSigma, (1.2533 * capped) / finite.length);
+      for (let i = 0; i < n; i++) capped += Math.min(finite[i], 3 * madSigma);
+      scale = Math.max(madSigma, (1.2533 * capped) / n);
     } else scale = Math.max(madSigma, 1.2533 * meanAd);
     spread.push(Math.max(scale, relativeFloor * Math.abs(Number.isNaN(m) ? 0 : m), 1e-9));
   }
   return { n: rows.length, median, spread };
+}
+
+/**
+ * Rows grouped by a small integer key, each group in ascending row order (a counting sort): group k
+ * is `rows.subarray(start[k], start[k + 1])`.
+ */
+export function groupRows(keys: Int32Array, groups: number): { rows: Int32Array; start: Int32Array } {
+  const start = new Int32Array(groups + 1);
+  for (let i = 0; i < keys.length; i++) start[keys[i] + 1]++;
+  for (let k = 0; k < groups; k++) start[k + 1] += start[k];
+  const next = start.slice(0, groups);
+  const rows = new Int32Array(keys.length);
+  for (let i = 0; i < keys.length; i++) rows[next[keys[i]]++] = i;
+  return { rows, start };
+}
+
+/** Column j of a row-major matrix on its kind's scale (log1p for log kinds), computed once per fit. */
+function transformedColumns(x: FeatureMatrix, kinds: readonly FeatureKind[]): Float64Array[] {
+  const cols = x.columns.length;
+  return kinds.map((kind, j) => {
+    const out = new Float64Array(x.rows);
+    for (let r = 0; r < x.rows; r++) out[r] = transform(kind, x.data[r * cols + j]);
+    return out;
+  });
 }
 
 export function fitRobustBaseline(x: FeatureMatrix, params: RobustBaselineParams = {}): RobustBaselineModel {
@@ -106,31 +146,45 @@ export function fitRobustBaseline(x: FeatureMatrix, params: RobustBaselineParams
   if (x.rows < 1 || cols < 1) throw new BadInputError(`robust_baseline: need at least 1 row and 1 column, got ${x.rows}×${cols}`);
   const relativeFloor = params.relativeFloor ?? 0.02;
   const kinds = x.columns.map((c) => params.kinds?.[c] ?? 'value');
-  const byService = new Map<string, number[]>();
-  for (let i = 0; i < x.rows; i++) {
-    const list = byService.get(x.service[i]) ?? [];
-    list.push(i);
-    byService.set(x.service[i], list);
-  }
+  const transformed = transformedColumns(x, kinds);
+  const scratch = new Float64Array(x.rows);
+  // Services in name order, each service's rows ascending; within a service, by hour of day and of week.
+  const serviceIds = new Map<string, number>();
+  for (let i = 0; i < x.rows; i++) if (!serviceIds.has(x.service[i])) serviceIds.set(x.service[i], serviceIds.size);
+  const serviceOf = new Int32Array(x.rows);
+  for (let i = 0; i < x.rows; i++) serviceOf[i] = serviceIds.get(x.service[i])!;
+  const byService = groupRows(serviceOf, serviceIds.size);
   const services: Record<string, ServiceBaseline> = {};
-  for (const [service, rows] of [...byService].sort(([a], [b]) => a.localeCompare(b))) {
-    const hod: number[][] = Array.from({ length: 24 }, () => []);
-    const how: number[][] = Array.from({ length: 168 }, () => []);
-    for (const r of rows) {
-      hod[hourOfDay(x.windowStart[r])].push(r);
-      how[hourOfWeek(x.windowStart[r])].push(r);
+  for (const [service, id] of [...serviceIds].sort(([a], [b]) => a.localeCompare(b))) {
+    const rows = byService.rows.subarray(byService.start[id], byService.start[id + 1]);
+    const hodKeys = new Int32Array(rows.length);
+    const howKeys = new Int32Array(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      hodKeys[i] = hourOfDay(x.windowStart[rows[i]]);
+      howKeys[i] = hourOfWeek(x.windowStart[rows[i]]);
     }
+    const bucketsOf = (keys: Int32Array, groups: number): BucketStats[] => {
+      const g = groupRows(keys, groups);
+      // g.rows index into `rows`: map them back to matrix rows (ascending, as `rows` is).
+      const matrixRows = Int32Array.from(g.rows, (i) => rows[i]);
+      return Array.from({ length: groups }, (_, k) => bucketStats(transformed, matrixRows.subarray(g.start[k], g.start[k + 1]), relativeFloor, kinds, scratch));
+    };
     const p01: number[] = [];
     const p99: number[] = [];
     for (let j = 0; j < cols; j++) {
-      const sorted = finiteCopy(rows.map((r) => x.data[r * cols + j])).sort();
+      let n = 0;
+      for (let i = 0; i < rows.length; i++) {
+        const v = x.data[rows[i] * cols + j];
+        if (!Number.isNaN(v)) scratch[n++] = v;
+      }
+      const sorted = scratch.subarray(0, n).sort();
       p01.push(quantileSorted(sorted, 0.01));
       p99.push(quantileSorted(sorted, 0.99));
     }
     services[service] = {
-      overall: bucketStats(x, rows, relativeFloor, kinds),
-      hourOfDay: hod.map((b) => bucketStats(x, b, relativeFloor, kinds)),
-      hourOfWeek: how.map((b) => bucketStats(x, b, relativeFloor, kinds)),
+      overall: bucketStats(transformed, rows, relativeFloor, kinds, scratch),
+      hourOfDay: bucketsOf(hodKeys, 24),
+      hourOfWeek: bucketsOf(howKeys, 168),
       p01,
       p99,
     };
@@ -144,10 +198,11 @@ export function fitRobustBaseline(x: FeatureMatrix, params: RobustBaselineParams
     countIndex,
     services,
     global: bucketStats(
-      x,
-      Array.from({ length: x.rows }, (_, i) => i),
+      transformed,
+      Int32Array.from({ length: x.rows }, (_, i) => i),
       relativeFloor,
       kinds,
+      scratch,
     ),
   };
 }

@@ -154,6 +154,21 @@ export async function fitModelBundle(
   params: BundleParams,
   progress: (line: string) => void = () => {},
 ): Promise<ModelBundle> {
+  return (await fitModelBundleScored(windows, sessions, params, progress)).bundle;
+}
+
+/**
+ * `fitModelBundle`, with the verdicts of the fitted bundle on its own training windows: the
+ * calibration scores them through the JSON artifacts anyway, so these are the verdicts
+ * `scoreBundle(bundle, windows, …)` would give, without scoring the windows again (a one-date
+ * training range validates on the windows it trained on).
+ */
+export async function fitModelBundleScored(
+  windows: WindowData,
+  sessions: SessionData,
+  params: BundleParams,
+  progress: (line: string) => void = () => {},
+): Promise<{ bundle: ModelBundle; trainingWindows: WindowVerdict[] }> {
   checkDetectorNames(params.detectors);
   const columns = [...windows.matrix.columns];
   const alertRate = windowAlertRate(params);
@@ -181,7 +196,8 @@ export async function fitModelBundle(
   const combinedScores = Float64Array.from({ length: windows.matrix.rows }, (_, r) => combined(partial, scored, r));
   const sortedCombined = Float64Array.from(combinedScores).sort();
   partial.windows.combinedThreshold = sortedCombined[Math.min(sortedCombined.length - 1, Math.floor((1 - alertRate) * sortedCombined.length))];
-  const flagged = windowVerdicts(partial, scored, combinedScores).filter((v) => v.anomalous).length;
+  const trainingWindows = windowVerdicts(partial, scored, combinedScores);
+  const flagged = trainingWindows.filter((v) => v.anomalous).length;
 
   const profiles: Record<string, FeatureProfile> = {};
   columns.forEach((c, j) => {
@@ -199,7 +215,7 @@ export async function fitModelBundle(
         )
       : null;
   if (!sessionModel) progress(`sessions: only ${sessions.ids.length} sessions, no session model`);
-  return {
+  const bundle: ModelBundle = {
     kind: 'log-sentinel/bundle',
     version: 3,
     params,
@@ -210,6 +226,7 @@ export async function fitModelBundle(
     expectedAnomalyRate: flagged / Math.max(1, windows.matrix.rows),
     vocabulary: [...vocabulary].sort(),
   };
+  return { bundle, trainingWindows };
 }
 
 export interface WindowVerdict {
@@ -246,14 +263,22 @@ export async function scoreSessionSequences(live: LiveSessionModel | null, sessi
   return live && sessions.sequences.length ? scoreSessions(live, sessions.sequences, sessions.times) : [];
 }
 
-/** Scores windows (and sessions, when the bundle has a session model). */
-export async function scoreBundle(bundle: ModelBundle, windows: WindowData, sessions: SessionData): Promise<BundleScores> {
+function checkBundle(bundle: ModelBundle): void {
   if (bundle.kind !== 'log-sentinel/bundle' || bundle.version !== 3)
     throw new BadInputError(`unsupported model artifact (kind ${bundle.kind}, version ${bundle.version}); retrain with \`sentinel train\``);
+}
+
+async function scoreBundleWindows(bundle: ModelBundle, windows: WindowData): Promise<{ scored: ScoredWindows; verdicts: WindowVerdict[] }> {
   const live = await loadWindowDetectors(bundle.windows.detectors);
   const scored = await scoreWindows(live, windows, bundle.windows.persistence);
   const combinedScores = Float64Array.from({ length: windows.matrix.rows }, (_, r) => combined(bundle, scored, r));
-  const verdicts = windowVerdicts(bundle, scored, combinedScores);
+  return { scored, verdicts: windowVerdicts(bundle, scored, combinedScores) };
+}
+
+/** Scores windows (and sessions, when the bundle has a session model). */
+export async function scoreBundle(bundle: ModelBundle, windows: WindowData, sessions: SessionData): Promise<BundleScores> {
+  checkBundle(bundle);
+  const { scored, verdicts } = await scoreBundleWindows(bundle, windows);
   const sessionVerdicts = await scoreSessionSequences(await loadSessions(bundle), sessions);
   const explain = (row: number, top = 5): Contribution[] => {
     const v = verdicts[row];
@@ -268,18 +293,30 @@ export async function scoreBundle(bundle: ModelBundle, windows: WindowData, sess
 /**
  * One number to compare a candidate with production on the same validation day: F1 against labels
  * when the day has labels, otherwise how close the flagged share is to the target alert rate
- * (1 = exactly on target), so a model that suddenly flags everything or nothing loses.
+ * (1 = exactly on target), so a model that suddenly flags everything or nothing loses. Only window
+ * verdicts count: the session model is loaded (a bundle whose session model cannot be loaded fails
+ * here, as when it was scored), but its verdicts would not change the number, so sessions are not scored.
  */
 export async function validationScore(
   bundle: ModelBundle,
   windows: WindowData,
-  sessions: SessionData,
   labels: AnomalyLabel[] | undefined,
-  _files?: unknown,
 ): Promise<{ value: number; details: Record<string, number> }> {
-  const scores = await scoreBundle(bundle, windows, sessions);
-  const flagged = scores.windows.filter((v) => v.anomalous);
-  const rate = flagged.length / Math.max(1, scores.windows.length);
+  checkBundle(bundle);
+  const { verdicts } = await scoreBundleWindows(bundle, windows);
+  await loadSessions(bundle);
+  return validationScoreOf(bundle, verdicts, windows, labels);
+}
+
+/** `validationScore` from the bundle's window verdicts on the validation windows (e.g. `fitModelBundleScored`'s training verdicts). */
+export async function validationScoreOf(
+  bundle: Pick<ModelBundle, 'params'>,
+  verdicts: readonly WindowVerdict[],
+  windows: WindowData,
+  labels: AnomalyLabel[] | undefined,
+): Promise<{ value: number; details: Record<string, number> }> {
+  const flagged = verdicts.filter((v) => v.anomalous);
+  const rate = flagged.length / Math.max(1, verdicts.length);
   if (labels?.length) {
     const { evaluateDetections } = await import('../eventEvaluation');
     const detections = flagged.map((v) => ({
