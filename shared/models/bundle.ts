@@ -173,10 +173,11 @@ export async function fitModelBundleScored(
   const columns = [...windows.matrix.columns];
   const alertRate = windowAlertRate(params);
   const entries: DetectorEntry[] = [];
+  const shared = new Map<string, unknown>();
   for (const name of windowDetectors(params.detectors)) {
     const started = performance.now();
     const detector = windowDetector(name);
-    const model = await detector.fit(windows, { seed: params.seed, alertRate, progress });
+    const model = await detector.fit(windows, { seed: params.seed, alertRate, progress, shared });
     // Scored through the JSON artifact, as `score` will: a serialization bug shows up at training time.
     const artifact = JSON.parse(JSON.stringify(await detector.toArtifact(model)));
     entries.push({ name, artifact, calibration: { quantiles: [], threshold: 0, severitySpan: 1 } });

@@ -57,7 +57,7 @@ export const forestWindows: WindowDetector<ForestWindowsModel> = {
   columns: forestColumns,
   async fit(input, context) {
     const x = selectColumns(input.matrix, forestColumns(input.matrix.columns));
-    const scaler = fitRobustBaseline(x, scalerParams(x.columns));
+    const scaler = fitRobustBaseline(x, scalerParams(x.columns), context.shared);
     return { scaler, forest: fitIsolationForest(robustZMatrix(scaler, x), { seed: context.seed, contamination: context.alertRate }) };
   },
   async score(model, input) {

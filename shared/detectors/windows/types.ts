@@ -24,6 +24,11 @@ export interface WindowFitContext {
   /** The alert rate the window thresholds use (detectors that need a contamination take it). */
   alertRate: number;
   progress: (line: string) => void;
+  /**
+   * Work that depends only on the input windows, shared by the detectors of one bundle fit (the
+   * window baseline and the forest's scaler fit the same columns): see RobustFitCache.
+   */
+  shared?: Map<string, unknown>;
 }
 
 export interface WindowDetector<Model = unknown> {
