@@ -9,9 +9,10 @@ import { BadInputError } from '../errors';
 import { calibrate, ecdf, severityOf, type Calibration } from '../detectors/calibration';
 import { checkDetectorNames, sessionDetectors, windowDetectors } from '../detectors/registry';
 import { WINDOW_DETECTORS } from '../detectors/windows/registry';
-import type { WindowDetector, WindowScores } from '../detectors/windows/types';
+import type { WindowDetector, WindowScoreContext, WindowScores } from '../detectors/windows/types';
 import type { Contribution } from '../detectors/types';
 import { medianOfThree } from '../detectors/persistence';
+import { column } from '../detectors/robustStats';
 import { quantileSorted } from '../quantiles';
 import type { AnomalyLabel } from '../schemas';
 import {
@@ -106,12 +107,17 @@ async function loadWindowDetectors(entries: readonly DetectorEntry[]): Promise<L
   return out;
 }
 
-async function scoreWindows(live: readonly LiveWindowDetector[], data: WindowData, persistence: 'median3' | 'none'): Promise<ScoredWindows> {
+async function scoreWindows(
+  live: readonly LiveWindowDetector[],
+  data: WindowData,
+  persistence: 'median3' | 'none',
+  context?: WindowScoreContext,
+): Promise<ScoredWindows> {
   const raw = new Map<string, Float64Array>();
   const passes = new Map<string, WindowScores>();
   const m = data.matrix;
   for (const { entry, detector, model } of live) {
-    const pass = await detector.score(model, data);
+    const pass = await detector.score(model, data, context);
     passes.set(entry.name, pass);
     raw.set(
       entry.name,
@@ -186,7 +192,9 @@ export async function fitModelBundleScored(
   const persistence = params.persistence ?? 'median3';
   const partial = { params, windows: { columns, detectors: entries, combinedThreshold: 1, persistence, thresholds: [] as WindowThreshold[] } };
   const live = await loadWindowDetectors(entries);
-  const scored = await scoreWindows(live, windows, persistence);
+  // The training windows, scored through the loaded artifacts; a detector may reuse what its fit
+  // computed on them when the artifact is the fitted model again (WindowScoreContext).
+  const scored = await scoreWindows(live, windows, persistence, { shared });
   for (const { entry, detector } of live) {
     const scores = scored.raw.get(entry.name)!;
     entry.calibration = calibrate(scores, alertRate, detector.floor, detector.severitySpan);
@@ -201,10 +209,7 @@ export async function fitModelBundleScored(
   const flagged = trainingWindows.filter((v) => v.anomalous).length;
 
   const profiles: Record<string, FeatureProfile> = {};
-  columns.forEach((c, j) => {
-    const values = Float64Array.from({ length: windows.matrix.rows }, (_, r) => windows.matrix.data[r * columns.length + j]);
-    profiles[c] = profileOf(values);
-  });
+  columns.forEach((c, j) => (profiles[c] = profileOf(column(windows.matrix.data, columns.length, j))));
   const vocabulary = new Set<string>();
   for (const t of windows.templates) for (const id of t.keys()) vocabulary.add(id);
   const sessionModel =

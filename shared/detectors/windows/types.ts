@@ -31,6 +31,11 @@ export interface WindowFitContext {
   shared?: Map<string, unknown>;
 }
 
+/** What a scoring pass may reuse: the bundle passes its fit's `shared` when it scores the training windows. */
+export interface WindowScoreContext {
+  shared?: Map<string, unknown>;
+}
+
 export interface WindowDetector<Model = unknown> {
   readonly name: string;
   /** A raw score below this never fires, whatever the alert rate: a quiet day raises nothing. */
@@ -42,7 +47,7 @@ export interface WindowDetector<Model = unknown> {
   /** The window feature columns it reads. */
   columns(all: readonly string[]): readonly string[];
   fit(input: WindowInput, context: WindowFitContext): Promise<Model>;
-  score(model: Model, input: WindowInput): Promise<WindowScores>;
+  score(model: Model, input: WindowInput, context?: WindowScoreContext): Promise<WindowScores>;
   toArtifact(model: Model): Promise<unknown>;
   fromArtifact(artifact: unknown): Promise<Model>;
 }
