@@ -209,7 +209,9 @@ export async function fitModelBundleScored(
   const flagged = trainingWindows.filter((v) => v.anomalous).length;
 
   const profiles: Record<string, FeatureProfile> = {};
-  columns.forEach((c, j) => (profiles[c] = profileOf(column(windows.matrix.data, columns.length, j))));
+  columns.forEach((c, j) => {
+    profiles[c] = profileOf(column(windows.matrix.data, columns.length, j));
+  });
   const vocabulary = new Set<string>();
   for (const t of windows.templates) for (const id of t.keys()) vocabulary.add(id);
   const sessionModel =

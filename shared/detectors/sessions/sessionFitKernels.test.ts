@@ -43,7 +43,9 @@ describe('session fit kernels', () => {
     }
     const listed = (t: ReturnType<typeof pairCounters>) => {
       const out: string[] = [];
-      t.forEach((a, b, c) => out.push(`${a},${b}:${Array.from(t.counts.subarray(c, c + 7)).join(',')}`));
+      t.forEach((a, b, c) => {
+        out.push(`${a},${b}:${Array.from(t.counts.subarray(c, c + 7)).join(',')}`);
+      });
       return out.sort();
     };
     expect(listed(sparse)).toEqual(listed(dense));
