@@ -11,7 +11,7 @@ import { checkDetectorNames, sessionDetectors, windowDetectors } from '../detect
 import { WINDOW_DETECTORS } from '../detectors/windows/registry';
 import type { WindowDetector, WindowScoreContext, WindowScores } from '../detectors/windows/types';
 import type { Contribution } from '../detectors/types';
-import { medianOfThree } from '../detectors/persistence';
+import { medianOfThreeWith, windowNeighbours, type WindowNeighbours } from '../detectors/persistence';
 import { column } from '../detectors/robustStats';
 import { quantileSorted } from '../quantiles';
 import type { AnomalyLabel } from '../schemas';
@@ -116,13 +116,14 @@ async function scoreWindows(
   const raw = new Map<string, Float64Array>();
   const passes = new Map<string, WindowScores>();
   const m = data.matrix;
+  let neighbours: WindowNeighbours | undefined;
   for (const { entry, detector, model } of live) {
     const pass = await detector.score(model, data, context);
     passes.set(entry.name, pass);
-    raw.set(
-      entry.name,
-      detector.persistent && persistence === 'median3' ? medianOfThree(pass.scores, m.service, m.windowStart, data.windowSeconds * 1000) : pass.scores,
-    );
+    if (detector.persistent && persistence === 'median3') {
+      neighbours ??= windowNeighbours(m.service, m.windowStart, data.windowSeconds * 1000);
+      raw.set(entry.name, medianOfThreeWith(pass.scores, neighbours));
+    } else raw.set(entry.name, pass.scores);
   }
   return { raw, passes };
 }
