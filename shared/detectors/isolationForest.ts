@@ -357,6 +357,14 @@ function scorePrepared(model: IsolationForestModel, data: Float64Array, rows: nu
 }
 
 export function fitIsolationForest(x: FeatureMatrix, params: IsolationForestParams = {}): IsolationForestModel {
+  return fitIsolationForestScored(x, params).model;
+}
+
+/**
+ * `fitIsolationForest`, with the training rows' scores when the fit computed them (a numeric
+ * contamination sets the decision threshold from them): what `scoreIsolationForest(model, x)` gives.
+ */
+export function fitIsolationForestScored(x: FeatureMatrix, params: IsolationForestParams = {}): { model: IsolationForestModel; trainingScores?: Float64Array } {
   const r = resolveParams(params);
   const cols = x.columns.length;
   if (x.rows < 2 || cols < 1) throw new BadInputError(`isolation_forest: need at least 2 rows and 1 column to fit, got ${x.rows}×${cols}`);
@@ -387,9 +395,9 @@ export function fitIsolationForest(x: FeatureMatrix, params: IsolationForestPara
     nodes,
     compiled: compileForest(nodes),
   };
-  if (r.contamination === 'auto') return base;
-  const trainingScores = scorePrepared(base, data, x.rows).sort();
-  return { ...base, decisionThreshold: quantileSorted(trainingScores, 1 - r.contamination) };
+  if (r.contamination === 'auto') return { model: base };
+  const trainingScores = scorePrepared(base, data, x.rows);
+  return { model: { ...base, decisionThreshold: quantileSorted(Float64Array.from(trainingScores).sort(), 1 - r.contamination) }, trainingScores };
 }
 
 export function scoreIsolationForest(model: IsolationForestModel, x: FeatureMatrix): Float64Array {

@@ -19,7 +19,7 @@
  */
 import { BadInputError } from '../errors';
 import { quantileSorted } from '../quantiles';
-import { finiteCopy, MAD_TO_SIGMA, medianInPlace } from './robustStats';
+import { MAD_TO_SIGMA, medianInPlace } from './robustStats';
 import type { Contribution, Detector, FeatureMatrix } from './types';
 
 export type FeatureKind = 'count' | 'logCount' | 'rate' | 'log' | 'value';
@@ -65,76 +65,208 @@ const hourOfDay = (ms: number) => Math.floor(ms / HOUR_MS) % 24;
 
 const transform = (kind: FeatureKind, v: number) => (kind === 'log' || kind === 'logCount' ? Math.log1p(Math.max(v, 0)) : v);
 
-function bucketStats(x: FeatureMatrix, rows: readonly number[], relativeFloor: number, kinds: readonly FeatureKind[]): BucketStats {
-  if (rows.length === 0) return null;
-  const cols = x.columns.length;
-  const median: number[] = [];
-  const spread: number[] = [];
-  const values = new Float64Array(rows.length);
-  for (let j = 0; j < cols; j++) {
-    for (let i = 0; i < rows.length; i++) values[i] = transform(kinds[j], x.data[rows[i] * cols + j]);
-    const finite = finiteCopy(values);
-    const m = medianInPlace(finite);
-    let meanAd = 0;
-    for (let i = 0; i < finite.length; i++) {
-      finite[i] = Math.abs(finite[i] - m);
-      meanAd += finite[i];
-    }
-    meanAd = finite.length ? meanAd / finite.length : 0;
-    const mad = medianInPlace(finite);
-    median.push(Number.isNaN(m) ? 0 : m);
-    const madSigma = Number.isNaN(mad) ? 0 : MAD_TO_SIGMA * mad;
-    // Volumes: the MAD alone (meanAD only when MAD is 0), so a spike or drop inside the training
-    // data cannot widen its own yardstick: on one day of history a ×7 spike had z 3.9 with the
-    // meanAD in, 5.2 without (decision 29). Heavy-tailed latencies keep the larger of the two, but
-    // with each deviation capped at 3 MAD-sigmas (a winsorized meanAD): a ×10 degradation that
-    // filled 13 of its hour's 60 training windows grew the plain meanAD until z was 3.3 (decision 42).
-    let scale: number;
-    if (kinds[j] === 'logCount') scale = madSigma > 0 ? madSigma : 1.2533 * meanAd;
-    else if (kinds[j] === 'log' && madSigma > 0) {
-      let capped = 0;
-      for (let i = 0; i < finite.length; i++) capped += Math.min(finite[i], 3 * madSigma);
-      scale = Math.max(madSigma, (1.2533 * capped) / finite.length);
-    } else scale = Math.max(madSigma, 1.2533 * meanAd);
-    spread.push(Math.max(scale, relativeFloor * Math.abs(Number.isNaN(m) ? 0 : m), 1e-9));
+/**
+ * A column's median and spread in one bucket (its rows ascending), written to `out[b]`; `scratch`
+ * is at least `rows.length` long. The values go through the same steps in the same order as ever
+ * (NaN dropped, selection, deviations summed in the selection's order), so the statistics do not
+ * change by a bit; one scratch array serves every bucket and column, where two new arrays per
+ * column per bucket were most of the fit's garbage.
+ */
+function bucketColumnStats(
+  column: Float64Array,
+  rows: Int32Array,
+  kind: FeatureKind,
+  relativeFloor: number,
+  scratch: Float64Array,
+  out: ColumnStats,
+  b: number,
+): void {
+  let n = 0;
+  for (let i = 0; i < rows.length; i++) {
+    const v = column[rows[i]];
+    if (!Number.isNaN(v)) scratch[n++] = v;
   }
-  return { n: rows.length, median, spread };
+  const finite = scratch.subarray(0, n);
+  const m = medianInPlace(finite);
+  let meanAd = 0;
+  for (let i = 0; i < n; i++) {
+    finite[i] = Math.abs(finite[i] - m);
+    meanAd += finite[i];
+  }
+  meanAd = n ? meanAd / n : 0;
+  const mad = medianInPlace(finite);
+  out.median[b] = Number.isNaN(m) ? 0 : m;
+  const madSigma = Number.isNaN(mad) ? 0 : MAD_TO_SIGMA * mad;
+  // Volumes: the MAD alone (meanAD only when MAD is 0), so a spike or drop inside the training
+  // data cannot widen its own yardstick: on one day of history a ×7 spike had z 3.9 with the
+  // meanAD in, 5.2 without (decision 29). Heavy-tailed latencies keep the larger of the two, but
+  // with each deviation capped at 3 MAD-sigmas (a winsorized meanAD): a ×10 degradation that
+  // filled 13 of its hour's 60 training windows grew the plain meanAD until z was 3.3 (decision 42).
+  let scale: number;
+  if (kind === 'logCount') scale = madSigma > 0 ? madSigma : 1.2533 * meanAd;
+  else if (kind === 'log' && madSigma > 0) {
+    let capped = 0;
+    for (let i = 0; i < n; i++) capped += Math.min(finite[i], 3 * madSigma);
+    scale = Math.max(madSigma, (1.2533 * capped) / n);
+  } else scale = Math.max(madSigma, 1.2533 * meanAd);
+  out.spread[b] = Math.max(scale, relativeFloor * Math.abs(Number.isNaN(m) ? 0 : m), 1e-9);
 }
 
-export function fitRobustBaseline(x: FeatureMatrix, params: RobustBaselineParams = {}): RobustBaselineModel {
+/**
+ * Rows grouped by a small integer key in [0, groups), each group in ascending row order (a
+ * counting sort): group k is `rows.subarray(start[k], start[k + 1])`.
+ */
+export function groupRows(keys: Int32Array, groups: number): { rows: Int32Array; start: Int32Array } {
+  const start = new Int32Array(groups + 1);
+  for (let i = 0; i < keys.length; i++) {
+    if (!(keys[i] >= 0 && keys[i] < groups)) throw new RangeError(`groupRows: key ${keys[i]} at row ${i} is outside [0, ${groups})`);
+    start[keys[i] + 1]++;
+  }
+  for (let k = 0; k < groups; k++) start[k + 1] += start[k];
+  const next = start.slice(0, groups);
+  const rows = new Int32Array(keys.length);
+  for (let i = 0; i < keys.length; i++) rows[next[keys[i]]++] = i;
+  return { rows, start };
+}
+
+/** Buckets per service: the service, then each hour of the day, then each hour of the week. */
+const PER_SERVICE = 1 + 24 + 168;
+
+/**
+ * The rows of every bucket: service s (in name order) owns buckets s·PER_SERVICE + [0: all of its
+ * rows, 1 + hour of day, 25 + hour of week]; the last bucket is every row (the global fallback).
+ */
+interface Buckets {
+  services: string[];
+  rows: Int32Array[];
+}
+
+function bucketsOf(x: FeatureMatrix): Buckets {
+  const serviceIds = new Map<string, number>();
+  for (let i = 0; i < x.rows; i++) if (!serviceIds.has(x.service[i])) serviceIds.set(x.service[i], serviceIds.size);
+  const serviceOf = new Int32Array(x.rows);
+  for (let i = 0; i < x.rows; i++) serviceOf[i] = serviceIds.get(x.service[i])!;
+  const byService = groupRows(serviceOf, serviceIds.size);
+  const sorted = [...serviceIds].sort(([a], [b]) => a.localeCompare(b));
+  const rows: Int32Array[] = [];
+  for (const [, id] of sorted) {
+    const own = byService.rows.subarray(byService.start[id], byService.start[id + 1]);
+    rows.push(own);
+    for (const [keyOf, groups] of [
+      [hourOfDay, 24],
+      [hourOfWeek, 168],
+    ] as const) {
+      const keys = new Int32Array(own.length);
+      for (let i = 0; i < own.length; i++) keys[i] = keyOf(x.windowStart[own[i]]);
+      const g = groupRows(keys, groups);
+      // g.rows index into `own`: back to matrix rows, still ascending.
+      const matrixRows = Int32Array.from(g.rows, (i) => own[i]);
+      for (let k = 0; k < groups; k++) rows.push(matrixRows.subarray(g.start[k], g.start[k + 1]));
+    }
+  }
+  rows.push(Int32Array.from({ length: x.rows }, (_, i) => i));
+  return { services: sorted.map(([name]) => name), rows };
+}
+
+/** One column's statistics: median and spread per bucket (Buckets order), p1 and p99 of the raw values per service. */
+interface ColumnStats {
+  median: Float64Array;
+  spread: Float64Array;
+  p01: Float64Array;
+  p99: Float64Array;
+}
+
+function columnStats(x: FeatureMatrix, j: number, kind: FeatureKind, buckets: Buckets, relativeFloor: number, scratch: Float64Array): ColumnStats {
+  const cols = x.columns.length;
+  const transformed = new Float64Array(x.rows);
+  for (let r = 0; r < x.rows; r++) transformed[r] = transform(kind, x.data[r * cols + j]);
+  const out: ColumnStats = {
+    median: new Float64Array(buckets.rows.length),
+    spread: new Float64Array(buckets.rows.length),
+    p01: new Float64Array(buckets.services.length),
+    p99: new Float64Array(buckets.services.length),
+  };
+  buckets.rows.forEach((rows, b) => {
+    if (rows.length) bucketColumnStats(transformed, rows, kind, relativeFloor, scratch, out, b);
+  });
+  buckets.services.forEach((_, s) => {
+    const rows = buckets.rows[s * PER_SERVICE];
+    let n = 0;
+    for (let i = 0; i < rows.length; i++) {
+      const v = x.data[rows[i] * cols + j];
+      if (!Number.isNaN(v)) scratch[n++] = v;
+    }
+    const sorted = scratch.subarray(0, n).sort();
+    out.p01[s] = quantileSorted(sorted, 0.01);
+    out.p99[s] = quantileSorted(sorted, 0.99);
+  });
+  return out;
+}
+
+/**
+ * Fits on the same windows can share their work: the window baseline and the forest's scaler fit
+ * the same columns of one matrix with the same kinds. A cache (one per bundle fit, see
+ * WindowFitContext.shared) keeps each column's statistics with the inputs they came from; a later
+ * fit uses them only when its column holds the same values (Object.is, value by value) and its
+ * rows the same services and window starts (the same arrays), so the model is the same either way.
+ */
+export type RobustFitCache = Map<string, unknown>;
+
+interface CachedColumn {
+  service: readonly string[];
+  windowStart: Float64Array;
+  values: Float64Array;
+  stats: ColumnStats;
+}
+
+function sameColumn(entry: CachedColumn, x: FeatureMatrix, j: number): boolean {
+  if (entry.service !== x.service || entry.windowStart !== x.windowStart || entry.values.length !== x.rows) return false;
+  const cols = x.columns.length;
+  for (let r = 0; r < x.rows; r++) if (!Object.is(entry.values[r], x.data[r * cols + j])) return false;
+  return true;
+}
+
+export function fitRobustBaseline(x: FeatureMatrix, params: RobustBaselineParams = {}, cache?: RobustFitCache): RobustBaselineModel {
   const cols = x.columns.length;
   if (x.rows < 1 || cols < 1) throw new BadInputError(`robust_baseline: need at least 1 row and 1 column, got ${x.rows}×${cols}`);
   const relativeFloor = params.relativeFloor ?? 0.02;
   const kinds = x.columns.map((c) => params.kinds?.[c] ?? 'value');
-  const byService = new Map<string, number[]>();
-  for (let i = 0; i < x.rows; i++) {
-    const list = byService.get(x.service[i]) ?? [];
-    list.push(i);
-    byService.set(x.service[i], list);
-  }
+  const cachedBuckets = cache?.get('robust_baseline:buckets') as { service: readonly string[]; windowStart: Float64Array; buckets: Buckets } | undefined;
+  const buckets =
+    cachedBuckets && cachedBuckets.service === x.service && cachedBuckets.windowStart === x.windowStart && cachedBuckets.buckets.rows.at(-1)!.length === x.rows
+      ? cachedBuckets.buckets
+      : bucketsOf(x);
+  cache?.set('robust_baseline:buckets', { service: x.service, windowStart: x.windowStart, buckets });
+  const scratch = new Float64Array(x.rows);
+  const stats = x.columns.map((name, j) => {
+    const key = `robust_baseline:column:${name}:${kinds[j]}:${relativeFloor}`;
+    const cached = cache?.get(key) as CachedColumn | undefined;
+    if (cached && sameColumn(cached, x, j)) return cached.stats;
+    const computed = columnStats(x, j, kinds[j], buckets, relativeFloor, scratch);
+    cache?.set(key, {
+      service: x.service,
+      windowStart: x.windowStart,
+      values: Float64Array.from({ length: x.rows }, (_, r) => x.data[r * cols + j]),
+      stats: computed,
+    });
+    return computed;
+  });
+  const bucket = (b: number): BucketStats => {
+    const n = buckets.rows[b].length;
+    if (n === 0) return null;
+    return { n, median: stats.map((c) => c.median[b]), spread: stats.map((c) => c.spread[b]) };
+  };
   const services: Record<string, ServiceBaseline> = {};
-  for (const [service, rows] of [...byService].sort(([a], [b]) => a.localeCompare(b))) {
-    const hod: number[][] = Array.from({ length: 24 }, () => []);
-    const how: number[][] = Array.from({ length: 168 }, () => []);
-    for (const r of rows) {
-      hod[hourOfDay(x.windowStart[r])].push(r);
-      how[hourOfWeek(x.windowStart[r])].push(r);
-    }
-    const p01: number[] = [];
-    const p99: number[] = [];
-    for (let j = 0; j < cols; j++) {
-      const sorted = finiteCopy(rows.map((r) => x.data[r * cols + j])).sort();
-      p01.push(quantileSorted(sorted, 0.01));
-      p99.push(quantileSorted(sorted, 0.99));
-    }
+  buckets.services.forEach((service, s) => {
+    const first = s * PER_SERVICE;
     services[service] = {
-      overall: bucketStats(x, rows, relativeFloor, kinds),
-      hourOfDay: hod.map((b) => bucketStats(x, b, relativeFloor, kinds)),
-      hourOfWeek: how.map((b) => bucketStats(x, b, relativeFloor, kinds)),
-      p01,
-      p99,
+      overall: bucket(first),
+      hourOfDay: Array.from({ length: 24 }, (_, h) => bucket(first + 1 + h)),
+      hourOfWeek: Array.from({ length: 168 }, (_, h) => bucket(first + 25 + h)),
+      p01: stats.map((c) => c.p01[s]),
+      p99: stats.map((c) => c.p99[s]),
     };
-  }
+  });
   const countIndex = x.columns.indexOf(params.countColumn ?? 'count');
   return {
     columns: [...x.columns],
@@ -143,12 +275,7 @@ export function fitRobustBaseline(x: FeatureMatrix, params: RobustBaselineParams
     kinds,
     countIndex,
     services,
-    global: bucketStats(
-      x,
-      Array.from({ length: x.rows }, (_, i) => i),
-      relativeFloor,
-      kinds,
-    ),
+    global: bucket(buckets.rows.length - 1),
   };
 }
 

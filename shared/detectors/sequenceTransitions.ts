@@ -28,15 +28,30 @@ function transitions(sequence: readonly string[]): [string, string][] {
 }
 
 export function fitTransitions(sessions: readonly (readonly string[])[], minProbability = 0.01): TransitionModel {
-  const counts: Record<string, Record<string, number>> = {};
-  const totals: Record<string, number> = {};
+  // Counted in Maps (the same keys in the same first-seen order as the records they become), one
+  // step at a time: a pair array per transition was most of the fit's time and garbage.
+  const counts = new Map<string, Map<string, number>>();
+  const totals = new Map<string, number>();
+  const count = (a: string, b: string) => {
+    let row = counts.get(a);
+    if (!row) counts.set(a, (row = new Map()));
+    row.set(b, (row.get(b) ?? 0) + 1);
+    totals.set(a, (totals.get(a) ?? 0) + 1);
+  };
   for (const s of sessions) {
-    for (const [a, b] of transitions(s)) {
-      (counts[a] ??= {})[b] = (counts[a][b] ?? 0) + 1;
-      totals[a] = (totals[a] ?? 0) + 1;
+    let previous = START;
+    for (const e of s) {
+      count(previous, e);
+      previous = e;
     }
+    count(previous, END);
   }
-  return { minProbability, counts, totals, sessions: sessions.length };
+  return {
+    minProbability,
+    counts: Object.fromEntries([...counts].map(([a, row]) => [a, Object.fromEntries(row)])),
+    totals: Object.fromEntries(totals),
+    sessions: sessions.length,
+  };
 }
 
 export function transitionProbability(model: TransitionModel, from: string, to: string): number {
@@ -51,7 +66,16 @@ export function unusualTransitions(model: TransitionModel, sequence: readonly st
     .filter((t) => t.probability < model.minProbability);
 }
 
-/** Share of a session's transitions that are unusual, in [0, 1]. */
+/** Share of a session's transitions that are unusual, in [0, 1] (`unusualTransitions(…).length / (length + 1)`). */
 export function scoreTransitions(model: TransitionModel, sequences: readonly (readonly string[])[]): Float64Array {
-  return Float64Array.from(sequences, (s) => unusualTransitions(model, s).length / (s.length + 1));
+  return Float64Array.from(sequences, (s) => {
+    let unusual = 0;
+    let previous = START;
+    for (const e of s) {
+      if (transitionProbability(model, previous, e) < model.minProbability) unusual++;
+      previous = e;
+    }
+    if (transitionProbability(model, previous, END) < model.minProbability) unusual++;
+    return unusual / (s.length + 1);
+  });
 }

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { WINDOW_DETECTORS } from '../detectors/windows/registry';
 import type { WindowDetector } from '../detectors/windows/types';
 import { emptySessionData, type WindowData } from './trainingData';
-import { fitModelBundle, scoreBundle } from './bundle';
+import { fitModelBundle, fitModelBundleScored, scoreBundle, validationScore, validationScoreOf } from './bundle';
+import { forestWindows } from '../detectors/windows/forestWindows';
+import { createRandom } from '../random';
+import { SIGNAL_FEATURES } from '../schemas';
 
 /** A toy detector: the error count itself. One object here plus one registry line is all it takes. */
 const errorCount: WindowDetector<{ column: number }> = {
@@ -47,5 +50,61 @@ describe('the model bundle', () => {
     } finally {
       delete WINDOW_DETECTORS[errorCount.name];
     }
+  });
+});
+
+describe('the bundle fit returns its verdicts on the training windows', () => {
+  /** Two services, a day of 1-minute windows, a burst of errors and a new template in one hour. */
+  function day(seed: number): WindowData {
+    const random = createRandom(seed);
+    const columns = [...SIGNAL_FEATURES];
+    const service: string[] = [];
+    const starts: number[] = [];
+    const templates: Map<string, number>[] = [];
+    const data: number[] = [];
+    for (let minute = 0; minute < 1440; minute++)
+      for (const s of ['web', 'api']) {
+        service.push(s);
+        starts.push(Date.UTC(2026, 0, 5) + minute * 60_000);
+        const incident = s === 'api' && minute >= 600 && minute < 610;
+        const count = 100 + random.int(20);
+        for (const c of columns)
+          data.push(
+            c === 'count' ? count : c === 'error_count' ? (incident ? 40 : random.int(3)) : c.startsWith('latency') ? 20 + random.int(5) : random.next(),
+          );
+        templates.push(new Map([['t1', count], ...(incident ? [['t9', 5] as [string, number]] : [])]));
+      }
+    return {
+      matrix: { columns, rows: service.length, data: Float64Array.from(data), service, windowStart: Float64Array.from(starts) },
+      templates,
+      windowSeconds: 60,
+    };
+  }
+
+  it('as scoring the windows again would give them, and the same validation number', async () => {
+    const training = day(3);
+    const params = { detectors: ['robust_baseline', 'isolation_forest', 'rare_templates'], alertRate: 'auto' as const, seed: 42 };
+    const { bundle, trainingWindows } = await fitModelBundleScored(training, emptySessionData(), params);
+    const loaded = JSON.parse(JSON.stringify(bundle));
+    const rescored = await scoreBundle(loaded, training, emptySessionData());
+    expect(trainingWindows).toEqual(rescored.windows);
+    expect(trainingWindows.some((v) => v.anomalous)).toBe(true);
+    expect(await validationScoreOf(bundle, trainingWindows, training, undefined)).toEqual(await validationScore(loaded, training, undefined));
+    expect(await fitModelBundle(training, emptySessionData(), params)).toEqual(bundle);
+  });
+
+  it('the forest reuses its fit-time scores only for the fitted model on the fitted windows, with the same result', async () => {
+    const input = day(4);
+    const shared = new Map<string, unknown>();
+    const fitted = await forestWindows.fit(input, { seed: 1, alertRate: 0.01, progress: () => {}, shared });
+    const loaded = await forestWindows.fromArtifact(JSON.parse(JSON.stringify(await forestWindows.toArtifact(fitted))));
+    const fresh = (await forestWindows.score(loaded, input)).scores;
+    expect((await forestWindows.score(loaded, input, { shared })).scores).toEqual(fresh);
+    // Other windows, or another forest: scored afresh, not given the training scores.
+    const other = day(5);
+    expect((await forestWindows.score(loaded, other, { shared })).scores).toEqual((await forestWindows.score(loaded, other)).scores);
+    const otherForest = await forestWindows.fit(input, { seed: 2, alertRate: 0.01, progress: () => {} });
+    expect((await forestWindows.score(otherForest, input, { shared })).scores).toEqual((await forestWindows.score(otherForest, input)).scores);
+    expect((await forestWindows.score(otherForest, input)).scores).not.toEqual(fresh);
   });
 });

@@ -9,9 +9,10 @@ import { BadInputError } from '../errors';
 import { calibrate, ecdf, severityOf, type Calibration } from '../detectors/calibration';
 import { checkDetectorNames, sessionDetectors, windowDetectors } from '../detectors/registry';
 import { WINDOW_DETECTORS } from '../detectors/windows/registry';
-import type { WindowDetector, WindowScores } from '../detectors/windows/types';
+import type { WindowDetector, WindowScoreContext, WindowScores } from '../detectors/windows/types';
 import type { Contribution } from '../detectors/types';
-import { medianOfThree } from '../detectors/persistence';
+import { medianOfThreeWith, windowNeighbours, type WindowNeighbours } from '../detectors/persistence';
+import { column } from '../detectors/robustStats';
 import { quantileSorted } from '../quantiles';
 import type { AnomalyLabel } from '../schemas';
 import {
@@ -106,17 +107,23 @@ async function loadWindowDetectors(entries: readonly DetectorEntry[]): Promise<L
   return out;
 }
 
-async function scoreWindows(live: readonly LiveWindowDetector[], data: WindowData, persistence: 'median3' | 'none'): Promise<ScoredWindows> {
+async function scoreWindows(
+  live: readonly LiveWindowDetector[],
+  data: WindowData,
+  persistence: 'median3' | 'none',
+  context?: WindowScoreContext,
+): Promise<ScoredWindows> {
   const raw = new Map<string, Float64Array>();
   const passes = new Map<string, WindowScores>();
   const m = data.matrix;
+  let neighbours: WindowNeighbours | undefined;
   for (const { entry, detector, model } of live) {
-    const pass = await detector.score(model, data);
+    const pass = await detector.score(model, data, context);
     passes.set(entry.name, pass);
-    raw.set(
-      entry.name,
-      detector.persistent && persistence === 'median3' ? medianOfThree(pass.scores, m.service, m.windowStart, data.windowSeconds * 1000) : pass.scores,
-    );
+    if (detector.persistent && persistence === 'median3') {
+      neighbours ??= windowNeighbours(m.service, m.windowStart, data.windowSeconds * 1000);
+      raw.set(entry.name, medianOfThreeWith(pass.scores, neighbours));
+    } else raw.set(entry.name, pass.scores);
   }
   return { raw, passes };
 }
@@ -154,14 +161,30 @@ export async function fitModelBundle(
   params: BundleParams,
   progress: (line: string) => void = () => {},
 ): Promise<ModelBundle> {
+  return (await fitModelBundleScored(windows, sessions, params, progress)).bundle;
+}
+
+/**
+ * `fitModelBundle`, with the verdicts of the fitted bundle on its own training windows: the
+ * calibration scores them through the JSON artifacts anyway, so these are the verdicts
+ * `scoreBundle(bundle, windows, …)` would give, without scoring the windows again (a one-date
+ * training range validates on the windows it trained on).
+ */
+export async function fitModelBundleScored(
+  windows: WindowData,
+  sessions: SessionData,
+  params: BundleParams,
+  progress: (line: string) => void = () => {},
+): Promise<{ bundle: ModelBundle; trainingWindows: WindowVerdict[] }> {
   checkDetectorNames(params.detectors);
   const columns = [...windows.matrix.columns];
   const alertRate = windowAlertRate(params);
   const entries: DetectorEntry[] = [];
+  const shared = new Map<string, unknown>();
   for (const name of windowDetectors(params.detectors)) {
     const started = performance.now();
     const detector = windowDetector(name);
-    const model = await detector.fit(windows, { seed: params.seed, alertRate, progress });
+    const model = await detector.fit(windows, { seed: params.seed, alertRate, progress, shared });
     // Scored through the JSON artifact, as `score` will: a serialization bug shows up at training time.
     const artifact = JSON.parse(JSON.stringify(await detector.toArtifact(model)));
     entries.push({ name, artifact, calibration: { quantiles: [], threshold: 0, severitySpan: 1 } });
@@ -170,7 +193,9 @@ export async function fitModelBundle(
   const persistence = params.persistence ?? 'median3';
   const partial = { params, windows: { columns, detectors: entries, combinedThreshold: 1, persistence, thresholds: [] as WindowThreshold[] } };
   const live = await loadWindowDetectors(entries);
-  const scored = await scoreWindows(live, windows, persistence);
+  // The training windows, scored through the loaded artifacts; a detector may reuse what its fit
+  // computed on them when the artifact is the fitted model again (WindowScoreContext).
+  const scored = await scoreWindows(live, windows, persistence, { shared });
   for (const { entry, detector } of live) {
     const scores = scored.raw.get(entry.name)!;
     entry.calibration = calibrate(scores, alertRate, detector.floor, detector.severitySpan);
@@ -181,12 +206,12 @@ export async function fitModelBundle(
   const combinedScores = Float64Array.from({ length: windows.matrix.rows }, (_, r) => combined(partial, scored, r));
   const sortedCombined = Float64Array.from(combinedScores).sort();
   partial.windows.combinedThreshold = sortedCombined[Math.min(sortedCombined.length - 1, Math.floor((1 - alertRate) * sortedCombined.length))];
-  const flagged = windowVerdicts(partial, scored, combinedScores).filter((v) => v.anomalous).length;
+  const trainingWindows = windowVerdicts(partial, scored, combinedScores);
+  const flagged = trainingWindows.filter((v) => v.anomalous).length;
 
   const profiles: Record<string, FeatureProfile> = {};
   columns.forEach((c, j) => {
-    const values = Float64Array.from({ length: windows.matrix.rows }, (_, r) => windows.matrix.data[r * columns.length + j]);
-    profiles[c] = profileOf(values);
+    profiles[c] = profileOf(column(windows.matrix.data, columns.length, j));
   });
   const vocabulary = new Set<string>();
   for (const t of windows.templates) for (const id of t.keys()) vocabulary.add(id);
@@ -199,7 +224,7 @@ export async function fitModelBundle(
         )
       : null;
   if (!sessionModel) progress(`sessions: only ${sessions.ids.length} sessions, no session model`);
-  return {
+  const bundle: ModelBundle = {
     kind: 'log-sentinel/bundle',
     version: 3,
     params,
@@ -210,6 +235,7 @@ export async function fitModelBundle(
     expectedAnomalyRate: flagged / Math.max(1, windows.matrix.rows),
     vocabulary: [...vocabulary].sort(),
   };
+  return { bundle, trainingWindows };
 }
 
 export interface WindowVerdict {
@@ -246,14 +272,22 @@ export async function scoreSessionSequences(live: LiveSessionModel | null, sessi
   return live && sessions.sequences.length ? scoreSessions(live, sessions.sequences, sessions.times) : [];
 }
 
-/** Scores windows (and sessions, when the bundle has a session model). */
-export async function scoreBundle(bundle: ModelBundle, windows: WindowData, sessions: SessionData): Promise<BundleScores> {
+function checkBundle(bundle: ModelBundle): void {
   if (bundle.kind !== 'log-sentinel/bundle' || bundle.version !== 3)
     throw new BadInputError(`unsupported model artifact (kind ${bundle.kind}, version ${bundle.version}); retrain with \`sentinel train\``);
+}
+
+async function scoreBundleWindows(bundle: ModelBundle, windows: WindowData): Promise<{ scored: ScoredWindows; verdicts: WindowVerdict[] }> {
   const live = await loadWindowDetectors(bundle.windows.detectors);
   const scored = await scoreWindows(live, windows, bundle.windows.persistence);
   const combinedScores = Float64Array.from({ length: windows.matrix.rows }, (_, r) => combined(bundle, scored, r));
-  const verdicts = windowVerdicts(bundle, scored, combinedScores);
+  return { scored, verdicts: windowVerdicts(bundle, scored, combinedScores) };
+}
+
+/** Scores windows (and sessions, when the bundle has a session model). */
+export async function scoreBundle(bundle: ModelBundle, windows: WindowData, sessions: SessionData): Promise<BundleScores> {
+  checkBundle(bundle);
+  const { scored, verdicts } = await scoreBundleWindows(bundle, windows);
   const sessionVerdicts = await scoreSessionSequences(await loadSessions(bundle), sessions);
   const explain = (row: number, top = 5): Contribution[] => {
     const v = verdicts[row];
@@ -268,18 +302,30 @@ export async function scoreBundle(bundle: ModelBundle, windows: WindowData, sess
 /**
  * One number to compare a candidate with production on the same validation day: F1 against labels
  * when the day has labels, otherwise how close the flagged share is to the target alert rate
- * (1 = exactly on target), so a model that suddenly flags everything or nothing loses.
+ * (1 = exactly on target), so a model that suddenly flags everything or nothing loses. Only window
+ * verdicts count: the session model is loaded (a bundle whose session model cannot be loaded fails
+ * here, as when it was scored), but its verdicts would not change the number, so sessions are not scored.
  */
 export async function validationScore(
   bundle: ModelBundle,
   windows: WindowData,
-  sessions: SessionData,
   labels: AnomalyLabel[] | undefined,
-  _files?: unknown,
 ): Promise<{ value: number; details: Record<string, number> }> {
-  const scores = await scoreBundle(bundle, windows, sessions);
-  const flagged = scores.windows.filter((v) => v.anomalous);
-  const rate = flagged.length / Math.max(1, scores.windows.length);
+  checkBundle(bundle);
+  const { verdicts } = await scoreBundleWindows(bundle, windows);
+  await loadSessions(bundle);
+  return validationScoreOf(bundle, verdicts, windows, labels);
+}
+
+/** `validationScore` from the bundle's window verdicts on the validation windows (e.g. `fitModelBundleScored`'s training verdicts). */
+export async function validationScoreOf(
+  bundle: Pick<ModelBundle, 'params'>,
+  verdicts: readonly WindowVerdict[],
+  windows: WindowData,
+  labels: AnomalyLabel[] | undefined,
+): Promise<{ value: number; details: Record<string, number> }> {
+  const flagged = verdicts.filter((v) => v.anomalous);
+  const rate = flagged.length / Math.max(1, verdicts.length);
   if (labels?.length) {
     const { evaluateDetections } = await import('../eventEvaluation');
     const detections = flagged.map((v) => ({

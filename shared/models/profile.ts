@@ -13,7 +13,11 @@ export interface FeatureProfile {
 const EPS = 1e-4;
 
 export function profileOf(values: ArrayLike<number>, bins = 10): FeatureProfile {
-  const finite = Float64Array.from(Array.from(values).filter(Number.isFinite)).sort();
+  let n = 0;
+  for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i])) n++;
+  const finite = new Float64Array(n);
+  for (let i = 0, k = 0; i < values.length; i++) if (Number.isFinite(values[i])) finite[k++] = values[i];
+  finite.sort();
   const edges = [...new Set(Array.from({ length: bins - 1 }, (_, i) => quantileSorted(finite, (i + 1) / bins)))];
   return { edges, proportions: binShares(finite, edges), missing: values.length ? (values.length - finite.length) / values.length : 0 };
 }

@@ -47,15 +47,23 @@ export function toMatrix(batch: Batch, columns: readonly string[]): FeatureMatri
 }
 
 function attachTemplates(windows: Batch, templates: Batch): Map<string, number>[] {
-  const index = new Map<string, number>();
+  // service → window start → row: no key string per window and per template row (100K a day).
+  const index = new Map<string, Map<number, number>>();
   const ws = windows.columns.window_start as Float64Array;
-  for (let i = 0; i < windows.rows; i++) index.set(windowKey(windows.columns.service[i] as string, ws[i]), i);
+  const services = windows.columns.service as string[];
+  for (let i = 0; i < windows.rows; i++) {
+    let starts = index.get(services[i]);
+    if (!starts) index.set(services[i], (starts = new Map()));
+    starts.set(ws[i], i);
+  }
   const out = Array.from({ length: windows.rows }, () => new Map<string, number>());
   const ts = templates.columns.window_start as Float64Array;
   const counts = templates.columns.count as Float64Array;
+  const templateServices = templates.columns.service as string[];
+  const ids = templates.columns.template_id as string[];
   for (let i = 0; i < templates.rows; i++) {
-    const row = index.get(windowKey(templates.columns.service[i] as string, ts[i]));
-    if (row !== undefined) out[row].set(templates.columns.template_id[i] as string, counts[i]);
+    const row = index.get(templateServices[i])?.get(ts[i]);
+    if (row !== undefined) out[row].set(ids[i], counts[i]);
   }
   return out;
 }

@@ -6,7 +6,7 @@ import { trainingFingerprint } from '../../shared/trainingFingerprint';
 import { dateRange } from '../../shared/dates';
 import { SIGNAL_FEATURES } from '../../shared/schemas';
 import { saveModelJson, loadModelJson } from '../../shared/models/artifacts';
-import { fitModelBundle, validationScore, type ModelBundle } from '../../shared/models/bundle';
+import { fitModelBundleScored, validationScore, validationScoreOf, type ModelBundle } from '../../shared/models/bundle';
 import { loadLabels } from '../../shared/labels';
 import { alertRateOption, DEFAULT_ALERT_RATE, parseOptions } from '../options';
 import { BadInputError } from '../../shared/errors';
@@ -73,17 +73,18 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     const weights = parseWeights(opts.weights, detectors);
     const params = { detectors, alertRate: opts.alertRate, seed: ctx.config.seed, combine: opts.combine, ...(weights ? { weights } : {}) };
     const started = performance.now();
-    const bundle = await fitModelBundle(windows, sessions, params, (line) => ctx.log.info(line));
+    const { bundle, trainingWindows } = await fitModelBundleScored(windows, sessions, params, (line) => ctx.log.info(line));
     const fitSeconds = Math.round(performance.now() - started) / 1000;
 
-    // Validation: the last date of the range, scored by the candidate and by production alike.
+    // Validation: the last date of the range, scored by the candidate and by production alike
+    // (window verdicts: the validation number counts no session verdict).
     const validationDate = dates[dates.length - 1];
-    // A one-date range validates on the data it trained on: reuse it rather than read Gold again
-    // (fitting reads its inputs, never writes them).
+    // A one-date range validates on the windows it trained on: neither read Gold again nor score
+    // them again, the fit's verdicts on them are the candidate's (fitting never writes its inputs).
     const valWindows = dates.length === 1 ? windows : await loadWindowData(ctx.lake, [validationDate], SIGNAL_FEATURES);
-    const valSessions = dates.length === 1 ? sessions : await loadSessionData(ctx.lake, [validationDate], sample);
     const labels = await loadLabels(ctx.lake, validationDate, validationDate);
-    const candidateScore = await validationScore(bundle, valWindows, valSessions, labels);
+    const candidateScore =
+      dates.length === 1 ? await validationScoreOf(bundle, trainingWindows, valWindows, labels) : await validationScore(bundle, valWindows, labels);
 
     const { pool } = await ctx.db();
     const production = await getModel(pool, opts.name);
@@ -91,7 +92,7 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     if (production) {
       try {
         const prodBundle = await loadModelJson<ModelBundle>(ctx.lake, opts.name, production.version);
-        productionScore = (await validationScore(prodBundle, valWindows, valSessions, labels)).value;
+        productionScore = (await validationScore(prodBundle, valWindows, labels)).value;
       } catch (err) {
         ctx.log.warn({ err, version: production.version }, 'production model could not be scored on the validation day; using its recorded validation score');
         productionScore = production.metrics.validation;

@@ -47,7 +47,9 @@ export function distinctRows(counts: EventCounts): DistinctRows {
   const first: number[] = [];
   const weight: number[] = [];
   for (let i = 0; i < counts.rows; i++) {
-    const key = counts.data.subarray(i * m, (i + 1) * m).join(',');
+    // The nonzero entries name the vector as the whole row would, without a string per zero.
+    let key = '';
+    for (let j = i * m; j < (i + 1) * m; j++) if (counts.data[j] !== 0) key += `${j - i * m}:${counts.data[j]},`;
     const k = byKey.get(key);
     if (k === undefined) {
       byKey.set(key, first.length);

@@ -87,11 +87,35 @@ function commonRatio(xi: Float64Array, xj: Float64Array, weight: Float64Array, m
   return best === null ? null : (best.split(':').map(Number) as [number, number]);
 }
 
-/** The smallest-eigenvalue direction of the columns' weighted Gram matrix, as small integers with all entries nonzero. */
-function integerNullVector(cols: Float64Array[], weight: Float64Array, maxCoefficient: number): number[] | null {
+/**
+ * The weighted Gram matrix Σ_r weight[r]·x_a[r]·x_b[r] of every ordered pair of the columns, each
+ * entry summed over the rows in order (as the null vector of a triple used to sum it on its own).
+ */
+export function weightedGram(cols: readonly Float64Array[], weight: Float64Array): Float64Array {
   const k = cols.length;
   const gram = new Float64Array(k * k);
-  for (let r = 0; r < weight.length; r++) for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) gram[a * k + b] += weight[r] * cols[a][r] * cols[b][r];
+  for (let a = 0; a < k; a++) {
+    const ca = cols[a];
+    for (let b = 0; b < k; b++) {
+      const cb = cols[b];
+      let sum = 0;
+      for (let r = 0; r < weight.length; r++) sum += weight[r] * ca[r] * cb[r];
+      gram[a * k + b] = sum;
+    }
+  }
+  return gram;
+}
+
+/** The k × k Gram matrix of the columns `of` (indices into a larger Gram matrix of `size` columns). */
+function subGram(gram: Float64Array, size: number, of: readonly number[]): Float64Array {
+  const k = of.length;
+  const out = new Float64Array(k * k);
+  for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) out[a * k + b] = gram[of[a] * size + of[b]];
+  return out;
+}
+
+/** The smallest-eigenvalue direction of a k × k weighted Gram matrix, as small integers with all entries nonzero. */
+function integerNullVector(gram: Float64Array, k: number, maxCoefficient: number): number[] | null {
   const { vectors } = symmetricEigen(gram, k);
   const v = Array.from({ length: k }, (_, a) => vectors[a * k + (k - 1)]);
   const smallest = Math.min(...v.map(Math.abs));
@@ -129,14 +153,7 @@ export function mineInvariants(training: Sequences, params: InvariantsParams = {
     return support >= minSupport && active >= minActive ? { columns, coefficients, support } : null;
   };
   const keep = (inv: Invariant) => found.set(`${inv.columns}|${inv.coefficients}`, inv);
-  const tripleOf = (columns: number[]): Invariant | null => {
-    const coefficients = integerNullVector(
-      columns.map((j) => cols[j]),
-      distinct.weight,
-      maxCoefficient,
-    );
-    return coefficients ? accept(columns, coefficients) : null;
-  };
+
   // A pair that some sessions break may be part of a longer relation that holds more often
   // (received = responded + re-replicated): add, one at a time, the event and coefficient that
   // raise the support most, up to `maxTerms` events.
@@ -173,12 +190,18 @@ export function mineInvariants(training: Sequences, params: InvariantsParams = {
     .sort((a, b) => presence[b] - presence[a] || a - b)
     .slice(0, params.maxTripleEvents ?? 40)
     .sort((a, b) => a - b);
+  // Every triple's 3 × 3 Gram matrix is read from the common events' Gram matrix, summed once.
+  const gram = weightedGram(
+    common.map((j) => cols[j]),
+    distinct.weight,
+  );
   for (let a = 0; a < common.length; a++) {
     for (let b = a + 1; b < common.length; b++) {
       for (let c = b + 1; c < common.length; c++) {
         const [i, j, k] = [common[a], common[b], common[c]];
         if (paired.has(`${i},${j}`) || paired.has(`${i},${k}`) || paired.has(`${j},${k}`)) continue;
-        const triple = tripleOf([i, j, k]);
+        const coefficients = integerNullVector(subGram(gram, common.length, [a, b, c]), 3, maxCoefficient);
+        const triple = coefficients && accept([i, j, k], coefficients);
         if (triple) keep(triple);
       }
     }

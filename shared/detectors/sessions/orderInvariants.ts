@@ -56,20 +56,36 @@ interface Positions {
 }
 
 function positionsOf(index: ReadonlyMap<string, number>, m: number, session: readonly string[], times?: ArrayLike<number>): Positions {
-  const first = new Float64Array(m).fill(-1);
-  const last = new Float64Array(m).fill(-1);
-  const present: number[] = [];
-  session.forEach((e, p) => {
-    const j = index.get(e);
-    if (j === undefined) return;
+  const pos: Positions = { first: new Float64Array(m).fill(-1), last: new Float64Array(m).fill(-1), present: [] };
+  return fillPositions(pos, index, session, times);
+}
+
+/**
+ * `positionsOf` into arrays kept from one session to the next: `pos` must be all −1 with no
+ * present event (new, or after `clearPositions`). Mining and scoring walk thousands of sessions,
+ * and two arrays of the vocabulary's size per session were most of their garbage.
+ */
+function fillPositions(pos: Positions, index: ReadonlyMap<string, number>, session: readonly string[], times?: ArrayLike<number>): Positions {
+  const { first, last, present } = pos;
+  for (let p = 0; p < session.length; p++) {
+    const j = index.get(session[p]);
+    if (j === undefined) continue;
     const at = times ? times[p] : p;
     if (first[j] < 0) {
       first[j] = at;
       present.push(j);
     }
     last[j] = at;
-  });
-  return { first, last, present };
+  }
+  return pos;
+}
+
+function clearPositions(pos: Positions): void {
+  for (const j of pos.present) {
+    pos.first[j] = -1;
+    pos.last[j] = -1;
+  }
+  pos.present.length = 0;
 }
 
 /** Whether the session keeps the relation; `undefined` when the relation is not about it or the order is a tie. */
@@ -87,6 +103,73 @@ function keeps(kind: OrderRelationKind, a: number, b: number, pos: Positions): b
 }
 
 const KINDS: readonly OrderRelationKind[] = ['precedes', 'followed_by', 'never_followed_by'];
+
+/** A kind's verdict for one pair in one session where both events are present: held when x comes before y, a tie when equal. */
+function countVerdict(counts: Float64Array, c: number, kind: number, x: number, y: number): void {
+  if (x === y) counts[c + TIED[kind]]++;
+  else if (x < y) counts[c + HELD[kind]]++;
+}
+
+/** Counters of co-occurring ordered pairs of frequent events, PAIR_FIELDS numbers each from `slot(a, b)`. */
+export interface PairCounters {
+  counts: Float64Array;
+  slot(a: number, b: number): number;
+  /** Every pair that has a slot, with its slot. */
+  forEach(visit: (a: number, b: number, slot: number) => void): void;
+}
+
+const PAIR_FIELDS = 7;
+/** Up to this many frequent events the counters are one dense table (400² pairs: 9 MB); above it, a map of the pairs seen. */
+const DENSE_PAIR_EVENTS = 400;
+
+/**
+ * Pair counters for the events with `frequent[j]` set. A dense table over the frequent events
+ * (no lookup per pair: mining visits every co-occurring pair of every session) when there are few
+ * enough, else slots handed out as pairs are first seen.
+ */
+export function pairCounters(frequent: ArrayLike<number>, denseLimit = DENSE_PAIR_EVENTS): PairCounters {
+  const m = frequent.length;
+  const compact = new Int32Array(m).fill(-1);
+  const events: number[] = [];
+  for (let j = 0; j < m; j++) if (frequent[j]) compact[j] = events.push(j) - 1;
+  const f = events.length;
+  if (f <= denseLimit) {
+    const counts = new Float64Array(f * f * PAIR_FIELDS);
+    return {
+      counts,
+      slot: (a, b) => (compact[a] * f + compact[b]) * PAIR_FIELDS,
+      forEach(visit) {
+        for (let x = 0; x < f; x++)
+          for (let y = 0; y < f; y++) {
+            const c = (x * f + y) * PAIR_FIELDS;
+            if (counts[c + BOTH] > 0) visit(events[x], events[y], c);
+          }
+      },
+    };
+  }
+  const slots = new Map<number, number>();
+  const table: PairCounters = {
+    counts: new Float64Array(1024 * PAIR_FIELDS),
+    slot(a, b) {
+      const key = a * m + b;
+      let c = slots.get(key);
+      if (c === undefined) {
+        c = slots.size * PAIR_FIELDS;
+        slots.set(key, c);
+        if (c + PAIR_FIELDS > table.counts.length) {
+          const grown = new Float64Array(2 * table.counts.length);
+          grown.set(table.counts);
+          table.counts = grown;
+        }
+      }
+      return c;
+    },
+    forEach(visit) {
+      for (const [key, c] of slots) visit(Math.floor(key / m), key % m, c);
+    },
+  };
+  return table;
+}
 
 /** Per co-occurring ordered pair (a, b): sessions with both, then per kind the ties and the sessions that keep it. */
 const BOTH = 0;
@@ -109,44 +192,52 @@ export function mineOrderInvariants(training: Sequences, times?: SessionTimes, m
   const vocabulary = vocabularyOf(training);
   const m = vocabulary.length;
   const index = new Map(vocabulary.map((e, j) => [e, j]));
+  const pos: Positions = { first: new Float64Array(m).fill(-1), last: new Float64Array(m).fill(-1), present: [] };
   const presence = new Float64Array(m);
-  for (const session of training) for (const j of new Set(session.map((e) => index.get(e)!))) presence[j]++;
+  for (const session of training) {
+    for (const j of fillPositions(pos, index, session).present) presence[j]++;
+    clearPositions(pos);
+  }
   // Every relation needs one of its events in minActive sessions and the other in 98 % of those,
   // so rarer events take part in none: pairs are counted among the frequent ones only.
   const frequent = presence.map((n) => (n >= minSupport * minActive ? 1 : 0));
   // Only pairs that occur together are counted; a relation's sessions where the other event is
   // absent follow from `presence` (precedes and followed_by are broken there, never_followed_by
   // is not about them).
-  const pairs = new Map<number, Float64Array>();
+  const pairs = pairCounters(frequent);
+  const present: number[] = [];
   training.forEach((session, i) => {
-    const pos = positionsOf(index, m, session, times?.[i]);
-    const present = pos.present.filter((j) => frequent[j]);
+    fillPositions(pos, index, session, times?.[i]);
+    const { first, last } = pos;
+    present.length = 0;
+    for (const j of pos.present) if (frequent[j]) present.push(j);
     for (const a of present) {
       for (const b of present) {
         if (a === b) continue;
-        const key = a * m + b;
-        const c = pairs.get(key) ?? pairs.set(key, new Float64Array(7)).get(key)!;
-        c[BOTH]++;
-        KINDS.forEach((kind, k) => {
-          const verdict = keeps(kind, a, b, pos);
-          if (verdict === undefined) c[TIED[k]]++;
-          else if (verdict) c[HELD[k]]++;
-        });
+        const c = pairs.slot(a, b);
+        pairs.counts[c + BOTH]++;
+        // keeps() of each kind, inline: first[a], first[b] ≥ 0 here (both are present).
+        // precedes: first[a] before first[b]; followed_by: last[a] before last[b];
+        // never_followed_by: last[b] before first[a]. Equal times are ties (no verdict).
+        countVerdict(pairs.counts, c, 0, first[a], first[b]);
+        countVerdict(pairs.counts, c, 1, last[a], last[b]);
+        countVerdict(pairs.counts, c, 2, last[b], first[a]);
       }
     }
+    clearPositions(pos);
   });
   const relations: OrderRelation[] = [];
-  for (const [key, c] of pairs) {
-    const [a, b] = [Math.floor(key / m), key % m];
+  pairs.forEach((a, b, c) => {
+    const counts = pairs.counts;
     // Sessions each relation is about: with b (precedes), with a (followed_by), with both (never_followed_by); ties excluded.
-    const about = [presence[b], presence[a], c[BOTH]];
+    const about = [presence[b], presence[a], counts[c + BOTH]];
     KINDS.forEach((kind, k) => {
-      const n = about[k] - c[TIED[k]];
+      const n = about[k] - counts[c + TIED[k]];
       if (n < minActive) return;
-      const support = c[HELD[k]] / n;
-      if (support >= minSupport && holdsReliably(n - c[HELD[k]], n, minSupport)) relations.push({ kind, a, b, support });
+      const support = counts[c + HELD[k]] / n;
+      if (support >= minSupport && holdsReliably(n - counts[c + HELD[k]], n, minSupport)) relations.push({ kind, a, b, support });
     });
-  }
+  });
   // The most reliable relations first: they explain a session best.
   relations.sort((x, y) => y.support - x.support || x.a - y.a || x.b - y.b || KINDS.indexOf(x.kind) - KINDS.indexOf(y.kind));
   return { kind: 'order_invariants', vocabulary, relations, order };
@@ -173,6 +264,25 @@ function indexOf(model: OrderInvariantsModel): OrderIndex {
     indexes.set(model, idx);
   }
   return idx;
+}
+
+/** How many of the model's relations each session breaks (what `brokenRelations(…).length` is, without the list). */
+function brokenRelationCounts(model: OrderInvariantsModel, sessions: Sequences, times?: SessionTimes): Float64Array {
+  const { events, byTrigger } = indexOf(model);
+  const m = model.vocabulary.length;
+  const pos: Positions = { first: new Float64Array(m).fill(-1), last: new Float64Array(m).fill(-1), present: [] };
+  const out = new Float64Array(sessions.length);
+  for (let i = 0; i < sessions.length; i++) {
+    fillPositions(pos, events, sessions[i], times?.[i]);
+    let broken = 0;
+    for (const j of pos.present) {
+      const triggered = byTrigger.get(j);
+      if (triggered) for (const r of triggered) if (keeps(r.kind, r.a, r.b, pos) === false) broken++;
+    }
+    out[i] = broken;
+    clearPositions(pos);
+  }
+  return out;
 }
 
 function brokenRelations(model: OrderInvariantsModel, session: readonly string[], times?: ArrayLike<number>): OrderRelation[] {
@@ -208,7 +318,7 @@ export const orderInvariantsDetector: SessionDetector<OrderInvariantsModel> = {
   name: 'order_invariants',
   floor: 0,
   fit: async (training, { times }) => mineOrderInvariants(training, times),
-  score: async (model, sessions, times) => Float64Array.from(sessions, (s, i) => brokenRelations(model, s, times?.[i]).length),
+  score: async (model, sessions, times) => brokenRelationCounts(model, sessions, times),
   // As `invariants`: a session that breaks any mined relation is anomalous.
   autoThreshold: () => 1,
   explain: async (model, session, top, times) =>

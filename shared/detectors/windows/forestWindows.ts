@@ -7,7 +7,7 @@
  */
 import {
   explainIsolationForest,
-  fitIsolationForest,
+  fitIsolationForestScored,
   isolationForestFromArtifact,
   isolationForestToArtifact,
   scoreIsolationForest,
@@ -17,7 +17,8 @@ import { explainRobustBaseline, fitRobustBaseline, robustBaseline, robustZMatrix
 import type { Contribution, FeatureMatrix } from '../types';
 import { scalerParams } from './featureKinds';
 import { rowOf, selectColumns } from './matrixColumns';
-import type { WindowDetector } from './types';
+import { sameData } from '../sameData';
+import type { WindowDetector, WindowInput } from './types';
 
 const MIN_DEVIATION = 3;
 
@@ -49,6 +50,21 @@ export interface ForestWindowsModel {
   forest: IsolationForestModel;
 }
 
+/**
+ * What the fit computed on its input: the robust z matrix and the forest's scores of it (the
+ * contamination threshold needs them). The bundle then scores the same windows through the loaded
+ * artifact: when the loaded forest is the fitted one and the loaded scaler gives the same z matrix,
+ * value for value, the forest's scores are these (scoring is deterministic), so it does not walk
+ * 100 trees for every window a second time.
+ */
+interface ForestTraining {
+  input: WindowInput;
+  forest: IsolationForestModel;
+  z: Float64Array;
+  scores: Float64Array;
+}
+const TRAINING = 'isolation_forest:training';
+
 export const forestWindows: WindowDetector<ForestWindowsModel> = {
   name: 'isolation_forest',
   floor: 0.6,
@@ -57,13 +73,20 @@ export const forestWindows: WindowDetector<ForestWindowsModel> = {
   columns: forestColumns,
   async fit(input, context) {
     const x = selectColumns(input.matrix, forestColumns(input.matrix.columns));
-    const scaler = fitRobustBaseline(x, scalerParams(x.columns));
-    return { scaler, forest: fitIsolationForest(robustZMatrix(scaler, x), { seed: context.seed, contamination: context.alertRate }) };
+    const scaler = fitRobustBaseline(x, scalerParams(x.columns), context.shared);
+    const z = robustZMatrix(scaler, x);
+    const { model: forest, trainingScores } = fitIsolationForestScored(z, { seed: context.seed, contamination: context.alertRate });
+    const model = { scaler, forest };
+    if (trainingScores) context.shared?.set(TRAINING, { input, forest, z: z.data, scores: trainingScores } satisfies ForestTraining);
+    return model;
   },
-  async score(model, input) {
+  async score(model, input, context) {
     const x = selectColumns(input.matrix, model.scaler.columns);
     const z = robustZMatrix(model.scaler, x);
-    const scores = requireDeviation(scoreIsolationForest(model.forest, z), z, MIN_DEVIATION);
+    const fitted = context?.shared?.get(TRAINING) as ForestTraining | undefined;
+    const same = fitted?.input === input && sameData(fitted.forest, model.forest) && sameData(fitted.z, z.data);
+    const raw = same ? Float64Array.from(fitted.scores) : scoreIsolationForest(model.forest, z);
+    const scores = requireDeviation(raw, z, MIN_DEVIATION);
     return { scores, explain: (row, top) => inFeatureUnits(model.scaler, x, row, explainIsolationForest(model.forest, rowOf(z, row), 0, top)) };
   },
   toArtifact: async (model) => ({ scaler: robustBaseline.toArtifact(model.scaler), forest: isolationForestToArtifact(model.forest) }),

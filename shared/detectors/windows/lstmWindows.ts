@@ -22,7 +22,7 @@ export const lstmWindows: WindowDetector<LstmWindowsModel> = {
   persistent: true,
   columns: (all) => all,
   async fit(input, context) {
-    const scaler = fitRobustBaseline(input.matrix, scalerParams(input.matrix.columns));
+    const scaler = fitRobustBaseline(input.matrix, scalerParams(input.matrix.columns), context.shared);
     const { tf, backend } = await loadTensorflow();
     context.progress(`lstm_autoencoder: tensorflow backend ${backend}`);
     return { scaler, lstm: await fitLstm(tf, robustZMatrix(scaler, input.matrix), { seed: context.seed }, context.progress) };

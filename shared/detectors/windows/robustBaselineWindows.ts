@@ -9,7 +9,7 @@
  * warnings come in clusters (a failed login logs twice), and distinct users is a thinned copy of
  * count, so their Poisson floors are too tight (decision 26: per-type precision on four seeds).
  */
-import { explainRobustBaseline, robustBaseline, type RobustBaselineModel } from '../robustBaseline';
+import { explainRobustBaseline, fitRobustBaseline, robustBaseline, type RobustBaselineModel } from '../robustBaseline';
 import { RATE_LIKE, scalerParams } from './featureKinds';
 import { rowOf, selectColumns } from './matrixColumns';
 import type { WindowDetector } from './types';
@@ -25,9 +25,9 @@ export const robustBaselineWindows: WindowDetector<RobustBaselineModel> = {
   floor: 4,
   persistent: true,
   columns: baselineColumns,
-  async fit(input) {
+  async fit(input, context) {
     const x = selectColumns(input.matrix, baselineColumns(input.matrix.columns));
-    return robustBaseline.fit(x, scalerParams(x.columns));
+    return fitRobustBaseline(x, scalerParams(x.columns), context.shared);
   },
   async score(model, input) {
     const x = selectColumns(input.matrix, model.columns);

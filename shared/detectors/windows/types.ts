@@ -24,6 +24,16 @@ export interface WindowFitContext {
   /** The alert rate the window thresholds use (detectors that need a contamination take it). */
   alertRate: number;
   progress: (line: string) => void;
+  /**
+   * Work that depends only on the input windows, shared by the detectors of one bundle fit (the
+   * window baseline and the forest's scaler fit the same columns): see RobustFitCache.
+   */
+  shared?: Map<string, unknown>;
+}
+
+/** What a scoring pass may reuse: the bundle passes its fit's `shared` when it scores the training windows. */
+export interface WindowScoreContext {
+  shared?: Map<string, unknown>;
 }
 
 export interface WindowDetector<Model = unknown> {
@@ -37,7 +47,7 @@ export interface WindowDetector<Model = unknown> {
   /** The window feature columns it reads. */
   columns(all: readonly string[]): readonly string[];
   fit(input: WindowInput, context: WindowFitContext): Promise<Model>;
-  score(model: Model, input: WindowInput): Promise<WindowScores>;
+  score(model: Model, input: WindowInput, context?: WindowScoreContext): Promise<WindowScores>;
   toArtifact(model: Model): Promise<unknown>;
   fromArtifact(artifact: unknown): Promise<Model>;
 }
