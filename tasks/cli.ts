@@ -4,7 +4,7 @@ import { Command, Option } from 'commander';
 import { loadProcessConfig } from '../shared/config';
 import { DEFAULT_THRESHOLDS } from './monitor/decision';
 import { DEFAULT_ALERT_RATE } from './options';
-import { LAKE_FLAGS, LAKE_HELP, reportFailure, runStep } from './cliShared';
+import { LAKE_FLAGS, LAKE_HELP, reportFailure, runCommand } from './cliShared';
 import { declareTemplates } from './templates/commandLine';
 import { DEFAULT_SESSION_DETECTORS, DEFAULT_WINDOW_DETECTORS, SESSION_DETECTOR_NAMES, WINDOW_DETECTOR_NAMES } from '../shared/detectors/registry';
 
@@ -44,7 +44,7 @@ const BASELINE_WASM_STEPS: ReadonlySet<string> = new Set(['features', 'train', '
 function action(step: keyof typeof steps) {
   return async (...args: unknown[]) => {
     if (BASELINE_WASM_STEPS.has(step)) setFlagsFromString('--liftoff-only');
-    return runStep((await steps[step]()).run, args[args.length - 1] as Command);
+    return runCommand((await steps[step]()).run, args[args.length - 1] as Command);
   };
 }
 

@@ -6,8 +6,8 @@ import { exitCodeOf, EXIT, SentinelError } from '../shared/errors';
 export const LAKE_FLAGS = '--lake <uri>';
 export const LAKE_HELP = 'lake URI: file://path or s3://bucket/prefix (env SENTINEL_LAKE; default file://./.sentinel/lake)';
 
-/** Runs a step with the command's options; its result is one JSON line last on stdout (Airflow's DockerOperator pushes it to XCom). */
-export async function runStep(
+/** Runs a command's step module with the command's options; its result is one JSON line last on stdout (Airflow's DockerOperator pushes it to XCom). */
+export async function runCommand(
   run: (opts: Record<string, unknown>) => Promise<unknown>,
   cmd: { optsWithGlobals(): Record<string, unknown>; args: string[] },
 ): Promise<void> {

@@ -5,7 +5,7 @@
  * declaration, options, output and exit codes as `templates` in tasks/cli.ts.
  */
 import { Command } from 'commander';
-import { LAKE_FLAGS, LAKE_HELP, reportFailure, runStep } from './cliShared';
+import { LAKE_FLAGS, LAKE_HELP, reportFailure, runCommand } from './cliShared';
 import { run } from './templates/command';
 import { declareTemplates } from './templates/commandLine';
 
@@ -16,6 +16,6 @@ const program = new Command('sentinel')
   .exitOverride();
 declareTemplates(program.command('templates'))
   .option(LAKE_FLAGS, LAKE_HELP)
-  .action((...args: unknown[]) => runStep(run as (opts: Record<string, unknown>) => Promise<unknown>, args[args.length - 1] as Command));
+  .action((...args: unknown[]) => runCommand(run as (opts: Record<string, unknown>) => Promise<unknown>, args[args.length - 1] as Command));
 
 program.parseAsync(process.argv).catch(reportFailure);
