@@ -47,11 +47,11 @@ describe('SessionAggregator', () => {
         if (e.ts > s.last) s.last = e.ts;
         s.events.push({ ts: e.ts, template: e.template_id, error: e.level === 'ERROR' || e.level === 'FATAL' });
       }
-      actual.push(...agg.closeIdleEach());
+      actual.push(...agg.closeIdle());
       closeIdle(false);
       ts += part === 1 ? 5 * gapMs : 0;
     }
-    actual.push(...agg.closeAllEach());
+    actual.push(...agg.closeAll());
     closeIdle(true);
     expect(expected.some((r) => r.session_id.includes('#'))).toBe(true);
     expect(expected.some((r) => r.event_count > 500)).toBe(true);

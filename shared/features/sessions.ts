@@ -87,28 +87,19 @@ export class SessionAggregator {
     }
   }
 
-  /** Closes the sessions idle for longer than the gap; call between batches. */
-  closeIdle(): SessionRow[] {
-    return [...this.closeIdleEach()];
-  }
-
-  /** Closes every session still open (the end of the partition). */
-  rows(): SessionRow[] {
-    return [...this.closeAllEach()];
-  }
-
   /**
-   * `closeIdle`, a row at a time as the caller asks for it, so each row dies young: the thousands of
-   * rows a part closes, built at once, were promoted at 10M logs. Consume it before the next `add`.
+   * Closes the sessions idle for longer than the gap; call between batches. The rows come one at a
+   * time as the caller asks for them, so each dies young: the thousands of rows a part closes, built
+   * at once, were promoted at 10M logs. Consume them before the next `add`.
    */
-  closeIdleEach(): Generator<SessionRow> {
+  closeIdle(): Generator<SessionRow> {
     const idle: string[] = [];
     if (this.gapMs !== Infinity) for (const [key, s] of this.open) if (this.newest - s.last > this.gapMs) idle.push(key);
     return this.close(idle);
   }
 
-  /** `rows`, a row at a time (see closeIdleEach). */
-  closeAllEach(): Generator<SessionRow> {
+  /** Closes every session still open (the end of the partition), a row at a time (see closeIdle). */
+  closeAll(): Generator<SessionRow> {
     return this.close([...this.open.keys()]);
   }
 

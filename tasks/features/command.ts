@@ -11,7 +11,7 @@ import { parseSpan } from '../../shared/durations';
 import { loadFirstSeen, loadTemplateAliases, snapshotRunId } from '../../shared/templateStore';
 import { TimeWindowAggregator } from '../../shared/features/timeWindows';
 import { SessionAggregator, sessionKeyExtractor, type SessionKeyExtractor, type SessionRow } from './sessions';
-import { type TemplateCountRow, tfidfRowsEach } from './tfidf';
+import { type TemplateCountRow, tfidfRows } from './tfidf';
 
 export const featuresOptions = z.object({
   date: z.string(),
@@ -117,9 +117,9 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
           events++;
         }
       }
-      await emitSessions(sessions.closeIdleEach());
+      await emitSessions(sessions.closeIdle());
     }
-    await emitSessions(sessions.closeAllEach());
+    await emitSessions(sessions.closeAll());
     if (windows.lateEvents) {
       ctx.log.warn(
         { lateEvents: windows.lateEvents, allowedLateness: opts.allowedLateness },
@@ -133,7 +133,7 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     const w = new ColumnBatchBuilder(goldWindows, Number.MAX_SAFE_INTEGER, Math.max(1, windowRows.length));
     for (const r of windowRows) w.push({ window_start: r.window_start, window_seconds: r.window_seconds, service: r.service, ...r.features });
     const t = new ColumnBatchBuilder<TemplateCountRow>(goldWindowTemplates, Number.MAX_SAFE_INTEGER);
-    for (const r of tfidfRowsEach(windowRows)) t.push(r);
+    for (const r of tfidfRows(windowRows)) t.push(r);
 
     const extra = { events, windowSeconds, features: WINDOW_FEATURES };
     const templateRows = t.rows;

@@ -13,12 +13,8 @@ export interface TemplateCountRow {
 
 type TemplateWindow = { window_start: number; service: string; templates: ReadonlyMap<string, number> };
 
-export function tfidfRows(windows: readonly TemplateWindow[]): TemplateCountRow[] {
-  return [...tfidfRowsEach(windows)];
-}
-
-/** `tfidfRows` a row at a time: a day's 140K rows built at once were most of `features`' last peak. */
-export function* tfidfRowsEach(windows: readonly TemplateWindow[]): Generator<TemplateCountRow> {
+/** A row at a time: a day's 140K rows built at once were most of `features`' last peak. */
+export function* tfidfRows(windows: readonly TemplateWindow[]): Generator<TemplateCountRow> {
   const nonEmpty = windows.filter((w) => w.templates.size > 0);
   const df = new Map<string, number>();
   for (const w of nonEmpty) for (const t of w.templates.keys()) df.set(t, (df.get(t) ?? 0) + 1);

@@ -104,10 +104,12 @@ describe('sessions', () => {
     byField.add({ ...base, ts: 2, session_id: 's1', template_id: 'B' });
     byField.add({ ...base, ts: 1, session_id: 's1', template_id: 'A' });
     byField.add({ ...base, ts: 3, session_id: null, template_id: 'C' });
-    expect(byField.rows()).toEqual([expect.objectContaining({ session_id: 's1', sequence: ['A', 'B'], event_count: 2, template_counts: { A: 1, B: 1 } })]);
+    expect([...byField.closeAll()]).toEqual([
+      expect.objectContaining({ session_id: 's1', sequence: ['A', 'B'], event_count: 2, template_counts: { A: 1, B: 1 } }),
+    ]);
     const byRegex = new SessionAggregator(sessionKeyExtractor('blk_-?\\d+'));
     byRegex.add({ ...base, ts: 1, session_id: null, template_id: 'X', message: 'Receiving blk_-12 and blk_7' });
-    expect(byRegex.rows().map((r) => r.session_id)).toEqual(['blk_-12', 'blk_7']);
+    expect([...byRegex.closeAll()].map((r) => r.session_id)).toEqual(['blk_-12', 'blk_7']);
   });
 
   it('closes sessions idle longer than the gap; a key that comes back starts key#2', () => {
@@ -115,11 +117,11 @@ describe('sessions', () => {
     const base = { service: 'shop', level: 'INFO', message: '' };
     agg.add({ ...base, ts: 0, session_id: 'a', template_id: 'A' });
     agg.add({ ...base, ts: 60_000, session_id: 'b', template_id: 'B' });
-    expect(agg.closeIdle()).toEqual([]);
+    expect([...agg.closeIdle()]).toEqual([]);
     agg.add({ ...base, ts: 31 * 60_000, session_id: 'b', template_id: 'B' });
-    expect(agg.closeIdle().map((r) => r.session_id)).toEqual(['a']);
+    expect([...agg.closeIdle()].map((r) => r.session_id)).toEqual(['a']);
     agg.add({ ...base, ts: 40 * 60_000, session_id: 'a', template_id: 'C' });
-    const rest = agg.rows();
+    const rest = [...agg.closeAll()];
     expect(rest.map((r) => [r.session_id, r.sequence])).toEqual([
       ['a#2', ['C']],
       ['b', ['B', 'B']],
@@ -129,18 +131,20 @@ describe('sessions', () => {
 
 describe('tfidfRows', () => {
   it('weighs templates that appear in fewer windows higher', () => {
-    const rows = tfidfRows([
-      {
-        window_start: 0,
-        service: 'a',
-        templates: new Map([
-          ['common', 1],
-          ['rare', 1],
-        ]),
-      },
-      { window_start: 1, service: 'a', templates: new Map([['common', 2]]) },
-      { window_start: 2, service: 'a', templates: new Map() },
-    ]);
+    const rows = [
+      ...tfidfRows([
+        {
+          window_start: 0,
+          service: 'a',
+          templates: new Map([
+            ['common', 1],
+            ['rare', 1],
+          ]),
+        },
+        { window_start: 1, service: 'a', templates: new Map([['common', 2]]) },
+        { window_start: 2, service: 'a', templates: new Map() },
+      ]),
+    ];
     const rare = rows.find((r) => r.template_id === 'rare')!;
     const common = rows.find((r) => r.template_id === 'common' && r.window_start === 0)!;
     expect(rows).toHaveLength(3);
