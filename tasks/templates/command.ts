@@ -5,6 +5,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { BadInputError } from '../../shared/errors';
 import { compileLogFormat, knownLogFormat, type CompiledLogFormat } from '../../shared/logFormat';
+import type { MessageShape } from '../../shared/parsing/messageShapes';
 import { createTemplateMiner } from '../../shared/parsing/templateMiner';
 import { parseOptions } from '../options';
 import { fileLines } from './fileLines';
@@ -100,13 +101,31 @@ async function learnAll(file: string, logFormat: string, format: CompiledLogForm
   // others are decoded and learned as text.
   let lastId = '';
   let lastNumber = -1;
+  // The miner's shape per shape number of the reading thread (FirstSightings), in its current generation.
+  let shapeOf: Array<MessageShape | undefined> = [];
+  let generation = -1;
   try {
     for await (const { bytes, starts, ends, count, contentStarts, contentEnds, firstSightings } of contentLines(file, logFormat)) {
-      // Masked tokens from the reading thread, for messages of a shape it had not seen (the miner would tokenize them).
+      // Masked tokens from the reading thread, for messages of a shape it had not seen (the miner
+      // would tokenize them), and numbers for shapes it had.
       const tokenized = firstSightings && miner.defaultRules ? firstSightings : undefined;
+      const shapeIds = tokenized?.shapeIds;
+      if (tokenized && tokenized.shapeGeneration !== generation) {
+        shapeOf = [];
+        generation = tokenized.shapeGeneration;
+      }
       for (let i = 0; i < count; i++) {
         lines++;
-        let id = contentStarts[i] >= 0 ? miner.learnBytes(bytes, contentStarts[i], contentEnds[i]) : null;
+        let id: string | null = null;
+        const shapeId = shapeIds ? shapeIds[i] : -1;
+        if (shapeId >= 0) {
+          let shape = shapeOf[shapeId];
+          if (!shape) {
+            shape = miner.shapeBytes(bytes, contentStarts[i], contentEnds[i]);
+            if (shape) shapeOf[shapeId] = shape;
+          }
+          if (shape) id = miner.learnShape(shape, bytes, contentStarts[i], contentEnds[i]);
+        } else if (contentStarts[i] >= 0) id = miner.learnBytes(bytes, contentStarts[i], contentEnds[i]);
         if (id === null && tokenized && tokenized.firstToken[i] >= 0) id = miner.learnMasked(maskedOfLine(tokenized, i)!);
         if (id === null) {
           const content = format.content(bytes.toString('utf8', starts[i], ends[i]));

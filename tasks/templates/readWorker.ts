@@ -38,6 +38,7 @@ parentPort!.on('message', ({ id, file, logFormat }: { id: number; file: string; 
     if ('batch' in reply) {
       const { bytes, starts, ends, contentStarts, contentEnds } = reply.batch;
       parentPort!.postMessage(reply, [
+        reply.batch.firstSightings!.shapeIds.buffer as ArrayBuffer,
         bytes.buffer as ArrayBuffer,
         starts.buffer as ArrayBuffer,
         ends.buffer as ArrayBuffer,
