@@ -101,19 +101,20 @@ async function learnAll(file: string, logFormat: string, format: CompiledLogForm
   // others are decoded and learned as text.
   let lastId = '';
   let lastNumber = -1;
-  // The miner's shape per shape number of the reading thread (FirstSightings), in its current generation.
-  let shapeOf: Array<MessageShape | undefined> = [];
-  let generation = -1;
+  // Per reading thread, the miner's shape per shape number of that thread (FirstSightings), in its current generation.
+  const shapesOf: Array<Array<MessageShape | undefined>> = [];
+  const generations: number[] = [];
   try {
-    for await (const { bytes, starts, ends, count, contentStarts, contentEnds, firstSightings } of contentLines(file, logFormat)) {
+    for await (const { bytes, starts, ends, count, contentStarts, contentEnds, firstSightings, reader } of contentLines(file, logFormat)) {
       // Masked tokens from the reading thread, for messages of a shape it had not seen (the miner
       // would tokenize them), and numbers for shapes it had.
       const tokenized = firstSightings && miner.defaultRules ? firstSightings : undefined;
       const shapeIds = tokenized?.shapeIds;
-      if (tokenized && tokenized.shapeGeneration !== generation) {
-        shapeOf = [];
-        generation = tokenized.shapeGeneration;
+      if (tokenized && tokenized.shapeGeneration !== generations[reader]) {
+        shapesOf[reader] = [];
+        generations[reader] = tokenized.shapeGeneration;
       }
+      const shapeOf = shapesOf[reader];
       for (let i = 0; i < count; i++) {
         lines++;
         let id: string | null = null;

@@ -1,36 +1,59 @@
 /**
  * The lines of a file with their Content found on the bytes where the format allows it
  * (logFormat.ts `contentBytes`): what `templates` does per line before the miner. With the bundle
- * (dist/templatesReadWorker.mjs beside it) a worker thread reads, splits and matches the header
- * a few batches ahead while the main thread mines, on the second core; run from the TypeScript
- * sources (or with SENTINEL_PARQUET_WORKER=0) the same function runs on the calling thread. Either
- * way the batches are the same (contentLines.test.ts), so the CSV is too.
+ * (dist/templatesReadWorker.mjs beside it) reading threads read, split and match the header a few
+ * batches ahead while the main thread mines: two for a plain file, each taking every other region
+ * of it (the reading is more work than the mining, and a machine has two cores), one for a gzipped
+ * file (it cannot be read from the middle). Run from the TypeScript sources (or with
+ * SENTINEL_PARQUET_WORKER=0) the same function runs on the calling thread. Either way the lines
+ * are the same (contentLines.test.ts), so the CSV is too.
  */
 import { compileLogFormat } from '../../shared/logFormat';
 import { bundledWorkerUrl, WorkerJobs } from '../../shared/workerJobs';
 import { type ContentBatch, type ReadReply, withContentRanges } from './contentRanges';
+import { CHUNK_BYTES, isGzip } from './fileLines';
 import { fileLineBytes } from './lineBytes';
+import type { ReadRequest } from './readWorker';
 
-/** How many batches (about 1 MiB each) the worker reads ahead: enough to keep both threads busy, few enough to keep memory flat. */
+/** How many batches (about 1 MiB each) each reading thread reads ahead: enough to keep the threads busy, few enough to keep memory flat. */
 const AHEAD = 3;
+/** Reading threads for a plain file. */
+const READERS = 2;
 
-/** The file's lines in batches, in order, with their Content ranges; on a worker thread when the bundle has one. */
-export async function* contentLines(file: string, logFormat: string, workerUrl = bundledWorkerUrl('templatesReadWorker.mjs')): AsyncGenerator<ContentBatch> {
+/** A batch, and which reading thread made it (its shape numbers are its own); 0 on the calling thread. */
+export interface ReadBatch extends ContentBatch {
+  readonly reader: number;
+}
+
+/**
+ * The file's lines in batches, in order, with their Content ranges; on reading threads when the
+ * bundle has them. `regionBytes`: the size of the regions the reading threads share (tests make it small).
+ */
+export async function* contentLines(
+  file: string,
+  logFormat: string,
+  workerUrl = bundledWorkerUrl('templatesReadWorker.mjs'),
+  regionBytes = CHUNK_BYTES,
+): AsyncGenerator<ReadBatch> {
   if (!workerUrl) {
     const format = compileLogFormat(logFormat);
-    for await (const batch of fileLineBytes(file)) yield withContentRanges(batch, format);
+    for await (const batch of fileLineBytes(file)) yield { ...withContentRanges(batch, format), reader: 0 };
     return;
   }
-  const jobs = new WorkerJobs<ReadReply>(workerUrl, 'templates reading');
-  const ask = () => jobs.run((id) => ({ id, file, logFormat }));
-  const pending = Array.from({ length: AHEAD }, ask);
-  for (;;) {
+  const readers = (await isGzip(file)) ? 1 : READERS;
+  const jobs = Array.from({ length: readers }, () => new WorkerJobs<ReadReply>(workerUrl, 'templates reading'));
+  const ask = (reader: number) =>
+    jobs[reader].run((id): ReadRequest => ({ id, file, logFormat, ...(readers > 1 ? { regions: { first: reader, step: readers, regionBytes } } : {}) }));
+  // Replies in file order: region k comes from reader k % readers.
+  const pending = Array.from({ length: AHEAD * readers }, (_, k) => ask(k % readers));
+  for (let k = 0; ; k++) {
     const reply = await pending.shift()!;
     if ('error' in reply) throw new Error(reply.error);
     if ('done' in reply) return;
-    pending.push(ask());
+    const reader = k % readers;
+    pending.push(ask(reader));
     const { batch } = reply;
     // A Buffer arrives as a plain Uint8Array: the same memory, seen as a Buffer again.
-    yield { ...batch, bytes: Buffer.from(batch.bytes.buffer, batch.bytes.byteOffset, batch.bytes.length) };
+    yield { ...batch, bytes: Buffer.from(batch.bytes.buffer, batch.bytes.byteOffset, batch.bytes.length), reader };
   }
 }

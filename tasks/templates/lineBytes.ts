@@ -8,6 +8,7 @@
  * character, so a decoder meets the same bytes line by line as across a whole chunk.
  */
 import { createReadStream } from 'node:fs';
+import { type FileHandle, open } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import { CHUNK_BYTES, isGzip } from './fileLines';
 
@@ -95,4 +96,74 @@ export class LineSplitter {
     this.starts = starts;
     this.ends = ends;
   }
+}
+
+/** Bytes read past a region's end at first to finish its last line (more when that line is longer). */
+const OVERHANG = 4096;
+
+/**
+ * The lines of a plain (not gzipped) file that start in regions `first`, `first + step`, … of
+ * `regionBytes` bytes each, one batch per region, in order: `step` readers, each given its own
+ * `first`, together read every line once, and a region's batch may be empty (a line may be longer
+ * than a region). The same lines as `fileLineBytes`; each batch's bytes are a buffer of its own.
+ */
+export async function* regionLineBytes(file: string, first: number, step: number, regionBytes = CHUNK_BYTES): AsyncGenerator<LineBatch> {
+  const handle = await open(file, 'r');
+  try {
+    const size = (await handle.stat()).size;
+    for (let region = first; region * regionBytes < size; region += step) {
+      const from = region * regionBytes;
+      const to = Math.min(size, from + regionBytes);
+      // From the byte before the region: a line starts at `from` if that byte is a newline.
+      const readFrom = Math.max(0, from - 1);
+      // Memory of its own (not a small Buffer's pool): the batch's bytes may be transferred.
+      let bytes = Buffer.allocUnsafeSlow(Math.min(size, to + OVERHANG) - readFrom);
+      let length = await readFully(handle, bytes, 0, bytes.length, readFrom);
+      let atEnd = readFrom + length >= size || length < bytes.length;
+      const regionEnd = Math.min(to - readFrom, length);
+      let pos = 0;
+      if (from > 0) {
+        const nl = bytes.indexOf(10);
+        // No newline in the region: every byte of it belongs to a line begun earlier.
+        pos = nl >= 0 && nl < regionEnd ? nl + 1 : regionEnd;
+      }
+      const starts: number[] = [];
+      const ends: number[] = [];
+      while (pos < regionEnd) {
+        const nl = bytes.indexOf(10, pos);
+        if (nl >= 0 && nl < length) {
+          starts.push(pos);
+          ends.push(nl > pos && bytes[nl - 1] === 13 ? nl - 1 : nl);
+          pos = nl + 1;
+        } else if (atEnd) {
+          // The file's last line, without a newline: its `\r`, if any, stays.
+          starts.push(pos);
+          ends.push(length);
+          pos = length;
+        } else {
+          // The region's last line goes on past what was read: read on.
+          const more = Buffer.allocUnsafeSlow(Math.min(size - readFrom, bytes.length * 2));
+          bytes.copy(more, 0, 0, length);
+          bytes = more;
+          const read = await readFully(handle, bytes, length, bytes.length - length, readFrom + length);
+          length += read;
+          atEnd = read === 0 || readFrom + length >= size;
+        }
+      }
+      yield { bytes, starts: Int32Array.from(starts), ends: Int32Array.from(ends), count: starts.length };
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Reads `length` bytes at `position` (fewer only at the end of the file); returns how many. */
+async function readFully(handle: FileHandle, buffer: Buffer, offset: number, length: number, position: number): Promise<number> {
+  let done = 0;
+  while (done < length) {
+    const { bytesRead } = await handle.read(buffer, offset + done, length - done, position + done);
+    if (bytesRead === 0) break;
+    done += bytesRead;
+  }
+  return done;
 }
