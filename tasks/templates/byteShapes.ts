@@ -4,7 +4,8 @@
  * ASCII messages, so that the main thread need not look each message's shape up: the reading
  * thread numbers the shapes, and the main thread keeps the miner's shape per number. Pure.
  *
- * Four bytes at a time: the hash maps every digit to `1` (also a `0` before `x`, so it is a
+ * Four bytes at a time (one unaligned little-endian load through a DataView of the same bytes,
+ * `viewOf`): the hash maps every digit to `1` (also a `0` before `x`, so it is a
  * function of the shape, coarser than it), and a shape is confirmed exactly by `matches`.
  */
 
@@ -28,13 +29,13 @@ export interface BytePattern {
  * The hash of `bytes[start..end)` with every digit read as `1`, or undefined when a byte is not
  * printable ASCII (space to `~`): such a message has no byte shape.
  */
-export function coarseShapeHash(bytes: Uint8Array, start: number, end: number): number | undefined {
+export function coarseShapeHash(bytes: Uint8Array, view: DataView, start: number, end: number): number | undefined {
   const n = end - start;
   let h = FNV_OFFSET ^ n;
   let bad = 0;
   let i = start;
   for (const whole = start + (n & ~3); i < whole; i += 4) {
-    const m = bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24);
+    const m = view.getInt32(i, true);
     const low = m & 0x7f7f7f7f;
     // Per byte, bit 7 set: ≥ 0x80, or (of the low seven bits) below 0x20, or 0x7f. No carry crosses a byte.
     bad |= m | ~(low + 0x60606060) | (low + 0x01010101);
@@ -81,12 +82,12 @@ export function bytePattern(bytes: Uint8Array, start: number, end: number): Byte
 }
 
 /** Whether `bytes[start..start + n)` has the shape of `p` (the same test as messageShapes.ts `sameShapeBytes`). */
-export function matches(p: BytePattern, bytes: Uint8Array, start: number, n: number): boolean {
+export function matches(p: BytePattern, bytes: Uint8Array, view: DataView, start: number, n: number): boolean {
   if (p.length !== n) return false;
   const { words, digitMasks, zeroBeforeX, tail } = p;
   const whole = n >>> 2;
   for (let w = 0, i = start; w < whole; w++, i += 4) {
-    const m = bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24);
+    const m = view.getInt32(i, true);
     const d = digitMasks[w];
     if (((m ^ words[w]) & ~d) !== 0) return false;
     if (d !== 0 && ((m & d & 0xf0f0f0f0) !== (d & 0x30303030) || (((m & d & 0x0f0f0f0f) + 0x06060606) & d & 0x10101010) !== 0)) return false;
@@ -98,4 +99,29 @@ export function matches(p: BytePattern, bytes: Uint8Array, start: number, n: num
     if (c !== p && (p !== 49 || c < 48 || c > 57 || (c === 48 && i + 1 < start + n && (bytes[i + 1] | 32) === 120))) return false;
   }
   return true;
+}
+
+/** A DataView of exactly the bytes of `bytes`, for the functions here. */
+export const viewOf = (bytes: Uint8Array) => new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
+/**
+ * A key of a message's length and three of its words with digits read as `1` (a function of its
+ * shape, like `coarseShapeHash`, but a few loads instead of a pass): where to guess its shape.
+ */
+export function quickShapeKey(view: DataView, start: number, end: number): number {
+  const n = end - start;
+  let h = Math.imul(n, 0x9e3779b1);
+  if (n >= 4) {
+    h = Math.imul(h ^ coarseWord(view.getInt32(start, true)), FNV_PRIME);
+    h = Math.imul(h ^ coarseWord(view.getInt32(start + ((n >>> 1) & ~3), true)), FNV_PRIME);
+    h = Math.imul(h ^ coarseWord(view.getInt32(end - 4, true)), FNV_PRIME);
+  }
+  return h ^ (h >>> 15);
+}
+
+/** Four bytes with each digit made `1` (bytes of printable ASCII; others give some other word). */
+function coarseWord(m: number): number {
+  const digits = ~(((m & 0x7f7f7f7f) ^ 0x30303030) + 0x76767676) & 0x80808080;
+  const mask = (digits >>> 7) * 0xff;
+  return (m & ~mask) | (0x31313131 & mask);
 }

@@ -55,8 +55,11 @@ export async function run(raw: unknown) {
   const spoolDir = await mkdtemp(path.join(tmpdir(), 'sentinel-templates-'));
   try {
     const spoolFile = path.join(spoolDir, 'ids');
+    const T0 = performance.now(); const C0 = mainCpu();
     const mined = await learnAll(file, logFormat, format, opts, spoolFile);
+    const T1 = performance.now(); const C1 = mainCpu();
     const written = await writeRows(file, format, opts, spoolFile, mined);
+    process.stderr.write(`PHASES start ${T0.toFixed(0)} first ${(T1 - T0).toFixed(0)} second ${(performance.now() - T1).toFixed(0)} cpu start ${C0} first ${C1 - C0} second ${mainCpu() - C1}\n`);
     const seconds = (performance.now() - started) / 1000;
     if (mined.unmatched) process.stderr.write(`sentinel templates: ${mined.unmatched} lines did not match the format (first: line ${mined.firstUnmatched})\n`);
     // With CSV on stdout, the summary goes to stderr to keep stdout a clean CSV.
@@ -192,26 +195,37 @@ async function writeRows(file: string, format: CompiledLogFormat, opts: z.infer<
       const tailBytes = tails.map((tail) => Buffer.from(`${tail}\n`, 'utf8'));
       const BATCH = 16_384;
       const rowBytes = 16 + Math.max(0, ...tailBytes.map((t) => t.length));
+      // The line number as ASCII digits, counted up in place: `decimal[first..]`.
+      const decimal = new Uint8Array(20).fill(48);
+      let first = decimal.length - 1;
+      // One write in flight while the next batch is built (each batch is a fresh buffer).
+      let writing: Promise<void> = Promise.resolve();
       while (lineId < mined.lines) {
-        // A fresh buffer per batch: stdout may still hold the previous one while it drains.
         let buffer = Buffer.allocUnsafe(Math.min(BATCH, mined.lines - lineId) * rowBytes);
         let used = 0;
         for (const end = Math.min(mined.lines, lineId + BATCH); lineId < end; ) {
           lineId++;
+          let d = decimal.length - 1;
+          while (decimal[d] === 57) decimal[d--] = 48;
+          decimal[d]++;
+          if (d < first) first = d;
           const n = spool.next();
           if (n === UNMATCHED) continue;
           if (counts[n]++ === 0) firstRows[n] = lineId;
           const tail = tailBytes[n];
-          if (used + 16 + tail.length > buffer.length) {
-            const grown = Buffer.allocUnsafe(Math.max(buffer.length * 2, used + 16 + tail.length));
-            buffer.copy(grown, 0, 0, used);
+          if (used + 20 + tail.length > buffer.length) {
+            const grown = Buffer.allocUnsafe(Math.max(buffer.length * 2, used + 20 + tail.length));
+            grown.set(buffer.subarray(0, used));
             buffer = grown;
           }
-          used += writeDecimal(buffer, used, lineId);
-          used += tail.copy(buffer, used);
+          for (let k = first; k < decimal.length; k++) buffer[used++] = decimal[k];
+          buffer.set(tail, used);
+          used += tail.length;
         }
-        await out.write(buffer.subarray(0, used));
+        await writing;
+        writing = out.write(buffer.subarray(0, used));
       }
+      await writing;
     }
     if (lineId !== mined.lines)
       throw new Error(`${file}: ${lineId} lines on the second read, ${mined.lines} on the first (the file changed while it was read?)`);
@@ -241,14 +255,6 @@ async function writeRows(file: string, format: CompiledLogFormat, opts: z.infer<
     await sink.commit();
   }
   return { templates: occurrences.size };
-}
-
-/** Writes `value`'s decimal digits at `at`; returns how many. */
-function writeDecimal(buffer: Buffer, at: number, value: number): number {
-  let digits = 1;
-  for (let v = value; v >= 10; v = Math.floor(v / 10)) digits++;
-  for (let i = at + digits - 1, v = value; i >= at; i--, v = Math.floor(v / 10)) buffer[i] = 48 + (v % 10);
-  return digits;
 }
 
 interface TextSink {
@@ -289,4 +295,10 @@ async function textSink(file: string | undefined): Promise<TextSink> {
       await rm(partial, { force: true });
     },
   };
+}
+
+function mainCpu(): number {
+  const stat = require('node:fs').readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8') as string;
+  const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(rest[11]) + Number(rest[12])) * 10;
 }

@@ -6,7 +6,7 @@
 import type { CompiledLogFormat } from '../../shared/logFormat';
 import { createMasker } from '../../shared/parsing/masks';
 import { messageTokens } from '../../shared/parsing/messageTokens';
-import { type BytePattern, bytePattern, coarseShapeHash, matches } from './byteShapes';
+import { type BytePattern, bytePattern, coarseShapeHash, matches, quickShapeKey, viewOf } from './byteShapes';
 import type { LineBatch } from './lineBytes';
 
 /** A LineBatch, and for each line the byte range of its Content, or -1 where the bytes do not decide it (decode and use `content`). */
@@ -51,6 +51,8 @@ export function maskedOfLine(tokens: FirstSightingTokens, i: number): string[] |
  * flat), with a new generation of numbers.
  */
 const MAX_KEPT = 200_000;
+/** Slots of the guesses by quick key (two per key; a power of two). */
+const GUESSES = 1 << 14;
 /** Slots of its open-addressing table (a power of two, at most 40 % full): 4 MB, fewer cache misses than a Map of 200K numbers. */
 const SLOTS = 1 << 19;
 
@@ -73,6 +75,11 @@ export class FirstSightings {
   private kept = 0;
   private patterns: BytePattern[] = [];
   private generation = 0;
+  /**
+   * The two shapes last numbered for each quick key (number + 1; 0: none): usually one of them is
+   * the line's shape, which is then confirmed in one pass, with no hash.
+   */
+  private readonly guesses = new Int32Array(2 * GUESSES);
   private readonly masker = createMasker();
 
   tokenize(batch: ContentBatch): FirstSightingTokens {
@@ -81,9 +88,11 @@ export class FirstSightings {
       this.keys.fill(0);
       this.kept = 0;
       this.patterns = [];
+      this.guesses.fill(0);
       this.generation++;
     }
-    const { keys, ids, patterns } = this;
+    const { keys, ids, patterns, guesses } = this;
+    const view = viewOf(bytes);
     const firstToken = new Int32Array(count).fill(-1);
     const tokenCounts = new Int32Array(count);
     const shapeIds = new Int32Array(count).fill(-1);
@@ -93,7 +102,21 @@ export class FirstSightings {
       const start = contentStarts[i];
       if (start < 0) continue;
       const end = contentEnds[i];
-      const h = coarseShapeHash(bytes, start, end);
+      const n = end - start;
+      const guess = (quickShapeKey(view, start, end) & (GUESSES - 1)) << 1;
+      const first = guesses[guess] - 1;
+      if (first >= 0 && matches(patterns[first], bytes, view, start, n)) {
+        shapeIds[i] = first;
+        continue;
+      }
+      const second = guesses[guess + 1] - 1;
+      if (second >= 0 && matches(patterns[second], bytes, view, start, n)) {
+        guesses[guess] = second + 1;
+        guesses[guess + 1] = first + 1;
+        shapeIds[i] = second;
+        continue;
+      }
+      const h = coarseShapeHash(bytes, view, start, end);
       if (h === undefined) continue;
       // Linear probing over the slots of this hash: a numbered shape that matches, else the first
       // shape seen once (this is its second sighting, or a collision: either way it gets a number
@@ -110,10 +133,14 @@ export class FirstSightings {
           ids[slot] = id;
           break;
         }
-        if (matches(patterns[known], bytes, start, end - start)) {
+        if (matches(patterns[known], bytes, view, start, n)) {
           id = known;
           break;
         }
+      }
+      if (id >= 0) {
+        guesses[guess + 1] = first + 1;
+        guesses[guess] = id + 1;
       }
       if (id >= 0) {
         shapeIds[i] = id;
