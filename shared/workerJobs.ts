@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Worker, type Transferable } from 'node:worker_threads';
+import { Worker, type Transferable, type WorkerOptions } from 'node:worker_threads';
 import { loadProcessConfig } from './config';
 
 /**
@@ -24,10 +24,11 @@ export class WorkerJobs<Reply extends { id: number }> {
   private nextId = 0;
   private readonly waiting = new Map<number, { resolve: (reply: Reply) => void; reject: (err: Error) => void }>();
 
-  /** `what`: the worker's job in an error message ("Parquet encoding"). */
+  /** `what`: the worker's job in an error message ("Parquet encoding"); `options`: the thread's (resource limits). */
   constructor(
     private readonly url: URL,
     private readonly what: string,
+    private readonly options: WorkerOptions = {},
   ) {}
 
   run(request: (id: number) => object, transfer: readonly Transferable[] = []): Promise<Reply> {
@@ -46,7 +47,7 @@ export class WorkerJobs<Reply extends { id: number }> {
 
   private start(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(this.url);
+    const worker = new Worker(this.url, this.options);
     worker.on('message', (reply: Reply) => {
       const job = this.waiting.get(reply.id)!;
       this.waiting.delete(reply.id);

@@ -5,13 +5,12 @@ import path from 'node:path';
 import { z } from 'zod';
 import { BadInputError } from '../../shared/errors';
 import { compileLogFormat, knownLogFormat, type CompiledLogFormat } from '../../shared/logFormat';
-import type { MessageShape } from '../../shared/parsing/messageShapes';
 import { createTemplateMiner } from '../../shared/parsing/templateMiner';
 import { parseOptions } from '../options';
 import { fileLines } from './fileLines';
 import { IdSpoolReader, IdSpoolWriter } from './idSpool';
 import { contentLines } from './contentLines';
-import { maskedOfLine } from './contentRanges';
+import { LineLearner, UNMATCHED } from './lineLearner';
 import { csvField, type StructuredLog } from './structured';
 
 export const templatesOptions = z.object({
@@ -28,9 +27,6 @@ export const templatesOptions = z.object({
 export function eventsCsv(log: StructuredLog): string {
   return ['LineId,EventId,EventTemplate', ...log.rows.map((r) => [String(r.LineId), r.EventId, r.EventTemplate].map(csvField).join(','))].join('\n') + '\n';
 }
-
-/** The spooled number of a line that does not fit the log format. */
-const UNMATCHED = 0xffffffff;
 
 /**
  * `sentinel templates FILE --log-format F`: the template miner on its own, for any log file.
@@ -55,11 +51,8 @@ export async function run(raw: unknown) {
   const spoolDir = await mkdtemp(path.join(tmpdir(), 'sentinel-templates-'));
   try {
     const spoolFile = path.join(spoolDir, 'ids');
-    const T0 = performance.now(); const C0 = mainCpu();
     const mined = await learnAll(file, logFormat, format, opts, spoolFile);
-    const T1 = performance.now(); const C1 = mainCpu();
     const written = await writeRows(file, format, opts, spoolFile, mined);
-    process.stderr.write(`PHASES start ${T0.toFixed(0)} first ${(T1 - T0).toFixed(0)} second ${(performance.now() - T1).toFixed(0)} cpu start ${C0} first ${C1 - C0} second ${mainCpu() - C1}\n`);
     const seconds = (performance.now() - started) / 1000;
     if (mined.unmatched) process.stderr.write(`sentinel templates: ${mined.unmatched} lines did not match the format (first: line ${mined.firstUnmatched})\n`);
     // With CSV on stdout, the summary goes to stderr to keep stdout a clean CSV.
@@ -94,69 +87,15 @@ interface Mined {
 async function learnAll(file: string, logFormat: string, format: CompiledLogFormat, opts: z.infer<typeof templatesOptions>, spoolFile: string): Promise<Mined> {
   const miner = createTemplateMiner({ similarityThreshold: opts.similarity, depth: opts.depth });
   const spool = new IdSpoolWriter(spoolFile);
-  const numberOf = new Map<string, number>();
-  const ids: string[] = [];
-  let lines = 0;
-  let unmatched = 0;
-  let firstUnmatched = 0;
-  // Lines are read as bytes (a batch or three ahead, on a worker thread when bundled): a line whose
-  // content has a known printable-ASCII shape is learned from its bytes (no string per line); the
-  // others are decoded and learned as text.
-  let lastId = '';
-  let lastNumber = -1;
-  // Per reading thread, the miner's shape per shape number of that thread (FirstSightings), in its current generation.
-  const shapesOf: Array<Array<MessageShape | undefined>> = [];
-  const generations: number[] = [];
+  const learner = new LineLearner(miner, format, spool);
   try {
-    for await (const { bytes, starts, ends, count, contentStarts, contentEnds, firstSightings, reader } of contentLines(file, logFormat)) {
-      // Masked tokens from the reading thread, for messages of a shape it had not seen (the miner
-      // would tokenize them), and numbers for shapes it had.
-      const tokenized = firstSightings && miner.defaultRules ? firstSightings : undefined;
-      const shapeIds = tokenized?.shapeIds;
-      if (tokenized && tokenized.shapeGeneration !== generations[reader]) {
-        shapesOf[reader] = [];
-        generations[reader] = tokenized.shapeGeneration;
-      }
-      const shapeOf = shapesOf[reader];
-      for (let i = 0; i < count; i++) {
-        lines++;
-        let id: string | null = null;
-        const shapeId = shapeIds ? shapeIds[i] : -1;
-        if (shapeId >= 0) {
-          let shape = shapeOf[shapeId];
-          if (!shape) {
-            shape = miner.shapeBytes(bytes, contentStarts[i], contentEnds[i]);
-            if (shape) shapeOf[shapeId] = shape;
-          }
-          if (shape) id = miner.learnShape(shape, bytes, contentStarts[i], contentEnds[i]);
-        } else if (contentStarts[i] >= 0) id = miner.learnBytes(bytes, contentStarts[i], contentEnds[i]);
-        if (id === null && tokenized && tokenized.firstToken[i] >= 0) id = miner.learnMasked(maskedOfLine(tokenized, i)!);
-        if (id === null) {
-          const content = format.content(bytes.toString('utf8', starts[i], ends[i]));
-          if (content === null) {
-            if (unmatched++ === 0) firstUnmatched = lines;
-            spool.push(UNMATCHED);
-            continue;
-          }
-          id = miner.learn(content);
-        }
-        if (id !== lastId) {
-          let n = numberOf.get(id);
-          if (n === undefined) {
-            numberOf.set(id, (n = ids.length));
-            ids.push(id);
-          }
-          lastId = id;
-          lastNumber = n;
-        }
-        spool.push(lastNumber);
-      }
-    }
+    for await (const batch of contentLines(file, logFormat)) learner.learn(batch);
   } catch (err) {
     throw new BadInputError(`cannot read ${file}: ${(err as Error).message}`, { cause: err });
   } finally {
     spool.close();
   }
+  const { lines, unmatched, firstUnmatched, ids } = learner;
   const finalIds = ids.map((id) => miner.resolve(id));
   const finalTemplates = finalIds.map((id) => miner.template(id)?.template ?? '');
   return { lines, unmatched, firstUnmatched, finalIds, finalTemplates };
@@ -295,10 +234,4 @@ async function textSink(file: string | undefined): Promise<TextSink> {
       await rm(partial, { force: true });
     },
   };
-}
-
-function mainCpu(): number {
-  const stat = require('node:fs').readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8') as string;
-  const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(rest[11]) + Number(rest[12])) * 10;
 }

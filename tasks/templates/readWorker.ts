@@ -26,9 +26,7 @@ async function* batchesOf({ file, logFormat, regions }: ReadRequest): AsyncGener
   const format = compileLogFormat(logFormat);
   const firstSightings = new FirstSightings();
   const batches: AsyncIterable<LineBatch> = regions ? regionLineBytes(file, regions.first, regions.step, regions.regionBytes) : fileLineBytes(file);
-  let tr = 0, tc = 0, ts = 0, t = performance.now();
   for await (const batch of batches) {
-    const t1 = performance.now(); tr += t1 - t;
     let bytes = batch.bytes;
     if (!regions) {
       // Copied into memory of its own (a read chunk, or a small Buffer's pool, may share it), so that it can be transferred.
@@ -37,14 +35,8 @@ async function* batchesOf({ file, logFormat, regions }: ReadRequest): AsyncGener
       bytes = Buffer.from(own.buffer);
     }
     const ranged = withContentRanges({ ...batch, bytes }, format);
-    const t2 = performance.now(); tc += t2 - t1;
-    const fs = firstSightings.tokenize(ranged);
-    t = performance.now(); ts += t - t2;
-    if (!lines) process.stderr.write('');
-    yield { ...ranged, firstSightings: fs };
-    t = performance.now();
+    yield { ...ranged, firstSightings: firstSightings.tokenize(ranged) };
   }
-  process.stderr.write(`WORKER read ${tr.toFixed(0)} ranges ${tc.toFixed(0)} sight ${ts.toFixed(0)}\n`);
 }
 
 parentPort!.on('message', (request: ReadRequest) => {
