@@ -51,6 +51,8 @@ export function maskedOfLine(tokens: FirstSightingTokens, i: number): string[] |
  * flat), with a new generation of numbers.
  */
 const MAX_KEPT = 200_000;
+/** First sightings per 100 lines of a batch from which the next batch's are tokenized here. */
+const TOKENIZE_FROM_PERCENT = 2;
 /** Slots of the guesses by quick key (two per key; a power of two). */
 const GUESSES = 1 << 14;
 /** Slots of its open-addressing table (a power of two, at most 40 % full): 4 MB, fewer cache misses than a Map of 200K numbers. */
@@ -81,6 +83,13 @@ export class FirstSightings {
    */
   private readonly guesses = new Int32Array(2 * GUESSES);
   private readonly masker = createMasker();
+  /**
+   * Whether first sightings are tokenized here: only while they are frequent (after a batch with
+   * at least TOKENIZE_FROM_PERCENT of them). Where shapes are few (HDFS: ~1K in 1M lines, nearly
+   * all in the first batch) the main thread tokenizes the few itself, and the reading threads do
+   * not compile the tokenizer at all.
+   */
+  private tokenizing = false;
 
   tokenize(batch: ContentBatch): FirstSightingTokens {
     const { bytes, count, contentStarts, contentEnds } = batch;
@@ -93,6 +102,8 @@ export class FirstSightings {
     }
     const { keys, ids, patterns, guesses } = this;
     const view = viewOf(bytes);
+    const tokenizing = this.tokenizing;
+    let firstSightings = 0;
     const firstToken = new Int32Array(count).fill(-1);
     const tokenCounts = new Int32Array(count);
     const shapeIds = new Int32Array(count).fill(-1);
@@ -149,6 +160,8 @@ export class FirstSightings {
       keys[slot] = key;
       ids[slot] = -1;
       this.kept++;
+      firstSightings++;
+      if (!tokenizing) continue;
       const { masked } = messageTokens(bytes.toString('latin1', start, end), this.masker);
       firstToken[i] = ends.length;
       tokenCounts[i] = masked.length;
@@ -157,6 +170,7 @@ export class FirstSightings {
         ends.push(text.length);
       }
     }
+    this.tokenizing = firstSightings * 100 >= count * TOKENIZE_FROM_PERCENT;
     return { firstToken, tokenCounts, tokenEnds: Int32Array.from(ends), tokenText: text, shapeIds, shapeGeneration: this.generation };
   }
 }
