@@ -51,7 +51,9 @@ export class LineLearner {
       this.lines++;
       let id: string | null = null;
       const shapeId = shapeIds ? shapeIds[i] : -1;
-      if (shapeId >= 0) {
+      // Tokens from the reading thread first: a shape it had not seen is rarely one the miner knows.
+      if (tokenized && tokenized.firstToken[i] >= 0) id = miner.learnMasked(maskedOfLine(tokenized, i)!);
+      else if (shapeId >= 0) {
         let shape = shapeId < shapeOf.length ? shapeOf[shapeId] : undefined;
         if (!shape) {
           shape = miner.shapeBytes(bytes, contentStarts[i], contentEnds[i]);
@@ -63,7 +65,6 @@ export class LineLearner {
         }
         if (shape) id = miner.learnShape(shape, bytes, contentStarts[i], contentEnds[i]);
       } else if (contentStarts[i] >= 0) id = miner.learnBytes(bytes, contentStarts[i], contentEnds[i]);
-      if (id === null && tokenized && tokenized.firstToken[i] >= 0) id = miner.learnMasked(maskedOfLine(tokenized, i)!);
       if (id === null) {
         const content = this.format.content(bytes.toString('utf8', starts[i], ends[i]));
         if (content === null) {
