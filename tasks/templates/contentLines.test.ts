@@ -16,9 +16,9 @@ const dir = mkdtempSync(path.join(tmpdir(), 'sentinel-contentlines-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Every line as its text and its Content range's text (or null where the bytes did not decide). */
-async function linesOf(file: string, format: string, url: URL | undefined) {
+async function linesOf(file: string, format: string, url: URL | undefined, regionBytes?: number) {
   const out: Array<[string, string | null]> = [];
-  for await (const b of contentLines(file, format, url))
+  for await (const b of contentLines(file, format, url, regionBytes))
     for (let i = 0; i < b.count; i++)
       out.push([
         b.bytes.toString('utf8', b.starts[i], b.ends[i]),
@@ -47,6 +47,8 @@ describe('contentLines', () => {
       expect(inThread.length).toBe(lines.length + 1);
       expect(inThread.filter(([, content]) => content !== null).length).toBeGreaterThan(35_000);
       expect(await linesOf(file, KNOWN_LOG_FORMATS.hdfs, workerUrl)).toEqual(inThread);
+      // Two reading threads on regions of a plain file: small regions, lines across their ends.
+      expect(await linesOf(file, KNOWN_LOG_FORMATS.hdfs, workerUrl, 4099)).toEqual(inThread);
     }
   });
 

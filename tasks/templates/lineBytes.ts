@@ -109,6 +109,9 @@ const OVERHANG = 4096;
  */
 export async function* regionLineBytes(file: string, first: number, step: number, regionBytes = CHUNK_BYTES): AsyncGenerator<LineBatch> {
   const handle = await open(file, 'r');
+  // Line offsets of a region, reused: a batch is valid until the loop asks for the next one, as with fileLineBytes.
+  let starts = new Int32Array(1 << 14);
+  let ends = new Int32Array(1 << 14);
   try {
     const size = (await handle.stat()).size;
     for (let region = first; region * regionBytes < size; region += step) {
@@ -127,18 +130,18 @@ export async function* regionLineBytes(file: string, first: number, step: number
         // No newline in the region: every byte of it belongs to a line begun earlier.
         pos = nl >= 0 && nl < regionEnd ? nl + 1 : regionEnd;
       }
-      const starts: number[] = [];
-      const ends: number[] = [];
+      let count = 0;
       while (pos < regionEnd) {
         const nl = bytes.indexOf(10, pos);
+        if (count === starts.length) [starts, ends] = [grown(starts), grown(ends)];
         if (nl >= 0 && nl < length) {
-          starts.push(pos);
-          ends.push(nl > pos && bytes[nl - 1] === 13 ? nl - 1 : nl);
+          starts[count] = pos;
+          ends[count++] = nl > pos && bytes[nl - 1] === 13 ? nl - 1 : nl;
           pos = nl + 1;
         } else if (atEnd) {
           // The file's last line, without a newline: its `\r`, if any, stays.
-          starts.push(pos);
-          ends.push(length);
+          starts[count] = pos;
+          ends[count++] = length;
           pos = length;
         } else {
           // The region's last line goes on past what was read: read on.
@@ -150,7 +153,8 @@ export async function* regionLineBytes(file: string, first: number, step: number
           atEnd = read === 0 || readFrom + length >= size;
         }
       }
-      yield { bytes, starts: Int32Array.from(starts), ends: Int32Array.from(ends), count: starts.length };
+      // The offsets are reused for the next region (the batch's are copied, withContentRanges).
+      yield { bytes, starts, ends, count };
     }
   } finally {
     await handle.close();
@@ -166,4 +170,11 @@ async function readFully(handle: FileHandle, buffer: Buffer, offset: number, len
     done += bytesRead;
   }
   return done;
+}
+
+/** `array` in twice the room. */
+function grown(array: Int32Array) {
+  const bigger = new Int32Array(array.length * 2);
+  bigger.set(array);
+  return bigger;
 }
