@@ -111,7 +111,9 @@ describe('fileLineBytes', () => {
       const parts: string[] = [];
       for (let k = random.int(60); k > 0; k--) {
         const r = random.int(10);
-        parts.push(r === 0 ? 'L'.repeat(random.int(300)) : r === 1 ? '\r\n' : r === 2 ? '\n' : r === 3 ? '\r' : r === 4 ? 'é' : 'ab cd'.slice(0, 1 + random.int(5)));
+        parts.push(
+          r === 0 ? 'L'.repeat(random.int(300)) : r === 1 ? '\r\n' : r === 2 ? '\n' : r === 3 ? '\r' : r === 4 ? 'é' : 'ab cd'.slice(0, 1 + random.int(5)),
+        );
       }
       texts.push(parts.join(''));
     }
