@@ -15,8 +15,8 @@ import { CHUNK_BYTES, isGzip } from './fileLines';
 import { fileLineBytes } from './lineBytes';
 import type { ReadRequest } from './readWorker';
 
-/** How many batches (about 1 MiB each) each reading thread reads ahead: enough to keep the threads busy, few enough to keep memory flat. */
-const AHEAD = 2;
+/** How many batches (about 1 MiB each) each reading thread has asked for: enough to keep the threads busy, few enough to keep memory flat. */
+const AHEAD = 3;
 /** Reading threads for a plain file. */
 const READERS = 2;
 /**
@@ -48,8 +48,11 @@ export async function* contentLines(
   }
   const readers = (await isGzip(file)) ? 1 : READERS;
   const jobs = Array.from({ length: readers }, () => new WorkerJobs<ReadReply>(workerUrl, 'templates reading', READER_LIMITS));
-  const ask = (reader: number) =>
-    jobs[reader].run((id): ReadRequest => ({ id, file, logFormat, ...(readers > 1 ? { regions: { first: reader, step: readers, regionBytes } } : {}) }));
+  const ask = (reader: number, recycled?: ArrayBuffer) =>
+    jobs[reader].run(
+      (id): ReadRequest => ({ id, file, logFormat, ...(readers > 1 ? { regions: { first: reader, step: readers, regionBytes }, recycled } : {}) }),
+      recycled ? [recycled] : [],
+    );
   // Replies in file order: region k comes from reader k % readers.
   const pending = Array.from({ length: AHEAD * readers }, (_, k) => ask(k % readers));
   for (let k = 0; ; k++) {
@@ -57,7 +60,6 @@ export async function* contentLines(
     if ('error' in reply) throw new Error(reply.error);
     if ('done' in reply) return;
     const reader = k % readers;
-    pending.push(ask(reader));
     const { batch } = reply;
     // A Buffer arrives as a plain Uint8Array: the same memory, seen as a Buffer again. Every batch
     // is built by this one literal (one hidden class: the mining loop is not deoptimized by a new one).
@@ -71,5 +73,8 @@ export async function* contentLines(
       firstSightings: batch.firstSightings,
       reader,
     };
+    // The consumer is done with the batch: a region's bytes go back to its reader for a later
+    // region (no new megabyte per region, so no garbage collections for them).
+    pending.push(ask(reader, readers > 1 ? (batch.bytes.buffer as ArrayBuffer) : undefined));
   }
 }

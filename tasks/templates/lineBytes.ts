@@ -105,9 +105,16 @@ const OVERHANG = 4096;
  * The lines of a plain (not gzipped) file that start in regions `first`, `first + step`, … of
  * `regionBytes` bytes each, one batch per region, in order: `step` readers, each given its own
  * `first`, together read every line once, and a region's batch may be empty (a line may be longer
- * than a region). The same lines as `fileLineBytes`; each batch's bytes are a buffer of its own.
+ * than a region). The same lines as `fileLineBytes`; each batch's bytes are a buffer of its own,
+ * from `allocate` (which may hand out memory given back by an earlier batch's consumer).
  */
-export async function* regionLineBytes(file: string, first: number, step: number, regionBytes = CHUNK_BYTES): AsyncGenerator<LineBatch> {
+export async function* regionLineBytes(
+  file: string,
+  first: number,
+  step: number,
+  regionBytes = CHUNK_BYTES,
+  allocate: (size: number) => Buffer = Buffer.allocUnsafeSlow,
+): AsyncGenerator<LineBatch> {
   const handle = await open(file, 'r');
   // Line offsets of a region, reused: a batch is valid until the loop asks for the next one, as with fileLineBytes.
   let starts = new Int32Array(1 << 14);
@@ -120,7 +127,7 @@ export async function* regionLineBytes(file: string, first: number, step: number
       // From the byte before the region: a line starts at `from` if that byte is a newline.
       const readFrom = Math.max(0, from - 1);
       // Memory of its own (not a small Buffer's pool): the batch's bytes may be transferred.
-      let bytes = Buffer.allocUnsafeSlow(Math.min(size, to + OVERHANG) - readFrom);
+      let bytes = allocate(Math.min(size, to + OVERHANG) - readFrom);
       let length = await readFully(handle, bytes, 0, bytes.length, readFrom);
       let atEnd = readFrom + length >= size || length < bytes.length;
       const regionEnd = Math.min(to - readFrom, length);
@@ -145,7 +152,7 @@ export async function* regionLineBytes(file: string, first: number, step: number
           pos = length;
         } else {
           // The region's last line goes on past what was read: read on.
-          const more = Buffer.allocUnsafeSlow(Math.min(size - readFrom, bytes.length * 2));
+          const more = allocate(Math.min(size - readFrom, bytes.length * 2));
           bytes.copy(more, 0, 0, length);
           bytes = more;
           const read = await readFully(handle, bytes, length, bytes.length - length, readFrom + length);

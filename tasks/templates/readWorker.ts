@@ -16,6 +16,17 @@ export interface ReadRequest {
   logFormat: string;
   /** Regions `first`, `first + step`, … of `regionBytes` bytes (a plain file only); else the whole file. */
   regions?: { first: number; step: number; regionBytes?: number };
+  /** The bytes of a region the main thread is done with, to read a later region into. */
+  recycled?: ArrayBuffer;
+}
+
+/** Region buffers given back (`recycled`), reused before a new one is allocated. */
+const spare: ArrayBuffer[] = [];
+
+/** `size` bytes of memory of their own (transferable): a spare buffer when one is large enough. */
+function allocate(size: number): Buffer {
+  const at = spare.findIndex((buffer) => buffer.byteLength >= size);
+  return at >= 0 ? Buffer.from(spare.splice(at, 1)[0], 0, size) : Buffer.allocUnsafeSlow(size);
 }
 
 let lines: AsyncGenerator<ContentBatch> | undefined;
@@ -25,7 +36,7 @@ let queue: Promise<void> = Promise.resolve();
 async function* batchesOf({ file, logFormat, regions }: ReadRequest): AsyncGenerator<ContentBatch> {
   const format = compileLogFormat(logFormat);
   const firstSightings = new FirstSightings();
-  const batches: AsyncIterable<LineBatch> = regions ? regionLineBytes(file, regions.first, regions.step, regions.regionBytes) : fileLineBytes(file);
+  const batches: AsyncIterable<LineBatch> = regions ? regionLineBytes(file, regions.first, regions.step, regions.regionBytes, allocate) : fileLineBytes(file);
   for await (const batch of batches) {
     let bytes = batch.bytes;
     if (!regions) {
@@ -40,7 +51,8 @@ async function* batchesOf({ file, logFormat, regions }: ReadRequest): AsyncGener
 }
 
 parentPort!.on('message', (request: ReadRequest) => {
-  const { id } = request;
+  const { id, recycled } = request;
+  if (recycled && spare.length < 4) spare.push(recycled);
   queue = queue.then(async () => {
     let reply: ReadReply;
     try {
