@@ -74,7 +74,7 @@ describe('byte shapes', () => {
       };
       const tokens = sightings.tokenize(part);
       expect(tokens.shapeGeneration).toBe(0);
-      // The first batch is never tokenized here (first sightings may be rare: see FirstSightings.tokenizing).
+      // The first lines are never tokenized here (first sightings may be rare: see FirstSightings.tokenizing).
       if (from === 0) expect(tokens.tokenText).toBe('');
       for (let i = 0; i < 1000; i++) {
         const message = part.contentStarts[i] < 0 ? '' : bytes.toString('latin1', part.contentStarts[i], part.contentEnds[i]);

@@ -51,8 +51,10 @@ export function maskedOfLine(tokens: FirstSightingTokens, i: number): string[] |
  * flat), with a new generation of numbers.
  */
 const MAX_KEPT = 200_000;
-/** First sightings per 100 lines of a batch from which the next batch's are tokenized here. */
+/** First sightings per 100 lines from which the next lines' are tokenized here. */
 const TOKENIZE_FROM_PERCENT = 2;
+/** Lines (whole batches) over which that is decided. */
+const DECIDE_OVER = 100;
 /** Slots of the guesses by quick key (two per key; a power of two). */
 const GUESSES = 1 << 14;
 /** Slots of its open-addressing table (a power of two, at most 40 % full): 4 MB, fewer cache misses than a Map of 200K numbers. */
@@ -84,12 +86,14 @@ export class FirstSightings {
   private readonly guesses = new Int32Array(2 * GUESSES);
   private readonly masker = createMasker();
   /**
-   * Whether first sightings are tokenized here: only while they are frequent (after a batch with
-   * at least TOKENIZE_FROM_PERCENT of them). Where shapes are few (HDFS: ~1K in 1M lines, nearly
+   * Whether first sightings are tokenized here: only while they are frequent (at least
+   * TOKENIZE_FROM_PERCENT of the last DECIDE_OVER or more lines). Where shapes are few (HDFS: ~1K in 1M lines, nearly
    * all in the first batch) the main thread tokenizes the few itself, and the reading threads do
    * not compile the tokenizer at all.
    */
   private tokenizing = false;
+  private recentLines = 0;
+  private recentFirstSightings = 0;
 
   tokenize(batch: ContentBatch): FirstSightingTokens {
     const { bytes, count, contentStarts, contentEnds } = batch;
@@ -170,7 +174,13 @@ export class FirstSightings {
         ends.push(text.length);
       }
     }
-    this.tokenizing = firstSightings * 100 >= count * TOKENIZE_FROM_PERCENT;
+    // Decided over at least DECIDE_OVER lines: a batch may be one line (one that spanned two read chunks).
+    this.recentLines += count;
+    this.recentFirstSightings += firstSightings;
+    if (this.recentLines >= DECIDE_OVER) {
+      this.tokenizing = this.recentFirstSightings * 100 >= this.recentLines * TOKENIZE_FROM_PERCENT;
+      this.recentLines = this.recentFirstSightings = 0;
+    }
     return { firstToken, tokenCounts, tokenEnds: Int32Array.from(ends), tokenText: text, shapeIds, shapeGeneration: this.generation };
   }
 }
