@@ -137,8 +137,9 @@ async function writeRows(file: string, format: CompiledLogFormat, opts: z.infer<
       // The line number as ASCII digits, counted up in place: `decimal[first..]`.
       const decimal = new Uint8Array(20).fill(48);
       let first = decimal.length - 1;
-      // One write in flight while the next batch is built (each batch is a fresh buffer).
-      let writing: Promise<void> = Promise.resolve();
+      // Writes in flight while the next batch is built (each batch is a fresh buffer): a file's
+      // take the libuv threads in parallel, at their own positions.
+      const writing: Promise<void>[] = [];
       while (lineId < mined.lines) {
         let buffer = Buffer.allocUnsafe(Math.min(BATCH, mined.lines - lineId) * rowBytes);
         let used = 0;
@@ -161,10 +162,12 @@ async function writeRows(file: string, format: CompiledLogFormat, opts: z.infer<
           buffer.set(tail, used);
           used += tail.length;
         }
-        await writing;
-        writing = out.write(buffer.subarray(0, used));
+        if (writing.length >= WRITES_IN_FLIGHT) await writing.shift();
+        const write = out.write(buffer.subarray(0, used));
+        write.catch(() => {}); // awaited below; this only keeps a failure from counting as unhandled meanwhile
+        writing.push(write);
       }
-      await writing;
+      for (const write of writing) await write;
     }
     if (lineId !== mined.lines)
       throw new Error(`${file}: ${lineId} lines on the second read, ${mined.lines} on the first (the file changed while it was read?)`);
@@ -196,7 +199,11 @@ async function writeRows(file: string, format: CompiledLogFormat, opts: z.infer<
   return { templates: occurrences.size };
 }
 
+/** Row batches being written while the next is built (about 1 MB each). */
+const WRITES_IN_FLIGHT = 3;
+
 interface TextSink {
+  /** Writes after everything written before (calls may overlap: each takes its place when called). */
   write(text: string | Uint8Array): Promise<void>;
   /** Makes the output visible: a file appears whole under its name, or not at all. */
   commit(): Promise<void>;
@@ -218,11 +225,15 @@ async function textSink(file: string | undefined): Promise<TextSink> {
   let handle: FileHandle | undefined = await open(partial, 'w').catch((err) => {
     throw new BadInputError(`cannot write ${file}: ${(err as Error).message}`, { cause: err });
   });
+  // Each write takes its place in the file when it is called: several may be in flight at once.
+  let position = 0;
   return {
     async write(text) {
-      if (typeof text === 'string') {
-        if (text) await handle!.write(text);
-      } else if (text.length > 0) await handle!.write(text);
+      const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
+      if (bytes.length === 0) return;
+      const at = position;
+      position += bytes.length;
+      await handle!.write(bytes, 0, bytes.length, at);
     },
     async commit() {
       await handle!.close();
