@@ -55,6 +55,11 @@ const MAX_KEPT = 200_000;
 const TOKENIZE_FROM_PERCENT = 2;
 /** Lines (whole batches) over which that is decided. */
 const DECIDE_OVER = 100;
+/**
+ * Shapes numbered per generation; past it a new generation starts. The main thread keeps the
+ * miner's shape per number, so this bounds what it keeps as the miner bounds its own (20K shapes).
+ */
+const MAX_NUMBERED = 20_000;
 /** Slots of the guesses by quick key (two per key; a power of two). */
 const GUESSES = 1 << 14;
 /** Slots of its open-addressing table (a power of two, at most 40 % full): 4 MB, fewer cache misses than a Map of 200K numbers. */
@@ -97,7 +102,7 @@ export class FirstSightings {
 
   tokenize(batch: ContentBatch): FirstSightingTokens {
     const { bytes, count, contentStarts, contentEnds } = batch;
-    if (this.kept >= MAX_KEPT) {
+    if (this.kept >= MAX_KEPT || this.patterns.length >= MAX_NUMBERED) {
       this.keys.fill(0);
       this.kept = 0;
       this.patterns = [];
