@@ -97,12 +97,15 @@ export class FirstSightings {
    * not compile the tokenizer at all.
    */
   private tokenizing = false;
+
+  /** `limits`: when a new generation starts (tests make them small). */
+  constructor(private readonly limits = { maxKept: MAX_KEPT, maxNumbered: MAX_NUMBERED }) {}
   private recentLines = 0;
   private recentFirstSightings = 0;
 
   tokenize(batch: ContentBatch): FirstSightingTokens {
     const { bytes, count, contentStarts, contentEnds } = batch;
-    if (this.kept >= MAX_KEPT || this.patterns.length >= MAX_NUMBERED) {
+    if (this.kept >= this.limits.maxKept || this.patterns.length >= this.limits.maxNumbered) {
       this.keys.fill(0);
       this.kept = 0;
       this.patterns = [];
