@@ -201,7 +201,9 @@ describe('message shapes', () => {
       const message = MESSAGES[random.int(MESSAGES.length)];
       const variant = random.int(6);
       // Irregular spaces (normalized by the string path only), non-ASCII, JSON's escapes in parameters, other digits.
-      lines.push(variant === 0 ? ` ${message}  naïve` : variant === 1 ? `${message} path="C:\\tmp\\x${i % 7}"` : variant === 2 ? otherDigits(message) : message);
+      lines.push(
+        variant === 0 ? ` ${message}  naïve` : variant === 1 ? `${message} path="C:\\tmp\\x${i % 7}"` : variant === 2 ? otherDigits(message) : message,
+      );
     }
     const reference = createTemplateMiner({ masks: DEFAULT_MASKS.map((m) => ({ ...m })) });
     const referenceParams = new ParamsColumn();
