@@ -1,4 +1,4 @@
-import { Type, type Vector } from 'apache-arrow';
+import { type Data, Type, type Vector } from 'apache-arrow';
 
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();
@@ -129,6 +129,51 @@ export class Utf8ChunkDecoder {
       }
       if (lookups === 2048 && hits < 1024) useCache = false; // mostly distinct values (user or session ids)
     }
+  }
+}
+
+/**
+ * The rows of an Arrow utf8 vector as their UTF-8 bytes, for byte-level fast paths that decode only
+ * the rows they cannot handle (parse mines most messages from their bytes: decision 98). `at(i)`,
+ * called with increasing rows, points `bytes`, `start` and `end` at row i; `text()` decodes that row
+ * as `utf8Strings` would.
+ */
+export class Utf8RowCursor {
+  bytes: Uint8Array = new Uint8Array(0);
+  start = 0;
+  end = 0;
+  private buf: SliceableBuffer = Buffer.alloc(0) as SliceableBuffer;
+  private offsets: Int32Array = new Int32Array(1);
+  /** The vector's row where the current chunk starts, and where it ends. */
+  private first = 0;
+  private last = 0;
+  private chunk = -1;
+  private readonly chunks: readonly Data[];
+
+  constructor(vec: Vector) {
+    if (vec.type.typeId !== Type.Utf8) throw new Error(`Utf8RowCursor reads utf8 columns, not ${vec.type}`);
+    if (vec.nullCount > 0) throw new Error('Utf8RowCursor reads columns without nulls');
+    this.chunks = vec.data;
+  }
+
+  /** Points at row i (not before the previous row). */
+  at(i: number): void {
+    while (i >= this.last) {
+      const data = this.chunks[++this.chunk];
+      if (data === undefined) throw new RangeError(`row ${i} is past the column's end`);
+      this.first = this.last;
+      this.last += data.length;
+      this.offsets = (data.valueOffsets as Int32Array).subarray(data.offset);
+      this.bytes = data.values as Uint8Array;
+      this.buf = Buffer.from(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength) as SliceableBuffer;
+    }
+    this.start = this.offsets[i - this.first];
+    this.end = this.offsets[i - this.first + 1];
+  }
+
+  /** The current row as text. */
+  text(): string {
+    return decodeSlice(this.buf, this.bytes, this.start, this.end);
   }
 }
 

@@ -4,6 +4,8 @@ import { maskedTokens, MessageShapes, type MessageShape } from './messageShapes'
 import { messageTokens } from './messageTokens';
 import { createTemplateMiner } from './templateMiner';
 import { createRandom } from '../random';
+import { normalizeMessage } from './normalizeMessage';
+import { ParamsColumn } from './paramsColumn';
 
 const masker = createMasker();
 
@@ -189,6 +191,39 @@ describe('message shapes', () => {
     expect(ids).toEqual(lines.map((line) => reference.learn(line)));
     expect(miner.toState().drain.clusters).toEqual(reference.toState().drain.clusters);
     expect(miner.toState().drain.aliases).toEqual(reference.toState().drain.aliases);
+    expect(fromBytes).toBeGreaterThan(1000);
+  });
+
+  it('leave templates and parameters unchanged when messages are added from their bytes (`parse`)', () => {
+    const random = createRandom(12);
+    const lines: string[] = [];
+    for (let i = 0; i < 3000; i++) {
+      const message = MESSAGES[random.int(MESSAGES.length)];
+      const variant = random.int(6);
+      // Irregular spaces (normalized by the string path only), non-ASCII, JSON's escapes in parameters, other digits.
+      lines.push(
+        variant === 0 ? ` ${message}  naïve` : variant === 1 ? `${message} path="C:\\tmp\\x${i % 7}"` : variant === 2 ? otherDigits(message) : message,
+      );
+    }
+    const reference = createTemplateMiner({ masks: DEFAULT_MASKS.map((m) => ({ ...m })) });
+    const referenceParams = new ParamsColumn();
+    const miner = createTemplateMiner();
+    const params = new ParamsColumn();
+    let fromBytes = 0;
+    for (const line of lines) {
+      const bytes = Buffer.from(`${line}\n`);
+      params.startRow();
+      let mined = miner.addBytesTo(bytes, 0, bytes.length - 1, params);
+      if (mined) fromBytes++;
+      mined ??= miner.addTo(normalizeMessage(line), params);
+      params.endRow();
+      referenceParams.startRow();
+      const expected = reference.addTo(normalizeMessage(line), referenceParams);
+      referenceParams.endRow();
+      expect([mined.templateId, mined.template], line).toEqual([expected.templateId, expected.template]);
+    }
+    expect(params.vector().toArray()).toEqual(referenceParams.vector().toArray());
+    expect(miner.toState().drain.clusters).toEqual(reference.toState().drain.clusters);
     expect(fromBytes).toBeGreaterThan(1000);
   });
 

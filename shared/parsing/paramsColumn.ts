@@ -1,6 +1,7 @@
 import { Utf8, makeData, makeVector, type Vector } from 'apache-arrow';
 
 const encoder = new TextEncoder();
+const decoder = new TextDecoder();
 const QUOTE = 34;
 const BACKSLASH = 92;
 
@@ -52,6 +53,34 @@ export class ParamsColumn {
       bytes[pos++] = c;
     }
     bytes[pos++] = QUOTE;
+    this.pos = pos;
+  }
+
+  /**
+   * Appends `bytes[start, end)` to the current row as a JSON string: printable ASCII (what
+   * `TemplateMiner.addBytesTo` gives) is copied byte by byte with quotes and backslashes escaped, as
+   * JSON.stringify does; anything else is decoded and goes through `span`.
+   */
+  spanBytes(bytes: Uint8Array, start: number, end: number): void {
+    this.room(2 * (end - start) + 3);
+    const out = this.bytes;
+    const at = this.pos;
+    let pos = at;
+    if (!this.first) out[pos++] = 44; // ,
+    out[pos++] = QUOTE;
+    for (let i = start; i < end; i++) {
+      const c = bytes[i];
+      if (c < 32 || c > 126) {
+        this.pos = at;
+        const text = decoder.decode(bytes.subarray(start, end));
+        this.span(text, 0, text.length);
+        return;
+      }
+      if (c === QUOTE || c === BACKSLASH) out[pos++] = BACKSLASH;
+      out[pos++] = c;
+    }
+    out[pos++] = QUOTE;
+    this.first = false;
     this.pos = pos;
   }
 

@@ -53,6 +53,11 @@ export interface ParamSink {
   span(text: string, start: number, end: number): void;
 }
 
+/** A ParamSink that also takes parameters as bytes (`addBytesTo`): `bytes[start, end)`, printable ASCII. */
+export interface ParamByteSink extends ParamSink {
+  spanBytes(bytes: Uint8Array, start: number, end: number): void;
+}
+
 export interface TemplateMinerState {
   version: 1;
   masks: MaskRule[];
@@ -70,6 +75,14 @@ export interface TemplateMiner {
    * token), so no string is cut per parameter (`parse` writes them as JSON bytes, ParamsColumn).
    */
   addTo(content: string, sink: ParamSink): Omit<MineResult, 'params'>;
+  /**
+   * `addTo` for a message given as UTF-8 bytes (`bytes[start..end)`), when a remembered message
+   * shape of printable ASCII fits it; else null, and nothing was learned (the caller decodes the
+   * message and calls `addTo`). A message that fits a shape is its own normalized form
+   * (normalizeMessage.ts): its tokens tile it with single spaces. `parse` mines Bronze's message
+   * bytes this way and decodes only the misses.
+   */
+  addBytesTo(bytes: Uint8Array, start: number, end: number, sink: ParamByteSink): Omit<MineResult, 'params'> | null;
   /** `add` for callers that only need the template id: no parameters, no result object. */
   learn(content: string): string;
   /**
@@ -217,12 +230,16 @@ export function createTemplateMiner(config: Partial<TemplateMinerConfig> = {}, s
     return (shaping && shapes!.remember(content, tokens)) || tokens;
   };
 
-  /** A `<*>` position gives the whole original token; a kept token gives what its masks cut out. */
+  // Templates are few and their text is one cached string per cluster: tokenize each once.
   const templateTokensCache = new Map<string, string[]>();
-  function writeParams(template: string, content: string, prepared: MessageShape | MessageTokens, sink: ParamSink): void {
-    // Templates are few and their text is one cached string per cluster: tokenize each once.
+  const templateTokensOf = (template: string) => {
     let templateTokens = templateTokensCache.get(template);
     if (!templateTokens) templateTokensCache.set(template, (templateTokens = tokenize(template)));
+    return templateTokens;
+  };
+  /** A `<*>` position gives the whole original token; a kept token gives what its masks cut out. */
+  function writeParams(template: string, content: string, prepared: MessageShape | MessageTokens, sink: ParamSink): void {
+    const templateTokens = templateTokensOf(template);
     if ('tokenSpans' in prepared) {
       const { tokenSpans, valueStarts, valueSpans } = prepared;
       for (let i = 0; i < templateTokens.length; i++) {
@@ -237,6 +254,24 @@ export function createTemplateMiner(config: Partial<TemplateMinerConfig> = {}, s
       else for (const v of values[i]) sink.span(v, 0, v.length);
     }
   }
+  /** `writeParams` for a message of a shape given as bytes from `start`: the shape's spans are offsets in it. */
+  function writeShapeParamBytes(template: string, shape: MessageShape, bytes: Uint8Array, start: number, sink: ParamByteSink): void {
+    const templateTokens = templateTokensOf(template);
+    const { tokenSpans, valueStarts, valueSpans } = shape;
+    for (let i = 0; i < templateTokens.length; i++) {
+      if (templateTokens[i] === WILDCARD) sink.spanBytes(bytes, start + tokenSpans[2 * i], start + tokenSpans[2 * i + 1]);
+      else for (let v = valueStarts[i]; v < valueStarts[i + 1]; v++) sink.spanBytes(bytes, start + valueSpans[2 * v], start + valueSpans[2 * v + 1]);
+    }
+  }
+  /** The shape that fits `bytes[start, end)`, counted as a hit; undefined (not counted: the caller's string path counts it) otherwise. */
+  const shapeOfBytes = (bytes: Uint8Array, start: number, end: number) => {
+    const shape = shaping ? shapes!.findBytes(bytes, start, end) : undefined;
+    if (shape) {
+      countShapeLookup();
+      shapeHits++;
+    }
+    return shape;
+  };
   /** The parameters as strings (one sink for every call: no closure per message). */
   const list = { params: [] as string[], span: (text: string, start: number, end: number) => list.params.push(text.slice(start, end)) };
   function paramsOf(template: string, content: string, prepared: MessageShape | MessageTokens): string[] {
@@ -269,6 +304,14 @@ export function createTemplateMiner(config: Partial<TemplateMinerConfig> = {}, s
       const prepared = prepare(content);
       const memo = memoOf(prepared);
       return (memo && drain.learnKnownId(memo)) || drain.learnId(maskedOf(prepared, content), memo);
+    },
+    addBytesTo(bytes, start, end, sink) {
+      const shape = shapeOfBytes(bytes, start, end);
+      if (!shape) return null;
+      const memo = shape.memo!;
+      const r = drain.learnKnown(memo) || drain.learn(shape.digitTokens ? maskedTokens(shape, latin1(bytes, start, end)) : shape.masked, memo);
+      writeShapeParamBytes(r.template, shape, bytes, start, sink);
+      return r;
     },
     learnBytes(bytes, start, end) {
       // A miss is counted by `learn`, which the caller calls next: every message counts once.

@@ -9,7 +9,7 @@ import { createTemplateMiner } from '../../shared/parsing/templateMiner';
 import { loadFirstSeen, loadMinerState, previousSnapshotDate, recordFirstSeen, saveSnapshot, snapshotRunId } from '../../shared/templateStore';
 import { InconsistentCommitError } from '../../shared/errors';
 import { normalizeMessage } from '../../shared/parsing/normalizeMessage';
-import { utf8Strings } from '../../shared/utf8Column';
+import { Utf8RowCursor, utf8Strings } from '../../shared/utf8Column';
 import { CodedUtf8Column } from '../../shared/codedUtf8Column';
 import { ParamsColumn } from '../../shared/parsing/paramsColumn';
 import { int64Number } from '../../shared/int64';
@@ -30,9 +30,6 @@ const PASSED_THROUGH = bronzeLogs.columns.map((c) => c.name).filter((name) => ![
  * usual case, instead of being encoded to UTF-8 again.
  */
 const READ_AS_ARROW = [...PASSED_THROUGH, 'message', 'service'];
-
-/** Messages decoded at a time (see silverBatches): small enough that their strings die young. */
-const MESSAGE_SLICE_ROWS = 8192;
 
 /**
  * Rows mined between two turns of the event loop. The next Bronze part is read (a local file in
@@ -102,47 +99,48 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
         const tsMissing = passedThrough.ts.nullCount > 0;
         // Service names as strings only when trimming might change one (rarely): else the vector read.
         const service = mayNeedTrim(serviceVector) ? utf8Strings(serviceVector) : undefined;
-        // Messages are decoded a slice of rows at a time and dropped once mined: a whole part's
-        // strings outlived the young generation and were copied into the old one (decision 77).
-        // The few a normalization changed are kept by row.
+        // Messages are mined from their bytes where a remembered shape fits them (most rows), and
+        // only the others are decoded, one at a time (decision 98). The few a normalization
+        // changed are kept by row.
+        const messages = new Utf8RowCursor(messageVector);
         const normalized = new Map<number, string>();
         let trimmed = false;
         const templateId = new Int32Array(n);
         const template = new Int32Array(n);
-        for (let from = 0; from < n; from += MESSAGE_SLICE_ROWS) {
-          const to = Math.min(n, from + MESSAGE_SLICE_ROWS);
-          const messages = utf8Strings(messageVector.slice(from, to)) as string[];
-          for (let i = from; i < to; i++) {
-            const original = messages[i - from];
+        for (let i = 0; i < n; i++) {
+          messages.at(i);
+          params.startRow();
+          let mined = miner.addBytesTo(messages.bytes, messages.start, messages.end, params);
+          if (mined === null) {
+            const original = messages.text();
             const message = normalizeMessage(original);
             if (message !== original) normalized.set(i, message);
-            params.startRow();
-            const mined = miner.addTo(message, params);
-            params.endRow();
-            const ms = int64Number(tsHalves, i);
-            let entry = seen.get(mined.templateId);
-            if (entry === undefined) {
-              entry = { idCode: templateIds.code(mined.templateId), template: mined.template, textCode: templateTexts.code(mined.template), first: Infinity };
-              seen.set(mined.templateId, entry);
-            } else if (entry.template !== mined.template) {
-              entry.template = mined.template;
-              entry.textCode = templateTexts.code(mined.template);
-            }
-            // Without nulls the earliest time per part is the same as the rule applied row by row
-            // (recordFirstSeen is a minimum); a null time (NaN) keeps the rule's order, row by row.
-            if (tsMissing) recordFirstSeen(firstSeen, mined.templateId, passedThrough.ts.isValid(i) ? ms : NaN);
-            else if (ms < entry.first) entry.first = ms;
-            if (service) {
-              const name = String(service[i]).trim();
-              if (name !== service[i]) {
-                service[i] = name;
-                trimmed = true;
-              }
-            }
-            templateId[i] = entry.idCode;
-            template[i] = entry.textCode;
-            if ((i & (PAUSE_ROWS - 1)) === PAUSE_ROWS - 1) await yieldToEventLoop();
+            mined = miner.addTo(message, params);
           }
+          params.endRow();
+          const ms = int64Number(tsHalves, i);
+          let entry = seen.get(mined.templateId);
+          if (entry === undefined) {
+            entry = { idCode: templateIds.code(mined.templateId), template: mined.template, textCode: templateTexts.code(mined.template), first: Infinity };
+            seen.set(mined.templateId, entry);
+          } else if (entry.template !== mined.template) {
+            entry.template = mined.template;
+            entry.textCode = templateTexts.code(mined.template);
+          }
+          // Without nulls the earliest time per part is the same as the rule applied row by row
+          // (recordFirstSeen is a minimum); a null time (NaN) keeps the rule's order, row by row.
+          if (tsMissing) recordFirstSeen(firstSeen, mined.templateId, passedThrough.ts.isValid(i) ? ms : NaN);
+          else if (ms < entry.first) entry.first = ms;
+          if (service) {
+            const name = String(service[i]).trim();
+            if (name !== service[i]) {
+              service[i] = name;
+              trimmed = true;
+            }
+          }
+          templateId[i] = entry.idCode;
+          template[i] = entry.textCode;
+          if ((i & (PAUSE_ROWS - 1)) === PAUSE_ROWS - 1) await yieldToEventLoop();
         }
         for (const [id, entry] of seen) {
           if (entry.first !== Infinity) recordFirstSeen(firstSeen, id, entry.first);
