@@ -29,6 +29,8 @@ export class WorkerJobs<Reply extends { id: number }> {
     private readonly url: URL,
     private readonly what: string,
     private readonly options: WorkerOptions = {},
+    /** A thread of the same file started earlier (bin/sentinel.mjs), used as the first one unless it has exited. */
+    private adopted?: Worker & { exited?: boolean },
   ) {}
 
   run(request: (id: number) => object, transfer: readonly Transferable[] = []): Promise<Reply> {
@@ -47,7 +49,8 @@ export class WorkerJobs<Reply extends { id: number }> {
 
   private start(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(this.url, this.options);
+    const worker = this.adopted && !this.adopted.exited ? this.adopted : new Worker(this.url, this.options);
+    this.adopted = undefined;
     worker.on('message', (reply: Reply) => {
       const job = this.waiting.get(reply.id)!;
       this.waiting.delete(reply.id);

@@ -8,6 +8,8 @@
  * SENTINEL_PARQUET_WORKER=0) the same function runs on the calling thread. Either way the lines
  * are the same (contentLines.test.ts), so the CSV is too.
  */
+import { fileURLToPath } from 'node:url';
+import type { Worker } from 'node:worker_threads';
 import { compileLogFormat } from '../../shared/logFormat';
 import { bundledWorkerUrl, WorkerJobs } from '../../shared/workerJobs';
 import { type ContentBatch, type ReadReply, withContentRanges } from './contentRanges';
@@ -24,7 +26,19 @@ const READERS = 2;
  * ~48 MB of short-lived tokens; 16 MB took the peak RSS on 1M generated messages from ~300 to
  * ~250 MB at the same CPU time.
  */
-const READER_LIMITS = { resourceLimits: { maxYoungGenerationSizeMb: 16 } };
+const READER_LIMITS = { resourceLimits: { maxYoungGenerationSizeMb: 16 } }; // also in bin/sentinel.mjs
+
+/**
+ * Reading threads bin/sentinel.mjs started for this worker file before the bundle loaded (they
+ * boot meanwhile), taken once; none otherwise.
+ */
+function startedReaders(workerUrl: URL): Worker[] {
+  const key = Symbol.for('sentinel.templatesReaders');
+  const started = (globalThis as Record<symbol, { file: string; workers: Worker[] } | undefined>)[key];
+  if (!started || started.file !== fileURLToPath(workerUrl)) return [];
+  delete (globalThis as Record<symbol, unknown>)[key];
+  return started.workers;
+}
 
 /** A batch, and which reading thread made it (its shape numbers are its own); 0 on the calling thread. */
 export interface ReadBatch extends ContentBatch {
@@ -47,7 +61,9 @@ export async function* contentLines(
     return;
   }
   const readers = (await isGzip(file)) ? 1 : READERS;
-  const jobs = Array.from({ length: readers }, () => new WorkerJobs<ReadReply>(workerUrl, 'templates reading', READER_LIMITS));
+  const started = startedReaders(workerUrl);
+  const jobs = Array.from({ length: readers }, (_, r) => new WorkerJobs<ReadReply>(workerUrl, 'templates reading', READER_LIMITS, started[r]));
+  for (const unused of started.slice(readers)) void unused.terminate();
   const ask = (reader: number, recycled?: ArrayBuffer) =>
     jobs[reader].run(
       (id): ReadRequest => ({ id, file, logFormat, ...(readers > 1 ? { regions: { first: reader, step: readers, regionBytes }, recycled } : {}) }),
