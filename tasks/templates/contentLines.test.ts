@@ -2,6 +2,8 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compileLogFormat, KNOWN_LOG_FORMATS } from '../../shared/logFormat';
 import { createMasker } from '../../shared/parsing/masks';
@@ -50,6 +52,29 @@ describe('contentLines', () => {
       // Two reading threads on regions of a plain file: small regions, lines across their ends.
       expect(await linesOf(file, KNOWN_LOG_FORMATS.hdfs, workerUrl, 4099)).toEqual(inThread);
     }
+  });
+
+  it('adopts the reading threads bin/sentinel.mjs started, and starts another for one that has exited', async () => {
+    const file = path.join(dir, 'adopted.log');
+    writeFileSync(file, Array.from({ length: 30_000 }, (_, i) => `081109 2036${i % 60} ${i} INFO dfs.DataNode: block blk_${i * 7} served`).join('\n'));
+    const key = Symbol.for('sentinel.templatesReaders');
+    const started = [0, 1].map(() => {
+      const worker = new Worker(workerUrl) as Worker & { exited?: boolean };
+      worker.unref();
+      worker.once('exit', () => {
+        worker.exited = true;
+      });
+      return worker;
+    });
+    await started[1].terminate();
+    expect(started[1].exited).toBe(true);
+    let repliesOfAdopted = 0;
+    started[0].on('message', () => repliesOfAdopted++);
+    (globalThis as Record<symbol, unknown>)[key] = { file: fileURLToPath(workerUrl), workers: started };
+    expect(await linesOf(file, KNOWN_LOG_FORMATS.hdfs, workerUrl, 65_536)).toEqual(await linesOf(file, KNOWN_LOG_FORMATS.hdfs, undefined));
+    expect(repliesOfAdopted).toBeGreaterThan(2);
+    // Taken once: the next run starts threads of its own.
+    expect((globalThis as Record<symbol, unknown>)[key]).toBeUndefined();
   });
 
   it('reports a file it cannot read from the reading thread as an error naming it', async () => {
