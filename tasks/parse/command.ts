@@ -92,7 +92,10 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     const seen = new Map<string, { idCode: number; template: string; textCode: number; first: number }>();
     async function* silverBatches(): AsyncGenerator<WritableBatch> {
       // The next part is decoded on another thread while this one is mined (shared/parquetDecoder.ts).
-      for await (const bronze of readCommittedAhead(ctx.lake, bronzeLogs, bronzeManifest, undefined, READ_AS_ARROW)) {
+      // Reused: a part's vectors are read until its Silver batch is written (serialized when
+      // `PartitionWriter.write` is called, before this generator resumes), then the next part but
+      // one is decoded into their buffers.
+      for await (const bronze of readCommittedAhead(ctx.lake, bronzeLogs, bronzeManifest, undefined, READ_AS_ARROW, true)) {
         const { message: messageVector, service: serviceVector, ...passedThrough } = bronze.arrow!;
         const n = bronze.rows;
         // Milliseconds since the epoch; ingest writes no row without a time, but a null stays out of first sightings, as before.
