@@ -80,10 +80,15 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     // columns added, so no per-row objects are built (they made GC a fifth of the step's time).
     // Columns parse does not read go from Bronze's Arrow vectors straight into Silver.
     // Template ids and templates repeat a few hundred values over millions of rows: a code per row.
-    const templateIds = new CodedUtf8Column();
-    const templateTexts = new CodedUtf8Column();
+    // These three columns lend their buffers: a Silver part is serialized when it is written, before
+    // the next part is mined into the same memory (no new memory per part for the collector to find).
+    const templateIds = new CodedUtf8Column(true);
+    const templateTexts = new CodedUtf8Column(true);
     // The parameters of each row as the bytes of their JSON array, written from the message.
-    const params = new ParamsColumn();
+    const params = new ParamsColumn(true);
+    // Per row of a part: the codes of its template id and template, in buffers kept from part to part.
+    let idCodes = new Int32Array(0);
+    let textCodes = new Int32Array(0);
     /**
      * Per template id: its codes in the two columns and its earliest time in the current part. One
      * lookup per row instead of three (two codes and the first sighting); a template's text can
@@ -110,8 +115,13 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
         // The few a normalization changed are kept by row.
         const normalized = new Map<number, string>();
         let trimmed = false;
-        const templateId = new Int32Array(n);
-        const template = new Int32Array(n);
+        if (idCodes.length < n) {
+          idCodes = new Int32Array(n);
+          textCodes = new Int32Array(n);
+        }
+        // Every row's codes are written below; only the vectors built from them are kept.
+        const templateId = idCodes.subarray(0, n);
+        const template = textCodes.subarray(0, n);
         for (let from = 0; from < n; from += MESSAGE_SLICE_ROWS) {
           const to = Math.min(n, from + MESSAGE_SLICE_ROWS);
           const messages = utf8Strings(messageVector.slice(from, to)) as string[];
