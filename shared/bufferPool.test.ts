@@ -30,6 +30,16 @@ describe('BufferPool', () => {
     expect(Array.from(copy)).toEqual(Array.from(source));
   });
 
+  it('holds at most the last hand-back with replace: buffers no read took are dropped', () => {
+    const pool = new BufferPool();
+    const stale = new ArrayBuffer(64);
+    pool.give([stale]);
+    const next = new ArrayBuffer(64);
+    pool.replace([next]);
+    expect(pool.size).toBe(1);
+    expect(pool.take(64)).toBe(next);
+  });
+
   it('keeps at most maxBuffers and skips empty (detached) buffers', () => {
     const pool = new BufferPool(2);
     pool.give([new ArrayBuffer(0), new ArrayBuffer(8), new ArrayBuffer(8), new ArrayBuffer(8)]);

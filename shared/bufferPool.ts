@@ -16,6 +16,15 @@ export class BufferPool {
     for (const buffer of buffers) if (buffer.byteLength > 0 && this.free.length < this.maxBuffers) this.free.push(buffer);
   }
 
+  /**
+   * `give`, dropping first the buffers still free: those no read took since the last hand-back
+   * (a size no later part needed) would otherwise pile up, and the pool holds at most one hand-back.
+   */
+  replace(buffers: Iterable<ArrayBuffer>): void {
+    this.free.length = 0;
+    this.give(buffers);
+  }
+
   get size(): number {
     return this.free.length;
   }

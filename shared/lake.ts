@@ -276,16 +276,21 @@ export async function* readCommittedAhead(
   const read = (f: PartitionManifest['files'][number]) => store.get(f.key).then((bytes) => decoder.decode(spec, bytes, `${store.uri}${f.key}`, columns, arrow));
   let next = manifest.files.length ? read(manifest.files[0]) : undefined;
   let previous: Batch | undefined;
-  for (let i = 0; next; i++) {
-    const current = next;
-    // The caller asked for part i, so it is done with part i - 1: part i + 1 is decoded into its buffers.
-    if (reuse && previous) decoder.release(previous);
-    previous = undefined;
-    next = i + 1 < manifest.files.length ? read(manifest.files[i + 1]) : undefined;
-    // A read that fails while the caller still works on the one before is reported when reached.
-    next?.catch(() => undefined);
-    previous = await current;
-    yield previous;
+  try {
+    for (let i = 0; next; i++) {
+      const current = next;
+      // The caller asked for part i, so it is done with part i - 1: part i + 1 is decoded into its buffers.
+      if (reuse && previous) decoder.release(previous);
+      previous = undefined;
+      next = i + 1 < manifest.files.length ? read(manifest.files[i + 1]) : undefined;
+      // A read that fails while the caller still works on the one before is reported when reached.
+      next?.catch(() => undefined);
+      previous = await current;
+      yield previous;
+    }
+  } finally {
+    // The decoder is the process's: buffers released for a request that will not come are not kept.
+    if (reuse) decoder.dropReleased();
   }
 }
 

@@ -55,13 +55,14 @@ function chunksOf(spec: ColumnSpec, vector: Vector): ChunkBuffers[] | undefined 
 /**
  * The buffers kept columns are copied into: those the caller handed back, so that a part's columns
  * are written into the memory of a part it is done with, not into new memory that only the garbage
- * collectors of two threads free (decision XX). Enough for three parts of Bronze's 13 columns.
+ * collectors of two threads free (decision XX). At most one part's buffers (Bronze's 13 columns
+ * in two record batches: up to 78), those of the last hand-back.
  */
 const pool = new BufferPool(160);
 if (parentPort) copyKeptChunksInto(pool);
 
 parentPort?.on('message', async ({ id, spec, bytes, source, only, arrow, recycled }: DecodeRequest) => {
-  if (recycled) pool.give(recycled);
+  if (recycled?.length) pool.replace(recycled);
   try {
     const batch = await decodeParquetColumns(spec, bytes, source, only, arrow);
     const kept: Record<string, ChunkBuffers[]> = {};

@@ -62,6 +62,11 @@ export class ParquetDecoder {
    * slice of them). Their buffers go back to the worker with the next request, and a later part is
    * copied into them. Buffers that did not come from the worker are left alone.
    */
+  /** Released buffers not yet handed back are dropped (a reader that reuses parts is done: no next request may come). */
+  dropReleased(): void {
+    this.released = [];
+  }
+
   release(batch: Batch): void {
     if (!this.jobs) return;
     const seen = new Set<ArrayBuffer>();
