@@ -257,6 +257,10 @@ export async function* readCommitted(
  * longer on each part than decoding it (`parse`). At most two decoded parts are held at a time.
  * The caller must give the event loop a turn now and then while it works on a part (parse does
  * every 1,024 rows): the next part's read and its hand-over to the worker run there.
+ * `reuse`: the caller reads a part's `arrow` columns only until it asks for the next part (no view,
+ * slice or vector of them is kept or read later); their buffers then take a later part's columns
+ * (`ParquetDecoder.release`), instead of each part's being new memory freed when the garbage
+ * collector gets to it.
  */
 export async function* readCommittedAhead(
   store: ObjectStore,
@@ -264,18 +268,29 @@ export async function* readCommittedAhead(
   manifest: PartitionManifest,
   columns?: readonly string[],
   arrow?: readonly string[],
+  reuse = false,
 ): AsyncGenerator<Batch> {
   const decoder = ParquetDecoder.shared();
   // The thread starts (its module and wasm) while the first part is read from the store.
   decoder.warmUp();
   const read = (f: PartitionManifest['files'][number]) => store.get(f.key).then((bytes) => decoder.decode(spec, bytes, `${store.uri}${f.key}`, columns, arrow));
   let next = manifest.files.length ? read(manifest.files[0]) : undefined;
-  for (let i = 0; next; i++) {
-    const current = next;
-    next = i + 1 < manifest.files.length ? read(manifest.files[i + 1]) : undefined;
-    // A read that fails while the caller still works on the one before is reported when reached.
-    next?.catch(() => undefined);
-    yield await current;
+  let previous: Batch | undefined;
+  try {
+    for (let i = 0; next; i++) {
+      const current = next;
+      // The caller asked for part i, so it is done with part i - 1: part i + 1 is decoded into its buffers.
+      if (reuse && previous) decoder.release(previous);
+      previous = undefined;
+      next = i + 1 < manifest.files.length ? read(manifest.files[i + 1]) : undefined;
+      // A read that fails while the caller still works on the one before is reported when reached.
+      next?.catch(() => undefined);
+      previous = await current;
+      yield previous;
+    }
+  } finally {
+    // The decoder is the process's: buffers released for a request that will not come are not kept.
+    if (reuse) decoder.dropReleased();
   }
 }
 

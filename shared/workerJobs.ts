@@ -24,10 +24,14 @@ export class WorkerJobs<Reply extends { id: number }> {
   private nextId = 0;
   private readonly waiting = new Map<number, { resolve: (reply: Reply) => void; reject: (err: Error) => void }>();
 
-  /** `what`: the worker's job in an error message ("Parquet encoding"). */
+  /**
+   * `what`: the worker's job in an error message ("Parquet encoding"). `onNotice`: what to do with
+   * a message that answers no job (one without an `id`), e.g. a buffer handed back before the reply.
+   */
   constructor(
     private readonly url: URL,
     private readonly what: string,
+    private readonly onNotice?: (message: unknown) => void,
   ) {}
 
   run(request: (id: number) => object, transfer: readonly Transferable[] = []): Promise<Reply> {
@@ -48,6 +52,10 @@ export class WorkerJobs<Reply extends { id: number }> {
     if (this.worker) return this.worker;
     const worker = new Worker(this.url);
     worker.on('message', (reply: Reply) => {
+      if (typeof reply.id !== 'number') {
+        this.onNotice?.(reply);
+        return;
+      }
       const job = this.waiting.get(reply.id)!;
       this.waiting.delete(reply.id);
       if (!this.waiting.size) worker.unref(); // an idle worker never holds the process open

@@ -77,10 +77,15 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     // columns added, so no per-row objects are built (they made GC a fifth of the step's time).
     // Columns parse does not read go from Bronze's Arrow vectors straight into Silver.
     // Template ids and templates repeat a few hundred values over millions of rows: a code per row.
-    const templateIds = new CodedUtf8Column();
-    const templateTexts = new CodedUtf8Column();
+    // These three columns lend their buffers: a Silver part is serialized when it is written, before
+    // the next part is mined into the same memory (no new memory per part for the collector to find).
+    const templateIds = new CodedUtf8Column(true);
+    const templateTexts = new CodedUtf8Column(true);
     // The parameters of each row as the bytes of their JSON array, written from the message.
-    const params = new ParamsColumn();
+    const params = new ParamsColumn(true);
+    // Per row of a part: the codes of its template id and template, in buffers kept from part to part.
+    let idCodes = new Int32Array(0);
+    let textCodes = new Int32Array(0);
     /**
      * Per template id: its codes in the two columns and its earliest time in the current part. One
      * lookup per row instead of three (two codes and the first sighting); a template's text can
@@ -89,7 +94,10 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     const seen = new Map<string, { idCode: number; template: string; textCode: number; first: number }>();
     async function* silverBatches(): AsyncGenerator<WritableBatch> {
       // The next part is decoded on another thread while this one is mined (shared/parquetDecoder.ts).
-      for await (const bronze of readCommittedAhead(ctx.lake, bronzeLogs, bronzeManifest, undefined, READ_AS_ARROW)) {
+      // Reused: a part's vectors are read until its Silver batch is written (serialized when
+      // `PartitionWriter.write` is called, before this generator resumes), then the next part but
+      // one is decoded into their buffers.
+      for await (const bronze of readCommittedAhead(ctx.lake, bronzeLogs, bronzeManifest, undefined, READ_AS_ARROW, true)) {
         const { message: messageVector, service: serviceVector, ...passedThrough } = bronze.arrow!;
         const n = bronze.rows;
         // Milliseconds since the epoch; ingest writes no row without a time, but a null stays out of first sightings, as before.
@@ -105,8 +113,13 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
         const messages = new Utf8RowCursor(messageVector);
         const normalized = new Map<number, string>();
         let trimmed = false;
-        const templateId = new Int32Array(n);
-        const template = new Int32Array(n);
+        if (idCodes.length < n) {
+          idCodes = new Int32Array(n);
+          textCodes = new Int32Array(n);
+        }
+        // Every row's codes are written below; only the vectors built from them are kept.
+        const templateId = idCodes.subarray(0, n);
+        const template = textCodes.subarray(0, n);
         for (let i = 0; i < n; i++) {
           messages.at(i);
           params.startRow();
