@@ -85,6 +85,17 @@ describe('spliceParquet', () => {
     expect(spliceParquet(emptyLayout(), sources, (name) => (name in computed ? 1 : 0))).toBeUndefined();
     // A column no source has.
     expect(spliceParquet(emptyLayout(), sources.slice(0, 1), () => 0)).toBeUndefined();
+    // A column of another type in the source than in the layout (status as float64 in the source).
+    const retyped = encodeParquet(
+      { path: bronzeLogs.path, columns: bronzeLogs.columns.map((c) => (c.name === 'status' ? { ...c, type: 'float64' as const } : c)) },
+      bronze,
+    );
+    const sameRows = computedColumns(bronze);
+    const computedBytes = encodeParquet(specOf(Object.keys(sameRows)), { rows: 10, columns: sameRows });
+    const withRetyped = [retyped, computedBytes].map((bytes) => ({ bytes, footer: readFooter(bytes)! }));
+    expect(spliceParquet(emptyLayout(), withRetyped, (name) => (name in sameRows ? 1 : 0))).toBeUndefined();
+    const withBronze = [encodeParquet(bronzeLogs, bronze), computedBytes].map((bytes) => ({ bytes, footer: readFooter(bytes)! }));
+    expect(spliceParquet(emptyLayout(), withBronze, (name) => (name in sameRows ? 1 : 0))).toBeDefined();
   });
 
   it('reads and writes back a footer bit for bit (Thrift compact)', () => {

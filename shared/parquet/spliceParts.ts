@@ -50,12 +50,22 @@ export function readFooter(bytes: Uint8Array): ParquetFooter | undefined {
 
 /** The top-level column names of a footer's schema, in order, or undefined for a nested schema (not spliced). */
 export function columnNames(meta: ThriftStruct): string[] | undefined {
+  const columns = schemaColumns(meta);
+  return columns && [...columns.keys()];
+}
+
+/**
+ * A flat schema's columns by name, each as its SchemaElement's bytes (type, repetition, logical
+ * type: a chunk is only taken into a file whose schema says the same of its column), or undefined
+ * for a nested schema.
+ */
+function schemaColumns(meta: ThriftStruct): Map<string, Uint8Array> | undefined {
   const schema = (field(meta, FILE.schema)?.value as ThriftList | undefined)?.items as ThriftStruct[] | undefined;
   if (!schema?.length) return undefined;
   const leaves = schema.slice(1);
   if ((integer(schema[0], SCHEMA.numChildren) ?? 0) !== leaves.length) return undefined;
   if (leaves.some((e) => (integer(e, SCHEMA.numChildren) ?? 0) > 0)) return undefined;
-  return leaves.map((e) => new TextDecoder().decode(field(e, SCHEMA.name)!.value as Uint8Array));
+  return new Map(leaves.map((e) => [new TextDecoder().decode(field(e, SCHEMA.name)!.value as Uint8Array), writeStruct(e)]));
 }
 
 /** A source file: its bytes and footer. */
@@ -72,8 +82,10 @@ export interface SpliceSource {
  * elsewhere than in its file's data, a file is encrypted or points at other files.
  */
 export function spliceParquet(layout: ThriftStruct, sources: readonly SpliceSource[], sourceOf: (column: string) => number): Uint8Array | undefined {
-  const names = columnNames(layout);
-  if (!names || sources.length === 0) return undefined;
+  const layoutColumns = schemaColumns(layout);
+  if (!layoutColumns || sources.length === 0) return undefined;
+  const names = [...layoutColumns.keys()];
+  const sourceColumns = sources.map((s) => schemaColumns(s.footer.meta));
   if (layout.fields.some((f) => f.id > FILE.columnOrders)) return undefined; // encryption
   const groupsOf = sources.map((s) => (s.footer.meta.fields.some((f) => f.id > FILE.columnOrders) ? undefined : rowGroups(s.footer.meta)));
   if (groupsOf.some((g) => !g)) return undefined;
@@ -89,7 +101,8 @@ export function spliceParquet(layout: ThriftStruct, sources: readonly SpliceSour
     for (const name of names) {
       const index = sourceOf(name);
       const source = sources[index];
-      if (!source) return undefined;
+      const described = sourceColumns[index]?.get(name);
+      if (!source || !described || !sameBytes(described, layoutColumns.get(name)!)) return undefined;
       const found = chunkNamed(groupsOf[index]![g], name, source);
       if (!found) return undefined;
       row.push({ source, ...found });
