@@ -86,13 +86,13 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     async function* silverBatches(): AsyncGenerator<{ computed: WritableBatch; base: Uint8Array; source: string }> {
       // The next part is decoded on another thread while this one is mined (shared/parquetDecoder.ts).
       for await (const { batch: bronze, bytes, source } of readCommittedAheadWithBytes(ctx.lake, bronzeLogs, bronzeManifest, READ_AS_ARROW, READ_AS_ARROW)) {
-        const { message: messageVector, service: serviceVector, ...passedThrough } = bronze.arrow!;
+        const { message: messageVector, service: serviceVector, ts: tsVector } = bronze.arrow!;
         const n = bronze.rows;
         // Milliseconds since the epoch; ingest writes no row without a time, but a null stays out of first sightings, as before.
         // Read from the int64's 32-bit halves (int64Number): `Number(ts[i])` made a BigInt per row.
-        const tsInt64 = passedThrough.ts.toArray() as BigInt64Array;
+        const tsInt64 = tsVector.toArray() as BigInt64Array;
         const tsHalves = new Int32Array(tsInt64.buffer, tsInt64.byteOffset, 2 * tsInt64.length);
-        const tsMissing = passedThrough.ts.nullCount > 0;
+        const tsMissing = tsVector.nullCount > 0;
         // Service names as strings only when trimming might change one (rarely): else the vector read.
         const service = mayNeedTrim(serviceVector) ? utf8Strings(serviceVector) : undefined;
         // Messages are mined from their bytes where a remembered shape fits them (most rows), and
@@ -125,7 +125,7 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
           }
           // Without nulls the earliest time per part is the same as the rule applied row by row
           // (recordFirstSeen is a minimum); a null time (NaN) keeps the rule's order, row by row.
-          if (tsMissing) recordFirstSeen(firstSeen, mined.templateId, passedThrough.ts.isValid(i) ? ms : NaN);
+          if (tsMissing) recordFirstSeen(firstSeen, mined.templateId, tsVector.isValid(i) ? ms : NaN);
           else if (ms < entry.first) entry.first = ms;
           if (service) {
             const name = String(service[i]).trim();
