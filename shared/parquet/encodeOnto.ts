@@ -46,6 +46,8 @@ function layoutOf(encoder: ParquetEncoder, spec: TableSpec): Promise<ThriftStruc
     const empty = { rows: 0, columns: Object.fromEntries(spec.columns.map((c) => [c.name, []])) };
     layout = encoder.encode(spec, empty).then((bytes) => readFooter(bytes)!.meta);
     bySpec.set(spec, layout);
+    // A failed encoding is the caller's error, not this table's layout for the rest of the process.
+    layout.catch(() => bySpec.delete(spec));
   }
   return layout;
 }
