@@ -5,6 +5,7 @@ import { decodeParquetColumns, decodeParquetSlices, type Batch, type TableSpec, 
 import { ParquetEncoder } from './parquetEncoder';
 import { ParquetDecoder } from './parquetDecoder';
 import { prefetchParquetColumns } from './parquetChunks';
+import { encodeOnto } from './parquet/encodeOnto';
 import type { Utf8ChunkDecoder } from './utf8Column';
 import { BatchBuilder } from './batchBuilder';
 import { BadInputError, CommitConflictError, InconsistentCommitError } from './errors';
@@ -100,11 +101,26 @@ export class PartitionWriter {
 
   async write(batch: WritableBatch): Promise<void> {
     if (batch.rows === 0) return;
+    await this.storePart(batch.rows, this.encoder.encode(this.spec, batch));
+  }
+
+  /**
+   * `write` for a batch that holds only some of the table's columns, the others taken as bytes
+   * from `base`, a Parquet file with the same rows that has them (e.g. parse's Silver part from its
+   * Bronze part): they are neither decoded nor encoded again (shared/parquet/encodeOnto.ts).
+   */
+  async writeOnto(batch: WritableBatch, base: Uint8Array, source: string): Promise<void> {
+    if (batch.rows === 0) return;
+    await this.storePart(batch.rows, encodeOnto(this.encoder, this.spec, batch, base, source));
+  }
+
+  /** Stores a part once encoded, while the caller builds the next one (at most two in flight). */
+  private async storePart(rows: number, encoded: Promise<Uint8Array>): Promise<void> {
     const key = `${this.prefix}part-${this.runId}-${String(this.files.length).padStart(5, '0')}.parquet`;
-    const file: { key: string; rows: number; sha256?: string } = { key, rows: batch.rows };
+    const file: { key: string; rows: number; sha256?: string } = { key, rows };
     this.files.push(file);
     const first = this.files.length === 1;
-    const stored = this.encoder.encode(this.spec, batch).then(async (bytes) => {
+    const stored = encoded.then(async (bytes) => {
       file.sha256 = sha256(bytes);
       await this.store.put(key, bytes);
       if (first) crashPoint(`lake:${this.spec.path}:part`);
@@ -270,10 +286,29 @@ export async function* readCommittedAhead(
   arrow?: readonly string[],
   reuse = false,
 ): AsyncGenerator<Batch> {
+  for await (const { batch } of readCommittedAheadWithBytes(store, spec, manifest, columns, arrow, reuse)) yield batch;
+}
+
+/**
+ * `readCommittedAhead`, each part with its file's bytes (the whole object, on S3 too): for a step
+ * that writes the columns it does not read back as those bytes (`PartitionWriter.writeOnto`).
+ */
+export async function* readCommittedAheadWithBytes(
+  store: ObjectStore,
+  spec: TableSpec,
+  manifest: PartitionManifest,
+  columns?: readonly string[],
+  arrow?: readonly string[],
+  reuse = false,
+): AsyncGenerator<{ batch: Batch; bytes: Uint8Array; source: string }> {
   const decoder = ParquetDecoder.shared();
   // The thread starts (its module and wasm) while the first part is read from the store.
   decoder.warmUp();
-  const read = (f: PartitionManifest['files'][number]) => store.get(f.key).then((bytes) => decoder.decode(spec, bytes, `${store.uri}${f.key}`, columns, arrow));
+  const read = async (f: PartitionManifest['files'][number]) => {
+    const bytes = await store.get(f.key);
+    const source = `${store.uri}${f.key}`;
+    return { batch: await decoder.decode(spec, bytes, source, columns, arrow), bytes, source };
+  };
   let next = manifest.files.length ? read(manifest.files[0]) : undefined;
   let previous: Batch | undefined;
   try {
@@ -285,8 +320,9 @@ export async function* readCommittedAhead(
       next = i + 1 < manifest.files.length ? read(manifest.files[i + 1]) : undefined;
       // A read that fails while the caller still works on the one before is reported when reached.
       next?.catch(() => undefined);
-      previous = await current;
-      yield previous;
+      const part = await current;
+      previous = part.batch;
+      yield part;
     }
   } finally {
     // The decoder is the process's: buffers released for a request that will not come are not kept.
