@@ -7,8 +7,8 @@ import type { ThriftStruct } from './thriftCompact';
  * A part of `spec` from the columns in `batch`, encoded, and the table's other columns taken as
  * their column chunks' bytes from `base`, a Parquet file of the same rows that has them (written
  * by this project's writer with the same per-column settings): what `parse` writes instead of
- * decoding Bronze's twelve columns it does not change and encoding them again (decision 100 in
- * docs/decisions-parquet-splice.md). The chunks are spliced row group by row group
+ * decoding Bronze's twelve columns it does not change and encoding them again (decision 100).
+ * The chunks are spliced row group by row group
  * (shared/parquet/spliceParts.ts), so `batch` is encoded with the writer's row-group size and
  * must give the row groups `base` has; when it does not (a base written with other row groups,
  * or not by this writer), the other columns are decoded from `base` and the part is encoded

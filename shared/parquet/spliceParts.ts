@@ -4,7 +4,7 @@ import { field, integer, readStruct, setInteger, type ThriftList, type ThriftStr
  * A Parquet file made of other Parquet files' column chunks, taken as bytes: `parse` writes Silver
  * as Bronze's columns plus three it computes, and decoding Bronze's other columns only to encode
  * them again unchanged was about 1.6 of parse's 5.8 CPU seconds on 1M logs, and most of the
- * memory it held (decision 88, docs/decisions-parquet-splice.md). The chunks of each row group are
+ * memory it held (decisions 88 and 100). The chunks of each row group are
  * copied verbatim from the source that has the column; the footer is the `layout` file's (its
  * schema, key-value metadata with ARROW:schema, column orders: what the writer writes for the
  * output's schema) with the sources' row groups, every offset moved to where the bytes now lie.
