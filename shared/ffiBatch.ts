@@ -3,6 +3,7 @@ import { ffiColumns, ffiFields, type FfiArray } from './arrowFfi';
 import type { ColumnData, ColumnSpec } from './parquet';
 import { Utf8ChunkDecoder } from './utf8Column';
 import { int64Number } from './int64';
+import type { BufferPool } from './bufferPool';
 
 /**
  * Columns of a parquet-wasm table exported through the Arrow C Data Interface → the plain columns
@@ -153,19 +154,32 @@ export function dataOfChunk(spec: ColumnSpec, c: ChunkBuffers): Data {
   return makeData({ type, ...common, data: c.values } as Parameters<typeof makeData>[0]);
 }
 
+/**
+ * Where kept chunks are copied to: a pool of buffers handed back by the thread that used them (the
+ * decoding worker's, shared/parquetDecodeWorker.ts), or new buffers when none is set.
+ */
+let copyPool: BufferPool | undefined;
+
+/** Kept chunks are copied into buffers of `pool` from now on (this thread's reads only). */
+export function copyKeptChunksInto(pool: BufferPool | undefined): void {
+  copyPool = pool;
+}
+
+const copied = <T extends Uint8Array | Int32Array | Float64Array | BigInt64Array>(view: T): T => (copyPool ? copyPool.copy(view) : (view.slice() as T));
+
 /** A chunk as Arrow JS data, its buffers copied out of the wasm memory (freed after the read). */
 function copiedData(memory: ArrayBuffer, spec: ColumnSpec, c: FfiArray): Data {
   const bitmap = validity(memory, c);
-  const valueOffsets = spec.type === 'utf8' ? new Int32Array(memory, c.buffers[1], c.length + 1).slice() : null;
+  const valueOffsets = spec.type === 'utf8' ? copied(new Int32Array(memory, c.buffers[1], c.length + 1)) : null;
   const values =
     spec.type === 'utf8'
-      ? new Uint8Array(memory, c.buffers[2], valueOffsets![c.length]).slice()
+      ? copied(new Uint8Array(memory, c.buffers[2], valueOffsets![c.length]))
       : spec.type === 'timestamp_ms'
-        ? new BigInt64Array(memory, c.buffers[1], c.length).slice()
+        ? copied(new BigInt64Array(memory, c.buffers[1], c.length))
         : spec.type === 'float64'
-          ? new Float64Array(memory, c.buffers[1], c.length).slice()
-          : new Int32Array(memory, c.buffers[1], c.length).slice();
-  return dataOfChunk(spec, { length: c.length, nullCount: c.nullCount, nullBitmap: bitmap ? bitmap.slice() : null, valueOffsets, values });
+          ? copied(new Float64Array(memory, c.buffers[1], c.length))
+          : copied(new Int32Array(memory, c.buffers[1], c.length));
+  return dataOfChunk(spec, { length: c.length, nullCount: c.nullCount, nullBitmap: bitmap ? copied(bitmap) : null, valueOffsets, values });
 }
 
 const textDecoder = new TextDecoder();

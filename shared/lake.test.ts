@@ -5,6 +5,7 @@ import {
   committedDates,
   readCommitted,
   readCommittedAhead,
+  readCommittedAheadWithBytes,
   readManifest,
   readPartitionAll,
   requireCompanion,
@@ -58,6 +59,15 @@ describe('lake partitions', () => {
     const ahead = await seen(readCommittedAhead(store, quarantine, manifest, ['raw', 'reason'], ['raw']));
     expect(ahead).toEqual(await seen(readCommitted(store, quarantine, manifest, ['raw', 'reason'], ['raw'])));
     expect(ahead.map((b) => (b as [number])[0])).toEqual([3, 2, 4]);
+    // With each part's bytes, as stored, and its source named.
+    const withBytes: string[] = [];
+    for await (const { batch: b, bytes, source } of readCommittedAheadWithBytes(store, quarantine, manifest, ['raw'], ['raw'])) {
+      const key = manifest.files[withBytes.length].key;
+      expect(Buffer.from(bytes).equals(Buffer.from(await store.get(key)))).toBe(true);
+      expect(source).toBe(`${store.uri}${key}`);
+      withBytes.push(String(b.rows));
+    }
+    expect(withBytes).toEqual(['3', '2', '4']);
     // The last part is corrupt: the first two still come, then the error names the file.
     await store.put(manifest.files[2].key, new Uint8Array([1, 2, 3]));
     const got: number[] = [];

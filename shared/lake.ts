@@ -5,6 +5,7 @@ import { decodeParquetColumns, decodeParquetSlices, type Batch, type TableSpec, 
 import { ParquetEncoder } from './parquetEncoder';
 import { ParquetDecoder } from './parquetDecoder';
 import { prefetchParquetColumns } from './parquetChunks';
+import { encodeOnto } from './parquet/encodeOnto';
 import type { Utf8ChunkDecoder } from './utf8Column';
 import { BatchBuilder } from './batchBuilder';
 import { BadInputError, CommitConflictError, InconsistentCommitError } from './errors';
@@ -100,11 +101,26 @@ export class PartitionWriter {
 
   async write(batch: WritableBatch): Promise<void> {
     if (batch.rows === 0) return;
+    await this.storePart(batch.rows, this.encoder.encode(this.spec, batch));
+  }
+
+  /**
+   * `write` for a batch that holds only some of the table's columns, the others taken as bytes
+   * from `base`, a Parquet file with the same rows that has them (e.g. parse's Silver part from its
+   * Bronze part): they are neither decoded nor encoded again (shared/parquet/encodeOnto.ts).
+   */
+  async writeOnto(batch: WritableBatch, base: Uint8Array, source: string): Promise<void> {
+    if (batch.rows === 0) return;
+    await this.storePart(batch.rows, encodeOnto(this.encoder, this.spec, batch, base, source));
+  }
+
+  /** Stores a part once encoded, while the caller builds the next one (at most two in flight). */
+  private async storePart(rows: number, encoded: Promise<Uint8Array>): Promise<void> {
     const key = `${this.prefix}part-${this.runId}-${String(this.files.length).padStart(5, '0')}.parquet`;
-    const file: { key: string; rows: number; sha256?: string } = { key, rows: batch.rows };
+    const file: { key: string; rows: number; sha256?: string } = { key, rows };
     this.files.push(file);
     const first = this.files.length === 1;
-    const stored = this.encoder.encode(this.spec, batch).then(async (bytes) => {
+    const stored = encoded.then(async (bytes) => {
       file.sha256 = sha256(bytes);
       await this.store.put(key, bytes);
       if (first) crashPoint(`lake:${this.spec.path}:part`);
@@ -257,6 +273,10 @@ export async function* readCommitted(
  * longer on each part than decoding it (`parse`). At most two decoded parts are held at a time.
  * The caller must give the event loop a turn now and then while it works on a part (parse does
  * every 1,024 rows): the next part's read and its hand-over to the worker run there.
+ * `reuse`: the caller reads a part's `arrow` columns only until it asks for the next part (no view,
+ * slice or vector of them is kept or read later); their buffers then take a later part's columns
+ * (`ParquetDecoder.release`), instead of each part's being new memory freed when the garbage
+ * collector gets to it.
  */
 export async function* readCommittedAhead(
   store: ObjectStore,
@@ -264,18 +284,49 @@ export async function* readCommittedAhead(
   manifest: PartitionManifest,
   columns?: readonly string[],
   arrow?: readonly string[],
+  reuse = false,
 ): AsyncGenerator<Batch> {
+  for await (const { batch } of readCommittedAheadWithBytes(store, spec, manifest, columns, arrow, reuse)) yield batch;
+}
+
+/**
+ * `readCommittedAhead`, each part with its file's bytes (the whole object, on S3 too): for a step
+ * that writes the columns it does not read back as those bytes (`PartitionWriter.writeOnto`).
+ */
+export async function* readCommittedAheadWithBytes(
+  store: ObjectStore,
+  spec: TableSpec,
+  manifest: PartitionManifest,
+  columns?: readonly string[],
+  arrow?: readonly string[],
+  reuse = false,
+): AsyncGenerator<{ batch: Batch; bytes: Uint8Array; source: string }> {
   const decoder = ParquetDecoder.shared();
   // The thread starts (its module and wasm) while the first part is read from the store.
   decoder.warmUp();
-  const read = (f: PartitionManifest['files'][number]) => store.get(f.key).then((bytes) => decoder.decode(spec, bytes, `${store.uri}${f.key}`, columns, arrow));
+  const read = async (f: PartitionManifest['files'][number]) => {
+    const bytes = await store.get(f.key);
+    const source = `${store.uri}${f.key}`;
+    return { batch: await decoder.decode(spec, bytes, source, columns, arrow), bytes, source };
+  };
   let next = manifest.files.length ? read(manifest.files[0]) : undefined;
-  for (let i = 0; next; i++) {
-    const current = next;
-    next = i + 1 < manifest.files.length ? read(manifest.files[i + 1]) : undefined;
-    // A read that fails while the caller still works on the one before is reported when reached.
-    next?.catch(() => undefined);
-    yield await current;
+  let previous: Batch | undefined;
+  try {
+    for (let i = 0; next; i++) {
+      const current = next;
+      // The caller asked for part i, so it is done with part i - 1: part i + 1 is decoded into its buffers.
+      if (reuse && previous) decoder.release(previous);
+      previous = undefined;
+      next = i + 1 < manifest.files.length ? read(manifest.files[i + 1]) : undefined;
+      // A read that fails while the caller still works on the one before is reported when reached.
+      next?.catch(() => undefined);
+      const part = await current;
+      previous = part.batch;
+      yield part;
+    }
+  } finally {
+    // The decoder is the process's: buffers released for a request that will not come are not kept.
+    if (reuse) decoder.dropReleased();
   }
 }
 

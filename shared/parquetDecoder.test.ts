@@ -74,6 +74,34 @@ describe('ParquetDecoder on a worker thread', () => {
     expect(viaWorker.arrow!.ts.type.toString()).toBe('Timestamp<MILLISECOND>');
   });
 
+  it('decodes a part into the buffers of a released one, with the values of a fresh decode, and leaves buffers it did not give alone', async () => {
+    const decoder = new ParquetDecoder(workerUrl);
+    const keep = ['ts', 'name', 'text', 'x', 'n'];
+    const buffersOf = (batch: Batch) =>
+      new Set(
+        Object.values(batch.arrow!).flatMap((v) =>
+          v.data.flatMap((d) => [d.values, d.valueOffsets, d.nullBitmap].filter((b) => b).map((b) => (b as ArrayBufferView).buffer)),
+        ),
+      );
+    const other = parquetOf(120_000);
+    const first = await decoder.decode(spec, bytes, 'a', undefined, keep);
+    const firstBuffers = buffersOf(first);
+    decoder.release(first);
+    const second = await decoder.decode(spec, other, 'b', undefined, keep);
+    // The first part's buffers went to the worker with that request (detached here), and the second
+    // part, copied into them, has the values of a fresh decode.
+    expect([...firstBuffers].every((b) => b.byteLength === 0)).toBe(true);
+    expect(seen(second)).toBe(seen(await decodeParquetColumns(spec, other, 'b', undefined, keep)));
+    decoder.release(second);
+    const third = await decoder.decode(spec, bytes, 'c', undefined, keep);
+    expect(seen(third)).toBe(seen(await decodeParquetColumns(spec, bytes, 'c', undefined, keep)));
+    // A batch decoded here (no worker buffers in it) is left as it is.
+    const here = await decodeParquetColumns(spec, bytes, 'h', undefined, keep);
+    const before = seen(here);
+    decoder.release(here);
+    expect(seen(here)).toBe(before);
+  });
+
   it('decodes on the calling thread what its buffers cannot carry (a dictionary column), and names the file of bytes that are not Parquet', async () => {
     const decoder = new ParquetDecoder(workerUrl);
     const dictSpec: TableSpec = { path: 'test/dict', columns: [{ name: 'name', type: 'utf8' }] };

@@ -16,6 +16,10 @@ import { BadInputError } from './errors';
  */
 export class ParquetDecoder {
   private readonly jobs: WorkerJobs<DecodeReply> | undefined;
+  /** Buffers of kept columns that came from the worker: only these go back to it (`release`). */
+  private readonly fromWorker = new WeakSet<ArrayBuffer>();
+  /** Released buffers, handed to the worker with the next request. */
+  private released: ArrayBuffer[] = [];
 
   constructor(workerUrl?: URL) {
     this.jobs = workerUrl && new WorkerJobs<DecodeReply>(workerUrl, 'Parquet decoding');
@@ -39,14 +43,43 @@ export class ParquetDecoder {
   /** `decodeParquetColumns(spec, bytes, source, only, arrow)`, on the worker when there is one. */
   async decode(spec: TableSpec, bytes: Uint8Array, source: string, only: readonly string[] | undefined, arrow: readonly string[] = []): Promise<Batch> {
     if (!this.jobs) return decodeParquetColumns(spec, bytes, source, only, arrow);
-    // Copied, not transferred: the bytes stay here for a layout the worker hands back.
-    const reply = await this.jobs.run((id) => ({ id, spec, bytes, source, only, arrow }) satisfies DecodeRequest);
+    // The bytes are copied, not transferred: they stay here for a layout the worker hands back.
+    const recycled = this.released;
+    this.released = [];
+    const reply = await this.jobs.run((id) => ({ id, spec, bytes, source, only, arrow, recycled }) satisfies DecodeRequest, recycled);
     if ('error' in reply) throw reply.badInput ? new BadInputError(reply.error) : new Error(`Parquet decoding failed in the worker thread: ${reply.error}`);
     if ('elsewhere' in reply) return decodeParquetColumns(spec, bytes, source, only, arrow);
     const kept: Record<string, ArrowColumn> = {};
-    for (const [name, chunks] of Object.entries(reply.arrow))
+    for (const [name, chunks] of Object.entries(reply.arrow)) {
+      for (const c of chunks) for (const view of [c.nullBitmap, c.valueOffsets, c.values]) if (view) this.fromWorker.add(view.buffer as ArrayBuffer);
       kept[name] = makeVector(chunks.map((c) => dataOfChunk(spec.columns.find((s) => s.name === name)!, c)));
+    }
     return { rows: reply.rows, columns: reply.columns as Record<string, ColumnData>, ...(arrow.length ? { arrow: kept } : {}) };
+  }
+
+  /**
+   * The caller is done with `batch`: nothing reads its kept columns again (not even a view or a
+   * slice of them). Their buffers go back to the worker with the next request, and a later part is
+   * copied into them. Buffers that did not come from the worker are left alone.
+   */
+  /** Released buffers not yet handed back are dropped (a reader that reuses parts is done: no next request may come). */
+  dropReleased(): void {
+    this.released = [];
+  }
+
+  release(batch: Batch): void {
+    if (!this.jobs) return;
+    const seen = new Set<ArrayBuffer>();
+    for (const vector of Object.values(batch.arrow ?? {}))
+      for (const data of vector.data)
+        for (const view of [data.nullBitmap, data.valueOffsets, data.values] as (ArrayBufferView | undefined)[]) {
+          const buffer = view?.buffer as ArrayBuffer | undefined;
+          if (buffer && this.fromWorker.has(buffer) && !seen.has(buffer) && buffer.byteLength > 0) {
+            seen.add(buffer);
+            this.fromWorker.delete(buffer);
+            this.released.push(buffer);
+          }
+        }
   }
 }
 

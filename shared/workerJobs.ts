@@ -24,13 +24,17 @@ export class WorkerJobs<Reply extends { id: number }> {
   private nextId = 0;
   private readonly waiting = new Map<number, { resolve: (reply: Reply) => void; reject: (err: Error) => void }>();
 
-  /** `what`: the worker's job in an error message ("Parquet encoding"); `options`: the thread's (resource limits). */
+  /**
+   * `what`: the worker's job in an error message ("Parquet encoding"). `onNotice`: what to do with
+   * a message that answers no job (one without an `id`), e.g. a buffer handed back before the reply.
+   * `thread`: the thread's options (resource limits), and a thread of the same file started earlier
+   * (bin/sentinel.mjs for `templates`), used as the first one unless it has exited.
+   */
   constructor(
     private readonly url: URL,
     private readonly what: string,
-    private readonly options: WorkerOptions = {},
-    /** A thread of the same file started earlier (bin/sentinel.mjs), used as the first one unless it has exited. */
-    private adopted?: Worker & { exited?: boolean },
+    private readonly onNotice?: (message: unknown) => void,
+    private readonly thread: { options?: WorkerOptions; adopted?: Worker & { exited?: boolean } } = {},
   ) {}
 
   run(request: (id: number) => object, transfer: readonly Transferable[] = []): Promise<Reply> {
@@ -49,9 +53,14 @@ export class WorkerJobs<Reply extends { id: number }> {
 
   private start(): Worker {
     if (this.worker) return this.worker;
-    const worker = this.adopted && !this.adopted.exited ? this.adopted : new Worker(this.url, this.options);
-    this.adopted = undefined;
+    const { adopted } = this.thread;
+    const worker = adopted && !adopted.exited ? adopted : new Worker(this.url, this.thread.options);
+    this.thread.adopted = undefined;
     worker.on('message', (reply: Reply) => {
+      if (typeof reply.id !== 'number') {
+        this.onNotice?.(reply);
+        return;
+      }
       const job = this.waiting.get(reply.id)!;
       this.waiting.delete(reply.id);
       if (!this.waiting.size) worker.unref(); // an idle worker never holds the process open

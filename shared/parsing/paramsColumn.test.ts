@@ -33,6 +33,27 @@ describe('params column', () => {
     expect(decodeParquet(spec, built).columns.params).toEqual(json);
   });
 
+  it('lends its own buffers when asked: the same vector as a copy, written over by the next part', () => {
+    const lent = new ParamsColumn(true);
+    const copied = new ParamsColumn();
+    const fill = (column: ParamsColumn, from: number) => {
+      for (let i = from; i < from + 3000; i++) {
+        const params = ROWS[i % ROWS.length];
+        column.startRow();
+        for (const p of params) column.span(`<${p}>`, 1, p.length + 1);
+        column.endRow();
+      }
+      return column.vector();
+    };
+    const first = fill(lent, 0);
+    const firstValues = first.toArray();
+    expect(firstValues).toEqual(fill(copied, 0).toArray());
+    const second = fill(lent, 1);
+    expect(second.toArray()).toEqual(fill(copied, 1).toArray());
+    // The first vector's bytes now hold the second part's: it was valid only until the next row.
+    expect(first.toArray()).not.toEqual(firstValues);
+  });
+
   it('starts over after each vector', () => {
     const column = new ParamsColumn();
     column.startRow();

@@ -1,7 +1,7 @@
 import type { Vector } from 'apache-arrow';
 import { z } from 'zod';
 import { runStep, type StepOptions } from '../../shared/runtime';
-import { checkCompanion, PartitionWriter, readCommittedAhead, readManifest, requireManifest } from '../../shared/lake';
+import { checkCompanion, PartitionWriter, readCommittedAheadWithBytes, readManifest, requireManifest } from '../../shared/lake';
 import { bronzeLogs, quarantine, silverLogs } from '../../shared/schemas';
 import type { WritableBatch } from '../../shared/parquet';
 import { parseOptions } from '../options';
@@ -19,17 +19,12 @@ import { ParquetDecoder } from '../../shared/parquetDecoder';
 export const parseStepOptions = z.object({ date: z.string(), lake: z.string().optional() });
 
 /**
- * Bronze columns Silver carries unchanged, as the Arrow vectors they were read as. The time too:
- * parse only needs it for each template's first sighting, and it made a float per row and a new
- * vector from them (half a CPU second on 1M logs).
+ * The Bronze columns parse reads, as Arrow vectors (the time as its int64s: a float per row made
+ * half a CPU second on 1M logs). Silver's other Bronze columns, and these when parse changed none
+ * of a part's values (the usual case), are the Bronze part's column chunks, taken as bytes
+ * (`PartitionWriter.writeOnto`): neither decoded nor encoded again.
  */
-const PASSED_THROUGH = bronzeLogs.columns.map((c) => c.name).filter((name) => !['service', 'message'].includes(name));
-/**
- * Read as Arrow too: the message and the service are decoded here, and each is written back as
- * the vector it was read as when normalizing (trimming) changed none of the batch's values, the
- * usual case, instead of being encoded to UTF-8 again.
- */
-const READ_AS_ARROW = [...PASSED_THROUGH, 'message', 'service'];
+const READ_AS_ARROW = ['ts', 'message', 'service'];
 
 /**
  * Rows mined between two turns of the event loop. The next Bronze part is read (a local file in
@@ -77,26 +72,36 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     // columns added, so no per-row objects are built (they made GC a fifth of the step's time).
     // Columns parse does not read go from Bronze's Arrow vectors straight into Silver.
     // Template ids and templates repeat a few hundred values over millions of rows: a code per row.
-    const templateIds = new CodedUtf8Column();
-    const templateTexts = new CodedUtf8Column();
+    // These three columns lend their buffers: a Silver part is serialized when it is written, before
+    // the next part is mined into the same memory (no new memory per part for the collector to find).
+    const templateIds = new CodedUtf8Column(true);
+    const templateTexts = new CodedUtf8Column(true);
     // The parameters of each row as the bytes of their JSON array, written from the message.
-    const params = new ParamsColumn();
+    const params = new ParamsColumn(true);
+    // Per row of a part: the codes of its template id and template, in buffers kept from part to part.
+    let idCodes = new Int32Array(0);
+    let textCodes = new Int32Array(0);
     /**
      * Per template id: its codes in the two columns and its earliest time in the current part. One
      * lookup per row instead of three (two codes and the first sighting); a template's text can
      * change as Drain generalizes it, so the text code is checked against the text.
      */
     const seen = new Map<string, { idCode: number; template: string; textCode: number; first: number }>();
-    async function* silverBatches(): AsyncGenerator<WritableBatch> {
+    /** Silver's columns parse computes for each Bronze part, and that part's bytes, which hold the others. */
+    async function* silverBatches(): AsyncGenerator<{ computed: WritableBatch; base: Uint8Array; source: string }> {
       // The next part is decoded on another thread while this one is mined (shared/parquetDecoder.ts).
-      for await (const bronze of readCommittedAhead(ctx.lake, bronzeLogs, bronzeManifest, undefined, READ_AS_ARROW)) {
-        const { message: messageVector, service: serviceVector, ...passedThrough } = bronze.arrow!;
+      // Reused: a part's vectors are read until its Silver batch is written (serialized when
+      // `PartitionWriter.writeOnto` is called, before this generator resumes), then the next part
+      // but one is decoded into their buffers.
+      const bronzeParts = readCommittedAheadWithBytes(ctx.lake, bronzeLogs, bronzeManifest, READ_AS_ARROW, READ_AS_ARROW, true);
+      for await (const { batch: bronze, bytes, source } of bronzeParts) {
+        const { message: messageVector, service: serviceVector, ts: tsVector } = bronze.arrow!;
         const n = bronze.rows;
         // Milliseconds since the epoch; ingest writes no row without a time, but a null stays out of first sightings, as before.
         // Read from the int64's 32-bit halves (int64Number): `Number(ts[i])` made a BigInt per row.
-        const tsInt64 = passedThrough.ts.toArray() as BigInt64Array;
+        const tsInt64 = tsVector.toArray() as BigInt64Array;
         const tsHalves = new Int32Array(tsInt64.buffer, tsInt64.byteOffset, 2 * tsInt64.length);
-        const tsMissing = passedThrough.ts.nullCount > 0;
+        const tsMissing = tsVector.nullCount > 0;
         // Service names as strings only when trimming might change one (rarely): else the vector read.
         const service = mayNeedTrim(serviceVector) ? utf8Strings(serviceVector) : undefined;
         // Messages are mined from their bytes where a remembered shape fits them (most rows), and
@@ -105,8 +110,13 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
         const messages = new Utf8RowCursor(messageVector);
         const normalized = new Map<number, string>();
         let trimmed = false;
-        const templateId = new Int32Array(n);
-        const template = new Int32Array(n);
+        if (idCodes.length < n) {
+          idCodes = new Int32Array(n);
+          textCodes = new Int32Array(n);
+        }
+        // Every row's codes are written below; only the vectors built from them are kept.
+        const templateId = idCodes.subarray(0, n);
+        const template = textCodes.subarray(0, n);
         for (let i = 0; i < n; i++) {
           messages.at(i);
           params.startRow();
@@ -129,7 +139,7 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
           }
           // Without nulls the earliest time per part is the same as the rule applied row by row
           // (recordFirstSeen is a minimum); a null time (NaN) keeps the rule's order, row by row.
-          if (tsMissing) recordFirstSeen(firstSeen, mined.templateId, passedThrough.ts.isValid(i) ? ms : NaN);
+          if (tsMissing) recordFirstSeen(firstSeen, mined.templateId, tsVector.isValid(i) ? ms : NaN);
           else if (ms < entry.first) entry.first = ms;
           if (service) {
             const name = String(service[i]).trim();
@@ -146,23 +156,27 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
           if (entry.first !== Infinity) recordFirstSeen(firstSeen, id, entry.first);
           entry.first = Infinity;
         }
+        // The message and the service only when parse changed one of the part's values: else Bronze's chunks.
         yield {
-          rows: n,
-          columns: {
-            ...passedThrough,
-            service: service && trimmed ? service : serviceVector,
-            message: normalized.size ? withNormalized(messageVector, normalized) : messageVector,
-            template_id: templateIds.vector(templateId),
-            template: templateTexts.vector(template),
-            params: params.vector(),
+          computed: {
+            rows: n,
+            columns: {
+              ...(service && trimmed ? { service } : {}),
+              ...(normalized.size ? { message: withNormalized(messageVector, normalized) } : {}),
+              template_id: templateIds.vector(templateId),
+              template: templateTexts.vector(template),
+              params: params.vector(),
+            },
           },
+          base: bytes,
+          source,
         };
       }
     }
 
     // The snapshot first, then Silver naming it: features refuses a Silver whose snapshot is another run's.
     const silver = new PartitionWriter(ctx.lake, silverLogs, opts.date, ctx.runId);
-    for await (const batch of silverBatches()) await silver.write(batch);
+    for await (const { computed, base, source } of silverBatches()) await silver.writeOnto(computed, base, source);
     await saveSnapshot(ctx.lake, opts.date, miner.toState(), firstSeen, ctx.runId);
     const manifest = await silver.commit({ companions: { templates: ctx.runId } });
     const templates = firstSeen.size;

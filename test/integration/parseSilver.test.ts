@@ -4,7 +4,9 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../shared/logger';
-import { readPartitionAll } from '../../shared/lake';
+import { readPartitionAll, requireManifest, sha256 } from '../../shared/lake';
+import { decodeParquet } from '../../shared/parquet';
+import { ParquetEncoder } from '../../shared/parquetEncoder';
 import { createTemplateMiner } from '../../shared/parsing/templateMiner';
 import { bronzeLogs, silverLogs } from '../../shared/schemas';
 import { openStore } from '../../shared/store/openStore';
@@ -85,5 +87,19 @@ describe('parse writes Silver', () => {
     expect(new Set(silver.columns.service as string[])).toEqual(new Set(['api']));
     // A parameter with a quote, a backslash and a non-ASCII letter, escaped as JSON.stringify does.
     expect((silver.columns.params as string[])[702]).toContain(JSON.stringify('"ké\\y702"'));
+  });
+
+  it("as the bytes the writer writes for the table read back: Bronze's column chunks spliced in, the rest encoded", async () => {
+    const store = openStore(lake);
+    const manifest = await requireManifest(store, silverLogs, DATE);
+    const bronze = await readPartitionAll(store, bronzeLogs, DATE);
+    for (const file of manifest.files) {
+      const bytes = await store.get(file.key);
+      expect(sha256(bytes)).toBe(file.sha256);
+      const silver = decodeParquet(silverLogs, bytes);
+      expect(Buffer.from(await new ParquetEncoder().encode(silverLogs, silver)).equals(Buffer.from(bytes)), file.key).toBe(true);
+      for (const column of ['level', 'host', 'latency_ms', 'status', 'user_id', 'session_id', 'trace_id', 'label', 'source_file', 'source_line'])
+        expect(silver.columns[column], column).toEqual(bronze.columns[column]);
+    }
   });
 });
