@@ -152,6 +152,10 @@ function contentByteMatcher(texts: string[]): CompiledLogFormat['contentBytes'] 
       const first = literal[0];
       let q = at;
       for (;;) {
+        // Bytes that can neither start the literal nor stop the field are skipped in a tight loop
+        // (one test per byte: the field's bytes are most of a header).
+        if (first === WHITESPACE) while (q < end && bytes[q] > 32 && bytes[q] < 128) q++;
+        else while (q < end && bytes[q] !== first && bytes[q] > 13 && bytes[q] < 128) q++;
         if (q === end) return false;
         const c = bytes[q];
         if (first === WHITESPACE ? isAsciiSpace(c) : c === first) {

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Worker, type Transferable } from 'node:worker_threads';
+import { Worker, type Transferable, type WorkerOptions } from 'node:worker_threads';
 import { loadProcessConfig } from './config';
 
 /**
@@ -27,11 +27,14 @@ export class WorkerJobs<Reply extends { id: number }> {
   /**
    * `what`: the worker's job in an error message ("Parquet encoding"). `onNotice`: what to do with
    * a message that answers no job (one without an `id`), e.g. a buffer handed back before the reply.
+   * `thread`: the thread's options (resource limits), and a thread of the same file started earlier
+   * (bin/sentinel.mjs for `templates`), used as the first one unless it has exited.
    */
   constructor(
     private readonly url: URL,
     private readonly what: string,
     private readonly onNotice?: (message: unknown) => void,
+    private readonly thread: { options?: WorkerOptions; adopted?: Worker & { exited?: boolean } } = {},
   ) {}
 
   run(request: (id: number) => object, transfer: readonly Transferable[] = []): Promise<Reply> {
@@ -50,7 +53,9 @@ export class WorkerJobs<Reply extends { id: number }> {
 
   private start(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(this.url);
+    const { adopted } = this.thread;
+    const worker = adopted && !adopted.exited ? adopted : new Worker(this.url, this.thread.options);
+    this.thread.adopted = undefined;
     worker.on('message', (reply: Reply) => {
       if (typeof reply.id !== 'number') {
         this.onNotice?.(reply);

@@ -227,6 +227,34 @@ describe('message shapes', () => {
     expect(fromBytes).toBeGreaterThan(1000);
   });
 
+  it('leave mining unchanged when a caller keeps the shapes it was given and learns with them (`templates` with shape numbers)', () => {
+    const random = createRandom(12);
+    const lines: string[] = [];
+    for (let i = 0; i < 3000; i++) {
+      const message = MESSAGES[random.int(MESSAGES.length)];
+      lines.push(random.int(5) === 0 ? `${message} naïve` : random.int(2) ? otherDigits(message) : message);
+    }
+    const reference = createTemplateMiner({ masks: DEFAULT_MASKS.map((m) => ({ ...m })) });
+    const miner = createTemplateMiner();
+    // The caller's own numbering of shapes: here the digit-mapped text itself.
+    const kept = new Map<string, MessageShape>();
+    let fromKept = 0;
+    const ids = lines.map((line) => {
+      const bytes = Buffer.from(`${line}\n`);
+      const key = line.replace(/[0-9]/g, (d, at: number) => (d === '0' && /[xX]/.test(line[at + 1] ?? '') ? '0' : '1'));
+      let shape = kept.get(key);
+      if (!shape) {
+        shape = miner.shapeBytes(bytes, 0, bytes.length - 1);
+        if (shape) kept.set(key, shape);
+      } else fromKept++;
+      return shape ? miner.learnShape(shape, bytes, 0, bytes.length - 1) : miner.learn(line);
+    });
+    expect(ids).toEqual(lines.map((line) => reference.learn(line)));
+    expect(miner.toState().drain.clusters).toEqual(reference.toState().drain.clusters);
+    expect(miner.toState().drain.aliases).toEqual(reference.toState().drain.aliases);
+    expect(fromKept).toBeGreaterThan(1000);
+  });
+
   it('match on bytes as on text for random messages of digits, `0x`, `1x` and letters, whatever their length', () => {
     const random = createRandom(23);
     const alphabet = '0123456789xXab :/.-';

@@ -92,6 +92,14 @@ export interface TemplateMiner {
    */
   learnBytes(bytes: Uint8Array, start: number, end: number): string | null;
   /**
+   * The remembered shape of printable ASCII that fits `bytes[start..end)` (what `learnBytes` looks
+   * up), or undefined. A caller that can tell messages of one shape apart by other means (the
+   * reading thread of `templates` numbers them) keeps it and learns them with `learnShape`.
+   */
+  shapeBytes(bytes: Uint8Array, start: number, end: number): MessageShape | undefined;
+  /** `learnBytes` for a message of `shape`, a shape `shapeBytes` of this miner gave for a message of the same shape. */
+  learnShape(shape: MessageShape, bytes: Uint8Array, start: number, end: number): string;
+  /**
    * `learn` for a message whose masked tokens were made elsewhere, by `messageTokens` with this
    * miner's masks and token rules (`templates` has its reading thread tokenize messages of a shape
    * it has not seen before: the miner would have to tokenize them itself). Drain sees the same
@@ -307,8 +315,14 @@ export function createTemplateMiner(config: Partial<TemplateMinerConfig> = {}, s
     },
     learnBytes(bytes, start, end) {
       // A miss is counted by `learn`, which the caller calls next: every message counts once.
-      const shape = shapeOfBytes(bytes, start, end);
-      if (!shape) return null;
+      const shape = shaping ? shapes!.findBytes(bytes, start, end) : undefined;
+      return shape ? miner.learnShape(shape, bytes, start, end) : null;
+    },
+    shapeBytes: (bytes, start, end) => (shaping ? shapes!.findBytes(bytes, start, end) : undefined),
+    learnShape(shape, bytes, start, end) {
+      // Counted as a hit, as `learnBytes` would: the shapes stay on while they keep hitting.
+      countShapeLookup();
+      shapeHits++;
       const memo = shape.memo!;
       return drain.learnKnownId(memo) ?? drain.learnId(shape.digitTokens ? maskedTokens(shape, latin1(bytes, start, end)) : shape.masked, memo);
     },

@@ -10,7 +10,7 @@ import { parseOptions } from '../options';
 import { fileLines } from './fileLines';
 import { IdSpoolReader, IdSpoolWriter } from './idSpool';
 import { contentLines } from './contentLines';
-import { maskedOfLine } from './contentRanges';
+import { LineLearner, UNMATCHED } from './lineLearner';
 import { csvField, type StructuredLog } from './structured';
 
 export const templatesOptions = z.object({
@@ -27,9 +27,6 @@ export const templatesOptions = z.object({
 export function eventsCsv(log: StructuredLog): string {
   return ['LineId,EventId,EventTemplate', ...log.rows.map((r) => [String(r.LineId), r.EventId, r.EventTemplate].map(csvField).join(','))].join('\n') + '\n';
 }
-
-/** The spooled number of a line that does not fit the log format. */
-const UNMATCHED = 0xffffffff;
 
 /**
  * `sentinel templates FILE --log-format F`: the template miner on its own, for any log file.
@@ -90,50 +87,15 @@ interface Mined {
 async function learnAll(file: string, logFormat: string, format: CompiledLogFormat, opts: z.infer<typeof templatesOptions>, spoolFile: string): Promise<Mined> {
   const miner = createTemplateMiner({ similarityThreshold: opts.similarity, depth: opts.depth });
   const spool = new IdSpoolWriter(spoolFile);
-  const numberOf = new Map<string, number>();
-  const ids: string[] = [];
-  let lines = 0;
-  let unmatched = 0;
-  let firstUnmatched = 0;
-  // Lines are read as bytes (a batch or three ahead, on a worker thread when bundled): a line whose
-  // content has a known printable-ASCII shape is learned from its bytes (no string per line); the
-  // others are decoded and learned as text.
-  let lastId = '';
-  let lastNumber = -1;
+  const learner = new LineLearner(miner, format, spool);
   try {
-    for await (const { bytes, starts, ends, count, contentStarts, contentEnds, firstSightings } of contentLines(file, logFormat)) {
-      // Masked tokens from the reading thread, for messages of a shape it had not seen (the miner would tokenize them).
-      const tokenized = firstSightings && miner.defaultRules ? firstSightings : undefined;
-      for (let i = 0; i < count; i++) {
-        lines++;
-        let id = contentStarts[i] >= 0 ? miner.learnBytes(bytes, contentStarts[i], contentEnds[i]) : null;
-        if (id === null && tokenized && tokenized.firstToken[i] >= 0) id = miner.learnMasked(maskedOfLine(tokenized, i)!);
-        if (id === null) {
-          const content = format.content(bytes.toString('utf8', starts[i], ends[i]));
-          if (content === null) {
-            if (unmatched++ === 0) firstUnmatched = lines;
-            spool.push(UNMATCHED);
-            continue;
-          }
-          id = miner.learn(content);
-        }
-        if (id !== lastId) {
-          let n = numberOf.get(id);
-          if (n === undefined) {
-            numberOf.set(id, (n = ids.length));
-            ids.push(id);
-          }
-          lastId = id;
-          lastNumber = n;
-        }
-        spool.push(lastNumber);
-      }
-    }
+    for await (const batch of contentLines(file, logFormat)) learner.learn(batch);
   } catch (err) {
     throw new BadInputError(`cannot read ${file}: ${(err as Error).message}`, { cause: err });
   } finally {
     spool.close();
   }
+  const { lines, unmatched, firstUnmatched, ids } = learner;
   const finalIds = ids.map((id) => miner.resolve(id));
   const finalTemplates = finalIds.map((id) => miner.template(id)?.template ?? '');
   return { lines, unmatched, firstUnmatched, finalIds, finalTemplates };
@@ -172,26 +134,49 @@ async function writeRows(file: string, format: CompiledLogFormat, opts: z.infer<
       const tailBytes = tails.map((tail) => Buffer.from(`${tail}\n`, 'utf8'));
       const BATCH = 16_384;
       const rowBytes = 16 + Math.max(0, ...tailBytes.map((t) => t.length));
+      // The line number as ASCII digits, counted up in place: `decimal[first..]`.
+      const decimal = new Uint8Array(20).fill(48);
+      let first = decimal.length - 1;
+      // Writes in flight while the next batch is built (each batch is a fresh buffer): a file's
+      // take the libuv threads in parallel, at their own positions.
+      const writing: Array<{ done: Promise<void>; buffer: Buffer }> = [];
+      // A file's writes are done when their promise is: their buffers are used again (no garbage
+      // per batch; at 10M lines fresh ones piled up to ~50 MB before a collection). stdout may
+      // still hold a buffer after its write returns: a fresh one per batch there.
+      const spare: Buffer[] = [];
       while (lineId < mined.lines) {
-        // A fresh buffer per batch: stdout may still hold the previous one while it drains.
-        let buffer = Buffer.allocUnsafe(Math.min(BATCH, mined.lines - lineId) * rowBytes);
+        const size = Math.min(BATCH, mined.lines - lineId) * rowBytes;
+        let buffer = out.reusesBuffers && spare.length > 0 && spare[spare.length - 1].length >= size ? spare.pop()! : Buffer.allocUnsafe(size);
         let used = 0;
         for (const end = Math.min(mined.lines, lineId + BATCH); lineId < end; ) {
           lineId++;
+          let d = decimal.length - 1;
+          while (decimal[d] === 57) decimal[d--] = 48;
+          decimal[d]++;
+          if (d < first) first = d;
           const n = spool.next();
           if (n === UNMATCHED) continue;
           if (counts[n]++ === 0) firstRows[n] = lineId;
           const tail = tailBytes[n];
-          if (used + 16 + tail.length > buffer.length) {
-            const grown = Buffer.allocUnsafe(Math.max(buffer.length * 2, used + 16 + tail.length));
-            buffer.copy(grown, 0, 0, used);
+          if (used + 20 + tail.length > buffer.length) {
+            const grown = Buffer.allocUnsafe(Math.max(buffer.length * 2, used + 20 + tail.length));
+            grown.set(buffer.subarray(0, used));
             buffer = grown;
           }
-          used += writeDecimal(buffer, used, lineId);
-          used += tail.copy(buffer, used);
+          for (let k = first; k < decimal.length; k++) buffer[used++] = decimal[k];
+          buffer.set(tail, used);
+          used += tail.length;
         }
-        await out.write(buffer.subarray(0, used));
+        if (writing.length >= WRITES_IN_FLIGHT) {
+          const written = writing.shift()!;
+          await written.done;
+          spare.push(written.buffer);
+        }
+        const done = out.write(buffer.subarray(0, used));
+        done.catch(() => {}); // awaited below; this only keeps a failure from counting as unhandled meanwhile
+        writing.push({ done, buffer });
       }
+      for (const { done } of writing) await done;
     }
     if (lineId !== mined.lines)
       throw new Error(`${file}: ${lineId} lines on the second read, ${mined.lines} on the first (the file changed while it was read?)`);
@@ -223,16 +208,14 @@ async function writeRows(file: string, format: CompiledLogFormat, opts: z.infer<
   return { templates: occurrences.size };
 }
 
-/** Writes `value`'s decimal digits at `at`; returns how many. */
-function writeDecimal(buffer: Buffer, at: number, value: number): number {
-  let digits = 1;
-  for (let v = value; v >= 10; v = Math.floor(v / 10)) digits++;
-  for (let i = at + digits - 1, v = value; i >= at; i--, v = Math.floor(v / 10)) buffer[i] = 48 + (v % 10);
-  return digits;
-}
+/** Row batches being written while the next is built (about 1 MB each). */
+const WRITES_IN_FLIGHT = 3;
 
 interface TextSink {
+  /** Writes after everything written before (calls may overlap: each takes its place when called). */
   write(text: string | Uint8Array): Promise<void>;
+  /** Whether bytes given to `write` may be changed once its promise is settled (a file: yes; stdout may still hold them). */
+  readonly reusesBuffers: boolean;
   /** Makes the output visible: a file appears whole under its name, or not at all. */
   commit(): Promise<void>;
   abandon(): Promise<void>;
@@ -245,6 +228,7 @@ async function textSink(file: string | undefined): Promise<TextSink> {
       async write(text) {
         if (text.length > 0 && !process.stdout.write(text)) await once(process.stdout, 'drain');
       },
+      reusesBuffers: false,
       async commit() {},
       async abandon() {},
     };
@@ -253,12 +237,17 @@ async function textSink(file: string | undefined): Promise<TextSink> {
   let handle: FileHandle | undefined = await open(partial, 'w').catch((err) => {
     throw new BadInputError(`cannot write ${file}: ${(err as Error).message}`, { cause: err });
   });
+  // Each write takes its place in the file when it is called: several may be in flight at once.
+  let position = 0;
   return {
     async write(text) {
-      if (typeof text === 'string') {
-        if (text) await handle!.write(text);
-      } else if (text.length > 0) await handle!.write(text);
+      const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
+      if (bytes.length === 0) return;
+      const at = position;
+      position += bytes.length;
+      await handle!.write(bytes, 0, bytes.length, at);
     },
+    reusesBuffers: true,
     async commit() {
       await handle!.close();
       handle = undefined;

@@ -2,6 +2,8 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compileLogFormat, KNOWN_LOG_FORMATS } from '../../shared/logFormat';
 import { createMasker } from '../../shared/parsing/masks';
@@ -16,9 +18,9 @@ const dir = mkdtempSync(path.join(tmpdir(), 'sentinel-contentlines-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Every line as its text and its Content range's text (or null where the bytes did not decide). */
-async function linesOf(file: string, format: string, url: URL | undefined) {
+async function linesOf(file: string, format: string, url: URL | undefined, regionBytes?: number) {
   const out: Array<[string, string | null]> = [];
-  for await (const b of contentLines(file, format, url))
+  for await (const b of contentLines(file, format, url, regionBytes))
     for (let i = 0; i < b.count; i++)
       out.push([
         b.bytes.toString('utf8', b.starts[i], b.ends[i]),
@@ -47,7 +49,32 @@ describe('contentLines', () => {
       expect(inThread.length).toBe(lines.length + 1);
       expect(inThread.filter(([, content]) => content !== null).length).toBeGreaterThan(35_000);
       expect(await linesOf(file, KNOWN_LOG_FORMATS.hdfs, workerUrl)).toEqual(inThread);
+      // Two reading threads on regions of a plain file: small regions, lines across their ends.
+      expect(await linesOf(file, KNOWN_LOG_FORMATS.hdfs, workerUrl, 4099)).toEqual(inThread);
     }
+  });
+
+  it('adopts the reading threads bin/sentinel.mjs started, and starts another for one that has exited', async () => {
+    const file = path.join(dir, 'adopted.log');
+    writeFileSync(file, Array.from({ length: 30_000 }, (_, i) => `081109 2036${i % 60} ${i} INFO dfs.DataNode: block blk_${i * 7} served`).join('\n'));
+    const key = Symbol.for('sentinel.templatesReaders');
+    const started = [0, 1].map(() => {
+      const worker = new Worker(workerUrl) as Worker & { exited?: boolean };
+      worker.unref();
+      worker.once('exit', () => {
+        worker.exited = true;
+      });
+      return worker;
+    });
+    await started[1].terminate();
+    expect(started[1].exited).toBe(true);
+    let repliesOfAdopted = 0;
+    started[0].on('message', () => repliesOfAdopted++);
+    (globalThis as Record<symbol, unknown>)[key] = { file: fileURLToPath(workerUrl), workers: started };
+    expect(await linesOf(file, KNOWN_LOG_FORMATS.hdfs, workerUrl, 65_536)).toEqual(await linesOf(file, KNOWN_LOG_FORMATS.hdfs, undefined));
+    expect(repliesOfAdopted).toBeGreaterThan(2);
+    // Taken once: the next run starts threads of its own.
+    expect((globalThis as Record<symbol, unknown>)[key]).toBeUndefined();
   });
 
   it('reports a file it cannot read from the reading thread as an error naming it', async () => {
@@ -69,21 +96,31 @@ describe('contentLines', () => {
     await expect(linesOf(path.join(dir, 'missing.log'), '<Content>', workerUrl)).rejects.toThrow(/missing\.log/);
   });
 
-  it('tokenizes on the reading thread each printable Content of a shape not seen before, as messageTokens does', () => {
+  it('tokenizes on the reading thread each printable Content of a shape not seen before, as messageTokens does, while such lines are frequent', () => {
+    const batchOf = (messages: string[]) => {
+      const bytes = Buffer.from(messages.join('\n'));
+      const starts = new Int32Array(messages.length);
+      const ends = new Int32Array(messages.length);
+      for (let i = 0, at = 0; i < messages.length; at += Buffer.byteLength(messages[i]) + 1, i++) {
+        starts[i] = at;
+        ends[i] = at + Buffer.byteLength(messages[i]);
+      }
+      return withContentRanges({ bytes, starts, ends, count: messages.length }, compileLogFormat('<Content>'));
+    };
     const messages = ['took 12 ms', 'took 47 ms', 'took 470 ms', 'naïve 1', 'took 0x1f ms', 'user ab12 in', 'user ab12 in', 'took 99 ms'];
-    const bytes = Buffer.from(messages.join('\n'));
-    const starts = new Int32Array(messages.length);
-    const ends = new Int32Array(messages.length);
-    for (let i = 0, at = 0; i < messages.length; at += Buffer.byteLength(messages[i]) + 1, i++) {
-      starts[i] = at;
-      ends[i] = at + Buffer.byteLength(messages[i]);
-    }
-    const batch = withContentRanges({ bytes, starts, ends, count: messages.length }, compileLogFormat('<Content>'));
-    const tokens = new FirstSightings().tokenize(batch);
+    const sightings = new FirstSightings();
+    // The first lines are never tokenized here; many first sightings among them turn it on.
+    const warmUp = sightings.tokenize(batchOf(Array.from({ length: 100 }, (_, i) => `warm up ${'x'.repeat(i)}`)));
+    expect(maskedOfLine(warmUp, 99)).toBeUndefined();
+    const tokens = sightings.tokenize(batchOf(messages));
     const masker = createMasker();
     const given = messages.map((m, i) => [m, maskedOfLine(tokens, i)]);
     // First sightings of a shape only: `took 47 ms` and `took 99 ms` are `took 12 ms`'s shape; `naïve` is not ASCII.
     expect(given.filter(([, masked]) => masked).map(([m]) => m)).toEqual(['took 12 ms', 'took 470 ms', 'took 0x1f ms', 'user ab12 in']);
     for (const [m, masked] of given) if (masked) expect(masked).toEqual(messageTokens(m as string, masker).masked);
+    // Lines seen before (5 first sightings in 308 lines) turn it off for the next batch.
+    const known = Array.from({ length: 300 }, (_, i) => (i === 0 ? 'brand new line' : `took ${10 + (i % 90)} ms`));
+    expect(maskedOfLine(sightings.tokenize(batchOf(known)), 0)).toEqual(messageTokens('brand new line', masker).masked);
+    expect(maskedOfLine(sightings.tokenize(batchOf(['another new line'])), 0)).toBeUndefined();
   });
 });

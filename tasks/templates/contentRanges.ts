@@ -6,6 +6,7 @@
 import type { CompiledLogFormat } from '../../shared/logFormat';
 import { createMasker } from '../../shared/parsing/masks';
 import { messageTokens } from '../../shared/parsing/messageTokens';
+import { type BytePattern, bytePattern, coarseShapeHash, matches, quickShapeKey, viewOf } from './byteShapes';
 import type { LineBatch } from './lineBytes';
 
 /** A LineBatch, and for each line the byte range of its Content, or -1 where the bytes do not decide it (decode and use `content`). */
@@ -19,12 +20,16 @@ export interface ContentBatch extends LineBatch {
 /**
  * Line i's masked tokens, when given, are `tokenText` cut at `tokenEnds[firstToken[i] ..
  * firstToken[i] + tokenCounts[i])` (each token ends where the next begins); -1: not given.
+ * `shapeIds[i]` numbers line i's shape (byteShapes.ts) from its second sighting on: lines with one
+ * number have one shape, as long as `shapeGeneration` stays the same; -1: no number.
  */
 export interface FirstSightingTokens {
   readonly firstToken: Int32Array;
   readonly tokenCounts: Int32Array;
   readonly tokenEnds: Int32Array;
   readonly tokenText: string;
+  readonly shapeIds: Int32Array;
+  readonly shapeGeneration: number;
 }
 
 /** Line i's masked tokens from `tokens` (see FirstSightingTokens), or undefined. */
@@ -41,46 +46,134 @@ export function maskedOfLine(tokens: FirstSightingTokens, i: number): string[] |
   return masked;
 }
 
-/** Shape hashes remembered by FirstSightings; past it the set starts over (memory stays flat). */
-const MAX_SEEN = 200_000;
+/**
+ * Shapes FirstSightings keeps (seen once, or numbered); past it the table starts over (memory stays
+ * flat), with a new generation of numbers.
+ */
+const MAX_KEPT = 200_000;
+/** First sightings per 100 lines from which the next lines' are tokenized here. */
+const TOKENIZE_FROM_PERCENT = 2;
+/** Lines (whole batches) over which that is decided. */
+const DECIDE_OVER = 100;
+/**
+ * Shapes numbered per generation; past it a new generation starts. The main thread keeps the
+ * miner's shape per number, so this bounds what it keeps as the miner bounds its own (20K shapes).
+ */
+const MAX_NUMBERED = 20_000;
+/** Slots of the guesses by quick key (two per key; a power of two). */
+const GUESSES = 1 << 14;
+/** Slots of its open-addressing table (a power of two, at most 40 % full): 4 MB, fewer cache misses than a Map of 200K numbers. */
+const SLOTS = 1 << 19;
 
 /**
- * The reading thread's share of the miner's work: the masked tokens (default masks and token rules)
- * of each line whose Content is printable ASCII and of a shape not seen before in the file. The
- * miner would tokenize exactly these itself: it remembers a shape on its second sighting
- * (shared/parsing/messageShapes.ts), and the message itself is new. A hash collision, or the set
- * starting over, only changes which lines come tokenized: tokens from `messageTokens` are what the
- * miner's own path gives any message, so the result does not depend on it.
+ * The reading thread's share of the miner's work, for lines whose Content is printable ASCII:
+ * - the masked tokens (default masks and token rules) of each line of a shape not seen before in
+ *   the file. The miner would tokenize exactly these itself: it remembers a shape on its second
+ *   sighting (shared/parsing/messageShapes.ts), and the message itself is new;
+ * - a number for the shape of each line seen before, so that the main thread need not look the
+ *   shape up (it keeps the miner's shape per number).
+ * A hash collision, or the table starting over, only changes which lines come tokenized or
+ * numbered: tokens from `messageTokens` are what the miner's own path gives any message, and a
+ * number stands for one shape (confirmed byte by byte), so the result does not depend on them.
  */
 export class FirstSightings {
-  private readonly seen = new Set<number>();
+  /** Per slot: the shape's hash + 1 (0: empty). */
+  private readonly keys = new Int32Array(SLOTS);
+  /** Per slot: the shape's number, or -1 while it was seen once. */
+  private readonly ids = new Int32Array(SLOTS);
+  private kept = 0;
+  private patterns: BytePattern[] = [];
+  private generation = 0;
+  /**
+   * The two shapes last numbered for each quick key (number + 1; 0: none): usually one of them is
+   * the line's shape, which is then confirmed in one pass, with no hash.
+   */
+  private readonly guesses = new Int32Array(2 * GUESSES);
   private readonly masker = createMasker();
+  /**
+   * Whether first sightings are tokenized here: only while they are frequent (at least
+   * TOKENIZE_FROM_PERCENT of the last DECIDE_OVER or more lines). Where shapes are few (HDFS: ~1K in 1M lines, nearly
+   * all in the first batch) the main thread tokenizes the few itself, and the reading threads do
+   * not compile the tokenizer at all.
+   */
+  private tokenizing = false;
+
+  /** `limits`: when a new generation starts (tests make them small). */
+  constructor(private readonly limits = { maxKept: MAX_KEPT, maxNumbered: MAX_NUMBERED }) {}
+  private recentLines = 0;
+  private recentFirstSightings = 0;
 
   tokenize(batch: ContentBatch): FirstSightingTokens {
     const { bytes, count, contentStarts, contentEnds } = batch;
+    if (this.kept >= this.limits.maxKept || this.patterns.length >= this.limits.maxNumbered) {
+      this.keys.fill(0);
+      this.kept = 0;
+      this.patterns = [];
+      this.guesses.fill(0);
+      this.generation++;
+    }
+    const { keys, ids, patterns, guesses } = this;
+    const view = viewOf(bytes);
+    const tokenizing = this.tokenizing;
+    let firstSightings = 0;
     const firstToken = new Int32Array(count).fill(-1);
     const tokenCounts = new Int32Array(count);
+    const shapeIds = new Int32Array(count).fill(-1);
     const ends: number[] = [];
     let text = '';
     for (let i = 0; i < count; i++) {
       const start = contentStarts[i];
       if (start < 0) continue;
       const end = contentEnds[i];
-      // The shape's hash, as messageShapes.ts maps digits; a byte that is not printable ASCII stops it.
-      let h = 0x811c9dc5 ^ (end - start);
-      let printable = true;
-      for (let j = start; j < end; j++) {
-        let c = bytes[j];
-        if (c < 32 || c > 126) {
-          printable = false;
+      const n = end - start;
+      const guess = (quickShapeKey(view, start, end) & (GUESSES - 1)) << 1;
+      const first = guesses[guess] - 1;
+      if (first >= 0 && matches(patterns[first], bytes, view, start, n)) {
+        shapeIds[i] = first;
+        continue;
+      }
+      const second = guesses[guess + 1] - 1;
+      if (second >= 0 && matches(patterns[second], bytes, view, start, n)) {
+        guesses[guess] = second + 1;
+        guesses[guess + 1] = first + 1;
+        shapeIds[i] = second;
+        continue;
+      }
+      const h = coarseShapeHash(bytes, view, start, end);
+      if (h === undefined) continue;
+      // Linear probing over the slots of this hash: a numbered shape that matches, else the first
+      // shape seen once (this is its second sighting, or a collision: either way it gets a number
+      // now), else an empty slot (a first sighting).
+      const key = h + 1;
+      let slot = h & (SLOTS - 1);
+      let id = -2;
+      for (; keys[slot] !== 0; slot = (slot + 1) & (SLOTS - 1)) {
+        if (keys[slot] !== key) continue;
+        const known = ids[slot];
+        if (known < 0) {
+          id = patterns.length;
+          patterns.push(bytePattern(bytes, start, end));
+          ids[slot] = id;
           break;
         }
-        if (c >= 48 && c <= 57) c = c === 48 && j + 1 < end && (bytes[j + 1] | 32) === 120 ? 48 : 49;
-        h = Math.imul(h ^ c, 0x01000193);
+        if (matches(patterns[known], bytes, view, start, n)) {
+          id = known;
+          break;
+        }
       }
-      if (!printable || this.seen.has(h)) continue;
-      if (this.seen.size >= MAX_SEEN) this.seen.clear();
-      this.seen.add(h);
+      if (id >= 0) {
+        guesses[guess + 1] = first + 1;
+        guesses[guess] = id + 1;
+      }
+      if (id >= 0) {
+        shapeIds[i] = id;
+        continue;
+      }
+      keys[slot] = key;
+      ids[slot] = -1;
+      this.kept++;
+      firstSightings++;
+      if (!tokenizing) continue;
       const { masked } = messageTokens(bytes.toString('latin1', start, end), this.masker);
       firstToken[i] = ends.length;
       tokenCounts[i] = masked.length;
@@ -89,7 +182,14 @@ export class FirstSightings {
         ends.push(text.length);
       }
     }
-    return { firstToken, tokenCounts, tokenEnds: Int32Array.from(ends), tokenText: text };
+    // Decided over at least DECIDE_OVER lines: a batch may be one line (one that spanned two read chunks).
+    this.recentLines += count;
+    this.recentFirstSightings += firstSightings;
+    if (this.recentLines >= DECIDE_OVER) {
+      this.tokenizing = this.recentFirstSightings * 100 >= this.recentLines * TOKENIZE_FROM_PERCENT;
+      this.recentLines = this.recentFirstSightings = 0;
+    }
+    return { firstToken, tokenCounts, tokenEnds: Int32Array.from(ends), tokenText: text, shapeIds, shapeGeneration: this.generation };
   }
 }
 

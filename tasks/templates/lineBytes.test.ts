@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRandom } from '../../shared/random';
 import { fileLines } from './fileLines';
-import { fileLineBytes, LineSplitter, type LineBatch } from './lineBytes';
+import { fileLineBytes, LineSplitter, type LineBatch, regionLineBytes } from './lineBytes';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'sentinel-linebytes-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -102,5 +102,44 @@ describe('fileLineBytes', () => {
     const last = expected.pop()!;
     const lines = expected.map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l)).concat(last === '' ? [] : [last]);
     for (const sizes of [[1], [2, 5], [1500, 1, 3], [bytes.length]]) expect(splitInChunks(bytes, sizes), `chunks ${sizes}`).toEqual(lines);
+  });
+
+  it('gives the same lines read by regions, whatever the readers and region size: long lines, CRLF across a boundary, no final newline', async () => {
+    const random = createRandom(77);
+    const texts = ['', '\n', '\n\n', 'a', 'a\r', 'a\r\n', '\r\n\r\n', 'x\ny', 'x\ny\n'];
+    for (let t = 0; t < 40; t++) {
+      const parts: string[] = [];
+      for (let k = random.int(60); k > 0; k--) {
+        const r = random.int(10);
+        parts.push(
+          r === 0 ? 'L'.repeat(random.int(300)) : r === 1 ? '\r\n' : r === 2 ? '\n' : r === 3 ? '\r' : r === 4 ? 'é' : 'ab cd'.slice(0, 1 + random.int(5)),
+        );
+      }
+      texts.push(parts.join(''));
+    }
+    let n = 0;
+    for (const text of texts) {
+      const file = path.join(dir, `regions-${n++}.log`);
+      writeFileSync(file, text);
+      const expected = await stringLines(file);
+      for (const [readers, regionBytes] of [
+        [1, 1],
+        [2, 1],
+        [2, 3],
+        [3, 7],
+        [2, 64],
+        [2, 1 << 20],
+      ]) {
+        // Each reader's batches, then region k from reader k % readers: the file order.
+        const perReader: string[][][] = [];
+        for (let r = 0; r < readers; r++) {
+          perReader.push([]);
+          for await (const batch of regionLineBytes(file, r, readers, regionBytes)) perReader[r].push(decoded(batch));
+        }
+        const lines: string[] = [];
+        for (let k = 0; perReader[k % readers].length > Math.floor(k / readers); k++) lines.push(...perReader[k % readers][Math.floor(k / readers)]);
+        expect(lines, `${JSON.stringify(text)} by ${readers} readers, regions of ${regionBytes}`).toEqual(expected);
+      }
+    }
   });
 });

@@ -8,6 +8,7 @@
  * character, so a decoder meets the same bytes line by line as across a whole chunk.
  */
 import { createReadStream } from 'node:fs';
+import { type FileHandle, open } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import { CHUNK_BYTES, isGzip } from './fileLines';
 
@@ -95,4 +96,92 @@ export class LineSplitter {
     this.starts = starts;
     this.ends = ends;
   }
+}
+
+/** Bytes read past a region's end at first to finish its last line (more when that line is longer). */
+const OVERHANG = 4096;
+
+/**
+ * The lines of a plain (not gzipped) file that start in regions `first`, `first + step`, … of
+ * `regionBytes` bytes each, one batch per region, in order: `step` readers, each given its own
+ * `first`, together read every line once, and a region's batch may be empty (a line may be longer
+ * than a region). The same lines as `fileLineBytes`; each batch's bytes are a buffer of its own,
+ * from `allocate` (which may hand out memory given back by an earlier batch's consumer).
+ */
+export async function* regionLineBytes(
+  file: string,
+  first: number,
+  step: number,
+  regionBytes = CHUNK_BYTES,
+  allocate: (size: number) => Buffer = Buffer.allocUnsafeSlow,
+): AsyncGenerator<LineBatch> {
+  const handle = await open(file, 'r');
+  // Line offsets of a region, reused: a batch is valid until the loop asks for the next one, as with fileLineBytes.
+  let starts = new Int32Array(1 << 14);
+  let ends = new Int32Array(1 << 14);
+  try {
+    const size = (await handle.stat()).size;
+    for (let region = first; region * regionBytes < size; region += step) {
+      const from = region * regionBytes;
+      const to = Math.min(size, from + regionBytes);
+      // From the byte before the region: a line starts at `from` if that byte is a newline.
+      const readFrom = Math.max(0, from - 1);
+      // Memory of its own (not a small Buffer's pool): the batch's bytes may be transferred.
+      let bytes = allocate(Math.min(size, to + OVERHANG) - readFrom);
+      let length = await readFully(handle, bytes, 0, bytes.length, readFrom);
+      let atEnd = readFrom + length >= size || length < bytes.length;
+      const regionEnd = Math.min(to - readFrom, length);
+      let pos = 0;
+      if (from > 0) {
+        const nl = bytes.indexOf(10);
+        // No newline in the region: every byte of it belongs to a line begun earlier.
+        pos = nl >= 0 && nl < regionEnd ? nl + 1 : regionEnd;
+      }
+      let count = 0;
+      while (pos < regionEnd) {
+        const nl = bytes.indexOf(10, pos);
+        if (count === starts.length) [starts, ends] = [grown(starts), grown(ends)];
+        if (nl >= 0 && nl < length) {
+          starts[count] = pos;
+          ends[count++] = nl > pos && bytes[nl - 1] === 13 ? nl - 1 : nl;
+          pos = nl + 1;
+        } else if (atEnd) {
+          // The file's last line, without a newline: its `\r`, if any, stays.
+          starts[count] = pos;
+          ends[count++] = length;
+          pos = length;
+        } else {
+          // The region's last line goes on past what was read: read on.
+          const more = allocate(Math.min(size - readFrom, bytes.length * 2));
+          bytes.copy(more, 0, 0, length);
+          bytes = more;
+          const read = await readFully(handle, bytes, length, bytes.length - length, readFrom + length);
+          length += read;
+          atEnd = read === 0 || readFrom + length >= size;
+        }
+      }
+      // The offsets are reused for the next region (the batch's are copied, withContentRanges).
+      yield { bytes, starts, ends, count };
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Reads `length` bytes at `position` (fewer only at the end of the file); returns how many. */
+async function readFully(handle: FileHandle, buffer: Buffer, offset: number, length: number, position: number): Promise<number> {
+  let done = 0;
+  while (done < length) {
+    const { bytesRead } = await handle.read(buffer, offset + done, length - done, position + done);
+    if (bytesRead === 0) break;
+    done += bytesRead;
+  }
+  return done;
+}
+
+/** `array` in twice the room. */
+function grown(array: Int32Array) {
+  const bigger = new Int32Array(array.length * 2);
+  bigger.set(array);
+  return bigger;
 }
