@@ -2,7 +2,7 @@
  * The first pass of `templates` over one batch of lines at a time: each line that fits the format
  * teaches the miner, and its template's number goes to the spool. A class with a synchronous
  * method per batch rather than a loop inside the async reading loop: V8 optimizes (and, after a
- * deoptimization, recompiles) this small function instead of the whole async one (decision XX).
+ * deoptimization, recompiles) this small function instead of the whole async one (decision 101).
  */
 import type { CompiledLogFormat } from '../../shared/logFormat';
 import type { MessageShape } from '../../shared/parsing/messageShapes';
