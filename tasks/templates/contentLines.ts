@@ -62,7 +62,10 @@ export async function* contentLines(
   }
   const readers = (await isGzip(file)) ? 1 : READERS;
   const started = startedReaders(workerUrl);
-  const jobs = Array.from({ length: readers }, (_, r) => new WorkerJobs<ReadReply>(workerUrl, 'templates reading', undefined, { options: READER_LIMITS, adopted: started[r] }));
+  const jobs = Array.from(
+    { length: readers },
+    (_, r) => new WorkerJobs<ReadReply>(workerUrl, 'templates reading', undefined, { options: READER_LIMITS, adopted: started[r] }),
+  );
   for (const unused of started.slice(readers)) void unused.terminate();
   const ask = (reader: number, recycled?: ArrayBuffer) =>
     jobs[reader].run(
