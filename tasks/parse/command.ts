@@ -70,7 +70,7 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     checkCompanion(bronzeManifest, 'quarantine', (await readManifest(ctx.lake, quarantine, opts.date))?.runId, 'ingest');
     // Column by column: Silver is Bronze (same part sizes) with the message normalized and three
     // columns added, so no per-row objects are built (they made GC a fifth of the step's time).
-    // Columns parse does not read go from Bronze's Arrow vectors straight into Silver.
+    // Columns parse does not change go from the Bronze part's bytes straight into Silver (decision 100).
     // Template ids and templates repeat a few hundred values over millions of rows: a code per row.
     // These three columns lend their buffers: a Silver part is serialized when it is written, before
     // the next part is mined into the same memory (no new memory per part for the collector to find).
