@@ -1,5 +1,12 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createMemoryStore } from './store/memoryStore';
+import { createLocalStore } from './store/localStore';
+import type { ObjectStore } from './store/objectStore';
+import { ParquetEncoder } from './parquetEncoder';
+import { bronzePart, computedColumns } from './parquet/logParts.fixture';
 import {
   checkCompanion,
   committedDates,
@@ -9,11 +16,12 @@ import {
   readManifest,
   readPartitionAll,
   requireCompanion,
+  PartitionWriter,
   requireManifest,
   writePartition,
 } from './lake';
 import { EXIT, exitCodeOf } from './errors';
-import { bronzeLogs, quarantine } from './schemas';
+import { bronzeLogs, quarantine, silverLogs } from './schemas';
 import type { Batch } from './parquet';
 
 const batch = (n: number, reason = 'r'): Batch => ({
@@ -117,5 +125,32 @@ describe('lake partitions', () => {
     );
     const alone = await writePartition(store, bronzeLogs, '2026-01-10', [], { runId: 'r3' });
     await expect(requireCompanion(store, alone, quarantine, 'quarantine', 'ingest', 'run ingest')).rejects.toThrow(/no committed partition .*run ingest/);
+  });
+
+  it('writes spliced parts (writeOnto) into reused buffers only once each is stored: every part is the bytes the writer writes for its rows', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sentinel-lake-'));
+    try {
+      const encoder = new ParquetEncoder();
+      const memory = createMemoryStore();
+      // A store whose puts take a while (as S3's do): a buffer reused before its put is done would be written over.
+      const slow: ObjectStore = { ...memory, put: (key, bytes) => new Promise((resolve) => setTimeout(resolve, 30)).then(() => memory.put(key, bytes)) };
+      for (const store of [slow, createLocalStore(dir)]) {
+        const writer = new PartitionWriter(store, silverLogs, '2026-01-05', 'run-splice');
+        const wholes: Uint8Array[] = [];
+        // Parts of about the same size, so that a later part takes an earlier one's buffer.
+        for (let seed = 0; seed < 6; seed++) {
+          const bronze = bronzePart(3_000 + seed, seed);
+          const computed = computedColumns(bronze, seed % 2 === 1);
+          const base = await encoder.encode(bronzeLogs, bronze);
+          wholes.push(await encoder.encode(silverLogs, { rows: bronze.rows, columns: { ...bronze.columns, ...computed } }));
+          await writer.writeOnto({ rows: bronze.rows, columns: computed }, base, `bronze part ${seed}`);
+        }
+        const manifest = await writer.commit();
+        expect(manifest.files).toHaveLength(6);
+        for (const [i, f] of manifest.files.entries()) expect(Buffer.from(await store.get(f.key)).equals(Buffer.from(wholes[i])), `part ${i}`).toBe(true);
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

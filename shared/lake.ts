@@ -10,6 +10,7 @@ import type { Utf8ChunkDecoder } from './utf8Column';
 import { BatchBuilder } from './batchBuilder';
 import { BadInputError, CommitConflictError, InconsistentCommitError } from './errors';
 import { crashPoint } from './faultInjection';
+import { BufferPool } from './bufferPool';
 
 /**
  * Date partitions with a commit manifest. A partition is `<table>/date=YYYY-MM-DD/`; its data files
@@ -83,6 +84,13 @@ export class PartitionWriter {
   private readonly files: { key: string; rows: number; sha256?: string }[] = [];
   private readonly inFlight: Promise<void>[] = [];
   private readonly encoder: ParquetEncoder;
+  /**
+   * Buffers of spliced parts (`writeOnto`) already stored, written into again instead of a new,
+   * zero-filled ~10 MB per Silver part (parse at 10M logs: 1.7 s less CPU; decision XX in
+   * docs/decisions-parse-level.md). A buffer comes back only once its put has resolved: a store
+   * keeps no reference to the bytes it was given (the memory store copies them).
+   */
+  private readonly spliceBuffers = new BufferPool(3);
   /** The manifest this run replaces, read when it starts: the commit's compare-and-swap expects it. */
   private readonly base: Promise<{ version: string; manifest: PartitionManifest } | undefined>;
 
@@ -111,22 +119,31 @@ export class PartitionWriter {
    */
   async writeOnto(batch: WritableBatch, base: Uint8Array, source: string): Promise<void> {
     if (batch.rows === 0) return;
-    await this.storePart(batch.rows, encodeOnto(this.encoder, this.spec, batch, base, source));
+    const pooled = new WeakSet<Uint8Array>();
+    const into = (bytes: number) => {
+      const view = new Uint8Array(this.spliceBuffers.take(bytes), 0, bytes);
+      pooled.add(view);
+      return view;
+    };
+    await this.storePart(batch.rows, encodeOnto(this.encoder, this.spec, batch, base, source, into), (bytes) => {
+      if (pooled.has(bytes)) this.spliceBuffers.give([bytes.buffer as ArrayBuffer]);
+    });
   }
 
-  /** Stores a part once encoded, while the caller builds the next one (at most two in flight). */
-  private async storePart(rows: number, encoded: Promise<Uint8Array>): Promise<void> {
+  /** Stores a part once encoded, while the caller builds the next one (at most two in flight). `stored`: given the bytes once their put has resolved. */
+  private async storePart(rows: number, encoded: Promise<Uint8Array>, stored?: (bytes: Uint8Array) => void): Promise<void> {
     const key = `${this.prefix}part-${this.runId}-${String(this.files.length).padStart(5, '0')}.parquet`;
     const file: { key: string; rows: number; sha256?: string } = { key, rows };
     this.files.push(file);
     const first = this.files.length === 1;
-    const stored = encoded.then(async (bytes) => {
+    const done = encoded.then(async (bytes) => {
       file.sha256 = sha256(bytes);
       await this.store.put(key, bytes);
+      stored?.(bytes);
       if (first) crashPoint(`lake:${this.spec.path}:part`);
     });
-    stored.catch(() => undefined); // awaited below or in commit, which rethrows
-    this.inFlight.push(stored);
+    done.catch(() => undefined); // awaited below or in commit, which rethrows
+    this.inFlight.push(done);
     while (this.inFlight.length >= 2) await this.inFlight.shift();
   }
 

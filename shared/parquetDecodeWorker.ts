@@ -3,6 +3,8 @@
  * read keeps as Arrow out, as their buffers. See shared/parquetDecoder.ts.
  */
 import { parentPort } from 'node:worker_threads';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { Type, type Vector } from 'apache-arrow';
 import { BadInputError } from './errors';
 import { decodeParquetColumns, type ColumnSpec, type TableSpec } from './parquet';
@@ -61,6 +63,22 @@ function chunksOf(spec: ColumnSpec, vector: Vector): ChunkBuffers[] | undefined 
 const pool = new BufferPool(160);
 if (parentPort) copyKeptChunksInto(pool);
 
+/**
+ * A full collection of this thread's heap, run after each reply. Every part leaves ~11 MB of dead
+ * ArrayBuffers here (the request's copy of the part's bytes, the column chunks parquet-wasm reads
+ * from the Blob), and this thread allocates almost nothing on its heap, so V8 collects only when
+ * external memory has grown by its soft limit (64 MB): at 10M logs the thread's ArrayBuffers
+ * cycled between 50 and 145 MB, and parse's steady RSS was ~100 MB above what it was at 1M. The
+ * heap is ~10 MB, so a collection is a few ms, off the main thread (decision XX in
+ * docs/decisions-parse-level.md). A minor collection does not free them. `gc` is exposed to a new
+ * context only: this thread's and the main thread's contexts are left as they were.
+ */
+function exposedGc(): () => void {
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+}
+const collectGarbage = parentPort ? exposedGc() : () => undefined;
+
 parentPort?.on('message', async ({ id, spec, bytes, source, only, arrow, recycled }: DecodeRequest) => {
   if (recycled?.length) pool.replace(recycled);
   try {
@@ -85,6 +103,7 @@ parentPort?.on('message', async ({ id, spec, bytes, source, only, arrow, recycle
     } catch {
       parentPort!.postMessage(reply); // a buffer that cannot be detached (none expected): copied instead
     }
+    collectGarbage();
   } catch (err) {
     parentPort!.postMessage({ id, error: (err as Error).message ?? String(err), badInput: err instanceof BadInputError } satisfies DecodeReply);
   }

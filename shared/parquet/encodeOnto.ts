@@ -13,8 +13,16 @@ import type { ThriftStruct } from './thriftCompact';
  * must give the row groups `base` has; when it does not (a base written with other row groups,
  * or not by this writer), the other columns are decoded from `base` and the part is encoded
  * whole, as `PartitionWriter.write` does. Either way the part reads back as the same table.
+ * `into`: where a spliced part is written (a view of exactly the bytes asked for).
  */
-export async function encodeOnto(encoder: ParquetEncoder, spec: TableSpec, batch: WritableBatch, base: Uint8Array, source: string): Promise<Uint8Array> {
+export async function encodeOnto(
+  encoder: ParquetEncoder,
+  spec: TableSpec,
+  batch: WritableBatch,
+  base: Uint8Array,
+  source: string,
+  into?: (bytes: number) => Uint8Array,
+): Promise<Uint8Array> {
   const computed: TableSpec = { path: spec.path, columns: spec.columns.filter((c) => c.name in batch.columns) };
   const [layout, encoded] = await Promise.all([layoutOf(encoder, spec), encoder.encode(computed, batch)]);
   const baseFooter = readFooter(base);
@@ -24,7 +32,7 @@ export async function encodeOnto(encoder: ParquetEncoder, spec: TableSpec, batch
       { bytes: base, footer: baseFooter },
       { bytes: encoded, footer: encodedFooter },
     ];
-    const spliced = spliceParquet(layout, sources, (name) => (name in batch.columns ? 1 : 0));
+    const spliced = spliceParquet(layout, sources, (name) => (name in batch.columns ? 1 : 0), into);
     if (spliced) return spliced;
   }
   const others: TableSpec = { path: spec.path, columns: spec.columns.filter((c) => !(c.name in batch.columns)) };

@@ -81,7 +81,12 @@ export interface SpliceSource {
  * row groups differ in number or rows, a column is missing or has another path, a chunk lies
  * elsewhere than in its file's data, a file is encrypted or points at other files.
  */
-export function spliceParquet(layout: ThriftStruct, sources: readonly SpliceSource[], sourceOf: (column: string) => number): Uint8Array | undefined {
+export function spliceParquet(
+  layout: ThriftStruct,
+  sources: readonly SpliceSource[],
+  sourceOf: (column: string) => number,
+  into: (bytes: number) => Uint8Array = (bytes) => new Uint8Array(bytes),
+): Uint8Array | undefined {
   const layoutColumns = schemaColumns(layout);
   if (!layoutColumns || sources.length === 0) return undefined;
   const names = [...layoutColumns.keys()];
@@ -174,7 +179,7 @@ export function spliceParquet(layout: ThriftStruct, sources: readonly SpliceSour
   new DataView(tail.buffer).setUint32(0, footer.length, true);
   tail.set(MAGIC, 4);
   parts.push(footer, tail);
-  return concat(parts, offset + footer.length + tail.length);
+  return concat(parts, into(offset + footer.length + tail.length));
 }
 
 function rowGroups(meta: ThriftStruct): ThriftStruct[] | undefined {
@@ -232,8 +237,8 @@ function copyValue(value: ThriftValue): ThriftValue {
   return { ...value, entries: value.entries.map(([k, v]) => [copyValue(k), copyValue(v)] as [ThriftValue, ThriftValue]) };
 }
 
-function concat(parts: readonly Uint8Array[], total: number): Uint8Array {
-  const out = new Uint8Array(total);
+/** `parts` one after the other in `out`, which has room for exactly them. */
+function concat(parts: readonly Uint8Array[], out: Uint8Array): Uint8Array {
   let at = 0;
   for (const p of parts) {
     out.set(p, at);
