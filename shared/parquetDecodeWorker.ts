@@ -69,8 +69,7 @@ if (parentPort) copyKeptChunksInto(pool);
  * from the Blob), and this thread allocates almost nothing on its heap, so V8 collects only when
  * external memory has grown by its soft limit (64 MB): at 10M logs the thread's ArrayBuffers
  * cycled between 50 and 145 MB, and parse's steady RSS was ~100 MB above what it was at 1M. The
- * heap is ~10 MB, so a collection is a few ms, off the main thread (decision XX in
- * docs/decisions-parse-level.md). A minor collection does not free them. `gc` is exposed to a new
+ * heap is ~10 MB, so a collection is a few ms, off the main thread (decision 102). A minor collection does not free them. `gc` is exposed to a new
  * context only: this thread's and the main thread's contexts are left as they were.
  */
 function exposedGc(): () => void {
