@@ -1,8 +1,15 @@
-import { DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { ObjectStore } from './objectStore';
 import { createPrefetchingBlob } from './rangedBlob';
 import { BadInputError, ExternalServiceError } from '../errors';
 import { loadProcessConfig, quietAwsSdkNodeWarning } from '../config';
+
+/**
+ * The SDK is loaded on a store's first request, not with the module: every step's process loads
+ * this file, and evaluating the SDK was ~20 ms of each start-up, also on a local lake (decision 103).
+ */
+let sdkLoading: Promise<typeof import('@aws-sdk/client-s3')> | undefined;
+const loadSdk = () => (sdkLoading ??= import('@aws-sdk/client-s3'));
 
 /** Bytes read with a part's first request: its footer (Silver's is ~19 KB with the page index) and, for a small part, all of it. */
 const TAIL_BYTES = 64 * 1024;
@@ -16,7 +23,13 @@ const TAIL_BYTES = 64 * 1024;
  */
 export function createS3Store(bucket: string, prefix: string, options: { forcePathStyle: boolean; client?: S3Client }): ObjectStore {
   quietAwsSdkNodeWarning();
-  const client = options.client ?? new S3Client({ forcePathStyle: options.forcePathStyle, region: loadProcessConfig().awsRegion });
+  let clientMade: S3Client | undefined = options.client;
+  /** The SDK's commands and this store's client. */
+  const s3 = async () => {
+    const sdk = await loadSdk();
+    clientMade ??= new sdk.S3Client({ forcePathStyle: options.forcePathStyle, region: loadProcessConfig().awsRegion });
+    return { sdk, client: clientMade };
+  };
   const base = prefix.replace(/^\/+|\/+$/g, '');
   const full = (key: string) => (base ? `${base}/${key}` : key);
   const uri = `s3://${bucket}/${base ? base + '/' : ''}`;
@@ -28,10 +41,11 @@ export function createS3Store(bucket: string, prefix: string, options: { forcePa
   };
   async function getVersioned(key: string): Promise<{ bytes: Uint8Array; version: string } | undefined> {
     try {
-      const res = await client.send(new GetObjectCommand({ Bucket: bucket, Key: full(key) }));
+      const { sdk, client } = await s3();
+      const res = await client.send(new sdk.GetObjectCommand({ Bucket: bucket, Key: full(key) }));
       return { bytes: await res.Body!.transformToByteArray(), version: res.ETag ?? '' };
     } catch (err) {
-      if (err instanceof NoSuchKey || (err as { name?: string }).name === 'NoSuchKey') return undefined;
+      if ((err as { name?: string }).name === 'NoSuchKey') return undefined;
       return wrap(`GET ${key}`, err);
     }
   }
@@ -44,7 +58,8 @@ export function createS3Store(bucket: string, prefix: string, options: { forcePa
   async function getRange(key: string, start: number, end: number | undefined, etag?: string) {
     const Range = end === undefined ? `bytes=${start}` : `bytes=${start}-${end - 1}`;
     try {
-      const res = await client.send(new GetObjectCommand({ Bucket: bucket, Key: full(key), Range, IfMatch: etag || undefined }));
+      const { sdk, client } = await s3();
+      const res = await client.send(new sdk.GetObjectCommand({ Bucket: bucket, Key: full(key), Range, IfMatch: etag || undefined }));
       return { bytes: await res.Body!.transformToByteArray(), etag: res.ETag ?? '', contentRange: res.ContentRange };
     } catch (err) {
       // S3 answers a suffix range of an empty object with 416: an object of no bytes.
@@ -57,7 +72,7 @@ export function createS3Store(bucket: string, prefix: string, options: { forcePa
     const name = (err as { name?: string }).name ?? 'Error';
     const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
     const object = `${uri}${key}`;
-    if (err instanceof NoSuchKey || name === 'NoSuchKey' || status === 404)
+    if (name === 'NoSuchKey' || status === 404)
       return new BadInputError(
         `object not found: ${object}${etag ? ' (it was there when its reading began: removed since)' : ''}. A manifest that lists it is ` +
           'damaged or was vacuumed under a reader: rerun the step that writes this partition.',
@@ -84,7 +99,8 @@ export function createS3Store(bucket: string, prefix: string, options: { forcePa
     let token: string | undefined;
     try {
       do {
-        const res = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: full(listPrefix), ContinuationToken: token }));
+        const { sdk, client } = await s3();
+        const res = await client.send(new sdk.ListObjectsV2Command({ Bucket: bucket, Prefix: full(listPrefix), ContinuationToken: token }));
         for (const o of res.Contents ?? []) if (o.Key) out.push({ key: base ? o.Key.slice(base.length + 1) : o.Key, modified: o.LastModified ?? new Date(0) });
         token = res.IsTruncated ? res.NextContinuationToken : undefined;
       } while (token);
@@ -120,7 +136,8 @@ export function createS3Store(bucket: string, prefix: string, options: { forcePa
     },
     async put(key, bytes) {
       try {
-        await client.send(new PutObjectCommand({ Bucket: bucket, Key: full(key), Body: bytes }));
+        const { sdk, client } = await s3();
+        await client.send(new sdk.PutObjectCommand({ Bucket: bucket, Key: full(key), Body: bytes }));
       } catch (err) {
         wrap(`PUT ${key}`, err);
       }
@@ -131,8 +148,9 @@ export function createS3Store(bucket: string, prefix: string, options: { forcePa
       // S3 conditional writes: If-Match <etag> replaces only that version, If-None-Match * only creates.
       // 412: another writer changed it; 409: a concurrent conditional write is in progress (also lost).
       try {
+        const { sdk, client } = await s3();
         await client.send(
-          new PutObjectCommand({ Bucket: bucket, Key: full(key), Body: bytes, ...(expected === undefined ? { IfNoneMatch: '*' } : { IfMatch: expected }) }),
+          new sdk.PutObjectCommand({ Bucket: bucket, Key: full(key), Body: bytes, ...(expected === undefined ? { IfNoneMatch: '*' } : { IfMatch: expected }) }),
         );
         return true;
       } catch (err) {
@@ -146,7 +164,8 @@ export function createS3Store(bucket: string, prefix: string, options: { forcePa
       for (let i = 0; i < keys.length; i += 1000) {
         const chunk = keys.slice(i, i + 1000);
         try {
-          await client.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: chunk.map((k) => ({ Key: full(k) })), Quiet: true } }));
+          const { sdk, client } = await s3();
+          await client.send(new sdk.DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: chunk.map((k) => ({ Key: full(k) })), Quiet: true } }));
         } catch (err) {
           wrap(`DELETE ${chunk.length} keys`, err);
         }
