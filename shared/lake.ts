@@ -294,15 +294,8 @@ export async function* readCommitted(
  * (`ParquetDecoder.release`), instead of each part's being new memory freed when the garbage
  * collector gets to it.
  */
-export async function* readCommittedAhead(
-  store: ObjectStore,
-  spec: TableSpec,
-  manifest: PartitionManifest,
-  columns?: readonly string[],
-  arrow?: readonly string[],
-  reuse = false,
-): AsyncGenerator<Batch> {
-  for await (const { batch } of readCommittedAheadWithBytes(store, spec, manifest, columns, arrow, reuse)) yield batch;
+export async function* readCommittedAhead(...args: Parameters<typeof readCommittedAheadWithBytes>): AsyncGenerator<Batch> {
+  for await (const { batch } of readCommittedAheadWithBytes(...args)) yield batch;
 }
 
 /**

@@ -34,6 +34,15 @@ function throughShape(first: string, second: string) {
 const otherDigits = (text: string) =>
   text.replace(/\d/g, (d, at: number) => (d === '0' && /[xX]/.test(text[at + 1] ?? '') ? '0' : String((Number(d) * 7 + 3) % 10)));
 
+/** 3,000 of MESSAGES drawn with a seed, each changed by `vary` (given its index and a random variant 0–5). */
+function randomLines(seed: number, vary: (message: string, i: number, variant: number) => string): string[] {
+  const random = createRandom(seed);
+  return Array.from({ length: 3000 }, (_, i) => {
+    const message = MESSAGES[random.int(MESSAGES.length)];
+    return vary(message, i, random.int(6));
+  });
+}
+
 /** Constructed messages that exercise every rule: masks, dates, quantities, named values, joined values, kept digits. */
 const MESSAGES = [
   'Receiving block blk_-1608999687919862906 src: /10.250.19.102:54106 dest: /10.250.19.102:50010',
@@ -195,16 +204,10 @@ describe('message shapes', () => {
   });
 
   it('leave templates and parameters unchanged when messages are added from their bytes (`parse`)', () => {
-    const random = createRandom(12);
-    const lines: string[] = [];
-    for (let i = 0; i < 3000; i++) {
-      const message = MESSAGES[random.int(MESSAGES.length)];
-      const variant = random.int(6);
-      // Irregular spaces (normalized by the string path only), non-ASCII, JSON's escapes in parameters, other digits.
-      lines.push(
-        variant === 0 ? ` ${message}  naïve` : variant === 1 ? `${message} path="C:\\tmp\\x${i % 7}"` : variant === 2 ? otherDigits(message) : message,
-      );
-    }
+    // Irregular spaces (normalized by the string path only), non-ASCII, JSON's escapes in parameters, other digits.
+    const lines = randomLines(12, (message, i, variant) =>
+      variant === 0 ? ` ${message}  naïve` : variant === 1 ? `${message} path="C:\\tmp\\x${i % 7}"` : variant === 2 ? otherDigits(message) : message,
+    );
     const reference = createTemplateMiner({ masks: DEFAULT_MASKS.map((m) => ({ ...m })) });
     const referenceParams = new ParamsColumn();
     const miner = createTemplateMiner();
@@ -228,12 +231,7 @@ describe('message shapes', () => {
   });
 
   it('leave mining unchanged when a caller keeps the shapes it was given and learns with them (`templates` with shape numbers)', () => {
-    const random = createRandom(12);
-    const lines: string[] = [];
-    for (let i = 0; i < 3000; i++) {
-      const message = MESSAGES[random.int(MESSAGES.length)];
-      lines.push(random.int(5) === 0 ? `${message} naïve` : random.int(2) ? otherDigits(message) : message);
-    }
+    const lines = randomLines(12, (message, _, variant) => (variant === 0 ? `${message} naïve` : variant % 2 ? otherDigits(message) : message));
     const reference = createTemplateMiner({ masks: DEFAULT_MASKS.map((m) => ({ ...m })) });
     const miner = createTemplateMiner();
     // The caller's own numbering of shapes: here the digit-mapped text itself.
