@@ -57,16 +57,16 @@ export class ParquetDecoder {
     return { rows: reply.rows, columns: reply.columns as Record<string, ColumnData>, ...(arrow.length ? { arrow: kept } : {}) };
   }
 
-  /**
-   * The caller is done with `batch`: nothing reads its kept columns again (not even a view or a
-   * slice of them). Their buffers go back to the worker with the next request, and a later part is
-   * copied into them. Buffers that did not come from the worker are left alone.
-   */
   /** Released buffers not yet handed back are dropped (a reader that reuses parts is done: no next request may come). */
   dropReleased(): void {
     this.released = [];
   }
 
+  /**
+   * The caller is done with `batch`: nothing reads its kept columns again (not even a view or a
+   * slice of them). Their buffers go back to the worker with the next request, and a later part is
+   * copied into them. Buffers that did not come from the worker are left alone.
+   */
   release(batch: Batch): void {
     if (!this.jobs) return;
     const seen = new Set<ArrayBuffer>();
