@@ -30,35 +30,25 @@ const common = {
   },
   logLevel: 'warning',
 };
-await build({
-  ...common,
-  entryPoints: [new URL('../tasks/cli.ts', import.meta.url).pathname],
-  outfile: new URL('../dist/sentinel.mjs', import.meta.url).pathname,
-});
-// `sentinel templates` alone (bin/sentinel.mjs runs it for that command): it need not load the whole CLI.
-await build({
-  ...common,
-  entryPoints: [new URL('../tasks/templatesCli.ts', import.meta.url).pathname],
-  outfile: new URL('../dist/templates.mjs', import.meta.url).pathname,
-});
-// The reading thread of `templates` (tasks/templates/contentLines.ts) loads this file from beside the bundle.
-await build({
-  ...common,
-  entryPoints: [new URL('../tasks/templates/readWorker.ts', import.meta.url).pathname],
-  outfile: new URL('../dist/templatesReadWorker.mjs', import.meta.url).pathname,
-});
-// The Parquet encoding worker thread (shared/parquetEncoder.ts) loads this file from beside the bundle.
-await build({
-  ...common,
-  entryPoints: [new URL('../shared/parquetWorker.ts', import.meta.url).pathname],
-  outfile: new URL('../dist/parquetWorker.mjs', import.meta.url).pathname,
-});
-// The Parquet decoding worker thread (shared/parquetDecoder.ts), the same way.
-await build({
-  ...common,
-  entryPoints: [new URL('../shared/parquetDecodeWorker.ts', import.meta.url).pathname],
-  outfile: new URL('../dist/parquetDecodeWorker.mjs', import.meta.url).pathname,
-});
+/** Each bundle: its entry point and its file in dist/. */
+const BUNDLES = [
+  ['tasks/cli.ts', 'sentinel.mjs'],
+  // `sentinel templates` alone (bin/sentinel.mjs runs it for that command): it need not load the whole CLI.
+  ['tasks/templatesCli.ts', 'templates.mjs'],
+  // The reading thread of `templates` (tasks/templates/contentLines.ts) loads this file from beside the bundle.
+  ['tasks/templates/readWorker.ts', 'templatesReadWorker.mjs'],
+  // The Parquet encoding worker thread (shared/parquetEncoder.ts) loads this file from beside the bundle.
+  ['shared/parquetWorker.ts', 'parquetWorker.mjs'],
+  // The Parquet decoding worker thread (shared/parquetDecoder.ts), the same way.
+  ['shared/parquetDecodeWorker.ts', 'parquetDecodeWorker.mjs'],
+];
+for (const [entry, file] of BUNDLES) {
+  await build({
+    ...common,
+    entryPoints: [new URL(`../${entry}`, import.meta.url).pathname],
+    outfile: new URL(`../dist/${file}`, import.meta.url).pathname,
+  });
+}
 copyFileSync(new URL('../node_modules/parquet-wasm/node/parquet_wasm_bg.wasm', import.meta.url), new URL('../dist/parquet_wasm_bg.wasm', import.meta.url));
 // The report's anomaly explorer reads its template and ECharts from beside the bundle (tasks/report/explorer/assets.ts).
 copyFileSync(new URL('../tasks/report/explorer/explorer.html', import.meta.url), new URL('../dist/explorer.html', import.meta.url));
