@@ -1,4 +1,4 @@
-import { field, integer, readStruct, setInteger, type ThriftList, type ThriftStruct, type ThriftValue, WireType, writeStruct } from './thriftCompact';
+import { copyStruct, field, integer, readStruct, setField, setInteger, type ThriftList, type ThriftStruct, WireType, writeStruct } from './thriftCompact';
 
 /**
  * A Parquet file made of other Parquet files' column chunks, taken as bytes: `parse` writes Silver
@@ -31,6 +31,7 @@ const META = {
 const PAGE_LOCATION_OFFSET = 1;
 
 const MAGIC = new TextEncoder().encode('PAR1');
+const utf8 = new TextDecoder();
 
 /** A Parquet file's footer (FileMetaData), decoded, and where it starts. */
 export interface ParquetFooter {
@@ -65,7 +66,7 @@ function schemaColumns(meta: ThriftStruct): Map<string, Uint8Array> | undefined 
   const leaves = schema.slice(1);
   if ((integer(schema[0], SCHEMA.numChildren) ?? 0) !== leaves.length) return undefined;
   if (leaves.some((e) => (integer(e, SCHEMA.numChildren) ?? 0) > 0)) return undefined;
-  return new Map(leaves.map((e) => [new TextDecoder().decode(field(e, SCHEMA.name)!.value as Uint8Array), writeStruct(e)]));
+  return new Map(leaves.map((e) => [utf8.decode(field(e, SCHEMA.name)!.value as Uint8Array), writeStruct(e)]));
 }
 
 /** A source file: its bytes and footer. */
@@ -182,9 +183,8 @@ export function spliceParquet(
   return concat(parts, into(offset + footer.length + tail.length));
 }
 
-function rowGroups(meta: ThriftStruct): ThriftStruct[] | undefined {
-  const list = field(meta, FILE.rowGroups)?.value as ThriftList | undefined;
-  return list ? (list.items as ThriftStruct[]) : [];
+function rowGroups(meta: ThriftStruct): ThriftStruct[] {
+  return ((field(meta, FILE.rowGroups)?.value as ThriftList | undefined)?.items ?? []) as ThriftStruct[];
 }
 
 /** The chunk of column `name` in a row group, and its bytes' place; undefined if absent or not a plain chunk of this file. */
@@ -194,7 +194,7 @@ function chunkNamed(group: ThriftStruct, name: string, source: SpliceSource): { 
     const meta = field(chunk, CHUNK.metaData)?.value as ThriftStruct | undefined;
     if (!meta || field(chunk, CHUNK.filePath)) continue;
     const path = (field(meta, META.pathInSchema)?.value as ThriftList | undefined)?.items as Uint8Array[] | undefined;
-    if (path?.length !== 1 || new TextDecoder().decode(path[0]) !== name) continue;
+    if (path?.length !== 1 || utf8.decode(path[0]) !== name) continue;
     const data = integer(meta, META.dataPageOffset);
     const dictionary = integer(meta, META.dictionaryPageOffset);
     const length = integer(meta, META.totalCompressedSize);
@@ -211,30 +211,6 @@ function chunkNamed(group: ThriftStruct, name: string, source: SpliceSource): { 
 function shift(struct: ThriftStruct, id: number, delta: number): void {
   const value = integer(struct, id);
   if (value !== undefined && value > 0) setInteger(struct, id, value + delta);
-}
-
-/** Sets a field, adding it in id order when absent. */
-function setField(struct: ThriftStruct, id: number, type: WireType, value: ThriftValue): void {
-  const existing = field(struct, id);
-  if (existing) {
-    existing.type = type;
-    existing.value = value;
-    return;
-  }
-  struct.fields.push({ id, type, value });
-  struct.fields.sort((a, b) => a.id - b.id);
-}
-
-/** A copy of a struct deep enough to change its and its nested structs' fields (bytes are shared, never written). */
-function copyStruct(struct: ThriftStruct): ThriftStruct {
-  return { kind: 'struct', fields: struct.fields.map((f) => ({ id: f.id, type: f.type, value: copyValue(f.value) })) };
-}
-
-function copyValue(value: ThriftValue): ThriftValue {
-  if (typeof value !== 'object' || value instanceof Uint8Array) return value;
-  if (value.kind === 'struct') return copyStruct(value);
-  if (value.kind === 'list') return { ...value, items: value.items.map(copyValue) };
-  return { ...value, entries: value.entries.map(([k, v]) => [copyValue(k), copyValue(v)] as [ThriftValue, ThriftValue]) };
 }
 
 /** `parts` one after the other in `out`, which has room for exactly them. */

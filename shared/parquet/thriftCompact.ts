@@ -75,6 +75,30 @@ export function setInteger(struct: ThriftStruct, id: number, value: number): voi
   f.value = f.type === WireType.I64 ? BigInt(value) : value;
 }
 
+/** Sets a field, adding it in id order when absent. */
+export function setField(struct: ThriftStruct, id: number, type: WireType, value: ThriftValue): void {
+  const existing = field(struct, id);
+  if (existing) {
+    existing.type = type;
+    existing.value = value;
+    return;
+  }
+  struct.fields.push({ id, type, value });
+  struct.fields.sort((a, b) => a.id - b.id);
+}
+
+/** A copy of a struct deep enough to change its and its nested structs' fields (bytes are shared, never written). */
+export function copyStruct(struct: ThriftStruct): ThriftStruct {
+  return { kind: 'struct', fields: struct.fields.map((f) => ({ id: f.id, type: f.type, value: copyValue(f.value) })) };
+}
+
+function copyValue(value: ThriftValue): ThriftValue {
+  if (typeof value !== 'object' || value instanceof Uint8Array) return value;
+  if (value.kind === 'struct') return copyStruct(value);
+  if (value.kind === 'list') return { ...value, items: value.items.map(copyValue) };
+  return { ...value, entries: value.entries.map(([k, v]) => [copyValue(k), copyValue(v)] as [ThriftValue, ThriftValue]) };
+}
+
 /** An integer field as a number (i64 offsets and sizes of a Parquet file fit in a double). */
 export function integer(struct: ThriftStruct, id: number): number | undefined {
   const v = field(struct, id)?.value;
