@@ -20,6 +20,7 @@
  */
 import type { DrainMemo } from './drain';
 import type { MessageTokens } from './messageTokens';
+import { type BytePattern, bytePatternOf, matchesPattern, shapeByte, viewOf } from './shapePattern';
 
 export interface MessageShape {
   /** What the clusterer sees (shared by every message of the shape; never changed). */
@@ -58,19 +59,17 @@ interface Entry extends MessageShape {
   /** The shape's text: the first message with its digits mapped (see `shapeCode`), as character codes (faster to read than a string slice). */
   readonly pattern: Uint16Array;
   /**
-   * Every character is printable ASCII (space to `~`): a message of this shape is then ASCII, one
-   * byte per character, and `findBytes` can confirm it on the message's UTF-8 bytes.
-   */
-  readonly printable: boolean;
-  /**
-   * For printable shapes, the pattern four bytes at a time (little-endian words), for
-   * `sameShapeBytes`: `words[w]` the pattern's bytes, `digitMasks[w]` 0xff where the pattern has
-   * `1` (any digit), and `zeroBeforeX` the positions of a `1` before `x`/`X`, where `0` is not
-   * allowed (`0x` is another shape). Null for other shapes.
+   * For a shape of printable ASCII (space to `~`), the fields of its `BytePattern`
+   * (shared/parsing/shapePattern.ts), all set or all null: the entry itself is then the pattern
+   * `findBytes` matches a message's UTF-8 bytes against (such a message is ASCII, one byte per
+   * character). On the entry, not in an object of their own: that extra load per lookup cost parse
+   * ~0.1 s of main-thread CPU on 1M generated logs.
    */
   readonly words: Int32Array | null;
   readonly digitMasks: Int32Array | null;
   readonly zeroBeforeX: Int32Array | null;
+  readonly tail: Uint8Array | null;
+  readonly length: number;
   /** Another shape with the same hash. */
   next: Entry | undefined;
 }
@@ -106,6 +105,9 @@ export class MessageShapes {
   private readonly never = new Set<number>();
   /** The hash of the message last looked up (`find` then `remember` on a miss). */
   private lastHash = 0;
+  /** The buffer `findBytes` last read, and a DataView of it. */
+  private viewed: Uint8Array | undefined;
+  private view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
 
   /**
    * The two shapes last found for each quick key (sixteen sampled characters and the length):
@@ -144,12 +146,18 @@ export class MessageShapes {
    */
   findBytes(bytes: Uint8Array, start: number, end: number): MessageShape | undefined {
     const n = end - start;
+    // Callers pass many messages of one buffer (a file's region, a column's values): one view of it.
+    if (bytes !== this.viewed) {
+      this.viewed = bytes;
+      this.view = viewOf(bytes);
+    }
+    const view = this.view;
     const slot = (quickKeyBytes(bytes, start, n) & (GUESSES - 1)) << 1;
     const guesses = this.guesses;
     const first = guesses[slot];
-    if (first && sameShapeBytes(first, bytes, start, n)) return first;
+    if (first && sameShapeBytes(first, bytes, view, start, n)) return first;
     const second = guesses[slot + 1];
-    if (second && sameShapeBytes(second, bytes, start, n)) {
+    if (second && sameShapeBytes(second, bytes, view, start, n)) {
       guesses[slot + 1] = first;
       guesses[slot] = second;
       return second;
@@ -157,7 +165,7 @@ export class MessageShapes {
     let h = 0x811c9dc5 ^ n;
     for (let i = 0; i < n; i++) h = Math.imul(h ^ shapeByte(bytes, start, i, n), 0x01000193);
     for (let e = this.byHash.get(h); e; e = e.next) {
-      if (sameShapeBytes(e, bytes, start, n)) {
+      if (sameShapeBytes(e, bytes, view, start, n)) {
         guesses[slot + 1] = first;
         guesses[slot] = e;
         return e;
@@ -225,36 +233,9 @@ function quickKeyBytes(bytes: Uint8Array, start: number, n: number): number {
   return (h ^ (h >>> 15)) >>> 0;
 }
 
-/** `shapeCode` of the byte at start + i of a message of n bytes. */
-function shapeByte(bytes: Uint8Array, start: number, i: number, n: number): number {
-  const c = bytes[start + i];
-  if (c < 48 || c > 57) return c;
-  return c === 48 && i + 1 < n && (bytes[start + i + 1] | 32) === 120 ? 48 : 49;
-}
-
-/** `sameShape` on bytes, for printable shapes only: a byte ≥ 0x80 never equals a printable pattern character. */
-function sameShapeBytes(e: Entry, bytes: Uint8Array, start: number, n: number): boolean {
-  const pattern = e.pattern;
-  const words = e.words;
-  if (pattern.length !== n || words === null) return false;
-  // Four bytes at a time: bytes where the pattern has no `1` are equal, bytes where it has one
-  // are digits (high nibble 3, low nibble at most 9: adding 6 does not carry into bit 4).
-  const digitMasks = e.digitMasks!;
-  const whole = n >>> 2;
-  for (let w = 0, i = start; w < whole; w++, i += 4) {
-    const m = bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24);
-    const d = digitMasks[w];
-    if (((m ^ words[w]) & ~d) !== 0) return false;
-    if (d !== 0 && ((m & d & 0xf0f0f0f0) !== (d & 0x30303030) || (((m & d & 0x0f0f0f0f) + 0x06060606) & d & 0x10101010) !== 0)) return false;
-  }
-  const zeroBeforeX = e.zeroBeforeX!;
-  for (let z = 0; z < zeroBeforeX.length; z++) if (bytes[start + zeroBeforeX[z]] === 48) return false;
-  for (let i = whole << 2; i < n; i++) {
-    const c = bytes[start + i];
-    const p = pattern[i];
-    if (c !== p && (p !== 49 || c < 48 || c > 57 || (c === 48 && i + 1 < n && (bytes[start + i + 1] | 32) === 120))) return false;
-  }
-  return true;
+/** `sameShape` on bytes, for printable shapes only (their entry is their BytePattern). */
+function sameShapeBytes(e: Entry, bytes: Uint8Array, view: DataView, start: number, n: number): boolean {
+  return e.words !== null && matchesPattern(e as BytePattern, bytes, view, start, n);
 }
 
 /** The character at i as the shape sees it: a digit is `1`, except a `0` before `x`/`X`, which stays. */
@@ -275,20 +256,6 @@ function sameShape(e: Entry, message: string, n: number): boolean {
     if (c !== p && (p !== 49 || c < 48 || c > 57 || (c === 48 && (message.charCodeAt(i + 1) | 32) === 120))) return false;
   }
   return true;
-}
-
-/** A printable pattern as `sameShapeBytes` reads it (see MessageShape.words). */
-function patternWords(pattern: Uint16Array): { words: Int32Array; digitMasks: Int32Array; zeroBeforeX: Int32Array } {
-  const whole = pattern.length >>> 2;
-  const words = new Int32Array(whole);
-  const digitMasks = new Int32Array(whole);
-  for (let i = 0; i < whole << 2; i++) {
-    words[i >>> 2] |= pattern[i] << (8 * (i & 3));
-    if (pattern[i] === 49) digitMasks[i >>> 2] |= 0xff << (8 * (i & 3));
-  }
-  const zeroBeforeX: number[] = [];
-  for (let i = 0; i + 1 < pattern.length; i++) if (pattern[i] === 49 && (pattern[i + 1] | 32) === 120) zeroBeforeX.push(i);
-  return { words, digitMasks, zeroBeforeX: Int32Array.from(zeroBeforeX) };
 }
 
 /** `text` as the shape sees it (`shapeCode`). */
@@ -367,15 +334,15 @@ function entryFor(message: string, { tokens, masked, values }: MessageTokens): E
   if (pos !== message.length) return undefined;
   valueStarts[count] = v;
   const pattern = shapeCodes(message);
-  const printable = pattern.every((c) => c >= 32 && c <= 126);
-  const words = printable ? patternWords(pattern) : null;
+  const bp = pattern.every((c) => c >= 32 && c <= 126) ? bytePatternOf(pattern) : null;
   // Every property written out (no spread): all entries share one hidden class, and `findBytes` reads them fast.
   return {
     pattern,
-    printable,
-    words: words?.words ?? null,
-    digitMasks: words?.digitMasks ?? null,
-    zeroBeforeX: words?.zeroBeforeX ?? null,
+    length: pattern.length,
+    words: bp?.words ?? null,
+    digitMasks: bp?.digitMasks ?? null,
+    zeroBeforeX: bp?.zeroBeforeX ?? null,
+    tail: bp?.tail ?? null,
     masked: masked.map(detached),
     tokenSpans,
     valueStarts,

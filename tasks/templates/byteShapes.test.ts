@@ -3,7 +3,8 @@ import { compileLogFormat } from '../../shared/logFormat';
 import { createMasker } from '../../shared/parsing/masks';
 import { messageTokens } from '../../shared/parsing/messageTokens';
 import { createRandom } from '../../shared/random';
-import { bytePattern, coarseShapeHash, matches, quickShapeKey, viewOf } from './byteShapes';
+import { bytePattern, coarseShapeHash, quickShapeKey } from './byteShapes';
+import { matchesPattern, viewOf } from '../../shared/parsing/shapePattern';
 import { FirstSightings, maskedOfLine, withContentRanges } from './contentRanges';
 
 /** The shape as messageShapes.ts defines it: every digit `1`, except a `0` before `x`/`X`. */
@@ -36,7 +37,7 @@ describe('byte shapes', () => {
       expect(hashB === undefined, b).toBe(!printable(b));
       if (hashA === undefined || hashB === undefined) continue;
       const sameShape = shapeOf(a) === shapeOf(b);
-      expect(matches(bytePattern(bufA, 1, 1 + a.length), bufB, viewOf(bufB), 1, b.length), `${a} / ${b}`).toBe(sameShape);
+      expect(matchesPattern(bytePattern(bufA, 1, 1 + a.length), bufB, viewOf(bufB), 1, b.length), `${a} / ${b}`).toBe(sameShape);
       if (sameShape) {
         expect(hashB).toBe(hashA);
         expect(quickShapeKey(viewOf(bufB), 1, 1 + b.length)).toBe(quickShapeKey(viewOf(bufA), 1, 1 + a.length));

@@ -6,24 +6,13 @@
  *
  * Four bytes at a time (one unaligned little-endian load through a DataView of the same bytes,
  * `viewOf`): the hash maps every digit to `1` (also a `0` before `x`, so it is a
- * function of the shape, coarser than it), and a shape is confirmed exactly by `matches`.
+ * function of the shape, coarser than it), and a shape is confirmed exactly by `matchesPattern`
+ * (shared/parsing/shapePattern.ts, as `findBytes` does).
  */
+import { type BytePattern, bytePatternOf, shapeByte } from '../../shared/parsing/shapePattern';
 
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
-
-/** A shape's pattern as `matches` reads it (see messageShapes.ts `sameShapeBytes`). */
-export interface BytePattern {
-  readonly length: number;
-  /** The shape's bytes four at a time (little-endian words). */
-  readonly words: Int32Array;
-  /** 0xff where the shape has `1` (any digit). */
-  readonly digitMasks: Int32Array;
-  /** Positions of a `1` before `x`/`X`: a `0` there is another shape (`0x`). */
-  readonly zeroBeforeX: Int32Array;
-  /** The shape's last `length % 4` bytes. */
-  readonly tail: Uint8Array;
-}
 
 /**
  * The hash of `bytes[start..end)` with every digit read as `1`, or undefined when a byte is not
@@ -57,52 +46,8 @@ export function coarseShapeHash(bytes: Uint8Array, view: DataView, start: number
 /** The pattern of the shape of `bytes[start..end)`, a printable ASCII message. */
 export function bytePattern(bytes: Uint8Array, start: number, end: number): BytePattern {
   const n = end - start;
-  const whole = n >>> 2;
-  const words = new Int32Array(whole);
-  const digitMasks = new Int32Array(whole);
-  const zeroBeforeX: number[] = [];
-  const tail = new Uint8Array(n & 3);
-  for (let i = 0; i < n; i++) {
-    let c = bytes[start + i];
-    const digit = c >= 48 && c <= 57;
-    const beforeX = i + 1 < n && (bytes[start + i + 1] | 32) === 120;
-    if (digit) {
-      if (c === 48 && beforeX) c = 48;
-      else {
-        c = 49;
-        if (beforeX) zeroBeforeX.push(i);
-      }
-    }
-    if (i < whole << 2) {
-      words[i >>> 2] |= c << (8 * (i & 3));
-      if (c === 49 && digit) digitMasks[i >>> 2] |= 0xff << (8 * (i & 3));
-    } else tail[i - (whole << 2)] = c;
-  }
-  return { length: n, words, digitMasks, zeroBeforeX: Int32Array.from(zeroBeforeX), tail };
+  return bytePatternOf(Uint8Array.from({ length: n }, (_, i) => shapeByte(bytes, start, i, n)));
 }
-
-/** Whether `bytes[start..start + n)` has the shape of `p` (the same test as messageShapes.ts `sameShapeBytes`). */
-export function matches(p: BytePattern, bytes: Uint8Array, view: DataView, start: number, n: number): boolean {
-  if (p.length !== n) return false;
-  const { words, digitMasks, zeroBeforeX, tail } = p;
-  const whole = n >>> 2;
-  for (let w = 0, i = start; w < whole; w++, i += 4) {
-    const m = view.getInt32(i, true);
-    const d = digitMasks[w];
-    if (((m ^ words[w]) & ~d) !== 0) return false;
-    if (d !== 0 && ((m & d & 0xf0f0f0f0) !== (d & 0x30303030) || (((m & d & 0x0f0f0f0f) + 0x06060606) & d & 0x10101010) !== 0)) return false;
-  }
-  for (let z = 0; z < zeroBeforeX.length; z++) if (bytes[start + zeroBeforeX[z]] === 48) return false;
-  for (let k = 0, i = start + (whole << 2); k < tail.length; k++, i++) {
-    const c = bytes[i];
-    const p = tail[k];
-    if (c !== p && (p !== 49 || c < 48 || c > 57 || (c === 48 && i + 1 < start + n && (bytes[i + 1] | 32) === 120))) return false;
-  }
-  return true;
-}
-
-/** A DataView of exactly the bytes of `bytes`, for the functions here. */
-export const viewOf = (bytes: Uint8Array) => new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
 /**
  * A key of a message's length and three of its words with digits read as `1` (a function of its

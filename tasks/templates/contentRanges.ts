@@ -6,7 +6,8 @@
 import type { CompiledLogFormat } from '../../shared/logFormat';
 import { createMasker } from '../../shared/parsing/masks';
 import { messageTokens } from '../../shared/parsing/messageTokens';
-import { type BytePattern, bytePattern, coarseShapeHash, matches, quickShapeKey, viewOf } from './byteShapes';
+import { bytePattern, coarseShapeHash, quickShapeKey } from './byteShapes';
+import { type BytePattern, matchesPattern, viewOf } from '../../shared/parsing/shapePattern';
 import type { LineBatch } from './lineBytes';
 
 /** A LineBatch, and for each line the byte range of its Content, or -1 where the bytes do not decide it (decode and use `content`). */
@@ -128,12 +129,12 @@ export class FirstSightings {
       const n = end - start;
       const guess = (quickShapeKey(view, start, end) & (GUESSES - 1)) << 1;
       const first = guesses[guess] - 1;
-      if (first >= 0 && matches(patterns[first], bytes, view, start, n)) {
+      if (first >= 0 && matchesPattern(patterns[first], bytes, view, start, n)) {
         shapeIds[i] = first;
         continue;
       }
       const second = guesses[guess + 1] - 1;
-      if (second >= 0 && matches(patterns[second], bytes, view, start, n)) {
+      if (second >= 0 && matchesPattern(patterns[second], bytes, view, start, n)) {
         guesses[guess] = second + 1;
         guesses[guess + 1] = first + 1;
         shapeIds[i] = second;
@@ -156,7 +157,7 @@ export class FirstSightings {
           ids[slot] = id;
           break;
         }
-        if (matches(patterns[known], bytes, view, start, n)) {
+        if (matchesPattern(patterns[known], bytes, view, start, n)) {
           id = known;
           break;
         }
