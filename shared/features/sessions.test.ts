@@ -57,4 +57,28 @@ describe('SessionAggregator', () => {
     expect(expected.some((r) => r.event_count > 500)).toBe(true);
     expect(JSON.stringify(actual)).toBe(JSON.stringify(expected));
   });
+
+  it('ends a session where the gap is, however many events come between two closes', () => {
+    const random = createRandom(5);
+    const events: SessionEvent[] = [];
+    let ts = 0;
+    for (let i = 0; i < 4_000; i++) {
+      ts += random.int(4) === 0 ? random.int(100_000) : random.int(5_000);
+      events.push({ ts, service: 'svc', level: 'INFO', message: '', session_id: `k${random.int(20)}`, template_id: `T${random.int(5)}` });
+    }
+    const rowsClosingEvery = (batch: () => number) => {
+      const agg = new SessionAggregator(sessionKeyExtractor('session_id'), 60_000);
+      const rows: ReturnType<typeof sessionRow>[] = [];
+      for (let i = 0; i < events.length; ) {
+        for (const end = Math.min(events.length, i + batch()); i < end; i++) agg.add(events[i]);
+        rows.push(...agg.closeIdle());
+      }
+      rows.push(...agg.closeAll());
+      return rows.sort((a, b) => (a.session_id < b.session_id ? -1 : 1));
+    };
+    const eachEvent = rowsClosingEvery(() => 1);
+    expect(eachEvent.length).toBeGreaterThan(100);
+    expect(rowsClosingEvery(() => 1 + random.int(2_000))).toEqual(eachEvent);
+    expect(rowsClosingEvery(() => events.length)).toEqual(eachEvent);
+  });
 });

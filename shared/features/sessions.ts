@@ -61,6 +61,8 @@ export class SessionAggregator {
   /** Template id → its number in the sessions' event codes (a few hundred per day). */
   private readonly templateNumbers = new Map<string, number>();
   private readonly templateIds: string[] = [];
+  /** Ended by a later event of their key more than the gap after their last: handed out by the next close. */
+  private endedByGap: OpenSession[] = [];
 
   constructor(
     private readonly keyOf: SessionKeyExtractor,
@@ -71,6 +73,14 @@ export class SessionAggregator {
     if (e.ts > this.newest) this.newest = e.ts;
     for (const key of this.keyOf(e)) {
       let s = this.open.get(key);
+      // A gap inside one batch ends the session as `closeIdle` would between two: how many rows a
+      // batch holds must not decide where a session ends (the stream splits its sessions the same way).
+      if (s && e.ts - s.last > this.gapMs) {
+        this.open.delete(key);
+        this.closedPerKey.increment(key);
+        this.endedByGap.push(s);
+        s = undefined;
+      }
       if (!s) {
         const closed = this.closedPerKey.get(key);
         s = new OpenSession(closed ? `${key}#${closed + 1}` : key, e.service, e.ts, this.pool);
@@ -104,6 +114,13 @@ export class SessionAggregator {
   }
 
   private *close(keys: string[]): Generator<SessionRow> {
+    const ended = this.endedByGap;
+    this.endedByGap = [];
+    for (const s of ended) {
+      const row = s.row(this.templateIds);
+      s.release();
+      yield row;
+    }
     for (const key of keys.sort()) {
       const s = this.open.get(key)!;
       this.open.delete(key);

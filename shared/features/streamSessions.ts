@@ -12,8 +12,11 @@ import { sessionRow, type SessionAcc, type SessionEvent, type SessionKeyExtracto
  * replaces the stream's session rows of a date, as it does windows).
  *
  * Offsets: an open or pending session holds the commit at its first offset, so after a crash its
- * records come again and rebuild it whole. A key's records at or before the end of its last written
- * session are not counted again (`closedThrough`, in the progress snapshot with the windows').
+ * records come again and rebuild it whole. A key's records up to the last offset of its last written
+ * session, or at or before its end in time, are not counted again (`closedThrough`, in the progress
+ * snapshot with the windows'). A snapshot is saved before its commit, so a crash between the two
+ * pairs it with an older commit: an entry stays in the snapshots until the records of its session
+ * can no longer come again, that is until a confirmed commit has passed its last offset.
  */
 export interface StreamSessionEvent extends SessionEvent {
   partition: number;
@@ -26,6 +29,7 @@ interface OpenSession {
   start: number;
   partition: number;
   firstOffset: number;
+  lastOffset: number;
 }
 
 export interface ClosedSession {
@@ -33,15 +37,27 @@ export interface ClosedSession {
   key: string;
   partition: number;
   firstOffset: number;
+  lastOffset: number;
 }
 
-/** Per key on a partition: the end (epoch ms) of its last session written. */
-export type SessionProgress = Record<string, number>;
+/** A key's last written session: its end (epoch ms) and the offset of its last record. */
+export interface WrittenSession {
+  end: number;
+  lastOffset: number;
+}
+
+/**
+ * Per key on a partition: its last written session. Snapshots written before offsets were kept hold
+ * the end alone (a number).
+ */
+export type SessionProgress = Record<string, WrittenSession | number>;
 
 export class StreamSessions {
   private readonly open = new Map<string, OpenSession>();
-  private readonly closedThrough = new Map<string, { partition: number; end: number }>();
+  private readonly closedThrough = new Map<string, WrittenSession & { partition: number }>();
   private pendingSessions: ClosedSession[] = [];
+  /** Closed by a record of their key more than the gap after their last event; handed out by the next `close`. */
+  private closedByGap: ClosedSession[] = [];
   /** Events of a key at or before the end of its last written session (re-delivered): not counted. */
   skipped = 0;
 
@@ -53,31 +69,44 @@ export class StreamSessions {
   add(e: StreamSessionEvent): void {
     for (const key of this.keyOf(e)) {
       let s = this.open.get(key);
+      // A gap within one micro-batch ends the session as the watermark would between two: how many
+      // records a batch holds must not decide where a session ends.
+      if (s && e.ts - s.acc.last > this.gapMs) {
+        this.open.delete(key);
+        this.closedByGap.push(closedSession(key, s));
+        s = undefined;
+      }
       if (!s) {
         const closed = this.closedThrough.get(key);
-        if (closed && e.ts <= closed.end) {
+        if (closed && (e.ts <= closed.end || (e.partition === closed.partition && e.offset <= closed.lastOffset))) {
           this.skipped++;
           continue;
         }
-        s = { acc: { id: '', service: e.service, last: e.ts, events: [] }, start: e.ts, partition: e.partition, firstOffset: e.offset };
+        s = {
+          acc: { id: '', service: e.service, last: e.ts, events: [] },
+          start: e.ts,
+          partition: e.partition,
+          firstOffset: e.offset,
+          lastOffset: e.offset,
+        };
         this.open.set(key, s);
       }
       if (e.ts > s.acc.last) s.acc.last = e.ts;
       if (e.ts < s.start) s.start = e.ts;
       if (e.offset < s.firstOffset) s.firstOffset = e.offset;
+      if (e.offset > s.lastOffset) s.lastOffset = e.offset;
       s.acc.events.push({ ts: e.ts, template: e.template_id, error: e.level === 'ERROR' || e.level === 'FATAL' });
     }
   }
 
   /** Closes the sessions whose partition's watermark is more than the gap past their last event. */
   close(watermarkOf: (partition: number) => number): ClosedSession[] {
-    const out: ClosedSession[] = [];
+    const out = this.closedByGap;
+    this.closedByGap = [];
     for (const [key, s] of this.open) {
       if (watermarkOf(s.partition) - s.acc.last <= this.gapMs) continue;
       this.open.delete(key);
-      const row = sessionRow(s.acc);
-      row.session_id = `${key}@${row.start}`;
-      out.push({ row, key, partition: s.partition, firstOffset: s.firstOffset });
+      out.push(closedSession(key, s));
     }
     out.sort((a, b) => a.row.start - b.row.start || (a.key < b.key ? -1 : 1));
     this.pendingSessions.push(...out);
@@ -92,7 +121,8 @@ export class StreamSessions {
   release(sessions: ReadonlySet<ClosedSession>): void {
     for (const s of sessions) {
       const was = this.closedThrough.get(s.key);
-      if (!was || was.end < s.row.end) this.closedThrough.set(s.key, { partition: s.partition, end: s.row.end });
+      // A key's sessions follow one another in offsets (an open session takes every record of its key).
+      if (!was || was.end < s.row.end) this.closedThrough.set(s.key, { partition: s.partition, end: s.row.end, lastOffset: s.lastOffset });
     }
     this.pendingSessions = this.pendingSessions.filter((s) => !sessions.has(s));
   }
@@ -105,34 +135,46 @@ export class StreamSessions {
     };
     for (const s of this.open.values()) take(s.partition, s.firstOffset);
     for (const s of this.pendingSessions) take(s.partition, s.firstOffset);
+    for (const s of this.closedByGap) take(s.partition, s.firstOffset);
     return out;
   }
 
   /**
-   * The written sessions' ends on this partition that a re-delivery could still reach. Records come
-   * again from the oldest session still needed (or, with none, from the oldest window still needed,
-   * less than a gap before the watermark), so keys that ended more than `latenessMs` before that are
-   * dropped from the snapshot and from memory.
+   * The written sessions on this partition that a re-delivery could still reach. Records come again
+   * from the last confirmed commit (`replayFrom`, or a later one), so a session whose last offset is
+   * before it cannot come again. Its end is still kept while a late record could fall inside it:
+   * while it is less than `latenessMs` before the oldest session still needed (or, with none, a gap
+   * before the watermark). Entries past both are dropped from the snapshot and from memory.
    */
-  progress(partition: number, watermark: number, latenessMs: number): SessionProgress {
+  progress(partition: number, watermark: number, latenessMs: number, replayFrom: number): SessionProgress {
     let oldest = watermark - this.gapMs;
     for (const s of this.open.values()) if (s.partition === partition) oldest = Math.min(oldest, s.start);
     for (const s of this.pendingSessions) if (s.partition === partition) oldest = Math.min(oldest, s.row.start);
+    for (const s of this.closedByGap) if (s.partition === partition) oldest = Math.min(oldest, s.row.start);
     const out: SessionProgress = {};
     for (const [key, c] of this.closedThrough) {
       if (c.partition !== partition) continue;
-      if (c.end < oldest - latenessMs) this.closedThrough.delete(key);
-      else out[key] = c.end;
+      if (c.lastOffset < replayFrom && c.end < oldest - latenessMs) this.closedThrough.delete(key);
+      else out[key] = { end: c.end, lastOffset: c.lastOffset };
     }
     return out;
   }
 
-  /** Ends of written sessions from a partition's snapshot. */
+  /** Written sessions from a partition's snapshot. */
   restore(partition: number, progress: SessionProgress): void {
-    for (const [key, end] of Object.entries(progress)) if (!this.closedThrough.has(key)) this.closedThrough.set(key, { partition, end });
+    for (const [key, written] of Object.entries(progress)) {
+      if (this.closedThrough.has(key)) continue;
+      this.closedThrough.set(key, typeof written === 'number' ? { partition, end: written, lastOffset: -1 } : { partition, ...written });
+    }
   }
 
   get openSessions(): number {
     return this.open.size;
   }
+}
+
+function closedSession(key: string, s: OpenSession): ClosedSession {
+  const row = sessionRow(s.acc);
+  row.session_id = `${key}@${row.start}`;
+  return { row, key, partition: s.partition, firstOffset: s.firstOffset, lastOffset: s.lastOffset };
 }

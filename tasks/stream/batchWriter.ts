@@ -55,6 +55,8 @@ export interface BatchWriterDeps {
   totals: BatchTotals;
   phases: { writes: number; commit: number };
   generation: () => number;
+  /** The offsets the broker confirmed for a batch (not called when its commit was skipped). */
+  onCommitted: (offsets: ReadonlyMap<number, number>) => void;
   log: Logger;
 }
 
@@ -104,6 +106,7 @@ export function createBatchWriter(d: BatchWriterDeps): (b: ProcessedBatch) => Pr
     for (const p of [...next.keys()]) if (!mine.has(p)) next.delete(p);
     try {
       await withTimeout(d.consumer.commitOffsets(d.topic, next), COMMIT_TIMEOUT_MS, 'offset commit');
+      d.onCommitted(next);
     } catch (err) {
       // A commit refused or held up by a rebalance (the client rejoins the group inside its commit
       // and may not come back) is skipped: the writes are done, the records come again to whoever

@@ -185,6 +185,12 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     process.once('SIGINT', stop);
 
     const committed = new Map<number, number>();
+    /**
+     * Per partition, the lowest offset a re-delivery can start from: the last commit the broker
+     * confirmed, else the first offset consumed since the assignment (where the group's commit was).
+     * A snapshot is saved before its own commit, so it must still cover a replay from here.
+     */
+    const replayFloor = new Map<number, number>();
     let lastModelCheck = Date.now();
     let lastLagCheck = 0;
     /** Milliseconds spent per phase of the micro-batches (in the final log line: where the time goes). */
@@ -204,6 +210,9 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
       totals,
       phases,
       generation: () => generation,
+      onCommitted: (offsets) => {
+        for (const [p, o] of offsets) replayFloor.set(p, Math.max(replayFloor.get(p) ?? o, o));
+      },
       log: ctx.log,
     });
     /** The previous batch's writes and commit, still running while the next batch is processed. */
@@ -229,6 +238,7 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
         windows.restore(snapshot.windows);
         sessions.restore(partition, snapshot.sessions);
       }
+      for (const r of records) if (!replayFloor.has(r.partition)) replayFloor.set(r.partition, r.offset);
       const outcome = processor.process(records);
       windows.seal(processor.templatesFirstSeen);
       sessions.close((p) => windows.partitionWatermark(p));
@@ -256,7 +266,10 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
       for (const [p, o] of next) committed.set(p, o);
       const snapshots = [...next.keys()].map((p) => ({
         partition: p,
-        progress: { windows: windows.progress(p), sessions: sessions.progress(p, windows.partitionWatermark(p), latenessMs) },
+        progress: {
+          windows: windows.progress(p),
+          sessions: sessions.progress(p, windows.partitionWatermark(p), latenessMs, replayFloor.get(p) ?? 0),
+        },
       }));
       const stats = {
         lateEvents: windows.lateEvents,
@@ -316,6 +329,7 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
           attach(consumer.stream);
           state = freshState();
           committed.clear();
+          replayFloor.clear();
           gate.reset();
           buffer.length = 0;
           accepting = true;

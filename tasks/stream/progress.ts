@@ -2,7 +2,7 @@ import { getJson, putJson, type ObjectStore } from '../../shared/store/objectSto
 import type { ServiceProgress } from '../../shared/features/streamWindows';
 import type { SessionProgress } from '../../shared/features/streamSessions';
 
-/** A partition's snapshot: per service its windows' progress, per session key the end of its last written session. */
+/** A partition's snapshot: per service its windows' progress, per session key its last written session (end and last offset). */
 export interface PartitionProgress {
   windows: Record<string, ServiceProgress>;
   sessions: SessionProgress;
