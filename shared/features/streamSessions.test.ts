@@ -80,16 +80,19 @@ describe('StreamSessions', () => {
     expect(restarted.close(() => 200 * MIN).map((c) => c.row.session_id)).toEqual(['x@7800000']);
   });
 
-  it('micro-batches of any size and crashes between any snapshot and its commit: every session is written once, whole, as the gap defines it', () => {
-    for (let seed = 1; seed <= 30; seed++) {
-      const rng = mulberry32(seed);
-      const records = randomDay(rng);
-      const expected = sessionsByGap(records, 30 * MIN);
-      expect(runWithCrash(records, rng, new Set()), `seed ${seed}, no crash`).toEqual(expected);
-      const crashes = new Set(Array.from({ length: 3 }, () => Math.floor((rng() * records.length) / 20)));
-      expect(runWithCrash(records, rng, crashes), `seed ${seed}, crashes after batches ${[...crashes]}`).toEqual(expected);
-    }
-  });
+  it.each([1, 2])(
+    'micro-batches of any size and crashes between any snapshot and its commit, %i partition(s): every session is written once, whole, as the gap defines it',
+    (partitions) => {
+      for (let seed = 1; seed <= 30; seed++) {
+        const rng = mulberry32(seed);
+        const records = randomDay(rng, partitions);
+        const expected = sessionsByGap(records, 30 * MIN);
+        expect(runWithCrash(records, rng, new Set(), partitions), `seed ${seed}, no crash`).toEqual(expected);
+        const crashes = new Set(Array.from({ length: 3 }, () => Math.floor((rng() * records.length) / 20)));
+        expect(runWithCrash(records, rng, crashes, partitions), `seed ${seed}, crashes after batches ${[...crashes]}`).toEqual(expected);
+      }
+    },
+  );
 });
 
 /** A small deterministic generator (tests only). */
@@ -103,8 +106,11 @@ function mulberry32(seed: number): () => number {
   };
 }
 
-/** Sessions of 12 keys over 10 hours, in time order on one partition: some short, some hours long. */
-function randomDay(rng: () => number) {
+/**
+ * Sessions of 12 keys over 10 hours, in time order: some short, some hours long. With two
+ * partitions, each record goes to either (a key's records come on both), numbered per partition.
+ */
+function randomDay(rng: () => number, partitions: number) {
   const events: { key: string; minute: number }[] = [];
   for (let k = 0; k < 12; k++) {
     let minute = rng() * 120;
@@ -116,7 +122,11 @@ function randomDay(rng: () => number) {
     }
   }
   events.sort((a, b) => a.minute - b.minute);
-  return events.map((e, offset) => event(e.key, e.minute, offset, `t${offset % 3}`));
+  const offsets = new Array<number>(partitions).fill(0);
+  return events.map((e, i) => {
+    const partition = Math.floor(rng() * partitions);
+    return { ...event(e.key, e.minute, offsets[partition]++, `t${i % 3}`), partition };
+  });
 }
 
 /** The sessions of time-ordered records by definition: a key's run with no gap longer than `gapMs`. */
@@ -137,41 +147,53 @@ function sessionsByGap(records: ReturnType<typeof event>[], gapMs: number): Map<
 }
 
 /**
- * The stream's protocol for sessions on one partition (tasks/stream/command.ts): batches of random
- * size; after each, the closed sessions are written, then the snapshot, then the commit (the first
- * offset still held). A crash after batch N's snapshot loses its commit: the restart restores that
- * snapshot and re-reads from the last confirmed commit. Returns the rows written, by name (an
- * upsert: a second write of a name must be the same sequence).
+ * The stream's protocol for sessions (tasks/stream/command.ts): batches of random size in time
+ * order; after each, the closed sessions are written, then each partition's snapshot, then the
+ * commits (per partition, the first offset still held). A crash after batch N's snapshots loses
+ * its commits: the restart restores those snapshots and re-reads each partition from its last
+ * confirmed commit. Returns the rows written, by name (an upsert: a second write of a name must be
+ * the same sequence).
  */
-function runWithCrash(records: ReturnType<typeof event>[], rng: () => number, crashAfter: Set<number>): Map<string, string[]> {
+function runWithCrash(records: ReturnType<typeof event>[], rng: () => number, crashAfter: Set<number>, partitions: number): Map<string, string[]> {
   const written = new Map<string, string[]>();
+  const LATENESS = 30_000;
   let sessions = new StreamSessions(sessionKeyExtractor('session_id'), 30 * MIN);
-  let snapshot: ReturnType<StreamSessions['progress']> = {};
-  let confirmed = 0;
+  let newest = new Map<number, number>();
+  const confirmed = new Array<number>(partitions).fill(0);
+  let snapshots = new Map<number, ReturnType<StreamSessions['progress']>>();
   let next = 0;
   for (let batch = 0; next < records.length; batch++) {
-    const size = 1 + Math.floor(rng() * 40);
-    const end = Math.min(records.length, next + size);
-    for (let i = next; i < end; i++) sessions.add(records[i]);
-    const watermark = records[end - 1].ts - 30_000;
-    const closed = sessions.close(() => (end === records.length ? Infinity : watermark));
+    const batchRecords: ReturnType<typeof event>[] = [];
+    for (const size = 1 + Math.floor(rng() * 40); next < records.length && batchRecords.length < size; next++) {
+      const r = records[next];
+      if (r.offset >= confirmed[r.partition]) batchRecords.push(r);
+    }
+    for (const r of batchRecords) {
+      sessions.add(r);
+      newest.set(r.partition, Math.max(newest.get(r.partition) ?? -Infinity, r.ts));
+    }
+    const watermarkOf = (p: number) => (next === records.length ? Infinity : (newest.get(p) ?? -Infinity) - LATENESS);
+    const closed = sessions.close(watermarkOf);
     for (const c of closed) {
       const before = written.get(c.row.session_id);
       if (before) expect(c.row.sequence, `${c.row.session_id} written twice, differently`).toEqual(before);
       written.set(c.row.session_id, c.row.sequence);
     }
     sessions.release(new Set(closed));
-    const commit = Math.min(end, sessions.holds().get(0) ?? end);
-    snapshot = sessions.progress(0, watermark, 30_000, confirmed);
+    const commits = new Map<number, number>();
+    for (const r of batchRecords) commits.set(r.partition, Math.max(commits.get(r.partition) ?? 0, r.offset + 1));
+    for (const [p, hold] of sessions.holds()) commits.set(p, Math.min(commits.get(p) ?? hold, hold));
+    for (const p of commits.keys()) snapshots.set(p, sessions.progress(p, watermarkOf(p), LATENESS, confirmed[p]));
     if (crashAfter.has(batch)) {
       crashAfter.delete(batch);
       sessions = new StreamSessions(sessionKeyExtractor('session_id'), 30 * MIN);
-      sessions.restore(0, snapshot);
-      next = confirmed;
+      for (const [p, snapshot] of snapshots) sessions.restore(p, snapshot);
+      snapshots = new Map();
+      newest = new Map();
+      next = records.findIndex((r) => r.offset >= confirmed[r.partition]);
       continue;
     }
-    confirmed = Math.max(confirmed, commit);
-    next = end;
+    for (const [p, o] of commits) confirmed[p] = Math.max(confirmed[p], o);
   }
   return written;
 }

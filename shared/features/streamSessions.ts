@@ -2,45 +2,49 @@ import { sessionRow, type SessionAcc, type SessionEvent, type SessionKeyExtracto
 
 /**
  * The sessions of `features` (a key's run of events with no gap longer than `gapMs`), kept as records
- * stream in. A session is closed once its partition's watermark (newest event time minus the allowed
- * lateness) is more than the gap past its last event; its row then waits in `pending` until the
- * caller has scored and written it and calls `release`. Records are keyed by service, so a session's
- * events come on one partition.
+ * stream in. A session is closed once the watermark of its partitions (newest event time minus the
+ * allowed lateness; the lowest of them when its key's records come on several) is more than the gap
+ * past its last event, or when a record of its key comes more than the gap after it; its row then
+ * waits in `pending` until the caller has scored and written it and calls `release`.
  *
  * Sessions are named `key@<start epoch ms>`: a re-delivered session gets the same name whatever the
  * process saw before (`features` numbers a key's sessions within a day instead; the daily `score`
  * replaces the stream's session rows of a date, as it does windows).
  *
- * Offsets: an open or pending session holds the commit at its first offset, so after a crash its
- * records come again and rebuild it whole. A key's records up to the last offset of its last written
- * session, or at or before its end in time, are not counted again (`closedThrough`, in the progress
- * snapshot with the windows'). A snapshot is saved before its commit, so a crash between the two
- * pairs it with an older commit: an entry stays in the snapshots until the records of its session
- * can no longer come again, that is until a confirmed commit has passed its last offset.
+ * Offsets: an open or pending session holds the commit of each of its partitions at its first offset
+ * there, so after a crash its records come again and rebuild it whole. A key's records up to the last
+ * offset of its last written session on their partition, or at or before its end in time, are not
+ * counted again (`closedThrough`, in the progress snapshot with the windows'). A snapshot is saved
+ * before its commit, so a crash between the two pairs it with an older commit: an entry stays in the
+ * snapshots until the records of its session can no longer come again, that is until a confirmed
+ * commit has passed its last offset.
  */
 export interface StreamSessionEvent extends SessionEvent {
   partition: number;
   offset: number;
 }
 
+/** The offsets of a session's records on one partition. */
+interface OffsetRange {
+  first: number;
+  last: number;
+}
+
 interface OpenSession {
   acc: SessionAcc;
   /** Its earliest event time. */
   start: number;
-  partition: number;
-  firstOffset: number;
-  lastOffset: number;
+  /** Partition → the offsets of its records there. */
+  offsets: Map<number, OffsetRange>;
 }
 
 export interface ClosedSession {
   row: SessionRow;
   key: string;
-  partition: number;
-  firstOffset: number;
-  lastOffset: number;
+  offsets: ReadonlyMap<number, OffsetRange>;
 }
 
-/** A key's last written session: its end (epoch ms) and the offset of its last record. */
+/** A key's last written session, as a partition's snapshot keeps it: its end (epoch ms) and the offset of its last record there. */
 export interface WrittenSession {
   end: number;
   lastOffset: number;
@@ -52,9 +56,15 @@ export interface WrittenSession {
  */
 export type SessionProgress = Record<string, WrittenSession | number>;
 
+/** A key's last written session: its end and, per partition, the offset of its last record. */
+interface Written {
+  end: number;
+  lastOffsets: Map<number, number>;
+}
+
 export class StreamSessions {
   private readonly open = new Map<string, OpenSession>();
-  private readonly closedThrough = new Map<string, WrittenSession & { partition: number }>();
+  private readonly closedThrough = new Map<string, Written>();
   private pendingSessions: ClosedSession[] = [];
   /** Closed by a record of their key more than the gap after their last event; handed out by the next `close`. */
   private closedByGap: ClosedSession[] = [];
@@ -78,33 +88,33 @@ export class StreamSessions {
       }
       if (!s) {
         const closed = this.closedThrough.get(key);
-        if (closed && (e.ts <= closed.end || (e.partition === closed.partition && e.offset <= closed.lastOffset))) {
+        if (closed && (e.ts <= closed.end || e.offset <= (closed.lastOffsets.get(e.partition) ?? -1))) {
           this.skipped++;
           continue;
         }
-        s = {
-          acc: { id: '', service: e.service, last: e.ts, events: [] },
-          start: e.ts,
-          partition: e.partition,
-          firstOffset: e.offset,
-          lastOffset: e.offset,
-        };
+        s = { acc: { id: '', service: e.service, last: e.ts, events: [] }, start: e.ts, offsets: new Map() };
         this.open.set(key, s);
       }
       if (e.ts > s.acc.last) s.acc.last = e.ts;
       if (e.ts < s.start) s.start = e.ts;
-      if (e.offset < s.firstOffset) s.firstOffset = e.offset;
-      if (e.offset > s.lastOffset) s.lastOffset = e.offset;
+      const range = s.offsets.get(e.partition);
+      if (!range) s.offsets.set(e.partition, { first: e.offset, last: e.offset });
+      else {
+        if (e.offset < range.first) range.first = e.offset;
+        if (e.offset > range.last) range.last = e.offset;
+      }
       s.acc.events.push({ ts: e.ts, template: e.template_id, error: e.level === 'ERROR' || e.level === 'FATAL' });
     }
   }
 
-  /** Closes the sessions whose partition's watermark is more than the gap past their last event. */
+  /** Closes the sessions whose partitions' watermark is more than the gap past their last event. */
   close(watermarkOf: (partition: number) => number): ClosedSession[] {
     const out = this.closedByGap;
     this.closedByGap = [];
     for (const [key, s] of this.open) {
-      if (watermarkOf(s.partition) - s.acc.last <= this.gapMs) continue;
+      let watermark = Infinity;
+      for (const p of s.offsets.keys()) watermark = Math.min(watermark, watermarkOf(p));
+      if (watermark - s.acc.last <= this.gapMs) continue;
       this.open.delete(key);
       out.push(closedSession(key, s));
     }
@@ -122,7 +132,10 @@ export class StreamSessions {
     for (const s of sessions) {
       const was = this.closedThrough.get(s.key);
       // A key's sessions follow one another in offsets (an open session takes every record of its key).
-      if (!was || was.end < s.row.end) this.closedThrough.set(s.key, { partition: s.partition, end: s.row.end, lastOffset: s.lastOffset });
+      if (was && was.end >= s.row.end) continue;
+      const lastOffsets = new Map(was?.lastOffsets);
+      for (const [p, range] of s.offsets) lastOffsets.set(p, range.last);
+      this.closedThrough.set(s.key, { end: s.row.end, lastOffsets });
     }
     this.pendingSessions = this.pendingSessions.filter((s) => !sessions.has(s));
   }
@@ -130,12 +143,12 @@ export class StreamSessions {
   /** Partition → the lowest offset an open or pending session still needs. */
   holds(): Map<number, number> {
     const out = new Map<number, number>();
-    const take = (p: number, o: number) => {
-      if (!out.has(p) || o < out.get(p)!) out.set(p, o);
+    const take = (offsets: ReadonlyMap<number, OffsetRange>) => {
+      for (const [p, { first }] of offsets) if (!out.has(p) || first < out.get(p)!) out.set(p, first);
     };
-    for (const s of this.open.values()) take(s.partition, s.firstOffset);
-    for (const s of this.pendingSessions) take(s.partition, s.firstOffset);
-    for (const s of this.closedByGap) take(s.partition, s.firstOffset);
+    for (const s of this.open.values()) take(s.offsets);
+    for (const s of this.pendingSessions) take(s.offsets);
+    for (const s of this.closedByGap) take(s.offsets);
     return out;
   }
 
@@ -148,23 +161,34 @@ export class StreamSessions {
    */
   progress(partition: number, watermark: number, latenessMs: number, replayFrom: number): SessionProgress {
     let oldest = watermark - this.gapMs;
-    for (const s of this.open.values()) if (s.partition === partition) oldest = Math.min(oldest, s.start);
-    for (const s of this.pendingSessions) if (s.partition === partition) oldest = Math.min(oldest, s.row.start);
-    for (const s of this.closedByGap) if (s.partition === partition) oldest = Math.min(oldest, s.row.start);
+    for (const s of this.open.values()) if (s.offsets.has(partition)) oldest = Math.min(oldest, s.start);
+    for (const s of [...this.pendingSessions, ...this.closedByGap]) if (s.offsets.has(partition)) oldest = Math.min(oldest, s.row.start);
     const out: SessionProgress = {};
     for (const [key, c] of this.closedThrough) {
-      if (c.partition !== partition) continue;
-      if (c.lastOffset < replayFrom && c.end < oldest - latenessMs) this.closedThrough.delete(key);
-      else out[key] = { end: c.end, lastOffset: c.lastOffset };
+      const lastOffset = c.lastOffsets.get(partition);
+      if (lastOffset === undefined) continue;
+      if (lastOffset < replayFrom && c.end < oldest - latenessMs) {
+        c.lastOffsets.delete(partition);
+        if (!c.lastOffsets.size) this.closedThrough.delete(key);
+      } else out[key] = { end: c.end, lastOffset };
     }
     return out;
   }
 
-  /** Written sessions from a partition's snapshot. */
+  /**
+   * Written sessions from a partition's snapshot. A key already known (from another partition's
+   * snapshot, or written since) keeps the latest end and offsets of both: each is of a written session.
+   */
   restore(partition: number, progress: SessionProgress): void {
-    for (const [key, written] of Object.entries(progress)) {
-      if (this.closedThrough.has(key)) continue;
-      this.closedThrough.set(key, typeof written === 'number' ? { partition, end: written, lastOffset: -1 } : { partition, ...written });
+    for (const [key, saved] of Object.entries(progress)) {
+      const written = typeof saved === 'number' ? { end: saved, lastOffset: -1 } : saved;
+      const c = this.closedThrough.get(key);
+      if (!c) {
+        this.closedThrough.set(key, { end: written.end, lastOffsets: new Map([[partition, written.lastOffset]]) });
+        continue;
+      }
+      c.end = Math.max(c.end, written.end);
+      c.lastOffsets.set(partition, Math.max(c.lastOffsets.get(partition) ?? -1, written.lastOffset));
     }
   }
 
@@ -176,5 +200,5 @@ export class StreamSessions {
 function closedSession(key: string, s: OpenSession): ClosedSession {
   const row = sessionRow(s.acc);
   row.session_id = `${key}@${row.start}`;
-  return { row, key, partition: s.partition, firstOffset: s.firstOffset, lastOffset: s.lastOffset };
+  return { row, key, offsets: s.offsets };
 }
