@@ -22,7 +22,7 @@
  */
 import type { DrainMemo } from './drain';
 import type { MessageTokens } from './messageTokens';
-import { type BytePattern, bytePatternOf, hashCode, matchesPattern, matchesText, SPAN, shapeCodes, spansOf, viewOf } from './shapePattern';
+import { type BytePattern, bytePatternOf, hashCode, matchesPattern, matchesText, SPAN, shapeCodes, spansOf, UUID_HEX, viewOf } from './shapePattern';
 
 export interface MessageShape {
   /** What the clusterer sees (shared by every message of the shape; never changed). */
@@ -60,7 +60,7 @@ export function maskedTokens(shape: MessageShape, message: string): string[] {
 interface Entry extends MessageShape {
   /** The shape's text (shapePattern.ts `shapeCodes` of the first message), as character codes (faster to read than a string slice). */
   readonly pattern: Uint16Array;
-  /** Its hex spans' starts and ends. */
+  /** Its spans' starts, ends and needs (shapePattern.ts `spansOf`). */
   readonly spans: Int32Array;
   /**
    * For a shape of printable ASCII (space to `~`), the fields of its `BytePattern`
@@ -258,8 +258,8 @@ function detached(text: string): string {
 
 /** Where the tokens and values of `message` are, or undefined when they do not tile it exactly. */
 function entryFor(message: string, { tokens, masked, values }: MessageTokens): Entry | undefined {
-  // A NUL would read as a span's code (shapePattern.ts SPAN).
-  if (message.indexOf('<') >= 0 || message.indexOf('\0') >= 0) return undefined;
+  // U+0000 and U+0001 would read as a span's codes (shapePattern.ts SPAN, UUID_HEX).
+  if (message.indexOf('<') >= 0 || message.indexOf('\0') >= 0 || message.indexOf('\u0001') >= 0) return undefined;
   const count = tokens.length;
   const tokenSpans = new Int32Array(2 * count);
   const valueStarts = new Int32Array(count + 1);
@@ -318,7 +318,7 @@ function entryFor(message: string, { tokens, masked, values }: MessageTokens): E
   const chars = new Uint16Array(message.length);
   for (let i = 0; i < chars.length; i++) chars[i] = message.charCodeAt(i);
   const pattern = shapeCodes(chars);
-  const bp = pattern.every((c) => c === SPAN || (c >= 32 && c <= 126)) ? bytePatternOf(pattern) : null;
+  const bp = pattern.every((c) => c === SPAN || c === UUID_HEX || (c >= 32 && c <= 126)) ? bytePatternOf(pattern) : null;
   // Every property written out (no spread): all entries share one hidden class, and `findBytes` reads them fast.
   return {
     pattern,

@@ -8,7 +8,9 @@
  *   only HEX's `0x` names one: messageShapes.ts);
  * - every hex span `SPAN`: a maximal run of hex characters ([0-9a-fA-F]) with at least one digit
  *   and one letter, where the default rules cannot tell one such run from another (`job-632c22f0`,
- *   `ch_8391d0ad`, a UUID's groups, a trace id). See `hexSpanAt` for where that holds and why.
+ *   `ch_8391d0ad`, a trace id). See `hexSpanAt` for where that holds and why;
+ * - every hex character of a canonical UUID `UUID_HEX` (its dashes stay), where UUID always masks it
+ *   whole, whatever its groups hold (`0000`, `beef`, `4a5c`): see `uuidAt`.
  *
  * The hashes and quick keys are coarser: every hex character (digits and a–f, A–F anywhere) reads
  * as `1` (`hashCode`, `classWord`), so they are functions of the shape without finding its spans;
@@ -17,6 +19,8 @@
 
 /** The code of a position in a hex span: below space, never the code of a character of a remembered shape (messages with NUL get none). */
 export const SPAN = 0;
+/** The code of a hex character of a UUID (messages with U+0001 get no shape). */
+export const UUID_HEX = 1;
 
 const isDigitCode = (c: number) => c >= 48 && c <= 57;
 const isHexCode = (c: number) => isDigitCode(c) || ((c | 32) >= 97 && (c | 32) <= 102);
@@ -52,6 +56,28 @@ function hexSpanAt(chars: ArrayLike<number>, from: number, to: number, n: number
   return false;
 }
 
+/**
+ * Whether a canonical UUID (8-4-4-4-12 hex characters, either case) starts at `from` where the
+ * UUID mask, the first rule, always masks it whole: then no later rule and no token rule sees its
+ * characters. Around it the places of `hexSpanAt` for a word of its own or one glued by `-`: UUID's
+ * lookarounds need a non-word character on each side (not `_`), and the same reasons hold (a date's
+ * `-0530` zone, BLK's digits after `blk_-`, IP's octets next to a `.`).
+ */
+function uuidAt(chars: ArrayLike<number>, from: number, n: number): boolean {
+  const to = from + 36;
+  if (to > n) return false;
+  for (let i = from; i < to; i++) {
+    const k = i - from;
+    if (k === 8 || k === 13 || k === 18 || k === 23 ? chars[i] !== 45 : !isHexCode(chars[i])) return false;
+  }
+  if (to < n) {
+    const after = chars[to];
+    if (after !== 32 && after !== 45 && after !== 47 && after !== 58) return false;
+  }
+  const before = from > 0 ? chars[from - 1] : 32;
+  return before === 32 || before === 47 || (before === 45 && from >= 2 && isWordCode(chars[from - 2]) && !blkBefore(chars, from - 1));
+}
+
 /** Whether `blk_` ends right before `at`. */
 function blkBefore(chars: ArrayLike<number>, at: number): boolean {
   return at >= 4 && chars[at - 4] === 98 && chars[at - 3] === 108 && chars[at - 2] === 107 && chars[at - 1] === 95;
@@ -75,8 +101,13 @@ export function shapeCodes(chars: ArrayLike<number>): Uint16Array {
     codes[i] = !isDigitCode(c) ? c : c === 48 && i + 1 < n && (chars[i + 1] | 32) === 120 ? 48 : 49;
   }
   if (hasSchemeSeparator(chars, n)) return codes;
+  for (let i = 0; i + 36 <= n; i++) {
+    if (!uuidAt(chars, i, n)) continue;
+    for (let k = 0; k < 36; k++) if (k !== 8 && k !== 13 && k !== 18 && k !== 23) codes[i + k] = UUID_HEX;
+    i += 35;
+  }
   for (let i = 0; i < n; ) {
-    if (!isHexCode(chars[i])) {
+    if (!isHexCode(chars[i]) || codes[i] === UUID_HEX) {
       i++;
       continue;
     }
@@ -121,24 +152,25 @@ export interface BytePattern {
   readonly words: Int32Array;
   /** 0xff where the shape has `1` (any digit). */
   readonly digitMasks: Int32Array;
-  /** 0xff where the shape has a hex span (checked by `spans`). */
+  /** 0xff where the shape has a hex span or a UUID's hex (checked by `spans`). */
   readonly spanMasks: Int32Array;
   /** Positions of a `1` before `x`/`X`: a `0` there is another shape (`0x`). */
   readonly zeroBeforeX: Int32Array;
-  /** The shape's last `length % 4` bytes (SPAN in a span). */
+  /** The shape's last `length % 4` bytes (SPAN or UUID_HEX in a span). */
   readonly tail: Uint8Array;
-  /** Each hex span's start and end. */
+  /** Each span's start, end and what it needs (`spanClass` bits: 3 a digit and a letter, 0 hex only). */
   readonly spans: Int32Array;
 }
 
-/** Each run of SPAN in `codes` as its start and end. */
+/** Each run of SPAN (needs a digit and a letter) or UUID_HEX (hex only) in `codes`: its start, end and need. */
 export function spansOf(codes: ArrayLike<number>): Int32Array {
   const spans: number[] = [];
   for (let i = 0; i < codes.length; i++) {
-    if (codes[i] !== SPAN) continue;
+    const code = codes[i];
+    if (code !== SPAN && code !== UUID_HEX) continue;
     let j = i;
-    while (j < codes.length && codes[j] === SPAN) j++;
-    spans.push(i, j);
+    while (j < codes.length && codes[j] === code) j++;
+    spans.push(i, j, code === SPAN ? 3 : 0);
     i = j;
   }
   return Int32Array.from(spans);
@@ -154,7 +186,7 @@ export function bytePatternOf(codes: ArrayLike<number>): BytePattern {
   for (let i = 0; i < whole << 2; i++) {
     words[i >>> 2] |= codes[i] << (8 * (i & 3));
     if (codes[i] === 49) digitMasks[i >>> 2] |= 0xff << (8 * (i & 3));
-    if (codes[i] === SPAN) spanMasks[i >>> 2] |= 0xff << (8 * (i & 3));
+    if (codes[i] === SPAN || codes[i] === UUID_HEX) spanMasks[i >>> 2] |= 0xff << (8 * (i & 3));
   }
   const zeroBeforeX: number[] = [];
   for (let i = 0; i + 1 < n; i++) if (codes[i] === 49 && (codes[i + 1] | 32) === 120) zeroBeforeX.push(i);
@@ -193,17 +225,17 @@ export function matchesPattern(p: BytePattern, bytes: Uint8Array, view: DataView
   for (let k = 0, i = start + (whole << 2); k < tail.length; k++, i++) {
     const c = bytes[i];
     const t = tail[k];
-    if (c !== t && t !== SPAN && (t !== 49 || c < 48 || c > 57 || (c === 48 && i + 1 < start + n && (bytes[i + 1] | 32) === 120))) return false;
+    if (c !== t && t > UUID_HEX && (t !== 49 || c < 48 || c > 57 || (c === 48 && i + 1 < start + n && (bytes[i + 1] | 32) === 120))) return false;
   }
-  for (let s = 0; s < spans.length; s += 2) {
-    // Hex only, with a digit and a letter: the classes or-ed give 3.
+  for (let s = 0; s < spans.length; s += 3) {
+    // Hex only, and for a hex span a digit and a letter: the classes or-ed give 3.
     let seen = 0;
     for (let i = start + spans[s], end = start + spans[s + 1]; i < end; i++) {
       const k = spanClass(bytes[i]);
       if (k === 0) return false;
       seen |= k;
     }
-    if (seen !== 3) return false;
+    if ((seen & spans[s + 2]) !== spans[s + 2]) return false;
   }
   return true;
 }
@@ -217,16 +249,16 @@ export function matchesText(codes: Uint16Array, spans: Int32Array, text: string)
     const p = codes[i];
     // Equal characters are the same in the shape. Else only a digit where the shape has `1`, and
     // not a `0` before `x` (which the shape keeps as `0`), or anything in a span (checked below).
-    if (c !== p && p !== SPAN && (p !== 49 || c < 48 || c > 57 || (c === 48 && (text.charCodeAt(i + 1) | 32) === 120))) return false;
+    if (c !== p && p > UUID_HEX && (p !== 49 || c < 48 || c > 57 || (c === 48 && (text.charCodeAt(i + 1) | 32) === 120))) return false;
   }
-  for (let s = 0; s < spans.length; s += 2) {
+  for (let s = 0; s < spans.length; s += 3) {
     let seen = 0;
     for (let i = spans[s]; i < spans[s + 1]; i++) {
       const k = spanClass(text.charCodeAt(i));
       if (k === 0) return false;
       seen |= k;
     }
-    if (seen !== 3) return false;
+    if ((seen & spans[s + 2]) !== spans[s + 2]) return false;
   }
   return true;
 }
