@@ -57,6 +57,27 @@ export function maskedTokens(shape: MessageShape, message: string): string[] {
   return masked;
 }
 
+/**
+ * `maskedTokens` for a message of this shape given as the bytes from `start` (a shape found on
+ * bytes is printable ASCII: its offsets are byte offsets): only the tokens with digits are decoded,
+ * not the whole message.
+ */
+export function maskedTokensOfBytes(shape: MessageShape, bytes: Uint8Array, start: number): string[] {
+  const { digitTokens } = shape;
+  if (!digitTokens) return shape.masked;
+  const masked = shape.masked.slice();
+  for (const { token, parts } of digitTokens) {
+    let text = '';
+    for (let p = 0; p < parts.length; p++) {
+      const part = parts[p];
+      if (typeof part === 'string') text += part;
+      else for (let i = start + part, end = start + (parts[++p] as number); i < end; i++) text += String.fromCharCode(bytes[i]);
+    }
+    masked[token] = text;
+  }
+  return masked;
+}
+
 interface Entry extends MessageShape {
   /** The shape's text (shapePattern.ts `shapeCodes` of the first message), as character codes (faster to read than a string slice). */
   readonly pattern: Uint16Array;
