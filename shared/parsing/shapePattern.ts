@@ -215,11 +215,21 @@ export function matchesPattern(p: BytePattern, bytes: Uint8Array, view: DataView
   if (p.length !== n) return false;
   const { words, digitMasks, spanMasks, zeroBeforeX, tail, spans } = p;
   const whole = n >>> 2;
-  for (let w = 0, i = start; w < whole; w++, i += 4) {
-    const m = view.getInt32(i, true);
-    const d = digitMasks[w];
-    if (((m ^ words[w]) & ~(d | spanMasks[w])) !== 0) return false;
-    if (d !== 0 && ((m & d & 0xf0f0f0f0) !== (d & 0x30303030) || (((m & d & 0x0f0f0f0f) + 0x06060606) & d & 0x10101010) !== 0)) return false;
+  // Two loops: a shape without spans (HDFS's) does not load a span mask per word.
+  if (spans.length === 0) {
+    for (let w = 0, i = start; w < whole; w++, i += 4) {
+      const m = view.getInt32(i, true);
+      const d = digitMasks[w];
+      if (((m ^ words[w]) & ~d) !== 0) return false;
+      if (d !== 0 && ((m & d & 0xf0f0f0f0) !== (d & 0x30303030) || (((m & d & 0x0f0f0f0f) + 0x06060606) & d & 0x10101010) !== 0)) return false;
+    }
+  } else {
+    for (let w = 0, i = start; w < whole; w++, i += 4) {
+      const m = view.getInt32(i, true);
+      const d = digitMasks[w];
+      if (((m ^ words[w]) & ~(d | spanMasks[w])) !== 0) return false;
+      if (d !== 0 && ((m & d & 0xf0f0f0f0) !== (d & 0x30303030) || (((m & d & 0x0f0f0f0f) + 0x06060606) & d & 0x10101010) !== 0)) return false;
+    }
   }
   for (let z = 0; z < zeroBeforeX.length; z++) if (bytes[start + zeroBeforeX[z]] === 48) return false;
   for (let k = 0, i = start + (whole << 2); k < tail.length; k++, i++) {
