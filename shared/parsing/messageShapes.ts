@@ -8,10 +8,12 @@
  * Why this gives the same result, not a similar one: every default rule (masks.ts, valueRuns.ts,
  * namedValues.ts, messageTokens.ts) treats the digits 0–9 as one class (`\d`, `[0-9a-f]`, `\w`,
  * character-code ranges); the one exception is HEX's `0x` prefix. The shape of a message is
- * therefore the message with every digit made `1`, except a `0` before `x`/`X`: two messages of
- * one shape split into the same tokens and get their placeholders at the same places. What
+ * therefore the message with every digit made `1`, except a `0` before `x`/`X`; and where the rules
+ * cannot tell hex runs apart (`job-632c22f0`, `ch_8391d0ad`, a UUID's groups), such a run is one
+ * class (shapePattern.ts, the one rule): two messages of one shape split into the same tokens and
+ * get their placeholders at the same places. What
  * differs is the text the clusterer sees where a digit stays in a word the masks keep (`225ms`,
- * `ssh2`, `<NUM>.7ms`): such a token's text is rebuilt from the message (`maskedTokens`). A test keeps the default masks to
+ * `ssh2`, `<NUM>.7ms`, `ch_8391d0ad`): such a token's text is rebuilt from the message (`maskedTokens`). A test keeps the default masks to
  * this (messageShapes.test.ts); other mask lists do not get shapes (templateMiner.ts).
  *
  * Only messages whose tokens tile the text exactly (single spaces, no leading or trailing space)
@@ -20,7 +22,7 @@
  */
 import type { DrainMemo } from './drain';
 import type { MessageTokens } from './messageTokens';
-import { type BytePattern, bytePatternOf, matchesPattern, shapeByte, viewOf } from './shapePattern';
+import { type BytePattern, bytePatternOf, hashCode, matchesPattern, matchesText, SPAN, shapeCodes, spansOf, UUID_HEX, viewOf } from './shapePattern';
 
 export interface MessageShape {
   /** What the clusterer sees (shared by every message of the shape; never changed). */
@@ -55,9 +57,32 @@ export function maskedTokens(shape: MessageShape, message: string): string[] {
   return masked;
 }
 
+/**
+ * `maskedTokens` for a message of this shape given as the bytes from `start` (a shape found on
+ * bytes is printable ASCII: its offsets are byte offsets): only the tokens with digits are decoded,
+ * not the whole message.
+ */
+export function maskedTokensOfBytes(shape: MessageShape, bytes: Uint8Array, start: number): string[] {
+  const { digitTokens } = shape;
+  if (!digitTokens) return shape.masked;
+  const masked = shape.masked.slice();
+  for (const { token, parts } of digitTokens) {
+    let text = '';
+    for (let p = 0; p < parts.length; p++) {
+      const part = parts[p];
+      if (typeof part === 'string') text += part;
+      else for (let i = start + part, end = start + (parts[++p] as number); i < end; i++) text += String.fromCharCode(bytes[i]);
+    }
+    masked[token] = text;
+  }
+  return masked;
+}
+
 interface Entry extends MessageShape {
-  /** The shape's text: the first message with its digits mapped (see `shapeCode`), as character codes (faster to read than a string slice). */
+  /** The shape's text (shapePattern.ts `shapeCodes` of the first message), as character codes (faster to read than a string slice). */
   readonly pattern: Uint16Array;
+  /** Its spans' starts, ends and needs (shapePattern.ts `spansOf`). */
+  readonly spans: Int32Array;
   /**
    * For a shape of printable ASCII (space to `~`), the fields of its `BytePattern`
    * (shared/parsing/shapePattern.ts), all set or all null: the entry itself is then the pattern
@@ -67,6 +92,7 @@ interface Entry extends MessageShape {
    */
   readonly words: Int32Array | null;
   readonly digitMasks: Int32Array | null;
+  readonly spanMasks: Int32Array | null;
   readonly zeroBeforeX: Int32Array | null;
   readonly tail: Uint8Array | null;
   readonly length: number;
@@ -163,7 +189,7 @@ export class MessageShapes {
       return second;
     }
     let h = 0x811c9dc5 ^ n;
-    for (let i = 0; i < n; i++) h = Math.imul(h ^ shapeByte(bytes, start, i, n), 0x01000193);
+    for (let i = 0; i < n; i++) h = Math.imul(h ^ hashCode(bytes[start + i]), 0x01000193);
     for (let e = this.byHash.get(h); e; e = e.next) {
       if (sameShapeBytes(e, bytes, view, start, n)) {
         guesses[slot + 1] = first;
@@ -176,7 +202,7 @@ export class MessageShapes {
 
   private lookup(message: string, n: number): Entry | undefined {
     let h = 0x811c9dc5 ^ n;
-    for (let i = 0; i < n; i++) h = Math.imul(h ^ shapeCode(message, i, n), 0x01000193);
+    for (let i = 0; i < n; i++) h = Math.imul(h ^ hashCode(message.charCodeAt(i)), 0x01000193);
     this.lastHash = h;
     for (let e = this.byHash.get(h); e; e = e.next) if (sameShape(e, message, n)) return e;
     return undefined;
@@ -215,12 +241,12 @@ export class MessageShapes {
   }
 }
 
-/** A hash of the length and sixteen characters spread over the message, as the shape sees them. */
+/** A hash of the length and sixteen characters spread over the message, as the hashes see them (`hashCode`: a function of the shape). */
 function quickKey(text: string, n: number): number {
   let h = Math.imul(n, 0x9e3779b1);
   if (n === 0) return h;
   const step = (n >>> 4) + 1;
-  for (let i = 0; i < n; i += step) h = Math.imul(h ^ shapeCode(text, i < n ? i : n - 1, n), 0x01000193);
+  for (let i = 0; i < n; i += step) h = Math.imul(h ^ hashCode(text.charCodeAt(i < n ? i : n - 1)), 0x01000193);
   return (h ^ (h >>> 15)) >>> 0;
 }
 
@@ -229,7 +255,7 @@ function quickKeyBytes(bytes: Uint8Array, start: number, n: number): number {
   let h = Math.imul(n, 0x9e3779b1);
   if (n === 0) return h;
   const step = (n >>> 4) + 1;
-  for (let i = 0; i < n; i += step) h = Math.imul(h ^ shapeByte(bytes, start, i < n ? i : n - 1, n), 0x01000193);
+  for (let i = 0; i < n; i += step) h = Math.imul(h ^ hashCode(bytes[start + (i < n ? i : n - 1)]), 0x01000193);
   return (h ^ (h >>> 15)) >>> 0;
 }
 
@@ -238,32 +264,8 @@ function sameShapeBytes(e: Entry, bytes: Uint8Array, view: DataView, start: numb
   return e.words !== null && matchesPattern(e as BytePattern, bytes, view, start, n);
 }
 
-/** The character at i as the shape sees it: a digit is `1`, except a `0` before `x`/`X`, which stays. */
-function shapeCode(text: string, i: number, n: number): number {
-  const c = text.charCodeAt(i);
-  if (c < 48 || c > 57) return c;
-  return c === 48 && i + 1 < n && (text.charCodeAt(i + 1) | 32) === 120 ? 48 : 49;
-}
-
 function sameShape(e: Entry, message: string, n: number): boolean {
-  const pattern = e.pattern;
-  if (pattern.length !== n) return false;
-  for (let i = 0; i < n; i++) {
-    const c = message.charCodeAt(i);
-    const p = pattern[i];
-    // Equal characters are the same in the shape. Else only a digit where the shape has `1`, and
-    // not a `0` before `x` (which the shape keeps as `0`).
-    if (c !== p && (p !== 49 || c < 48 || c > 57 || (c === 48 && (message.charCodeAt(i + 1) | 32) === 120))) return false;
-  }
-  return true;
-}
-
-/** `text` as the shape sees it (`shapeCode`). */
-function shapeCodes(text: string): Uint16Array {
-  const n = text.length;
-  const codes = new Uint16Array(n);
-  for (let i = 0; i < n; i++) codes[i] = shapeCode(text, i, n);
-  return codes;
+  return e.pattern.length === n && matchesText(e.pattern, e.spans, message);
 }
 
 /**
@@ -277,7 +279,8 @@ function detached(text: string): string {
 
 /** Where the tokens and values of `message` are, or undefined when they do not tile it exactly. */
 function entryFor(message: string, { tokens, masked, values }: MessageTokens): Entry | undefined {
-  if (message.indexOf('<') >= 0) return undefined;
+  // U+0000 and U+0001 would read as a span's codes (shapePattern.ts SPAN, UUID_HEX).
+  if (message.indexOf('<') >= 0 || message.indexOf('\0') >= 0 || message.indexOf('\u0001') >= 0) return undefined;
   const count = tokens.length;
   const tokenSpans = new Int32Array(2 * count);
   const valueStarts = new Int32Array(count + 1);
@@ -333,14 +336,18 @@ function entryFor(message: string, { tokens, masked, values }: MessageTokens): E
   }
   if (pos !== message.length) return undefined;
   valueStarts[count] = v;
-  const pattern = shapeCodes(message);
-  const bp = pattern.every((c) => c >= 32 && c <= 126) ? bytePatternOf(pattern) : null;
+  const chars = new Uint16Array(message.length);
+  for (let i = 0; i < chars.length; i++) chars[i] = message.charCodeAt(i);
+  const pattern = shapeCodes(chars);
+  const bp = pattern.every((c) => c === SPAN || c === UUID_HEX || (c >= 32 && c <= 126)) ? bytePatternOf(pattern) : null;
   // Every property written out (no spread): all entries share one hidden class, and `findBytes` reads them fast.
   return {
     pattern,
+    spans: bp?.spans ?? spansOf(pattern),
     length: pattern.length,
     words: bp?.words ?? null,
     digitMasks: bp?.digitMasks ?? null,
+    spanMasks: bp?.spanMasks ?? null,
     zeroBeforeX: bp?.zeroBeforeX ?? null,
     tail: bp?.tail ?? null,
     masked: masked.map(detached),

@@ -1,10 +1,150 @@
 /**
- * A message shape's pattern as its bytes are matched against it (messageShapes.ts `findBytes`,
- * and the reading threads of `templates`, tasks/templates/byteShapes.ts): the shape is the message
- * with every digit `1`, except a `0` before `x`/`X` (see messageShapes.ts). Only shapes of
- * printable ASCII have one, so a message that matches is ASCII and its character offsets are its
- * byte offsets. Pure.
+ * The one rule of message shapes (messageShapes.ts, parse's `findBytes`, and the reading threads of
+ * `templates`, tasks/templates/byteShapes.ts): which messages tokenize, mask and split into
+ * parameters alike, so that one message's result serves the others. Pure.
+ *
+ * A message's shape is the message with
+ * - every digit `1`, except a `0` before `x`/`X` (the default rules treat digits 0–9 as one class;
+ *   only HEX's `0x` names one: messageShapes.ts);
+ * - every hex span `SPAN`: a maximal run of hex characters ([0-9a-fA-F]) with at least one digit
+ *   and one letter, where the default rules cannot tell one such run from another (`job-632c22f0`,
+ *   `ch_8391d0ad`, a trace id). See `hexSpanAt` for where that holds and why;
+ * - every hex character of a canonical UUID `UUID_HEX` (its dashes stay), where UUID always masks it
+ *   whole, whatever its groups hold (`0000`, `beef`, `4a5c`): see `uuidAt`.
+ *
+ * The hashes and quick keys are coarser: every hex character (digits and a–f, A–F anywhere) reads
+ * as `1` (`hashCode`, `classWord`), so they are functions of the shape without finding its spans;
+ * a shape is then confirmed exactly (`matchesPattern`, `matchesText`).
  */
+
+/** The code of a position in a hex span: below space, never the code of a character of a remembered shape (messages with NUL get none). */
+export const SPAN = 0;
+/** The code of a hex character of a UUID (messages with U+0001 get no shape). */
+export const UUID_HEX = 1;
+
+const isDigitCode = (c: number) => c >= 48 && c <= 57;
+const isHexCode = (c: number) => isDigitCode(c) || ((c | 32) >= 97 && (c | 32) <= 102);
+/** A character of `\w`: what the masks' word-boundary lookarounds look at. */
+const isWordCode = (c: number) => isDigitCode(c) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+
+/**
+ * Whether the hex run `chars[from..to)` (maximal, with a digit and a letter) is a span: every such
+ * run there masks and splits alike (proved by reading the rules below; tested on random messages in
+ * shapePattern.test.ts). Only these places, each for a reason:
+ * - after it: the message's end, a space, `-`, `/` or `:`. Not `.` (IP's first octet could end in
+ *   it: `…cd34.1.2.3`), not a letter or `_` (the word would go on: `12ab34gz` is no HEX), nor
+ *   brackets and such (no need seen).
+ * - before it, a word of its own (the message's start or a space; `/`): then at least 6 long,
+ *   so that HEX (`[0-9a-fA-F]{6,}` with a letter and a digit) always masks it and nothing keyed
+ *   on a token's first character (named values' IDENTIFIER, numbered names, valueRuns' dispatch)
+ *   sees it as a plain word;
+ * - or before it `-` or `_` glued to a word character (`job-`, `ch_`, a UUID's `-`): at least 4
+ *   long; the token then starts elsewhere, a `-` is no sign (the `-0530` zone of a date, NUM's sign)
+ *   and HEX and NUM see no boundary inside it; never after `blk_` (BLK takes `blk_-?\d+`, digits only).
+ * Nowhere in a message with `://` (URL's scheme starts at a letter: `a1b2c3-x://` vs `1a2b3c-x://`).
+ * Lengths never change within a shape, so rules keyed on a token's length (UUID's 36, a date's
+ * `head[4]`) see the same lengths.
+ */
+function hexSpanAt(chars: ArrayLike<number>, from: number, to: number, n: number): boolean {
+  if (to < n) {
+    const after = chars[to];
+    if (after !== 32 && after !== 45 && after !== 47 && after !== 58) return false;
+  }
+  const before = from > 0 ? chars[from - 1] : 32;
+  if (before === 32 || before === 47) return to - from >= 6;
+  if ((before === 45 || before === 95) && from >= 2 && isWordCode(chars[from - 2])) return to - from >= 4 && !blkBefore(chars, before === 45 ? from - 1 : from);
+  return false;
+}
+
+/**
+ * Whether a canonical UUID (8-4-4-4-12 hex characters, either case) starts at `from` where the
+ * UUID mask, the first rule, always masks it whole: then no later rule and no token rule sees its
+ * characters. Around it the places of `hexSpanAt` for a word of its own or one glued by `-`: UUID's
+ * lookarounds need a non-word character on each side (not `_`), and the same reasons hold (a date's
+ * `-0530` zone, BLK's digits after `blk_-`, IP's octets next to a `.`).
+ */
+function uuidAt(chars: ArrayLike<number>, from: number, n: number): boolean {
+  const to = from + 36;
+  if (to > n) return false;
+  for (let i = from; i < to; i++) {
+    const k = i - from;
+    if (k === 8 || k === 13 || k === 18 || k === 23 ? chars[i] !== 45 : !isHexCode(chars[i])) return false;
+  }
+  if (to < n) {
+    const after = chars[to];
+    if (after !== 32 && after !== 45 && after !== 47 && after !== 58) return false;
+  }
+  const before = from > 0 ? chars[from - 1] : 32;
+  return before === 32 || before === 47 || (before === 45 && from >= 2 && isWordCode(chars[from - 2]) && !blkBefore(chars, from - 1));
+}
+
+/** Whether `blk_` ends right before `at`. */
+function blkBefore(chars: ArrayLike<number>, at: number): boolean {
+  return at >= 4 && chars[at - 4] === 98 && chars[at - 3] === 108 && chars[at - 2] === 107 && chars[at - 1] === 95;
+}
+
+/** Whether `://` occurs in `chars`. */
+function hasSchemeSeparator(chars: ArrayLike<number>, n: number): boolean {
+  for (let i = 0; i + 2 < n; i++) if (chars[i] === 58 && chars[i + 1] === 47 && chars[i + 2] === 47) return true;
+  return false;
+}
+
+/**
+ * The shape of a message given as its character codes (a string's, or the bytes of an ASCII
+ * message): digits `1` (a `0` before `x`/`X` stays), hex spans `SPAN`, every other code itself.
+ */
+export function shapeCodes(chars: ArrayLike<number>): Uint16Array {
+  const n = chars.length;
+  const codes = new Uint16Array(n);
+  for (let i = 0; i < n; i++) {
+    const c = chars[i];
+    codes[i] = !isDigitCode(c) ? c : c === 48 && i + 1 < n && (chars[i + 1] | 32) === 120 ? 48 : 49;
+  }
+  if (hasSchemeSeparator(chars, n)) return codes;
+  for (let i = 0; i + 36 <= n; i++) {
+    if (!uuidAt(chars, i, n)) continue;
+    for (let k = 0; k < 36; k++) if (k !== 8 && k !== 13 && k !== 18 && k !== 23) codes[i + k] = UUID_HEX;
+    i += 35;
+  }
+  for (let i = 0; i < n; ) {
+    if (!isHexCode(chars[i]) || codes[i] === UUID_HEX) {
+      i++;
+      continue;
+    }
+    let j = i;
+    let digits = false;
+    let letters = false;
+    for (; j < n && isHexCode(chars[j]); j++) {
+      if (isDigitCode(chars[j])) digits = true;
+      else letters = true;
+    }
+    if (digits && letters && hexSpanAt(chars, i, j, n)) codes.fill(SPAN, i, j);
+    i = j;
+  }
+  return codes;
+}
+
+/** A character's code in the hashes: every hex character (digit, a–f, A–F) is `1`, a coarser key than the shape, and a function of it. */
+export function hashCode(c: number): number {
+  return isHexCode(c) ? 49 : c;
+}
+
+/** `hashCode` of four bytes of printable ASCII at once (a little-endian word; other bytes give some other word). */
+export function classWord(m: number): number {
+  const low = m & 0x7f7f7f7f;
+  // Digits: the byte XOR 0x30 is below 10, so adding 0x76 leaves bit 7 clear.
+  const digits = ~((low ^ 0x30303030) + 0x76767676);
+  // Letters a–f, either case: the byte OR 0x20 is 0x61–0x66 (adding 0x1f sets bit 7, adding 0x19 does not). No carry crosses a byte.
+  const lower = low | 0x20202020;
+  const letters = (lower + 0x1f1f1f1f) & ~(lower + 0x19191919);
+  const mask = (((digits | letters) & 0x80808080) >>> 7) * 0xff;
+  return (m & ~mask) | (0x31313131 & mask);
+}
+
+/** A character in a span: 1 a digit, 2 a letter a–f or A–F, 0 neither (the span does not match). */
+function spanClass(c: number): number {
+  return isDigitCode(c) ? 1 : (c | 32) >= 97 && (c | 32) <= 102 ? 2 : 0;
+}
 
 export interface BytePattern {
   readonly length: number;
@@ -12,32 +152,53 @@ export interface BytePattern {
   readonly words: Int32Array;
   /** 0xff where the shape has `1` (any digit). */
   readonly digitMasks: Int32Array;
+  /** 0xff where the shape has a hex span or a UUID's hex (checked by `spans`). */
+  readonly spanMasks: Int32Array;
   /** Positions of a `1` before `x`/`X`: a `0` there is another shape (`0x`). */
   readonly zeroBeforeX: Int32Array;
-  /** The shape's last `length % 4` bytes. */
+  /** The shape's last `length % 4` bytes (SPAN or UUID_HEX in a span). */
   readonly tail: Uint8Array;
+  /** Each span's start, end and what it needs (`spanClass` bits: 3 a digit and a letter, 0 hex only). */
+  readonly spans: Int32Array;
 }
 
-/** The shape code of the byte at start + i of a message of n bytes: a digit is `1`, except a `0` before `x`/`X`. */
-export function shapeByte(bytes: Uint8Array, start: number, i: number, n: number): number {
-  const c = bytes[start + i];
-  if (c < 48 || c > 57) return c;
-  return c === 48 && i + 1 < n && (bytes[start + i + 1] | 32) === 120 ? 48 : 49;
+/** Each run of SPAN (needs a digit and a letter) or UUID_HEX (hex only) in `codes`: its start, end and need. */
+export function spansOf(codes: ArrayLike<number>): Int32Array {
+  const spans: number[] = [];
+  for (let i = 0; i < codes.length; i++) {
+    const code = codes[i];
+    if (code !== SPAN && code !== UUID_HEX) continue;
+    let j = i;
+    while (j < codes.length && codes[j] === code) j++;
+    spans.push(i, j, code === SPAN ? 3 : 0);
+    i = j;
+  }
+  return Int32Array.from(spans);
 }
 
-/** The pattern of a shape given as its codes (each below 128: printable ASCII). */
+/** The pattern of a shape given as its codes (`shapeCodes`; each below 128: printable ASCII or SPAN). */
 export function bytePatternOf(codes: ArrayLike<number>): BytePattern {
   const n = codes.length;
   const whole = n >>> 2;
   const words = new Int32Array(whole);
   const digitMasks = new Int32Array(whole);
+  const spanMasks = new Int32Array(whole);
   for (let i = 0; i < whole << 2; i++) {
     words[i >>> 2] |= codes[i] << (8 * (i & 3));
     if (codes[i] === 49) digitMasks[i >>> 2] |= 0xff << (8 * (i & 3));
+    if (codes[i] === SPAN || codes[i] === UUID_HEX) spanMasks[i >>> 2] |= 0xff << (8 * (i & 3));
   }
   const zeroBeforeX: number[] = [];
   for (let i = 0; i + 1 < n; i++) if (codes[i] === 49 && (codes[i + 1] | 32) === 120) zeroBeforeX.push(i);
-  return { length: n, words, digitMasks, zeroBeforeX: Int32Array.from(zeroBeforeX), tail: Uint8Array.from(Array.prototype.slice.call(codes, whole << 2)) };
+  return {
+    length: n,
+    words,
+    digitMasks,
+    spanMasks,
+    zeroBeforeX: Int32Array.from(zeroBeforeX),
+    tail: Uint8Array.from(Array.prototype.slice.call(codes, whole << 2)),
+    spans: spansOf(codes),
+  };
 }
 
 /** A DataView of exactly the bytes of `bytes`, for `matchesPattern`. */
@@ -45,25 +206,69 @@ export const viewOf = (bytes: Uint8Array) => new DataView(bytes.buffer, bytes.by
 
 /**
  * Whether `bytes[start..start + n)` has the shape of `p`; `view` is `viewOf(bytes)`. Four bytes
- * at a time (one unaligned little-endian load): bytes where the pattern has no `1` are equal,
- * bytes where it has one are digits (high nibble 3, low nibble at most 9: adding 6 does not carry
- * into bit 4). A byte ≥ 0x80 never equals a printable pattern byte.
+ * at a time (one unaligned little-endian load): bytes where the pattern has neither `1` nor a span
+ * are equal, bytes where it has `1` are digits (high nibble 3, low nibble at most 9: adding 6 does
+ * not carry into bit 4); then each span is hex with a digit and a letter. A byte ≥ 0x80 never
+ * equals a printable pattern byte, nor is it hex.
  */
 export function matchesPattern(p: BytePattern, bytes: Uint8Array, view: DataView, start: number, n: number): boolean {
   if (p.length !== n) return false;
-  const { words, digitMasks, zeroBeforeX, tail } = p;
+  const { words, digitMasks, spanMasks, zeroBeforeX, tail, spans } = p;
   const whole = n >>> 2;
-  for (let w = 0, i = start; w < whole; w++, i += 4) {
-    const m = view.getInt32(i, true);
-    const d = digitMasks[w];
-    if (((m ^ words[w]) & ~d) !== 0) return false;
-    if (d !== 0 && ((m & d & 0xf0f0f0f0) !== (d & 0x30303030) || (((m & d & 0x0f0f0f0f) + 0x06060606) & d & 0x10101010) !== 0)) return false;
+  // Two loops: a shape without spans (HDFS's) does not load a span mask per word.
+  if (spans.length === 0) {
+    for (let w = 0, i = start; w < whole; w++, i += 4) {
+      const m = view.getInt32(i, true);
+      const d = digitMasks[w];
+      if (((m ^ words[w]) & ~d) !== 0) return false;
+      if (d !== 0 && ((m & d & 0xf0f0f0f0) !== (d & 0x30303030) || (((m & d & 0x0f0f0f0f) + 0x06060606) & d & 0x10101010) !== 0)) return false;
+    }
+  } else {
+    for (let w = 0, i = start; w < whole; w++, i += 4) {
+      const m = view.getInt32(i, true);
+      const d = digitMasks[w];
+      if (((m ^ words[w]) & ~(d | spanMasks[w])) !== 0) return false;
+      if (d !== 0 && ((m & d & 0xf0f0f0f0) !== (d & 0x30303030) || (((m & d & 0x0f0f0f0f) + 0x06060606) & d & 0x10101010) !== 0)) return false;
+    }
   }
   for (let z = 0; z < zeroBeforeX.length; z++) if (bytes[start + zeroBeforeX[z]] === 48) return false;
   for (let k = 0, i = start + (whole << 2); k < tail.length; k++, i++) {
     const c = bytes[i];
     const t = tail[k];
-    if (c !== t && (t !== 49 || c < 48 || c > 57 || (c === 48 && i + 1 < start + n && (bytes[i + 1] | 32) === 120))) return false;
+    if (c !== t && t > UUID_HEX && (t !== 49 || c < 48 || c > 57 || (c === 48 && i + 1 < start + n && (bytes[i + 1] | 32) === 120))) return false;
+  }
+  for (let s = 0; s < spans.length; s += 3) {
+    // Hex only, and for a hex span a digit and a letter: the classes or-ed give 3.
+    let seen = 0;
+    for (let i = start + spans[s], end = start + spans[s + 1]; i < end; i++) {
+      const k = spanClass(bytes[i]);
+      if (k === 0) return false;
+      seen |= k;
+    }
+    if ((seen & spans[s + 2]) !== spans[s + 2]) return false;
+  }
+  return true;
+}
+
+/** `matchesPattern` for a message given as a string, against a shape's codes and spans (a shape of any characters). */
+export function matchesText(codes: Uint16Array, spans: Int32Array, text: string): boolean {
+  const n = text.length;
+  if (codes.length !== n) return false;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    const p = codes[i];
+    // Equal characters are the same in the shape. Else only a digit where the shape has `1`, and
+    // not a `0` before `x` (which the shape keeps as `0`), or anything in a span (checked below).
+    if (c !== p && p > UUID_HEX && (p !== 49 || c < 48 || c > 57 || (c === 48 && (text.charCodeAt(i + 1) | 32) === 120))) return false;
+  }
+  for (let s = 0; s < spans.length; s += 3) {
+    let seen = 0;
+    for (let i = spans[s]; i < spans[s + 1]; i++) {
+      const k = spanClass(text.charCodeAt(i));
+      if (k === 0) return false;
+      seen |= k;
+    }
+    if ((seen & spans[s + 2]) !== spans[s + 2]) return false;
   }
   return true;
 }

@@ -19,7 +19,7 @@ import {
 } from './drain';
 import { createMasker, DEFAULT_MASKS, type MaskRule } from './masks';
 import { DEFAULT_TOKEN_RULES, messageTokens, type MessageTokens, type TokenRules } from './messageTokens';
-import { maskedTokens, MessageShapes, type MessageShape } from './messageShapes';
+import { maskedTokens, maskedTokensOfBytes, MessageShapes, type MessageShape } from './messageShapes';
 
 /** Messages whose tokens are remembered; past it the cache starts over. */
 const MESSAGE_CACHE_SIZE = 20_000;
@@ -309,7 +309,7 @@ export function createTemplateMiner(config: Partial<TemplateMinerConfig> = {}, s
       const shape = shapeOfBytes(bytes, start, end);
       if (!shape) return null;
       const memo = shape.memo!;
-      const r = drain.learnKnown(memo) || drain.learn(shape.digitTokens ? maskedTokens(shape, latin1(bytes, start, end)) : shape.masked, memo);
+      const r = drain.learnKnown(memo) || drain.learn(shape.digitTokens ? maskedTokensOfBytes(shape, bytes, start) : shape.masked, memo);
       writeShapeParamBytes(r.template, shape, bytes, start, sink);
       return r;
     },
@@ -319,12 +319,12 @@ export function createTemplateMiner(config: Partial<TemplateMinerConfig> = {}, s
       return shape ? miner.learnShape(shape, bytes, start, end) : null;
     },
     shapeBytes: (bytes, start, end) => (shaping ? shapes!.findBytes(bytes, start, end) : undefined),
-    learnShape(shape, bytes, start, end) {
+    learnShape(shape, bytes, start) {
       // Counted as a hit, as `learnBytes` would: the shapes stay on while they keep hitting.
       countShapeLookup();
       shapeHits++;
       const memo = shape.memo!;
-      return drain.learnKnownId(memo) ?? drain.learnId(shape.digitTokens ? maskedTokens(shape, latin1(bytes, start, end)) : shape.masked, memo);
+      return drain.learnKnownId(memo) ?? drain.learnId(shape.digitTokens ? maskedTokensOfBytes(shape, bytes, start) : shape.masked, memo);
     },
     learnMasked(masked) {
       if (!defaultRules) throw new Error('learnMasked takes tokens made with the default masks and token rules; this miner has others');
@@ -347,13 +347,6 @@ export function createTemplateMiner(config: Partial<TemplateMinerConfig> = {}, s
     toState: () => ({ version: 1, masks: masks.map((m) => ({ ...m })), tokenRules: { ...tokenRules }, drain: drain.toState() }),
   };
   return miner;
-}
-
-/** ASCII bytes as a string (a message `findBytes` confirmed is printable ASCII). */
-function latin1(bytes: Uint8Array, start: number, end: number): string {
-  let text = '';
-  for (let i = start; i < end; i += 4096) text += String.fromCharCode.apply(null, bytes.subarray(i, Math.min(end, i + 4096)) as unknown as number[]);
-  return text;
 }
 
 /** A remembered message: its tokens, and the clusterer's memo for them. */

@@ -6,9 +6,10 @@ import { createRandom } from '../../shared/random';
 import { bytePattern, coarseShapeHash, quickShapeKey } from './byteShapes';
 import { matchesPattern, viewOf } from '../../shared/parsing/shapePattern';
 import { FirstSightings, maskedOfLine, withContentRanges } from './contentRanges';
+import { referenceShape } from '../../shared/parsing/shapeReference.fixture';
 
-/** The shape as messageShapes.ts defines it: every digit `1`, except a `0` before `x`/`X`. */
-const shapeOf = (text: string) => text.replace(/[0-9]/g, (d, i: number) => (d === '0' && /[xX]/.test(text[i + 1] ?? '') ? '0' : '1'));
+/** The shape as shapePattern.ts defines it (digits `1` but the `0` of `0x`, hex spans one class), written independently. */
+const shapeOf = referenceShape;
 const printable = (text: string) => /^[ -~]*$/.test(text);
 
 const random = createRandom(41);

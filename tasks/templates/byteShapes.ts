@@ -1,21 +1,21 @@
 /**
- * Message shapes (shared/parsing/messageShapes.ts: the message with every digit `1`, except a `0`
- * before `x`/`X`) told apart on the reading thread of `templates`, on the UTF-8 bytes of printable
+ * Message shapes (shared/parsing/shapePattern.ts: the message with every digit `1`, except a `0`
+ * before `x`/`X`, and hex spans as one class) told apart on the reading thread of `templates`, on the UTF-8 bytes of printable
  * ASCII messages, so that the main thread need not look each message's shape up: the reading
  * thread numbers the shapes, and the main thread keeps the miner's shape per number. Pure.
  *
  * Four bytes at a time (one unaligned little-endian load through a DataView of the same bytes,
- * `viewOf`): the hash maps every digit to `1` (also a `0` before `x`, so it is a
- * function of the shape, coarser than it), and a shape is confirmed exactly by `matchesPattern`
+ * `viewOf`): the hash maps every hex character to `1` (shapePattern.ts `classWord`, `hashCode`:
+ * a function of the shape, coarser than it), and a shape is confirmed exactly by `matchesPattern`
  * (shared/parsing/shapePattern.ts, as `findBytes` does).
  */
-import { type BytePattern, bytePatternOf, shapeByte } from '../../shared/parsing/shapePattern';
+import { type BytePattern, bytePatternOf, classWord, hashCode, shapeCodes } from '../../shared/parsing/shapePattern';
 
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 
 /**
- * The hash of `bytes[start..end)` with every digit read as `1`, or undefined when a byte is not
+ * The hash of `bytes[start..end)` with every hex character read as `1`, or undefined when a byte is not
  * printable ASCII (space to `~`): such a message has no byte shape.
  */
 export function coarseShapeHash(bytes: Uint8Array, view: DataView, start: number, end: number): number | undefined {
@@ -28,16 +28,13 @@ export function coarseShapeHash(bytes: Uint8Array, view: DataView, start: number
     const low = m & 0x7f7f7f7f;
     // Per byte, bit 7 set: ≥ 0x80, or (of the low seven bits) below 0x20, or 0x7f. No carry crosses a byte.
     bad |= m | ~(low + 0x60606060) | (low + 0x01010101);
-    // Digits: the byte XOR 0x30 is below 10, so adding 0x76 leaves bit 7 clear.
-    const digits = ~((low ^ 0x30303030) + 0x76767676) & 0x80808080;
-    const mask = (digits >>> 7) * 0xff;
-    h = Math.imul(h ^ ((m & ~mask) | (0x31313131 & mask)), FNV_PRIME);
+    h = Math.imul(h ^ classWord(m), FNV_PRIME);
   }
   if (bad & 0x80808080) return undefined;
   for (; i < end; i++) {
     const c = bytes[i];
     if (c < 32 || c > 126) return undefined;
-    h = Math.imul(h ^ (c >= 48 && c <= 57 ? 49 : c), FNV_PRIME);
+    h = Math.imul(h ^ hashCode(c), FNV_PRIME);
   }
   // A small integer (31 bits): V8 keeps it unboxed, as a Map key too.
   return h & 0x3fffffff;
@@ -45,28 +42,20 @@ export function coarseShapeHash(bytes: Uint8Array, view: DataView, start: number
 
 /** The pattern of the shape of `bytes[start..end)`, a printable ASCII message. */
 export function bytePattern(bytes: Uint8Array, start: number, end: number): BytePattern {
-  const n = end - start;
-  return bytePatternOf(Uint8Array.from({ length: n }, (_, i) => shapeByte(bytes, start, i, n)));
+  return bytePatternOf(shapeCodes(bytes.subarray(start, end)));
 }
 
 /**
- * A key of a message's length and three of its words with digits read as `1` (a function of its
- * shape, like `coarseShapeHash`, but a few loads instead of a pass): where to guess its shape.
+ * A key of a message's length and three of its words with hex characters read as `1` (a function
+ * of its shape, like `coarseShapeHash`, but a few loads instead of a pass): where to guess its shape.
  */
 export function quickShapeKey(view: DataView, start: number, end: number): number {
   const n = end - start;
   let h = Math.imul(n, 0x9e3779b1);
   if (n >= 4) {
-    h = Math.imul(h ^ coarseWord(view.getInt32(start, true)), FNV_PRIME);
-    h = Math.imul(h ^ coarseWord(view.getInt32(start + ((n >>> 1) & ~3), true)), FNV_PRIME);
-    h = Math.imul(h ^ coarseWord(view.getInt32(end - 4, true)), FNV_PRIME);
+    h = Math.imul(h ^ classWord(view.getInt32(start, true)), FNV_PRIME);
+    h = Math.imul(h ^ classWord(view.getInt32(start + ((n >>> 1) & ~3), true)), FNV_PRIME);
+    h = Math.imul(h ^ classWord(view.getInt32(end - 4, true)), FNV_PRIME);
   }
   return h ^ (h >>> 15);
-}
-
-/** Four bytes with each digit made `1` (bytes of printable ASCII; others give some other word). */
-function coarseWord(m: number): number {
-  const digits = ~(((m & 0x7f7f7f7f) ^ 0x30303030) + 0x76767676) & 0x80808080;
-  const mask = (digits >>> 7) * 0xff;
-  return (m & ~mask) | (0x31313131 & mask);
 }

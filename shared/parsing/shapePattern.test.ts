@@ -1,0 +1,165 @@
+import { describe, expect, it } from 'vitest';
+import { createRandom } from '../random';
+import { createMasker, DEFAULT_MASKS } from './masks';
+import { messageTokens } from './messageTokens';
+import { normalizeMessage } from './normalizeMessage';
+import { ParamsColumn } from './paramsColumn';
+import { bytePatternOf, classWord, hashCode, matchesPattern, matchesText, SPAN, shapeCodes, spansOf, viewOf } from './shapePattern';
+import { otherSpans, referenceShape } from './shapeReference.fixture';
+import { createTemplateMiner } from './templateMiner';
+
+const random = createRandom(91);
+const pick = <T>(xs: readonly T[]) => xs[random.int(xs.length)];
+const hexRun = (n: number) => Array.from({ length: n }, () => '0123456789abcdefABCDEF'[random.int(22)]).join('');
+
+/**
+ * Pieces of adversarial messages: hex runs of every length next to everything the default rules
+ * look at (signs, dots, colons, `_`, `blk_`, `://`, `0x`, dates, units, naming nouns, UUIDs, IPs,
+ * words made of hex letters, numbered names).
+ */
+const PIECES: Array<() => string> = [
+  () => hexRun(1 + random.int(14)),
+  () => hexRun(6 + random.int(10)),
+  () => hexRun(4),
+  () => pick([' ', ' ', ' ', '-', '_', '/', ':', '.', ',', '=', '(', ')', '+', '@', '://', '[', ';', '~', '$', '%', '  ']),
+  () => pick(['user ', 'for user ', ' ms', ' KB)', 'an12 ', 'Jul 24 12:34 ', 'x=']),
+  () =>
+    pick([
+      'blk',
+      'blk_',
+      'blk_-',
+      'user',
+      'user=',
+      'host',
+      'Jul',
+      'Dec',
+      'Feb',
+      'Mon',
+      'ms',
+      'KB',
+      'x',
+      'job',
+      'ch',
+      'AM',
+      'UTC',
+      'com',
+      'example',
+      '0x',
+      'T',
+      'e',
+      'an',
+      'added',
+      'deadbeef',
+      'Cafe',
+    ]),
+  () => pick(['12:34', '12:34:56', '2005', '24', '1.2.3.4', '10.0.0.1:80', String(random.int(100000)), '2016/9/27', '2005-07-24', '-0530', '1.5']),
+  () => `${hexRun(8)}-${hexRun(4)}-${hexRun(4)}-${hexRun(4)}-${hexRun(12)}`.toLowerCase(),
+];
+
+function adversarialMessage(): string {
+  let text = '';
+  for (let k = 2 + random.int(12); k > 0; k--) text += pick(PIECES)();
+  return text;
+}
+
+/** What the clusterer sees and where the values are, with hex characters blurred: messages of one shape must give the same. */
+function structure(message: string) {
+  const { tokens, masked, values } = messageTokens(message, masker);
+  const blur = (s: string) => s.replace(/[0-9a-fA-F]/g, '#');
+  return { lengths: tokens.map((t) => t.length), masked: masked.map(blur), values: values.map((v) => v.map((x) => x.length)) };
+}
+
+const masker = createMasker();
+
+describe('shape pattern', () => {
+  it('finds the hex spans the reference rule finds, and matches exactly the messages of its shape', () => {
+    let spans = 0;
+    let matched = 0;
+    for (let t = 0; t < 5000; t++) {
+      const a = adversarialMessage();
+      const codes = shapeCodes(Uint16Array.from(a, (ch) => ch.charCodeAt(0)));
+      expect(String.fromCharCode(...codes), a).toBe(referenceShape(a));
+      if (codes.includes(SPAN)) spans++;
+      const b = random.int(3) === 0 ? adversarialMessage() : otherSpans(a, (n) => random.int(n));
+      const same = referenceShape(a) === referenceShape(b);
+      const bytes = Buffer.from(`x${b}0x`, 'latin1');
+      const printable = /^[ -~]*$/.test(a);
+      expect(matchesText(codes, spansOf(codes), b), `${a} / ${b}`).toBe(same);
+      if (printable) expect(matchesPattern(bytePatternOf(codes), bytes, viewOf(bytes), 1, b.length), `${a} / ${b}`).toBe(same);
+      if (same) {
+        matched++;
+        // The hashes read every hex character as `1`: a function of the shape.
+        const hashOf = (s: string) => Array.from(s, (ch) => hashCode(ch.charCodeAt(0))).join(',');
+        expect(hashOf(b)).toBe(hashOf(a));
+      }
+    }
+    expect(spans).toBeGreaterThan(1000);
+    expect(matched).toBeGreaterThan(2000);
+  });
+
+  it('reads four bytes as hashCode reads each', () => {
+    for (let t = 0; t < 20_000; t++) {
+      const bytes = Uint8Array.from({ length: 4 }, () => 32 + random.int(95));
+      const m = viewOf(bytes).getInt32(0, true);
+      const expected = Array.from(bytes, hashCode);
+      const word = classWord(m);
+      expect([word & 0xff, (word >>> 8) & 0xff, (word >>> 16) & 0xff, word >>> 24], String.fromCharCode(...bytes)).toEqual(expected);
+    }
+  });
+
+  it('gives messages that differ only inside hex spans the same tokens, placeholders and value positions', () => {
+    let differ = 0;
+    for (let t = 0; t < 40_000; t++) {
+      const a = adversarialMessage();
+      if (!referenceShape(a).includes('\0')) continue;
+      const b = otherSpans(a, (n) => random.int(n));
+      if (a !== b) differ++;
+      expect(structure(b), `${a} / ${b}`).toEqual(structure(a));
+    }
+    expect(differ).toBeGreaterThan(3000);
+  });
+
+  it('leave templates, ids and parameters as every message tokenized anew gives them, on the text and on the bytes', () => {
+    // Few bases, many variants in their spans (and digits): shapes are remembered and reused.
+    const bases = Array.from({ length: 150 }, adversarialMessage).map((m) => m.replace(/\s+/g, ' ').trim());
+    const lines = Array.from({ length: 6000 }, () => {
+      const base = pick(bases);
+      return random.int(4) === 0
+        ? base
+        : otherSpans(
+            base.replace(/[1-9]/g, () => String(1 + random.int(9))),
+            (n) => random.int(n),
+          );
+    });
+    const reference = createTemplateMiner({ masks: DEFAULT_MASKS.map((m) => ({ ...m })) });
+    const shaped = createTemplateMiner();
+    expect(shaped.mine(lines)).toEqual(reference.mine(lines));
+    expect(shaped.toState().drain.clusters).toEqual(reference.toState().drain.clusters);
+    expect(shaped.toState().drain.aliases).toEqual(reference.toState().drain.aliases);
+    // From the bytes (`templates`' learnBytes, `parse`'s addBytesTo), as from the text.
+    const learnReference = createTemplateMiner({ masks: DEFAULT_MASKS.map((m) => ({ ...m })) });
+    const learner = createTemplateMiner();
+    const adder = createTemplateMiner();
+    const addReference = createTemplateMiner({ masks: DEFAULT_MASKS.map((m) => ({ ...m })) });
+    const params = new ParamsColumn();
+    const referenceParams = new ParamsColumn();
+    let fromBytes = 0;
+    for (const line of lines) {
+      const bytes = Buffer.from(`${line}\n`);
+      const id = learner.learnBytes(bytes, 0, bytes.length - 1);
+      expect(id ?? learner.learn(line), line).toBe(learnReference.learn(line));
+      params.startRow();
+      let mined = adder.addBytesTo(bytes, 0, bytes.length - 1, params);
+      if (mined) fromBytes++;
+      mined ??= adder.addTo(normalizeMessage(line), params);
+      params.endRow();
+      referenceParams.startRow();
+      const expected = addReference.addTo(normalizeMessage(line), referenceParams);
+      referenceParams.endRow();
+      expect([mined.templateId, mined.template], line).toEqual([expected.templateId, expected.template]);
+    }
+    expect(params.vector().toArray()).toEqual(referenceParams.vector().toArray());
+    expect(adder.toState().drain.clusters).toEqual(addReference.toState().drain.clusters);
+    expect(fromBytes).toBeGreaterThan(1500);
+  });
+});
