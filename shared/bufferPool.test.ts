@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BufferPool } from './bufferPool';
+import { BufferPool, ViewPool } from './bufferPool';
 
 describe('BufferPool', () => {
   it('gives back the smallest free buffer that is large enough and not more than twice the size, else a new one with room', () => {
@@ -44,5 +44,32 @@ describe('BufferPool', () => {
     const pool = new BufferPool(2);
     pool.give([new ArrayBuffer(0), new ArrayBuffer(8), new ArrayBuffer(8), new ArrayBuffer(8)]);
     expect(pool.size).toBe(2);
+  });
+
+  it('ViewPool takes back only views of its own buffers, also after a transfer made a new ArrayBuffer over them', () => {
+    const pool = new ViewPool(2);
+    const view = pool.take(1000);
+    expect(view.byteLength).toBe(1000);
+    expect(view.byteOffset).toBe(0);
+    view.fill(7);
+    // A store's own object (a memory store's) handed in by mistake is never written over.
+    const stored = new Uint8Array(1000).fill(1);
+    pool.give(stored);
+    expect(pool.size).toBe(0);
+    const again = pool.take(1000);
+    expect(again.buffer).not.toBe(stored.buffer);
+    expect(again.buffer).not.toBe(view.buffer);
+    // A transfer to a thread and back: structuredClone with transfer stands for the round trip.
+    const back = structuredClone(view, { transfer: [view.buffer as ArrayBuffer] });
+    expect(view.byteLength).toBe(0);
+    expect(pool.owns(back)).toBe(false);
+    pool.adopt(back);
+    pool.give(back);
+    expect(pool.size).toBe(1);
+    expect(pool.take(900).buffer).toBe(back.buffer);
+    // Given twice by mistake: kept once.
+    pool.give(again);
+    pool.give(again);
+    expect(pool.size).toBe(1);
   });
 });

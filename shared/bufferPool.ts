@@ -54,3 +54,49 @@ export class BufferPool {
     return out;
   }
 }
+
+/**
+ * Byte views of pooled buffers, for objects read into them (`ObjectStore.getInto`) and handed back
+ * (`give`) once nothing reads them. Only this pool's own buffers are ever taken back: a view of
+ * anything else (a memory store's stored object) is never written over.
+ */
+export class ViewPool {
+  private readonly pool: BufferPool;
+  private readonly own = new WeakSet<ArrayBuffer>();
+
+  constructor(maxBuffers: number) {
+    this.pool = new BufferPool(maxBuffers);
+  }
+
+  /** A view of exactly `size` bytes at the start of a free buffer, or of a new one. */
+  take(size: number): Uint8Array {
+    const buffer = this.pool.take(size);
+    this.own.add(buffer);
+    return new Uint8Array(buffer, 0, size);
+  }
+
+  /**
+   * `view` is one this pool gave, come back from another thread: a transfer makes a new
+   * ArrayBuffer over the same memory, which `give` must know as this pool's.
+   */
+  adopt(view: Uint8Array): void {
+    this.own.add(view.buffer as ArrayBuffer);
+  }
+
+  /** Whether `view` is over one of this pool's buffers. */
+  owns(view: Uint8Array): boolean {
+    return this.own.has(view.buffer as ArrayBuffer);
+  }
+
+  /** Nothing reads `view` any more: its buffer is written into again. Not this pool's: ignored. */
+  give(view: Uint8Array): void {
+    const buffer = view.buffer as ArrayBuffer;
+    if (!this.own.has(buffer)) return;
+    this.own.delete(buffer);
+    this.pool.give([buffer]);
+  }
+
+  get size(): number {
+    return this.pool.size;
+  }
+}

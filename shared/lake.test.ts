@@ -6,6 +6,7 @@ import { createMemoryStore } from './store/memoryStore';
 import { createLocalStore } from './store/localStore';
 import type { ObjectStore } from './store/objectStore';
 import { ParquetEncoder } from './parquetEncoder';
+import { ViewPool } from './bufferPool';
 import { bronzePart, computedColumns } from './parquet/logParts.fixture';
 import {
   checkCompanion,
@@ -22,7 +23,7 @@ import {
 } from './lake';
 import { EXIT, exitCodeOf } from './errors';
 import { bronzeLogs, quarantine, silverLogs } from './schemas';
-import type { Batch } from './parquet';
+import type { Batch, TableSpec, WritableBatch } from './parquet';
 
 const batch = (n: number, reason = 'r'): Batch => ({
   rows: n,
@@ -148,6 +149,83 @@ describe('lake partitions', () => {
         const manifest = await writer.commit();
         expect(manifest.files).toHaveLength(6);
         for (const [i, f] of manifest.files.entries()) expect(Buffer.from(await store.get(f.key)).equals(Buffer.from(wholes[i])), `part ${i}`).toBe(true);
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reads parts into pooled buffers (getInto) that come back only once spliced: every Silver part is the bytes the writer writes for its rows', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sentinel-lake-'));
+    try {
+      const encoder = new ParquetEncoder();
+      const memory = createMemoryStore();
+      // Puts that take a while (as S3's do) keep parts in flight while the next ones are read.
+      const slow: ObjectStore = { ...memory, put: (key, bytes) => new Promise((resolve) => setTimeout(resolve, 30)).then(() => memory.put(key, bytes)) };
+      for (const store of [slow, createLocalStore(dir)]) {
+        const date = '2026-01-06';
+        // Parts of about the same size, so that a later part is read into an earlier one's buffer.
+        const bronzes = Array.from({ length: 6 }, (_, seed) => bronzePart(3_000 + seed, seed));
+        const bronzeManifest = await writePartition(store, bronzeLogs, date, bronzes, { runId: 'bronze-run' });
+        const stored = await Promise.all(bronzeManifest.files.map((f) => store.get(f.key)));
+        const pool = new ViewPool(4);
+        const writer = new PartitionWriter(store, silverLogs, date, 'silver-run');
+        // The bundle encodes on a thread: a part is spliced well after writeOnto returns, while the
+        // next parts are read. Encoding here takes as long, so a buffer given back before its part
+        // is spliced is read into, and that Silver part comes out wrong.
+        const slowEncoder = {
+          encode: (spec: TableSpec, b: WritableBatch) =>
+            encoder.encode(spec, b).then((bytes) => new Promise<Uint8Array>((r) => setTimeout(() => r(bytes), 20))),
+        };
+        Object.assign(writer, { encoder: slowEncoder });
+        const wholes: Uint8Array[] = [];
+        let part = 0;
+        const reads = readCommittedAheadWithBytes(store, bronzeLogs, bronzeManifest, ['message'], ['message'], true, pool);
+        for await (const { batch, bytes, source } of reads) {
+          // The part's own bytes, in the pool's memory, never the store's object.
+          expect(pool.owns(bytes), `part ${part}`).toBe(true);
+          expect(Buffer.from(bytes).equals(Buffer.from(stored[part])), `part ${part}`).toBe(true);
+          expect(batch.rows).toBe(bronzes[part].rows);
+          const computed = computedColumns(bronzes[part], part % 2 === 1);
+          wholes.push(await encoder.encode(silverLogs, { rows: batch.rows, columns: { ...bronzes[part].columns, ...computed } }));
+          await writer.writeOnto({ rows: batch.rows, columns: computed }, bytes, source, () => pool.give(bytes));
+          part++;
+        }
+        const manifest = await writer.commit();
+        expect(manifest.files).toHaveLength(6);
+        for (const [i, f] of manifest.files.entries())
+          expect(Buffer.from(await store.get(f.key)).equals(Buffer.from(wholes[i])), `Silver part ${i}`).toBe(true);
+        // The buffers were reused: fewer than one per part, and the stored Bronze parts are untouched.
+        expect(pool.size).toBeGreaterThan(0);
+        for (const [i, f] of bronzeManifest.files.entries())
+          expect(Buffer.from(await store.get(f.key)).equals(Buffer.from(stored[i])), `Bronze part ${i}`).toBe(true);
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('getInto reads an object into the caller memory, on the memory and the local store, and names an object that is not there', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sentinel-lake-'));
+    try {
+      for (const store of [createMemoryStore(), createLocalStore(dir)]) {
+        const bytes = Uint8Array.from({ length: 300_000 }, (_, i) => (i * 31) & 255);
+        await store.put('t/a.bin', bytes);
+        const memory = new Uint8Array(400_000).fill(9);
+        const sizes: number[] = [];
+        const read = await store.getInto!('t/a.bin', (size) => {
+          sizes.push(size);
+          return memory.subarray(100, 100 + size);
+        });
+        expect(sizes).toEqual([300_000]);
+        expect(read.buffer).toBe(memory.buffer);
+        expect(Buffer.from(read).equals(Buffer.from(bytes))).toBe(true);
+        // Only the bytes given were written.
+        expect(memory[99]).toBe(9);
+        expect(memory[300_100]).toBe(9);
+        await store.put('t/empty.bin', new Uint8Array(0));
+        expect((await store.getInto!('t/empty.bin', (size) => new Uint8Array(size))).byteLength).toBe(0);
+        await expect(store.getInto!('t/missing.bin', (size) => new Uint8Array(size))).rejects.toThrow(/object not found: .*t\/missing\.bin/);
       }
     } finally {
       await rm(dir, { recursive: true, force: true });

@@ -10,7 +10,7 @@ import type { Utf8ChunkDecoder } from './utf8Column';
 import { BatchBuilder } from './batchBuilder';
 import { BadInputError, CommitConflictError, InconsistentCommitError } from './errors';
 import { crashPoint } from './faultInjection';
-import { BufferPool } from './bufferPool';
+import { BufferPool, type ViewPool } from './bufferPool';
 
 /**
  * Date partitions with a commit manifest. A partition is `<table>/date=YYYY-MM-DD/`; its data files
@@ -115,16 +115,23 @@ export class PartitionWriter {
    * `write` for a batch that holds only some of the table's columns, the others taken as bytes
    * from `base`, a Parquet file with the same rows that has them (e.g. parse's Silver part from its
    * Bronze part): they are neither decoded nor encoded again (shared/parquet/encodeOnto.ts).
+   * `baseDone`: called once nothing reads `base` any more (the part is spliced, or encoded whole),
+   * which may be after this returns: the caller may then write over `base`. Not called on a failure.
    */
-  async writeOnto(batch: WritableBatch, base: Uint8Array, source: string): Promise<void> {
-    if (batch.rows === 0) return;
+  async writeOnto(batch: WritableBatch, base: Uint8Array, source: string, baseDone?: () => void): Promise<void> {
+    if (batch.rows === 0) {
+      baseDone?.();
+      return;
+    }
     const pooled = new WeakSet<Uint8Array>();
     const into = (bytes: number) => {
       const view = new Uint8Array(this.spliceBuffers.take(bytes), 0, bytes);
       pooled.add(view);
       return view;
     };
-    await this.storePart(batch.rows, encodeOnto(this.encoder, this.spec, batch, base, source, into), (bytes) => {
+    const encoded = encodeOnto(this.encoder, this.spec, batch, base, source, into);
+    if (baseDone) encoded.then(baseDone, () => undefined);
+    await this.storePart(batch.rows, encoded, (bytes) => {
       if (pooled.has(bytes)) this.spliceBuffers.give([bytes.buffer as ArrayBuffer]);
     });
   }
@@ -301,6 +308,10 @@ export async function* readCommittedAhead(...args: Parameters<typeof readCommitt
 /**
  * `readCommittedAhead`, each part with its file's bytes (the whole object, on S3 too): for a step
  * that writes the columns it does not read back as those bytes (`PartitionWriter.writeOnto`).
+ * `into`: a pool the parts' bytes are read into (when the store can, `getInto`), transferred to the
+ * decoding thread and back rather than copied; the caller gives each part's bytes back to it
+ * (`into.give(bytes)`) once nothing reads them. Without it, each part is a new buffer from the
+ * store, and a copy of it for the decoding thread.
  */
 export async function* readCommittedAheadWithBytes(
   store: ObjectStore,
@@ -309,13 +320,20 @@ export async function* readCommittedAheadWithBytes(
   columns?: readonly string[],
   arrow?: readonly string[],
   reuse = false,
+  into?: ViewPool,
 ): AsyncGenerator<{ batch: Batch; bytes: Uint8Array; source: string }> {
   const decoder = ParquetDecoder.shared();
   // The thread starts (its module and wasm) while the first part is read from the store.
   decoder.warmUp();
   const read = async (f: PartitionManifest['files'][number]) => {
-    const bytes = await store.get(f.key);
     const source = `${store.uri}${f.key}`;
+    if (into && store.getInto) {
+      const pooled = await store.getInto(f.key, (size) => into.take(size));
+      const decoded = await decoder.decodeHandingBack(spec, pooled, source, columns, arrow);
+      into.adopt(decoded.bytes);
+      return { ...decoded, source };
+    }
+    const bytes = await store.get(f.key);
     return { batch: await decoder.decode(spec, bytes, source, columns, arrow), bytes, source };
   };
   let next = manifest.files.length ? read(manifest.files[0]) : undefined;

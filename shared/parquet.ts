@@ -4,6 +4,7 @@ import { BadInputError } from './errors';
 import { batchFromFfi, utf8InPlace } from './ffiBatch';
 import { int64Number } from './int64';
 import { type Utf8ChunkDecoder, utf8Strings, writeUtf8 } from './utf8Column';
+import { createPrefetchingBlob } from './store/rangedBlob';
 
 /**
  * Columnar batches <-> Parquet bytes (parquet-wasm + apache-arrow). Steps work on plain columns:
@@ -245,7 +246,7 @@ export async function decodeParquetColumns(
 ): Promise<Batch> {
   const wanted = wantedColumns(spec, only);
   const missing = missingColumn(spec, source);
-  const file = await openWithColumns(new Blob([bytes]), source, wanted, missing);
+  const file = await openWithColumns(bytesBlob(bytes), source, wanted, missing);
   let groups: number;
   try {
     groups = rowGroupCount(file);
@@ -270,6 +271,16 @@ export async function decodeParquetColumns(
   } finally {
     file.free();
   }
+}
+
+/**
+ * `bytes` as the Blob parquet-wasm reads (its size, `slice`, and the slice's `arrayBuffer`): each
+ * range it reads is a copy of that range only. `new Blob([bytes])` copied the whole part first,
+ * ~5 MB of new memory per Bronze part on the decoding thread (docs/decisions-flatmem.md). The
+ * bytes must not change until the decoding is done.
+ */
+function bytesBlob(bytes: Uint8Array): Blob {
+  return createPrefetchingBlob(bytes.length, bytes, () => Promise.reject(new Error('a Parquet part held in memory has no range to fetch'))) as unknown as Blob;
 }
 
 function rowGroupCount(file: parquetWasm.ParquetFile): number {

@@ -20,12 +20,15 @@ export interface DecodeRequest {
   arrow: readonly string[];
   /** Buffers of earlier replies the caller no longer reads: kept columns are copied into them (see pool). */
   recycled?: ArrayBuffer[];
+  /** `bytes`' buffer was transferred, not copied: every reply transfers it back as `bytes` (ParquetDecoder.decodeHandingBack). */
+  handBack?: boolean;
 }
-export type DecodeReply =
+export type DecodeReply = (
   | { id: number; rows: number; columns: Record<string, unknown>; arrow: Record<string, ChunkBuffers[]> }
   /** A layout the buffers cannot carry (another writer's types): the caller decodes on its own thread. */
   | { id: number; elsewhere: true }
-  | { id: number; error: string; badInput: boolean };
+  | { id: number; error: string; badInput: boolean }
+) & { bytes?: Uint8Array };
 
 /** The Arrow type id each spec type is kept as (shared/ffiBatch.ts); anything else is decoded by the caller. */
 const KEPT_TYPE: Record<ColumnSpec['type'], Type | undefined> = {
@@ -78,15 +81,18 @@ function exposedGc(): () => void {
 }
 const collectGarbage = parentPort ? exposedGc() : () => undefined;
 
-parentPort?.on('message', async ({ id, spec, bytes, source, only, arrow, recycled }: DecodeRequest) => {
+parentPort?.on('message', async ({ id, spec, bytes, source, only, arrow, recycled, handBack }: DecodeRequest) => {
   if (recycled?.length) pool.replace(recycled);
+  // The caller's bytes go back to it with whatever the reply is.
+  const back = handBack ? { bytes } : {};
+  const backTransfer = handBack ? [bytes.buffer as ArrayBuffer] : [];
   try {
     const batch = await decodeParquetColumns(spec, bytes, source, only, arrow);
     const kept: Record<string, ChunkBuffers[]> = {};
     for (const [name, vector] of Object.entries(batch.arrow ?? {})) {
       const chunks = chunksOf(spec.columns.find((c) => c.name === name)!, vector);
       if (!chunks) {
-        parentPort!.postMessage({ id, elsewhere: true } satisfies DecodeReply);
+        parentPort!.postMessage({ id, elsewhere: true, ...back } satisfies DecodeReply, backTransfer);
         return;
       }
       kept[name] = chunks;
@@ -96,14 +102,17 @@ parentPort?.on('message', async ({ id, spec, bytes, source, only, arrow, recycle
     for (const chunks of Object.values(kept))
       for (const c of chunks) for (const b of [c.nullBitmap, c.valueOffsets, c.values]) if (b && b.buffer instanceof ArrayBuffer) transfer.add(b.buffer);
     for (const column of Object.values(batch.columns)) if (ArrayBuffer.isView(column) && column.buffer instanceof ArrayBuffer) transfer.add(column.buffer);
-    const reply = { id, rows: batch.rows, columns: batch.columns, arrow: kept } satisfies DecodeReply;
+    const reply = { id, rows: batch.rows, columns: batch.columns, arrow: kept, ...back } satisfies DecodeReply;
     try {
-      parentPort!.postMessage(reply, [...transfer]);
+      parentPort!.postMessage(reply, [...transfer, ...backTransfer]);
     } catch {
-      parentPort!.postMessage(reply); // a buffer that cannot be detached (none expected): copied instead
+      parentPort!.postMessage(reply, backTransfer); // a buffer that cannot be detached (none expected): copied instead
     }
     collectGarbage();
   } catch (err) {
-    parentPort!.postMessage({ id, error: (err as Error).message ?? String(err), badInput: err instanceof BadInputError } satisfies DecodeReply);
+    parentPort!.postMessage(
+      { id, error: (err as Error).message ?? String(err), badInput: err instanceof BadInputError, ...back } satisfies DecodeReply,
+      backTransfer,
+    );
   }
 });

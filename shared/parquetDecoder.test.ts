@@ -102,6 +102,31 @@ describe('ParquetDecoder on a worker thread', () => {
     expect(seen(here)).toBe(before);
   });
 
+  it('hands transferred bytes back with every reply (values, a layout decoded here, an error): the same bytes, no copy left behind', async () => {
+    const decoder = new ParquetDecoder(workerUrl);
+    const keep = ['ts', 'name', 'text'];
+    const owned = bytes.slice();
+    const { batch, bytes: back } = await decoder.decodeHandingBack(spec, owned, 'o', undefined, keep);
+    // Transferred, not copied: the caller's view is detached, and what came back is the part's bytes.
+    expect(owned.byteLength).toBe(0);
+    expect(Buffer.from(back).equals(Buffer.from(bytes))).toBe(true);
+    expect(seen(batch)).toBe(seen(await decodeParquetColumns(spec, bytes, 'o', undefined, keep)));
+    // Handed back again: the memory makes the round trip as often as the caller sends it.
+    const again = await decoder.decodeHandingBack(spec, back, 'o2', undefined, keep);
+    expect(Buffer.from(again.bytes).equals(Buffer.from(bytes))).toBe(true);
+    const dictSpec: TableSpec = { path: 'test/dict', columns: [{ name: 'name', type: 'utf8' }] };
+    const names = Array.from({ length: 3000 }, (_, i) => ['api', 'db', 'ünï'][i % 3]);
+    const foreign = parquetWasm.writeParquet(
+      parquetWasm.Table.fromIPCStream(tableToIPC(new Table({ name: vectorFromArray(names, new Dictionary(new Utf8(), new Int32())) }), 'stream')),
+    );
+    const elsewhere = await decoder.decodeHandingBack(dictSpec, foreign.slice(), 'd', undefined, ['name']);
+    expect(Buffer.from(elsewhere.bytes).equals(Buffer.from(foreign))).toBe(true);
+    expect(seen(elsewhere.batch)).toBe(seen(await decodeParquetColumns(dictSpec, foreign, 'd', undefined, ['name'])));
+    await expect(decoder.decodeHandingBack(spec, new Uint8Array([1, 2, 3, 4]), 'lake/bronze/part-8.parquet', undefined, ['name'])).rejects.toThrow(
+      /part-8\.parquet is not a readable Parquet file/,
+    );
+  });
+
   it('decodes on the calling thread what its buffers cannot carry (a dictionary column), and names the file of bytes that are not Parquet', async () => {
     const decoder = new ParquetDecoder(workerUrl);
     const dictSpec: TableSpec = { path: 'test/dict', columns: [{ name: 'name', type: 'utf8' }] };

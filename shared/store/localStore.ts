@@ -96,6 +96,28 @@ export function createLocalStore(rootDir: string): ObjectStore {
         throw err;
       }
     },
+    async getInto(key, into) {
+      const path = pathOf(key);
+      const file = await open(path, 'r').catch((err: NodeJS.ErrnoException) => {
+        throw err.code === 'ENOENT' ? new BadInputError(`object not found: ${path}`, { cause: err }) : err;
+      });
+      try {
+        const { size } = await file.stat();
+        const out = into(size);
+        let read = 0;
+        while (read < size) {
+          const { bytesRead } = await file.read(out, read, size - read, read);
+          if (bytesRead === 0) break;
+          read += bytesRead;
+        }
+        // Parts are written once (a temp file, then a rename): a short read is a file replaced under the reader.
+        if (read !== size || (await file.stat()).size !== size)
+          throw new ExternalServiceError(`${path} changed size while it was read (${size} bytes, then ${read}): another process replaced it; rerun this step.`);
+        return out;
+      } finally {
+        await file.close();
+      }
+    },
     getOptional: (key) => readOptional(pathOf(key)),
     // No fetch ahead (`prepare`): the reader reads the ranges it needs from the file itself.
     async openBlob(key) {

@@ -13,6 +13,13 @@ export function createMemoryStore(uri = 'memory://'): ObjectStore & { objects: M
       if (!v) throw new BadInputError(`object not found: ${uri}${key}`);
       return v;
     },
+    async getInto(key, into) {
+      const v = objects.get(key);
+      if (!v) throw new BadInputError(`object not found: ${uri}${key}`);
+      const out = into(v.length);
+      out.set(v);
+      return out;
+    },
     async getOptional(key) {
       return objects.get(key);
     },

@@ -10,6 +10,15 @@ export interface ObjectStore {
   /** The URI this store was opened from, without credentials (safe to log). */
   readonly uri: string;
   get(key: string): Promise<Uint8Array>;
+  /**
+   * Optional: `get` into memory the caller gives. `into` is called once, with the object's size,
+   * and returns a view of exactly that many bytes; the object is read into it and that view is
+   * returned. A step that reads many parts one after another (parse's Bronze parts) reads them
+   * into the same few buffers: a new buffer per part, freed only when the garbage collector got
+   * to it, made parse's resident memory grow with the number of parts (docs/decisions-flatmem.md).
+   * BadInputError naming the object when it does not exist; an error when it changed size while read.
+   */
+  getInto?(key: string, into: (size: number) => Uint8Array): Promise<Uint8Array>;
   /** undefined when the key does not exist. */
   getOptional(key: string): Promise<Uint8Array | undefined>;
   /** Writes the whole object; readers never see a partial object. */

@@ -129,6 +129,32 @@ export function createS3Store(bucket: string, prefix: string, options: { forcePa
       return blob as unknown as Blob;
     },
     getVersioned,
+    async getInto(key, into) {
+      let res: import('@aws-sdk/client-s3').GetObjectCommandOutput;
+      try {
+        const { sdk, client } = await s3();
+        res = await client.send(new sdk.GetObjectCommand({ Bucket: bucket, Key: full(key) }));
+      } catch (err) {
+        if ((err as { name?: string }).name === 'NoSuchKey') throw new BadInputError(`object not found: ${uri}${key}`, { cause: err });
+        return wrap(`GET ${key}`, err);
+      }
+      const size = res.ContentLength;
+      if (size === undefined) throw new ExternalServiceError(`S3 GET ${key} at ${uri} answered without a Content-Length: rerun this step.`);
+      const out = into(size);
+      let read = 0;
+      // The body's chunks go straight into the caller's memory: no copy of the whole object first.
+      try {
+        for await (const chunk of res.Body as AsyncIterable<Uint8Array>) {
+          if (read + chunk.length > size) throw new Error(`more than the ${size} bytes announced`);
+          out.set(chunk, read);
+          read += chunk.length;
+        }
+      } catch (err) {
+        return wrap(`GET ${key}`, err);
+      }
+      if (read !== size) throw new ExternalServiceError(`S3 GET ${key} at ${uri} ended after ${read} of ${size} bytes: rerun this step.`);
+      return out;
+    },
     async get(key) {
       const v = await getOptional(key);
       if (v === undefined) throw new BadInputError(`object not found: ${uri}${key}`);

@@ -15,6 +15,7 @@ import { ParamsColumn } from '../../shared/parsing/paramsColumn';
 import { int64Number } from '../../shared/int64';
 import { mayNeedTrim } from './serviceTrim';
 import { ParquetDecoder } from '../../shared/parquetDecoder';
+import { ViewPool } from '../../shared/bufferPool';
 
 export const parseStepOptions = z.object({ date: z.string(), lake: z.string().optional() });
 
@@ -87,13 +88,20 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
      * change as Drain generalizes it, so the text code is checked against the text.
      */
     const seen = new Map<string, { idCode: number; template: string; textCode: number; first: number }>();
+    /**
+     * Bronze parts' bytes, read into the same few buffers: the part being read, the part being
+     * mined, and a part or two still being spliced into Silver (the writer keeps two in flight).
+     * A new ~5 MB buffer per part, and a copy for the decoding thread, left the main thread's
+     * malloc heap to grow with the number of parts (docs/decisions-flatmem.md).
+     */
+    const bronzeBytes = new ViewPool(4);
     /** Silver's columns parse computes for each Bronze part, and that part's bytes, which hold the others. */
     async function* silverBatches(): AsyncGenerator<{ computed: WritableBatch; base: Uint8Array; source: string }> {
       // The next part is decoded on another thread while this one is mined (shared/parquetDecoder.ts).
       // Reused: a part's vectors are read until its Silver batch is written (serialized when
       // `PartitionWriter.writeOnto` is called, before this generator resumes), then the next part
       // but one is decoded into their buffers.
-      const bronzeParts = readCommittedAheadWithBytes(ctx.lake, bronzeLogs, bronzeManifest, READ_AS_ARROW, READ_AS_ARROW, true);
+      const bronzeParts = readCommittedAheadWithBytes(ctx.lake, bronzeLogs, bronzeManifest, READ_AS_ARROW, READ_AS_ARROW, true, bronzeBytes);
       for await (const { batch: bronze, bytes, source } of bronzeParts) {
         const { message: messageVector, service: serviceVector, ts: tsVector } = bronze.arrow!;
         const n = bronze.rows;
@@ -176,7 +184,8 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
 
     // The snapshot first, then Silver naming it: features refuses a Silver whose snapshot is another run's.
     const silver = new PartitionWriter(ctx.lake, silverLogs, opts.date, ctx.runId);
-    for await (const { computed, base, source } of silverBatches()) await silver.writeOnto(computed, base, source);
+    // A Bronze part's bytes go back to the pool once spliced into its Silver part, not before.
+    for await (const { computed, base, source } of silverBatches()) await silver.writeOnto(computed, base, source, () => bronzeBytes.give(base));
     await saveSnapshot(ctx.lake, opts.date, miner.toState(), firstSeen, ctx.runId);
     const manifest = await silver.commit({ companions: { templates: ctx.runId } });
     const templates = firstSeen.size;

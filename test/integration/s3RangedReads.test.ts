@@ -98,6 +98,21 @@ describe('S3 ranged reads of Parquet parts (MinIO)', () => {
     expect(counting.counted.gets).toBe(blob!.fetched.requests);
   });
 
+  it('reads a whole part into the caller memory (getInto), and names a missing one', async () => {
+    const whole = await store.get(partKey);
+    const memory = new Uint8Array(whole.length + 200).fill(9);
+    const sizes: number[] = [];
+    const read = await store.getInto!(partKey, (size) => {
+      sizes.push(size);
+      return memory.subarray(100, 100 + size);
+    });
+    expect(sizes).toEqual([whole.length]);
+    expect(read.buffer).toBe(memory.buffer);
+    expect(Buffer.from(read).equals(Buffer.from(whole))).toBe(true);
+    expect([memory[99], memory[whole.length + 100]]).toEqual([9, 9]);
+    await expect(store.getInto!(`${partKey}.gone`, (size) => new Uint8Array(size))).rejects.toThrow(/object not found: s3:\/\/.*\.parquet\.gone/);
+  });
+
   it('names a missing part, whether opened directly or listed by a manifest', async () => {
     await expect(store.openBlob!(`${partKey}.gone`)).rejects.toThrow(/object not found: s3:\/\/.*\.parquet\.gone\. .*rerun the step/);
     const other = await writePartition(store, { ...spec, path: 'test/ranged-gone' }, date, [batchOfRows(spec, 0, 1_000)], { runId: 'r2' });
