@@ -132,10 +132,8 @@ describe('lake partitions', () => {
     const dir = await mkdtemp(join(tmpdir(), 'sentinel-lake-'));
     try {
       const encoder = new ParquetEncoder();
-      const memory = createMemoryStore();
       // A store whose puts take a while (as S3's do): a buffer reused before its put is done would be written over.
-      const slow: ObjectStore = { ...memory, put: (key, bytes) => new Promise((resolve) => setTimeout(resolve, 30)).then(() => memory.put(key, bytes)) };
-      for (const store of [slow, createLocalStore(dir)]) {
+      for (const store of [slowPuts(createMemoryStore()), createLocalStore(dir)]) {
         const writer = new PartitionWriter(store, silverLogs, '2026-01-05', 'run-splice');
         const wholes: Uint8Array[] = [];
         // Parts of about the same size, so that a later part takes an earlier one's buffer.
@@ -159,10 +157,8 @@ describe('lake partitions', () => {
     const dir = await mkdtemp(join(tmpdir(), 'sentinel-lake-'));
     try {
       const encoder = new ParquetEncoder();
-      const memory = createMemoryStore();
       // Puts that take a while (as S3's do) keep parts in flight while the next ones are read.
-      const slow: ObjectStore = { ...memory, put: (key, bytes) => new Promise((resolve) => setTimeout(resolve, 30)).then(() => memory.put(key, bytes)) };
-      for (const store of [slow, createLocalStore(dir)]) {
+      for (const store of [slowPuts(createMemoryStore()), createLocalStore(dir)]) {
         const date = '2026-01-06';
         // Parts of about the same size, so that a later part is read into an earlier one's buffer.
         const bronzes = Array.from({ length: 6 }, (_, seed) => bronzePart(3_000 + seed, seed));
@@ -232,3 +228,8 @@ describe('lake partitions', () => {
     }
   });
 });
+
+/** `store` with puts that take 30 ms each, as S3's take a while. */
+function slowPuts(store: ObjectStore): ObjectStore {
+  return { ...store, put: (key, bytes) => new Promise((resolve) => setTimeout(resolve, 30)).then(() => store.put(key, bytes)) };
+}
