@@ -276,7 +276,7 @@ export async function decodeParquetColumns(
 /**
  * `bytes` as the Blob parquet-wasm reads (its size, `slice`, and the slice's `arrayBuffer`): each
  * range it reads is a copy of that range only. `new Blob([bytes])` copied the whole part first,
- * ~5 MB of new memory per Bronze part on the decoding thread (docs/decisions-flatmem.md). The
+ * ~5 MB of new memory per Bronze part on the decoding thread (docs/decisions.md 106). The
  * bytes must not change until the decoding is done.
  */
 function bytesBlob(bytes: Uint8Array): Blob {

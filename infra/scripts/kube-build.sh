@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds kube-apiserver, kubelet, kube-controller-manager and kube-scheduler from the Go module proxy
 # (no GitHub or dl.k8s.io here) into $CACHE_DIR/kubernetes-$KUBE_VERSION/, once. The recipe and why each
-# step is needed: /work/shared/K8S-NOTES.md, docs/decisions-kube.md. Prints the cached bin dir.
+# step is needed: /work/shared/K8S-NOTES.md, docs/decisions.md 47. Prints the cached bin dir.
 source "$(dirname "$0")/lib.sh"
 KUBE_VERSION=${KUBE_VERSION:-v1.32.3}
 STAGING_VERSION=v0.${KUBE_VERSION#v1.}   # k8s.io/api etc. are published as v0.32.3 for v1.32.3

@@ -6,7 +6,7 @@
 #   kube.sh status   what runs
 #   kube.sh down     stop it and undo every side effect on the host (processes, mounts, netns, bridge,
 #                    iptables chains, cgroups, sysctls), leaving the machine as `up` found it
-# Why each setting: docs/decisions-kube.md. Writes .sentinel/kube.env (kubeconfigs, the pods' host address).
+# Why each setting: docs/decisions.md 47. Writes .sentinel/kube.env (kubeconfigs, the pods' host address).
 # Needs root (iptables, cgroups, mounts). One cluster per machine (ports, bridge): its state lives outside
 # the clone, so every clone's `kube.sh up` finds and reuses it, and `make clean` cannot pull it away.
 source "$(dirname "$0")/lib.sh"

@@ -15,7 +15,7 @@ export interface ObjectStore {
    * and returns a view of exactly that many bytes; the object is read into it and that view is
    * returned. A step that reads many parts one after another (parse's Bronze parts) reads them
    * into the same few buffers: a new buffer per part, freed only when the garbage collector got
-   * to it, made parse's resident memory grow with the number of parts (docs/decisions-flatmem.md).
+   * to it, made parse's resident memory grow with the number of parts (docs/decisions.md 106).
    * BadInputError naming the object when it does not exist; an error when it changed size while read.
    */
   getInto?(key: string, into: (size: number) => Uint8Array): Promise<Uint8Array>;

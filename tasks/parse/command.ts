@@ -92,7 +92,7 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
      * Bronze parts' bytes, read into the same few buffers: the part being read, the part being
      * mined, and a part or two still being spliced into Silver (the writer keeps two in flight).
      * A new ~5 MB buffer per part, and a copy for the decoding thread, left the main thread's
-     * malloc heap to grow with the number of parts (docs/decisions-flatmem.md).
+     * malloc heap to grow with the number of parts (docs/decisions.md 106).
      */
     const bronzeBytes = new ViewPool(4);
     /** Silver's columns parse computes for each Bronze part, and that part's bytes, which hold the others. */
