@@ -43,18 +43,7 @@ export interface MessageShape {
 
 /** What the clusterer sees of `message`, a message of this shape. */
 export function maskedTokens(shape: MessageShape, message: string): string[] {
-  const { digitTokens } = shape;
-  if (!digitTokens) return shape.masked;
-  const masked = shape.masked.slice();
-  for (const { token, parts } of digitTokens) {
-    let text = '';
-    for (let p = 0; p < parts.length; p++) {
-      const part = parts[p];
-      text += typeof part === 'string' ? part : message.slice(part, parts[++p] as number);
-    }
-    masked[token] = text;
-  }
-  return masked;
+  return maskedTokensReading(shape, (from, to) => message.slice(from, to));
 }
 
 /**
@@ -63,17 +52,25 @@ export function maskedTokens(shape: MessageShape, message: string): string[] {
  * not the whole message.
  */
 export function maskedTokensOfBytes(shape: MessageShape, bytes: Uint8Array, start: number): string[] {
+  return maskedTokensReading(shape, (from, to) => {
+    let text = '';
+    for (let i = start + from; i < start + to; i++) text += String.fromCharCode(bytes[i]);
+    return text;
+  });
+}
+
+/** The shape's masked tokens with its tokens with digits rebuilt from the message, read by `text(from, to)`. */
+function maskedTokensReading(shape: MessageShape, text: (from: number, to: number) => string): string[] {
   const { digitTokens } = shape;
   if (!digitTokens) return shape.masked;
   const masked = shape.masked.slice();
   for (const { token, parts } of digitTokens) {
-    let text = '';
+    let built = '';
     for (let p = 0; p < parts.length; p++) {
       const part = parts[p];
-      if (typeof part === 'string') text += part;
-      else for (let i = start + part, end = start + (parts[++p] as number); i < end; i++) text += String.fromCharCode(bytes[i]);
+      built += typeof part === 'string' ? part : text(part, parts[++p] as number);
     }
-    masked[token] = text;
+    masked[token] = built;
   }
   return masked;
 }

@@ -309,7 +309,7 @@ export function createTemplateMiner(config: Partial<TemplateMinerConfig> = {}, s
       const shape = shapeOfBytes(bytes, start, end);
       if (!shape) return null;
       const memo = shape.memo!;
-      const r = drain.learnKnown(memo) || drain.learn(shape.digitTokens ? maskedTokensOfBytes(shape, bytes, start) : shape.masked, memo);
+      const r = drain.learnKnown(memo) || drain.learn(maskedTokensOfBytes(shape, bytes, start), memo);
       writeShapeParamBytes(r.template, shape, bytes, start, sink);
       return r;
     },
@@ -324,7 +324,7 @@ export function createTemplateMiner(config: Partial<TemplateMinerConfig> = {}, s
       countShapeLookup();
       shapeHits++;
       const memo = shape.memo!;
-      return drain.learnKnownId(memo) ?? drain.learnId(shape.digitTokens ? maskedTokensOfBytes(shape, bytes, start) : shape.masked, memo);
+      return drain.learnKnownId(memo) ?? drain.learnId(maskedTokensOfBytes(shape, bytes, start), memo);
     },
     learnMasked(masked) {
       if (!defaultRules) throw new Error('learnMasked takes tokens made with the default masks and token rules; this miner has others');
