@@ -2,10 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { createRandom } from '../random';
 import { createMasker, DEFAULT_MASKS } from './masks';
 import { messageTokens } from './messageTokens';
-import { normalizeMessage } from './normalizeMessage';
-import { ParamsColumn } from './paramsColumn';
 import { bytePatternOf, classWord, hashCode, matchesPattern, matchesText, SPAN, shapeCodes, spansOf, viewOf } from './shapePattern';
 import { otherSpans, referenceShape } from './shapeReference.fixture';
+import { expectAddedFromBytesAsText, expectLearnedFromBytesAsText } from './bytesMining.fixture';
 import { createTemplateMiner } from './templateMiner';
 
 const random = createRandom(91);
@@ -137,29 +136,7 @@ describe('shape pattern', () => {
     expect(shaped.toState().drain.clusters).toEqual(reference.toState().drain.clusters);
     expect(shaped.toState().drain.aliases).toEqual(reference.toState().drain.aliases);
     // From the bytes (`templates`' learnBytes, `parse`'s addBytesTo), as from the text.
-    const learnReference = createTemplateMiner({ masks: DEFAULT_MASKS.map((m) => ({ ...m })) });
-    const learner = createTemplateMiner();
-    const adder = createTemplateMiner();
-    const addReference = createTemplateMiner({ masks: DEFAULT_MASKS.map((m) => ({ ...m })) });
-    const params = new ParamsColumn();
-    const referenceParams = new ParamsColumn();
-    let fromBytes = 0;
-    for (const line of lines) {
-      const bytes = Buffer.from(`${line}\n`);
-      const id = learner.learnBytes(bytes, 0, bytes.length - 1);
-      expect(id ?? learner.learn(line), line).toBe(learnReference.learn(line));
-      params.startRow();
-      let mined = adder.addBytesTo(bytes, 0, bytes.length - 1, params);
-      if (mined) fromBytes++;
-      mined ??= adder.addTo(normalizeMessage(line), params);
-      params.endRow();
-      referenceParams.startRow();
-      const expected = addReference.addTo(normalizeMessage(line), referenceParams);
-      referenceParams.endRow();
-      expect([mined.templateId, mined.template], line).toEqual([expected.templateId, expected.template]);
-    }
-    expect(params.vector().toArray()).toEqual(referenceParams.vector().toArray());
-    expect(adder.toState().drain.clusters).toEqual(addReference.toState().drain.clusters);
-    expect(fromBytes).toBeGreaterThan(1500);
+    expectLearnedFromBytesAsText(lines);
+    expect(expectAddedFromBytesAsText(lines)).toBeGreaterThan(1500);
   });
 });
