@@ -27,14 +27,13 @@ export class WorkerJobs<Reply extends { id: number }> {
   /**
    * `what`: the worker's job in an error message ("Parquet encoding"). `onNotice`: what to do with
    * a message that answers no job (one without an `id`), e.g. a buffer handed back before the reply.
-   * `thread`: the thread's options (resource limits), and a thread of the same file started earlier
-   * (bin/sentinel.mjs for `templates`), used as the first one unless it has exited.
+   * `thread`: the thread's options (resource limits).
    */
   constructor(
     private readonly url: URL,
     private readonly what: string,
     private readonly onNotice?: (message: unknown) => void,
-    private readonly thread: { options?: WorkerOptions; adopted?: Worker & { exited?: boolean } } = {},
+    private readonly thread: { options?: WorkerOptions } = {},
   ) {}
 
   run(request: (id: number) => object, transfer: readonly Transferable[] = []): Promise<Reply> {
@@ -53,9 +52,7 @@ export class WorkerJobs<Reply extends { id: number }> {
 
   private start(): Worker {
     if (this.worker) return this.worker;
-    const { adopted } = this.thread;
-    const worker = adopted && !adopted.exited ? adopted : new Worker(this.url, this.thread.options);
-    this.thread.adopted = undefined;
+    const worker = new Worker(this.url, this.thread.options);
     worker.on('message', (reply: Reply) => {
       if (typeof reply.id !== 'number') {
         this.onNotice?.(reply);

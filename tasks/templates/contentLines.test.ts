@@ -2,8 +2,6 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compileLogFormat, KNOWN_LOG_FORMATS } from '../../shared/logFormat';
 import { createMasker } from '../../shared/parsing/masks';
@@ -17,10 +15,10 @@ const workerUrl = new URL('../../dist/templatesReadWorker.mjs', import.meta.url)
 const dir = mkdtempSync(path.join(tmpdir(), 'sentinel-contentlines-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Every line as its text and its Content range's text (or null where the bytes did not decide). */
-async function linesOf(file: string, format: string, url: URL | undefined, regionBytes?: number) {
+/** Every line as its text and its Content range's text (or null where the bytes did not decide). `threadsFromLines` 0: on the reading threads whenever the file allows. */
+async function linesOf(file: string, format: string, url: URL | undefined, regionBytes?: number, threadsFromLines = 0) {
   const out: Array<[string, string | null]> = [];
-  for await (const b of contentLines(file, format, url, regionBytes))
+  for await (const b of contentLines(file, format, url, regionBytes, threadsFromLines))
     for (let i = 0; i < b.count; i++)
       out.push([
         b.bytes.toString('utf8', b.starts[i], b.ends[i]),
@@ -30,7 +28,7 @@ async function linesOf(file: string, format: string, url: URL | undefined, regio
 }
 
 describe('contentLines', () => {
-  it('gives the same lines and Content ranges on the reading thread as on the calling thread, gzip and lines across chunks included', async () => {
+  it('gives the same lines and Content ranges on the reading threads as on the calling thread, gzip and lines across chunks included', async () => {
     expect(existsSync(workerUrl), 'run `npm run build` first').toBe(true);
     const random = createRandom(3);
     const lines = Array.from({ length: 40_000 }, (_, i) =>
@@ -48,36 +46,30 @@ describe('contentLines', () => {
       const inThread = await linesOf(file, KNOWN_LOG_FORMATS.hdfs, undefined);
       expect(inThread.length).toBe(lines.length + 1);
       expect(inThread.filter(([, content]) => content !== null).length).toBeGreaterThan(35_000);
+      // A gzipped file on the calling thread, a plain one on two reading threads (1 MiB regions, and small ones: lines across their ends).
       expect(await linesOf(file, KNOWN_LOG_FORMATS.hdfs, workerUrl)).toEqual(inThread);
-      // Two reading threads on regions of a plain file: small regions, lines across their ends.
       expect(await linesOf(file, KNOWN_LOG_FORMATS.hdfs, workerUrl, 4099)).toEqual(inThread);
     }
   });
 
-  it('adopts the reading threads bin/sentinel.mjs started, and starts another for one that has exited', async () => {
-    const file = path.join(dir, 'adopted.log');
-    writeFileSync(file, Array.from({ length: 30_000 }, (_, i) => `081109 2036${i % 60} ${i} INFO dfs.DataNode: block blk_${i * 7} served`).join('\n'));
-    const key = Symbol.for('sentinel.templatesReaders');
-    const started = [0, 1].map(() => {
-      const worker = new Worker(workerUrl) as Worker & { exited?: boolean };
-      worker.unref();
-      worker.once('exit', () => {
-        worker.exited = true;
-      });
-      return worker;
-    });
-    await started[1].terminate();
-    expect(started[1].exited).toBe(true);
-    let repliesOfAdopted = 0;
-    started[0].on('message', () => repliesOfAdopted++);
-    (globalThis as Record<symbol, unknown>)[key] = { file: fileURLToPath(workerUrl), workers: started };
-    expect(await linesOf(file, KNOWN_LOG_FORMATS.hdfs, workerUrl, 65_536)).toEqual(await linesOf(file, KNOWN_LOG_FORMATS.hdfs, undefined));
-    expect(repliesOfAdopted).toBeGreaterThan(2);
-    // Taken once: the next run starts threads of its own.
-    expect((globalThis as Record<symbol, unknown>)[key]).toBeUndefined();
+  it('reads a plain file on the reading threads only when it is long, a gzipped one never', async () => {
+    const text = Array.from({ length: 30_000 }, (_, i) => `081109 2036${i % 60} ${i} INFO dfs.DataNode: block blk_${i * 7} served`).join('\n');
+    const plain = path.join(dir, 'long.log');
+    writeFileSync(plain, text);
+    const gzipped = path.join(dir, 'long.log.gz');
+    writeFileSync(gzipped, gzipSync(text));
+    // Batches from the reading threads carry their shape numbers; the calling thread's do not.
+    const onThreads = async (file: string, threadsFromLines: number) => {
+      const seen = new Set<boolean>();
+      for await (const b of contentLines(file, KNOWN_LOG_FORMATS.hdfs, workerUrl, 65_536, threadsFromLines)) seen.add(b.firstSightings !== undefined);
+      return [...seen];
+    };
+    expect(await onThreads(plain, 30_000)).toEqual([true]);
+    expect(await onThreads(plain, 40_000)).toEqual([false]);
+    expect(await onThreads(gzipped, 0)).toEqual([false]);
   });
 
-  it('reports a file it cannot read from the reading thread as an error naming it', async () => {
+  it('reports a file it cannot read as an error naming it, with the reading threads available or not', async () => {
     const bad = path.join(dir, 'bad.log.gz');
     writeFileSync(bad, Buffer.concat([gzipSync('a\nb\n'), Buffer.from('not gzip')]));
     const inThread = linesOf(bad, '<Content>', undefined).then(

@@ -1,21 +1,20 @@
 /**
  * Worker thread entry (bundled as dist/templatesReadWorker.mjs): reads one file's lines for
  * `templates`, a batch per request, in order, with their Content ranges and the masked tokens of
- * first sightings (contentLines.ts, contentRanges.ts): the whole file, or every `step`-th region of
- * it from region `first` (one of several reading threads). Each batch's buffers are transferred,
- * not copied.
+ * first sightings (contentLines.ts, contentRanges.ts): every `step`-th region of a plain file from
+ * region `first` (one of several reading threads). Each batch's buffers are transferred, not copied.
  */
 import { parentPort } from 'node:worker_threads';
 import { compileLogFormat } from '../../shared/logFormat';
 import { type ContentBatch, FirstSightings, type ReadReply, withContentRanges } from './contentRanges';
-import { fileLineBytes, type LineBatch, regionLineBytes } from './lineBytes';
+import { regionLineBytes } from './lineBytes';
 
 export interface ReadRequest {
   id: number;
   file: string;
   logFormat: string;
-  /** Regions `first`, `first + step`, … of `regionBytes` bytes (a plain file only); else the whole file. */
-  regions?: { first: number; step: number; regionBytes?: number };
+  /** Regions `first`, `first + step`, … of `regionBytes` bytes of the (plain) file. */
+  regions: { first: number; step: number; regionBytes?: number };
   /** The bytes of a region the main thread is done with, to read a later region into. */
   recycled?: ArrayBuffer;
 }
@@ -36,16 +35,8 @@ let queue: Promise<void> = Promise.resolve();
 async function* batchesOf({ file, logFormat, regions }: ReadRequest): AsyncGenerator<ContentBatch> {
   const format = compileLogFormat(logFormat);
   const firstSightings = new FirstSightings();
-  const batches: AsyncIterable<LineBatch> = regions ? regionLineBytes(file, regions.first, regions.step, regions.regionBytes, allocate) : fileLineBytes(file);
-  for await (const batch of batches) {
-    let bytes = batch.bytes;
-    if (!regions) {
-      // Copied into memory of its own (a read chunk, or a small Buffer's pool, may share it), so that it can be transferred.
-      const own = new Uint8Array(batch.count ? batch.ends[batch.count - 1] : 0);
-      own.set(batch.bytes.subarray(0, own.length));
-      bytes = Buffer.from(own.buffer);
-    }
-    const ranged = withContentRanges({ ...batch, bytes }, format);
+  for await (const batch of regionLineBytes(file, regions.first, regions.step, regions.regionBytes, allocate)) {
+    const ranged = withContentRanges(batch, format);
     yield { ...ranged, firstSightings: firstSightings.tokenize(ranged) };
   }
 }

@@ -39,7 +39,7 @@ describe('the templates bundle', () => {
       expect(runs[0], extra.join(' ')).toEqual(runs[1]);
       expect(runs[0].code).toBe(0);
     }
-    // The reading thread tokenizes first sightings (hex ids make many): the CSV is what the string path of the sources gives.
+    // Hex ids make many first sightings: the CSV is what the string path of the sources gives.
     const random = createRandom(9);
     const lines = Array.from({ length: 20_000 }, (_, i) => {
       const id = random.int(0x7fffffff).toString(16);
