@@ -286,6 +286,17 @@ describe('contentBytes (the byte-level Content of templates)', () => {
     const range = new Int32Array(2);
     expect(hdfs.contentBytes!(bytes, 3, 3 + SAMPLES.hdfs.line.length, range)).toBe(true);
     expect(bytes.toString('latin1', range[0], range[1])).toBe(SAMPLES.hdfs.fields.Content);
+    // Any byte from 0x80 in a field, anywhere in a word of four (invalid UTF-8 too), leaves the line to the regex.
+    const line = Buffer.from(SAMPLES.hdfs.line, 'latin1');
+    const component = line.indexOf('dfs.');
+    // In fields that end at whitespace (Date, Time) and at a character (Component's `:`).
+    const places = [1, 2, 3, 4, 5, 7, 8, 9, 10, 11, 12, ...Array.from({ length: 8 }, (_, k) => component + k)];
+    for (const byte of [0x80, 0x85, 0xa0, 0xc3, 0xff])
+      for (const at of places) {
+        const odd = Buffer.from(line);
+        odd[at] = byte;
+        expect(hdfs.contentBytes!(odd, 0, odd.length, range), `0x${byte.toString(16)} at ${at}`).toBe(false);
+      }
     expect(compileLogFormat(KNOWN_LOG_FORMATS.thunderbird).contentBytes).toBeUndefined();
     expect(compileLogFormat('<Content> end').contentBytes).toBeUndefined();
     expect(compileLogFormat('<A>\t<Content>').contentBytes).toBeUndefined();
