@@ -139,7 +139,7 @@ function contentByteMatcher(texts: string[]): CompiledLogFormat['contentBytes'] 
   const fieldCount = literals.length;
   // A DataView of the buffer last matched: its bytes are skipped four at a time.
   let viewed: Uint8Array | undefined;
-  let view = new DataView(new ArrayBuffer(0));
+  let view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
   return (bytes, start, end, range) => {
     if (bytes !== viewed) {
       viewed = bytes;

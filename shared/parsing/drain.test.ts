@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_DRAIN_CONFIG, Drain, templateIdFor, tokenize, type DrainState } from './drain';
+import { createRandom } from '../random';
+import { DEFAULT_DRAIN_CONFIG, Drain, type DrainConfig, type DrainMemo, newDrainMemo, templateIdFor, tokenize, type DrainState } from './drain';
 
 const ID = /^T[0-9a-f]{12}$/;
 
@@ -145,6 +146,73 @@ describe('Drain word rule', () => {
     const https = settled.add('host:443 open through proxy HTTPS');
     for (let i = 0; i < 5; i++) settled.add('host:443 open through proxy HTTPS');
     expect(settled.add('host:443 open through proxy SOCKS5').templateId).not.toBe(https.templateId);
+  });
+});
+
+describe('Drain memos', () => {
+  /**
+   * Learns `lines` with and without memos (one per shape: the line with digit tokens as `#`, those
+   * positions `varying`, as the miner's message shapes have them) and expects the same template
+   * for every line and the same final state. Returns how many lines the memos answered.
+   */
+  function learnWithAndWithoutMemos(lines: string[][], config: Partial<DrainConfig>): number {
+    const plain = new Drain(config);
+    const memoized = new Drain(config);
+    const memos = new Map<string, DrainMemo>();
+    let repeats = 0;
+    for (const [n, tokens] of lines.entries()) {
+      const shape = tokens.map((t) => (/^\d+$/.test(t) ? '#' : t));
+      let memo = memos.get(shape.join(' '));
+      if (!memo) {
+        const varying = shape.flatMap((t, i) => (t === '#' ? [i] : []));
+        memo = newDrainMemo(varying.length > 0 ? varying : undefined);
+        memos.set(shape.join(' '), memo);
+      }
+      const expected = plain.learn([...tokens]);
+      const known = memoized.learnKnown(memo);
+      if (known) repeats++;
+      const got = known ?? memoized.learn([...tokens], memo);
+      expect(got.template, `line ${n}: ${tokens.join(' ')}`).toBe(expected.template);
+      expect(got.templateId, `line ${n}: ${tokens.join(' ')}`).toBe(expected.templateId);
+    }
+    expect(memoized.toState()).toEqual(plain.toState());
+    return repeats;
+  }
+  const linesOf = (...texts: string[]) => texts.map((t) => t.split(' '));
+
+  it('are dropped when a cluster is created in their leaf that the tokens now match better', () => {
+    // `get <*> <*> ok` takes `get job disk ok` (memo), then `get job disk 7` makes a closer cluster.
+    const lines = linesOf('get 1 2 ok', 'get 3 4 ok', 'get job disk ok', 'get job disk ok', 'get job disk 7', 'get job disk ok');
+    expect(learnWithAndWithoutMemos(lines, {})).toBe(1);
+  });
+
+  it('are dropped when another cluster of their leaf generalizes', () => {
+    // `get job disk failed` is a word variant of `get job disk ok` until a value generalizes it.
+    const lines = linesOf('get 1 2 ok', 'get 3 4 ok', 'get job disk failed', 'get job disk ok', 'get job disk ok', 'get job disk 7', 'get job disk ok');
+    expect(learnWithAndWithoutMemos(lines, {})).toBe(1);
+  });
+
+  it('are dropped when a new tree node routes their tokens to another leaf', () => {
+    // `get failed` joins `<*> failed` under the `<*>` node, until `get ok` gives `get` a node of its own.
+    const lines = linesOf('7 failed', 'get failed', 'get failed', 'get failed', 'get ok', 'get failed');
+    expect(learnWithAndWithoutMemos(lines, {})).toBe(1);
+  });
+
+  it('give what learning without them gives, through creations, merges, absorbed clusters, settling and new tree nodes', () => {
+    // Few words and short lines, so that lines meet in leaves, generalize, merge as siblings and
+    // settle; digits vary within a shape.
+    for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
+      const random = createRandom(seed);
+      const words = ['get', 'put', 'job', 'disk', 'user', 'ok', 'failed', 'a', 'b', 'c', 'x1', 'y'];
+      const shapes = Array.from({ length: 200 }, () =>
+        Array.from({ length: 2 + random.int(3) }, () => (random.int(4) === 0 ? '#' : words[random.int(words.length)])),
+      );
+      // Later shapes come in later: the tree and the leaves keep changing while memos are held.
+      const lines = Array.from({ length: 6000 }, (_, n) =>
+        shapes[random.int(Math.min(shapes.length, 5 + Math.floor(n / 30)))].map((t) => (t === '#' ? String(random.int(3) === 0 ? random.int(100) : 7) : t)),
+      );
+      expect(learnWithAndWithoutMemos(lines, { wordVariantLimit: 3, settledWordLines: 4, maxChildren: 8 })).toBeGreaterThan(1500);
+    }
   });
 });
 

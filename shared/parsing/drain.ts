@@ -100,13 +100,16 @@ export interface DrainState {
 
 /**
  * What a caller may keep for one masked token list that keeps coming back (templateMiner.ts keeps
- * one per message shape): the cluster it joined without changing it, and `changes` then. While
- * nothing that can change the match has happened since, the same tokens join the same cluster
- * again without a tree search (Drain.learn).
+ * one per message shape): the cluster it joined without changing it, the leaf it was routed to, and
+ * the versions of that leaf and of the tree then. While neither has changed, nothing that decides
+ * the match has, and the same tokens join the same cluster again without a tree search (Drain.learn).
+ * Make one with `newDrainMemo`.
  */
 export interface DrainMemo {
   cluster: unknown;
-  changes: number;
+  leaf: unknown;
+  leafVersion: number;
+  treeVersion: number;
   /**
    * Positions where the tokens differ between the lines that share the memo (a shape's tokens with
    * digits, `225ms`): each holds a digit in every such line. The memo is then only taken when the
@@ -129,12 +132,19 @@ interface Cluster {
   seq: number;
 }
 
+/** A memo that holds nothing yet. */
+export function newDrainMemo(varying?: readonly number[]): DrainMemo {
+  return { cluster: undefined, leaf: undefined, leafVersion: -1, treeVersion: -1, ...(varying ? { varying } : {}) };
+}
+
 interface TreeNode {
   children: Map<string, TreeNode>;
   clusters: Cluster[];
+  /** A leaf's: counts the changes to its clusters that can change a match there (see `touch`). */
+  version: number;
 }
 
-const newNode = (): TreeNode => ({ children: new Map(), clusters: [] });
+const newNode = (): TreeNode => ({ children: new Map(), clusters: [], version: 0 });
 
 /** Whitespace other than single spaces between tokens. */
 const IRREGULAR_SPACE = /[^\S ]| {2}/;
@@ -157,12 +167,16 @@ export class Drain {
   private readonly siblings = new SiblingIndex();
   private nextSeq = 0;
   /**
-   * Counts every change that can make the same tokens join another cluster: a cluster created,
-   * generalized or merged, or one becoming settled (the word rule looks at that, not at sizes).
-   * A line that joins a cluster without changing it changes nothing else, so while this count
-   * stays the same, the same tokens join the same cluster (DrainMemo).
+   * Counts the nodes added to the tree: a new node can route tokens that went to `<*>` (or nowhere)
+   * to another leaf. Within a leaf, what decides a match is its clusters (bestMatch,
+   * digitsMatchAlike): a cluster filed there, generalized or merged away bumps the version of each
+   * leaf it is filed in (`touch`). A line that joins a cluster without changing it changes nothing
+   * else, so while both versions stay the same, the same tokens join the same cluster (DrainMemo).
+   * A cluster becoming settled changes no memo's match: it can only become a word variant for
+   * tokens (never the best match, which a memo's tokens join unchanged), and the cluster the tokens
+   * joined has each of their differing tokens as `<*>`, where settling changes nothing.
    */
-  private changes = 0;
+  private treeVersion = 0;
 
   private readonly learningRules: MatchRules;
 
@@ -211,14 +225,20 @@ export class Drain {
 
   /** The memo's cluster, joined once more, while nothing has changed since the memo was taken; else null. */
   private repeat(memo: DrainMemo): Cluster | null {
-    if (memo.changes !== this.changes) return null;
+    if (memo.treeVersion !== this.treeVersion || (memo.leaf as TreeNode).version !== memo.leafVersion) return null;
     const cluster = memo.cluster as Cluster;
-    if (++cluster.size === this.learningRules.settledWordLines) memo.changes = ++this.changes;
+    cluster.size++;
     return cluster;
   }
 
+  /** A change to `cluster` that can change a match: every leaf it is filed in gets a new version. */
+  private touch(cluster: Cluster): void {
+    this.leafAt(cluster.path).version++;
+    for (const path of cluster.extraPaths) this.leafAt(path).version++;
+  }
+
   private learnTokens(tokens: string[], memo?: DrainMemo): { cluster: Cluster; changeType: ChangeType } {
-    if (memo) memo.changes = -1;
+    if (memo) memo.treeVersion = -1;
     const leaf = this.leafOf(tokens);
     const found = leaf && bestMatch(leaf.clusters, tokens, this.learningRules);
     if (!found) {
@@ -226,16 +246,18 @@ export class Drain {
       const target = this.mergeSiblings(created);
       return target ? { cluster: target, changeType: 'updated' } : { cluster: created, changeType: 'created' };
     }
-    if (++found.size === this.learningRules.settledWordLines) this.changes++;
+    found.size++;
     const merged = mergeTemplate(found.tokens, tokens);
     if (merged === found.tokens) {
       if (memo && (!memo.varying || this.digitsMatchAlike(leaf, tokens.length, memo.varying))) {
         memo.cluster = found;
-        memo.changes = this.changes;
+        memo.leaf = leaf;
+        memo.leafVersion = leaf.version;
+        memo.treeVersion = this.treeVersion;
       }
       return { cluster: found, changeType: 'none' };
     }
-    this.changes++;
+    this.touch(found);
     this.siblings.remove(found.id);
     found.tokens = merged;
     found.text = undefined;
@@ -283,9 +305,11 @@ export class Drain {
   }
 
   private mergeInto(target: Cluster, others: readonly Cluster[]): void {
-    this.changes++;
+    // Target's leaves now (its tokens and size change) and each other's (it leaves them; target joins those).
+    this.touch(target);
     this.siblings.remove(target.id);
     for (const other of others) {
+      this.touch(other);
       this.siblings.remove(other.id);
       target.tokens = mergeTemplate(target.tokens, other.tokens);
       target.size += other.size;
@@ -311,7 +335,10 @@ export class Drain {
     let node = this.root;
     for (const key of path) {
       let child = node.children.get(key);
-      if (!child) node.children.set(key, (child = newNode()));
+      if (!child) {
+        node.children.set(key, (child = newNode()));
+        this.treeVersion++;
+      }
       node = child;
     }
     return node;
@@ -434,8 +461,9 @@ export class Drain {
     // An alias is taken too: an old id must keep naming the cluster it was merged into.
     for (let n = 1; this.clustersById.has(id) || this.aliases.has(id); n++) id = templateIdFor(`${text}\u0000${n}`);
     const cluster: Cluster = { id, tokens, size: 1, path: this.pathFor(tokens), extraPaths: [], seq: this.nextSeq++ };
-    this.changes++;
-    this.leafAt(cluster.path).clusters.push(cluster);
+    const leaf = this.leafAt(cluster.path);
+    leaf.clusters.push(cluster);
+    leaf.version++;
     this.clustersById.set(id, cluster);
     this.clusterList.push(cluster);
     this.siblings.add(id, tokens);

@@ -20,7 +20,7 @@
  * and that contain no `<` (which could be read as a placeholder) get a shape. Others are mined
  * as before. Pure data structure, no I/O.
  */
-import type { DrainMemo } from './drain';
+import { type DrainMemo, newDrainMemo } from './drain';
 import type { MessageTokens } from './messageTokens';
 import { type BytePattern, bytePatternOf, hashCode, matchesPattern, matchesText, SPAN, shapeCodes, spansOf, UUID_HEX, viewOf } from './shapePattern';
 
@@ -353,7 +353,7 @@ function entryFor(message: string, { tokens, masked, values }: MessageTokens): E
     valueSpans,
     digitTokens: digitTokens.length > 0 ? digitTokens : null,
     // Tokens with digits differ from message to message: Drain keeps the memo only while their text cannot change the match.
-    memo: { cluster: undefined, changes: -1, ...(digitTokens.length > 0 ? { varying: digitTokens.map((d) => d.token) } : {}) },
+    memo: newDrainMemo(digitTokens.length > 0 ? digitTokens.map((d) => d.token) : undefined),
     next: undefined,
   };
 }

@@ -16,6 +16,7 @@ import {
   type DrainConfig,
   type DrainMemo,
   type DrainState,
+  newDrainMemo,
 } from './drain';
 import { createMasker, DEFAULT_MASKS, type MaskRule } from './masks';
 import { DEFAULT_TOKEN_RULES, messageTokens, type MessageTokens, type TokenRules } from './messageTokens';
@@ -225,7 +226,7 @@ export function createTemplateMiner(config: Partial<TemplateMinerConfig> = {}, s
     const tokens = messageTokens(content, masker, tokenRules);
     if (remembering) {
       if (prepared.size >= MESSAGE_CACHE_SIZE) prepared.clear();
-      prepared.set(content, { ...tokens, memo: { cluster: undefined, changes: -1 } });
+      prepared.set(content, { ...tokens, memo: newDrainMemo() });
     }
     return (shaping && shapes!.remember(content, tokens)) || tokens;
   };
