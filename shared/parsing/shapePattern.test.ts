@@ -96,6 +96,20 @@ describe('shape pattern', () => {
     expect(matched).toBeGreaterThan(2000);
   });
 
+  it('never takes a byte from 0x80 for hex in a span, whatever its low seven bits (0xb1, 0xc3 read as `1`, `C`)', () => {
+    const message = 'job 4f3a9c21d8e7b650 done';
+    const codes = shapeCodes(Uint16Array.from(message, (ch) => ch.charCodeAt(0)));
+    const pattern = bytePatternOf(codes);
+    const bytes = Buffer.from(message, 'latin1');
+    expect(matchesPattern(pattern, bytes, viewOf(bytes), 0, bytes.length)).toBe(true);
+    for (let at = 4; at < 20; at++)
+      for (const byte of [0xb1, 0xc3, 0xe6]) {
+        const odd = Buffer.from(bytes);
+        odd[at] = byte;
+        expect(matchesPattern(pattern, odd, viewOf(odd), 0, odd.length), `0x${byte.toString(16)} at ${at}`).toBe(false);
+      }
+  });
+
   it('reads four bytes as hashCode reads each', () => {
     for (let t = 0; t < 20_000; t++) {
       const bytes = Uint8Array.from({ length: 4 }, () => 32 + random.int(95));

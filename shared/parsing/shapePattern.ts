@@ -238,9 +238,17 @@ export function matchesPattern(p: BytePattern, bytes: Uint8Array, view: DataView
     if (c !== t && t > UUID_HEX && (t !== 49 || c < 48 || c > 57 || (c === 48 && i + 1 < start + n && (bytes[i + 1] | 32) === 120))) return false;
   }
   for (let s = 0; s < spans.length; s += 3) {
-    // Hex only, and for a hex span a digit and a letter: the classes or-ed give 3.
+    // Hex only, and for a hex span a digit and a letter: the classes or-ed give 3. Four bytes at a
+    // time (`hexClasses`), the last few one at a time.
     let seen = 0;
-    for (let i = start + spans[s], end = start + spans[s + 1]; i < end; i++) {
+    let i = start + spans[s];
+    const end = start + spans[s + 1];
+    for (; i + 4 <= end; i += 4) {
+      const classes = hexClasses(view.getInt32(i, true));
+      if (classes < 0) return false;
+      seen |= classes;
+    }
+    for (; i < end; i++) {
       const k = spanClass(bytes[i]);
       if (k === 0) return false;
       seen |= k;
@@ -249,6 +257,22 @@ export function matchesPattern(p: BytePattern, bytes: Uint8Array, view: DataView
   }
   return true;
 }
+
+/**
+ * `spanClass` of four bytes at once (a little-endian word): -1 when one of them is not hex, else
+ * the classes they hold or-ed (1 a digit, 2 a letter a–f or A–F). Per byte, bit 7 of `digits` and
+ * of `letters` as in `classWord`; a byte from 0x80 is never hex.
+ */
+function hexClasses(m: number): number {
+  const low = m & 0x7f7f7f7f;
+  const digits = ~((low ^ 0x30303030) + 0x76767676) & 0x80808080;
+  const lower = low | 0x20202020;
+  const letters = (lower + 0x1f1f1f1f) & ~(lower + 0x19191919) & 0x80808080;
+  if ((digits | letters) !== ALL_HIGH_BITS || (m & 0x80808080) !== 0) return -1;
+  return (digits !== 0 ? 1 : 0) | (letters !== 0 ? 2 : 0);
+}
+/** Bit 7 of every byte of a word, as the int32 that bitwise operators give. */
+const ALL_HIGH_BITS = 0x80808080 | 0;
 
 /** `matchesPattern` for a message given as a string, against a shape's codes and spans (a shape of any characters). */
 export function matchesText(codes: Uint16Array, spans: Int32Array, text: string): boolean {
