@@ -2,7 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { createRandom } from '../random';
 import { createMasker, DEFAULT_MASKS } from './masks';
 import { messageTokens } from './messageTokens';
-import { bytePatternOf, classWord, hashCode, matchesPattern, matchesText, SPAN, shapeCodes, spansOf, viewOf } from './shapePattern';
+import {
+  bytePatternOf,
+  classWord,
+  hashCode,
+  matchesPattern,
+  matchesText,
+  quickShapeKey,
+  quickShapeKeyOfText,
+  SPAN,
+  shapeCodes,
+  spansOf,
+  viewOf,
+} from './shapePattern';
 import { otherSpans, referenceShape } from './shapeReference.fixture';
 import { expectAddedFromBytesAsText, expectLearnedFromBytesAsText } from './bytesMining.fixture';
 import { createTemplateMiner } from './templateMiner';
@@ -94,6 +106,20 @@ describe('shape pattern', () => {
     }
     expect(spans).toBeGreaterThan(1000);
     expect(matched).toBeGreaterThan(2000);
+  });
+
+  it('gives a message the same quick key as text and as bytes, and every message of its shape the same', () => {
+    let printable = 0;
+    for (let t = 0; t < 3000; t++) {
+      const a = adversarialMessage();
+      const b = otherSpans(a, (n) => random.int(n));
+      if (!/^[ -~]*$/.test(a)) continue;
+      printable++;
+      const bytes = Buffer.from(`x${a}0x`, 'latin1');
+      expect(quickShapeKeyOfText(a), a).toBe(quickShapeKey(viewOf(bytes), 1, 1 + a.length));
+      if (referenceShape(a) === referenceShape(b)) expect(quickShapeKeyOfText(b), `${a} / ${b}`).toBe(quickShapeKeyOfText(a));
+    }
+    expect(printable).toBeGreaterThan(1000);
   });
 
   it('never takes a byte from 0x80 for hex in a span, whatever its low seven bits (0xb1, 0xc3 read as `1`, `C`)', () => {

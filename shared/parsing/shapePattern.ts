@@ -141,6 +141,43 @@ export function classWord(m: number): number {
   return (m & ~mask) | (0x31313131 & mask);
 }
 
+/**
+ * A hash of a message's length and its characters as the hashes see them (`classWord`, four
+ * bytes at a time, then `hashCode`: every hex character `1`; a function of its shape, coarser than
+ * it): where to look its shape up (messageShapes.ts, and the reading threads of `templates`).
+ */
+export function quickShapeKey(view: DataView, start: number, end: number): number {
+  const n = end - start;
+  let h = Math.imul(n, 0x9e3779b1);
+  let i = start;
+  for (const whole = start + (n & ~3); i < whole; i += 4) h = Math.imul(h ^ classWord(view.getInt32(i, true)), 0x01000193);
+  for (; i < end; i++) h = Math.imul(h ^ hashCode(view.getUint8(i)), 0x01000193);
+  return h ^ (h >>> 15);
+}
+
+/**
+ * `quickShapeKey` of a message given as a string: the same key for a message of printable ASCII,
+ * and for any text a function of its shape (each character's `hashCode`, four to a word).
+ */
+export function quickShapeKeyOfText(text: string): number {
+  const n = text.length;
+  let h = Math.imul(n, 0x9e3779b1);
+  let i = 0;
+  for (const whole = n & ~3; i < whole; i += 4) h = Math.imul(h ^ wordOfText(text, i), 0x01000193);
+  for (; i < n; i++) h = Math.imul(h ^ hashCode(text.charCodeAt(i)), 0x01000193);
+  return h ^ (h >>> 15);
+}
+
+/** `classWord` of four characters from `at` (for ASCII: of their bytes as a little-endian word). */
+function wordOfText(text: string, at: number): number {
+  return (
+    hashCode(text.charCodeAt(at)) |
+    (hashCode(text.charCodeAt(at + 1)) << 8) |
+    (hashCode(text.charCodeAt(at + 2)) << 16) |
+    (hashCode(text.charCodeAt(at + 3)) << 24)
+  );
+}
+
 /** A character in a span: 1 a digit, 2 a letter a–f or A–F, 0 neither (the span does not match). */
 function spanClass(c: number): number {
   return isDigitCode(c) ? 1 : (c | 32) >= 97 && (c | 32) <= 102 ? 2 : 0;

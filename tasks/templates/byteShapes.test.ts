@@ -3,8 +3,8 @@ import { compileLogFormat } from '../../shared/logFormat';
 import { createMasker } from '../../shared/parsing/masks';
 import { messageTokens } from '../../shared/parsing/messageTokens';
 import { createRandom } from '../../shared/random';
-import { bytePattern, coarseShapeHash, quickShapeKey } from './byteShapes';
-import { matchesPattern, viewOf } from '../../shared/parsing/shapePattern';
+import { bytePattern, coarseShapeHash } from './byteShapes';
+import { matchesPattern, quickShapeKey, viewOf } from '../../shared/parsing/shapePattern';
 import { FirstSightings, maskedOfLine, withContentRanges } from './contentRanges';
 import { referenceShape } from '../../shared/parsing/shapeReference.fixture';
 

@@ -44,18 +44,3 @@ export function coarseShapeHash(bytes: Uint8Array, view: DataView, start: number
 export function bytePattern(bytes: Uint8Array, start: number, end: number): BytePattern {
   return bytePatternOf(shapeCodes(bytes.subarray(start, end)));
 }
-
-/**
- * A key of a message's length and three of its words with hex characters read as `1` (a function
- * of its shape, like `coarseShapeHash`, but a few loads instead of a pass): where to guess its shape.
- */
-export function quickShapeKey(view: DataView, start: number, end: number): number {
-  const n = end - start;
-  let h = Math.imul(n, 0x9e3779b1);
-  if (n >= 4) {
-    h = Math.imul(h ^ classWord(view.getInt32(start, true)), FNV_PRIME);
-    h = Math.imul(h ^ classWord(view.getInt32(start + ((n >>> 1) & ~3), true)), FNV_PRIME);
-    h = Math.imul(h ^ classWord(view.getInt32(end - 4, true)), FNV_PRIME);
-  }
-  return h ^ (h >>> 15);
-}

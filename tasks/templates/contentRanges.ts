@@ -6,8 +6,8 @@
 import type { CompiledLogFormat } from '../../shared/logFormat';
 import { createMasker } from '../../shared/parsing/masks';
 import { messageTokens } from '../../shared/parsing/messageTokens';
-import { bytePattern, coarseShapeHash, quickShapeKey } from './byteShapes';
-import { type BytePattern, matchesPattern, viewOf } from '../../shared/parsing/shapePattern';
+import { bytePattern, coarseShapeHash } from './byteShapes';
+import { type BytePattern, matchesPattern, quickShapeKey, viewOf } from '../../shared/parsing/shapePattern';
 import type { LineBatch } from './lineBytes';
 
 /** A LineBatch, and for each line the byte range of its Content, or -1 where the bytes do not decide it (decode and use `content`). */
