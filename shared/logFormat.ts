@@ -161,7 +161,7 @@ function contentByteMatcher(texts: string[]): CompiledLogFormat['contentBytes'] 
       for (;;) {
         // Bytes that can neither start the literal nor stop the field are skipped in tight loops
         // (the field's bytes are most of a header): four at a time while none of the four can
-        // (`skippableWord`), then one at a time.
+        // (`skipWords`), then one at a time.
         q = skipWords(view, q, end, first);
         if (first === WHITESPACE) while (q < end && bytes[q] > 32 && bytes[q] < 128) q++;
         else while (q < end && bytes[q] !== first && bytes[q] > 13 && bytes[q] < 128) q++;
