@@ -65,12 +65,12 @@ describe('lake partitions', () => {
       for await (const b of parts) out.push([b.rows, b.columns.reason, b.columns.raw, Object.keys(b.arrow ?? {})]);
       return out;
     };
-    const ahead = await seen(readCommittedAhead(store, quarantine, manifest, ['raw', 'reason'], ['raw']));
+    const ahead = await seen(readCommittedAhead(store, quarantine, manifest, { columns: ['raw', 'reason'], arrow: ['raw'] }));
     expect(ahead).toEqual(await seen(readCommitted(store, quarantine, manifest, ['raw', 'reason'], ['raw'])));
     expect(ahead.map((b) => (b as [number])[0])).toEqual([3, 2, 4]);
     // With each part's bytes, as stored, and its source named.
     const withBytes: string[] = [];
-    for await (const { batch: b, bytes, source } of readCommittedAheadWithBytes(store, quarantine, manifest, ['raw'], ['raw'])) {
+    for await (const { batch: b, bytes, source } of readCommittedAheadWithBytes(store, quarantine, manifest, { columns: ['raw'], arrow: ['raw'] })) {
       const key = manifest.files[withBytes.length].key;
       expect(Buffer.from(bytes).equals(Buffer.from(await store.get(key)))).toBe(true);
       expect(source).toBe(`${store.uri}${key}`);
@@ -176,7 +176,7 @@ describe('lake partitions', () => {
         Object.assign(writer, { encoder: slowEncoder });
         const wholes: Uint8Array[] = [];
         let part = 0;
-        const reads = readCommittedAheadWithBytes(store, bronzeLogs, bronzeManifest, ['message'], ['message'], true, pool);
+        const reads = readCommittedAheadWithBytes(store, bronzeLogs, bronzeManifest, { columns: ['message'], arrow: ['message'], reuse: true, into: pool });
         for await (const { batch, bytes, source } of reads) {
           // The part's own bytes, in the pool's memory, never the store's object.
           expect(pool.owns(bytes), `part ${part}`).toBe(true);

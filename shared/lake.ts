@@ -290,6 +290,18 @@ export async function* readCommitted(
   for (const f of manifest.files) yield await decodeParquetColumns(spec, await store.get(f.key), `${store.uri}${f.key}`, columns, arrow);
 }
 
+/** What `readCommittedAhead` reads of each part and how (see there). */
+export interface ReadAheadOptions {
+  /** Read only these columns (Parquet column projection; default: all). */
+  columns?: readonly string[];
+  /** Columns kept as Arrow vectors in `batch.arrow`, as `readPartition`'s `arrow`. */
+  arrow?: readonly string[];
+  /** Whether a part's Arrow buffers take a later part's columns once the caller asks for the next part. */
+  reuse?: boolean;
+  /** A pool the parts' bytes are read into (`readCommittedAheadWithBytes`). */
+  into?: ViewPool;
+}
+
 /**
  * `readCommitted`, with the next part fetched and decoded (on the decoding worker thread, see
  * shared/parquetDecoder.ts) while the caller works on the current one: for a step that spends
@@ -317,10 +329,7 @@ export async function* readCommittedAheadWithBytes(
   store: ObjectStore,
   spec: TableSpec,
   manifest: PartitionManifest,
-  columns?: readonly string[],
-  arrow?: readonly string[],
-  reuse = false,
-  into?: ViewPool,
+  { columns, arrow, reuse = false, into }: ReadAheadOptions = {},
 ): AsyncGenerator<{ batch: Batch; bytes: Uint8Array; source: string }> {
   const decoder = ParquetDecoder.shared();
   // The thread starts (its module and wasm) while the first part is read from the store.

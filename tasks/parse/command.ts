@@ -101,7 +101,12 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
       // Reused: a part's vectors are read until its Silver batch is written (serialized when
       // `PartitionWriter.writeOnto` is called, before this generator resumes), then the next part
       // but one is decoded into their buffers.
-      const bronzeParts = readCommittedAheadWithBytes(ctx.lake, bronzeLogs, bronzeManifest, READ_AS_ARROW, READ_AS_ARROW, true, bronzeBytes);
+      const bronzeParts = readCommittedAheadWithBytes(ctx.lake, bronzeLogs, bronzeManifest, {
+        columns: READ_AS_ARROW,
+        arrow: READ_AS_ARROW,
+        reuse: true,
+        into: bronzeBytes,
+      });
       for await (const { batch: bronze, bytes, source } of bronzeParts) {
         const { message: messageVector, service: serviceVector, ts: tsVector } = bronze.arrow!;
         const n = bronze.rows;
