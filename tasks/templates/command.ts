@@ -8,10 +8,12 @@ import { compileLogFormat, knownLogFormat, type CompiledLogFormat } from '../../
 import { createTemplateMiner } from '../../shared/parsing/templateMiner';
 import { parseOptions } from '../options';
 import { fileLines } from './fileLines';
+import { DecimalCounter } from './decimalCounter';
 import { IdSpoolReader, IdSpoolWriter } from './idSpool';
 import { contentLines } from './contentLines';
 import { LineLearner, UNMATCHED } from './lineLearner';
 import { csvField, type StructuredLog } from './structured';
+import { type OrderedSink, WritesInFlight } from './writesInFlight';
 
 export const templatesOptions = z.object({
   args: z.array(z.string()).length(1, 'give exactly one log file'),
@@ -134,26 +136,14 @@ async function writeRows(file: string, format: CompiledLogFormat, opts: z.infer<
       const tailBytes = tails.map((tail) => Buffer.from(`${tail}\n`, 'utf8'));
       const BATCH = 16_384;
       const rowBytes = 16 + Math.max(0, ...tailBytes.map((t) => t.length));
-      // The line number as ASCII digits, counted up in place: `decimal[first..]`.
-      const decimal = new Uint8Array(20).fill(48);
-      let first = decimal.length - 1;
-      // Writes in flight while the next batch is built (each batch is a fresh buffer): a file's
-      // take the libuv threads in parallel, at their own positions.
-      const writing: Array<{ done: Promise<void>; buffer: Buffer }> = [];
-      // A file's writes are done when their promise is: their buffers are used again (no garbage
-      // per batch; at 10M lines fresh ones piled up to ~50 MB before a collection). stdout may
-      // still hold a buffer after its write returns: a fresh one per batch there.
-      const spare: Buffer[] = [];
+      const lineNumber = new DecimalCounter();
+      const writes = new WritesInFlight(out, WRITES_IN_FLIGHT);
       while (lineId < mined.lines) {
-        const size = Math.min(BATCH, mined.lines - lineId) * rowBytes;
-        let buffer = out.reusesBuffers && spare.length > 0 && spare[spare.length - 1].length >= size ? spare.pop()! : Buffer.allocUnsafe(size);
+        let buffer = writes.buffer(Math.min(BATCH, mined.lines - lineId) * rowBytes);
         let used = 0;
         for (const end = Math.min(mined.lines, lineId + BATCH); lineId < end; ) {
           lineId++;
-          let d = decimal.length - 1;
-          while (decimal[d] === 57) decimal[d--] = 48;
-          decimal[d]++;
-          if (d < first) first = d;
+          lineNumber.increment();
           const n = spool.next();
           if (n === UNMATCHED) continue;
           if (counts[n]++ === 0) firstRows[n] = lineId;
@@ -163,20 +153,13 @@ async function writeRows(file: string, format: CompiledLogFormat, opts: z.infer<
             grown.set(buffer.subarray(0, used));
             buffer = grown;
           }
-          for (let k = first; k < decimal.length; k++) buffer[used++] = decimal[k];
+          used = lineNumber.writeTo(buffer, used);
           buffer.set(tail, used);
           used += tail.length;
         }
-        if (writing.length >= WRITES_IN_FLIGHT) {
-          const written = writing.shift()!;
-          await written.done;
-          spare.push(written.buffer);
-        }
-        const done = out.write(buffer.subarray(0, used));
-        done.catch(() => {}); // awaited below; this only keeps a failure from counting as unhandled meanwhile
-        writing.push({ done, buffer });
+        await writes.write(buffer, used);
       }
-      for (const { done } of writing) await done;
+      await writes.finish();
     }
     if (lineId !== mined.lines)
       throw new Error(`${file}: ${lineId} lines on the second read, ${mined.lines} on the first (the file changed while it was read?)`);
@@ -211,11 +194,9 @@ async function writeRows(file: string, format: CompiledLogFormat, opts: z.infer<
 /** Row batches being written while the next is built (about 1 MB each). */
 const WRITES_IN_FLIGHT = 3;
 
-interface TextSink {
+interface TextSink extends OrderedSink {
   /** Writes after everything written before (calls may overlap: each takes its place when called). */
   write(text: string | Uint8Array): Promise<void>;
-  /** Whether bytes given to `write` may be changed once its promise is settled (a file: yes; stdout may still hold them). */
-  readonly reusesBuffers: boolean;
   /** Makes the output visible: a file appears whole under its name, or not at all. */
   commit(): Promise<void>;
   abandon(): Promise<void>;
