@@ -132,13 +132,22 @@ export function hashCode(c: number): number {
 /** `hashCode` of four bytes of printable ASCII at once (a little-endian word; other bytes give some other word). */
 export function classWord(m: number): number {
   const low = m & 0x7f7f7f7f;
-  // Digits: the byte XOR 0x30 is below 10, so adding 0x76 leaves bit 7 clear.
-  const digits = ~((low ^ 0x30303030) + 0x76767676);
-  // Letters a–f, either case: the byte OR 0x20 is 0x61–0x66 (adding 0x1f sets bit 7, adding 0x19 does not). No carry crosses a byte.
-  const lower = low | 0x20202020;
-  const letters = (lower + 0x1f1f1f1f) & ~(lower + 0x19191919);
-  const mask = (((digits | letters) & 0x80808080) >>> 7) * 0xff;
+  const mask = (((digitBits(low) | hexLetterBits(low)) & 0x80808080) >>> 7) * 0xff;
   return (m & ~mask) | (0x31313131 & mask);
+}
+
+/** Bit 7 set in each byte of `low` (a word of seven-bit bytes) that is a digit: the byte XOR 0x30 is below 10, so adding 0x76 leaves bit 7 clear. */
+function digitBits(low: number): number {
+  return ~((low ^ 0x30303030) + 0x76767676);
+}
+
+/**
+ * Bit 7 set in each byte of `low` (a word of seven-bit bytes) that is a letter a–f, either case:
+ * the byte OR 0x20 is 0x61–0x66 (adding 0x1f sets bit 7, adding 0x19 does not). No carry crosses a byte.
+ */
+function hexLetterBits(low: number): number {
+  const lower = low | 0x20202020;
+  return (lower + 0x1f1f1f1f) & ~(lower + 0x19191919);
 }
 
 /**
@@ -297,14 +306,13 @@ export function matchesPattern(p: BytePattern, bytes: Uint8Array, view: DataView
 
 /**
  * `spanClass` of four bytes at once (a little-endian word): -1 when one of them is not hex, else
- * the classes they hold or-ed (1 a digit, 2 a letter a–f or A–F). Per byte, bit 7 of `digits` and
- * of `letters` as in `classWord`; a byte from 0x80 is never hex.
+ * the classes they hold or-ed (1 a digit, 2 a letter a–f or A–F), as `classWord` tells them; a
+ * byte from 0x80 is never hex.
  */
 function hexClasses(m: number): number {
   const low = m & 0x7f7f7f7f;
-  const digits = ~((low ^ 0x30303030) + 0x76767676) & 0x80808080;
-  const lower = low | 0x20202020;
-  const letters = (lower + 0x1f1f1f1f) & ~(lower + 0x19191919) & 0x80808080;
+  const digits = digitBits(low) & 0x80808080;
+  const letters = hexLetterBits(low) & 0x80808080;
   if ((digits | letters) !== ALL_HIGH_BITS || (m & 0x80808080) !== 0) return -1;
   return (digits !== 0 ? 1 : 0) | (letters !== 0 ? 2 : 0);
 }

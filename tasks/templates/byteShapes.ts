@@ -5,39 +5,24 @@
  * thread numbers the shapes, and the main thread keeps the miner's shape per number. Pure.
  *
  * Four bytes at a time (one unaligned little-endian load through a DataView of the same bytes,
- * `viewOf`): the hash maps every hex character to `1` (shapePattern.ts `classWord`, `hashCode`:
- * a function of the shape, coarser than it), and a shape is confirmed exactly by `matchesPattern`
- * (shared/parsing/shapePattern.ts, as `findBytes` does).
+ * `viewOf`): the hash is `quickShapeKey` (every hex character read as `1`: a function of the shape,
+ * coarser than it), as in `findBytes`, and a shape is confirmed exactly by `matchesPattern`.
  */
-import { type BytePattern, bytePatternOf, classWord, hashCode, shapeCodes } from '../../shared/parsing/shapePattern';
+import { type BytePattern, bytePatternOf, shapeCodes } from '../../shared/parsing/shapePattern';
 
-const FNV_OFFSET = 0x811c9dc5;
-const FNV_PRIME = 0x01000193;
-
-/**
- * The hash of `bytes[start..end)` with every hex character read as `1`, or undefined when a byte is not
- * printable ASCII (space to `~`): such a message has no byte shape.
- */
-export function coarseShapeHash(bytes: Uint8Array, view: DataView, start: number, end: number): number | undefined {
-  const n = end - start;
-  let h = FNV_OFFSET ^ n;
+/** Whether every byte of `bytes[start..end)` is printable ASCII (space to `~`): only such a message has a byte shape. */
+export function isPrintableAscii(bytes: Uint8Array, view: DataView, start: number, end: number): boolean {
   let bad = 0;
   let i = start;
-  for (const whole = start + (n & ~3); i < whole; i += 4) {
+  for (const whole = start + ((end - start) & ~3); i < whole; i += 4) {
     const m = view.getInt32(i, true);
     const low = m & 0x7f7f7f7f;
     // Per byte, bit 7 set: ≥ 0x80, or (of the low seven bits) below 0x20, or 0x7f. No carry crosses a byte.
     bad |= m | ~(low + 0x60606060) | (low + 0x01010101);
-    h = Math.imul(h ^ classWord(m), FNV_PRIME);
   }
-  if (bad & 0x80808080) return undefined;
-  for (; i < end; i++) {
-    const c = bytes[i];
-    if (c < 32 || c > 126) return undefined;
-    h = Math.imul(h ^ hashCode(c), FNV_PRIME);
-  }
-  // A small integer (31 bits): V8 keeps it unboxed, as a Map key too.
-  return h & 0x3fffffff;
+  if (bad & 0x80808080) return false;
+  for (; i < end; i++) if (bytes[i] < 32 || bytes[i] > 126) return false;
+  return true;
 }
 
 /** The pattern of the shape of `bytes[start..end)`, a printable ASCII message. */

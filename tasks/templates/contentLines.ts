@@ -34,7 +34,7 @@ const READER_LIMITS = { resourceLimits: { maxYoungGenerationSizeMb: 16 } };
  * against 4.33 s, generated 4.13 against 4.63 s). A gzipped file is never read on them: one thread
  * must inflate it from the start, and one reading thread was slower than none at 1M and 10M lines.
  */
-export const READING_THREADS_FROM_LINES = 2_000_000;
+const READING_THREADS_FROM_LINES = 2_000_000;
 
 /** Whether `file` is plain and long enough for the reading threads (see READING_THREADS_FROM_LINES). */
 async function worthReadingThreads(file: string, fromLines: number): Promise<boolean> {

@@ -6,7 +6,7 @@
 import type { CompiledLogFormat } from '../../shared/logFormat';
 import { createMasker } from '../../shared/parsing/masks';
 import { messageTokens } from '../../shared/parsing/messageTokens';
-import { bytePattern, coarseShapeHash } from './byteShapes';
+import { bytePattern, isPrintableAscii } from './byteShapes';
 import { type BytePattern, matchesPattern, quickShapeKey, viewOf } from '../../shared/parsing/shapePattern';
 import type { LineBatch } from './lineBytes';
 
@@ -127,7 +127,8 @@ export class FirstSightings {
       if (start < 0) continue;
       const end = contentEnds[i];
       const n = end - start;
-      const guess = (quickShapeKey(view, start, end) & (GUESSES - 1)) << 1;
+      const hash = quickShapeKey(view, start, end);
+      const guess = (hash & (GUESSES - 1)) << 1;
       const first = guesses[guess] - 1;
       if (first >= 0 && matchesPattern(patterns[first], bytes, view, start, n)) {
         shapeIds[i] = first;
@@ -140,8 +141,9 @@ export class FirstSightings {
         shapeIds[i] = second;
         continue;
       }
-      const h = coarseShapeHash(bytes, view, start, end);
-      if (h === undefined) continue;
+      if (!isPrintableAscii(bytes, view, start, end)) continue;
+      // 30 bits: a small integer V8 keeps unboxed, and `h + 1` fits the Int32Array of keys.
+      const h = hash & 0x3fffffff;
       // Linear probing over the slots of this hash: a numbered shape that matches, else the first
       // shape seen once (this is its second sighting, or a collision: either way it gets a number
       // now), else an empty slot (a first sighting).
