@@ -68,18 +68,12 @@ up() {
   nohup java -Xmx512m -Xms512m -XX:+UseG1GC -Djava.awt.headless=true \
     -Dlog4j2.configurationFile="$REPO_ROOT/infra/kafka/log4j2.properties" \
     -cp "$LIBS/*" kafka.Kafka "$DATA/server.properties" >"$DATA/broker.log" 2>&1 &
-  echo $! >"$PIDFILE"
+  write_pid_file "$PIDFILE" $!
   wait_for 90 "Kafka (log: $DATA/broker.log)" healthy
   log "Kafka $KAFKA_VERSION up on $BROKERS"
 }
 
-down() {
-  [[ -f $PIDFILE ]] || return 0
-  local pid; pid=$(cat "$PIDFILE")
-  kill "$pid" 2>/dev/null || true
-  for _ in $(seq 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-  rm -f "$PIDFILE"
-}
+down() { stop_pid_file "$PIDFILE" 30; }
 
 status() { if healthy; then echo "kafka ok $BROKERS"; else echo "kafka down"; return 1; fi; }
 

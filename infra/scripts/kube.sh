@@ -36,14 +36,13 @@ HOST_DIRS=(/var/lib/cni /var/log/containers /var/log/pods /var/run/netns /opt/cn
 
 kubectl_admin() { kubectl --kubeconfig "$ADMIN" "$@"; }
 ctr_k8s() { ctr --address "$SOCK" --namespace k8s.io "$@"; }
-pid_of() { [[ -f $RUN/$1.pid ]] && cat "$RUN/$1.pid"; }
-alive() { local pid; pid=$(pid_of "$1") && kill -0 "$pid" 2>/dev/null; }
+alive() { pid_from_file "$RUN/$1.pid" >/dev/null; }
 
 # start <name> <command...>: in its own session, log in $LOGS/<name>.log, pid in $RUN/<name>.pid.
 start() {
   local name=$1; shift
   setsid "$@" >"$LOGS/$name.log" 2>&1 </dev/null &
-  echo $! >"$RUN/$name.pid"
+  write_pid_file "$RUN/$name.pid" $!
 }
 
 node_ip() {
@@ -408,15 +407,7 @@ status() {
 }
 
 # ---------------------------------------------------------------------------------------------------
-stop_pid() { # stop_pid <name>: TERM, wait up to 10 s, then KILL
-  local pid; pid=$(pid_of "$1") || return 0
-  if kill -0 "$pid" 2>/dev/null; then
-    kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-    kill -KILL "$pid" 2>/dev/null || true
-  fi
-  rm -f "$RUN/$1.pid"
-}
+stop_pid() { stop_pid_file "$RUN/$1.pid"; } # stop_pid <name>: TERM, wait up to 10 s, then KILL
 
 remove_iptables_chains() { # the KUBE-* chains of the kubelet and the CNI-* chains of the bridge/portmap plugins
   local cmd table rule chain

@@ -28,13 +28,13 @@ up() {
     build
     mkdir -p "$DATA"
     nohup "$BIN" server "$DATA" --address 127.0.0.1:9000 --console-address 127.0.0.1:9001 >"$STATE_DIR/minio.log" 2>&1 &
-    echo $! >"$PIDFILE"
+    write_pid_file "$PIDFILE" $!
     wait_for 60 "MinIO" healthy
   fi
   (cd "$REPO_ROOT" && AWS_ACCESS_KEY_ID=$MINIO_ROOT_USER AWS_SECRET_ACCESS_KEY=$MINIO_ROOT_PASSWORD node infra/scripts/create-buckets.mjs sentinel sentinel-test)
   log "MinIO up on 127.0.0.1:9000 (console :9001)"
 }
 
-down() { [[ -f $PIDFILE ]] && kill "$(cat "$PIDFILE")" 2>/dev/null || true; rm -f "$PIDFILE"; }
+down() { stop_pid_file "$PIDFILE"; }
 
 "${1:-up}"

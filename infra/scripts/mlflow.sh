@@ -17,11 +17,11 @@ up() {
   mkdir -p "$DATA"
   nohup "$VENV/bin/mlflow" server --host 127.0.0.1 --port "$PORT" --workers 1 \
     --backend-store-uri "sqlite:///$DATA/mlflow.db" --artifacts-destination "$DATA/artifacts" >"$STATE_DIR/mlflow.log" 2>&1 &
-  echo $! >"$PIDFILE"
+  write_pid_file "$PIDFILE" $!
   wait_for 120 "MLflow (is another process holding port $PORT? see $STATE_DIR/mlflow.log)" healthy
   log "MLflow up on 127.0.0.1:$PORT"
 }
 
-down() { [[ -f $PIDFILE ]] && kill "$(cat "$PIDFILE")" 2>/dev/null || true; rm -f "$PIDFILE"; }
+down() { stop_pid_file "$PIDFILE"; }
 
 "${1:-up}"
