@@ -22,6 +22,10 @@ up() {
   log "MLflow up on 127.0.0.1:$PORT"
 }
 
-down() { stop_pid_file "$PIDFILE"; }
+down() {
+  stop_pid_file "$PIDFILE"
+  # The server's job consumer (huey) outlives a TERM to the server: stop ours, found by our venv's path.
+  pkill -f -- "^$VENV/bin/python[0-9.]* -m huey.bin.huey_consumer" || true
+}
 
 "${1:-up}"
