@@ -177,11 +177,8 @@ async function writeWhole<Row extends object>(writer: PartitionWriter, spec: Tab
   // Values go into Arrow buffers row by row: the day's rows as objects and then as column arrays
   // were once the step's last peak.
   const builder = new ColumnBatchBuilder<Row>(spec, Number.MAX_SAFE_INTEGER, initialRows);
-  let count = 0;
-  for (const row of rows) {
-    builder.push(row);
-    count++;
-  }
+  for (const row of rows) builder.push(row);
+  const count = builder.rows;
   await writer.write(builder.flush());
   return count;
 }
