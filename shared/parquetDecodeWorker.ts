@@ -3,13 +3,12 @@
  * read keeps as Arrow out, as their buffers. See shared/parquetDecoder.ts.
  */
 import { parentPort } from 'node:worker_threads';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { Type, type Vector } from 'apache-arrow';
 import { BadInputError } from './errors';
 import { decodeParquetColumns, type ColumnSpec, type TableSpec } from './parquet';
 import { copyKeptChunksInto, type ChunkBuffers } from './ffiBatch';
 import { BufferPool } from './bufferPool';
+import { fullCollection } from './fullCollection';
 
 export interface DecodeRequest {
   id: number;
@@ -72,14 +71,10 @@ if (parentPort) copyKeptChunksInto(pool);
  * from the Blob), and this thread allocates almost nothing on its heap, so V8 collects only when
  * external memory has grown by its soft limit (64 MB): at 10M logs the thread's ArrayBuffers
  * cycled between 50 and 145 MB, and parse's steady RSS was ~100 MB above what it was at 1M. The
- * heap is ~10 MB, so a collection is a few ms, off the main thread (decision 102). A minor collection does not free them. `gc` is exposed to a new
- * context only: this thread's and the main thread's contexts are left as they were.
+ * heap is ~10 MB, so a collection is a few ms, off the main thread (decision 102). A minor
+ * collection does not free them.
  */
-function exposedGc(): () => void {
-  setFlagsFromString('--expose-gc');
-  return runInNewContext('gc') as () => void;
-}
-const collectGarbage = parentPort ? exposedGc() : () => undefined;
+const collectGarbage = parentPort ? fullCollection() : () => undefined;
 
 parentPort?.on('message', async ({ id, spec, bytes, source, only, arrow, recycled, handBack }: DecodeRequest) => {
   if (recycled?.length) pool.replace(recycled);

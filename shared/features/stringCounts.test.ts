@@ -3,7 +3,7 @@ import { createRandom } from '../random';
 import { StringCounts } from './stringCounts';
 
 describe('StringCounts', () => {
-  it('counts like a Map through growth: empty, non-ASCII, long and prefix-sharing keys', () => {
+  it('counts like a Map through growth: empty, non-ASCII, lone surrogates, long and prefix-sharing keys', () => {
     const random = createRandom(5);
     const counts = new StringCounts();
     const expected = new Map<string, number>();
@@ -15,6 +15,13 @@ describe('StringCounts', () => {
       'é',
       '日本',
       '🙂x',
+      '\u0080',
+      '\u00ff',
+      '\uffff',
+      // Lone surrogates: UTF-8 would encode both as U+FFFD and count them as one key.
+      '\ud800',
+      '\ud801',
+      'a\udc00',
       'x'.repeat(70_000),
       ...Array.from({ length: 6_000 }, (_, i) => `s-${(i * 2_654_435_761) % 4_294_967_296}`),
     ];

@@ -1,21 +1,21 @@
 /**
- * A count per string, kept in typed arrays (the strings' UTF-16 code units in one arena, an
- * open-addressing table of entry numbers) rather than a Map of strings. `features` counts every
- * session key of the day that has closed: 176K keys at 10M logs were a Map of 12 MB in V8's heap,
- * live to the end and growing with the day, which V8 sizes its old generation by; here they take
- * a few large arrays outside it (decision 94).
+ * A count per string, kept in typed arrays (the keys' bytes in one arena, an open-addressing table
+ * of where each starts, its length and its count) rather than a Map of strings. `features` counts
+ * every session key of the day that has closed: 176K keys at 10M logs were a Map of 12 MB in V8's
+ * heap, live to the end and growing with the day, which V8 sizes its old generation by (decision
+ * 94). As UTF-16 code units with four arrays per entry and a table of entry numbers they still took
+ * 10 MB at 10M logs (1.25 MB at 1M); as bytes in one table, 5 MB (decision 110).
  */
 export class StringCounts {
-  private chars = new Uint16Array(1 << 14);
-  private charsUsed = 0;
-  /** Per entry: where its code units start in `chars`, how many, its hash and its count. */
+  private bytes = new Uint8Array(1 << 14);
+  private bytesUsed = 0;
+  /** Per slot: where its key's bytes start + 1 (0 for an empty slot), how many, and its count. At most three quarters full. */
   private starts = new Int32Array(1 << 10);
   private lengths = new Int32Array(1 << 10);
-  private hashes = new Int32Array(1 << 10);
   private counts = new Int32Array(1 << 10);
   private entries = 0;
-  /** Entry + 1 per slot, 0 for an empty one; at most half full. */
-  private slots = new Int32Array(1 << 11);
+  /** The key being looked up, encoded (see `encode`). */
+  private key = new Uint8Array(256);
 
   get size(): number {
     return this.entries;
@@ -23,78 +23,93 @@ export class StringCounts {
 
   /** The count of `key` (0 when it was never incremented). */
   get(key: string): number {
-    const entry = this.find(key, hashOf(key));
-    return entry < 0 ? 0 : this.counts[entry];
+    const length = this.encode(key);
+    const slot = this.slotOf(length);
+    return this.starts[slot] === 0 ? 0 : this.counts[slot];
   }
 
   increment(key: string): void {
-    const hash = hashOf(key);
-    const entry = this.find(key, hash);
-    if (entry >= 0) this.counts[entry]++;
-    else this.insert(key, hash);
+    const length = this.encode(key);
+    let slot = this.slotOf(length);
+    if (this.starts[slot] !== 0) {
+      this.counts[slot]++;
+      return;
+    }
+    if ((this.entries + 1) * 4 > this.starts.length * 3) {
+      this.growTable();
+      slot = this.slotOf(length);
+    }
+    if (this.bytesUsed + length > this.bytes.length) {
+      // By half: the arena is the larger part, and doubling left up to half of it unused.
+      const grown = new Uint8Array(Math.max(this.bytes.length + (this.bytes.length >> 1), this.bytesUsed + length));
+      grown.set(this.bytes.subarray(0, this.bytesUsed));
+      this.bytes = grown;
+    }
+    this.bytes.set(this.key.subarray(0, length), this.bytesUsed);
+    this.starts[slot] = this.bytesUsed + 1;
+    this.lengths[slot] = length;
+    this.counts[slot] = 1;
+    this.bytesUsed += length;
+    this.entries++;
   }
 
-  /** The entry of `key`, or -1. */
-  private find(key: string, hash: number): number {
-    const { slots, hashes, lengths, starts, chars } = this;
-    const mask = slots.length - 1;
-    for (let i = hash & mask; ; i = (i + 1) & mask) {
-      const entry = slots[i] - 1;
-      if (entry < 0) return -1;
-      if (hashes[entry] !== hash || lengths[entry] !== key.length) continue;
+  /**
+   * `key` into `this.key`, returning its length: a byte per code unit below 0x80 (session ids and
+   * block ids are ASCII), three for any other (a lead byte 0x80–0x8F and two of six bits). One
+   * string has one encoding and one encoding one string, lone surrogates included.
+   */
+  private encode(key: string): number {
+    if (this.key.length < key.length * 3) this.key = new Uint8Array(key.length * 3);
+    const out = this.key;
+    let n = 0;
+    for (let k = 0; k < key.length; k++) {
+      const unit = key.charCodeAt(k);
+      if (unit < 0x80) out[n++] = unit;
+      else {
+        out[n++] = 0x80 | (unit >> 12);
+        out[n++] = (unit >> 6) & 0x3f;
+        out[n++] = unit & 0x3f;
+      }
+    }
+    return n;
+  }
+
+  /** The slot holding the first `length` bytes of `this.key`, or the empty slot where it would go. */
+  private slotOf(length: number): number {
+    const { starts, lengths, bytes, key } = this;
+    const mask = starts.length - 1;
+    for (let slot = hashOf(key, 0, length) & mask; ; slot = (slot + 1) & mask) {
+      const start = starts[slot] - 1;
+      if (start < 0) return slot;
+      if (lengths[slot] !== length) continue;
       let k = 0;
-      for (let at = starts[entry]; k < key.length && chars[at] === key.charCodeAt(k); k++, at++);
-      if (k === key.length) return entry;
+      while (k < length && bytes[start + k] === key[k]) k++;
+      if (k === length) return slot;
     }
   }
 
-  private insert(key: string, hash: number): void {
-    if (this.entries === this.starts.length) this.growEntries();
-    if ((this.entries + 1) * 2 > this.slots.length) this.growSlots();
-    if (this.charsUsed + key.length > this.chars.length) {
-      const grown = new Uint16Array(Math.max(this.chars.length * 2, this.charsUsed + key.length));
-      grown.set(this.chars.subarray(0, this.charsUsed));
-      this.chars = grown;
+  private growTable(): void {
+    const { starts, lengths, counts } = this;
+    const capacity = starts.length * 2;
+    this.starts = new Int32Array(capacity);
+    this.lengths = new Int32Array(capacity);
+    this.counts = new Int32Array(capacity);
+    const mask = capacity - 1;
+    for (let old = 0; old < starts.length; old++) {
+      if (starts[old] === 0) continue;
+      let slot = hashOf(this.bytes, starts[old] - 1, lengths[old]) & mask;
+      while (this.starts[slot] !== 0) slot = (slot + 1) & mask;
+      this.starts[slot] = starts[old];
+      this.lengths[slot] = lengths[old];
+      this.counts[slot] = counts[old];
     }
-    const entry = this.entries++;
-    for (let k = 0; k < key.length; k++) this.chars[this.charsUsed + k] = key.charCodeAt(k);
-    this.starts[entry] = this.charsUsed;
-    this.lengths[entry] = key.length;
-    this.hashes[entry] = hash;
-    this.counts[entry] = 1;
-    this.charsUsed += key.length;
-    this.place(entry);
-  }
-
-  private place(entry: number): void {
-    const mask = this.slots.length - 1;
-    let i = this.hashes[entry] & mask;
-    while (this.slots[i] !== 0) i = (i + 1) & mask;
-    this.slots[i] = entry + 1;
-  }
-
-  private growEntries(): void {
-    const grow = (a: Int32Array) => {
-      const grown = new Int32Array(a.length * 2);
-      grown.set(a);
-      return grown;
-    };
-    this.starts = grow(this.starts);
-    this.lengths = grow(this.lengths);
-    this.hashes = grow(this.hashes);
-    this.counts = grow(this.counts);
-  }
-
-  private growSlots(): void {
-    this.slots = new Int32Array(this.slots.length * 2);
-    for (let entry = 0; entry < this.entries; entry++) this.place(entry);
   }
 }
 
-/** FNV-1a over the UTF-16 code units, mixed so that the low bits (the slot) depend on every unit. */
-function hashOf(key: string): number {
+/** FNV-1a over `length` bytes from `start`, mixed so that the low bits (the slot) depend on every byte. */
+function hashOf(bytes: Uint8Array, start: number, length: number): number {
   let h = 0x811c9dc5;
-  for (let k = 0; k < key.length; k++) h = Math.imul(h ^ key.charCodeAt(k), 0x01000193);
+  for (let k = start; k < start + length; k++) h = Math.imul(h ^ bytes[k], 0x01000193);
   h ^= h >>> 16;
   return Math.imul(h, 0x85ebca6b) ^ (h >>> 13);
 }

@@ -190,6 +190,8 @@ export class TimeWindowAggregator {
     // The windows still open are summarized as they are (what `windowRow` does for an unsealed one).
     for (const acc of this.open) this.sealDay(acc);
     this.open = [];
+    // Nothing is added after the rows: the free arrays (the busiest hour's, 7 MB at 10M logs) go.
+    this.pool.clear();
     const out: WindowRow[] = [];
     for (const service of [...this.byService.keys()].sort()) {
       const windows = this.byService.get(service)!;

@@ -20,6 +20,12 @@ export class TypedArrayPool {
     return reused ? reused.fill(0) : new Int32Array(capacity);
   }
 
+  /** Lets the free arrays go (to the garbage collector). */
+  clear(): void {
+    this.floats.clear();
+    this.ints.clear();
+  }
+
   release(array: Float64Array | Int32Array): void {
     const byCapacity = array instanceof Float64Array ? this.floats : this.ints;
     const free = byCapacity.get(array.length) as (typeof array)[] | undefined;

@@ -7,6 +7,7 @@ import { GOLD_COMPANIONS, goldSessions, goldWindows, goldWindowTemplates, silver
 import { dayStart } from '../../shared/dates';
 import { BadInputError } from '../../shared/errors';
 import { interner } from '../../shared/interner';
+import { fullCollection } from '../../shared/fullCollection';
 import { parseOptions } from '../options';
 import { parseSpan } from '../../shared/durations';
 import { loadFirstSeen, loadTemplateAliases, snapshotRunId } from '../../shared/templateStore';
@@ -72,6 +73,10 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
       );
     }
     const windowRows = windows.rows(await loadFirstSeen(ctx.lake, opts.date, true));
+    // The reading's state (the sessions, the windows' values) and its garbage are dead now, and
+    // building Gold allocates ~35 MB: collected first, the peak fell by ~20 MB at 1M and 10M logs
+    // and varied less, for 25–50 ms (decision 110).
+    fullCollection()();
     const templates = new PartitionWriter(ctx.lake, goldWindowTemplates, opts.date, ctx.runId, ON_CALLING_THREAD);
     const windowTemplates = await writeWhole(templates, goldWindowTemplates, tfidfRows(windowRows));
     await templates.commit();
