@@ -101,6 +101,10 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
 // Every output is encoded on this thread: the worker thread's heap and wasm memory grew with the
 // number of session parts (+20 MB at 10M logs), for a few parts of small rows.
 const ON_CALLING_THREAD = { onCallingThread: true };
+// Batches are views of their builder's buffers, not copies: each is encoded as `write` is called,
+// before another row goes in. The copies were ~15 MB per session part, and at 10M logs (18 parts)
+// their churn left 10 MB more resident at the peak (decision 110).
+const LENT = { lendBuffers: true };
 
 /**
  * Reads Silver into the window aggregator and the sessions, and writes and commits gold/sessions as
@@ -116,7 +120,7 @@ async function aggregateSilver(
   const sessionWriter = new PartitionWriter(ctx.lake, goldSessions, opts.date, ctx.runId, ON_CALLING_THREAD);
   // Their values go into Arrow buffers as each session closes: 10K sessions' JSON strings held until
   // a part was full outlived many young collections (190 MB promoted at 10M logs).
-  const sessionRows = new ColumnBatchBuilder(goldSessions, 10_000);
+  const sessionRows = new ColumnBatchBuilder(goldSessions, 10_000, undefined, LENT);
   let sessionCount = 0;
   const emitSessions = async (rows: Iterable<SessionRow>) => {
     for (const r of rows) {
@@ -181,7 +185,7 @@ function* goldWindowRows(rows: readonly WindowRow[]) {
 async function writeWhole<Row extends object>(writer: PartitionWriter, spec: TableSpec, rows: Iterable<Row>, initialRows?: number): Promise<number> {
   // Values go into Arrow buffers row by row: the day's rows as objects and then as column arrays
   // were once the step's last peak.
-  const builder = new ColumnBatchBuilder<Row>(spec, Number.MAX_SAFE_INTEGER, initialRows);
+  const builder = new ColumnBatchBuilder<Row>(spec, Number.MAX_SAFE_INTEGER, initialRows, LENT);
   for (const row of rows) builder.push(row);
   const count = builder.rows;
   await writer.write(builder.flush());
