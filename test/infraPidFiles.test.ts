@@ -55,6 +55,21 @@ describe('infra pid files (lib.sh)', () => {
     expect(running(stranger)).toBe(true);
   });
 
+  it('wait_for_process fails at once, with the end of the log, when the process it waits for exits', () => {
+    const log = join(dir, 'daemon.log');
+    writeFileSync(log, 'first line\nbind: address already in use\n');
+    const started = Date.now();
+    let output = '';
+    try {
+      withLib(`sleep 0.2 & wait_for_process $! ${log} 30 daemon false`);
+    } catch (err) {
+      output = String((err as { stdout?: string }).stdout);
+    }
+    expect(output).toContain('daemon exited while starting');
+    expect(output).toContain('bind: address already in use');
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
   it('removes a pid file another program wrote only when its pid runs something else', () => {
     const pid = sleeper();
     const file = join(dir, 'foreign.pid');

@@ -2,16 +2,10 @@
 # Starts the Docker engine in the background when it is not running (no systemd in CI containers).
 source "$(dirname "$0")/lib.sh"
 
-fail_with_log() {
-  log "last lines of $STATE_DIR/dockerd.log:"
-  tail -n 20 "$STATE_DIR/dockerd.log" >&2 || true
-  die "$1"
-}
-
 up() {
   if docker info >/dev/null 2>&1; then log "dockerd already up"; return; fi
   command -v dockerd >/dev/null || die "dockerd is missing: run infra/scripts/install-system.sh"
-  local pid start=$SECONDS
+  local pid
   if pid=$(pgrep -x dockerd | head -1) && [[ -n $pid ]]; then
     log "dockerd (pid $pid) runs but does not answer yet: waiting for it"
   else
@@ -24,12 +18,7 @@ up() {
     nohup dockerd >"$STATE_DIR/dockerd.log" 2>&1 &
     pid=$!
   fi
-  until docker info >/dev/null 2>&1; do
-    # A daemon that exited will never answer: say why now instead of after the timeout.
-    kill -0 "$pid" 2>/dev/null || fail_with_log "dockerd exited while starting"
-    ((SECONDS - start >= 120)) && fail_with_log "dockerd not ready after 120 s"
-    sleep 0.5
-  done
+  wait_for_process "$pid" "$STATE_DIR/dockerd.log" 120 dockerd docker info
   log "dockerd up"
 }
 

@@ -15,13 +15,26 @@ log() { printf '[%s] %s\n' "$(basename "$0")" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
 # wait_for <seconds> <description> <command...>: polls until the command succeeds.
-wait_for() {
-  local timeout=$1 what=$2; shift 2
+wait_for() { wait_for_process "" "" "$@"; }
+
+# wait_for_process <pid> <log> <seconds> <description> <command...>: wait_for for a process just started.
+# A process that exited will never answer: fail at once then, not after the timeout, and show the end of
+# its log on either failure.
+wait_for_process() {
+  local pid=$1 logfile=$2 timeout=$3 what=$4; shift 4
   local start=$SECONDS
   until "$@" >/dev/null 2>&1; do
-    (( SECONDS - start >= timeout )) && die "$what not ready after ${timeout}s"
+    if [[ -n $pid ]] && ! kill -0 "$pid" 2>/dev/null; then fail_starting "$logfile" "$what exited while starting"; fi
+    (( SECONDS - start >= timeout )) && fail_starting "$logfile" "$what not ready after ${timeout}s"
     sleep 0.5
   done
+}
+fail_starting() { # fail_starting <log or ""> <message>
+  if [[ -n $1 ]]; then
+    log "last lines of $1:"
+    tail -n 20 "$1" >&2 || true
+  fi
+  die "$2"
 }
 
 # Root runs apt directly; others need sudo.

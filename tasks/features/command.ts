@@ -181,7 +181,7 @@ function* goldWindowRows(rows: readonly WindowRow[]) {
   for (const r of rows) yield { window_start: r.window_start, window_seconds: r.window_seconds, service: r.service, ...r.features };
 }
 
-/** Writes rows as one part (or parts of `maxRows`) of the writer's table; returns how many rows. */
+/** Writes rows as one part of the writer's table; returns how many rows. */
 async function writeWhole<Row extends object>(writer: PartitionWriter, spec: TableSpec, rows: Iterable<Row>, initialRows?: number): Promise<number> {
   // Values go into Arrow buffers row by row: the day's rows as objects and then as column arrays
   // were once the step's last peak.
