@@ -13,8 +13,8 @@ PORT=${SENTINEL_KAFKA_PORT:-19092}
 CONTROLLER_PORT=$((PORT + 1))
 BROKERS="127.0.0.1:$PORT"
 
-# A TCP connect is enough: the node accepts on the listener only after it has loaded its metadata.
-healthy() { (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; }
+# A broker's answer to ApiVersions, not an open port: another program on the port is not "Kafka already up".
+healthy() { node "$REPO_ROOT/infra/scripts/kafka-answers.mjs" "$BROKERS" 2>/dev/null; }
 
 fetch() {
   [[ -f $LIBS/.complete ]] && return
@@ -68,8 +68,9 @@ up() {
   nohup java -Xmx512m -Xms512m -XX:+UseG1GC -Djava.awt.headless=true \
     -Dlog4j2.configurationFile="$REPO_ROOT/infra/kafka/log4j2.properties" \
     -cp "$LIBS/*" kafka.Kafka "$DATA/server.properties" >"$DATA/broker.log" 2>&1 &
-  write_pid_file "$PIDFILE" $!
-  wait_for 90 "Kafka (log: $DATA/broker.log)" healthy
+  local pid=$!
+  write_pid_file "$PIDFILE" "$pid"
+  wait_for_process "$pid" "$DATA/broker.log" 90 Kafka healthy
   log "Kafka $KAFKA_VERSION up on $BROKERS"
 }
 

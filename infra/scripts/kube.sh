@@ -37,6 +37,12 @@ HOST_DIRS=(/var/lib/cni /var/log/containers /var/log/pods /var/run/netns /opt/cn
 kubectl_admin() { kubectl --kubeconfig "$ADMIN" "$@"; }
 ctr_k8s() { ctr --address "$SOCK" --namespace k8s.io "$@"; }
 alive() { pid_from_file "$RUN/$1.pid" >/dev/null; }
+# wait_for_started <name> <seconds> <description> <command...>: wait_for_process for what `start` started.
+wait_for_started() {
+  local name=$1; shift
+  local recorded; recorded=$(cat "$RUN/$name.pid")
+  wait_for_process "${recorded%% *}" "$LOGS/$name.log" "$@"
+}
 
 # start <name> <command...>: in its own session, log in $LOGS/<name>.log, pid in $RUN/<name>.pid.
 start() {
@@ -317,7 +323,7 @@ up() {
     --initial-cluster "sentinel=http://127.0.0.1:$ETCD_PEER_PORT"
   start containerd containerd --config "$K/containerd/config.toml"
   start_relays
-  wait_for 30 etcd curl -fsS "http://127.0.0.1:$ETCD_PORT/health"
+  wait_for_started etcd 30 etcd curl -fsS "http://127.0.0.1:$ETCD_PORT/health"
   start kube-apiserver "$bin/kube-apiserver" \
     --etcd-servers "http://127.0.0.1:$ETCD_PORT" \
     --bind-address 127.0.0.1 --secure-port "$API_PORT" --advertise-address "$ip" \
@@ -330,7 +336,7 @@ up() {
     --service-account-issuer https://kubernetes.default.svc --service-account-key-file "$PKI/sa.pub" \
     --service-account-signing-key-file "$PKI/sa.key" \
     --anonymous-auth=false --profiling=false
-  wait_for 60 "kube-apiserver" kubectl_admin get --raw /readyz
+  wait_for_started kube-apiserver 60 kube-apiserver kubectl_admin get --raw /readyz
   log "API ready in $((SECONDS - t)) s"
   start kube-controller-manager "$bin/kube-controller-manager" --kubeconfig "$K/controller-manager.kubeconfig" \
     --bind-address 127.0.0.1 --secure-port "$CM_PORT" --leader-elect=false --use-service-account-credentials \
@@ -338,11 +344,11 @@ up() {
     --cluster-signing-cert-file "$PKI/ca.crt" --cluster-signing-key-file "$PKI/ca.key" --profiling=false
   start kube-scheduler "$bin/kube-scheduler" --kubeconfig "$K/scheduler.kubeconfig" \
     --bind-address 127.0.0.1 --secure-port "$SCHED_PORT" --leader-elect=false --profiling=false
-  wait_for 30 containerd ctr --address "$SOCK" version
+  wait_for_started containerd 30 containerd ctr --address "$SOCK" version
   pause_image
   start kubelet "$bin/kubelet" --config "$K/kubelet/config.yaml" --kubeconfig "$K/kubelet.kubeconfig" \
     --root-dir "$K/kubelet/root" --hostname-override "$NODE" --node-ip "$ip"
-  wait_for 90 "node $NODE" kubectl_admin wait "node/$NODE" --for condition=Ready --timeout 5s
+  wait_for_started kubelet 90 "node $NODE" kubectl_admin wait "node/$NODE" --for condition=Ready --timeout 5s
   log "node Ready in $((SECONDS - t)) s"
   wait_for 60 "default service account" kubectl_admin -n default get serviceaccount default
   apply_project_manifests

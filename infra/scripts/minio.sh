@@ -28,8 +28,9 @@ up() {
     build
     mkdir -p "$DATA"
     nohup "$BIN" server "$DATA" --address 127.0.0.1:9000 --console-address 127.0.0.1:9001 >"$STATE_DIR/minio.log" 2>&1 &
-    write_pid_file "$PIDFILE" $!
-    wait_for 60 "MinIO" healthy
+    local pid=$!
+    write_pid_file "$PIDFILE" "$pid"
+    wait_for_process "$pid" "$STATE_DIR/minio.log" 60 MinIO healthy
   fi
   (cd "$REPO_ROOT" && AWS_ACCESS_KEY_ID=$MINIO_ROOT_USER AWS_SECRET_ACCESS_KEY=$MINIO_ROOT_PASSWORD node infra/scripts/create-buckets.mjs sentinel sentinel-test)
   log "MinIO up on 127.0.0.1:9000 (console :9001)"

@@ -17,8 +17,9 @@ up() {
   mkdir -p "$DATA"
   nohup "$VENV/bin/mlflow" server --host 127.0.0.1 --port "$PORT" --workers 1 \
     --backend-store-uri "sqlite:///$DATA/mlflow.db" --artifacts-destination "$DATA/artifacts" >"$STATE_DIR/mlflow.log" 2>&1 &
-  write_pid_file "$PIDFILE" $!
-  wait_for 120 "MLflow (is another process holding port $PORT? see $STATE_DIR/mlflow.log)" healthy
+  local pid=$!
+  write_pid_file "$PIDFILE" "$pid"
+  wait_for_process "$pid" "$STATE_DIR/mlflow.log" 120 "MLflow (is another process holding port $PORT?)" healthy
   log "MLflow up on 127.0.0.1:$PORT"
 }
 

@@ -1,0 +1,43 @@
+import { execFile } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+
+/** infra/scripts/kafka-answers.mjs's exit code for this address: 0 when a Kafka broker answers there. */
+async function answers(address: string): Promise<number> {
+  try {
+    await run('node', ['infra/scripts/kafka-answers.mjs', address]);
+    return 0;
+  } catch (err) {
+    return (err as { code: number }).code;
+  }
+}
+
+// kafka.sh takes a broker for "already up" (and for started) only when it answers ApiVersions: with
+// a bare TCP connect, any program on the port passed for Kafka.
+describe('kafka-answers.mjs', () => {
+  let http: Server;
+  beforeAll(async () => {
+    http = createServer((_req, res) => res.writeHead(400).end('not Kafka'));
+    await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+  });
+  afterAll(() => new Promise<void>((r) => http.close(() => r())));
+
+  it('says yes for the real broker', async () => {
+    const brokers = process.env.SENTINEL_KAFKA_BROKERS;
+    expect(brokers, 'make services writes SENTINEL_KAFKA_BROKERS into .sentinel/services.env').toBeTruthy();
+    expect(await answers(brokers!.split(',')[0])).toBe(0);
+  });
+
+  it('says no for another program on the port, and for a closed port', async () => {
+    expect(await answers(`127.0.0.1:${(http.address() as AddressInfo).port}`)).toBe(1);
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((r) => closed.close(() => r()));
+    expect(await answers(`127.0.0.1:${port}`)).toBe(1);
+  });
+});
