@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Consumer, Producer, stringDeserializers, stringSerializers, type Message, type MessagesStream } from '@platformatic/kafka';
+import { Admin, Consumer, Producer, stringDeserializers, stringSerializers, type Message, type MessagesStream } from '@platformatic/kafka';
 import type { Config } from './config';
 import { BadInputError, ExternalServiceError } from './errors';
 
@@ -43,6 +43,22 @@ const connection = (s: KafkaSettings) => ({
   ...(s.sasl ? { sasl: s.sasl } : {}),
   ...(s.tls ? { tls: s.tls } : {}),
 });
+
+/**
+ * The cluster as its brokers describe it (a metadata request, with the TLS and SASL settings every
+ * client uses): `sentinel check`'s proof that the brokers are Kafka and accept us, within `timeoutMs`.
+ */
+export async function describeCluster(settings: KafkaSettings, timeoutMs = 5_000): Promise<{ clusterId: string; brokers: number }> {
+  const admin = new Admin({ ...connection(settings), timeout: timeoutMs, retries: 0 });
+  try {
+    const metadata = await admin.metadata({ topics: [] });
+    return { clusterId: metadata.id, brokers: metadata.brokers.size };
+  } catch (err) {
+    throw new ExternalServiceError(`Kafka at ${settings.brokers.join(',')} did not answer a metadata request: ${(err as Error).message}`, { cause: err });
+  } finally {
+    await admin.close().catch(() => undefined);
+  }
+}
 
 export interface OutgoingRecord {
   topic: string;

@@ -4,6 +4,8 @@
  * of truth; MLflow is a mirror for teams that browse experiments there, so callers treat every
  * failure here as a warning.
  */
+import { redactUrl } from './logger';
+
 export interface MlflowRunInput {
   experiment: string;
   runName: string;
@@ -74,6 +76,20 @@ export async function logMlflowRun(trackingUri: string, input: MlflowRunInput, f
     await call('POST', '/api/2.0/mlflow/runs/update', { run_id: runId, status: 'FAILED', end_time: Date.now() }).catch(() => undefined);
     throw err;
   }
+}
+
+/** Whether the tracking server answers its API (an experiment search), within `timeoutMs`: `sentinel check`. */
+export async function mlflowAnswers(trackingUri: string, timeoutMs = 5_000): Promise<void> {
+  const res = await fetch(`${trackingUri.replace(/\/+$/, '')}/api/2.0/mlflow/experiments/search`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ max_results: 1 }),
+    signal: AbortSignal.timeout(timeoutMs),
+  }).catch((err: Error) => {
+    // fetch says only "fetch failed"; the reason (ECONNREFUSED, a DNS failure, the timeout) is its cause.
+    throw new Error(`cannot reach ${redactUrl(trackingUri)}: ${(err.cause as Error | undefined)?.message ?? err.message}`, { cause: err });
+  });
+  if (!res.ok) throw new MlflowError(`experiments/search answered ${res.status}: ${(await res.text()).slice(0, 300)}`, res.status, '');
 }
 
 export class MlflowError extends Error {

@@ -29,6 +29,7 @@ const steps: Record<string, () => Promise<{ run: Runner }>> = {
   alert: () => import('./alert/command'),
   alerts: () => import('./alerts/command'),
   stream: () => import('./stream/command'),
+  check: () => import('./check/command'),
 };
 
 /**
@@ -268,6 +269,12 @@ program
   .option('--port <port>', '/healthz, /readyz and /metrics (0: any free port)', '9464')
   .option('--model-check-seconds <s>', 'how often to look for a newly promoted model', '5')
   .action(action('stream'));
+
+program
+  .command('check')
+  .description('can this configuration reach the lake, the database, Kafka and MLflow? each is tried as the steps use it; exit 3 when one fails')
+  .option('--json', 'the result line only, no table')
+  .action(action('check'));
 
 for (const cmd of program.commands) if (!cmd.options.some((o) => o.long === '--lake')) cmd.option(LAKE_FLAGS, LAKE_HELP);
 

@@ -62,7 +62,8 @@ up() {
   mkdir -p "$DATA"
   write_properties
   if [[ ! -f $DATA/logs/meta.properties ]]; then
-    kafka_java kafka.tools.StorageTool format -t "$(kafka_java kafka.tools.StorageTool random-uuid)" \
+    # random-uuid prints log4j's start-up lines before the id: the id is the last line.
+    kafka_java kafka.tools.StorageTool format -t "$(kafka_java kafka.tools.StorageTool random-uuid | tail -n 1)" \
       -c "$DATA/server.properties" >"$DATA/format.log" 2>&1 || { tail -5 "$DATA/format.log" >&2; die "Kafka storage format failed"; }
   fi
   nohup java -Xmx512m -Xms512m -XX:+UseG1GC -Djava.awt.headless=true \

@@ -32,3 +32,10 @@ export async function migrate(client: pg.ClientBase, list: readonly Migration[] 
     await client.query('SELECT pg_advisory_unlock($1)', [LOCK_ID]);
   }
 }
+
+/** The server's version and the newest migration applied: what `sentinel check` reports of the database. */
+export async function describeSchema(pool: pg.Pool): Promise<{ server: string; schemaVersion: number; latest: number }> {
+  const server = (await pool.query<{ server_version: string }>('SHOW server_version')).rows[0].server_version;
+  const applied = (await pool.query<{ version: number | null }>('SELECT max(version) AS version FROM schema_migrations')).rows[0].version ?? 0;
+  return { server, schemaVersion: applied, latest: Math.max(...migrations.map((m) => m.version)) };
+}
