@@ -3,7 +3,7 @@
 // (laptop only) and TensorFlow.js (backend chosen at run time) stay external; everything else is
 // inlined, so an image carries the bundle, the wasm assets and only the external packages it needs.
 import { build } from 'esbuild';
-import { copyFileSync, existsSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 
 export const EXTERNAL = [
   '@electric-sql/pglite',
@@ -29,7 +29,30 @@ const common = {
     js: "import { createRequire as __cr } from 'node:module'; import { fileURLToPath as __fu } from 'node:url'; const require = __cr(import.meta.url); const __filename = __fu(import.meta.url); const __dirname = __fu(new URL('.', import.meta.url));",
   },
   logLevel: 'warning',
+  plugins: [wasmBesideBundle()],
 };
+
+/**
+ * @platformatic/wasm-utils (the Kafka client's CRC32C and codecs) reads `../dist/native.wasm` relative
+ * to the module that holds it: inlined in a bundle, that is the folder above the bundle's. That only
+ * held for dist/ itself; in a step image (/app/sentinel.mjs) it is /dist/native.wasm, which is not
+ * there, and every command that loads the Kafka client (stream, check) failed at start. The bundle
+ * reads the file beside itself instead, as it does parquet-wasm's; a library version that words the
+ * path differently fails the build rather than the images.
+ */
+function wasmBesideBundle() {
+  const from = "new URL('../dist/native.wasm', import.meta.url)";
+  return {
+    name: 'wasm-beside-bundle',
+    setup(b) {
+      b.onLoad({ filter: /@platformatic[\\/]wasm-utils[\\/]dist[\\/]index\.js$/ }, (args) => {
+        const source = readFileSync(args.path, 'utf8');
+        if (!source.includes(from)) throw new Error(`${args.path} no longer loads ${from}: update images/bundle.mjs`);
+        return { contents: source.replace(from, "new URL('./native.wasm', import.meta.url)"), loader: 'js' };
+      });
+    },
+  };
+}
 /** Each bundle: its entry point and its file in dist/. */
 const BUNDLES = [
   ['tasks/cli.ts', 'sentinel.mjs'],
@@ -53,7 +76,7 @@ copyFileSync(new URL('../node_modules/parquet-wasm/node/parquet_wasm_bg.wasm', i
 // The report's anomaly explorer reads its template and ECharts from beside the bundle (tasks/report/explorer/assets.ts).
 copyFileSync(new URL('../tasks/report/explorer/explorer.html', import.meta.url), new URL('../dist/explorer.html', import.meta.url));
 copyFileSync(new URL('../node_modules/echarts/dist/echarts.min.js', import.meta.url), new URL('../dist/echarts.min.js', import.meta.url));
-// The Kafka client's CRC32C and compression codecs (@platformatic/wasm-utils) load `../dist/native.wasm` relative to the bundle.
+// The Kafka client's CRC32C and compression codecs (@platformatic/wasm-utils) load `native.wasm` from beside the bundle (wasmBesideBundle).
 copyFileSync(new URL('../node_modules/@platformatic/wasm-utils/dist/native.wasm', import.meta.url), new URL('../dist/native.wasm', import.meta.url));
 // A new embedded database unpacks this pre-initialized data directory instead of running initdb (shared/db/embeddedTemplate.ts).
 const { templateName, writeTemplate } = await import('./pgliteTemplate.mjs');

@@ -11,12 +11,15 @@ import re
 import sqlite3
 import subprocess
 import textwrap
+import time
 
 import pytest
+import yaml
 
 from conftest import DAGS
 from kube_cluster import (
     NAMESPACE,
+    REPO,
     PodRecorder,
     apply_step_secret,
     client,
@@ -222,6 +225,31 @@ def test_step_pods_run_as_non_root_on_a_read_only_root_without_capabilities(sand
     assert probe["uid"] == 1000 and probe["gid"] == 1000
     assert probe["root"] == "EROFS" and probe["tmp"] == "writable"
     assert int(probe["CapEff"], 16) == 0 and probe["NoNewPrivs"] == "1" and probe["Seccomp"] == "2"
+
+
+def test_the_check_pod_manifest_reaches_the_lake_and_the_database(sandbox, cluster):
+    """infra/k8s/check-pod.yaml as the README applies it, with this build's step image: `sentinel check`
+    beside the step pods, with their service account, Secret and security settings."""
+    from sentinel_infra.config import step_config
+
+    [pod] = yaml.safe_load_all((REPO / "infra/k8s/check-pod.yaml").read_text())
+    pod["spec"]["containers"][0]["image"] = step_config("ingest").image
+    api = client(cluster["SENTINEL_TEST_KUBECONFIG"])
+    api.create_namespaced_pod(NAMESPACE, pod)
+    try:
+        deadline = time.monotonic() + 120
+        phase = api.read_namespaced_pod("sentinel-check", NAMESPACE).status.phase
+        while phase not in ("Succeeded", "Failed"):
+            assert time.monotonic() < deadline, f"sentinel-check still {phase} after 120 s"
+            time.sleep(1)
+            phase = api.read_namespaced_pod("sentinel-check", NAMESPACE).status.phase
+        # The raw bytes: with its default decoding the client returns the repr of a bytes object.
+        log = api.read_namespaced_pod_log("sentinel-check", NAMESPACE, _preload_content=False).data.decode()
+        assert phase == "Succeeded", log
+        assert re.search(r"^lake +ok +\d+ ms +s3://", log, re.M), log
+        assert re.search(r"^database +ok +\d+ ms +postgres://[^ ]*:\*\*\*@[^ ]+: PostgreSQL \d+", log, re.M), log
+    finally:
+        api.delete_namespaced_pod("sentinel-check", NAMESPACE, grace_period_seconds=0)
 
 
 def test_pod_security_restricted_rejects_a_root_pod(cluster):

@@ -21,20 +21,26 @@ let lake: string;
 let dbUrl: string;
 let drop: () => Promise<void>;
 
-async function runStep(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+/** The image with these arguments; `entrypoint` replaces `sentinel <step>` (e.g. another command of the CLI it holds). */
+async function runStep(
+  args: string[],
+  entrypoint?: string[],
+  extraEnv: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const out = new PassThrough();
   const err = new PassThrough();
   let stdout = '';
   let stderr = '';
   out.on('data', (c) => (stdout += c));
   err.on('data', (c) => (stderr += c));
-  const env = { ...TEST_S3_ENV, AWS_S3_FORCE_PATH_STYLE: 'true', DATABASE_URL: dbUrl, SENTINEL_LAKE: lake, LOG_LEVEL: 'info' };
+  const env = { ...TEST_S3_ENV, AWS_S3_FORCE_PATH_STYLE: 'true', DATABASE_URL: dbUrl, SENTINEL_LAKE: lake, LOG_LEVEL: 'info', ...extraEnv };
   const [result] = await docker.run(IMAGE, args, [out, err], {
     Tty: false,
     Env: Object.entries(env).map(([k, v]) => `${k}=${v}`),
     // As the Kubernetes pods run it (dags/sentinel_infra/factory.py): the image's non-root user, a read-only
     // root filesystem with only /tmp writable, no capabilities, no privilege escalation.
     User: '1000:1000',
+    ...(entrypoint ? { Entrypoint: entrypoint } : {}),
     HostConfig: {
       NetworkMode: 'host',
       AutoRemove: true,
@@ -76,6 +82,17 @@ describe.runIf(process.env.SENTINEL_TEST_DOCKER === '1')('step image', () => {
     const result = JSON.parse(r.stdout.trim().split('\n').pop()!);
     expect(result.read).toBe(result.written + result.quarantined);
     expect((await readManifest(openStore(lake), bronzeLogs, DATE))?.rows).toBe(result.written);
+  }, 120_000);
+
+  it('holds the whole CLI: `check` loads the Kafka client and reaches MinIO, PostgreSQL and Kafka', async () => {
+    // The Kafka client reads a wasm file at load; in the images it once looked for it outside /app, so
+    // `stream` (and `check`) failed at start in their image while passing from dist/.
+    const brokers = process.env.SENTINEL_TEST_KAFKA_BROKERS;
+    const r = await runStep([], ['node', '/app/sentinel.mjs', 'check'], brokers ? { SENTINEL_KAFKA_BROKERS: brokers } : {});
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^lake +ok .* s3:\/\//m);
+    expect(r.stdout).toMatch(/^database +ok .*PostgreSQL \d+/m);
+    expect(r.stdout).toMatch(brokers ? /^kafka +ok .*cluster .+, 1 broker$/m : /^kafka +skipped/m);
   }, 120_000);
 
   it('exits 2 with a clear message on bad arguments', async () => {
