@@ -167,20 +167,35 @@ step_tag() {
   else "$REPO_ROOT/images/tag.sh"; fi
 }
 
+# "image docker-id" per line: what `images` imported, so a tag rebuilt with other content is imported again.
+IMPORTED="$K/imported-images"
+
 images() {
   alive containerd || die "the cluster is not up: infra/scripts/kube.sh up"
-  local tag present want=() step
+  local tag present want=() ids=() step
   tag=$(step_tag)
   present=$(ctr_k8s images ls -q)
   for step in generate ingest parse features train score monitor alert report; do
-    local image="log-sentinel/$step:$tag"
-    grep -qx "docker.io/$image" <<<"$present" && continue
-    docker image inspect "$image" >/dev/null 2>&1 || die "image $image missing: run \`make images\`"
+    local image="log-sentinel/$step:$tag" id
+    id=$(docker image inspect --format '{{.Id}}' "$image" 2>/dev/null || true)
+    # Skip what the cluster holds with the same content (or holds, when Docker no longer has the image):
+    # the tag names a commit, but `make images` on uncommitted changes rebuilds it with other content.
+    if grep -qx "docker.io/$image" <<<"$present"; then
+      [[ -z $id ]] || grep -qxF "$image $id" "$IMPORTED" 2>/dev/null && continue
+    fi
+    [[ -n $id ]] || die "image $image missing: run \`make images\`"
     want+=("$image")
+    ids+=("$image $id")
   done
   if ((${#want[@]})); then
     local t=$SECONDS
     docker save "${want[@]}" | ctr_k8s images import - >/dev/null
+    # The record: its lines for other images, then these images with their new ids.
+    {
+      [[ -f $IMPORTED ]] && awk -v drop="${want[*]}" 'BEGIN { n = split(drop, d, " "); for (i = 1; i <= n; i++) gone[d[i]] = 1 } !($1 in gone)' "$IMPORTED"
+      printf '%s\n' "${ids[@]}"
+    } >"$IMPORTED.new"
+    mv "$IMPORTED.new" "$IMPORTED"
     log "imported ${#want[@]} step images :$tag in $((SECONDS - t)) s"
   else
     log "step images :$tag already imported"
