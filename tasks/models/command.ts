@@ -4,6 +4,7 @@ import { inTransaction } from '../../shared/db/database';
 import { getModel, listModels, promote, rollback, type ModelVersion } from '../../shared/db/models';
 import { BadInputError } from '../../shared/errors';
 import { parseOptions } from '../options';
+import { textTable } from '../textTable';
 
 export const modelsOptions = z.object({
   action: z.enum(['list', 'show', 'promote', 'rollback']),
@@ -13,9 +14,8 @@ export const modelsOptions = z.object({
   lake: z.string().optional(),
 });
 
-/** Columns as wide as their widest cell (a long detector list no longer pushes the next column out of line). */
+/** The versions as a table: numbers right-aligned, the detector list last (see textTable). */
 export function formatTable(models: readonly ModelVersion[]): string {
-  const head = ['name', 'version', 'stage', 'trained on', 'validation', 'detectors'];
   const rows = models.map((m) => [
     m.name,
     String(m.version),
@@ -24,15 +24,7 @@ export function formatTable(models: readonly ModelVersion[]): string {
     (m.metrics.validation ?? Number.NaN).toFixed(4),
     m.detectors.join(','),
   ]);
-  const widths = head.map((h, j) => Math.max(h.length, ...rows.map((r) => r[j].length)));
-  // Numbers right-aligned; the detector list last, so its length never shifts another column.
-  const right = new Set([1, 4]);
-  const line = (cells: string[]) =>
-    cells
-      .map((c, j) => (j === cells.length - 1 ? c : right.has(j) ? c.padStart(widths[j]) : c.padEnd(widths[j])))
-      .join('  ')
-      .trimEnd();
-  return [line(head), ...rows.map(line)].join('\n') + '\n';
+  return textTable(['name', 'version', 'stage', 'trained on', 'validation', 'detectors'], rows, new Set([1, 4]));
 }
 
 /** `sentinel models list|show|promote|rollback` over the registry in PostgreSQL. */
