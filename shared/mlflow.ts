@@ -31,16 +31,7 @@ const MAX_PARAM_LENGTH = 6000;
 
 export async function logMlflowRun(trackingUri: string, input: MlflowRunInput, fetchImpl: typeof fetch = fetch): Promise<MlflowRunResult> {
   const base = trackingUri.replace(/\/+$/, '');
-  const call = async <T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> => {
-    const res = await fetchImpl(base + path, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    if (!res.ok) throw new MlflowError(`${method} ${path} answered ${res.status}: ${text.slice(0, 300)}`, res.status, text);
-    return (text ? JSON.parse(text) : {}) as T;
-  };
+  const call = mlflowApi(trackingUri, fetchImpl);
 
   const experimentId = await experimentIdFor(call, input.experiment);
   const created = await call<{ run: { info: { run_id: string; artifact_uri: string } } }>('POST', '/api/2.0/mlflow/runs/create', {
@@ -80,16 +71,27 @@ export async function logMlflowRun(trackingUri: string, input: MlflowRunInput, f
 
 /** Whether the tracking server answers its API (an experiment search), within `timeoutMs`: `sentinel check`. */
 export async function mlflowAnswers(trackingUri: string, timeoutMs = 5_000): Promise<void> {
-  const res = await fetch(`${trackingUri.replace(/\/+$/, '')}/api/2.0/mlflow/experiments/search`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ max_results: 1 }),
-    signal: AbortSignal.timeout(timeoutMs),
-  }).catch((err: Error) => {
+  await mlflowApi(trackingUri, fetch, timeoutMs)('POST', '/api/2.0/mlflow/experiments/search', { max_results: 1 }).catch((err: Error) => {
+    if (err instanceof MlflowError) throw err;
     // fetch says only "fetch failed"; the reason (ECONNREFUSED, a DNS failure, the timeout) is its cause.
     throw new Error(`cannot reach ${redactUrl(trackingUri)}: ${(err.cause as Error | undefined)?.message ?? err.message}`, { cause: err });
   });
-  if (!res.ok) throw new MlflowError(`experiments/search answered ${res.status}: ${(await res.text()).slice(0, 300)}`, res.status, '');
+}
+
+/** The tracking server's REST API: `call(method, path, body)` gives its JSON answer, an MlflowError for any status but 2xx. */
+function mlflowApi(trackingUri: string, fetchImpl: typeof fetch, timeoutMs?: number): Call {
+  const base = trackingUri.replace(/\/+$/, '');
+  return async <T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> => {
+    const res = await fetchImpl(base + path, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new MlflowError(`${method} ${path} answered ${res.status}: ${text.slice(0, 300)}`, res.status, text);
+    return (text ? JSON.parse(text) : {}) as T;
+  };
 }
 
 export class MlflowError extends Error {
