@@ -1,11 +1,10 @@
 import { execFile } from 'node:child_process';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../shared/logger';
 import { openStore } from '../../shared/store/openStore';
 import { run as check } from '../../tasks/check/command';
 import type { CheckResult } from '../../tasks/check/table';
+import { closedAddress } from '../support/closedAddress';
 import { createTestDatabase, createTestLake } from '../support/services';
 
 /**
@@ -26,15 +25,6 @@ afterAll(async () => {
   await db?.drop();
 });
 
-/** An address nothing listens on: a port the system just gave out and took back. */
-async function deadAddress(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((r) => server.close(() => r()));
-  return `127.0.0.1:${port}`;
-}
-
 describe('sentinel check', () => {
   it('passes on the services the steps use, and leaves nothing in the lake', async () => {
     const env = {
@@ -53,7 +43,7 @@ describe('sentinel check', () => {
   });
 
   it('runs every check when they fail, names each reason and the settings, hides the password, and exits 3', async () => {
-    const DEAD = await deadAddress();
+    const DEAD = await closedAddress();
     const env = {
       ...process.env,
       SENTINEL_FROM_SOURCE: '1',

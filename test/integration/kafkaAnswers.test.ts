@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closedAddress } from '../support/closedAddress';
 
 const run = promisify(execFile);
 const BROKERS = process.env.SENTINEL_TEST_KAFKA_BROKERS;
@@ -34,10 +35,6 @@ describe('kafka-answers.mjs', () => {
 
   it('says no for another program on the port, and for a closed port', async () => {
     expect(await answers(`127.0.0.1:${(http.address() as AddressInfo).port}`)).toBe(1);
-    const closed = createServer();
-    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
-    const port = (closed.address() as AddressInfo).port;
-    await new Promise<void>((r) => closed.close(() => r()));
-    expect(await answers(`127.0.0.1:${port}`)).toBe(1);
+    expect(await answers(await closedAddress())).toBe(1);
   });
 });
