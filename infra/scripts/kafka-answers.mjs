@@ -2,6 +2,8 @@
 // An open port is not enough: any other program on it would pass for "Kafka already up", and the
 // tests would then fail in the Kafka client far from the cause. So this sends the request every
 // client sends first (ApiVersions v0) and checks the answer's correlation id and error code.
+// By hand, not through the project's Kafka client (shared/kafka.ts describeCluster): loading the
+// client took ~0.5 s per poll against 0.09 s, and it waited 30 s on an HTTP server's answer.
 import { connect } from 'node:net';
 
 const [host, port] = (process.argv[2] ?? '127.0.0.1:19092').split(':');
