@@ -1,4 +1,4 @@
-import { textTable } from '../textTable';
+import { textTable } from '../../shared/textTable';
 
 /** One line of `sentinel check`. */
 export interface CheckResult {

@@ -4,7 +4,7 @@ import { inTransaction } from '../../shared/db/database';
 import { getModel, listModels, promote, rollback, type ModelVersion } from '../../shared/db/models';
 import { BadInputError } from '../../shared/errors';
 import { parseOptions } from '../options';
-import { textTable } from '../textTable';
+import { textTable } from '../../shared/textTable';
 
 export const modelsOptions = z.object({
   action: z.enum(['list', 'show', 'promote', 'rollback']),
