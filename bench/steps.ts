@@ -81,7 +81,7 @@ export function benchSteps(logs = 1_000_000, only?: readonly string[], print = t
 
 /** Peak memory must not grow with the partition: the data steps at 1M and at 10× that. */
 export function benchScale(logs = 1_000_000, factor = 10): Record<string, unknown>[] {
-  const only = ['generate', 'ingest', 'parse', 'features', 'train', 'score'];
+  const only = ['generate', 'ingest', 'parse', 'features', 'train', 'score', 'monitor'];
   const small = benchSteps(logs, only, false);
   const large = benchSteps(logs * factor, only, false);
   const rows = small.map((r, i) => ({

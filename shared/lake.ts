@@ -433,11 +433,11 @@ export async function requireCompanion(
   return manifest;
 }
 
-/** A whole manifest's parts in one batch (a manifest a reader already checked). */
-export async function readCommittedAll(store: ObjectStore, spec: TableSpec, manifest: PartitionManifest): Promise<Batch> {
+/** A whole manifest's parts in one batch (a manifest a reader already checked); only `columns` when given. */
+export async function readCommittedAll(store: ObjectStore, spec: TableSpec, manifest: PartitionManifest, columns?: readonly string[]): Promise<Batch> {
   const parts: Batch[] = [];
-  for await (const b of readCommitted(store, spec, manifest)) parts.push(b);
-  return concatBatches(spec, parts);
+  for await (const b of readCommitted(store, spec, manifest, columns)) parts.push(b);
+  return concatBatches(spec, parts, columns);
 }
 
 /** Reads a whole committed partition into one batch (for small tables such as Gold windows). */
@@ -445,11 +445,12 @@ export async function readPartitionAll(store: ObjectStore, spec: TableSpec, date
   return readCommittedAll(store, spec, await requireManifest(store, spec, date, hint));
 }
 
-export function concatBatches(spec: TableSpec, parts: readonly Batch[]): Batch {
+export function concatBatches(spec: TableSpec, parts: readonly Batch[], only?: readonly string[]): Batch {
   if (parts.length === 1) return parts[0];
   const rows = parts.reduce((s, p) => s + p.rows, 0);
   const columns: Record<string, Batch['columns'][string]> = {};
   for (const col of spec.columns) {
+    if (only && !only.includes(col.name)) continue;
     const first = parts[0]?.columns[col.name];
     if (first instanceof Float64Array) {
       const out = new Float64Array(rows);

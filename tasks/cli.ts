@@ -33,27 +33,27 @@ const steps: Record<string, () => Promise<{ run: Runner }>> = {
 };
 
 /**
- * Short read-side batch steps run wasm (parquet-wasm, and PGlite for train and score) on V8's
+ * Short commands run wasm (parquet-wasm, and PGlite when the database is embedded) on V8's
  * baseline compiler (Liftoff): optimizing their hot functions cost more CPU on background threads
  * than it saved in one run (decision 80), and features and score also peaked ~40 MB lower
- * (decision 95). Set before the step's module loads, since parquet-wasm compiles when it is
- * imported. Ingest and parse (ZSTD encoding) and long-running processes (stream, pipeline) keep
- * the optimizing compiler.
- *
- * They also grow V8's old generation by at most 30 % over what the last full collection left
- * (`--heap-growing-percent`; V8 picks 10–300 % by how cheap its collections were). After a cheap
- * one it let features' heap reach 100 MB before the next: about one run in five peaked ~50 MB
- * higher at 10M logs (288 against 235–240 MB). With the bound no run did, and score at 10M peaks
- * at 308 MB instead of 324–328, for no CPU time measured; parse paid ~0.4 CPU s, so it keeps
- * V8's choice (decision 113).
+ * (decision 95). Set before the command's module loads, since parquet-wasm compiles when it is
+ * imported. They also grow V8's old generation by at most 30 % over what the last full collection
+ * left (V8 picks 10–300 % by how cheap its collections were): after a cheap one, one features run
+ * in five let its heap reach 100 MB and peaked ~50 MB higher at 10M logs (decision 113). With both,
+ * monitor, alert, report, models, alerts and check take 0.3–0.6 CPU s and ~80 MB less each.
+ * Ingest and parse (ZSTD encoding; parse paid 0.4 CPU s for the heap bound), templates (0.25 CPU s
+ * for it), generate and the long-running processes (stream, pipeline, demo) keep V8's defaults.
  */
-const READ_SIDE_STEPS: ReadonlySet<string> = new Set(['features', 'train', 'score']);
+const SHORT_COMMANDS: ReadonlySet<string> = new Set(['features', 'train', 'score', 'monitor', 'alert', 'alerts', 'report', 'models', 'check']);
+
+/** A command's module, loaded once V8 has the flags of its kind of process. */
+function loadStep(step: keyof typeof steps): Promise<{ run: Runner }> {
+  if (SHORT_COMMANDS.has(step)) setFlagsFromString('--liftoff-only --heap-growing-percent=30');
+  return steps[step]();
+}
 
 function action(step: keyof typeof steps) {
-  return async (...args: unknown[]) => {
-    if (READ_SIDE_STEPS.has(step)) setFlagsFromString('--liftoff-only --heap-growing-percent=30');
-    return runCommand((await steps[step]()).run, args[args.length - 1] as Command);
-  };
+  return async (...args: unknown[]) => runCommand((await loadStep(step)).run, args[args.length - 1] as Command);
 }
 
 // Program options are read only before the command name (positional options), so a command's own
@@ -207,7 +207,7 @@ program
   .option('--version <v>', 'model version (show, promote)')
   .option('--json', 'JSON only, no table')
   .action(async (action: string, _opts: unknown, cmd: Command) => {
-    const { run } = await steps.models();
+    const { run } = await loadStep('models');
     const result = await run({ ...cmd.optsWithGlobals(), action });
     process.stdout.write(JSON.stringify(result) + '\n');
   });
@@ -250,7 +250,7 @@ program
   .option('--reason <text>', 'why it was resolved')
   .option('--json', 'JSON only, no table')
   .action(async (actionName: string, id: string | undefined, _opts: unknown, cmd: Command) => {
-    const { run } = await steps.alerts();
+    const { run } = await loadStep('alerts');
     process.stdout.write(JSON.stringify(await run({ ...cmd.optsWithGlobals(), action: actionName, id })) + '\n');
   });
 

@@ -4,7 +4,7 @@ import { inTransaction } from '../../shared/db/database';
 import { getModel } from '../../shared/db/models';
 import { listAnomalies } from '../../shared/db/anomalies';
 import { upsertModelMetrics, type MetricEntry } from '../../shared/db/metrics';
-import { readCommittedAll, readManifest, readPartition } from '../../shared/lake';
+import { readCommittedAll, readCommittedSlices, readManifest, requireManifest } from '../../shared/lake';
 import { scoredWindows, silverLogs } from '../../shared/schemas';
 import { BadInputError, GateClosedError } from '../../shared/errors';
 import { getJson, putJson } from '../../shared/store/objectStore';
@@ -75,7 +75,9 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     if (!scoredManifest) throw new BadInputError(`no scored windows for ${opts.date}: run \`sentinel score --date ${opts.date}\` first`);
     const anomalies = await listAnomalies(pool, opts.date, opts.date);
     checkScoredAnomalies(scoredManifest, anomalies);
-    const scored = await readCommittedAll(ctx.lake, scoredWindows, scoredManifest);
+    // The three columns the score shift needs: with every session of a 10M-log day scored, the
+    // keys and detector lists of 190K rows held ~60 MB of heap (decision 113).
+    const scored = await readCommittedAll(ctx.lake, scoredWindows, scoredManifest, ['entity_kind', 'score', 'anomalous']);
     const { scorePsi, anomalyRate } = scoreShift(
       {
         entityKind: scored.columns.entity_kind as string[],
@@ -86,7 +88,10 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     );
 
     const unseen = new UnseenTemplates(bundle.vocabulary);
-    for await (const b of readPartition(ctx.lake, silverLogs, opts.date, undefined, ['template_id'])) unseen.add(b.columns.template_id as string[]);
+    // A slice at a time, as features reads Silver: a whole part's ids were ~70 MB of heap at 10M logs.
+    const silver = await requireManifest(ctx.lake, silverLogs, opts.date, `run \`sentinel parse --date ${opts.date}\` first`);
+    for await (const part of readCommittedSlices(ctx.lake, silverLogs, silver, ['template_id']))
+      for await (const b of part) unseen.add(b.columns.template_id as string[]);
 
     const labels = await loadLabels(ctx.lake, opts.date, opts.date);
     let quality: MonitorSummary['quality'] = null;
