@@ -98,14 +98,15 @@ class StepConfig:
 
 
 _HEAVY = Resources(cpu="1", memory="2Gi", cpu_limit="2", memory_limit="4Gi")
+_ENCODING = Resources(cpu="1", memory="1Gi", cpu_limit="2", memory_limit="2Gi")
 _LIGHT = Resources(cpu="100m", memory="256Mi", cpu_limit="500m", memory_limit="512Mi")
 
 STEP_CONFIG: dict[str, StepConfig] = {step: StepConfig(step) for step in STEPS}
 STEP_CONFIG.update(
-    # ingest and parse encode Parquet on a second thread (decisions.md 28) and peak near 0.9 GB per
-    # 1M-line partition: a whole core and 2Gi requested.
-    ingest=StepConfig("ingest", _HEAVY),
-    parse=StepConfig("parse", _HEAVY),
+    # ingest and parse encode Parquet on a second thread (decisions.md 28): a whole core. Their peak
+    # is flat in the partition's size, 0.4-0.56 GB from 1M to 10M logs (`make bench`, decision 113).
+    ingest=StepConfig("ingest", _ENCODING),
+    parse=StepConfig("parse", _ENCODING),
     train=StepConfig("train", _HEAVY, deadline_seconds=7200),
     alert=StepConfig("alert", _LIGHT, deadline_seconds=900),
     report=StepConfig("report", _LIGHT, deadline_seconds=900),
