@@ -75,8 +75,8 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     if (!scoredManifest) throw new BadInputError(`no scored windows for ${opts.date}: run \`sentinel score --date ${opts.date}\` first`);
     const anomalies = await listAnomalies(pool, opts.date, opts.date);
     checkScoredAnomalies(scoredManifest, anomalies);
-    // The three columns the score shift needs: with every session of a 10M-log day scored, the
-    // keys and detector lists of 190K rows held ~60 MB of heap (decision 113).
+    // Only the three columns the score shift uses: with every session scored, a 10M-log day has
+    // 190K rows, whose keys and detector lists it never reads.
     const scored = await readCommittedAll(ctx.lake, scoredWindows, scoredManifest, ['entity_kind', 'score', 'anomalous']);
     const { scorePsi, anomalyRate } = scoreShift(
       {
@@ -88,7 +88,8 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     );
 
     const unseen = new UnseenTemplates(bundle.vocabulary);
-    // A slice at a time, as features reads Silver: a whole part's ids were ~70 MB of heap at 10M logs.
+    // A slice at a time, as features reads Silver: whole parts held ~100 MB more at the peak of a
+    // 10M-log day (decision 113).
     const silver = await requireManifest(ctx.lake, silverLogs, opts.date, `run \`sentinel parse --date ${opts.date}\` first`);
     for await (const part of readCommittedSlices(ctx.lake, silverLogs, silver, ['template_id']))
       for await (const b of part) unseen.add(b.columns.template_id as string[]);
