@@ -25,7 +25,7 @@ npm run --silent build >/dev/null
 for step in "${STEPS[@]}"; do
   stage="images/.stage/$step"
   rm -rf "$stage" && mkdir -p "$stage"
-  cp dist/sentinel.mjs dist/parquetWorker.mjs dist/parquetDecodeWorker.mjs dist/parquet_wasm_bg.wasm dist/native.wasm "$stage/"
+  cp dist/sentinel.mjs dist/chunk-*.mjs dist/parquetWorker.mjs dist/parquetDecodeWorker.mjs dist/parquet_wasm_bg.wasm dist/native.wasm "$stage/"
   [[ $step == report ]] && cp dist/explorer.html dist/echarts.min.js "$stage/"
   # The entrypoint is exactly `sentinel <step>`: the container's arguments follow the step name.
   printf "process.argv.splice(2, 0, '%s');\nawait import('./sentinel.mjs');\n" "$step" >"$stage/entry.mjs"
