@@ -37,18 +37,18 @@ const steps: Record<string, () => Promise<{ run: Runner }>> = {
  * baseline compiler (Liftoff): optimizing their hot functions cost more CPU on background threads
  * than it saved in one run (decision 80), and features and score also peaked ~40 MB lower
  * (decision 95). Set before the command's module loads, since parquet-wasm compiles when it is
- * imported. They also grow V8's old generation by at most 30 % over what the last full collection
- * left (V8 picks 10–300 % by how cheap its collections were): after a cheap one, one features run
- * in five let its heap reach 100 MB and peaked ~50 MB higher at 10M logs (decision 113). With both,
+ * imported. They also let V8's old generation at most double what the last full collection left
+ * (V8 picks up to 4× when its collections were cheap): after a cheap one, one features run in five
+ * let its heap reach 100 MB and peaked ~50 MB higher at 10M logs (decision 113). With both,
  * monitor, alert, report, models, alerts and check take 0.3–0.6 CPU s and ~80 MB less each.
- * Ingest and parse (ZSTD encoding; parse paid 0.4 CPU s for the heap bound), templates (0.25 CPU s
- * for it), generate and the long-running processes (stream, pipeline, demo) keep V8's defaults.
+ * Ingest and parse (ZSTD encoding; parse paid 0.4 CPU s with the heap bounded at 30 %), templates,
+ * generate and the long-running processes (stream, pipeline, demo) keep V8's defaults.
  */
 const SHORT_COMMANDS: ReadonlySet<string> = new Set(['features', 'train', 'score', 'monitor', 'alert', 'alerts', 'report', 'models', 'check']);
 
 /** A command's module, loaded once V8 has the flags of its kind of process. */
 function loadStep(step: keyof typeof steps): Promise<{ run: Runner }> {
-  if (SHORT_COMMANDS.has(step)) setFlagsFromString('--liftoff-only --heap-growing-percent=30');
+  if (SHORT_COMMANDS.has(step)) setFlagsFromString('--liftoff-only --heap-growing-percent=100');
   return steps[step]();
 }
 
