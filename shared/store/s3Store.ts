@@ -8,8 +8,11 @@ import { loadProcessConfig, quietAwsSdkNodeWarning } from '../config';
  * The SDK is loaded on a store's first request, not with the module: every step's process loads
  * this file, and evaluating the SDK was ~20 ms of each start-up, also on a local lake (decision 103).
  */
-let sdkLoading: Promise<typeof import('@aws-sdk/client-s3')> | undefined;
-const loadSdk = () => (sdkLoading ??= import('@aws-sdk/client-s3'));
+type Sdk = typeof import('@aws-sdk/client-s3');
+let sdkLoading: Promise<Sdk> | undefined;
+// The CLI bundle is split at this import (decision 114), and a split-off CommonJS package comes as
+// its default export only; from the sources Node also names its exports.
+const loadSdk = () => (sdkLoading ??= import('@aws-sdk/client-s3').then((sdk) => ('S3Client' in sdk ? sdk : (sdk as unknown as { default: Sdk }).default)));
 
 /** Bytes read with a part's first request: its footer (Silver's is ~19 KB with the page index) and, for a small part, all of it. */
 const TAIL_BYTES = 64 * 1024;
