@@ -71,29 +71,39 @@ function losoGrid(): Array<{ label: string; config: Partial<TemplateMinerConfig>
     for (const joinAdjacentValues of onOff)
       for (const host of onOff)
         for (const namedValues of onOff)
-          for (const absorbCovered of onOff) {
-            for (const similarityThreshold of [DEFAULT_TEMPLATE_MINER_CONFIG.similarityThreshold, 0.5]) {
-              for (const wordVariantLimit of [DEFAULT_TEMPLATE_MINER_CONFIG.wordVariantLimit, 5, 8]) {
-                const rules =
-                  [valueRuns && 'runs', joinAdjacentValues && 'join', host && 'host', namedValues && 'named', absorbCovered && 'absorb']
-                    .filter(Boolean)
-                    .join('+') || 'none';
-                grid.push({
-                  label: `sim ${similarityThreshold} K ${wordVariantLimit} rules ${rules}`,
-                  config: {
-                    valueRuns,
-                    joinAdjacentValues,
-                    namedValues,
-                    absorbCovered,
-                    masks: host ? DEFAULT_MASKS : HOST_OFF,
-                    similarityThreshold,
-                    wordVariantLimit,
-                  },
-                  rulesOn: Number(valueRuns) + Number(joinAdjacentValues) + Number(host) + Number(namedValues) + Number(absorbCovered),
-                });
+          for (const absorbCovered of onOff)
+            for (const keyValueFields of onOff) {
+              for (const similarityThreshold of [DEFAULT_TEMPLATE_MINER_CONFIG.similarityThreshold, 0.5]) {
+                for (const wordVariantLimit of [DEFAULT_TEMPLATE_MINER_CONFIG.wordVariantLimit, 5, 8]) {
+                  const rules =
+                    [
+                      valueRuns && 'runs',
+                      joinAdjacentValues && 'join',
+                      host && 'host',
+                      namedValues && 'named',
+                      absorbCovered && 'absorb',
+                      keyValueFields && 'keys',
+                    ]
+                      .filter(Boolean)
+                      .join('+') || 'none';
+                  grid.push({
+                    label: `sim ${similarityThreshold} K ${wordVariantLimit} rules ${rules}`,
+                    config: {
+                      valueRuns,
+                      joinAdjacentValues,
+                      namedValues,
+                      absorbCovered,
+                      keyValueFields,
+                      masks: host ? DEFAULT_MASKS : HOST_OFF,
+                      similarityThreshold,
+                      wordVariantLimit,
+                    },
+                    rulesOn:
+                      Number(valueRuns) + Number(joinAdjacentValues) + Number(host) + Number(namedValues) + Number(absorbCovered) + Number(keyValueFields),
+                  });
+                }
               }
             }
-          }
   return grid.sort((a, b) => a.rulesOn - b.rulesOn);
 }
 
@@ -285,11 +295,12 @@ function printLoso(samples: Sample[], rows: Row[]): void {
       g.config.joinAdjacentValues &&
       g.config.namedValues &&
       g.config.absorbCovered &&
+      g.config.keyValueFields &&
       g.config.masks === DEFAULT_MASKS &&
       g.config.similarityThreshold === DEFAULT_TEMPLATE_MINER_CONFIG.similarityThreshold &&
       g.config.wordVariantLimit === DEFAULT_TEMPLATE_MINER_CONFIG.wordVariantLimit,
   );
-  console.log(`\nLeave-one-system-out GA (${grid.length} settings: similarity, word-variable limit K, rules runs/join/host/named/absorb on or off)\n`);
+  console.log(`\nLeave-one-system-out GA (${grid.length} settings: similarity, word-variable limit K, rules runs/join/host/named/absorb/keys on or off)\n`);
   console.log(`${'held out'.padEnd(12)} ${'GA default'.padStart(11)} ${'GA LOSO'.padStart(11)}  setting chosen on the other nine`);
   samples.forEach((sample, s) => {
     console.log(
@@ -304,12 +315,17 @@ function printLoso(samples: Sample[], rows: Row[]): void {
 
   // Ablation: the default with one rule off, per system (a rule that only moves one system shows here).
   const d = grid[defaultIndex].config;
+  const RULES = ['valueRuns', 'joinAdjacentValues', 'namedValues', 'absorbCovered', 'keyValueFields'] as const;
+  /** Every rule on but `off` (`masks`: the HOST mask off). */
+  const isDefaultBut = (c: Partial<TemplateMinerConfig>, off: (typeof RULES)[number] | 'masks') =>
+    RULES.every((rule) => c[rule] === (rule !== off)) && c.masks === (off === 'masks' ? HOST_OFF : DEFAULT_MASKS);
   const ablations: Array<[string, (c: Partial<TemplateMinerConfig>) => boolean]> = [
-    ['value runs', (c) => !c.valueRuns && c.joinAdjacentValues! && c.namedValues! && c.absorbCovered! && c.masks === DEFAULT_MASKS],
-    ['join values', (c) => c.valueRuns! && !c.joinAdjacentValues && c.namedValues! && c.absorbCovered! && c.masks === DEFAULT_MASKS],
-    ['HOST mask', (c) => c.valueRuns! && c.joinAdjacentValues! && c.namedValues! && c.absorbCovered! && c.masks === HOST_OFF],
-    ['named values', (c) => c.valueRuns! && c.joinAdjacentValues! && !c.namedValues && c.absorbCovered! && c.masks === DEFAULT_MASKS],
-    ['absorb covered', (c) => c.valueRuns! && c.joinAdjacentValues! && c.namedValues! && !c.absorbCovered && c.masks === DEFAULT_MASKS],
+    ['value runs', (c) => isDefaultBut(c, 'valueRuns')],
+    ['join values', (c) => isDefaultBut(c, 'joinAdjacentValues')],
+    ['HOST mask', (c) => isDefaultBut(c, 'masks')],
+    ['named values', (c) => isDefaultBut(c, 'namedValues')],
+    ['absorb covered', (c) => isDefaultBut(c, 'absorbCovered')],
+    ['key=value fields', (c) => isDefaultBut(c, 'keyValueFields')],
   ];
   console.log(`\nAblation: mean GA with one rule off (default otherwise), and the systems it moves`);
   for (const [name, isIt] of ablations) {

@@ -149,6 +149,55 @@ describe('Drain word rule', () => {
   });
 });
 
+describe('Drain key=value fields', () => {
+  it('reads the same key with a dotted, slashed or quoted value as a value: key=<*>, the value as the parameter', () => {
+    const drain = new Drain();
+    const a = drain.add('acquire lock tag="AudioMix", name=audioserver, ws=null');
+    const b = drain.add('acquire lock tag="RILJ_ACK_WL", name=com.android.phone, ws=null');
+    expect(b).toEqual({
+      templateId: a.templateId,
+      template: 'acquire lock tag=<*> name=<*> ws=null',
+      params: ['"RILJ_ACK_WL",', 'com.android.phone,'],
+      changeType: 'updated',
+    });
+    expect(drain.add('acquire lock tag="ActivityManager-Launch", name=android, ws=null')).toMatchObject({ templateId: a.templateId, changeType: 'none' });
+  });
+
+  it('keeps plain-word values of one key apart, as other plain words (expand=true / expand=false)', () => {
+    const drain = new Drain();
+    const open = drain.add('fling panel expand=true target=0.5');
+    expect(drain.add('fling panel expand=false target=0.5').templateId).not.toBe(open.templateId);
+  });
+
+  it('keeps other keys apart even when both hold digits, and after a key became key=<*>', () => {
+    const drain = new Drain();
+    const counts = drain.add('getRecentTasks: num=20,flags=62,totalTasks=46');
+    const top = drain.add('getRecentTasks: topActivity=ComponentInfo{com.example/.Main}');
+    expect(top.templateId).not.toBe(counts.templateId);
+    expect(drain.add('getRecentTasks: topActivity=ComponentInfo{com.other/.Splash}')).toMatchObject({
+      templateId: top.templateId,
+      template: 'getRecentTasks: topActivity=<*>',
+    });
+    expect(drain.add('getRecentTasks: num=10,flags=62,totalTasks=46').templateId).toBe(counts.templateId);
+    expect(drain.clusters().map((c) => c.template)).toEqual(['getRecentTasks: num=<*>', 'getRecentTasks: topActivity=<*>']);
+    // Inference keeps the key too.
+    expect(drain.match('getRecentTasks: topActivity=ComponentInfo{com.third/.X}')).toMatchObject({
+      templateId: top.templateId,
+      params: ['ComponentInfo{com.third/.X}'],
+    });
+    expect(drain.match('getRecentTasks: other=ComponentInfo{com.third/.X}')).toBeNull();
+  });
+
+  it('is off with keyValueFields false: Drain merges the differing tokens whole', () => {
+    const drain = new Drain({ keyValueFields: false });
+    const counts = drain.add('getRecentTasks: num=20,flags=62,totalTasks=46');
+    expect(drain.add('getRecentTasks: topActivity=ComponentInfo{com.example/.Main}')).toMatchObject({
+      templateId: counts.templateId,
+      template: 'getRecentTasks: <*>',
+    });
+  });
+});
+
 describe('Drain memos', () => {
   /**
    * Learns `lines` with and without memos (one per shape: the line with digit tokens as `#`, those
@@ -161,10 +210,11 @@ describe('Drain memos', () => {
     const memos = new Map<string, DrainMemo>();
     let repeats = 0;
     for (const [n, tokens] of lines.entries()) {
-      const shape = tokens.map((t) => (/^\d+$/.test(t) ? '#' : t));
+      // As message shapes do: digits are one class, and tokens with digits may vary within a shape.
+      const shape = tokens.map((t) => t.replace(/\d+/g, '#'));
       let memo = memos.get(shape.join(' '));
       if (!memo) {
-        const varying = shape.flatMap((t, i) => (t === '#' ? [i] : []));
+        const varying = shape.flatMap((t, i) => (t.includes('#') ? [i] : []));
         memo = newDrainMemo(varying.length > 0 ? varying : undefined);
         memos.set(shape.join(' '), memo);
       }
@@ -203,13 +253,15 @@ describe('Drain memos', () => {
     // settle; digits vary within a shape.
     for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
       const random = createRandom(seed);
-      const words = ['get', 'put', 'job', 'disk', 'user', 'ok', 'failed', 'a', 'b', 'c', 'x1', 'y'];
+      const words = ['get', 'put', 'job', 'disk', 'user', 'ok', 'failed', 'a', 'b', 'c', 'x1', 'y', 'k=on', 'k=a.b', 'k=c/d', 'v=a.b', 'k=#'];
       const shapes = Array.from({ length: 200 }, () =>
         Array.from({ length: 2 + random.int(3) }, () => (random.int(4) === 0 ? '#' : words[random.int(words.length)])),
       );
       // Later shapes come in later: the tree and the leaves keep changing while memos are held.
       const lines = Array.from({ length: 6000 }, (_, n) =>
-        shapes[random.int(Math.min(shapes.length, 5 + Math.floor(n / 30)))].map((t) => (t === '#' ? String(random.int(3) === 0 ? random.int(100) : 7) : t)),
+        shapes[random.int(Math.min(shapes.length, 5 + Math.floor(n / 30)))].map((t) =>
+          t.endsWith('#') ? t.slice(0, -1) + String(random.int(3) === 0 ? random.int(100) : 7) : t,
+        ),
       );
       expect(learnWithAndWithoutMemos(lines, { wordVariantLimit: 3, settledWordLines: 4, maxChildren: 8 })).toBeGreaterThan(1500);
     }

@@ -56,6 +56,12 @@ export interface DrainConfig {
    * (Drain.absorbCovered). Part of the word rule: off with it.
    */
   absorbCovered: boolean;
+  /**
+   * Read `key=value` tokens as a key, which is text, and a value (`isWordDifference`): lines whose
+   * tokens there have other keys do not join, and a value that varies becomes `key=<*>`. Part of the
+   * word rule: off with it.
+   */
+  keyValueFields: boolean;
 }
 
 export const DEFAULT_DRAIN_CONFIG: Readonly<DrainConfig> = Object.freeze({
@@ -66,6 +72,7 @@ export const DEFAULT_DRAIN_CONFIG: Readonly<DrainConfig> = Object.freeze({
   wordVariantLimit: 6,
   settledWordLines: 20,
   absorbCovered: true,
+  keyValueFields: true,
 });
 
 export type ChangeType = 'created' | 'updated' | 'none';
@@ -179,11 +186,14 @@ export class Drain {
   private treeVersion = 0;
 
   private readonly learningRules: MatchRules;
+  /** Inference: every token equal, or taken by `<*>` (`key=<*>`: by a value of its key). */
+  private readonly exactRules: MatchRules;
 
   constructor(config: Partial<DrainConfig> = {}) {
     this.config = Object.freeze(validateConfig({ ...DEFAULT_DRAIN_CONFIG, ...definedOnly(config) }));
-    const { similarityThreshold: threshold, wordVariantLimit, settledWordLines } = this.config;
-    this.learningRules = { threshold, includeParams: false, wordVariantLimit, settledWordLines };
+    const { similarityThreshold: threshold, wordVariantLimit, settledWordLines, keyValueFields } = this.config;
+    this.learningRules = { threshold, includeParams: false, wordVariantLimit, settledWordLines, keyValueFields };
+    this.exactRules = { threshold: 1, includeParams: true, wordVariantLimit: 0, settledWordLines: 0, keyValueFields };
   }
 
   /** Learns from one line (or its tokens): joins or creates a cluster. */
@@ -247,7 +257,7 @@ export class Drain {
       return target ? { cluster: target, changeType: 'updated' } : { cluster: created, changeType: 'created' };
     }
     found.size++;
-    const merged = mergeTemplate(found.tokens, tokens);
+    const merged = mergeTemplate(found.tokens, tokens, this.learningRules.keyValueFields);
     if (merged === found.tokens) {
       if (memo && (!memo.varying || this.digitsMatchAlike(leaf, tokens.length, memo.varying))) {
         memo.cluster = found;
@@ -273,14 +283,21 @@ export class Drain {
   /**
    * The word rule's second half: when `cluster` and its siblings at some position (equal but there)
    * number `wordVariantLimit`, or one of them already has `<*>` there, that position holds a value:
-   * all of them merge into the oldest. Returns the surviving cluster, or null when nothing merged.
+   * all of them merge into the oldest (with `key=<*>` there: those with that key). Returns the
+   * surviving cluster, or null when nothing merged.
    */
   private mergeSiblings(cluster: Cluster): Cluster | null {
     const limit = this.config.wordVariantLimit;
     if (limit === 0) return null;
     for (const { position: i, ids } of this.siblings.siblingGroups(cluster.id)) {
-      const group = ids.map((id) => this.clustersById.get(id)!);
-      if (group.length < limit && !group.some((c) => c.tokens[i] === WILDCARD)) continue;
+      let group = ids.map((id) => this.clustersById.get(id)!);
+      if (group.length < limit && !group.some((c) => c.tokens[i] === WILDCARD)) {
+        // `key=<*>` there: that key's value is a value, other keys are other fields.
+        const keyed = this.config.keyValueFields && group.find((c) => isKeyWildcard(c.tokens[i]));
+        if (!keyed) continue;
+        group = group.filter((c) => c === keyed || takesValueOf(keyed.tokens[i], c.tokens[i]));
+        if (group.length < 2) continue;
+      }
       group.sort((a, b) => a.seq - b.seq);
       const [target, ...others] = group;
       this.mergeInto(target, others);
@@ -297,7 +314,7 @@ export class Drain {
    */
   private absorbCovered(cluster: Cluster): Cluster | null {
     if (this.config.wordVariantLimit === 0 || !this.config.absorbCovered) return null;
-    const covered = this.leafAt(cluster.path).clusters.filter((c) => c !== cluster && covers(cluster.tokens, c.tokens));
+    const covered = this.leafAt(cluster.path).clusters.filter((c) => c !== cluster && covers(cluster.tokens, c.tokens, this.config.keyValueFields));
     if (covered.length === 0) return null;
     const group = [cluster, ...covered].sort((a, b) => a.seq - b.seq);
     this.mergeInto(group[0], group.slice(1));
@@ -311,7 +328,7 @@ export class Drain {
     for (const other of others) {
       this.touch(other);
       this.siblings.remove(other.id);
-      target.tokens = mergeTemplate(target.tokens, other.tokens);
+      target.tokens = mergeTemplate(target.tokens, other.tokens, this.learningRules.keyValueFields);
       target.size += other.size;
       for (const path of [other.path, ...other.extraPaths]) {
         const leaf = this.leafAt(path);
@@ -356,7 +373,7 @@ export class Drain {
       bestMatch(
         this.clusterList.filter((c) => c.tokens.length === tokens.length),
         tokens,
-        EXACT,
+        this.exactRules,
       );
     return found ? describe(found, tokens) : null;
   }
@@ -422,7 +439,7 @@ export class Drain {
    */
   private treeSearch(tokens: readonly string[], exact: boolean): Cluster | null {
     const leaf = this.leafOf(tokens);
-    return leaf && bestMatch(leaf.clusters, tokens, exact ? EXACT : this.learningRules);
+    return leaf && bestMatch(leaf.clusters, tokens, exact ? this.exactRules : this.learningRules);
   }
 
   /** The leaf the tokens route to, or null. */
@@ -503,7 +520,11 @@ function withChange(match: DrainMatch, changeType: DrainAddResult['changeType'])
 
 function describe(cluster: Cluster, tokens: readonly string[]): DrainMatch {
   const params: string[] = [];
-  for (let i = 0; i < cluster.tokens.length; i++) if (cluster.tokens[i] === WILDCARD) params.push(tokens[i]);
+  for (let i = 0; i < cluster.tokens.length; i++) {
+    const t = cluster.tokens[i];
+    if (t === WILDCARD) params.push(tokens[i]);
+    else if (t !== tokens[i] && isKeyWildcard(t)) params.push(tokens[i].slice(t.length - WILDCARD.length));
+  }
   return { templateId: cluster.id, template: (cluster.text ??= cluster.tokens.join(' ')), params };
 }
 
@@ -514,9 +535,9 @@ interface MatchRules {
   /** See DrainConfig; wordVariantLimit 0 = no word rule. */
   wordVariantLimit: number;
   settledWordLines: number;
+  /** See DrainConfig. */
+  keyValueFields: boolean;
 }
-
-const EXACT: MatchRules = { threshold: 1, includeParams: true, wordVariantLimit: 0, settledWordLines: 0 };
 
 /**
  * Drain3's fast_match: similarity = equal tokens / length; the highest similarity wins, ties go to
@@ -538,9 +559,8 @@ function bestMatch(clusters: readonly Cluster[], tokens: readonly string[], rule
     for (let i = 0; i < t.length; i++) {
       if (t[i] === WILDCARD) params++;
       else if (t[i] === tokens[i]) same++;
-      else if (rules.wordVariantLimit > 0 && !wordVariant && !isVariableToken(t[i]) && (settled || !isVariableToken(tokens[i]))) {
-        wordVariant = true;
-      }
+      else if (rules.keyValueFields && takesValueOf(t[i], tokens[i])) params++;
+      else if (rules.wordVariantLimit > 0 && !wordVariant && isWordDifference(t[i], tokens[i], settled, rules.keyValueFields)) wordVariant = true;
     }
     const sim = t.length === 0 ? 1 : (rules.includeParams ? same + params : same) / t.length;
     if (!wordVariant) keepBetter(best, cluster, sim, params);
@@ -555,6 +575,55 @@ function bestMatch(clusters: readonly Cluster[], tokens: readonly string[], rule
   return rules.wordVariantLimit > 0 && variants >= rules.wordVariantLimit ? bestVariant.cluster : null;
 }
 
+/**
+ * Whether a template token and a line's differing token name different events (a word variant)
+ * rather than carry different values. Plain words differ as words (`begin`/`end`); a word that
+ * stayed the same over a settled template's lines differs from anything. A `key=value` token is
+ * read as its parts, the key being text: another key is another field, even when both hold digits
+ * (`num=5,flags=0x1` / `topActivity=ComponentInfo{…}`); the same key with another value is a value
+ * when either value is more than a plain word (a dotted or slashed name, a quoted string:
+ * `name=com.android.phone`, `tag="AudioMix",`), and a word variant when both are plain words, which
+ * name states as other plain words do (`expand=true` / `expand=false`, `state=RUNNING`).
+ */
+function isWordDifference(templateToken: string, token: string, settled: boolean, keyValueFields: boolean): boolean {
+  const key = keyValueFields ? keyLength(templateToken) : 0;
+  if (key > 0) {
+    const other = keyLength(token);
+    if (other > 0) {
+      if (!sameKey(templateToken, token, key)) return true;
+      if (!isPlainWord(templateToken, key) || !isPlainWord(token, key)) return false;
+    }
+  }
+  return !isVariableToken(templateToken) && (settled || !isVariableToken(token));
+}
+
+/** Whether `token` from `from` on is letters, `_` and `-` only, before any trailing `,` or `;`. */
+function isPlainWord(token: string, from: number): boolean {
+  let end = token.length;
+  while (end > from && (token.charCodeAt(end - 1) === 44 || token.charCodeAt(end - 1) === 59)) end--;
+  for (let i = from; i < end; i++) {
+    const c = token.charCodeAt(i);
+    if (!(((c | 32) >= 97 && (c | 32) <= 122) || c === 95 || c === 45)) return false;
+  }
+  return true;
+}
+
+/**
+ * The length of `key=` at the start of a token, or 0. A key is a letter or `_`, then letters, `_`,
+ * `.` or `-`: no digits, so that lines of one message shape (which differ in digits only,
+ * messageShapes.ts) always have the same keys, and a Drain memo stays valid across them.
+ */
+function keyLength(token: string): number {
+  const first = token.charCodeAt(0);
+  if (!((first | 32) >= 97 && (first | 32) <= 122) && first !== 95) return 0;
+  for (let i = 1; i < token.length; i++) {
+    const c = token.charCodeAt(i);
+    if (c === 61 /* = */) return i + 1;
+    if (!(((c | 32) >= 97 && (c | 32) <= 122) || c === 95 || c === 46 || c === 45)) return 0;
+  }
+  return 0;
+}
+
 function keepBetter(best: { cluster: Cluster | null; sim: number; params: number }, cluster: Cluster, sim: number, params: number): void {
   if (sim > best.sim || (sim === best.sim && params > best.params)) {
     best.cluster = cluster;
@@ -563,23 +632,46 @@ function keepBetter(best: { cluster: Cluster | null; sim: number; params: number
   }
 }
 
-/** Whether `template` matches `tokens` wherever it is not `<*>` (same length). */
-function covers(template: readonly string[], tokens: readonly string[]): boolean {
+/** Whether `template` matches `tokens` wherever it is not `<*>` (or `key=<*>`: any value of the key; same length). */
+function covers(template: readonly string[], tokens: readonly string[], keyValueFields: boolean): boolean {
   if (template.length !== tokens.length) return false;
-  for (let i = 0; i < template.length; i++) if (template[i] !== WILDCARD && template[i] !== tokens[i]) return false;
+  for (let i = 0; i < template.length; i++) {
+    if (template[i] !== WILDCARD && template[i] !== tokens[i] && !(keyValueFields && takesValueOf(template[i], tokens[i]))) return false;
+  }
   return true;
 }
 
-/** Differing tokens become `<*>`. Returns the same array when nothing changes (cheap "none" check). */
-function mergeTemplate(template: string[], tokens: readonly string[]): string[] {
+/**
+ * Differing tokens become `<*>`, or `key=<*>` where both are values of one key, so that the key
+ * still tells fields apart (`isWordDifference`). Returns the same array when nothing changes
+ * (cheap "none" check).
+ */
+function mergeTemplate(template: string[], tokens: readonly string[], keyValueFields: boolean): string[] {
   let out: string[] | null = null;
   for (let i = 0; i < template.length; i++) {
-    if (template[i] !== WILDCARD && template[i] !== tokens[i]) {
-      out ??= [...template];
-      out[i] = WILDCARD;
-    }
+    const t = template[i];
+    if (t === WILDCARD || t === tokens[i] || (keyValueFields && takesValueOf(t, tokens[i]))) continue;
+    out ??= [...template];
+    const key = keyValueFields ? keyLength(t) : 0;
+    out[i] = key > 0 && sameKey(t, tokens[i], key) ? t.slice(0, key) + WILDCARD : WILDCARD;
   }
   return out ?? template;
+}
+
+/** Whether `templateToken` is `key=<*>` and `token` a value of that key. */
+function takesValueOf(templateToken: string, token: string): boolean {
+  return isKeyWildcard(templateToken) && sameKey(templateToken, token, templateToken.length - WILDCARD.length);
+}
+
+/** A `key=<*>` template token (see `mergeTemplate`). */
+export function isKeyWildcard(token: string): boolean {
+  const key = token.length - WILDCARD.length;
+  return key > 1 && token.endsWith(WILDCARD) && keyLength(token) === key;
+}
+
+/** Whether `token` starts with the `key=` of `keyed` (`key` long). */
+function sameKey(keyed: string, token: string, key: number): boolean {
+  return keyLength(token) === key && token.startsWith(keyed.slice(0, key));
 }
 
 /** A mask placeholder inside a token: `<NUM>`, `<IP>`, `<*>` (mask names are upper-case). */
@@ -646,6 +738,8 @@ function validateConfig(config: DrainConfig): DrainConfig {
   for (const key of ['wordVariantLimit', 'settledWordLines'] as const) {
     if (!Number.isInteger(config[key]) || config[key] < 0) throw new Error(`Drain ${key} must be an integer >= 0 (got ${config[key]})`);
   }
-  if (typeof config.absorbCovered !== 'boolean') throw new Error(`Drain absorbCovered must be true or false (got ${config.absorbCovered})`);
+  for (const key of ['absorbCovered', 'keyValueFields'] as const) {
+    if (typeof config[key] !== 'boolean') throw new Error(`Drain ${key} must be true or false (got ${config[key]})`);
+  }
   return config;
 }

@@ -55,6 +55,30 @@ describe('variables of any shape, default settings', () => {
     );
   });
 
+  it('key=value fields: a dotted or slashed value varies under its key, a plain-word value names a state, another key another event', () => {
+    const queues = ['root.batch', 'root.adhoc.alice', 'root.etl'];
+    const jobs = ['etl.daily.orders', 'ml/train-ranker', 'reports.weekly', 'etl.hourly.clicks'];
+    const miner = createTemplateMiner();
+    const finished = finalIds(
+      miner,
+      jobs.map((job, i) => `Job finished job=${job} queue=${queues[i % queues.length]} status=SUCCEEDED`),
+    );
+    expect(new Set(finished).size).toBe(1);
+    expect(templateOf(miner, finished[0])).toBe('Job finished job=<*> queue=<*> status=SUCCEEDED');
+    expect(miner.add('Job finished job=etl.daily.orders queue=root.batch status=FAILED').templateId).not.toBe(finished[0]);
+
+    const loaded = finalIds(miner, [
+      'Config loaded file=/etc/app/app.yaml',
+      'Config loaded bundle=com.example.settings',
+      'Config loaded file=/etc/app/override.yaml',
+      'Config loaded bundle=com.example.flags',
+    ]);
+    expect(loaded[2]).toBe(loaded[0]);
+    expect(loaded[3]).toBe(loaded[1]);
+    expect(loaded[1]).not.toBe(loaded[0]);
+    expect(templateOf(miner, loaded[1])).toBe('Config loaded bundle=<*>');
+  });
+
   it('a date inside the message is one variable, whatever its token count', () => {
     const lines = [
       'connection from 82.252.162.81 (lns-vlq-45-tou-82-252-162-81.adsl.proxad.net) at Sun Jul 24 02:04:59 2005',

@@ -9,6 +9,7 @@
 import {
   Drain,
   DEFAULT_DRAIN_CONFIG,
+  isKeyWildcard,
   WILDCARD,
   tokenize,
   type ChangeType,
@@ -123,7 +124,7 @@ export interface TemplateMiner {
 }
 
 /** Settings that only decide how new messages match; a saved state can take new values for them. */
-const MATCHING_SETTINGS = ['similarityThreshold', 'wordVariantLimit', 'settledWordLines', 'absorbCovered'] as const;
+const MATCHING_SETTINGS = ['similarityThreshold', 'wordVariantLimit', 'settledWordLines', 'absorbCovered', 'keyValueFields'] as const;
 
 /**
  * With a state, the tree-shaping settings (depth, maxChildren, parametrizeNumericTokens) are the
@@ -231,36 +232,48 @@ export function createTemplateMiner(config: Partial<TemplateMinerConfig> = {}, s
     return (shaping && shapes!.remember(content, tokens)) || tokens;
   };
 
-  // Templates are few and their text is one cached string per cluster: tokenize each once.
-  const templateTokensCache = new Map<string, string[]>();
-  const templateTokensOf = (template: string) => {
-    let templateTokens = templateTokensCache.get(template);
-    if (!templateTokens) templateTokensCache.set(template, (templateTokens = tokenize(template)));
-    return templateTokens;
+  /**
+   * Where each template token's parameter starts in the line's token: -1 for a kept token (its
+   * masks cut the values out), 0 for `<*>` (the whole token), the key's length for `key=<*>` (the
+   * value). Templates are few and their text is one cached string per cluster: read each once.
+   */
+  const paramStartsCache = new Map<string, Int32Array>();
+  const paramStartsOf = (template: string) => {
+    let starts = paramStartsCache.get(template);
+    if (!starts) {
+      const templateTokens = tokenize(template);
+      starts = new Int32Array(templateTokens.length);
+      for (let i = 0; i < templateTokens.length; i++) {
+        const t = templateTokens[i];
+        starts[i] = t === WILDCARD ? 0 : isKeyWildcard(t) ? t.length - WILDCARD.length : -1;
+      }
+      paramStartsCache.set(template, starts);
+    }
+    return starts;
   };
-  /** A `<*>` position gives the whole original token; a kept token gives what its masks cut out. */
+  /** A `<*>` position gives the whole original token, `key=<*>` its value; a kept token gives what its masks cut out. */
   function writeParams(template: string, content: string, prepared: MessageShape | MessageTokens, sink: ParamSink): void {
-    const templateTokens = templateTokensOf(template);
+    const paramStarts = paramStartsOf(template);
     if ('tokenSpans' in prepared) {
       const { tokenSpans, valueStarts, valueSpans } = prepared;
-      for (let i = 0; i < templateTokens.length; i++) {
-        if (templateTokens[i] === WILDCARD) sink.span(content, tokenSpans[2 * i], tokenSpans[2 * i + 1]);
+      for (let i = 0; i < paramStarts.length; i++) {
+        if (paramStarts[i] >= 0) sink.span(content, tokenSpans[2 * i] + paramStarts[i], tokenSpans[2 * i + 1]);
         else for (let v = valueStarts[i]; v < valueStarts[i + 1]; v++) sink.span(content, valueSpans[2 * v], valueSpans[2 * v + 1]);
       }
       return;
     }
     const { tokens, values } = prepared;
-    for (let i = 0; i < templateTokens.length; i++) {
-      if (templateTokens[i] === WILDCARD) sink.span(tokens[i], 0, tokens[i].length);
+    for (let i = 0; i < paramStarts.length; i++) {
+      if (paramStarts[i] >= 0) sink.span(tokens[i], paramStarts[i], tokens[i].length);
       else for (const v of values[i]) sink.span(v, 0, v.length);
     }
   }
   /** `writeParams` for a message of a shape given as bytes from `start`: the shape's spans are offsets in it. */
   function writeShapeParamBytes(template: string, shape: MessageShape, bytes: Uint8Array, start: number, sink: ParamByteSink): void {
-    const templateTokens = templateTokensOf(template);
+    const paramStarts = paramStartsOf(template);
     const { tokenSpans, valueStarts, valueSpans } = shape;
-    for (let i = 0; i < templateTokens.length; i++) {
-      if (templateTokens[i] === WILDCARD) sink.spanBytes(bytes, start + tokenSpans[2 * i], start + tokenSpans[2 * i + 1]);
+    for (let i = 0; i < paramStarts.length; i++) {
+      if (paramStarts[i] >= 0) sink.spanBytes(bytes, start + tokenSpans[2 * i] + paramStarts[i], start + tokenSpans[2 * i + 1]);
       else for (let v = valueStarts[i]; v < valueStarts[i + 1]; v++) sink.spanBytes(bytes, start + valueSpans[2 * v], start + valueSpans[2 * v + 1]);
     }
   }
