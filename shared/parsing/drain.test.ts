@@ -150,23 +150,25 @@ describe('Drain word rule', () => {
 });
 
 describe('Drain key=value fields', () => {
-  it('reads the same key with a dotted, slashed or quoted value as a value: key=<*>, the value as the parameter', () => {
+  it('reads the same key with a dotted or slashed value as a value: key=<*>, the value as the parameter', () => {
     const drain = new Drain();
-    const a = drain.add('acquire lock tag="AudioMix", name=audioserver, ws=null');
-    const b = drain.add('acquire lock tag="RILJ_ACK_WL", name=com.android.phone, ws=null');
+    const a = drain.add('acquire lock tag="/dev/audio", name=audioserver, ws=null');
+    const b = drain.add('acquire lock tag="RILJ.ACK", name=com.android.phone, ws=null');
     expect(b).toEqual({
       templateId: a.templateId,
       template: 'acquire lock tag=<*> name=<*> ws=null',
-      params: ['"RILJ_ACK_WL",', 'com.android.phone,'],
+      params: ['"RILJ.ACK",', 'com.android.phone,'],
       changeType: 'updated',
     });
     expect(drain.add('acquire lock tag="ActivityManager-Launch", name=android, ws=null')).toMatchObject({ templateId: a.templateId, changeType: 'none' });
   });
 
-  it('keeps plain-word values of one key apart, as other plain words (expand=true / expand=false)', () => {
+  it('keeps plain-word values of one key apart, quoted or not, as other plain words (expand=true / expand=false, logfmt msg="…")', () => {
     const drain = new Drain();
     const open = drain.add('fling panel expand=true target=0.5');
     expect(drain.add('fling panel expand=false target=0.5').templateId).not.toBe(open.templateId);
+    const started = drain.add('level=info msg="started" component=api');
+    expect(drain.add('level=info msg="stopped" component=api').templateId).not.toBe(started.templateId);
   });
 
   it('keeps other keys apart even when both hold digits, and after a key became key=<*>', () => {

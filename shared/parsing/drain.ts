@@ -581,9 +581,10 @@ function bestMatch(clusters: readonly Cluster[], tokens: readonly string[], rule
  * stayed the same over a settled template's lines differs from anything. A `key=value` token is
  * read as its parts, the key being text: another key is another field, even when both hold digits
  * (`num=5,flags=0x1` / `topActivity=ComponentInfo{…}`); the same key with another value is a value
- * when either value is more than a plain word (a dotted or slashed name, a quoted string:
- * `name=com.android.phone`, `tag="AudioMix",`), and a word variant when both are plain words, which
- * name states as other plain words do (`expand=true` / `expand=false`, `state=RUNNING`).
+ * when either value is more than a plain word (a dotted or slashed name, digits:
+ * `name=com.android.phone`, `cmp=com.example/.Main`), and a word variant when both are plain words,
+ * quoted or not, which name states and events as other plain words do (`expand=true` /
+ * `expand=false`, `state=RUNNING`, logfmt's `msg="started"`).
  */
 function isWordDifference(templateToken: string, token: string, settled: boolean, keyValueFields: boolean): boolean {
   const key = keyValueFields ? keyLength(templateToken) : 0;
@@ -597,10 +598,18 @@ function isWordDifference(templateToken: string, token: string, settled: boolean
   return !isVariableToken(templateToken) && (settled || !isVariableToken(token));
 }
 
-/** Whether `token` from `from` on is letters, `_` and `-` only, before any trailing `,` or `;`. */
+/**
+ * Whether `token` from `from` on is letters, `_` and `-` only, before any trailing `,` or `;`, and
+ * inside quotes if quoted: `msg="started"` names an event as `msg=started` does (logfmt).
+ */
 function isPlainWord(token: string, from: number): boolean {
   let end = token.length;
   while (end > from && (token.charCodeAt(end - 1) === 44 || token.charCodeAt(end - 1) === 59)) end--;
+  const quote = token.charCodeAt(from);
+  if ((quote === 34 || quote === 39) && end - from >= 2 && token.charCodeAt(end - 1) === quote) {
+    from++;
+    end--;
+  }
   for (let i = from; i < end; i++) {
     const c = token.charCodeAt(i);
     if (!(((c | 32) >= 97 && (c | 32) <= 122) || c === 95 || c === 45)) return false;
