@@ -62,14 +62,40 @@ function wasmBesideBundle() {
  */
 const dist = new URL('../dist/', import.meta.url).pathname;
 for (const file of existsSync(dist) ? readdirSync(dist) : []) if (file.startsWith('chunk-')) rmSync(`${dist}${file}`);
-await build({
+const split = await build({
   ...common,
   entryPoints: { sentinel: new URL('../tasks/cli.ts', import.meta.url).pathname },
   outdir: dist,
   splitting: true,
   chunkNames: 'chunk-[hash]',
   outExtension: { '.js': '.mjs' },
+  metafile: true,
 });
+checkLazyCommonJs(split.metafile);
+
+/**
+ * A CommonJS package imported lazily (`await import('pkg')`) becomes a chunk of the split bundle
+ * that exports the package as its default only: `(await import('pkg')).Name` is undefined there,
+ * while it works from the sources and in tests that run them. It broke the S3 store once (decision
+ * 114). Each such package must be read through a fallback to `.default` (shared/store/s3Store.ts
+ * `loadSdk`) and is listed here; any other fails the build instead of the images.
+ */
+function checkLazyCommonJs(metafile) {
+  const handled = new Set(['@aws-sdk/client-s3']);
+  const unhandled = [];
+  for (const [file, input] of Object.entries(metafile.inputs)) {
+    for (const imported of input.imports) {
+      if (imported.kind !== 'dynamic-import' || imported.external || handled.has(imported.original)) continue;
+      if (metafile.inputs[imported.path]?.format === 'cjs') unhandled.push(`${file} imports ${imported.original} (${imported.path})`);
+    }
+  }
+  if (unhandled.length > 0) {
+    throw new Error(
+      `lazily imported CommonJS modules export only \`default\` from the split bundle:\n  ${unhandled.join('\n  ')}\n` +
+        `read them with a fallback to .default (as shared/store/s3Store.ts loadSdk does) and list them in images/bundle.mjs checkLazyCommonJs`,
+    );
+  }
+}
 /** The other bundles, each one file: its entry point and its file in dist/. */
 const BUNDLES = [
   // `sentinel templates` alone (bin/sentinel.mjs runs it for that command): it need not load the whole CLI.
