@@ -3,7 +3,7 @@
 // (laptop only) and TensorFlow.js (backend chosen at run time) stay external; everything else is
 // inlined, so an image carries the bundle, the wasm assets and only the external packages it needs.
 import { build } from 'esbuild';
-import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 
 export const EXTERNAL = [
   '@electric-sql/pglite',
@@ -61,7 +61,6 @@ function wasmBesideBundle() {
  * starts ~0.1 s sooner (docs/decisions.md 114).
  */
 const dist = new URL('../dist/', import.meta.url).pathname;
-for (const file of existsSync(dist) ? readdirSync(dist) : []) if (file.startsWith('chunk-')) rmSync(`${dist}${file}`);
 const split = await build({
   ...common,
   entryPoints: { sentinel: new URL('../tasks/cli.ts', import.meta.url).pathname },
@@ -70,22 +69,27 @@ const split = await build({
   chunkNames: 'chunk-[hash]',
   outExtension: { '.js': '.mjs' },
   metafile: true,
+  // Written below, after the check: a build that fails it leaves the last good bundle in place.
+  write: false,
 });
 checkLazyCommonJs(split.metafile);
+mkdirSync(dist, { recursive: true });
+for (const file of readdirSync(dist)) if (file.startsWith('chunk-')) rmSync(`${dist}${file}`);
+for (const output of split.outputFiles) writeFileSync(output.path, output.contents);
 
 /**
  * A CommonJS package imported lazily (`await import('pkg')`) becomes a chunk of the split bundle
  * that exports the package as its default only: `(await import('pkg')).Name` is undefined there,
  * while it works from the sources and in tests that run them. It broke the S3 store once (decision
- * 114). Each such package must be read through a fallback to `.default` (shared/store/s3Store.ts
- * `loadSdk`) and is listed here; any other fails the build instead of the images.
+ * 114). Each such import must read the package through a fallback to `.default` (shared/store/s3Store.ts
+ * `loadSdk`) and is listed here, by the file that imports it; any other fails the build instead of the images.
  */
 function checkLazyCommonJs(metafile) {
-  const handled = new Set(['@aws-sdk/client-s3']);
+  const handled = new Set(['shared/store/s3Store.ts imports @aws-sdk/client-s3']);
   const unhandled = [];
   for (const [file, input] of Object.entries(metafile.inputs)) {
     for (const imported of input.imports) {
-      if (imported.kind !== 'dynamic-import' || imported.external || handled.has(imported.original)) continue;
+      if (imported.kind !== 'dynamic-import' || imported.external || handled.has(`${file} imports ${imported.original}`)) continue;
       if (metafile.inputs[imported.path]?.format === 'cjs') unhandled.push(`${file} imports ${imported.original} (${imported.path})`);
     }
   }

@@ -190,6 +190,39 @@ describe('Drain key=value fields', () => {
     expect(drain.match('getRecentTasks: other=ComponentInfo{com.third/.X}')).toBeNull();
   });
 
+  it('merges a key=<*> sibling only with clusters of that key, whichever cluster changed, and the same after a reload', () => {
+    const first = ['k=foo run ok 1', 'j=5 run ok 1', 'j=6 run ok 1', 'k=7 run ok 1', 'k=8 run ok 1', 'j=5 run ok 2'];
+    const then = ['m=x run ok 1', 'k=foo run ok 1', 'j=bar run ok 1', 'm=y.z run ok 1'];
+    const continuous = new Drain();
+    for (const line of first) continuous.add(line);
+    const reloaded = Drain.fromState(JSON.parse(JSON.stringify(continuous.toState())));
+    const results = then.map((line) => continuous.add(line));
+    for (const [n, line] of then.entries()) expect(reloaded.add(line), line).toEqual(results[n]);
+    expect(reloaded.toState()).toEqual(continuous.toState());
+    // `m=x` makes a cluster of its own (it was reported under `k=<*>`), `k=foo` joins `k=<*>`.
+    expect(results[0]).toMatchObject({ template: 'm=x run ok 1', changeType: 'created' });
+    expect(results[1]).toMatchObject({ template: 'k=<*> run ok 1', params: ['foo'] });
+    expect(continuous.clusters().map((c) => c.template)).toEqual(['k=<*> run ok 1', 'j=<*> run ok <*>', 'm=x run ok 1', 'm=y.z run ok 1']);
+  });
+
+  it('go on after a reload exactly as without one, on random key=value lines', () => {
+    const random = createRandom(11);
+    const pick = <T>(items: readonly T[]) => items[random.int(items.length)];
+    let kept = 0;
+    for (let trial = 0; trial < 3000; trial++) {
+      const value = () => pick(['foo', 'bar', `${random.int(9)}.x`, `${random.int(9)}.y`]);
+      const lines = Array.from({ length: 16 }, () => `${pick(['k', 'j', 'm'])}=${value()} run ok ${pick(['1.a', '1.b'])}`);
+      const cut = 4 + random.int(8);
+      const continuous = new Drain();
+      for (const line of lines.slice(0, cut)) continuous.add(line);
+      const reloaded = Drain.fromState(JSON.parse(JSON.stringify(continuous.toState())));
+      for (const line of lines.slice(cut)) expect(reloaded.add(line), JSON.stringify(lines)).toEqual(continuous.add(line));
+      expect(reloaded.toState()).toEqual(continuous.toState());
+      kept += continuous.clusters().filter((c) => /^[kjm]=<\*>/.test(c.template)).length;
+    }
+    expect(kept).toBeGreaterThan(1000);
+  });
+
   it('is off with keyValueFields false: Drain merges the differing tokens whole', () => {
     const drain = new Drain({ keyValueFields: false });
     const counts = drain.add('getRecentTasks: num=20,flags=62,totalTasks=46');

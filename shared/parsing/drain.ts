@@ -292,11 +292,13 @@ export class Drain {
     for (const { position: i, ids } of this.siblings.siblingGroups(cluster.id)) {
       let group = ids.map((id) => this.clustersById.get(id)!);
       if (group.length < limit && !group.some((c) => c.tokens[i] === WILDCARD)) {
-        // `key=<*>` there: that key's value is a value, other keys are other fields.
-        const keyed = this.config.keyValueFields && group.find((c) => isKeyWildcard(c.tokens[i]));
-        if (!keyed) continue;
-        group = group.filter((c) => c === keyed || takesValueOf(keyed.tokens[i], c.tokens[i]));
-        if (group.length < 2) continue;
+        // With `key=<*>` there, the clusters with the cluster's key merge: its value is a value, other
+        // keys are other fields. Chosen by the cluster's own key, so that the group's order (which a
+        // saved state does not keep) cannot matter.
+        const key = this.config.keyValueFields ? keyLength(cluster.tokens[i]) : 0;
+        if (key === 0) continue;
+        group = group.filter((c) => sameKey(cluster.tokens[i], c.tokens[i], key));
+        if (group.length < 2 || !group.some((c) => isKeyWildcard(c.tokens[i]))) continue;
       }
       group.sort((a, b) => a.seq - b.seq);
       const [target, ...others] = group;
