@@ -36,8 +36,9 @@ export function benchSteps(logs = 1_000_000, only?: readonly string[], print = t
   try {
     for (const [name, argsOf, count] of steps.filter(([name]) => !only || only.includes(name))) {
       // Reruns replace the partition, so the data steps run three times: the median is what a
-      // 2-core machine with background noise does typically (single runs varied by ±10 %).
-      const runs = DATA_STEPS.includes(name) ? 3 : 1;
+      // 2-core machine with background noise does typically (single runs varied by ±10 %). monitor
+      // too, which only reads: its peak RSS is in the scale table, and one run of it varied by 30 MB.
+      const runs = DATA_STEPS.includes(name) || name === 'monitor' ? 3 : 1;
       const timings: number[] = [];
       let n = 0;
       let rssMb = 0;

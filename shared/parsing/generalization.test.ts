@@ -79,6 +79,25 @@ describe('variables of any shape, default settings', () => {
     expect(templateOf(miner, loaded[1])).toBe('Config loaded bundle=<*>');
   });
 
+  it('logfmt (Go services): one event per msg, its ids and durations as key=<*>', () => {
+    const miner = createTemplateMiner();
+    const ulids = ['01HWXA7K2M9Q', '01HWXB3P8ZT4', '01HWXC0R5NVY', '01HWXD9S1GHJ'];
+    const blocks = finalIds(
+      miner,
+      ulids.map(
+        (ulid, i) =>
+          `level=info ts=2026-12-02T10:00:1${i}.${100 + i}Z caller=compact.go:519 component=tsdb msg="write block" mint=17145504${i}0000 maxt=17145576${i}0000 ulid=${ulid} duration=${12 + i}.${i}ms`,
+      ),
+    );
+    expect(new Set(blocks).size).toBe(1);
+    expect(templateOf(miner, blocks[0])).toMatch(/ msg="write block" mint=<NUM> maxt=<NUM> ulid=<\*> duration=/);
+    // Another message is another event, though every key is the same.
+    const gc = miner.add(
+      'level=info ts=2026-12-02T10:00:20.100Z caller=compact.go:519 component=tsdb msg="write index" mint=1714550400000 maxt=1714557600000 ulid=01HWXE2T7KLM duration=1.2ms',
+    );
+    expect(miner.resolve(gc.templateId)).not.toBe(blocks[0]);
+  });
+
   it('a date inside the message is one variable, whatever its token count', () => {
     const lines = [
       'connection from 82.252.162.81 (lns-vlq-45-tou-82-252-162-81.adsl.proxad.net) at Sun Jul 24 02:04:59 2005',
