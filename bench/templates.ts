@@ -289,14 +289,13 @@ function printLoso(samples: Sample[], rows: Row[]): void {
     }),
   );
   const loso = leaveOneOut(scores);
+  const RULES = ['valueRuns', 'joinAdjacentValues', 'namedValues', 'absorbCovered', 'keyValueFields'] as const;
+  /** Every rule on but `off` (`masks`: the HOST mask off; none: the default rules). */
+  const isDefaultBut = (c: Partial<TemplateMinerConfig>, off?: (typeof RULES)[number] | 'masks') =>
+    RULES.every((rule) => c[rule] === (rule !== off)) && c.masks === (off === 'masks' ? HOST_OFF : DEFAULT_MASKS);
   const defaultIndex = grid.findIndex(
     (g) =>
-      g.config.valueRuns &&
-      g.config.joinAdjacentValues &&
-      g.config.namedValues &&
-      g.config.absorbCovered &&
-      g.config.keyValueFields &&
-      g.config.masks === DEFAULT_MASKS &&
+      isDefaultBut(g.config) &&
       g.config.similarityThreshold === DEFAULT_TEMPLATE_MINER_CONFIG.similarityThreshold &&
       g.config.wordVariantLimit === DEFAULT_TEMPLATE_MINER_CONFIG.wordVariantLimit,
   );
@@ -315,10 +314,6 @@ function printLoso(samples: Sample[], rows: Row[]): void {
 
   // Ablation: the default with one rule off, per system (a rule that only moves one system shows here).
   const d = grid[defaultIndex].config;
-  const RULES = ['valueRuns', 'joinAdjacentValues', 'namedValues', 'absorbCovered', 'keyValueFields'] as const;
-  /** Every rule on but `off` (`masks`: the HOST mask off). */
-  const isDefaultBut = (c: Partial<TemplateMinerConfig>, off: (typeof RULES)[number] | 'masks') =>
-    RULES.every((rule) => c[rule] === (rule !== off)) && c.masks === (off === 'masks' ? HOST_OFF : DEFAULT_MASKS);
   const ablations: Array<[string, (c: Partial<TemplateMinerConfig>) => boolean]> = [
     ['value runs', (c) => isDefaultBut(c, 'valueRuns')],
     ['join values', (c) => isDefaultBut(c, 'joinAdjacentValues')],

@@ -525,7 +525,7 @@ function describe(cluster: Cluster, tokens: readonly string[]): DrainMatch {
   for (let i = 0; i < cluster.tokens.length; i++) {
     const t = cluster.tokens[i];
     if (t === WILDCARD) params.push(tokens[i]);
-    else if (t !== tokens[i] && isKeyWildcard(t)) params.push(tokens[i].slice(t.length - WILDCARD.length));
+    else if (t !== tokens[i] && isKeyWildcard(t)) params.push(tokens[i].slice(paramStart(t)));
   }
   return { templateId: cluster.id, template: (cluster.text ??= cluster.tokens.join(' ')), params };
 }
@@ -671,13 +671,23 @@ function mergeTemplate(template: string[], tokens: readonly string[], keyValueFi
 
 /** Whether `templateToken` is `key=<*>` and `token` a value of that key. */
 function takesValueOf(templateToken: string, token: string): boolean {
-  return isKeyWildcard(templateToken) && sameKey(templateToken, token, templateToken.length - WILDCARD.length);
+  return isKeyWildcard(templateToken) && sameKey(templateToken, token, paramStart(templateToken));
 }
 
 /** A `key=<*>` template token (see `mergeTemplate`). */
-export function isKeyWildcard(token: string): boolean {
+function isKeyWildcard(token: string): boolean {
   const key = token.length - WILDCARD.length;
   return key > 1 && token.endsWith(WILDCARD) && keyLength(token) === key;
+}
+
+/**
+ * Where a template token's parameter starts in a line's token: 0 for `<*>` (the whole token), the
+ * key's length for `key=<*>` (the value), -1 for a kept token (no parameter of Drain's; its masks
+ * may cut values out).
+ */
+export function paramStart(templateToken: string): number {
+  if (templateToken === WILDCARD) return 0;
+  return isKeyWildcard(templateToken) ? templateToken.length - WILDCARD.length : -1;
 }
 
 /** Whether `token` starts with the `key=` of `keyed` (`key` long). */

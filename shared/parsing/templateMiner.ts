@@ -9,8 +9,7 @@
 import {
   Drain,
   DEFAULT_DRAIN_CONFIG,
-  isKeyWildcard,
-  WILDCARD,
+  paramStart,
   tokenize,
   type ChangeType,
   type DrainCluster,
@@ -241,12 +240,7 @@ export function createTemplateMiner(config: Partial<TemplateMinerConfig> = {}, s
   const paramStartsOf = (template: string) => {
     let starts = paramStartsCache.get(template);
     if (!starts) {
-      const templateTokens = tokenize(template);
-      starts = new Int32Array(templateTokens.length);
-      for (let i = 0; i < templateTokens.length; i++) {
-        const t = templateTokens[i];
-        starts[i] = t === WILDCARD ? 0 : isKeyWildcard(t) ? t.length - WILDCARD.length : -1;
-      }
+      starts = Int32Array.from(tokenize(template), paramStart);
       paramStartsCache.set(template, starts);
     }
     return starts;
