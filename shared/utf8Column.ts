@@ -171,6 +171,25 @@ export class Utf8RowCursor {
     this.end = this.offsets[i - this.first + 1];
   }
 
+  /**
+   * Points at row i and returns how many rows from it (at most `max`) its chunk holds: for those,
+   * row i + k is `bytes[offsets[j + k]..offsets[j + k + 1])` with j = `chunkRow`.
+   */
+  rowsInChunk(i: number, max: number): number {
+    this.at(i);
+    return Math.min(max, this.last - i);
+  }
+
+  /** The current chunk's value offsets (its row k from `offsets[k]` to `offsets[k + 1]` in `bytes`). */
+  get chunkOffsets(): Int32Array {
+    return this.offsets;
+  }
+
+  /** Row i's place in the current chunk. */
+  chunkRow(i: number): number {
+    return i - this.first;
+  }
+
   /** The current row as text. */
   text(): string {
     return decodeSlice(this.buf, this.bytes, this.start, this.end);

@@ -22,19 +22,8 @@
  */
 import { type DrainMemo, newDrainMemo } from './drain';
 import type { MessageTokens } from './messageTokens';
-import {
-  type BytePattern,
-  bytePatternOf,
-  matchesPattern,
-  matchesText,
-  quickShapeKey,
-  quickShapeKeyOfText,
-  SPAN,
-  shapeCodes,
-  spansOf,
-  UUID_HEX,
-  viewOf,
-} from './shapePattern';
+import { ShapeKernel } from './shapeKernel';
+import { matchesText, quickShapeKeyOfText, SPAN, shapeCodes, spansOf, UUID_HEX } from './shapePattern';
 
 export interface MessageShape {
   /** What the clusterer sees (shared by every message of the shape; never changed). */
@@ -92,19 +81,8 @@ interface Entry extends MessageShape {
   readonly pattern: Uint16Array;
   /** Its spans' starts, ends and needs (shapePattern.ts `spansOf`). */
   readonly spans: Int32Array;
-  /**
-   * For a shape of printable ASCII (space to `~`), the fields of its `BytePattern`
-   * (shared/parsing/shapePattern.ts), all set or all null: the entry itself is then the pattern
-   * `findBytes` matches a message's UTF-8 bytes against (such a message is ASCII, one byte per
-   * character). On the entry, not in an object of their own: that extra load per lookup cost parse
-   * ~0.1 s of main-thread CPU on 1M generated logs.
-   */
-  readonly words: Int32Array | null;
-  readonly digitMasks: Int32Array | null;
-  readonly spanMasks: Int32Array | null;
-  readonly zeroBeforeX: Int32Array | null;
-  readonly tail: Uint8Array | null;
-  readonly length: number;
+  /** Whether the shape is of printable ASCII (space to `~`, and spans): only such a shape is found on bytes. */
+  readonly printable: boolean;
   /** Another shape with the same hash. */
   next: Entry | undefined;
 }
@@ -140,14 +118,16 @@ export class MessageShapes {
   private readonly never = new Set<number>();
   /** The hash of the message last looked up (`find` then `remember` on a miss). */
   private lastHash = 0;
-  /** The buffer `findBytes` last read, and a DataView of it. */
-  private viewed: Uint8Array | undefined;
-  private view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
+  /** The printable shapes of `byHash` again, numbered in WebAssembly for `findBytes` and `numberBytes` (decision 116), and each number's shape. */
+  private readonly kernel = new ShapeKernel(MAX_SHAPES);
+  private readonly numbered: Entry[] = [];
+  /** Counts the times the shapes started over: a number is valid only in its generation. */
+  private generation = 0;
 
   /**
-   * The two shapes last found per slot of the message's hash (`quickShapeKey`, also the key of
-   * `byHash`): usually the first is the message's shape (96 % of 1M generated messages), confirmed
-   * in one pass over the message, with no Map lookup.
+   * The two shapes `find` last found per slot of the message's hash (`quickShapeKeyOfText`, also
+   * the key of `byHash`): usually the first is the message's shape (96 % of 1M generated
+   * messages), confirmed in one pass over the message, with no Map lookup.
    */
   private readonly guesses: Array<Entry | undefined> = new Array(2 * GUESSES);
 
@@ -183,32 +163,8 @@ export class MessageShapes {
    * takes `find`'s path, which is also the only one that remembers shapes.
    */
   findBytes(bytes: Uint8Array, start: number, end: number): MessageShape | undefined {
-    const n = end - start;
-    // Callers pass many messages of one buffer (a file's region, a column's values): one view of it.
-    if (bytes !== this.viewed) {
-      this.viewed = bytes;
-      this.view = viewOf(bytes);
-    }
-    const view = this.view;
-    const key = quickShapeKey(view, start, end);
-    const slot = (key & (GUESSES - 1)) << 1;
-    const guesses = this.guesses;
-    const first = guesses[slot];
-    if (first && sameShapeBytes(first, bytes, view, start, n)) return first;
-    const second = guesses[slot + 1];
-    if (second && sameShapeBytes(second, bytes, view, start, n)) {
-      guesses[slot + 1] = first;
-      guesses[slot] = second;
-      return second;
-    }
-    for (let e = this.byHash.get(key); e; e = e.next) {
-      if (sameShapeBytes(e, bytes, view, start, n)) {
-        guesses[slot + 1] = first;
-        guesses[slot] = e;
-        return e;
-      }
-    }
-    return undefined;
+    const number = this.kernel.numberOne(bytes, start, end);
+    return number >= 0 ? this.numbered[number] : undefined;
   }
 
   /**
@@ -234,19 +190,38 @@ export class MessageShapes {
     if (this.size >= MAX_SHAPES) {
       this.byHash.clear();
       this.size = 0;
+      this.kernel.clear();
+      this.numbered.length = 0;
+      this.generation++;
     }
     let chain = 0;
     for (let e = this.byHash.get(this.lastHash); e; e = e.next) if (++chain >= MAX_CHAIN) return entry;
     entry.next = this.byHash.get(this.lastHash);
     this.byHash.set(this.lastHash, entry);
     this.size++;
+    if (entry.printable) {
+      // The kernel holds as many shapes as `byHash` and starts over with it: never full here.
+      const number = this.kernel.add(entry.pattern);
+      if (number >= 0) this.numbered[number] = entry;
+    }
     return entry;
   }
-}
 
-/** `sameShape` on bytes, for printable shapes only (their entry is their BytePattern). */
-function sameShapeBytes(e: Entry, bytes: Uint8Array, view: DataView, start: number, n: number): boolean {
-  return e.words !== null && matchesPattern(e as BytePattern, bytes, view, start, n);
+  /**
+   * `findBytes` for many messages in one call: writes to `out[i - from]` the number of the shape
+   * of `bytes[starts[i]..ends[i])` for each i of from..to (-1: none remembered, or a negative
+   * start); `numberedShape` gives the shape. The lookup of `findBytes`, in WebAssembly (decision 116).
+   * Returns the generation the numbers belong to.
+   */
+  numberBytes(bytes: Uint8Array, starts: ArrayLike<number>, ends: ArrayLike<number>, from: number, to: number, out: Int32Array): number {
+    this.kernel.numberLines(bytes, starts, ends, from, to, out);
+    return this.generation;
+  }
+
+  /** The shape numbered `n` by a `numberBytes` that returned `generation`; undefined when the shapes have started over since. */
+  numberedShape(n: number, generation: number): MessageShape | undefined {
+    return generation === this.generation ? this.numbered[n] : undefined;
+  }
 }
 
 function sameShape(e: Entry, message: string, n: number): boolean {
@@ -324,17 +299,11 @@ function entryFor(message: string, { tokens, masked, values }: MessageTokens): E
   const chars = new Uint16Array(message.length);
   for (let i = 0; i < chars.length; i++) chars[i] = message.charCodeAt(i);
   const pattern = shapeCodes(chars);
-  const bp = pattern.every((c) => c === SPAN || c === UUID_HEX || (c >= 32 && c <= 126)) ? bytePatternOf(pattern) : null;
-  // Every property written out (no spread): all entries share one hidden class, and `findBytes` reads them fast.
+  // Every property written out (no spread): all entries share one hidden class.
   return {
     pattern,
-    spans: bp?.spans ?? spansOf(pattern),
-    length: pattern.length,
-    words: bp?.words ?? null,
-    digitMasks: bp?.digitMasks ?? null,
-    spanMasks: bp?.spanMasks ?? null,
-    zeroBeforeX: bp?.zeroBeforeX ?? null,
-    tail: bp?.tail ?? null,
+    spans: spansOf(pattern),
+    printable: pattern.every((c) => c === SPAN || c === UUID_HEX || (c >= 32 && c <= 126)),
     masked: masked.map(detached),
     tokenSpans,
     valueStarts,

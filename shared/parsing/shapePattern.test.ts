@@ -2,76 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { createRandom } from '../random';
 import { createMasker, DEFAULT_MASKS } from './masks';
 import { messageTokens } from './messageTokens';
-import {
-  bytePatternOf,
-  classWord,
-  hashCode,
-  matchesPattern,
-  matchesText,
-  quickShapeKey,
-  quickShapeKeyOfText,
-  SPAN,
-  shapeCodes,
-  spansOf,
-  viewOf,
-} from './shapePattern';
-import { otherSpans, referenceShape } from './shapeReference.fixture';
+import { ShapeKernel } from './shapeKernel';
+import { classWord, hashCode, matchesText, quickShapeKey, quickShapeKeyOfText, SPAN, shapeCodes, spansOf, viewOf } from './shapePattern';
+import { adversarialShapeMessage, otherSpans, referenceShape } from './shapeReference.fixture';
 import { expectAddedFromBytesAsText, expectLearnedFromBytesAsText } from './bytesMining.fixture';
 import { createTemplateMiner } from './templateMiner';
 
 const random = createRandom(91);
 const pick = <T>(xs: readonly T[]) => xs[random.int(xs.length)];
-const hexRun = (n: number) => Array.from({ length: n }, () => '0123456789abcdefABCDEF'[random.int(22)]).join('');
-
-/**
- * Pieces of adversarial messages: hex runs of every length next to everything the default rules
- * look at (signs, dots, colons, `_`, `blk_`, `://`, `0x`, dates, units, naming nouns, UUIDs, IPs,
- * words made of hex letters, numbered names).
- */
-const PIECES: Array<() => string> = [
-  () => hexRun(1 + random.int(14)),
-  () => hexRun(6 + random.int(10)),
-  () => hexRun(4),
-  () => pick([' ', ' ', ' ', '-', '_', '/', ':', '.', ',', '=', '(', ')', '+', '@', '://', '[', ';', '~', '$', '%', '  ']),
-  () => pick(['user ', 'for user ', ' ms', ' KB)', 'an12 ', 'Jul 24 12:34 ', 'x=']),
-  () =>
-    pick([
-      'blk',
-      'blk_',
-      'blk_-',
-      'user',
-      'user=',
-      'host',
-      'Jul',
-      'Dec',
-      'Feb',
-      'Mon',
-      'ms',
-      'KB',
-      'x',
-      'job',
-      'ch',
-      'AM',
-      'UTC',
-      'com',
-      'example',
-      '0x',
-      'T',
-      'e',
-      'an',
-      'added',
-      'deadbeef',
-      'Cafe',
-    ]),
-  () => pick(['12:34', '12:34:56', '2005', '24', '1.2.3.4', '10.0.0.1:80', String(random.int(100000)), '2016/9/27', '2005-07-24', '-0530', '1.5']),
-  () => `${hexRun(8)}-${hexRun(4)}-${hexRun(4)}-${hexRun(4)}-${hexRun(12)}`.toLowerCase(),
-];
-
-function adversarialMessage(): string {
-  let text = '';
-  for (let k = 2 + random.int(12); k > 0; k--) text += pick(PIECES)();
-  return text;
-}
+const adversarialMessage = () => adversarialShapeMessage(random);
 
 /** What the clusterer sees and where the values are, with hex characters blurred: messages of one shape must give the same. */
 function structure(message: string) {
@@ -84,6 +23,7 @@ const masker = createMasker();
 
 describe('shape pattern', () => {
   it('finds the hex spans the reference rule finds, and matches exactly the messages of its shape', () => {
+    const kernel = new ShapeKernel(1);
     let spans = 0;
     let matched = 0;
     for (let t = 0; t < 5000; t++) {
@@ -96,7 +36,11 @@ describe('shape pattern', () => {
       const bytes = Buffer.from(`x${b}0x`, 'latin1');
       const printable = /^[ -~]*$/.test(a);
       expect(matchesText(codes, spansOf(codes), b), `${a} / ${b}`).toBe(same);
-      if (printable) expect(matchesPattern(bytePatternOf(codes), bytes, viewOf(bytes), 1, b.length), `${a} / ${b}`).toBe(same);
+      if (printable) {
+        kernel.clear();
+        kernel.add(codes);
+        expect(kernel.numberOne(bytes, 1, 1 + b.length), `${a} / ${b}`).toBe(same ? 0 : -1);
+      }
       if (same) {
         matched++;
         // The hashes read every hex character as `1`: a function of the shape.
@@ -125,14 +69,15 @@ describe('shape pattern', () => {
   it('never takes a byte from 0x80 for hex in a span, whatever its low seven bits (0xb1, 0xc3 read as `1`, `C`)', () => {
     const message = 'job 4f3a9c21d8e7b650 done';
     const codes = shapeCodes(Uint16Array.from(message, (ch) => ch.charCodeAt(0)));
-    const pattern = bytePatternOf(codes);
+    const kernel = new ShapeKernel(1);
+    kernel.add(codes);
     const bytes = Buffer.from(message, 'latin1');
-    expect(matchesPattern(pattern, bytes, viewOf(bytes), 0, bytes.length)).toBe(true);
+    expect(kernel.numberOne(bytes, 0, bytes.length)).toBe(0);
     for (let at = 4; at < 20; at++)
       for (const byte of [0xb1, 0xc3, 0xe6]) {
         const odd = Buffer.from(bytes);
         odd[at] = byte;
-        expect(matchesPattern(pattern, odd, viewOf(odd), 0, odd.length), `0x${byte.toString(16)} at ${at}`).toBe(false);
+        expect(kernel.numberOne(odd, 0, odd.length), `0x${byte.toString(16)} at ${at}`).toBe(-1);
       }
   });
 

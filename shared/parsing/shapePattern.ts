@@ -1,6 +1,6 @@
 /**
- * The one rule of message shapes (messageShapes.ts, parse's `findBytes`, and the reading threads of
- * `templates`, tasks/templates/byteShapes.ts): which messages tokenize, mask and split into
+ * The one rule of message shapes (messageShapes.ts; on bytes the shape kernel, shapeKernel.ts, used
+ * by `parse`, `templates` and its reading threads): which messages tokenize, mask and split into
  * parameters alike, so that one message's result serves the others. Pure.
  *
  * A message's shape is the message with
@@ -14,7 +14,7 @@
  *
  * The hashes and quick keys are coarser: every hex character (digits and a–f, A–F anywhere) reads
  * as `1` (`hashCode`, `classWord`), so they are functions of the shape without finding its spans;
- * a shape is then confirmed exactly (`matchesPattern`, `matchesText`).
+ * a shape is then confirmed exactly (`matchesText`, and the kernel on bytes).
  */
 
 /** The code of a position in a hex span: below space, never the code of a character of a remembered shape (messages with NUL get none). */
@@ -192,22 +192,6 @@ function spanClass(c: number): number {
   return isDigitCode(c) ? 1 : (c | 32) >= 97 && (c | 32) <= 102 ? 2 : 0;
 }
 
-export interface BytePattern {
-  readonly length: number;
-  /** The shape's bytes four at a time (little-endian words). */
-  readonly words: Int32Array;
-  /** 0xff where the shape has `1` (any digit). */
-  readonly digitMasks: Int32Array;
-  /** 0xff where the shape has a hex span or a UUID's hex (checked by `spans`). */
-  readonly spanMasks: Int32Array;
-  /** Positions of a `1` before `x`/`X`: a `0` there is another shape (`0x`). */
-  readonly zeroBeforeX: Int32Array;
-  /** The shape's last `length % 4` bytes (SPAN or UUID_HEX in a span). */
-  readonly tail: Uint8Array;
-  /** Each span's start, end and what it needs (`spanClass` bits: 3 a digit and a letter, 0 hex only). */
-  readonly spans: Int32Array;
-}
-
 /** Each run of SPAN (needs a digit and a letter) or UUID_HEX (hex only) in `codes`: its start, end and need. */
 export function spansOf(codes: ArrayLike<number>): Int32Array {
   const spans: number[] = [];
@@ -222,104 +206,13 @@ export function spansOf(codes: ArrayLike<number>): Int32Array {
   return Int32Array.from(spans);
 }
 
-/** The pattern of a shape given as its codes (`shapeCodes`; each below 128: printable ASCII or SPAN). */
-export function bytePatternOf(codes: ArrayLike<number>): BytePattern {
-  const n = codes.length;
-  const whole = n >>> 2;
-  const words = new Int32Array(whole);
-  const digitMasks = new Int32Array(whole);
-  const spanMasks = new Int32Array(whole);
-  for (let i = 0; i < whole << 2; i++) {
-    words[i >>> 2] |= codes[i] << (8 * (i & 3));
-    if (codes[i] === 49) digitMasks[i >>> 2] |= 0xff << (8 * (i & 3));
-    if (codes[i] === SPAN || codes[i] === UUID_HEX) spanMasks[i >>> 2] |= 0xff << (8 * (i & 3));
-  }
-  const zeroBeforeX: number[] = [];
-  for (let i = 0; i + 1 < n; i++) if (codes[i] === 49 && (codes[i + 1] | 32) === 120) zeroBeforeX.push(i);
-  return {
-    length: n,
-    words,
-    digitMasks,
-    spanMasks,
-    zeroBeforeX: Int32Array.from(zeroBeforeX),
-    tail: Uint8Array.from(Array.prototype.slice.call(codes, whole << 2)),
-    spans: spansOf(codes),
-  };
-}
-
-/** A DataView of exactly the bytes of `bytes`, for `matchesPattern`. */
+/** A DataView of exactly the bytes of `bytes`, for four-byte reads (`quickShapeKey`, `isPrintableAscii`). */
 export const viewOf = (bytes: Uint8Array) => new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
 /**
- * Whether `bytes[start..start + n)` has the shape of `p`; `view` is `viewOf(bytes)`. Four bytes
- * at a time (one unaligned little-endian load): bytes where the pattern has neither `1` nor a span
- * are equal, bytes where it has `1` are digits (high nibble 3, low nibble at most 9: adding 6 does
- * not carry into bit 4); then each span is hex with a digit and a letter. A byte ≥ 0x80 never
- * equals a printable pattern byte, nor is it hex.
+ * Whether `text` has the shape whose codes and spans are given (a shape of any characters): the
+ * rule on text. On bytes, the shape kernel applies it (shapeKernel.ts).
  */
-export function matchesPattern(p: BytePattern, bytes: Uint8Array, view: DataView, start: number, n: number): boolean {
-  if (p.length !== n) return false;
-  const { words, digitMasks, spanMasks, zeroBeforeX, tail, spans } = p;
-  const whole = n >>> 2;
-  // Two loops: a shape without spans (HDFS's) does not load a span mask per word.
-  if (spans.length === 0) {
-    for (let w = 0, i = start; w < whole; w++, i += 4) {
-      const m = view.getInt32(i, true);
-      const d = digitMasks[w];
-      if (((m ^ words[w]) & ~d) !== 0) return false;
-      if (d !== 0 && ((m & d & 0xf0f0f0f0) !== (d & 0x30303030) || (((m & d & 0x0f0f0f0f) + 0x06060606) & d & 0x10101010) !== 0)) return false;
-    }
-  } else {
-    for (let w = 0, i = start; w < whole; w++, i += 4) {
-      const m = view.getInt32(i, true);
-      const d = digitMasks[w];
-      if (((m ^ words[w]) & ~(d | spanMasks[w])) !== 0) return false;
-      if (d !== 0 && ((m & d & 0xf0f0f0f0) !== (d & 0x30303030) || (((m & d & 0x0f0f0f0f) + 0x06060606) & d & 0x10101010) !== 0)) return false;
-    }
-  }
-  for (let z = 0; z < zeroBeforeX.length; z++) if (bytes[start + zeroBeforeX[z]] === 48) return false;
-  for (let k = 0, i = start + (whole << 2); k < tail.length; k++, i++) {
-    const c = bytes[i];
-    const t = tail[k];
-    if (c !== t && t > UUID_HEX && (t !== 49 || c < 48 || c > 57 || (c === 48 && i + 1 < start + n && (bytes[i + 1] | 32) === 120))) return false;
-  }
-  for (let s = 0; s < spans.length; s += 3) {
-    // Hex only, and for a hex span a digit and a letter: the classes or-ed give 3. Four bytes at a
-    // time (`hexClasses`), the last few one at a time.
-    let seen = 0;
-    let i = start + spans[s];
-    const end = start + spans[s + 1];
-    for (; i + 4 <= end; i += 4) {
-      const classes = hexClasses(view.getInt32(i, true));
-      if (classes < 0) return false;
-      seen |= classes;
-    }
-    for (; i < end; i++) {
-      const k = spanClass(bytes[i]);
-      if (k === 0) return false;
-      seen |= k;
-    }
-    if ((seen & spans[s + 2]) !== spans[s + 2]) return false;
-  }
-  return true;
-}
-
-/**
- * `spanClass` of four bytes at once (a little-endian word): -1 when one of them is not hex, else
- * the classes they hold or-ed (1 a digit, 2 a letter a–f or A–F), as `classWord` tells them; a
- * byte from 0x80 is never hex.
- */
-function hexClasses(m: number): number {
-  const low = m & 0x7f7f7f7f;
-  const digits = digitBits(low) & 0x80808080;
-  const letters = hexLetterBits(low) & 0x80808080;
-  if ((digits | letters) !== ALL_HIGH_BITS || (m & 0x80808080) !== 0) return -1;
-  return (digits !== 0 ? 1 : 0) | (letters !== 0 ? 2 : 0);
-}
-/** Bit 7 of every byte of a word, as the int32 that bitwise operators give. */
-const ALL_HIGH_BITS = 0x80808080 | 0;
-
-/** `matchesPattern` for a message given as a string, against a shape's codes and spans (a shape of any characters). */
 export function matchesText(codes: Uint16Array, spans: Int32Array, text: string): boolean {
   const n = text.length;
   if (codes.length !== n) return false;

@@ -1,3 +1,5 @@
+import type { Random } from '../random';
+
 /**
  * The shape rule of shapePattern.ts written a second, independent way (regular expressions over
  * the text), for tests to hold the fast code to: digits `1` (a `0` before `x`/`X` stays), hex
@@ -48,4 +50,59 @@ export function otherSpans(text: string, int: (n: number) => number): string {
     i = j;
   }
   return chars.join('');
+}
+
+const pick = <T>(random: Random, xs: readonly T[]) => xs[random.int(xs.length)];
+const hexRun = (random: Random, n: number) => Array.from({ length: n }, () => '0123456789abcdefABCDEF'[random.int(22)]).join('');
+
+/**
+ * Pieces of adversarial messages: hex runs of every length next to everything the default rules
+ * look at (signs, dots, colons, `_`, `blk_`, `://`, `0x`, dates, units, naming nouns, UUIDs, IPs,
+ * words made of hex letters, numbered names).
+ */
+const PIECES: Array<(random: Random) => string> = [
+  (random) => hexRun(random, 1 + random.int(14)),
+  (random) => hexRun(random, 6 + random.int(10)),
+  (random) => hexRun(random, 4),
+  (random) => pick(random, [' ', ' ', ' ', '-', '_', '/', ':', '.', ',', '=', '(', ')', '+', '@', '://', '[', ';', '~', '$', '%', '  ']),
+  (random) => pick(random, ['user ', 'for user ', ' ms', ' KB)', 'an12 ', 'Jul 24 12:34 ', 'x=']),
+  (random) =>
+    pick(random, [
+      'blk',
+      'blk_',
+      'blk_-',
+      'user',
+      'user=',
+      'host',
+      'Jul',
+      'Dec',
+      'Feb',
+      'Mon',
+      'ms',
+      'KB',
+      'x',
+      'job',
+      'ch',
+      'AM',
+      'UTC',
+      'com',
+      'example',
+      '0x',
+      'T',
+      'e',
+      'an',
+      'added',
+      'deadbeef',
+      'Cafe',
+    ]),
+  (random) =>
+    pick(random, ['12:34', '12:34:56', '2005', '24', '1.2.3.4', '10.0.0.1:80', String(random.int(100000)), '2016/9/27', '2005-07-24', '-0530', '1.5']),
+  (random) => `${hexRun(random, 8)}-${hexRun(random, 4)}-${hexRun(random, 4)}-${hexRun(random, 4)}-${hexRun(random, 12)}`.toLowerCase(),
+];
+
+/** A message of 2–13 such pieces: shapes with spans, UUIDs, `0x` and near misses of each. */
+export function adversarialShapeMessage(random: Random): string {
+  let text = '';
+  for (let k = 2 + random.int(12); k > 0; k--) text += pick(random, PIECES)(random);
+  return text;
 }

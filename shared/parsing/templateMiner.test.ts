@@ -111,6 +111,31 @@ describe('template miner state', () => {
     expect(later.params).toEqual(['/dev/sdb2', '97', 'db7']);
   });
 
+  it('numbers the shapes of many messages at once, and no number outlives the shapes starting over', () => {
+    const miner = createTemplateMiner();
+    const lines = ['PacketResponder 1 for block blk_42 terminating', 'PacketResponder 2 for block blk_77 terminating', 'Served block blk_9 to /10.0.0.1'];
+    const bytes = Buffer.from(lines.join('\n'));
+    const starts = Int32Array.of(0, lines[0].length + 1, lines[0].length + lines[1].length + 2);
+    const ends = Int32Array.from(starts, (s, i) => s + lines[i].length);
+    // A shape is remembered on its second sighting (of another message: a repeated one is known as it is).
+    miner.learn('PacketResponder 3 for block blk_55 terminating');
+    miner.learn(lines[0]);
+    const out = new Int32Array(3);
+    const generation = miner.numberShapes(bytes, starts, ends, 0, 3, out);
+    expect(generation).toBeGreaterThanOrEqual(0);
+    expect(out[0]).toBeGreaterThanOrEqual(0);
+    expect(out[1]).toBe(out[0]);
+    expect(out[2]).toBe(-1);
+    const shape = miner.numberedShape(out[1], generation)!;
+    expect(miner.learnShape(shape, bytes, starts[1], ends[1])).toBe(miner.learn(lines[1]));
+    // 30,000 more shapes, each seen three times (shapes stay on while one lookup in eight hits, and
+    // turn off for a while when fewer do): past 20,000 remembered the shapes start over, and the
+    // old number stands for nothing.
+    const word = (k: number) => k.toString(26).replace(/[0-9]/g, (d) => 'qrstuvwxyz'[Number(d)]);
+    for (let k = 0; k < 30_000; k++) for (const ms of [5, 6, 7]) miner.learn(`event ${word(k)} took ${ms} ms`);
+    expect(miner.numberedShape(out[1], generation)).toBeUndefined();
+  });
+
   it('is deterministic', () => {
     const run = () => {
       const miner = createTemplateMiner();

@@ -84,6 +84,8 @@ export interface TemplateMiner {
    * bytes this way and decodes only the misses.
    */
   addBytesTo(bytes: Uint8Array, start: number, end: number, sink: ParamByteSink): Omit<MineResult, 'params'> | null;
+  /** `addBytesTo` for a message of `shape`, a shape this miner numbered (`numberedShape`) for a message of the same shape. */
+  addShapeTo(shape: MessageShape, bytes: Uint8Array, start: number, end: number, sink: ParamByteSink): Omit<MineResult, 'params'>;
   /** `add` for callers that only need the template id: no parameters, no result object. */
   learn(content: string): string;
   /**
@@ -98,6 +100,15 @@ export interface TemplateMiner {
    * reading thread of `templates` numbers them) keeps it and learns them with `learnShape`.
    */
   shapeBytes(bytes: Uint8Array, start: number, end: number): MessageShape | undefined;
+  /**
+   * `shapeBytes` for the messages `bytes[starts[i]..ends[i])` of lines from..to at once: writes a
+   * shape number, or -1, to `out[i - from]`, and returns the generation for `numberedShape`; -1
+   * (nothing written) while shapes are off. Numbers only: hits are counted by `learnShape` and
+   * `addShapeTo`.
+   */
+  numberShapes(bytes: Uint8Array, starts: ArrayLike<number>, ends: ArrayLike<number>, from: number, to: number, out: Int32Array): number;
+  /** The shape numbered `n` by a `numberShapes` that returned `generation`; undefined when the remembered shapes started over since, or shapes are off now. */
+  numberedShape(n: number, generation: number): MessageShape | undefined;
   /** `learnBytes` for a message of `shape`, a shape `shapeBytes` of this miner gave for a message of the same shape. */
   learnShape(shape: MessageShape, bytes: Uint8Array, start: number, end: number): string;
   /**
@@ -271,15 +282,6 @@ export function createTemplateMiner(config: Partial<TemplateMinerConfig> = {}, s
       else for (let v = valueStarts[i]; v < valueStarts[i + 1]; v++) sink.spanBytes(bytes, start + valueSpans[2 * v], start + valueSpans[2 * v + 1]);
     }
   }
-  /** The shape that fits `bytes[start, end)`, counted as a hit; undefined (not counted: the caller's string path counts it) otherwise. */
-  const shapeOfBytes = (bytes: Uint8Array, start: number, end: number) => {
-    const shape = shaping ? shapes!.findBytes(bytes, start, end) : undefined;
-    if (shape) {
-      countShapeLookup();
-      shapeHits++;
-    }
-    return shape;
-  };
   /** The parameters as strings (one sink for every call: no closure per message). */
   const list = { params: [] as string[], span: (text: string, start: number, end: number) => list.params.push(text.slice(start, end)) };
   function paramsOf(template: string, content: string, prepared: MessageShape | MessageTokens): string[] {
@@ -314,8 +316,14 @@ export function createTemplateMiner(config: Partial<TemplateMinerConfig> = {}, s
       return (memo && drain.learnKnownId(memo)) || drain.learnId(maskedOf(prepared, content), memo);
     },
     addBytesTo(bytes, start, end, sink) {
-      const shape = shapeOfBytes(bytes, start, end);
-      if (!shape) return null;
+      // A miss is counted by `addTo`, which the caller calls next: every message counts once.
+      const shape = shaping ? shapes!.findBytes(bytes, start, end) : undefined;
+      return shape ? miner.addShapeTo(shape, bytes, start, end, sink) : null;
+    },
+    addShapeTo(shape, bytes, start, _end, sink) {
+      // Counted as a hit: the shapes stay on while they keep hitting.
+      countShapeLookup();
+      shapeHits++;
       const memo = shape.memo!;
       const r = drain.learnKnown(memo) || drain.learn(maskedTokensOfBytes(shape, bytes, start), memo);
       writeShapeParamBytes(r.template, shape, bytes, start, sink);
@@ -327,8 +335,11 @@ export function createTemplateMiner(config: Partial<TemplateMinerConfig> = {}, s
       return shape ? miner.learnShape(shape, bytes, start, end) : null;
     },
     shapeBytes: (bytes, start, end) => (shaping ? shapes!.findBytes(bytes, start, end) : undefined),
+    numberShapes: (bytes, starts, ends, from, to, out) => (shaping ? shapes!.numberBytes(bytes, starts, ends, from, to, out) : -1),
+    // While shapes are off, numbered lines take the string path, as they would have line by line.
+    numberedShape: (n, generation) => (shaping ? shapes!.numberedShape(n, generation) : undefined),
     learnShape(shape, bytes, start) {
-      // Counted as a hit, as `learnBytes` would: the shapes stay on while they keep hitting.
+      // Counted as a hit: the shapes stay on while they keep hitting.
       countShapeLookup();
       shapeHits++;
       const memo = shape.memo!;

@@ -6,8 +6,9 @@
 import type { CompiledLogFormat } from '../../shared/logFormat';
 import { createMasker } from '../../shared/parsing/masks';
 import { messageTokens } from '../../shared/parsing/messageTokens';
-import { bytePattern, isPrintableAscii } from './byteShapes';
-import { type BytePattern, matchesPattern, quickShapeKey, viewOf } from '../../shared/parsing/shapePattern';
+import { isPrintableAscii } from './printableAscii';
+import { ShapeKernel } from '../../shared/parsing/shapeKernel';
+import { quickShapeKey, shapeCodes, viewOf } from '../../shared/parsing/shapePattern';
 import type { LineBatch } from './lineBytes';
 
 /** A LineBatch, and for each line the byte range of its Content, or -1 where the bytes do not decide it (decode and use `content`). */
@@ -21,7 +22,7 @@ export interface ContentBatch extends LineBatch {
 /**
  * Line i's masked tokens, when given, are `tokenText` cut at `tokenEnds[firstToken[i] ..
  * firstToken[i] + tokenCounts[i])` (each token ends where the next begins); -1: not given.
- * `shapeIds[i]` numbers line i's shape (byteShapes.ts) from its second sighting on: lines with one
+ * `shapeIds[i]` numbers line i's shape (FirstSightings, with the shape kernel) from its second sighting on: lines with one
  * number have one shape, as long as `shapeGeneration` stays the same; -1: no number.
  */
 export interface FirstSightingTokens {
@@ -61,8 +62,6 @@ const DECIDE_OVER = 100;
  * miner's shape per number, so this bounds what it keeps as the miner bounds its own (20K shapes).
  */
 const MAX_NUMBERED = 20_000;
-/** Slots of the guesses by quick key (two per key; a power of two). */
-const GUESSES = 1 << 14;
 /** Slots of its open-addressing table (a power of two, at most 40 % full): 4 MB, fewer cache misses than a Map of 200K numbers. */
 const SLOTS = 1 << 19;
 
@@ -72,7 +71,9 @@ const SLOTS = 1 << 19;
  *   the file. The miner would tokenize exactly these itself: it remembers a shape on its second
  *   sighting (shared/parsing/messageShapes.ts), and the message itself is new;
  * - a number for the shape of each line seen before, so that the main thread need not look the
- *   shape up (it keeps the miner's shape per number).
+ *   shape up (it keeps the miner's shape per number). The shapes are numbered in WebAssembly
+ *   (shared/parsing/shapeKernel.ts), a batch at a time; a line the batch's call did not number is
+ *   a first sighting, a second one (numbered now), or of a shape numbered earlier in the batch.
  * A hash collision, or the table starting over, only changes which lines come tokenized or
  * numbered: tokens from `messageTokens` are what the miner's own path gives any message, and a
  * number stands for one shape (confirmed byte by byte), so the result does not depend on them.
@@ -83,13 +84,8 @@ export class FirstSightings {
   /** Per slot: the shape's number, or -1 while it was seen once. */
   private readonly ids = new Int32Array(SLOTS);
   private kept = 0;
-  private patterns: BytePattern[] = [];
+  private readonly kernel: ShapeKernel;
   private generation = 0;
-  /**
-   * The two shapes last numbered for each quick key (number + 1; 0: none): usually one of them is
-   * the line's shape, which is then confirmed in one pass, with no hash.
-   */
-  private readonly guesses = new Int32Array(2 * GUESSES);
   private readonly masker = createMasker();
   /**
    * Whether first sightings are tokenized here: only while they are frequent (at least
@@ -100,78 +96,62 @@ export class FirstSightings {
   private tokenizing = false;
 
   /** `limits`: when a new generation starts (tests make them small). */
-  constructor(private readonly limits = { maxKept: MAX_KEPT, maxNumbered: MAX_NUMBERED }) {}
+  constructor(private readonly limits = { maxKept: MAX_KEPT, maxNumbered: MAX_NUMBERED }) {
+    this.kernel = new ShapeKernel(limits.maxNumbered);
+  }
   private recentLines = 0;
   private recentFirstSightings = 0;
 
   tokenize(batch: ContentBatch): FirstSightingTokens {
     const { bytes, count, contentStarts, contentEnds } = batch;
-    if (this.kept >= this.limits.maxKept || this.patterns.length >= this.limits.maxNumbered) {
+    const { kernel } = this;
+    if (this.kept >= this.limits.maxKept || kernel.count >= this.limits.maxNumbered) {
       this.keys.fill(0);
       this.kept = 0;
-      this.patterns = [];
-      this.guesses.fill(0);
+      kernel.clear();
       this.generation++;
     }
-    const { keys, ids, patterns, guesses } = this;
+    const { keys, ids } = this;
     const view = viewOf(bytes);
     const tokenizing = this.tokenizing;
     let firstSightings = 0;
     const firstToken = new Int32Array(count).fill(-1);
     const tokenCounts = new Int32Array(count);
-    const shapeIds = new Int32Array(count).fill(-1);
+    const shapeIds = new Int32Array(count);
+    kernel.numberLines(bytes, contentStarts, contentEnds, 0, count, shapeIds);
     const ends: number[] = [];
     let text = '';
     for (let i = 0; i < count; i++) {
       const start = contentStarts[i];
-      if (start < 0) continue;
+      if (start < 0 || shapeIds[i] >= 0) continue;
       const end = contentEnds[i];
-      const n = end - start;
-      const hash = quickShapeKey(view, start, end);
-      const guess = (hash & (GUESSES - 1)) << 1;
-      const first = guesses[guess] - 1;
-      if (first >= 0 && matchesPattern(patterns[first], bytes, view, start, n)) {
-        shapeIds[i] = first;
-        continue;
-      }
-      const second = guesses[guess + 1] - 1;
-      if (second >= 0 && matchesPattern(patterns[second], bytes, view, start, n)) {
-        guesses[guess] = second + 1;
-        guesses[guess + 1] = first + 1;
-        shapeIds[i] = second;
-        continue;
-      }
       if (!isPrintableAscii(bytes, view, start, end)) continue;
       // 30 bits: a small integer V8 keeps unboxed, and `h + 1` fits the Int32Array of keys.
-      const h = hash & 0x3fffffff;
-      // Linear probing over the slots of this hash: a numbered shape that matches, else the first
-      // shape seen once (this is its second sighting, or a collision: either way it gets a number
-      // now), else an empty slot (a first sighting).
+      const h = quickShapeKey(view, start, end) & 0x3fffffff;
+      // Linear probing over the slots of this hash: a shape seen once (this is its second sighting,
+      // or a collision: either way it gets a number now), a numbered shape (numbered earlier in
+      // this batch: the kernel confirms it), else an empty slot (a first sighting).
       const key = h + 1;
       let slot = h & (SLOTS - 1);
-      let id = -2;
+      let id = -1;
+      let seenBefore = false;
       for (; keys[slot] !== 0; slot = (slot + 1) & (SLOTS - 1)) {
         if (keys[slot] !== key) continue;
-        const known = ids[slot];
-        if (known < 0) {
-          id = patterns.length;
-          patterns.push(bytePattern(bytes, start, end));
+        if (ids[slot] < 0) {
+          // -1 when this batch filled the kernel: the line stays unnumbered (the next batch starts a new generation).
+          id = kernel.add(shapeCodes(bytes.subarray(start, end)));
           ids[slot] = id;
+          seenBefore = true;
           break;
         }
-        if (matchesPattern(patterns[known], bytes, view, start, n)) {
-          id = known;
-          break;
-        }
-      }
-      if (id >= 0) {
-        guesses[guess + 1] = first + 1;
-        guesses[guess] = id + 1;
+        id = kernel.numberOne(bytes, start, end);
+        if (id >= 0) break;
       }
       if (id >= 0) {
         shapeIds[i] = id;
         continue;
       }
+      if (seenBefore) continue;
       keys[slot] = key;
       ids[slot] = -1;
       this.kept++;

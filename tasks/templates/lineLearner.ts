@@ -13,6 +13,12 @@ import type { IdSpoolWriter } from './idSpool';
 
 /** The spooled number of a line that does not fit the log format. */
 export const UNMATCHED = 0xffffffff;
+/**
+ * Lines numbered per call of the miner's shape kernel when no reading thread numbered them: enough
+ * that a call's cost is spread, few enough that a shape first remembered in the batch is soon
+ * found by number (lines numbered before it was remembered are looked up one at a time).
+ */
+const NUMBERED_PER_CALL = 256;
 
 export class LineLearner {
   lines = 0;
@@ -26,6 +32,7 @@ export class LineLearner {
   /** Per reading thread, the miner's shape per shape number of that thread (FirstSightings), in its current generation. */
   private readonly shapesOf: Array<Array<MessageShape | undefined>> = [];
   private readonly generations: number[] = [];
+  private readonly kernelNumbers = new Int32Array(NUMBERED_PER_CALL);
 
   constructor(
     private readonly miner: TemplateMiner,
@@ -47,12 +54,25 @@ export class LineLearner {
       this.generations[reader] = tokenized.shapeGeneration;
     }
     const shapeOf = this.shapesOf[reader];
+    // Without a reading thread's numbers, the miner numbers the lines' shapes a call at a time.
+    const kernelNumbers = this.kernelNumbers;
+    let numberedFrom = 0;
+    let numberedTo = 0;
+    let generation = -1;
     for (let i = 0; i < count; i++) {
       this.lines++;
       let id: string | null = null;
       const shapeId = shapeIds ? shapeIds[i] : -1;
+      if (!tokenized && i === numberedTo) {
+        numberedFrom = i;
+        numberedTo = Math.min(count, i + NUMBERED_PER_CALL);
+        generation = miner.numberShapes(bytes, contentStarts, contentEnds, numberedFrom, numberedTo, kernelNumbers);
+      }
+      const number = generation >= 0 ? kernelNumbers[i - numberedFrom] : -1;
+      const shape = number >= 0 ? miner.numberedShape(number, generation) : undefined;
       // Tokens from the reading thread first: a shape it had not seen is rarely one the miner knows.
       if (tokenized && tokenized.firstToken[i] >= 0) id = miner.learnMasked(maskedOfLine(tokenized, i)!);
+      else if (shape) id = miner.learnShape(shape, bytes, contentStarts[i], contentEnds[i]);
       else if (shapeId >= 0) {
         let shape = shapeId < shapeOf.length ? shapeOf[shapeId] : undefined;
         if (!shape) {
