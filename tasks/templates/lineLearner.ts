@@ -42,7 +42,8 @@ export class LineLearner {
 
   /**
    * A line whose content has a printable-ASCII shape is learned from its bytes: by the shape number
-   * the reading thread gave it, or by looking its shape up (no string per line); a line of a shape
+   * the reading thread gave it, or, without reading threads, the number the miner gave it (a call
+   * per NUMBERED_PER_CALL lines), or by looking its shape up (no string per line); a line of a shape
    * the reading thread had not seen comes with its masked tokens; the others are decoded and learned as text.
    */
   learn({ bytes, starts, ends, count, contentStarts, contentEnds, firstSightings, reader }: ReadBatch): void {
@@ -69,10 +70,10 @@ export class LineLearner {
         generation = miner.numberShapes(bytes, contentStarts, contentEnds, numberedFrom, numberedTo, kernelNumbers);
       }
       const number = generation >= 0 ? kernelNumbers[i - numberedFrom] : -1;
-      const shape = number >= 0 ? miner.numberedShape(number, generation) : undefined;
+      const numberedShape = number >= 0 ? miner.numberedShape(number, generation) : undefined;
       // Tokens from the reading thread first: a shape it had not seen is rarely one the miner knows.
       if (tokenized && tokenized.firstToken[i] >= 0) id = miner.learnMasked(maskedOfLine(tokenized, i)!);
-      else if (shape) id = miner.learnShape(shape, bytes, contentStarts[i], contentEnds[i]);
+      else if (numberedShape) id = miner.learnShape(numberedShape, bytes, contentStarts[i], contentEnds[i]);
       else if (shapeId >= 0) {
         let shape = shapeId < shapeOf.length ? shapeOf[shapeId] : undefined;
         if (!shape) {
