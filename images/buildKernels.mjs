@@ -1,7 +1,7 @@
 // Compiles the WebAssembly kernels from their AssemblyScript sources (`npm run build:kernels`) into
 // TypeScript modules that hold the binary as base64: the sources, the tests, the bundles and the
 // worker threads load them alike, with no file to find at run time. The generated files are
-// committed; a test compiles again and fails when one is stale (shared/parsing/shapeKernel.test.ts).
+// committed; a test compiles again and fails when one is stale (shared/wasmKernels.test.ts).
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
@@ -12,6 +12,7 @@ const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** Every kernel: its source, and the generated module beside it. */
 export const KERNELS = [
   { source: 'shared/parsing/shapeKernel/kernel.as.ts', generated: 'shared/parsing/shapeKernel/kernelWasm.generated.ts', name: 'KERNEL_WASM' },
+  { source: 'shared/records/jsonScanKernel/kernel.as.ts', generated: 'shared/records/jsonScanKernel/kernelWasm.generated.ts', name: 'KERNEL_WASM' },
 ];
 
 /** The compiler's flags: optimized, SIMD, and the stub runtime (the kernels allocate nothing that needs collecting). */

@@ -6,13 +6,7 @@
  */
 import { SPAN, spansOf, UUID_HEX } from './shapePattern';
 import { KERNEL_WASM } from './shapeKernel/kernelWasm.generated';
-
-/** What is used of WebAssembly's JavaScript API (the type libraries this project compiles with leave it out). */
-interface WasmApi {
-  Module: new (binary: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: unknown };
-}
-const { WebAssembly: wasm } = globalThis as unknown as { WebAssembly: WasmApi };
+import { instantiateKernel } from '../wasmKernels';
 
 interface KernelExports {
   readonly memory: { readonly buffer: ArrayBuffer };
@@ -25,9 +19,6 @@ interface KernelExports {
   batchOutAt(): number;
   numberLines(count: number): number;
 }
-
-/** Compiled once per process (its ~2 KB take microseconds); each kernel is an instance of its own, with its own memory. */
-let compiled: object | undefined;
 
 const align16 = (n: number) => (n + 15) & ~15;
 
@@ -43,8 +34,7 @@ export class ShapeKernel {
     private readonly maxShapes: number,
     private readonly tableBits = 15,
   ) {
-    compiled ??= new wasm.Module(Buffer.from(KERNEL_WASM, 'base64'));
-    this.kernel = new wasm.Instance(compiled, { env: { abort: kernelAbort } }).exports as KernelExports;
+    this.kernel = instantiateKernel<KernelExports>(KERNEL_WASM, 'message shape');
     this.kernel.reset(tableBits, maxShapes);
   }
 
@@ -147,8 +137,4 @@ export class ShapeKernel {
       this.ints = new Int32Array(buffer);
     }
   }
-}
-
-function kernelAbort(): never {
-  throw new Error('the message shape kernel (shared/parsing/shapeKernel) could not grow its memory');
 }

@@ -74,6 +74,14 @@ describe('FlatJsonScanner', () => {
     expect(scan('{"x":1,"x":2}')).toBeDefined(); // a key it does not read: JSON.parse keeps the last, nobody looks
   });
 
+  it('leaves a line over 1 MiB to JSON.parse, and reads the one before and after it', () => {
+    const long = `{"ts":1,"message":"${'x'.repeat(1 << 20)}"}`;
+    expect(scan(long)).toBeUndefined();
+    const short = scan('{"ts":2,"message":"y"}')!;
+    expect(short.toString('utf8', scanner.start[1], scanner.end[1])).toBe('y');
+    expect(scan(`{"ts":3,"message":"${'z'.repeat((1 << 20) - 30)}"}`)).toBeDefined();
+  });
+
   it('undoes one-character escapes as JSON.parse does', () => {
     const text = 'q\\" b\\\\ s\\/ \\b\\f\\n\\r\\t end';
     const src = Buffer.from(text);
@@ -118,6 +126,49 @@ describe('FlatJsonScanner', () => {
         }
       }
     }
+  });
+});
+
+describe('FlatJsonScanner against JSON.parse', () => {
+  it('accepts no line JSON.parse refuses, and reads what it accepts as JSON.parse does (random edits of valid lines)', () => {
+    const keys = ['ts', 'message', 'latency_ms', 'ok', 'none'];
+    const scanner = new FlatJsonScanner(keys);
+    const random = createRandom(17);
+    const bases = [
+      '{"ts":1700000000123,"message":"took 12 ms","latency_ms":-1.5e2,"ok":true,"none":null}',
+      ' { "ts" : "2026-01-05T00:00:00Z" , "message" : "a\\"b\\u00e9" , "ok" : false } ',
+      '{"message":"x","other":0.25,"latency_ms":0}',
+    ];
+    const pieces = ['"', '\\', ' ', '\t', '\n', ',', ':', '{', '}', '[', '0', '1', '-', '.', 'e', 'E', '+', 't', 'f', 'n', 'u', '\u0001', 'é'];
+    let accepted = 0;
+    for (let t = 0; t < 30_000; t++) {
+      let line = bases[random.int(bases.length)];
+      for (let edits = 1 + random.int(3); edits > 0; edits--) {
+        const at = random.int(line.length + 1);
+        const piece = pieces[random.int(pieces.length)];
+        const edit = random.int(3);
+        line = line.slice(0, at) + (edit === 1 ? '' : piece) + line.slice(edit === 0 ? at : at + 1);
+      }
+      const b = Buffer.from(line);
+      if (!scanner.scan(b, 0, b.length)) continue;
+      accepted++;
+      let parsed: Record<string, unknown> | undefined;
+      try {
+        parsed = JSON.parse(line);
+      } catch {
+        parsed = undefined;
+      }
+      expect(parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed), line).toBe(true);
+      keys.forEach((key, index) => {
+        if (scanner.kind[index] === 0) {
+          expect(parsed![key], `${line} ${key}`).toBeUndefined();
+          return;
+        }
+        const text = b.toString('utf8', scanner.start[index], scanner.end[index]);
+        expect(JSON.parse(scanner.kind[index] === STRING ? `"${text}"` : text), `${line} ${key}`).toEqual(parsed![key]);
+      });
+    }
+    expect(accepted).toBeGreaterThan(3000);
   });
 });
 
