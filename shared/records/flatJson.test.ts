@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FlatJsonScanner, NUMBER, numberValue, STRING, SHORT_ESCAPES, UNICODE_ESCAPES, unescapeShort } from './flatJson';
+import { FALSE, FlatJsonScanner, NO_ESCAPES, NULL, NUMBER, numberValue, STRING, SHORT_ESCAPES, TRUE, UNICODE_ESCAPES, unescapeShort } from './flatJson';
 import { createRandom } from '../random';
 
 describe('numberValue', () => {
@@ -79,7 +79,10 @@ describe('FlatJsonScanner', () => {
     expect(scan(long)).toBeUndefined();
     const short = scan('{"ts":2,"message":"y"}')!;
     expect(short.toString('utf8', scanner.start[1], scanner.end[1])).toBe('y');
-    expect(scan(`{"ts":3,"message":"${'z'.repeat((1 << 20) - 30)}"}`)).toBeDefined();
+    // Exactly 1 MiB: the last sixteen-byte read reaches into the padding after the line.
+    const exact = `{"ts":3,"message":"${'z'.repeat((1 << 20) - 21)}"}`;
+    expect(Buffer.byteLength(exact)).toBe(1 << 20);
+    expect(scan(exact)).toBeDefined();
   });
 
   it('undoes one-character escapes as JSON.parse does', () => {
@@ -90,10 +93,10 @@ describe('FlatJsonScanner', () => {
     expect(Buffer.from(out.subarray(0, n)).toString()).toBe(JSON.parse(`"${text}"`));
   });
 
-  it('finds a string’s end and its escapes at every position and alignment (read four bytes at a time)', () => {
+  it('finds a string’s end and its escapes at every position (read sixteen bytes at a time)', () => {
     // Each special byte (quote, backslash, control character) at every offset of a 0–40 byte value,
-    // with the line starting at each of the four alignments of its buffer, and multi-byte UTF-8
-    // (bytes ≥ 0x80, which the word test must not take for specials) around it.
+    // the line starting at four places of its buffer, and multi-byte UTF-8 (bytes ≥ 0x80, which the
+    // sixteen-byte compare must not take for specials) around it.
     const fillers = ['abcdefghijklmnopqrstuvwxyz0123456789ABCD', 'é€😀ü'.repeat(4)];
     for (const filler of fillers) {
       for (let length = 0; length <= 40; length++) {
@@ -129,6 +132,18 @@ describe('FlatJsonScanner', () => {
   });
 });
 
+/** The escapes of a string value's raw text, read escape by escape (an escaped backslash before `u` is no `\u` escape). */
+function escapesIn(text: string): number {
+  let escapes = NO_ESCAPES;
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] !== '\\') continue;
+    if (text[i + 1] === 'u') escapes = UNICODE_ESCAPES;
+    else if (escapes === NO_ESCAPES) escapes = SHORT_ESCAPES;
+    i++;
+  }
+  return escapes;
+}
+
 describe('FlatJsonScanner against JSON.parse', () => {
   it('accepts no line JSON.parse refuses, and reads what it accepts as JSON.parse does (random edits of valid lines)', () => {
     const keys = ['ts', 'message', 'latency_ms', 'ok', 'none'];
@@ -137,7 +152,7 @@ describe('FlatJsonScanner against JSON.parse', () => {
     const bases = [
       '{"ts":1700000000123,"message":"took 12 ms","latency_ms":-1.5e2,"ok":true,"none":null}',
       ' { "ts" : "2026-01-05T00:00:00Z" , "message" : "a\\"b\\u00e9" , "ok" : false } ',
-      '{"message":"x","other":0.25,"latency_ms":0}',
+      '{"message":"x\\u00e9\\n","other":0.25,"latency_ms":0,"none":null}',
     ];
     const pieces = ['"', '\\', ' ', '\t', '\n', ',', ':', '{', '}', '[', '0', '1', '-', '.', 'e', 'E', '+', 't', 'f', 'n', 'u', '\u0001', 'é'];
     let accepted = 0;
@@ -146,8 +161,9 @@ describe('FlatJsonScanner against JSON.parse', () => {
       for (let edits = 1 + random.int(3); edits > 0; edits--) {
         const at = random.int(line.length + 1);
         const piece = pieces[random.int(pieces.length)];
-        const edit = random.int(3);
-        line = line.slice(0, at) + (edit === 1 ? '' : piece) + line.slice(edit === 0 ? at : at + 1);
+        const edit = random.int(4);
+        // Insert, delete, replace, or cut the line short there (after a longer line: stale bytes follow it in the kernel).
+        line = edit === 3 ? line.slice(0, at) : line.slice(0, at) + (edit === 1 ? '' : piece) + line.slice(edit === 0 ? at : at + 1);
       }
       const b = Buffer.from(line);
       if (!scanner.scan(b, 0, b.length)) continue;
@@ -165,7 +181,11 @@ describe('FlatJsonScanner against JSON.parse', () => {
           return;
         }
         const text = b.toString('utf8', scanner.start[index], scanner.end[index]);
-        expect(JSON.parse(scanner.kind[index] === STRING ? `"${text}"` : text), `${line} ${key}`).toEqual(parsed![key]);
+        const value = parsed![key];
+        expect(JSON.parse(scanner.kind[index] === STRING ? `"${text}"` : text), `${line} ${key}`).toEqual(value);
+        const kind = typeof value === 'string' ? STRING : typeof value === 'number' ? NUMBER : value === true ? TRUE : value === false ? FALSE : NULL;
+        expect(scanner.kind[index], `${line} ${key}`).toBe(kind);
+        if (kind === STRING) expect(scanner.escapes[index], `${line} ${key}`).toBe(escapesIn(text));
       });
     }
     expect(accepted).toBeGreaterThan(3000);

@@ -6,9 +6,9 @@
  * String content, most of a line's bytes, is read sixteen bytes at a time (decision 117).
  *
  * Memory, from the heap base, fixed at `setup` (it never grows afterwards, so the caller's views of
- * it stay valid): the keys (lengths, starts, bytes, and the key that followed each), the results
- * per key (kind, start, end, escapes), then the line, with 16 bytes after it that a read of
- * sixteen may touch but never takes.
+ * it stay valid): the keys' lengths and starts, the key that followed each slot, the results per
+ * key (start, end), the keys found by the last scan, the results per key (kind, escapes), the keys'
+ * bytes, then the line, with 16 bytes after it that a read of sixteen may touch but never takes.
  */
 
 const ABSENT: u8 = 0;
@@ -30,7 +30,7 @@ let nextKey: usize = 0;
 let kinds: usize = 0;
 let starts: usize = 0;
 let ends: usize = 0;
-let escapesOf: usize = 0;
+let escapeKinds: usize = 0;
 /** The keys found by the last scan: only their kinds are reset by the next. */
 let found: usize = 0;
 let foundCount: i32 = 0;
@@ -55,8 +55,8 @@ export function setup(count: i32, bytes: i32, capacity: i32): void {
   ends = starts + (<usize>count << 2);
   found = ends + (<usize>count << 2);
   kinds = found + (<usize>count << 2);
-  escapesOf = kinds + <usize>count;
-  keyBytes = escapesOf + <usize>count;
+  escapeKinds = kinds + <usize>count;
+  keyBytes = escapeKinds + <usize>count;
   line = align16(keyBytes + <usize>bytes);
   lineCapacity = capacity;
   const end = line + <usize>capacity + 16;
@@ -92,7 +92,7 @@ export function endsAt(): usize {
   return ends;
 }
 export function escapesAt(): usize {
-  return escapesOf;
+  return escapeKinds;
 }
 
 @inline function byte(i: i32): i32 {
@@ -261,7 +261,7 @@ export function scan(length: i32, base: i32): i32 {
       foundCount++;
       store<i32>(starts + (<usize>index << 2), base + valueStart);
       store<i32>(ends + (<usize>index << 2), base + (kind == STRING ? i - 1 : i));
-      store<u8>(escapesOf + <usize>index, escapes);
+      store<u8>(escapeKinds + <usize>index, escapes);
     }
     i = skipSpace(i, to);
     if (i >= to) return 0;
