@@ -101,7 +101,7 @@ export async function benchPeers(logs = 1_000_000, largeLines = 10_000_000): Pro
         const drainArgs = input.format === 'hdfs' ? ['--log-format', 'hdfs'] : [];
         drain3[i].push(await runProcess(PYTHON, ['bench/peers/drain3_templates.py', input.file, ...drainArgs]));
       }
-      // A quarter of an hour in all: one line per round says it is moving, and how noisy the machine is.
+      // A few minutes in all: one line per round says it is moving, and how noisy the machine is.
       console.log(
         `peers round ${round + 1}/${ROUNDS}: our steps ${total.toFixed(1)} s (${inProcess[round].steps.toFixed(1)} s in one process), PySpark work ${spark[round].result.work_seconds.toFixed(1)} s, ` +
           `templates ${ourTemplates.map((runs) => runs[round].seconds.toFixed(1)).join(' / ')} s, Drain3 ${drain3.map((runs) => runs[round].seconds.toFixed(1)).join(' / ')} s, load ${fmtLoad(loadavg())}`,
