@@ -74,6 +74,11 @@ describe('FlatJsonScanner', () => {
     expect(scan('{"x":1,"x":2}')).toBeDefined(); // a key it does not read: JSON.parse keeps the last, nobody looks
   });
 
+  it('takes only plain ASCII keys: a key is matched on its bytes', () => {
+    for (const key of ['ő', 'é', 'a"b', 'a\\b', 'tab\there']) expect(() => new FlatJsonScanner([key]), key).toThrow(/not plain ASCII/);
+    expect(() => new FlatJsonScanner(['@timestamp', 'trace_id'])).not.toThrow();
+  });
+
   it('leaves a line over 1 MiB to JSON.parse, and reads the one before and after it', () => {
     const long = `{"ts":1,"message":"${'x'.repeat(1 << 20)}"}`;
     expect(scan(long)).toBeUndefined();

@@ -65,10 +65,12 @@ export class FlatJsonScanner {
   constructor(keys: readonly string[]) {
     const n = keys.length;
     const keyBytes = keys.map((key) => Buffer.from(key, 'latin1'));
-    // A key is taken on its bytes and the quote after them: sound only for keys without a quote,
-    // backslash or control character (a line's key with one of those always takes JSON.parse's path).
-    for (const [k, bytes] of keyBytes.entries()) {
-      if (bytes.some((c) => c === 0x22 || c === 0x5c || c < 0x20)) throw new Error(`FlatJsonScanner: key ${JSON.stringify(keys[k])} needs escaping`);
+    // A key is taken on its bytes and the quote after them: sound only for ASCII keys (a line's
+    // bytes are UTF-8) without a quote, backslash or control character (a line's key with one of
+    // those always takes JSON.parse's path).
+    for (const key of keys) {
+      if (!/^[\x20-\x7e]*$/.test(key) || /["\\]/.test(key))
+        throw new Error(`FlatJsonScanner: key ${JSON.stringify(key)} is not plain ASCII (no quote or backslash)`);
     }
     const kernel = instantiateKernel<ScanKernelExports>(KERNEL_WASM, 'JSON line');
     kernel.setup(
