@@ -14,6 +14,8 @@
  * lines is copied in above them for each call. `reset` empties it all.
  */
 
+import { align16, ensure } from '../../kernelMemory.as';
+
 /** Per shape: its length, the offsets of its literal bytes, care mask, digit mask, spans, zeros, their counts, and the next shape of its hash slot. */
 const FIELDS = 9;
 const LENGTH = 0;
@@ -39,16 +41,6 @@ let batchBytes: usize = 0;
 let batchStarts: usize = 0;
 let batchEnds: usize = 0;
 let batchOut: usize = 0;
-
-@inline function align16(at: usize): usize {
-  return (at + 15) & ~(<usize>15);
-}
-
-/** Grows memory to hold `end` bytes; aborts (an error in JavaScript) when it cannot. */
-function ensure(end: usize): void {
-  const have = <usize>memory.size() << 16;
-  if (end > have && memory.grow(<i32>((end - have + 0xffff) >> 16)) < 0) abort();
-}
 
 /** Empties the table for at most `maxShapes` shapes in 2^`tableBits` slots. */
 export function reset(tableBits: i32, maxShapes: i32): void {

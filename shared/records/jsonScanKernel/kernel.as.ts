@@ -11,6 +11,8 @@
  * bytes, then the line, with 16 bytes after it that a read of sixteen may touch but never takes.
  */
 
+import { align16, ensure } from '../../kernelMemory.as';
+
 const ABSENT: u8 = 0;
 const STRING: u8 = 1;
 const NUMBER: u8 = 2;
@@ -37,10 +39,6 @@ let foundCount: i32 = 0;
 let line: usize = 0;
 let lineCapacity: i32 = 0;
 
-@inline function align16(at: usize): usize {
-  return (at + 15) & ~(<usize>15);
-}
-
 /**
  * Lays memory out for `count` keys of `bytes` bytes in all and lines up to `capacity` bytes. The
  * caller then writes each key's length at `keyLengthsAt()` and the keys' bytes, one after another,
@@ -59,9 +57,7 @@ export function setup(count: i32, bytes: i32, capacity: i32): void {
   keyBytes = escapeKinds + <usize>count;
   line = align16(keyBytes + <usize>bytes);
   lineCapacity = capacity;
-  const end = line + <usize>capacity + 16;
-  const have = <usize>memory.size() << 16;
-  if (end > have && memory.grow(<i32>((end - have + 0xffff) >> 16)) < 0) abort();
+  ensure(line + <usize>capacity + 16);
   memory.fill(keyLengths, 0, line - keyLengths);
   for (let k = 0; k <= count; k++) store<i32>(nextKey + (<usize>k << 2), -1);
   foundCount = 0;
