@@ -6,6 +6,7 @@ import { bronzeLogs, quarantine, silverLogs } from '../../shared/schemas';
 import type { WritableBatch } from '../../shared/parquet';
 import { parseOptions } from '../options';
 import { createTemplateMiner } from '../../shared/parsing/templateMiner';
+import { NumberedShapes, SHAPES_PER_CALL } from '../../shared/parsing/numberedShapes';
 import { loadFirstSeen, loadMinerState, previousSnapshotDate, recordFirstSeen, saveSnapshot, snapshotRunId } from '../../shared/templateStore';
 import { InconsistentCommitError } from '../../shared/errors';
 import { normalizeMessage } from '../../shared/parsing/normalizeMessage';
@@ -34,9 +35,6 @@ const READ_AS_ARROW = ['ts', 'message', 'service'];
  * waited for the decoding. 1,024 rows are about 3 ms of mining; a turn costs a few µs.
  */
 const PAUSE_ROWS = 1024;
-
-/** Rows whose message shapes are numbered in one call (a shape first remembered among them is found row by row until the next call). */
-const NUMBERED_PER_CALL = 256;
 
 /** One turn of the event loop: I/O callbacks (the next part's read, the workers' replies) run, then this resolves. */
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -85,7 +83,7 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     // Per row of a part: the codes of its template id and template, in buffers kept from part to part.
     let idCodes = new Int32Array(0);
     let textCodes = new Int32Array(0);
-    const shapeNumbers = new Int32Array(NUMBERED_PER_CALL);
+    const numberedShapes = new NumberedShapes(miner);
     /**
      * Per template id: its codes in the two columns and its earliest time in the current part. One
      * lookup per row instead of three (two codes and the first sighting); a template's text can
@@ -134,23 +132,17 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
         // Every row's codes are written below; only the vectors built from them are kept.
         const templateId = idCodes.subarray(0, n);
         const template = textCodes.subarray(0, n);
-        // Shapes are numbered in WebAssembly a few hundred rows at a time (decision 116).
-        let numberedFrom = 0;
-        let numberedTo = 0;
-        let generation = -1;
+        // Shapes are numbered in WebAssembly a few hundred rows at a time (decision 116), within one chunk of the column.
+        numberedShapes.restart();
         for (let i = 0; i < n; i++) {
-          if (i === numberedTo) {
-            const rows = messages.rowsInChunk(i, NUMBERED_PER_CALL);
+          if (numberedShapes.needsCall(i)) {
+            const rows = messages.rowsInChunk(i, SHAPES_PER_CALL);
             const offsets = messages.chunkOffsets;
-            const first = messages.chunkRow(i);
-            numberedFrom = i;
-            numberedTo = i + rows;
-            generation = miner.numberShapes(messages.bytes, offsets, offsets.subarray(1), first, first + rows, shapeNumbers);
+            numberedShapes.number(i, rows, messages.bytes, offsets, offsets.subarray(1), messages.chunkRow(i));
           }
           messages.at(i);
           params.startRow();
-          const number = generation >= 0 ? shapeNumbers[i - numberedFrom] : -1;
-          const shape = number >= 0 ? miner.numberedShape(number, generation) : undefined;
+          const shape = numberedShapes.shapeOf(i);
           let mined = shape
             ? miner.addShapeTo(shape, messages.bytes, messages.start, messages.end, params)
             : miner.addBytesTo(messages.bytes, messages.start, messages.end, params);

@@ -6,6 +6,7 @@
  */
 import type { CompiledLogFormat } from '../../shared/logFormat';
 import type { MessageShape } from '../../shared/parsing/messageShapes';
+import { NumberedShapes, SHAPES_PER_CALL } from '../../shared/parsing/numberedShapes';
 import type { TemplateMiner } from '../../shared/parsing/templateMiner';
 import type { ReadBatch } from './contentLines';
 import { maskedOfLine } from './contentRanges';
@@ -13,12 +14,6 @@ import type { IdSpoolWriter } from './idSpool';
 
 /** The spooled number of a line that does not fit the log format. */
 export const UNMATCHED = 0xffffffff;
-/**
- * Lines numbered per call of the miner's shape kernel when no reading thread numbered them: enough
- * that a call's cost is spread, few enough that a shape first remembered in the batch is soon
- * found by number (lines numbered before it was remembered are looked up one at a time).
- */
-const NUMBERED_PER_CALL = 256;
 
 export class LineLearner {
   lines = 0;
@@ -32,18 +27,21 @@ export class LineLearner {
   /** Per reading thread, the miner's shape per shape number of that thread (FirstSightings), in its current generation. */
   private readonly shapesOf: Array<Array<MessageShape | undefined>> = [];
   private readonly generations: number[] = [];
-  private readonly kernelNumbers = new Int32Array(NUMBERED_PER_CALL);
+  /** Without a reading thread's numbers, the miner numbers the lines' shapes a call at a time. */
+  private readonly numberedShapes: NumberedShapes;
 
   constructor(
     private readonly miner: TemplateMiner,
     private readonly format: CompiledLogFormat,
     private readonly spool: IdSpoolWriter,
-  ) {}
+  ) {
+    this.numberedShapes = new NumberedShapes(miner);
+  }
 
   /**
    * A line whose content has a printable-ASCII shape is learned from its bytes: by the shape number
    * the reading thread gave it, or, without reading threads, the number the miner gave it (a call
-   * per NUMBERED_PER_CALL lines), or by looking its shape up (no string per line); a line of a shape
+   * per SHAPES_PER_CALL lines), or by looking its shape up (no string per line); a line of a shape
    * the reading thread had not seen comes with its masked tokens; the others are decoded and learned as text.
    */
   learn({ bytes, starts, ends, count, contentStarts, contentEnds, firstSightings, reader }: ReadBatch): void {
@@ -55,22 +53,14 @@ export class LineLearner {
       this.generations[reader] = tokenized.shapeGeneration;
     }
     const shapeOf = this.shapesOf[reader];
-    // Without a reading thread's numbers, the miner numbers the lines' shapes a call at a time.
-    const kernelNumbers = this.kernelNumbers;
-    let numberedFrom = 0;
-    let numberedTo = 0;
-    let generation = -1;
+    const numberedShapes = this.numberedShapes;
+    numberedShapes.restart();
     for (let i = 0; i < count; i++) {
       this.lines++;
       let id: string | null = null;
       const shapeId = shapeIds ? shapeIds[i] : -1;
-      if (!tokenized && i === numberedTo) {
-        numberedFrom = i;
-        numberedTo = Math.min(count, i + NUMBERED_PER_CALL);
-        generation = miner.numberShapes(bytes, contentStarts, contentEnds, numberedFrom, numberedTo, kernelNumbers);
-      }
-      const number = generation >= 0 ? kernelNumbers[i - numberedFrom] : -1;
-      const numberedShape = number >= 0 ? miner.numberedShape(number, generation) : undefined;
+      if (!tokenized && numberedShapes.needsCall(i)) numberedShapes.number(i, Math.min(count - i, SHAPES_PER_CALL), bytes, contentStarts, contentEnds, i);
+      const numberedShape = numberedShapes.shapeOf(i);
       // Tokens from the reading thread first: a shape it had not seen is rarely one the miner knows.
       if (tokenized && tokenized.firstToken[i] >= 0) id = miner.learnMasked(maskedOfLine(tokenized, i)!);
       else if (numberedShape) id = miner.learnShape(numberedShape, bytes, contentStarts[i], contentEnds[i]);
