@@ -1,6 +1,3 @@
-import { instantiateKernel } from '../wasmKernels';
-import { KERNEL_WASM } from './jsonScanKernel/kernelWasm.generated';
-
 /**
  * A byte-level reader for one JSON line that is a flat object (values: strings, numbers, true, false,
  * null), over the decompressed file's bytes: ingest's generated and logger-written lines, without
@@ -12,6 +9,8 @@ import { KERNEL_WASM } from './jsonScanKernel/kernelWasm.generated';
  * line JSON.parse refuses, and the spans it gives are JSON.parse's values. The reading itself is
  * WebAssembly (jsonScanKernel/kernel.as.ts, decision 117).
  */
+import { instantiateKernel } from '../wasmKernels';
+import { KERNEL_WASM } from './jsonScanKernel/kernelWasm.generated';
 
 export const ABSENT = 0;
 export const STRING = 1;
