@@ -73,6 +73,7 @@ const split = await build({
   write: false,
 });
 checkLazyCommonJs(split.metafile);
+checkZodLocales(split.metafile);
 mkdirSync(dist, { recursive: true });
 for (const file of readdirSync(dist)) if (file.startsWith('chunk-')) rmSync(`${dist}${file}`);
 for (const output of split.outputFiles) writeFileSync(output.path, output.contents);
@@ -97,6 +98,22 @@ function checkLazyCommonJs(metafile) {
     throw new Error(
       `lazily imported CommonJS modules export only \`default\` from the split bundle:\n  ${unhandled.join('\n  ')}\n` +
         `read them with a fallback to .default (as shared/store/s3Store.ts loadSdk does) and list them in images/bundle.mjs checkLazyCommonJs`,
+    );
+  }
+}
+/**
+ * `import { z } from 'zod'` brings zod's every locale with it (the `z` object holds them all): 366 KB of
+ * the 1.15 MB `templates` bundle, compiled by every process. `import * as z from 'zod'` (zod's own
+ * advice) leaves only English; a build that bundles another locale fails here (decision 118).
+ */
+function checkZodLocales(metafile) {
+  const bundled = new Set();
+  for (const output of Object.values(metafile.outputs))
+    for (const [file, { bytesInOutput }] of Object.entries(output.inputs))
+      if (bytesInOutput > 0 && /zod\/v4\/locales\/(?!en\.js)/.test(file)) bundled.add(file);
+  if (bundled.size > 0) {
+    throw new Error(
+      `zod's locales are bundled (${[...bundled].slice(0, 3).join(', ')}, ...): import zod as \`import * as z from 'zod'\`, not \`import { z } from 'zod'\``,
     );
   }
 }

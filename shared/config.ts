@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { BadInputError } from './errors';
 import { redactUrl } from './logger';
 import { ALL_CRASH_POINTS, type CrashPoint } from './crashPoints';

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ObjectStore } from './store/objectStore';
 import { getJson } from './store/objectStore';
 import { anomalyLabelSchema, type AnomalyLabel } from './schemas';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Config } from '../config';
 import { BadInputError } from '../errors';
 import type { Channel } from './deliver';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { runStep, type StepOptions } from '../../shared/runtime';
 import { listAlerts, setAlertStatus, type AlertRow } from '../../shared/db/alerts';
 import { BadInputError } from '../../shared/errors';

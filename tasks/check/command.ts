@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { describeSchema } from '../../shared/db/migrate';
 import { ExternalServiceError } from '../../shared/errors';
 import { describeCluster, kafkaSettings } from '../../shared/kafka';

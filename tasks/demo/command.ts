@@ -1,5 +1,5 @@
 import { rm } from 'node:fs/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import { configFromEnv, loadConfig } from '../../shared/config';
 import { createLogger } from '../../shared/logger';
 import { openDatabase } from '../../shared/db/database';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { runStep, type StepContext, type StepOptions } from '../../shared/runtime';
 import { checkCompanion, type PartitionManifest, PartitionWriter, readCommittedSlices, requireManifest } from '../../shared/lake';
 import type { TableSpec } from '../../shared/parquet';

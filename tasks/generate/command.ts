@@ -1,5 +1,5 @@
 import { createGzip } from 'node:zlib';
-import { z } from 'zod';
+import * as z from 'zod';
 import { runStep, type StepOptions } from '../../shared/runtime';
 import { putJson, type ObjectStore } from '../../shared/store/objectStore';
 import { openStore } from '../../shared/store/openStore';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { INJECTED_ANOMALY_TYPES } from '../../shared/schemas';
 import { MAX_ANOMALIES_PER_DAY } from './anomalies';
 import { DEFAULT_SERVICE_COUNT, MAX_SERVICE_COUNT } from './services';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { runStep, type StepOptions } from '../../shared/runtime';
 import { PartitionWriter, writePartition, writeUncommitted } from '../../shared/lake';
 import { ParquetEncoder } from '../../shared/parquetEncoder';

@@ -1,5 +1,5 @@
 import type { Vector } from 'apache-arrow';
-import { z } from 'zod';
+import * as z from 'zod';
 import { runStep, type StepOptions } from '../../shared/runtime';
 import { checkCompanion, PartitionWriter, readCommittedAheadWithBytes, readManifest, requireManifest } from '../../shared/lake';
 import { bronzeLogs, quarantine, silverLogs } from '../../shared/schemas';

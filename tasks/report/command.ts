@@ -1,5 +1,5 @@
 import { rename, writeFile } from 'node:fs/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import { runStep, type StepOptions, type StepContext } from '../../shared/runtime';
 import { listAnomalies, type AnomalyRow } from '../../shared/db/anomalies';
 import { scoredPartitions } from './scoredPartitions';

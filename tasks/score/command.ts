@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { runStep, type StepOptions } from '../../shared/runtime';
 import { inTransaction } from '../../shared/db/database';
 import { getModel } from '../../shared/db/models';

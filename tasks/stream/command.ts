@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { z } from 'zod';
+import * as z from 'zod';
 import { runStep, type StepOptions } from '../../shared/runtime';
 import { BadInputError } from '../../shared/errors';
 import { parseSpan } from '../../shared/durations';

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { access, mkdtemp, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { BadInputError } from '../../shared/errors';
 import { compileLogFormat, knownLogFormat, type CompiledLogFormat } from '../../shared/logFormat';
 import { createTemplateMiner } from '../../shared/parsing/templateMiner';
