@@ -124,9 +124,9 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
       flaggedWindows.set(a.service, starts.add(a.window_start));
     }
     if (anomalies.length) {
-      // Silver a slice at a time; messages and template texts stay where the Parquet reader put
-      // them and only the few kept lines are decoded (decoding them all was a fifth of score, and
-      // copying them out a part at a time a third of its peak memory).
+      // Silver a slice at a time; messages, template texts, levels and template ids stay where the
+      // Parquet reader put them and only the few kept lines are decoded (decoding all messages was a
+      // fifth of score, and copying them out a part at a time a third of its peak memory).
       const silver = await requireManifest(ctx.lake, silverLogs, opts.date);
       for await (const part of readCommittedSlices(
         ctx.lake,
@@ -134,12 +134,11 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
         silver,
         ['ts', 'service', 'level', 'template_id', 'template', 'message', 'session_id'],
         undefined,
-        ['message', 'template'],
+        ['message', 'template', 'level', 'template_id'],
       ))
         for await (const b of part) {
           const ts = b.columns.ts as Float64Array;
-          const messages = b.inPlace!.message;
-          const templates = b.inPlace!.template;
+          const { message: messages, template: templates, level: levels, template_id: templateIds } = b.inPlace!;
           const services = b.columns.service as string[];
           for (let i = 0; i < b.rows; i++) {
             const windowStart = Math.floor(ts[i] / windowMs) * windowMs;
@@ -148,7 +147,7 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
             const forSession = session !== null && collector.wants(session);
             if (!forWindow && !forSession) continue;
             const window = windowKey(services[i], windowStart);
-            const line = { ts: ts[i], level: b.columns.level[i] as string, template_id: b.columns.template_id[i] as string };
+            const line = { ts: ts[i], level: levels(i) as string, template_id: templateIds(i) as string };
             if (namedTemplates.has(line.template_id)) templateTexts.set(line.template_id, templates(i) as string);
             const message = () => String(messages(i) ?? '');
             if (forWindow) collector.offer(window, line, message);
