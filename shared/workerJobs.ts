@@ -13,6 +13,39 @@ export function bundledWorkerUrl(file: string): URL | undefined {
   return loadProcessConfig().parquetWorker && url.protocol === 'file:' && existsSync(fileURLToPath(url)) ? url : undefined;
 }
 
+/** Threads of bundled worker files started before a WorkerJobs of theirs exists (`startWorkerEarly`), by URL. */
+const startedEarly = new Map<string, { worker: Worker; ended: boolean; end: () => void }>();
+
+/**
+ * Starts the thread of a bundled worker file now, before the step's own modules load: loading the
+ * worker's module and compiling its wasm then overlap the main thread's loading, and the first
+ * WorkerJobs of that file takes the thread (`parse`, whose first Bronze part waited on its decoding
+ * thread, decision 118). Holds the process open only once it has a job. Nothing without a bundled worker.
+ */
+export function startWorkerEarly(file: string): void {
+  const url = bundledWorkerUrl(file);
+  if (!url || startedEarly.has(url.href)) return;
+  const worker = new Worker(url);
+  // A thread that fails or exits before it is taken is not taken: WorkerJobs starts its own, and reports its failure.
+  const entry = { worker, ended: false, end: () => (entry.ended = true) };
+  worker.once('error', entry.end);
+  worker.once('exit', entry.end);
+  worker.unref();
+  startedEarly.set(url.href, entry);
+}
+
+/** The thread `startWorkerEarly` started for `url`, if it is still running; it is then no longer early. */
+function takeEarlyWorker(url: URL): Worker | undefined {
+  const entry = startedEarly.get(url.href);
+  if (!entry) return undefined;
+  startedEarly.delete(url.href);
+  entry.worker.off('error', entry.end);
+  entry.worker.off('exit', entry.end);
+  if (!entry.ended) return entry.worker;
+  void entry.worker.terminate();
+  return undefined;
+}
+
 /**
  * Request and reply on one worker thread, started at the first job: each request carries an id and
  * the worker answers with the same id. A pending job keeps the process alive, an idle worker never
@@ -52,7 +85,7 @@ export class WorkerJobs<Reply extends { id: number }> {
 
   private start(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(this.url, this.thread.options);
+    const worker = (!this.thread.options && takeEarlyWorker(this.url)) || new Worker(this.url, this.thread.options);
     worker.on('message', (reply: Reply) => {
       if (typeof reply.id !== 'number') {
         this.onNotice?.(reply);
