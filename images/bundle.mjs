@@ -129,11 +129,13 @@ const BUNDLES = [
   ['shared/parquetDecodeWorker.ts', 'parquetDecodeWorker.mjs'],
 ];
 for (const [entry, file] of BUNDLES) {
-  await build({
+  const bundle = await build({
     ...common,
     entryPoints: [new URL(`../${entry}`, import.meta.url).pathname],
     outfile: `${dist}${file}`,
+    metafile: true,
   });
+  checkZodLocales(bundle.metafile);
 }
 copyFileSync(new URL('../node_modules/parquet-wasm/node/parquet_wasm_bg.wasm', import.meta.url), new URL('../dist/parquet_wasm_bg.wasm', import.meta.url));
 // The report's anomaly explorer reads its template and ECharts from beside the bundle (tasks/report/explorer/assets.ts).

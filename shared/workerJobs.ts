@@ -24,7 +24,11 @@ const startedEarly = new Map<string, { worker: Worker; ended: boolean; end: () =
  */
 export function startWorkerEarly(file: string): void {
   const url = bundledWorkerUrl(file);
-  if (!url || startedEarly.has(url.href)) return;
+  if (url && !startedEarly.has(url.href)) startThreadEarly(url);
+}
+
+/** `startWorkerEarly` for a worker file's URL; returns the thread. */
+export function startThreadEarly(url: URL): Worker {
   const worker = new Worker(url);
   // A thread that fails or exits before it is taken is not taken: WorkerJobs starts its own, and reports its failure.
   const entry = { worker, ended: false, end: () => (entry.ended = true) };
@@ -32,16 +36,20 @@ export function startWorkerEarly(file: string): void {
   worker.once('exit', entry.end);
   worker.unref();
   startedEarly.set(url.href, entry);
+  return worker;
 }
 
-/** The thread `startWorkerEarly` started for `url`, if it is still running; it is then no longer early. */
-function takeEarlyWorker(url: URL): Worker | undefined {
+/**
+ * The thread started early for `url`, if it is still running and started as `options` ask (with
+ * options, none is: it was started without them); it is then no longer early. One not taken ends.
+ */
+function takeEarlyWorker(url: URL, options: WorkerOptions | undefined): Worker | undefined {
   const entry = startedEarly.get(url.href);
   if (!entry) return undefined;
   startedEarly.delete(url.href);
   entry.worker.off('error', entry.end);
   entry.worker.off('exit', entry.end);
-  if (!entry.ended) return entry.worker;
+  if (!entry.ended && !options) return entry.worker;
   void entry.worker.terminate();
   return undefined;
 }
@@ -85,7 +93,7 @@ export class WorkerJobs<Reply extends { id: number }> {
 
   private start(): Worker {
     if (this.worker) return this.worker;
-    const worker = (!this.thread.options && takeEarlyWorker(this.url)) || new Worker(this.url, this.thread.options);
+    const worker = takeEarlyWorker(this.url, this.thread.options) ?? new Worker(this.url, this.thread.options);
     worker.on('message', (reply: Reply) => {
       if (typeof reply.id !== 'number') {
         this.onNotice?.(reply);

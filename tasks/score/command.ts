@@ -125,8 +125,9 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     }
     if (anomalies.length) {
       // Silver a slice at a time; messages, template texts, levels and template ids stay where the
-      // Parquet reader put them and only the few kept lines are decoded (decoding all messages was a
-      // fifth of score, and copying them out a part at a time a third of its peak memory).
+      // Parquet reader put them and are decoded only for lines of flagged windows and sessions
+      // (decoding all messages was a fifth of score, and copying them out a part at a time a third
+      // of its peak memory).
       const silver = await requireManifest(ctx.lake, silverLogs, opts.date);
       for await (const part of readCommittedSlices(
         ctx.lake,
