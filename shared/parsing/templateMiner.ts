@@ -206,6 +206,11 @@ export function createTemplateMiner(config: Partial<TemplateMinerConfig> = {}, s
       shapeLookups = shapeHits = 0;
     }
   };
+  /** A message learned by its shape, found on its bytes: a lookup that hit (the shapes stay on while they keep hitting). */
+  const countShapeHit = () => {
+    countShapeLookup();
+    shapeHits++;
+  };
 
   /** The message as remembered, its shape, or its tokens made now. */
   const prepare = (content: string): MessageShape | KnownMessage | MessageTokens => {
@@ -317,13 +322,11 @@ export function createTemplateMiner(config: Partial<TemplateMinerConfig> = {}, s
     },
     addBytesTo(bytes, start, end, sink) {
       // A miss is counted by `addTo`, which the caller calls next: every message counts once.
-      const shape = shaping ? shapes!.findBytes(bytes, start, end) : undefined;
+      const shape = miner.shapeBytes(bytes, start, end);
       return shape ? miner.addShapeTo(shape, bytes, start, end, sink) : null;
     },
     addShapeTo(shape, bytes, start, _end, sink) {
-      // Counted as a hit: the shapes stay on while they keep hitting.
-      countShapeLookup();
-      shapeHits++;
+      countShapeHit();
       const memo = shape.memo!;
       const r = drain.learnKnown(memo) || drain.learn(maskedTokensOfBytes(shape, bytes, start), memo);
       writeShapeParamBytes(r.template, shape, bytes, start, sink);
@@ -331,7 +334,7 @@ export function createTemplateMiner(config: Partial<TemplateMinerConfig> = {}, s
     },
     learnBytes(bytes, start, end) {
       // A miss is counted by `learn`, which the caller calls next: every message counts once.
-      const shape = shaping ? shapes!.findBytes(bytes, start, end) : undefined;
+      const shape = miner.shapeBytes(bytes, start, end);
       return shape ? miner.learnShape(shape, bytes, start, end) : null;
     },
     shapeBytes: (bytes, start, end) => (shaping ? shapes!.findBytes(bytes, start, end) : undefined),
@@ -339,9 +342,7 @@ export function createTemplateMiner(config: Partial<TemplateMinerConfig> = {}, s
     // While shapes are off, numbered lines take the string path, as they would have line by line.
     numberedShape: (n, generation) => (shaping ? shapes!.numberedShape(n, generation) : undefined),
     learnShape(shape, bytes, start) {
-      // Counted as a hit: the shapes stay on while they keep hitting.
-      countShapeLookup();
-      shapeHits++;
+      countShapeHit();
       const memo = shape.memo!;
       return drain.learnKnownId(memo) ?? drain.learnId(maskedTokensOfBytes(shape, bytes, start), memo);
     },
