@@ -8,6 +8,7 @@ from airflow.sdk import Param
 from sentinel_infra.config import MONITOR_THRESHOLDS
 from sentinel_infra.dag import sentinel_dag
 from sentinel_infra.factory import sentinel_step, wait_for_step
+from sentinel_infra.partitions import RUN_DAY
 
 DOC = """
 ### log_sentinel_monitoring
@@ -18,9 +19,10 @@ plots them). **retrain_gate** exits 0 when retraining is recommended and 99 when
 then *skipped*), so **trigger_retrain** runs `log_sentinel_retrain` only after drift. The reasons are
 in the monitor task's log and in `monitoring/date=D/summary.json`.
 
-**wait_for_scores** waits for every `score` instance (all dates of a range run) of the daily run with
-the same logical date. It fails at once when that run failed (fix it, Clear it, then Clear this
-task) and skips when the day was skipped (no landing data).
+**wait_for_scores** waits for every `score` instance (all dates of a range run) of the daily run of
+the same day. It fails at once when that run failed (fix it, Clear it, then Clear this task) and
+skips when the day was skipped (no landing data). Left at the form's default ("now"), a manual run
+monitors the last complete day. The retraining it triggers trains up to that day (`to_date`).
 """
 
 with sentinel_dag(
@@ -67,7 +69,7 @@ with sentinel_dag(
         "monitor",
         [
             "--date",
-            "{{ ds }}",
+            RUN_DAY,
             "--psi-threshold",
             "{{ params.psi_threshold }}",
             "--unseen-template-share",
@@ -78,12 +80,12 @@ with sentinel_dag(
             "{{ params.max_model_age_days }}",
         ],
     )
-    gate = sentinel_step("retrain_gate", "monitor", ["--date", "{{ ds }}", "--gate"], skip_on_exit_code=99)
+    gate = sentinel_step("retrain_gate", "monitor", ["--date", RUN_DAY, "--gate"], skip_on_exit_code=99)
     trigger_retrain = TriggerDagRunOperator(
         task_id="trigger_retrain",
         trigger_dag_id="log_sentinel_retrain",
-        trigger_run_id="drift__{{ ds }}",
-        conf={"to_date": "{{ ds }}"},
+        trigger_run_id=f"drift__{RUN_DAY}",
+        conf={"to_date": RUN_DAY},
         reset_dag_run=True,
     )
     wait_for_scores >> monitor >> gate >> trigger_retrain

@@ -13,7 +13,9 @@ from sentinel_infra.factory import sentinel_step, wait_for_step
 DOC = """
 ### log_sentinel_retrain
 Daily retraining on the trailing `train_days` days of Gold features, ending at the logical date
-(or `to_date` when `log_sentinel_monitoring` triggers it after drift).
+(the last complete day when the form's default "now" is kept), or at `to_date` when
+`log_sentinel_monitoring` triggers it after drift. **wait_for_features** waits for the daily run's
+`features` of that last day.
 
 `train` fits the detectors, registers a **candidate** in the model registry, scores it and
 production on the last day of the window, and **promotes** it only when it is not worse than
@@ -70,15 +72,18 @@ with sentinel_dag(
         ),
     },
 ) as dag:
-    # The day's features must exist: wait for the daily DAG's features task of the same logical date.
-    wait_for_features = wait_for_step("wait_for_features", "log_sentinel_daily", "features")
-    last_day = "{{ params.to_date or ds }}"
+    # The last training day: `to_date` when monitoring triggers a retrain after drift (that run's logical
+    # date is the moment it was triggered), else this run's day.
+    last_day_expression = "params.to_date or run_day(logical_date, data_interval_start)"
+    last_day = "{{ " + last_day_expression + " }}"
+    # That day's features must exist: wait for the daily DAG's features task of that day.
+    wait_for_features = wait_for_step("wait_for_features", "log_sentinel_daily", "features", day=last_day)
     train = sentinel_step(
         "train",
         "train",
         [
             "--from",
-            "{{ macros.ds_add(params.to_date or ds, 1 - params.train_days | int) }}",
+            "{{ macros.ds_add(" + last_day_expression + ", 1 - params.train_days | int) }}",
             "--to",
             last_day,
             "--detectors",

@@ -2,8 +2,9 @@
 
 What it fixes for every DAG (test/dags/test_dag_validity.py enforces it): the owner and retry policy
 of every task, the `log-sentinel` tag plus one for the DAG's kind, the daily data-interval schedule
-and its bounds, a deadline alert, and that a new deployment starts paused (unpause a DAG once its
-landing data is there; otherwise its first scheduled run fails for lack of input).
+and its bounds, a deadline alert, the `run_day` macro (partitions.py RUN_DAY), and that a new
+deployment starts paused (unpause a DAG once its landing data is there; otherwise its first scheduled run fails for
+lack of input).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from airflow.sdk import DAG
 
 from sentinel_infra import config
 from sentinel_infra.deadlines import finish_within
+from sentinel_infra.partitions import run_day
 from sentinel_infra.schedule import CATCHUP, DAILY, END, START
 
 OWNER = "log-sentinel"
@@ -59,4 +61,7 @@ def sentinel_dag(
         deadline=finish_within(hours=finish_within_hours, dag_id=dag_id),
         tags=[TAG, kind],
         params=params,
+        # RUN_DAY (`{{ run_day(logical_date, data_interval_start) }}`): the day a run works on, however it
+        # was triggered (`{{ ds }}` is today's unfinished day when the form's default "now" is kept).
+        user_defined_macros={"run_day": run_day},
     )

@@ -12,6 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 from sentinel_infra import config
+from sentinel_infra.partitions import RUN_DAY
 
 
 def _pod_security():
@@ -116,15 +117,16 @@ def sentinel_mapped_step(task_id: str, step: str, arguments, **overrides: Any):
     return cls.partial(**kwargs).expand(**{field: arguments})
 
 
-def wait_for_step(task_id: str, dag_id: str, step: str):
-    """Wait for `step` of DAG `dag_id` on this run's logical date: all its map indexes done; fails at once
-    when it failed, skips when it was skipped (sentinel_infra/sensors.py)."""
+def wait_for_step(task_id: str, dag_id: str, step: str, day: str = RUN_DAY):
+    """Wait for `step` of DAG `dag_id` on `day` (a template; this run's day by default): all its map
+    indexes done; fails at once when it failed, skips when it was skipped (sentinel_infra/sensors.py)."""
     from sentinel_infra.sensors import StepDoneSensor
 
     return StepDoneSensor(
         task_id=task_id,
         external_dag_id=dag_id,
         external_task_id=step,
+        day=day,
         mode="reschedule",
         poke_interval=config.SENSOR_POKE_SECONDS,
         timeout=int(timedelta(hours=12).total_seconds()),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 
 def partition_day(logical_date: datetime | None, data_interval_start: datetime | None) -> str | None:
@@ -13,6 +13,24 @@ def partition_day(logical_date: datetime | None, data_interval_start: datetime |
         return None
     midnight = (logical_date.hour, logical_date.minute, logical_date.second, logical_date.microsecond) == (0, 0, 0, 0)
     return (logical_date if midnight or data_interval_start is None else data_interval_start).date().isoformat()
+
+
+#: The day a run works on, as a template (the `run_day` macro that sentinel_dag gives every DAG).
+RUN_DAY = "{{ run_day(logical_date, data_interval_start) }}"
+
+
+def run_day(logical_date: datetime | None, data_interval_start: datetime | None) -> str:
+    """`partition_day` for templates (the `run_day` macro of every DAG): the day a run works on, or a
+    clear error for a run triggered without a logical date, instead of an empty `--date`."""
+    day = partition_day(logical_date, data_interval_start)
+    if day is None:
+        raise ValueError("this run has no logical date: trigger it with one (a date, or the form's default)")
+    return day
+
+
+def midnight_of(day: str) -> datetime:
+    """The logical date of the scheduled run that processes `day` (data-interval timetable, UTC)."""
+    return datetime.combine(date.fromisoformat(day), datetime.min.time(), tzinfo=UTC)
 
 
 def partition_dates(

@@ -1,4 +1,4 @@
-"""Wait for a step of another log-sentinel DAG on the same logical date, mapped or not, and fail fast.
+"""Wait for a step of another log-sentinel DAG on a given day, mapped or not, and fail fast.
 
 The standard ExternalTaskSensor (standard provider, Airflow 3.3.2) compares the number of matching
 task instances with the number of dates: a mapped `score` of a date_from/date_to run has one
@@ -9,6 +9,10 @@ counts every map index of the step and decides with one pure rule (`verdict`):
 * every instance done: all skipped (no data that day, see ingest `--skip-if-empty`) → skip,
   otherwise succeed (`removed` map indexes of a rerun with fewer dates count as done);
 * no run yet, or still running → wait (reschedule, so no worker slot is held).
+
+The day is a template (`day`): this run's day by default, or e.g. the retrain DAG's `to_date` when
+monitoring triggers it after drift (that run's logical date is the moment it was triggered). The
+daily DAG's run of day D has logical date D at midnight (its data-interval timetable).
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ from enum import StrEnum
 
 from airflow.sdk import BaseSensorOperator
 from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
+
+from sentinel_infra.partitions import midnight_of
 
 FAILED = ["failed", "upstream_failed"]
 SUCCEEDED = ["success"]
@@ -41,25 +47,29 @@ def verdict(total: int, succeeded: int, failed: int, skipped: int, removed: int 
 
 
 class StepDoneSensor(BaseSensorOperator):
-    """Done when `external_dag_id.external_task_id` of this run's logical date is done (all map indexes)."""
+    """Done when `external_dag_id.external_task_id` of the run of `day` (YYYY-MM-DD) is done (all map indexes)."""
 
-    template_fields = ("external_dag_id", "external_task_id")
+    template_fields = ("external_dag_id", "external_task_id", "day")
     ui_color = "#d9e7f7"
 
-    def __init__(self, *, external_dag_id: str, external_task_id: str, **kwargs) -> None:
+    def __init__(self, *, external_dag_id: str, external_task_id: str, day: str, **kwargs) -> None:
         super().__init__(**kwargs)
         self.external_dag_id = external_dag_id
         self.external_task_id = external_task_id
+        self.day = day
 
     def poke(self, context) -> bool:
-        ti, day = context["ti"], context["logical_date"]
+        ti, logical_date = context["ti"], midnight_of(self.day)
 
         def count(states: list[str] | None = None) -> int:
             return ti.get_ti_count(
-                dag_id=self.external_dag_id, task_ids=[self.external_task_id], logical_dates=[day], states=states
+                dag_id=self.external_dag_id,
+                task_ids=[self.external_task_id],
+                logical_dates=[logical_date],
+                states=states,
             )
 
-        what = f"{self.external_dag_id}.{self.external_task_id} of {context['ds']}"
+        what = f"{self.external_dag_id}.{self.external_task_id} of {self.day}"
         result = verdict(count(), count(SUCCEEDED), count(FAILED), count(SKIPPED), count(REMOVED))
         self.log.info("%s: %s", what, result)
         if result is Verdict.FAIL:
