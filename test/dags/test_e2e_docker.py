@@ -35,7 +35,6 @@ def test_daily_dag_scores_the_logical_date_in_containers(sandbox):
     assert migrated.returncode == 0, migrated.stderr[-3000:]
     run = airflow(sandbox, "dags", "test", "log_sentinel_daily", DAY)
     assert run.returncode == 0, (run.stdout + run.stderr)[-5000:]
-    assert "failed" not in run.stdout.lower().split("dagrun")[-1] or "success" in run.stdout.lower()
 
     rows = sandbox.query(
         "SELECT count(*), count(DISTINCT entity_key), min(date)::text, max(date)::text FROM anomalies WHERE date = %s",
