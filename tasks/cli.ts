@@ -197,7 +197,7 @@ program
 
 program
   .command('demo')
-  .description('generate about a day of logs, run the pipeline on embedded defaults and print the report')
+  .description('generate about a day of logs, run the pipeline on embedded defaults in its own lake (.sentinel/demo, wiped at each start) and print the report')
   .option('--logs <n>', 'logs to generate', '600000')
   .option('--json', 'print one JSON object instead of the text report')
   .option('--seed <n>', 'random seed', '42')
@@ -288,6 +288,7 @@ program
   .option('--json', 'the result line only, no table')
   .action(action('check'));
 
-for (const cmd of program.commands) if (!cmd.options.some((o) => o.long === '--lake')) cmd.option(LAKE_FLAGS, LAKE_HELP);
+// Not on demo: it runs in a lake of its own, wiped at each start (a `--lake` before it is refused there).
+for (const cmd of program.commands) if (cmd.name() !== 'demo' && !cmd.options.some((o) => o.long === '--lake')) cmd.option(LAKE_FLAGS, LAKE_HELP);
 
 program.parseAsync(process.argv).catch(reportFailure);

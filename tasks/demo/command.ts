@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { configFromEnv, loadConfig } from '../../shared/config';
 import { createLogger } from '../../shared/logger';
 import { openDatabase } from '../../shared/db/database';
+import { BadInputError } from '../../shared/errors';
 import { parseOptions } from '../options';
 import { run as generate } from '../generate/command';
 import { runPipeline } from '../pipeline/command';
@@ -15,7 +16,12 @@ export const demoOptions = z.object({
   seed: z.coerce.number().int().default(42),
   html: z.string().optional(),
   date: z.string().default('2026-01-05'),
+  /** Refused (see `run`): read only to say so, instead of ignoring it. */
+  lake: z.string().optional(),
 });
+
+/** Settings of the environment the demo does not use: it runs in DEMO_HOME on embedded defaults. */
+const UNUSED_SETTINGS = ['SENTINEL_LAKE', 'SENTINEL_EMBEDDED_DB_DIR', 'DATABASE_URL'];
 
 /** Where the demo keeps its own lake and embedded database, wiped at each start for a clean run. */
 export const DEMO_HOME = '.sentinel/demo';
@@ -27,6 +33,15 @@ export const DEMO_HOME = '.sentinel/demo';
  */
 export async function run(raw: unknown) {
   const opts = parseOptions(demoOptions, raw, 'demo');
+  // The demo wipes its directory at each start: it must never run on a lake someone points it at.
+  if (opts.lake) {
+    throw new BadInputError(
+      `demo runs in its own lake (${DEMO_HOME}, wiped at each start) and does not take --lake ${opts.lake}: ` +
+        'run the steps, or `sentinel pipeline --from D --to D --lake …`, on your lake',
+    );
+  }
+  const unused = UNUSED_SETTINGS.filter((name) => process.env[name]);
+  if (unused.length) process.stderr.write(`demo: runs in ${DEMO_HOME} on embedded defaults; ${unused.join(', ')} not used\n`);
   await rm(DEMO_HOME, { recursive: true, force: true });
   const lake = `file://./${DEMO_HOME}/lake`;
   const env = {

@@ -40,6 +40,9 @@ describe('sentinel CLI', () => {
     [['generate', '--from', '2026-02-30'], /invalid --from "2026-02-30"/],
     [['generate', '--from', '0000-01-01'], /invalid --from "0000-01-01".*1970-01-01 to 9999-12-31/],
     [['generate', '--from', '9999-12-31', '--days', '2'], /past 9999-12-31/],
+    // The demo wipes its own lake at each start: it refuses to be pointed at another, on either side.
+    [['demo', '--lake', 'file:///tmp/someone-elses-lake'], /unknown option '--lake'/],
+    [['--lake', 'file:///tmp/someone-elses-lake', 'demo'], /demo runs in its own lake .* does not take --lake/],
   ])(
     'rejects %j with exit 2',
     async (args, message) => {
