@@ -47,7 +47,7 @@ describe('StreamWindows', () => {
 
     // A new process re-delivered from offset 12: the decided window's records are not counted again.
     const again = new StreamWindows({ windowSeconds: 60, allowedLatenessMs: 0 });
-    again.restore(progress);
+    again.restore(0, progress);
     for (let i = 2; i < 5; i++) expect(again.add(event('a', T0 + i * 10_000, 0, 10 + i))).toBe(false);
     again.add(event('a', T0 + MIN + 1000, 0, 15));
     again.add(event('a', T0 + 2 * MIN + 1000, 0, 16));
@@ -55,5 +55,47 @@ describe('StreamWindows', () => {
     expect(next.row.window_start).toBe(T0 + MIN);
     expect(next.row.features.count).toBe(1);
     expect(next.row.features.count_roll_mean).toBe(5); // the restored history
+  });
+
+  it("starts a new service at its partition's watermark: a stale first record (1970) is late and seals no window before the watermark", () => {
+    const w = new StreamWindows({ windowSeconds: 60, allowedLatenessMs: 30_000 });
+    w.add(event('a', T0 + 1000, 0, 0));
+    w.add(event('a', T0 + 3 * MIN + 31_000, 0, 1)); // partition 0's watermark: 10:03:01
+    w.release(new Set(w.seal(new Map())));
+    // A new service whose first record says 1970 (`"ts": 1`): a late event, as any record behind the watermark.
+    expect(w.add(event('stale', 1000, 0, 2))).toBe(false);
+    expect(w.lateEvents).toBe(1);
+    expect(w.add(event('stale', T0 + 3 * MIN + 40_000, 0, 3))).toBe(true);
+    w.add(event('a', T0 + 5 * MIN + 31_000, 0, 4));
+    const sealed = w.seal(new Map());
+    expect(sealed.filter((s) => s.row.service === 'stale').map((s) => [(s.row.window_start - T0) / MIN, s.row.features.count])).toEqual([
+      [3, 1],
+      [4, 0],
+    ]);
+    w.release(new Set(sealed));
+    expect(w.holds().get(0)).toBe(4); // the open window at 10:05: nothing holds the commit at the 1970 record
+  });
+
+  it("lets a partition's first record start it, and restored progress start a service behind the watermark", () => {
+    const w = new StreamWindows({ windowSeconds: 60, allowedLatenessMs: 30_000 });
+    // No watermark and no snapshot on partition 1: its first record starts it, however old.
+    expect(w.add(event('old', T0 - 10 * 24 * 60 * MIN, 1, 0))).toBe(true);
+    // After a restart, a service's records from its snapshot's first undecided window on are re-delivered and count again.
+    w.restore(0, { b: { nextToSeal: T0 / MIN, history: [] } });
+    w.add(event('a', T0 + 5 * MIN, 0, 10));
+    expect(w.add(event('b', T0 + 1000, 0, 11))).toBe(true);
+    expect(w.lateEvents).toBe(0);
+  });
+
+  it("after a restart, a new service's stale record is late against its partition's snapshot even as the partition's first record", () => {
+    const w = new StreamWindows({ windowSeconds: 60, allowedLatenessMs: 30_000 });
+    w.restore(0, { a: { nextToSeal: (T0 + 3 * MIN) / MIN, history: [] } });
+    expect(w.add(event('stale', 1000, 0, 0))).toBe(false);
+    expect(w.add(event('stale', T0 + 3 * MIN + 1000, 0, 1))).toBe(true);
+    w.add(event('a', T0 + 4 * MIN + 31_000, 0, 2));
+    expect(w.seal(new Map()).map((s) => [s.row.service, (s.row.window_start - T0) / MIN])).toEqual([
+      ['a', 3],
+      ['stale', 3],
+    ]);
   });
 });

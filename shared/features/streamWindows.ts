@@ -9,7 +9,9 @@ import { addToWindow, newAcc, seal, windowRow, type SilverEvent, type WindowAccu
  * still gets its empty windows sealed while its partition carries other services' records. A window is sealed once the
  * watermark passes its end; its row (the same `windowRow` as `features`) then waits in `pending`
  * until the caller has scored and written it and calls `release`. Windows a service had no events in
- * are sealed too, empty (silence is a signal), from the service's first window on.
+ * are sealed too, empty (silence is a signal), from the service's first window on: the window of its
+ * first record, or of its partition's watermark if that is later. The caller keeps event times from
+ * the future out (the stream's `--max-future`): one would seal every window up to it.
  *
  * Offsets: every window remembers, per Kafka partition, the first offset that counted in it. Until a
  * window is released, the consumer must not commit past that offset (`holds`): after a crash the
@@ -63,6 +65,8 @@ const HISTORY_SLACK = 64;
 export class StreamWindows {
   /** Progress restored from a snapshot, for services not seen yet in this process. */
   private readonly restored = new Map<string, ServiceProgress>();
+  /** Partition → the latest first undecided window in its snapshot: its watermark had passed that window's start before the restart. */
+  private readonly restoredWatermarkWindow = new Map<number, number>();
 
   private readonly services = new Map<string, ServiceWindows>();
   private readonly windowMs: number;
@@ -112,7 +116,12 @@ export class StreamWindows {
     let s = this.services.get(e.service);
     if (!s) {
       const restored = this.restored.get(e.service);
-      s = { partition: e.partition, open: new Map(), nextToSeal: restored?.nextToSeal ?? idx, history: restored ? [...restored.history] : [] };
+      // A new service starts no earlier than its partition's watermark, or where the partition's
+      // snapshot had got to (else the partition's first record starts it where that record is): a stale
+      // first record (`"ts": 1`) is a late event, not the start of decades of empty windows (decision 120).
+      const watermarkWindow = Math.floor(this.partitionWatermark(e.partition) / this.windowMs);
+      const start = Math.max(idx, watermarkWindow, this.restoredWatermarkWindow.get(e.partition) ?? -Infinity);
+      s = { partition: e.partition, open: new Map(), nextToSeal: restored?.nextToSeal ?? start, history: restored ? [...restored.history] : [] };
       this.services.set(e.service, s);
     }
     if (idx < s.nextToSeal) {
@@ -186,8 +195,11 @@ export class StreamWindows {
   }
 
   /** Progress from the snapshot of a partition, applied to its services when they first appear. */
-  restore(progress: Record<string, ServiceProgress>): void {
-    for (const [service, p] of Object.entries(progress)) if (!this.services.has(service)) this.restored.set(service, p);
+  restore(partition: number, progress: Record<string, ServiceProgress>): void {
+    for (const [service, p] of Object.entries(progress)) {
+      if (!this.services.has(service)) this.restored.set(service, p);
+      this.restoredWatermarkWindow.set(partition, Math.max(this.restoredWatermarkWindow.get(partition) ?? -Infinity, p.nextToSeal));
+    }
   }
 
   /** Partition → the lowest offset still needed by an open or pending window. */

@@ -235,7 +235,7 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
         t = now;
       };
       for (const { partition, progress: snapshot } of await progress.loadNew(records.map((r) => r.partition))) {
-        windows.restore(snapshot.windows);
+        windows.restore(partition, snapshot.windows);
         sessions.restore(partition, snapshot.sessions);
       }
       for (const r of records) if (!replayFloor.has(r.partition)) replayFloor.set(r.partition, r.offset);
