@@ -273,6 +273,7 @@ program
   .option('--session-key <regex-or-field>', 'session entity (as features): a field name (session_id) or a regex', 'session_id')
   .option('--session-gap <duration>', 'a session closes once the watermark is this far past its last event (as features)', '30m')
   .option('--allowed-lateness <duration>', 'a window is sealed once the newest event time is this far past its end', '30s')
+  .option('--max-future <duration>', "a record whose event time is further ahead of this process's clock goes to the dead-letter topic", '1h')
   .option('--dead-letter-topic <topic>', 'topic for bad records (default: <topic>.dlq)')
   .addOption(new Option('--offset-reset <where>', 'where a group without committed offsets starts').choices(['earliest', 'latest']).default('earliest'))
   .option('--name <name>', 'model name in the registry', 'sentinel')

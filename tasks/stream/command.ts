@@ -36,6 +36,7 @@ export const streamOptions = z.object({
   sessionKey: z.string().default('session_id'),
   sessionGap: z.string().default('30m'),
   allowedLateness: z.string().default('30s'),
+  maxFuture: z.string().default('1h'),
   deadLetterTopic: z.string().optional(),
   offsetReset: z.enum(['earliest', 'latest']).default('earliest'),
   name: z.string().default('sentinel'),
@@ -61,6 +62,8 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
   if (windowSeconds <= 0 || 86_400 % windowSeconds !== 0) throw new BadInputError(`--window ${opts.window} must divide a day evenly`);
   const windowMs = windowSeconds * 1000;
   const latenessMs = parseSpan(opts.allowedLateness, '--allowed-lateness') * 1000;
+  // Records further ahead of this process's clock go to the dead-letter topic (futureGuard.ts).
+  const maxFuture = { ms: parseSpan(opts.maxFuture, '--max-future') * 1000, text: opts.maxFuture.trim() };
   // Sessions as `features` keeps them; the stream closes them by gap, so it needs a finite one.
   const sessionGapMs = parseSpan(opts.sessionGap, '--session-gap') * 1000;
   if (!(sessionGapMs > 0))
@@ -99,7 +102,7 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
       return {
         windows,
         sessions,
-        processor: new StreamProcessor(parseLine, miner, firstSeen, windows, sessions),
+        processor: new StreamProcessor(parseLine, miner, firstSeen, windows, sessions, maxFuture),
         scorer: new WindowScorer(),
         sessionScorer: new SessionScorer(),
         landing: new LandingWriter(ctx.lake, opts.topic),
@@ -239,7 +242,7 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
         sessions.restore(partition, snapshot.sessions);
       }
       for (const r of records) if (!replayFloor.has(r.partition)) replayFloor.set(r.partition, r.offset);
-      const outcome = processor.process(records);
+      const outcome = processor.process(records, Date.now());
       windows.seal(processor.templatesFirstSeen);
       sessions.close((p) => windows.partitionWatermark(p));
       const model = models.current;

@@ -5,12 +5,14 @@ import { recordFirstSeen } from '../../shared/templateStore';
 import type { StreamWindows } from '../../shared/features/streamWindows';
 import type { StreamSessions } from '../../shared/features/streamSessions';
 import { dateOf } from '../../shared/dates';
+import { refuseFuture, type FutureLimit } from './futureGuard';
 
 /**
  * The per-record half of `stream`, without I/O: each consumed record is parsed exactly as `ingest`
  * parses a landing line, mined against the template store (a template created here was never seen:
  * the new-template anomaly fires at once), and counted into its service's window. Every record,
- * good or bad, is also a landing line, so the daily `ingest` sees exactly what the stream saw.
+ * good or bad, is also a landing line, so the daily `ingest` sees exactly what the stream saw. A
+ * record more than `--max-future` ahead of the consumer's clock is a bad record (futureGuard.ts).
  */
 export interface IncomingRecord {
   topic: string;
@@ -86,6 +88,7 @@ export class StreamProcessor {
     private readonly firstSeen: Map<string, number>,
     private readonly windows: StreamWindows,
     private readonly sessions: StreamSessions,
+    private readonly maxFuture: FutureLimit,
   ) {}
 
   /** The template store the miner matches against; `firstSeen` grows with the templates this process creates. */
@@ -93,7 +96,8 @@ export class StreamProcessor {
     return this.firstSeen;
   }
 
-  process(batch: readonly IncomingRecord[]): BatchOutcome {
+  /** `nowMs`: the consumer's clock, for the `--max-future` guard. */
+  process(batch: readonly IncomingRecord[], nowMs: number): BatchOutcome {
     const out: BatchOutcome = {
       landing: [],
       quarantined: [],
@@ -105,11 +109,14 @@ export class StreamProcessor {
     for (let i = 0; i < batch.length; i++) {
       const r = batch[i];
       const line = r.value.includes('\n') || r.value.includes('\r') ? r.value.replace(LINE_BREAKS, ' ') : r.value;
-      const result = /\S/.test(line) ? this.parseLine(line) : ({ ok: false, reason: 'empty record', key: 'empty' } as const);
+      const parsed = /\S/.test(line) ? this.parseLine(line) : ({ ok: false, reason: 'empty record', key: 'empty' } as const);
+      // Refused before anything counts it: a time from the future would move its partition's watermark.
+      const result = (parsed.ok ? refuseFuture(parsed.record.ts, nowMs, this.maxFuture) : undefined) ?? parsed;
       if (!result.ok) {
         out.quarantined.push({ record: r, line, reason: result.reason, key: result.key });
         // Landed under the event date its partition is at (the producer's clock before any good record),
-        // so a replayed day keeps its bad lines, and the daily ingest quarantines them there with its own reason.
+        // so a replayed day keeps its bad lines, and the daily ingest quarantines them there with its own
+        // reason (a record from the future there as outside the date, unless it falls on that date).
         out.landing.push({ date: this.dateOf(this.eventTimeOf.get(r.partition) ?? r.producedAt), partition: r.partition, offset: r.offset, line });
         continue;
       }

@@ -19,6 +19,9 @@ import { loadConfig } from '../../shared/config';
 import type { AnomalyLabel } from '../../shared/schemas';
 import { dayStart } from '../../shared/dates';
 import { run as generate } from '../../tasks/generate/command';
+import { generateLogs } from '../../tasks/generate/generator';
+import { produceLines } from '../../tasks/generate/toKafka';
+import { isMalformed, type GeneratedLine } from '../../tasks/generate/records';
 import { run as ingest } from '../../tasks/ingest/command';
 import { run as parse } from '../../tasks/parse/command';
 import { run as features } from '../../tasks/features/command';
@@ -38,6 +41,9 @@ const NEXT_DATE = '2026-03-04';
 /** The rebalance test's own day and topic, so its landing and anomalies are its own. */
 const REBALANCE_DATE = '2026-03-05';
 const AFTER_REBALANCE_DATE = '2026-03-06';
+/** The future-record test's own day and topic. */
+const FUTURE_DATE = '2026-03-07';
+const AFTER_FUTURE_DATE = '2026-03-08';
 const COOLDOWN_MS = 60 * 60_000;
 const STREAM_TYPES = ['volume_spike', 'error_burst', 'latency_degradation', 'new_template', 'traffic_drop'] as const;
 const log = createLogger('warn');
@@ -312,6 +318,94 @@ describe.skipIf(!BROKERS)('sentinel stream on Kafka + PostgreSQL + MinIO', () =>
     expect(alerts.length).toBeGreaterThan(0);
     expect(duplicateAlerts(alerts)).toEqual([]);
   }, 420_000);
+
+  it('a record 30 days ahead of the clock goes to the dead-letter topic with its reason, and the windows around it stay as they were', async () => {
+    const [day] = generateLogs({ from: FUTURE_DATE, logsPerDay: 150_000, services: 6, seed: 10, malformedRate: 0.001, anomalyTypes: [...STREAM_TYPES] }).days;
+    /**
+     * The day to `topic`; with `aheadTs`, one more record after noon, of a service of the day from a
+     * producer whose clock is 30 days ahead: keyed by that service, so on its partition among its
+     * normal records. Returns the records produced (the watermark ticks after the day not counted).
+     */
+    async function produceDayTo(topic: string, aheadTs?: string): Promise<number> {
+      const producer = openProducer(kafkaSettings(loadConfig(env()), 'stream-test-future'));
+      const lines = day.lines[Symbol.iterator]();
+      let service = '';
+      function* untilNoon(): Generator<GeneratedLine> {
+        for (let next = lines.next(); !next.done; next = lines.next()) {
+          yield next.value;
+          if (!isMalformed(next.value) && next.value.ts >= `${FUTURE_DATE}T12:00`) {
+            service = next.value.service;
+            return;
+          }
+        }
+      }
+      let produced = await produceLines(producer, topic, untilNoon(), 0);
+      if (aheadTs) {
+        await producer.send([{ topic, key: service, value: JSON.stringify({ ts: aheadTs, service, level: 'INFO', message: 'clock 30 days ahead' }) }]);
+        produced++;
+      }
+      produced += await produceLines(producer, topic, { [Symbol.iterator]: () => lines }, 0);
+      await producer.close();
+      await produceTicks(topic, `${AFTER_FUTURE_DATE}T00:05:00.000Z`);
+      return produced;
+    }
+    /** `sentinel stream` over `topic` until it has taken every record and passed the day; its counters then. */
+    async function streamUntilDone(topic: string, produced: number, port: number) {
+      const proc = startStream(['--topic', topic, '--group', `g-${topic}`, '--model-check-seconds', '1'], env(), port);
+      const count = async (name: string) => (await proc.metrics()).get(name) ?? 0;
+      await waitUntil('the stream to pass the day', watermarkPast(proc, dayStart(AFTER_FUTURE_DATE)), 180_000, proc);
+      await waitUntil('the stream to take every record', async () => (await count('sentinel_stream_records_in_total')) === produced + 4, 60_000, proc);
+      const counters = { quarantined: await count('sentinel_stream_records_quarantined_total'), late: await count('sentinel_stream_late_events_total') };
+      proc.child.kill('SIGTERM');
+      expect(await proc.exited).toBe(0);
+      return counters;
+    }
+    /** The stream's window anomalies of the day, as key, type and score. */
+    const windowAnomalies = async () =>
+      (await listAnomalies(database.pool, FUTURE_DATE, FUTURE_DATE))
+        .filter((r) => r.entity_kind === 'window')
+        .map((r) => `${r.entity_key} ${r.anomaly_type} ${r.score}`);
+
+    // Without the record first: its window anomalies, then its rows and landing parts go, so the
+    // run with the record writes and lands the day on its own.
+    const base = `future-base-${suffix}`;
+    await streamUntilDone(base, await produceDayTo(base), 19486);
+    const without = await windowAnomalies();
+    expect(without.length).toBeGreaterThan(50);
+    await query('DELETE FROM anomalies WHERE date = $1', [FUTURE_DATE]);
+    const store = openStore(lake);
+    await store.delete(await store.list(`landing/date=${FUTURE_DATE}/stream-${base}-`));
+
+    const topic = `future-${suffix}`;
+    const aheadTs = new Date(Date.now() + 30 * 86_400_000).toISOString();
+    const produced = await produceDayTo(topic, aheadTs);
+    const { quarantined, late } = await streamUntilDone(topic, produced, 19487);
+
+    // On the dead-letter topic, as any bad record, with a reason that names the time, how far ahead and what to do.
+    const dlq = await readTopic(`${topic}.dlq`);
+    const ahead = dlq.filter((m) => m.headers.get('reason_key') === 'timestamp:future');
+    expect(ahead).toHaveLength(1);
+    expect(JSON.parse(ahead[0].value).ts).toBe(aheadTs);
+    expect(ahead[0].headers.get('reason')).toBe(
+      `timestamp ${aheadTs} is 30 d ahead of this consumer's clock (--max-future 1h): fix the producer's clock or the record`,
+    );
+    // The counts add up: it landed with the day (whose ingest quarantines it as outside the date),
+    // the dead-letter topic holds each record ingest quarantines, and no normal record was late.
+    const ing = await ingest({ date: FUTURE_DATE, lake }, step());
+    expect(ing.read).toBe(produced);
+    expect(new Set(dlq.map((m) => `${m.headers.get('partition')}:${m.headers.get('offset')}`)).size).toBe(ing.quarantined);
+    expect(quarantined).toBe(ing.quarantined);
+    expect(late).toBe(0);
+
+    // No flood: the same window anomalies as without the record, and none after the day.
+    const withRecord = await windowAnomalies();
+    console.log(`a record 30 d ahead: ${withRecord.length} window anomalies, ${without.length} without it`);
+    expect(withRecord).toEqual(without);
+    const later = await query<{ n: string }>(`SELECT count(*) AS n FROM anomalies WHERE entity_kind = 'window' AND window_start >= $1`, [
+      new Date(dayStart(AFTER_FUTURE_DATE) + 3_600_000),
+    ]);
+    expect(Number(later[0].n)).toBe(0);
+  }, 300_000);
 
   it('a model promoted mid-stream is used without a restart', async () => {
     // A second version to promote: the same day trained again with another alert rate.
