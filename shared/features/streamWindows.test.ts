@@ -98,4 +98,48 @@ describe('StreamWindows', () => {
       ['stale', 3],
     ]);
   });
+
+  it('after a restart, seals the empty windows of a service that sends nothing, and keeps it in the next snapshot', () => {
+    const w = new StreamWindows({ windowSeconds: 60, allowedLatenessMs: 0 });
+    w.add(event('a', T0 + 1000, 0, 0));
+    w.add(event('b', T0 + 2000, 0, 1)); // b's last record: it goes silent (an outage)
+    w.add(event('a', T0 + MIN + 1000, 0, 2));
+    w.release(new Set(w.seal(new Map())));
+    const progress = w.progress(0);
+    expect(Object.keys(progress).sort()).toEqual(['a', 'b']);
+
+    // Restarted: b's records are before the committed offset and never come again; a's do.
+    const again = new StreamWindows({ windowSeconds: 60, allowedLatenessMs: 0 });
+    again.restore(0, progress);
+    again.add(event('a', T0 + MIN + 1000, 0, 2));
+    again.add(event('a', T0 + 4 * MIN + 1000, 0, 3));
+    const silent = again.seal(new Map()).filter((x) => x.row.service === 'b');
+    expect(silent.map((x) => [(x.row.window_start - T0) / MIN, x.row.features.count])).toEqual([
+      [1, 0],
+      [2, 0],
+      [3, 0],
+    ]);
+    expect(silent[0].row.features.count_roll_mean).toBe(1); // its restored history
+    again.release(new Set(again.pending));
+    expect(again.progress(0).b).toEqual({ nextToSeal: (T0 + 4 * MIN) / MIN, history: [1, 0, 0, 0] });
+  });
+
+  it('stops sealing the empty windows of a service silent for a day, and starts it over when it logs again', () => {
+    const w = new StreamWindows({ windowSeconds: 60, allowedLatenessMs: 0 });
+    const DAY = 1440;
+    w.add(event('quiet', T0 + 1000, 0, 0));
+    // Another service on the partition, three days later: every window in between has ended.
+    w.add(event('busy', T0 + 3 * DAY * MIN + 1000, 0, 1));
+    const quiet = w.seal(new Map()).filter((x) => x.row.service === 'quiet');
+    expect(quiet).toHaveLength(1 + DAY); // its window with the record, then a day of silence
+    expect(quiet.at(-1)!.row.window_start).toBe(T0 + DAY * MIN);
+    expect(w.skippedSilentWindows).toBe(3 * DAY - 1 - DAY);
+
+    // It logs again: its first window back has no rolling history of empty windows behind it.
+    w.add(event('quiet', T0 + 3 * DAY * MIN + 2000, 0, 2));
+    w.add(event('busy', T0 + (3 * DAY + 1) * MIN + 1000, 0, 3));
+    const back = w.seal(new Map()).filter((x) => x.row.service === 'quiet');
+    expect(back.map((x) => [(x.row.window_start - T0) / MIN, x.row.features.count])).toEqual([[3 * DAY, 1]]);
+    expect(back[0].row.features.count_roll_z).toBe(0);
+  });
 });

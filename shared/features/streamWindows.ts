@@ -50,6 +50,8 @@ interface ServiceWindows {
   nextToSeal: number;
   /** Counts of the last sealed windows, oldest first. */
   history: number[];
+  /** Empty windows sealed in a row, up to now (MAX_SILENT_WINDOWS). */
+  silentRun: number;
 }
 
 /** Where a service's windows stand once the windows written so far are done: enough to resume exactly after a restart. */
@@ -62,9 +64,17 @@ export interface ServiceProgress {
 
 const HISTORY_SLACK = 64;
 
+/**
+ * A service silent for this long is taken as gone, as Prometheus marks a series stale: its empty
+ * windows stop being sealed until it logs again, and the windows in between are not made (counted in
+ * `skippedSilentWindows`). One day, as a day's partition of `features` holds only the services seen
+ * that day. It bounds what one stale record can do (a partition's first record from long ago, then
+ * records of today: every window in between, for every service of the partition) and keeps a
+ * decommissioned service from raising a traffic drop every window forever.
+ */
+const MAX_SILENT_SECONDS = 86_400;
+
 export class StreamWindows {
-  /** Progress restored from a snapshot, for services not seen yet in this process. */
-  private readonly restored = new Map<string, ServiceProgress>();
   /** Partition → the latest first undecided window in its snapshot: its watermark had passed that window's start before the restart. */
   private readonly restoredWatermarkWindow = new Map<number, number>();
 
@@ -79,11 +89,15 @@ export class StreamWindows {
   private pendingRows: SealedWindow[] = [];
   /** Events whose window was already sealed: in the landing zone and Bronze, not in the window's features. */
   lateEvents = 0;
+  /** Empty windows not made because their service had been silent for MAX_SILENT_SECONDS. */
+  skippedSilentWindows = 0;
+  private readonly maxSilentWindows: number;
 
   constructor(private readonly options: StreamWindowOptions) {
     this.windowMs = options.windowSeconds * 1000;
     this.rolling = options.rollingWindows ?? 15;
     this.horizon = options.newTemplateHorizon ?? 10;
+    this.maxSilentWindows = Math.ceil(MAX_SILENT_SECONDS / options.windowSeconds);
   }
 
   /** Event time below which windows are complete. */
@@ -115,13 +129,12 @@ export class StreamWindows {
     const idx = Math.floor(e.ts / this.windowMs);
     let s = this.services.get(e.service);
     if (!s) {
-      const restored = this.restored.get(e.service);
       // A new service starts no earlier than its partition's watermark, or where the partition's
       // snapshot had got to (else the partition's first record starts it where that record is): a stale
       // first record (`"ts": 1`) is a late event, not the start of decades of empty windows (decision 120).
       const watermarkWindow = Math.floor(this.partitionWatermark(e.partition) / this.windowMs);
       const start = Math.max(idx, watermarkWindow, this.restoredWatermarkWindow.get(e.partition) ?? -Infinity);
-      s = { partition: e.partition, open: new Map(), nextToSeal: restored?.nextToSeal ?? start, history: restored ? [...restored.history] : [] };
+      s = { partition: e.partition, open: new Map(), nextToSeal: start, history: [], silentRun: 0 };
       this.services.set(e.service, s);
     }
     if (idx < s.nextToSeal) {
@@ -146,26 +159,31 @@ export class StreamWindows {
     for (const service of [...this.services.keys()].sort()) {
       const s = this.services.get(service)!;
       const sealBefore = Math.floor(this.partitionWatermark(s.partition) / this.windowMs); // windows with index < this have ended
-      for (; s.nextToSeal < sealBefore; s.nextToSeal++) {
-        const w = s.open.get(s.nextToSeal) ?? { acc: newAcc(s.nextToSeal), firstOffsets: new Map<number, number>() };
-        s.open.delete(s.nextToSeal);
+      while (s.nextToSeal < sealBefore) {
+        const index = s.nextToSeal;
+        const open = s.open.get(index);
+        if (!open && s.silentRun >= this.maxSilentWindows) {
+          // Gone (MAX_SILENT_SECONDS): on to its next window with records, as a new service (no history).
+          const resume = Math.min(sealBefore, firstOpenFrom(s.open, index));
+          this.skippedSilentWindows += resume - index;
+          s.nextToSeal = resume;
+          s.history = [];
+          continue;
+        }
+        s.silentRun = open ? 0 : s.silentRun + 1;
+        const w = open ?? { acc: newAcc(index), firstOffsets: new Map<number, number>() };
+        s.open.delete(index);
         seal(w.acc);
-        const row = windowRow(
-          service,
-          s.nextToSeal * this.windowMs,
-          this.options.windowSeconds,
-          w.acc,
-          s.history.slice(-this.rolling),
-          firstSeen,
-          this.horizon,
-        );
+        const row = windowRow(service, index * this.windowMs, this.options.windowSeconds, w.acc, s.history.slice(-this.rolling), firstSeen, this.horizon);
         s.history.push(w.acc.count);
         // Longer than the rolling window: a snapshot drops the counts of windows still pending.
         if (s.history.length > this.rolling + HISTORY_SLACK) s.history.shift();
         out.push({ row, firstOffsets: w.firstOffsets });
+        s.nextToSeal++;
       }
     }
-    this.pendingRows.push(...out);
+    // Not `push(...out)`: a watermark far ahead seals more windows than a call may take arguments.
+    for (const w of out) this.pendingRows.push(w);
     return out;
   }
 
@@ -194,10 +212,15 @@ export class StreamWindows {
     return out;
   }
 
-  /** Progress from the snapshot of a partition, applied to its services when they first appear. */
+  /**
+   * Progress from the snapshot of a partition: its services resume where they were, also those that
+   * send nothing now (their records are before the committed offset and never come again): their
+   * empty windows are sealed as the partition's watermark passes them, as without the restart.
+   */
   restore(partition: number, progress: Record<string, ServiceProgress>): void {
     for (const [service, p] of Object.entries(progress)) {
-      if (!this.services.has(service)) this.restored.set(service, p);
+      if (!this.services.has(service))
+        this.services.set(service, { partition, open: new Map(), nextToSeal: p.nextToSeal, history: [...p.history], silentRun: 0 });
       this.restoredWatermarkWindow.set(partition, Math.max(this.restoredWatermarkWindow.get(partition) ?? -Infinity, p.nextToSeal));
     }
   }
@@ -219,4 +242,11 @@ export class StreamWindows {
     for (const s of this.services.values()) n += s.open.size;
     return n;
   }
+}
+
+/** The smallest index of `open` at or after `index` (Infinity when none): where a silent service logs again. */
+function firstOpenFrom(open: ReadonlyMap<number, OpenWindow>, index: number): number {
+  let first = Number.POSITIVE_INFINITY;
+  for (const i of open.keys()) if (i >= index && i < first) first = i;
+  return first;
 }

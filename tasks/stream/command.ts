@@ -90,6 +90,8 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
     // No message-shape cache in a long-running process: it only grew memory here (decision 75).
     const miner = createTemplateMiner(undefined, await loadMinerState(ctx.lake, LAST_DATE), { messageShapes: false });
     const firstSeen = await loadFirstSeen(ctx.lake, LAST_DATE, true);
+    /** New templates of batches dropped at a rebalance: reported again with their next record (processor.ts). */
+    const unwrittenNewTemplates = new Set<string>();
     /**
      * Everything kept per partition (windows, rolling history, landing cursors, the progress loaded):
      * dropped at each rebalance and rebuilt from the committed offsets, as after a restart, so a
@@ -102,7 +104,7 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
       return {
         windows,
         sessions,
-        processor: new StreamProcessor(parseLine, miner, firstSeen, windows, sessions, maxFuture),
+        processor: new StreamProcessor(parseLine, miner, firstSeen, windows, sessions, maxFuture, unwrittenNewTemplates),
         scorer: new WindowScorer(),
         sessionScorer: new SessionScorer(),
         landing: new LandingWriter(ctx.lake, opts.topic),
@@ -254,7 +256,10 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
 
       // A rebalance during processing: the partitions may be another member's now; write nothing
       // (the records come again from the committed offsets, to whoever owns them).
-      if (generation !== startedIn) return;
+      const dropped = () => {
+        for (const t of outcome.newTemplates) unwrittenNewTemplates.add(t.templateId);
+      };
+      if (generation !== startedIn) return dropped();
       // Decided now, written next: the windows and sessions just scored are released at once (the
       // next batch does not score them again), and the progress snapshots and commit offsets are
       // taken now, from this batch's state; they are written and committed after its anomalies.
@@ -283,7 +288,7 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
       // Overlap: this batch was processed while the previous one's writes ran; its own wait for those
       // (landing cursors and commits stay in order). At most one batch's writes are in flight.
       await inflight;
-      if (failure || generation !== startedIn) return;
+      if (failure || generation !== startedIn) return dropped();
       inflight = writeBatch({
         startedIn,
         records,

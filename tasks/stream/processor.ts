@@ -89,6 +89,11 @@ export class StreamProcessor {
     private readonly windows: StreamWindows,
     private readonly sessions: StreamSessions,
     private readonly maxFuture: FutureLimit,
+    /**
+     * New templates found by a batch that was then dropped unwritten (a rebalance): the miner keeps
+     * them, so their re-delivered records would no longer be new. Their next record here reports them.
+     */
+    private readonly unwrittenNewTemplates: Set<string> = new Set(),
   ) {}
 
   /** The template store the miner matches against; `firstSeen` grows with the templates this process creates. */
@@ -128,7 +133,8 @@ export class StreamProcessor {
       const mined = this.miner.add(normalizeMessage(rec.message));
       const known = this.firstSeen.has(mined.templateId);
       recordFirstSeen(this.firstSeen, mined.templateId, rec.ts);
-      if (mined.changeType === 'created' && !known) {
+      // Once per template: the first of a batch's records of it (a dropped batch's, once more).
+      if ((mined.changeType === 'created' && !known) || this.unwrittenNewTemplates.delete(mined.templateId)) {
         out.newTemplates.push({
           service: rec.service,
           templateId: mined.templateId,
