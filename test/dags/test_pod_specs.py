@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import copy
 import importlib
 from unittest import mock
 
 import pendulum
 import pytest
 from airflow.providers.cncf.kubernetes.operators.pod import KubernetesPodOperator
-from airflow.sdk.execution_time import macros
 from kubernetes.client import ApiClient
 
+from rendering import render_task
 from sentinel_infra.config import IMAGE_TAG
 
 DS = "2026-01-02"
@@ -22,27 +21,10 @@ def dags(dagbag):
     return dagbag.dags
 
 
-def fake_ti(dag, task):
-    """Only what the operator reads for its labels: ids, map index, try number."""
-    return mock.MagicMock(dag_id=dag.dag_id, task_id=task.task_id, map_index=-1, try_number=1)
-
-
 def render_pod(dag, task, conf: dict | None = None) -> dict:
     """Templates rendered as the worker would, then the V1Pod the operator would submit, as JSON."""
-    task = copy.deepcopy(task)  # rendering replaces the templated fields in place
-    params = {k: dag.params[k] for k in dag.params}
-    params.update(conf or {})
-    context = {
-        "ds": DS,
-        "params": params,
-        "macros": macros,
-        "logical_date": pendulum.parse(DS),
-        "run_id": "manual__test",
-        "dag": dag,
-        "task": task,
-        "ti": fake_ti(dag, task),
-    }
-    task.render_template_fields(context, jinja_env=dag.get_template_env())
+    midnight = pendulum.parse(DS)
+    task, context = render_task(dag, task, midnight, midnight, conf)
     # The hook would talk to a cluster for the connection's namespace; the provider's tests patch it too.
     with mock.patch.object(KubernetesPodOperator, "hook", new_callable=mock.PropertyMock) as hook:
         hook.return_value.get_namespace.return_value = None

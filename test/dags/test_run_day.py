@@ -8,12 +8,11 @@ waits 12 hours for a daily run that does not exist and `train` never runs.
 
 from __future__ import annotations
 
-import copy
 from datetime import UTC, datetime
 
 import pytest
-from airflow.sdk.execution_time import macros
 
+from rendering import render_task
 from sentinel_infra.partitions import midnight_of, run_day
 
 DAY = "2026-01-02"
@@ -22,21 +21,7 @@ NOW, NOW_INTERVAL_START = datetime(2026, 1, 3, 16, 30, tzinfo=UTC), datetime(202
 
 
 def render(dag, task_id: str, logical_date: datetime, interval_start: datetime, conf: dict | None = None):
-    """A copy of the task with its templated fields rendered for a run of this logical date and conf."""
-    task = copy.deepcopy(dag.get_task(task_id))
-    params = {k: dag.params[k] for k in dag.params}
-    params.update(conf or {})
-    context = {
-        "params": params,
-        "macros": macros,
-        "logical_date": logical_date,
-        "data_interval_start": interval_start,
-        "ds": logical_date.date().isoformat(),
-        "dag": dag,
-        "task": task,
-    }
-    task.render_template_fields(context, jinja_env=dag.get_template_env())
-    return task
+    return render_task(dag, dag.get_task(task_id), logical_date, interval_start, conf)[0]
 
 
 def test_a_manual_monitoring_run_left_at_now_monitors_and_retrains_the_last_complete_day(dagbag):
