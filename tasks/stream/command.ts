@@ -349,7 +349,7 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
         }
         if (Date.now() - lastModelCheck >= opts.modelCheckSeconds * 1000) {
           lastModelCheck = Date.now();
-          if (await models.check()) {
+          if (await models.recheck()) {
             metrics.modelSwitches++;
             metrics.modelVersion = models.current!.version;
           }

@@ -25,6 +25,20 @@ export class ModelWatcher {
     return this.model;
   }
 
+  /**
+   * `check` between batches: a registry or lake that does not answer for a moment (a PostgreSQL
+   * restart, an S3 hiccup) keeps the model in use and is asked again at the next check, instead of
+   * ending the stream. At start-up the stream calls `check` itself, and fails there.
+   */
+  async recheck(): Promise<boolean> {
+    try {
+      return await this.check();
+    } catch (err) {
+      this.log.warn({ err, model: this.name, version: this.model?.version ?? null }, 'model check failed: scoring with the model in use until the next check');
+      return false;
+    }
+  }
+
   /** True when the version changed (or was loaded for the first time). */
   async check(): Promise<boolean> {
     const production = await getModel(this.pool, this.name);
