@@ -27,7 +27,7 @@ export interface ProcessedBatch {
   snapshots: { partition: number; progress: PartitionProgress }[];
   windowAnomalies: AnomalyRow[];
   sessionAnomalies: number;
-  stats: { lateEvents: number; openSessions: number; openWindows: number; watermarkMs: number };
+  stats: { lateEvents: number; sessionEventsNotCounted: number; openSessions: number; openWindows: number; watermarkMs: number };
   landing: LandingWriter;
   progress: ProgressStore;
 }
@@ -125,6 +125,7 @@ export function createBatchWriter(d: BatchWriterDeps): (b: ProcessedBatch) => Pr
     metrics.recordsLanded += landed.lines;
     metrics.quarantined += outcome.quarantined.length;
     metrics.lateEvents = b.stats.lateEvents;
+    metrics.sessionEventsNotCounted = b.stats.sessionEventsNotCounted;
     metrics.anomaliesWritten.new_template += outcome.newTemplates.length;
     metrics.anomaliesWritten.window += b.windowAnomalies.length;
     metrics.anomaliesWritten.session += b.sessionAnomalies;

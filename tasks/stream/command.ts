@@ -281,6 +281,7 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
       }));
       const stats = {
         lateEvents: windows.lateEvents,
+        sessionEventsNotCounted: sessions.skipped,
         openSessions: sessions.openSessions,
         openWindows: windows.openWindows,
         watermarkMs: Number.isFinite(windows.watermark) ? windows.watermark : 0,
@@ -391,6 +392,7 @@ export async function run(raw: unknown, step: Partial<StepOptions> = {}) {
         ...totals,
         alerts: alerter.totals,
         lateEvents: state.windows.lateEvents,
+        sessionEventsNotCounted: state.sessions.skipped,
         openWindows: state.windows.openWindows,
         rebalances: metrics.rebalances,
         phaseMs,

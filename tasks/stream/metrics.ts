@@ -36,6 +36,7 @@ export class StreamMetrics {
   recordsLanded = 0;
   quarantined = 0;
   lateEvents = 0;
+  sessionEventsNotCounted = 0;
   anomaliesWritten: Record<'window' | 'session' | 'new_template', number> = { window: 0, session: 0, new_template: 0 };
   batches = 0;
   alertsRaised = 0;
@@ -59,6 +60,12 @@ export class StreamMetrics {
     metric('sentinel_stream_records_landed_total', 'counter', 'Records written to the landing zone.', [['', this.recordsLanded]]);
     metric('sentinel_stream_records_quarantined_total', 'counter', 'Bad records sent to the dead-letter topic.', [['', this.quarantined]]);
     metric('sentinel_stream_late_events_total', 'counter', 'Records whose window was already sealed.', [['', this.lateEvents]]);
+    metric(
+      'sentinel_stream_session_events_not_counted_total',
+      'counter',
+      "Records in no session: re-delivered, or later than their key's written session (a key on several partitions whose event times differ by more than the allowed lateness).",
+      [['', this.sessionEventsNotCounted]],
+    );
     metric(
       'sentinel_stream_anomalies_written_total',
       'counter',

@@ -3,7 +3,7 @@ import type { TemplateMiner } from '../../shared/parsing/templateMiner';
 import { normalizeMessage } from '../../shared/parsing/normalizeMessage';
 import { recordFirstSeen } from '../../shared/templateStore';
 import type { StreamWindows } from '../../shared/features/streamWindows';
-import type { StreamSessions } from '../../shared/features/streamSessions';
+import type { StreamSessionEvent, StreamSessions } from '../../shared/features/streamSessions';
 import { dateOf } from '../../shared/dates';
 import { refuseFuture, type FutureLimit } from './futureGuard';
 
@@ -111,6 +111,7 @@ export class StreamProcessor {
       late: 0,
       eventTimes: new Float64Array(batch.length).fill(Number.NaN),
     };
+    const sessionEvents: StreamSessionEvent[] = [];
     for (let i = 0; i < batch.length; i++) {
       const r = batch[i];
       const line = r.value.includes('\n') || r.value.includes('\r') ? r.value.replace(LINE_BREAKS, ' ') : r.value;
@@ -158,7 +159,7 @@ export class StreamProcessor {
         offset: r.offset,
       });
       if (!counted) out.late++;
-      this.sessions.add({
+      sessionEvents.push({
         ts: rec.ts,
         service: rec.service,
         level: rec.level,
@@ -169,6 +170,10 @@ export class StreamProcessor {
         offset: r.offset,
       });
     }
+    // In event-time order: a fetch brings one partition's records, then another's, and a key logged on
+    // several (a session through several services) would otherwise be split at a false gap.
+    sessionEvents.sort((a, b) => a.ts - b.ts);
+    for (const e of sessionEvents) this.sessions.add(e);
     return out;
   }
 }
