@@ -20,9 +20,6 @@ export const demoOptions = z.object({
   lake: z.string().optional(),
 });
 
-/** Settings of the environment the demo does not use: it runs in DEMO_HOME on embedded defaults. */
-const UNUSED_SETTINGS = ['SENTINEL_LAKE', 'SENTINEL_EMBEDDED_DB_DIR', 'DATABASE_URL'];
-
 /** Where the demo keeps its own lake and embedded database, wiped at each start for a clean run. */
 export const DEMO_HOME = '.sentinel/demo';
 
@@ -40,7 +37,11 @@ export async function run(raw: unknown) {
         'run the steps, or `sentinel pipeline --from D --to D --lake …`, on your lake',
     );
   }
-  const unused = UNUSED_SETTINGS.filter((name) => process.env[name]);
+  // Settings of the environment it does not use: it runs in DEMO_HOME on embedded defaults.
+  const given = configFromEnv(process.env);
+  const unused = Object.entries({ SENTINEL_LAKE: given.lake, SENTINEL_EMBEDDED_DB_DIR: given.embeddedDbDir, DATABASE_URL: given.databaseUrl })
+    .filter(([, value]) => value)
+    .map(([name]) => name);
   if (unused.length) process.stderr.write(`demo: runs in ${DEMO_HOME} on embedded defaults; ${unused.join(', ')} not used\n`);
   await rm(DEMO_HOME, { recursive: true, force: true });
   const lake = `file://./${DEMO_HOME}/lake`;
