@@ -50,7 +50,7 @@ interface ServiceWindows {
   nextToSeal: number;
   /** Counts of the last sealed windows, oldest first. */
   history: number[];
-  /** Empty windows sealed in a row, up to now (MAX_SILENT_WINDOWS). */
+  /** Empty windows sealed in a row, up to now (at most a day of them: MAX_SILENT_SECONDS). */
   silentRun: number;
 }
 
