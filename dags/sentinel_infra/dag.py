@@ -3,8 +3,8 @@
 What it fixes for every DAG (test/dags/test_dag_validity.py enforces it): the owner and retry policy
 of every task, the `log-sentinel` tag plus one for the DAG's kind, the daily data-interval schedule
 and its bounds, a deadline alert, the `run_day` macro (partitions.py RUN_DAY), and that a new
-deployment starts paused (unpause a DAG once its landing data is there; otherwise its first scheduled run fails for
-lack of input).
+deployment starts paused (unpause a DAG once its landing data is there; otherwise its first
+scheduled run fails for lack of input).
 """
 
 from __future__ import annotations
