@@ -130,7 +130,9 @@ async function query<T extends pg.QueryResultRow>(sql: string, params: unknown[]
   }
 }
 
-const watermarkPast = (proc: StreamProcess, ms: number) => async () => ((await proc.metrics()).get('sentinel_stream_watermark_seconds') ?? 0) * 1000 >= ms;
+/** A metric of the stream process, 0 until it is first reported. */
+const metric = async (proc: StreamProcess, name: string) => (await proc.metrics()).get(name) ?? 0;
+const watermarkPast = (proc: StreamProcess, ms: number) => async () => (await metric(proc, 'sentinel_stream_watermark_seconds')) * 1000 >= ms;
 
 describe.skipIf(!BROKERS)('sentinel stream on Kafka + PostgreSQL + MinIO', () => {
   beforeAll(async () => {
@@ -165,12 +167,7 @@ describe.skipIf(!BROKERS)('sentinel stream on Kafka + PostgreSQL + MinIO', () =>
     // lands mid-stream however fast the machine: unpaced, one process can take the whole day (and
     // commit it) before the test gets to the kill.
     const producing = produceDay(STREAM_DATE, TOPIC, 8, 20_000);
-    await waitUntil(
-      'the first stream to consume 40K records',
-      async () => ((await first.metrics()).get('sentinel_stream_records_in_total') ?? 0) >= 40_000,
-      120_000,
-      first,
-    );
+    await waitUntil('the first stream to consume 40K records', async () => (await metric(first, 'sentinel_stream_records_in_total')) >= 40_000, 120_000, first);
     first.child.kill('SIGKILL');
 
     expect(await first.exited).toBe('SIGKILL');
@@ -289,16 +286,15 @@ describe.skipIf(!BROKERS)('sentinel stream on Kafka + PostgreSQL + MinIO', () =>
     // consume when the partitions move: one member takes the whole day in about 2 s, before a
     // second one has even joined.
     const producing = produceDay(REBALANCE_DATE, topic, 9, 5000);
-    const count = async (p: StreamProcess, name: string) => (await p.metrics()).get(name) ?? 0;
-    await waitUntil('the first member to consume 20K records', async () => (await count(a, 'sentinel_stream_records_in_total')) >= 20_000, 120_000, a);
+    await waitUntil('the first member to consume 20K records', async () => (await metric(a, 'sentinel_stream_records_in_total')) >= 20_000, 120_000, a);
     // A second member joins: the partitions are split between the two.
     const b = startStream(args, env(), 19485);
-    await waitUntil('the second member to consume 5K records', async () => (await count(b, 'sentinel_stream_records_in_total')) >= 5_000, 120_000, b);
-    const aBefore = await count(a, 'sentinel_stream_rebalances_total');
+    await waitUntil('the second member to consume 5K records', async () => (await metric(b, 'sentinel_stream_records_in_total')) >= 5_000, 120_000, b);
+    const aBefore = await metric(a, 'sentinel_stream_rebalances_total');
     // It leaves: its partitions go back to the first member, which had them before.
     b.child.kill('SIGTERM');
     expect(await b.exited).toBe(0);
-    await waitUntil('the first member to get the partitions back', async () => (await count(a, 'sentinel_stream_rebalances_total')) > aBefore, 60_000, a);
+    await waitUntil('the first member to get the partitions back', async () => (await metric(a, 'sentinel_stream_rebalances_total')) > aBefore, 60_000, a);
     const gen = await producing;
     await produceTicks(topic, `${AFTER_REBALANCE_DATE}T00:05:00.000Z`);
     await waitUntil('the first member to pass the day', watermarkPast(a, dayStart(AFTER_REBALANCE_DATE)), 240_000, a);
@@ -352,10 +348,12 @@ describe.skipIf(!BROKERS)('sentinel stream on Kafka + PostgreSQL + MinIO', () =>
     /** `sentinel stream` over `topic` until it has taken every record and passed the day; its counters then. */
     async function streamUntilDone(topic: string, produced: number, port: number) {
       const proc = startStream(['--topic', topic, '--group', `g-${topic}`, '--model-check-seconds', '1'], env(), port);
-      const count = async (name: string) => (await proc.metrics()).get(name) ?? 0;
       await waitUntil('the stream to pass the day', watermarkPast(proc, dayStart(AFTER_FUTURE_DATE)), 180_000, proc);
-      await waitUntil('the stream to take every record', async () => (await count('sentinel_stream_records_in_total')) === produced + 4, 60_000, proc);
-      const counters = { quarantined: await count('sentinel_stream_records_quarantined_total'), late: await count('sentinel_stream_late_events_total') };
+      await waitUntil('the stream to take every record', async () => (await metric(proc, 'sentinel_stream_records_in_total')) === produced + 4, 60_000, proc);
+      const counters = {
+        quarantined: await metric(proc, 'sentinel_stream_records_quarantined_total'),
+        late: await metric(proc, 'sentinel_stream_late_events_total'),
+      };
       proc.child.kill('SIGTERM');
       expect(await proc.exited).toBe(0);
       return counters;
@@ -413,14 +411,9 @@ describe.skipIf(!BROKERS)('sentinel stream on Kafka + PostgreSQL + MinIO', () =>
     const production = (await getModel(database.pool, 'sentinel'))!.version;
     const other = production === 1 ? 2 : 1;
     const proc = startStream(['--topic', TOPIC, '--group', `promote-${suffix}`, '--model-check-seconds', '1'], env(), 19483);
-    await waitUntil(
-      'the stream to load the production model',
-      async () => (await proc.metrics()).get('sentinel_stream_model_version') === production,
-      60_000,
-      proc,
-    );
+    await waitUntil('the stream to load the production model', async () => (await metric(proc, 'sentinel_stream_model_version')) === production, 60_000, proc);
     await inTransaction(database.pool, (c) => promote(c, 'sentinel', other, 'stream test'));
-    await waitUntil('the stream to switch models', async () => (await proc.metrics()).get('sentinel_stream_model_version') === other, 30_000, proc);
+    await waitUntil('the stream to switch models', async () => (await metric(proc, 'sentinel_stream_model_version')) === other, 30_000, proc);
     const m = await proc.metrics();
     expect(m.get('sentinel_stream_model_switches_total')).toBe(1);
     expect(proc.child.exitCode).toBeNull();
